@@ -1,0 +1,53 @@
+// `lumi-modules` command-line entry point: dispatches to one file per subcommand.
+// Exit codes: subcommand's own; 2 for bad usage.
+import { CliIO, processIO, UsageError } from './io';
+import { checkCommand } from './check';
+
+type Command = (argv: string[], io: CliIO) => Promise<number>;
+
+const commands: Record<string, { run: Command; summary: string }> = {
+  check: { run: checkCommand, summary: 'check modulefiles and wrapper scripts' },
+};
+
+export const usage = `usage: lumi-modules <command> [options]
+
+commands:
+${Object.entries(commands)
+  .map(([name, c]) => `  ${name.padEnd(10)}${c.summary}`)
+  .join('\n')}
+
+Run 'lumi-modules <command> --help' for the options of one command.`;
+
+export async function main(argv: string[], io: CliIO): Promise<number> {
+  const [name, ...rest] = argv;
+  if (name === undefined || name === '--help' || name === '-h') {
+    (name === undefined ? io.stderr : io.stdout).write(usage + '\n');
+    return name === undefined ? 2 : 0;
+  }
+  const command = commands[name];
+  if (!command) {
+    io.stderr.write(`lumi-modules: unknown command '${name}'\n${usage}\n`);
+    return 2;
+  }
+  try {
+    return await command.run(rest, io);
+  } catch (err) {
+    if (err instanceof UsageError) {
+      io.stderr.write(`lumi-modules ${name}: ${err.message}\n`);
+      return 2;
+    }
+    throw err;
+  }
+}
+
+if (require.main === module) {
+  main(process.argv.slice(2), processIO()).then(
+    (code) => {
+      process.exitCode = code;
+    },
+    (err: unknown) => {
+      process.stderr.write(`lumi-modules: ${err instanceof Error ? err.message : String(err)}\n`);
+      process.exitCode = 2;
+    },
+  );
+}
