@@ -1,0 +1,110 @@
+// Completion items for modulefiles: Lmod functions (with snippets), environment variable names
+// inside os.getenv/setenv/... string arguments, and file paths inside other string arguments.
+import { dirname, isAbsolute, join } from 'node:path';
+import type { AnalysisEnv } from '../env';
+import { lmodFunctions } from '../modulefile/lmodApi';
+import { luaCursorAt } from './luaCursor';
+
+export type CompletionKind = 'function' | 'variable' | 'file' | 'folder' | 'module';
+
+export interface CompletionEntry {
+  label: string;
+  kind: CompletionKind;
+  detail?: string;
+  documentation?: string; // markdown
+  insertText?: string;
+  isSnippet?: boolean;
+  /** Offset range (in the document) the insertText replaces; default: the word at the cursor. */
+  replace?: { start: number; end: number };
+}
+
+/** Calls whose first string argument names an environment variable. */
+const ENV_NAME_CALLS = new Set([
+  'os.getenv', 'setenv', 'pushenv', 'unsetenv', 'prepend_path', 'append_path', 'remove_path',
+]);
+
+/** Variables a container module commonly reads or sets, offered even when not in the environment. */
+export const WELL_KNOWN_VARIABLES: Record<string, string> = {
+  SING_IMAGE: 'Singularity/Apptainer image (.sif) the wrappers start',
+  WITH_CONDA: 'Shell code run inside the container before the command, e.g. conda activation',
+  SING_FLAGS: 'Extra flags for `singularity exec` (CSC wrappers)',
+  SINGULARITY_BIND: 'Bind mounts for Singularity (LUMI EasyBuild container modules)',
+  PROJHOME: "The user's project home (modules/, bin/, txt/, sif/)",
+  PATH: 'Executable search path: the wrapper directory goes first',
+  MODULEPATH: 'Where Lmod finds modules',
+  PYTHONPATH: 'Extra Python import path',
+  VIRTUAL_ENV: 'Active Python virtual environment',
+  HOME: 'Home directory',
+  USER: 'User name',
+  SCRATCH: 'Project scratch directory',
+  PROJECT: 'Project id',
+};
+
+export function completeModulefile(
+  text: string,
+  offset: number,
+  filePath: string,
+  env: AnalysisEnv,
+  environmentNames: Iterable<string>,
+): CompletionEntry[] {
+  const cursor = luaCursorAt(text, offset);
+  if (cursor.string) {
+    const { prefix, contentStart } = cursor.string;
+    if (cursor.call && cursor.call.argIndex === 0 && ENV_NAME_CALLS.has(cursor.call.name)) {
+      return variableNames(environmentNames, { start: contentStart, end: offset });
+    }
+    return pathEntries(prefix, contentStart, offset, filePath, env);
+  }
+  if (cursor.word.includes('.')) {
+    // `os.ge|` -> members of that table from the catalog
+    const table = cursor.word.slice(0, cursor.word.lastIndexOf('.') + 1);
+    return [...lmodFunctions.values()]
+      .filter((f) => f.name.startsWith(table))
+      .map((f) => functionEntry(f.name, { start: offset - cursor.word.length + table.length, end: offset }, f.name.slice(table.length)));
+  }
+  return [...lmodFunctions.values()]
+    .filter((f) => !f.name.includes('.'))
+    .map((f) => functionEntry(f.name, { start: offset - cursor.word.length, end: offset }, f.name));
+}
+
+function functionEntry(name: string, replace: { start: number; end: number }, label: string): CompletionEntry {
+  const f = lmodFunctions.get(name)!;
+  const snippet = f.snippet && name.includes('.') ? f.snippet.slice(name.length - label.length) : f.snippet;
+  return {
+    label,
+    kind: 'function',
+    detail: f.signature,
+    documentation: f.doc,
+    insertText: snippet ?? label,
+    isSnippet: snippet !== undefined,
+    replace,
+  };
+}
+
+function variableNames(names: Iterable<string>, replace: { start: number; end: number }): CompletionEntry[] {
+  const seen = new Map<string, string | undefined>();
+  for (const [name, doc] of Object.entries(WELL_KNOWN_VARIABLES)) seen.set(name, doc);
+  for (const name of names) if (!seen.has(name)) seen.set(name, undefined);
+  return [...seen].map(([name, doc]) => ({ label: name, kind: 'variable' as const, documentation: doc, insertText: name, replace }));
+}
+
+const MAX_PATH_ENTRIES = 500;
+
+/** Entries of the directory typed so far; relative paths are taken from the modulefile's folder. */
+function pathEntries(prefix: string, contentStart: number, offset: number, filePath: string, env: AnalysisEnv): CompletionEntry[] {
+  if (!prefix.includes('/')) return [];
+  const slash = prefix.lastIndexOf('/');
+  const typedDir = prefix.slice(0, slash + 1);
+  const dir = isAbsolute(typedDir) ? typedDir : join(dirname(filePath), typedDir);
+  const names = env.fs.listDir(dir);
+  if (!names) return [];
+  const replace = { start: contentStart + slash + 1, end: offset };
+  return names
+    .filter((n) => !n.startsWith('.') || prefix.slice(slash + 1).startsWith('.'))
+    .sort()
+    .slice(0, MAX_PATH_ENTRIES)
+    .map((name) => {
+      const isDir = env.fs.kind(join(dir, name)) === 'dir';
+      return { label: name, kind: isDir ? ('folder' as const) : ('file' as const), insertText: name, replace };
+    });
+}

@@ -1,0 +1,45 @@
+// Hover for modulefiles: on a path expression its resolved value and whether it exists; on a
+// called function its Lmod documentation.
+import type { ModulefileAnalysis } from '../modulefile/analyze';
+import { lmodFunctions } from '../modulefile/lmodApi';
+import type { Position, Range } from '../types';
+
+export interface HoverResult {
+  markdown: string;
+  range: Range;
+}
+
+export function contains(range: Range, pos: Position): boolean {
+  const afterStart = pos.line > range.start.line || (pos.line === range.start.line && pos.character >= range.start.character);
+  const beforeEnd = pos.line < range.end.line || (pos.line === range.end.line && pos.character <= range.end.character);
+  return afterStart && beforeEnd;
+}
+
+/** Smallest range first, so the innermost expression wins. */
+function rangeSize(r: Range): number {
+  return (r.end.line - r.start.line) * 1e6 + (r.end.character - r.start.character);
+}
+
+const existsText: Record<string, string> = {
+  file: 'exists (file)',
+  dir: 'exists (directory)',
+  other: 'exists (not a regular file)',
+  missing: '**does not exist**',
+};
+
+export function hoverModulefile(analysis: ModulefileAnalysis, pos: Position): HoverResult | undefined {
+  const call = analysis.calls.find((c) => contains(c.nameRange, pos));
+  if (call) {
+    const f = lmodFunctions.get(call.name);
+    if (f) return { markdown: '```lua\n' + f.signature + '\n```\n\n' + f.doc, range: call.nameRange };
+  }
+  const path = analysis.paths.filter((p) => contains(p.range, pos)).sort((a, b) => rangeSize(a.range) - rangeSize(b.range))[0];
+  if (path) {
+    if (path.value === undefined) {
+      return { markdown: 'Path: *not resolvable statically* (depends on a value unknown before load time)', range: path.range };
+    }
+    const state = path.exists ? existsText[path.exists] : 'relative path: resolved against the current directory at load time';
+    return { markdown: '`' + path.value + '`\n\n' + state, range: path.range };
+  }
+  return undefined;
+}

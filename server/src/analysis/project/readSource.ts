@@ -1,0 +1,63 @@
+// Reads a file for checking, turning every way it can go wrong into a clear finding instead of
+// an exception: missing (deleted while checked), a directory, unreadable, binary, too large,
+// invalid UTF-8.
+import { openSync, readSync, closeSync, fstatSync } from 'node:fs';
+import type { Finding } from '../types';
+import { range } from '../types';
+
+/** Files over this size are skipped with one information diagnostic. */
+export const MAX_CHECKED_BYTES = 1024 * 1024;
+
+export type SourceRead = { ok: true; text: string; notes: Finding[] } | { ok: false; notes: Finding[] };
+
+export function fileNote(code: string, severity: Finding['severity'], message: string): Finding {
+  return { range: range(0, 0, 0, 0), severity, code, message };
+}
+
+export function decodeSource(bytes: Buffer): SourceRead {
+  if (bytes.includes(0)) {
+    return { ok: false, notes: [fileNote('binary-file', 'information', 'binary file (contains NUL bytes): not checked')] };
+  }
+  const text = bytes.toString('utf8');
+  const notes: Finding[] = [];
+  // toString replaces invalid sequences with U+FFFD; a round trip tells whether that happened.
+  if (text.includes('\uFFFD') && !Buffer.from(text, 'utf8').equals(bytes)) {
+    notes.push(fileNote('invalid-utf8', 'warning', 'file is not valid UTF-8: invalid bytes were read as U+FFFD'));
+  }
+  return { ok: true, text, notes };
+}
+
+export function readSource(path: string): SourceRead {
+  let fd: number | undefined;
+  try {
+    fd = openSync(path, 'r');
+    const st = fstatSync(fd);
+    if (st.isDirectory()) {
+      return { ok: false, notes: [fileNote('unreadable', 'warning', 'is a directory, not a file')] };
+    }
+    if (st.size > MAX_CHECKED_BYTES) {
+      return {
+        ok: false,
+        notes: [fileNote('file-too-large', 'information', `file is ${st.size} bytes, over the 1 MiB limit: not checked`)],
+      };
+    }
+    const buffer = Buffer.alloc(st.size);
+    let read = 0;
+    while (read < st.size) {
+      const n = readSync(fd, buffer, read, st.size - read, read);
+      if (n === 0) break; // truncated while reading: check what was there
+      read += n;
+    }
+    return decodeSource(buffer.subarray(0, read));
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    const why =
+      code === 'ENOENT' ? 'file does not exist (deleted while being checked?)'
+      : code === 'EACCES' ? 'permission denied'
+      : code === 'EISDIR' ? 'is a directory, not a file'
+      : `cannot read: ${(err as Error).message}`;
+    return { ok: false, notes: [fileNote('unreadable', 'warning', why)] };
+  } finally {
+    if (fd !== undefined) closeSync(fd);
+  }
+}

@@ -1,0 +1,76 @@
+// Walks the PATH arguments of `lumi-modules check`: files as given, directories recursively.
+// Symlink loops and unreadable entries become findings; nothing here is fatal.
+import { lstatSync, readdirSync, realpathSync, statSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import type { FileFinding } from '../types';
+import { fileNote } from './readSource';
+
+export interface WalkResult {
+  files: string[];
+  notes: FileFinding[];
+}
+
+const SKIPPED_DIRS = new Set(['.git', 'node_modules']);
+
+export function walkPaths(paths: readonly string[], cwd: string): WalkResult {
+  const files: string[] = [];
+  const notes: FileFinding[] = [];
+  const seenFiles = new Set<string>();
+  const note = (file: string, code: string, message: string) =>
+    notes.push({ file, ...fileNote(code, 'warning', message) });
+
+  const visitDir = (dir: string, ancestors: Set<string>) => {
+    let real: string;
+    try {
+      real = realpathSync(dir);
+    } catch (err) {
+      note(dir, 'unreadable', `cannot resolve directory: ${(err as Error).message}`);
+      return;
+    }
+    if (ancestors.has(real)) {
+      note(dir, 'symlink-loop', `symbolic link loop: ${dir} leads back to ${real}; not followed`);
+      return;
+    }
+    let names: string[];
+    try {
+      names = readdirSync(dir).sort();
+    } catch (err) {
+      note(dir, 'unreadable', `cannot list directory: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`);
+      return;
+    }
+    const inner = new Set(ancestors).add(real);
+    for (const name of names) {
+      if (SKIPPED_DIRS.has(name)) continue;
+      visit(join(dir, name), inner, false);
+    }
+  };
+
+  const visit = (path: string, ancestors: Set<string>, explicit: boolean) => {
+    let isDir: boolean;
+    try {
+      isDir = statSync(path).isDirectory();
+    } catch (err) {
+      const code = (err as NodeJS.ErrnoException).code;
+      if (code === 'ELOOP') note(path, 'symlink-loop', 'symbolic link loop: not followed');
+      else if (code === 'ENOENT' && !explicit && isSymlink(path)) note(path, 'unreadable', 'dangling symbolic link');
+      else note(path, 'unreadable', code === 'ENOENT' ? 'no such file or directory' : `cannot read: ${code ?? (err as Error).message}`);
+      return;
+    }
+    if (isDir) visitDir(path, ancestors);
+    else if (!seenFiles.has(path)) {
+      seenFiles.add(path);
+      files.push(path);
+    }
+  };
+
+  for (const p of paths) visit(resolve(cwd, p), new Set(), true);
+  return { files, notes };
+}
+
+function isSymlink(path: string): boolean {
+  try {
+    return lstatSync(path).isSymbolicLink();
+  } catch {
+    return false;
+  }
+}
