@@ -1,7 +1,7 @@
 // Checks a set of files together: modulefiles first, then the wrapper scripts they put on PATH
 // (with what those modules set, e.g. WITH_CONDA) and any other container wrapper found.
 // This is what `lumi-modules check` runs; the language server uses the same pieces per document.
-import { dirname, join } from 'node:path';
+import { join } from 'node:path';
 import type { AnalysisEnv } from '../env';
 import type { FileFinding, Finding } from '../types';
 import { severityRank } from '../types';
@@ -12,24 +12,10 @@ import { wrapperFacts } from '../wrapper/facts';
 import { runShellcheck } from '../wrapper/shellcheck';
 import { readSource } from './readSource';
 import { walkPaths } from './walk';
+import { ModuleIndex, moduleSummary } from './moduleIndex';
 
 export function isModulefilePath(path: string): boolean {
   return path.endsWith('.lua');
-}
-
-/** Modules that put a directory on PATH, keyed by that directory. */
-export interface WrapperOwners {
-  byDir: Map<string, { module: string; setsWithConda: boolean }[]>;
-}
-
-export function addWrapperOwner(owners: WrapperOwners, dir: string, module: string, setsWithConda: boolean): void {
-  const list = owners.byDir.get(dir) ?? [];
-  if (!list.some((o) => o.module === module)) list.push({ module, setsWithConda });
-  owners.byDir.set(dir, list);
-}
-
-export function modulesSettingWithConda(owners: WrapperOwners, wrapperPath: string): string[] {
-  return (owners.byDir.get(dirname(wrapperPath)) ?? []).filter((o) => o.setsWithConda).map((o) => o.module);
 }
 
 /** A script that is a candidate wrapper: executable or with a shell shebang. */
@@ -47,7 +33,7 @@ export async function checkProject(paths: readonly string[], cwd: string, env: A
     }
   };
 
-  const owners: WrapperOwners = { byDir: new Map() };
+  const index = new ModuleIndex();
   const wrappers = new Map<string, string>(); // path -> text
   for (const file of files) {
     const source = readSource(file);
@@ -56,14 +42,14 @@ export async function checkProject(paths: readonly string[], cwd: string, env: A
     if (isModulefilePath(file)) {
       const analysis = analyzeModulefile(source.text, file, env);
       add(file, analysis.findings);
-      for (const dir of analysis.wrapperDirs) addWrapperOwner(owners, dir, file, analysis.setenv.has('WITH_CONDA'));
+      index.set(file, moduleSummary(analysis));
     } else if (isScriptCandidate(file, source.text, env) && wrapperFacts(source.text).isContainerWrapper) {
       wrappers.set(file, source.text);
     }
   }
 
   // Every script in a directory a checked module puts on PATH is a wrapper of that module.
-  for (const dir of owners.byDir.keys()) {
+  for (const dir of [...index.wrapperDirs()].sort()) {
     for (const name of (env.fs.listDir(dir) ?? []).sort()) {
       const path = join(dir, name);
       if (wrappers.has(path) || env.fs.kind(path) !== 'file') continue;
@@ -78,7 +64,7 @@ export async function checkProject(paths: readonly string[], cwd: string, env: A
 
   const wrapperResults = await Promise.all(
     [...wrappers].map(async ([path, text]) => {
-      const analysis = analyzeWrapper(text, path, env, { modulesSettingWithConda: modulesSettingWithConda(owners, path) });
+      const analysis = analyzeWrapper(text, path, env, { modulesSettingWithConda: index.modulesSettingWithConda(path) });
       const shellcheck = analysis.facts.isContainerWrapper ? await runShellcheck(text, path, env) : [];
       return { path, findings: [...analysis.findings, ...shellcheck] };
     }),

@@ -14,6 +14,10 @@ export function fileNote(code: string, severity: Finding['severity'], message: s
   return { range: range(0, 0, 0, 0), severity, code, message };
 }
 
+export function tooLargeNote(size: number): Finding {
+  return fileNote('file-too-large', 'information', `file is ${size} bytes, over the 1 MiB limit: not checked`);
+}
+
 export function decodeSource(bytes: Buffer): SourceRead {
   if (bytes.includes(0)) {
     return { ok: false, notes: [fileNote('binary-file', 'information', 'binary file (contains NUL bytes): not checked')] };
@@ -36,10 +40,7 @@ export function readSource(path: string): SourceRead {
       return { ok: false, notes: [fileNote('unreadable', 'warning', 'is a directory, not a file')] };
     }
     if (st.size > MAX_CHECKED_BYTES) {
-      return {
-        ok: false,
-        notes: [fileNote('file-too-large', 'information', `file is ${st.size} bytes, over the 1 MiB limit: not checked`)],
-      };
+      return { ok: false, notes: [tooLargeNote(st.size)] };
     }
     const buffer = Buffer.alloc(st.size);
     let read = 0;

@@ -1,0 +1,151 @@
+// Checks open documents as they change: debounced per document, modulefile analyses cached for
+// hover/definition/symbols, and dependants re-checked (a wrapper's diagnostics depend on the
+// modules that put it on PATH, a module's on its wrappers).
+import { dirname } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { TextDocument } from 'vscode-languageserver-textdocument';
+import type { AnalysisEnv } from '../analysis/env';
+import { analyzeModulefile, type ModulefileAnalysis } from '../analysis/modulefile/analyze';
+import { ModuleIndex, moduleSummary } from '../analysis/project/moduleIndex';
+import { MAX_CHECKED_BYTES, tooLargeNote } from '../analysis/project/readSource';
+import type { Finding } from '../analysis/types';
+import { analyzeWrapper } from '../analysis/wrapper/analyze';
+import { runShellcheck } from '../analysis/wrapper/shellcheck';
+import { documentKind, type DocumentKind } from './documentKind';
+
+export interface CheckerHost {
+  document(uri: string): TextDocument | undefined;
+  openDocuments(): TextDocument[];
+  env(): AnalysisEnv;
+  publish(uri: string, version: number, findings: Finding[]): void;
+  log(message: string): void;
+}
+
+export function uriToPath(uri: string): string | undefined {
+  if (!uri.startsWith('file:')) return undefined;
+  try {
+    return fileURLToPath(uri);
+  } catch {
+    return undefined;
+  }
+}
+
+/** Findings of a text too large to analyse interactively (same limit as the CLI). */
+function tooLarge(text: string): Finding[] | undefined {
+  const size = Buffer.byteLength(text);
+  return size > MAX_CHECKED_BYTES ? [tooLargeNote(size)] : undefined;
+}
+
+export class DocumentChecker {
+  readonly index = new ModuleIndex();
+  private readonly timers = new Map<string, NodeJS.Timeout>();
+  private readonly modulefileCache = new Map<string, { version: number; analysis: ModulefileAnalysis }>();
+  private readonly published = new Map<string, Finding[]>();
+
+  constructor(private readonly host: CheckerHost, private readonly debounceMs = 25) {}
+
+  kindOf(doc: TextDocument): DocumentKind {
+    return documentKind(doc.languageId, uriToPath(doc.uri) ?? doc.uri, doc.getText());
+  }
+
+  /** Findings last published for a document (quick fixes are looked up here). */
+  findings(uri: string): Finding[] {
+    return this.published.get(uri) ?? [];
+  }
+
+  /** The modulefile analysis of the document's current version (cached). */
+  modulefileAnalysis(doc: TextDocument): ModulefileAnalysis {
+    const cached = this.modulefileCache.get(doc.uri);
+    if (cached && cached.version === doc.version) return cached.analysis;
+    const analysis = analyzeModulefile(doc.getText(), uriToPath(doc.uri) ?? doc.uri, this.host.env());
+    this.modulefileCache.set(doc.uri, { version: doc.version, analysis });
+    return analysis;
+  }
+
+  /** Index a modulefile that is not open (workspace scan, closed document). */
+  indexFromDisk(path: string): void {
+    const text = this.host.env().fs.readText(path);
+    if (text === undefined || tooLarge(text)) {
+      this.index.delete(path);
+      return;
+    }
+    this.index.set(path, moduleSummary(analyzeModulefile(text, path, this.host.env())));
+  }
+
+  schedule(uri: string, cause: 'edit' | 'dependant' = 'edit'): void {
+    clearTimeout(this.timers.get(uri));
+    this.timers.set(
+      uri,
+      setTimeout(() => {
+        this.timers.delete(uri);
+        this.check(uri, cause).catch((err: unknown) => this.host.log(`check of ${uri} failed: ${String(err)}`));
+      }, this.debounceMs),
+    );
+  }
+
+  /** Re-check every open document (settings changed, index filled). */
+  scheduleAll(): void {
+    for (const doc of this.host.openDocuments()) this.schedule(doc.uri, 'dependant');
+  }
+
+  closed(uri: string): void {
+    clearTimeout(this.timers.get(uri));
+    this.timers.delete(uri);
+    this.modulefileCache.delete(uri);
+    this.published.delete(uri);
+    const path = uriToPath(uri);
+    if (path && path.endsWith('.lua')) this.indexFromDisk(path);
+  }
+
+  dispose(): void {
+    for (const t of this.timers.values()) clearTimeout(t);
+    this.timers.clear();
+  }
+
+  async check(uri: string, cause: 'edit' | 'dependant'): Promise<void> {
+    const doc = this.host.document(uri);
+    if (!doc) return;
+    const version = doc.version;
+    const path = uriToPath(uri) ?? uri;
+    const kind = this.kindOf(doc);
+    const large = tooLarge(doc.getText());
+    if (large) return this.publish(uri, version, large);
+
+    if (kind === 'modulefile') {
+      const analysis = this.modulefileAnalysis(doc);
+      const before = this.index.wrapperDirs();
+      this.index.set(path, moduleSummary(analysis));
+      this.publish(uri, version, analysis.findings);
+      if (cause === 'edit') this.scheduleDependants((p) => before.has(dirname(p)) || analysis.wrapperDirs.includes(dirname(p)), 'wrapper');
+      return;
+    }
+    if (kind !== 'wrapper') return this.publish(uri, version, []);
+
+    const env = this.host.env();
+    const analysis = analyzeWrapper(doc.getText(), path, env, { modulesSettingWithConda: this.index.modulesSettingWithConda(path) });
+    this.publish(uri, version, analysis.findings);
+    if (cause === 'edit') {
+      const owners = new Set(this.index.owners(path));
+      this.scheduleDependants((p) => owners.has(p), 'modulefile');
+    }
+    if (!analysis.facts.isContainerWrapper || !env.shellcheck.enabled) return;
+    // ShellCheck takes tens of milliseconds: our findings go out first, its findings follow.
+    const shellcheck = await runShellcheck(doc.getText(), path, env);
+    if (this.host.document(uri)?.version === version && shellcheck.length > 0) {
+      this.publish(uri, version, [...analysis.findings, ...shellcheck]);
+    }
+  }
+
+  private scheduleDependants(matches: (path: string) => boolean, kind: DocumentKind): void {
+    for (const doc of this.host.openDocuments()) {
+      const path = uriToPath(doc.uri);
+      if (path && matches(path) && this.kindOf(doc) === kind) this.schedule(doc.uri, 'dependant');
+    }
+  }
+
+  private publish(uri: string, version: number, findings: Finding[]): void {
+    if (this.host.document(uri)?.version !== version) return; // a newer edit will publish
+    this.published.set(uri, findings);
+    this.host.publish(uri, version, findings);
+  }
+}

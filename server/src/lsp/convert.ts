@@ -1,0 +1,104 @@
+// Maps analysis results (plain data) to LSP types. Positions are already LSP-shaped.
+import {
+  CodeAction,
+  CodeActionKind,
+  CompletionItemKind,
+  DiagnosticSeverity,
+  InsertTextFormat,
+  SymbolKind,
+  type CompletionItem,
+  type Diagnostic,
+  type DocumentSymbol,
+} from 'vscode-languageserver/node';
+import type { TextDocument } from 'vscode-languageserver-textdocument';
+import type { CompletionEntry } from '../analysis/features/completion';
+import type { ModuleSymbol } from '../analysis/modulefile/analyze';
+import type { Finding, Severity } from '../analysis/types';
+
+export const DIAGNOSTIC_SOURCE = 'lumi-modules';
+
+const severities: Record<Severity, DiagnosticSeverity> = {
+  error: DiagnosticSeverity.Error,
+  warning: DiagnosticSeverity.Warning,
+  information: DiagnosticSeverity.Information,
+  hint: DiagnosticSeverity.Hint,
+};
+
+export function toDiagnostic(finding: Finding): Diagnostic {
+  const source = /^SC\d+$/.test(finding.code) ? 'shellcheck' : DIAGNOSTIC_SOURCE;
+  return { range: finding.range, severity: severities[finding.severity], code: finding.code, source, message: finding.message };
+}
+
+function sameRange(a: Diagnostic['range'], b: Diagnostic['range']): boolean {
+  return (
+    a.start.line === b.start.line &&
+    a.start.character === b.start.character &&
+    a.end.line === b.end.line &&
+    a.end.character === b.end.character
+  );
+}
+
+/** Quick fixes for the diagnostics the client asks about, from the findings last published. */
+export function quickFixes(uri: string, findings: readonly Finding[], diagnostics: readonly Diagnostic[]): CodeAction[] {
+  const actions: CodeAction[] = [];
+  for (const diagnostic of diagnostics) {
+    const finding = findings.find((f) => f.code === diagnostic.code && sameRange(f.range, diagnostic.range));
+    for (const [i, fix] of (finding?.fixes ?? []).entries()) {
+      actions.push({
+        title: fix.title,
+        kind: CodeActionKind.QuickFix,
+        diagnostics: [diagnostic],
+        isPreferred: i === 0,
+        edit: { changes: { [uri]: fix.edits } },
+      });
+    }
+  }
+  return actions;
+}
+
+const completionKinds: Record<CompletionEntry['kind'], CompletionItemKind> = {
+  function: CompletionItemKind.Function,
+  variable: CompletionItemKind.Variable,
+  file: CompletionItemKind.File,
+  folder: CompletionItemKind.Folder,
+  module: CompletionItemKind.Module,
+};
+
+export function toCompletionItem(entry: CompletionEntry, document: TextDocument): CompletionItem {
+  const item: CompletionItem = {
+    label: entry.label,
+    kind: completionKinds[entry.kind],
+    detail: entry.detail,
+    documentation: entry.documentation ? { kind: 'markdown', value: entry.documentation } : undefined,
+    insertTextFormat: entry.isSnippet ? InsertTextFormat.Snippet : InsertTextFormat.PlainText,
+  };
+  const newText = entry.insertText ?? entry.label;
+  if (entry.replace) {
+    item.textEdit = {
+      range: { start: document.positionAt(entry.replace.start), end: document.positionAt(entry.replace.end) },
+      newText,
+    };
+  } else {
+    item.insertText = newText;
+  }
+  return item;
+}
+
+const symbolKinds: Record<ModuleSymbol['kind'], SymbolKind> = {
+  local: SymbolKind.Variable,
+  env: SymbolKind.Constant,
+  path: SymbolKind.Array,
+  function: SymbolKind.Function,
+  dependency: SymbolKind.Module,
+  message: SymbolKind.String,
+};
+
+export function toDocumentSymbol(symbol: ModuleSymbol): DocumentSymbol {
+  return {
+    name: symbol.name || '(unnamed)',
+    kind: symbolKinds[symbol.kind],
+    detail: symbol.detail,
+    range: symbol.range,
+    selectionRange: symbol.selectionRange,
+  };
+}

@@ -1,0 +1,12 @@
+// The file system as the editor sees it: open documents (possibly unsaved) shadow the disk, so a
+// modulefile is checked against the wrapper text being typed in another tab.
+import { realFileSystem, type FileSystemView } from '../analysis/env';
+
+export function overlayFileSystem(openText: (path: string) => string | undefined, disk: FileSystemView = realFileSystem): FileSystemView {
+  return {
+    kind: (path) => (openText(path) !== undefined ? 'file' : disk.kind(path)),
+    readText: (path) => openText(path) ?? disk.readText(path),
+    isExecutable: (path) => disk.isExecutable(path),
+    listDir: (path) => disk.listDir(path),
+  };
+}

@@ -1,0 +1,192 @@
+// The language server: LSP wiring only. Everything it reports comes from server/src/analysis.
+// Runs under VS Code (IPC) and on its own for any LSP editor: `node dist/server.js --stdio`.
+import { pathToFileURL } from 'node:url';
+import {
+  createConnection,
+  DidChangeConfigurationNotification,
+  ProposedFeatures,
+  TextDocuments,
+  TextDocumentSyncKind,
+  type InitializeResult,
+  type Location,
+} from 'vscode-languageserver/node';
+import { TextDocument } from 'vscode-languageserver-textdocument';
+import { completeModulefile } from './analysis/features/completion';
+import { definitionModulefile } from './analysis/features/definition';
+import { hoverModulefile } from './analysis/features/hover';
+import { signatureModulefile } from './analysis/features/signature';
+import { initBashParser } from './analysis/wrapper/parser';
+import { findExecutable } from './common/which';
+import { DocumentChecker, uriToPath } from './lsp/checker';
+import { DIAGNOSTIC_SOURCE, quickFixes, toCompletionItem, toDiagnostic, toDocumentSymbol } from './lsp/convert';
+import { overlayFileSystem } from './lsp/overlayFileSystem';
+import { defaultSettings, envFromSettings, parseSettings, type ServerSettings } from './lsp/settings';
+import { findModulefiles } from './lsp/workspaceScan';
+import type { AnalysisEnv } from './analysis/env';
+
+const connection = createConnection(ProposedFeatures.all);
+const documents = new TextDocuments(TextDocument);
+
+// Looked up by path, not by URI string: editors percent-encode URIs differently.
+const openDocumentByPath = (path: string) => documents.all().find((d) => uriToPath(d.uri) === path);
+const openText = (path: string) => openDocumentByPath(path)?.getText();
+const fs = overlayFileSystem(openText);
+let settings: ServerSettings = defaultSettings;
+let workspaceRoots: string[] = [];
+let env: AnalysisEnv = makeEnvFromSettings();
+let canPullConfiguration = false;
+
+function makeEnvFromSettings(): AnalysisEnv {
+  const shellcheckPath = settings.shellcheck.enable
+    ? settings.shellcheck.path.includes('/') ? settings.shellcheck.path : findExecutable(settings.shellcheck.path, process.env.PATH)
+    : undefined;
+  return envFromSettings(settings, fs, process.env, shellcheckPath, workspaceRoots[0]);
+}
+
+const checker = new DocumentChecker({
+  document: (uri) => documents.get(uri),
+  openDocuments: () => documents.all(),
+  env: () => env,
+  publish: (uri, version, findings) => void connection.sendDiagnostics({ uri, version, diagnostics: findings.map(toDiagnostic) }),
+  log: (message) => connection.console.error(message),
+});
+
+/** Runs a request handler so that no input can take the server down: errors are logged, not thrown. */
+function safely<A extends unknown[], R>(name: string, fallback: R, handler: (...args: A) => R | Promise<R>) {
+  return async (...args: A): Promise<R> => {
+    try {
+      return await handler(...args);
+    } catch (err) {
+      connection.console.error(`${name} failed: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}`);
+      return fallback;
+    }
+  };
+}
+
+function modulefileDocument(uri: string): TextDocument | undefined {
+  const doc = documents.get(uri);
+  return doc && checker.kindOf(doc) === 'modulefile' ? doc : undefined;
+}
+
+async function refreshSettings(pushed?: unknown): Promise<void> {
+  if (canPullConfiguration) {
+    settings = parseSettings(await connection.workspace.getConfiguration('lumiModules'));
+  } else if (pushed !== undefined) {
+    settings = parseSettings(pushed);
+  }
+  env = makeEnvFromSettings();
+}
+
+connection.onInitialize((params): InitializeResult => {
+  canPullConfiguration = params.capabilities.workspace?.configuration === true;
+  if (params.initializationOptions !== undefined) settings = parseSettings(params.initializationOptions);
+  workspaceRoots = (params.workspaceFolders ?? []).map((f) => uriToPath(f.uri)).filter((p): p is string => p !== undefined);
+  if (workspaceRoots.length === 0 && params.rootUri) {
+    const root = uriToPath(params.rootUri);
+    if (root) workspaceRoots.push(root);
+  }
+  env = makeEnvFromSettings();
+  return {
+    capabilities: {
+      textDocumentSync: TextDocumentSyncKind.Incremental,
+      completionProvider: { triggerCharacters: ['"', "'", '/', '.'] },
+      hoverProvider: true,
+      signatureHelpProvider: { triggerCharacters: ['(', ',', '{'] },
+      definitionProvider: true,
+      documentSymbolProvider: true,
+      codeActionProvider: { codeActionKinds: ['quickfix'] },
+    },
+    serverInfo: { name: DIAGNOSTIC_SOURCE },
+  };
+});
+
+connection.onInitialized(
+  safely('initialized', undefined, async () => {
+    if (canPullConfiguration) {
+      void connection.client.register(DidChangeConfigurationNotification.type, { section: 'lumiModules' });
+      await refreshSettings();
+    }
+    await initBashParser();
+    checker.scheduleAll();
+    // The module index lets a wrapper know which modules put it on PATH before they are opened.
+    for (const path of await findModulefiles(workspaceRoots)) {
+      if (!openDocumentByPath(path)) checker.indexFromDisk(path);
+    }
+    checker.scheduleAll();
+  }),
+);
+
+connection.onDidChangeConfiguration(
+  safely('didChangeConfiguration', undefined, async (change) => {
+    await refreshSettings(change.settings);
+    checker.scheduleAll();
+  }),
+);
+
+documents.onDidOpen((e) => checker.schedule(e.document.uri));
+documents.onDidChangeContent((e) => checker.schedule(e.document.uri));
+documents.onDidClose((e) => {
+  checker.closed(e.document.uri);
+  void connection.sendDiagnostics({ uri: e.document.uri, diagnostics: [] });
+});
+
+connection.onCompletion(
+  safely('completion', [], (params) => {
+    const doc = modulefileDocument(params.textDocument.uri);
+    if (!doc) return [];
+    const entries = completeModulefile(doc.getText(), doc.offsetAt(params.position), uriToPath(doc.uri) ?? '', env, Object.keys({ ...process.env, ...settings.env }));
+    return entries.map((e) => toCompletionItem(e, doc));
+  }),
+);
+
+connection.onHover(
+  safely('hover', null, (params) => {
+    const doc = modulefileDocument(params.textDocument.uri);
+    if (!doc) return null;
+    const hover = hoverModulefile(checker.modulefileAnalysis(doc), params.position);
+    return hover ? { contents: { kind: 'markdown' as const, value: hover.markdown }, range: hover.range } : null;
+  }),
+);
+
+connection.onSignatureHelp(
+  safely('signatureHelp', null, (params) => {
+    const doc = modulefileDocument(params.textDocument.uri);
+    const sig = doc && signatureModulefile(doc.getText(), doc.offsetAt(params.position));
+    if (!sig) return null;
+    return {
+      signatures: [{ label: sig.label, documentation: { kind: 'markdown' as const, value: sig.documentation }, parameters: sig.parameters }],
+      activeSignature: 0,
+      activeParameter: sig.activeParameter,
+    };
+  }),
+);
+
+connection.onDefinition(
+  safely('definition', [] as Location[], (params) => {
+    const doc = modulefileDocument(params.textDocument.uri);
+    if (!doc) return [];
+    const targets = definitionModulefile(checker.modulefileAnalysis(doc), params.position, env);
+    const start = { line: 0, character: 0 };
+    return targets.map((path) => ({ uri: pathToFileURL(path).href, range: { start, end: start } }));
+  }),
+);
+
+connection.onDocumentSymbol(
+  safely('documentSymbol', [], (params) => {
+    const doc = modulefileDocument(params.textDocument.uri);
+    return doc ? checker.modulefileAnalysis(doc).symbols.map(toDocumentSymbol) : [];
+  }),
+);
+
+connection.onCodeAction(
+  safely('codeAction', [], (params) => quickFixes(params.textDocument.uri, checker.findings(params.textDocument.uri), params.context.diagnostics)),
+);
+
+connection.onShutdown(() => checker.dispose());
+
+// Keep a single bad request or a bug from killing the server the editor depends on.
+process.on('uncaughtException', (err) => connection.console.error(`uncaught: ${err.stack ?? err.message}`));
+process.on('unhandledRejection', (err) => connection.console.error(`unhandled rejection: ${String(err)}`));
+
+documents.listen(connection);
+connection.listen();

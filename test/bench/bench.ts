@@ -1,0 +1,136 @@
+// `npm run bench`: speed figures for the README (never timed assertions in tests).
+// Analysis per typical modulefile, a 5,000-line one, a 10,000-file tree through the CLI next to
+// `luac5.3 -p`, LSP diagnostics latency after an edit, and the remote-run figures.
+import { spawnSync } from 'node:child_process';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { performance } from 'node:perf_hooks';
+import { makeEnv } from '../../server/src/analysis/env';
+import { analyzeModulefile } from '../../server/src/analysis/modulefile/analyze';
+import { startServer } from '../helpers/lspClient';
+
+const repo = join(__dirname, '..', '..');
+
+export function typicalModulefile(i: number, root: string): string {
+  return `-- PyTorch container module ${i}, CSC pattern
+local singName = 'lumi-pytorch-rocm-6.2.${i % 10}-python-3.12-pytorch-v2.${i % 7}.0.sif'
+local pytorchVersion = '2.${i % 7}.0'
+local signRoot = os.getenv('PROJHOME') or '${root}'
+local loadTxt = capture('cat ' .. pathJoin(signRoot, 'txt', 'load-pytorch.txt'))
+
+whatis("Name: pytorch")
+whatis("Version: " .. pytorchVersion)
+help([[ROCm-enabled PyTorch version ]] .. pytorchVersion .. [[ for Python]])
+
+if mode() == "load" then
+  LmodMessage(loadTxt)
+end
+
+depends_on("singularity-AI-bindings")
+setenv("SING_IMAGE", pathJoin(signRoot, 'sif', singName))
+prepend_path('PATH', pathJoin(signRoot, 'bin'))
+setenv("WITH_CONDA", "source /opt/conda/etc/profile.d/conda.sh && conda activate pytorch")
+`;
+}
+
+function percentile(sorted: number[], p: number): number {
+  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))];
+}
+
+function ms(n: number): string {
+  return `${n.toFixed(n < 10 ? 3 : 1)} ms`;
+}
+
+function benchAnalysis(lines: string[]): void {
+  const env = makeEnv({ vars: { PROJHOME: '/project/project_465000000/me' }, processEnv: {} });
+  const times: number[] = [];
+  for (let i = 0; i < 2000; i++) {
+    const text = typicalModulefile(i, '/project/project_465000000/me');
+    const t0 = performance.now();
+    analyzeModulefile(text, `/project/project_465000000/me/modules/pytorch/${i}.lua`, env);
+    if (i >= 200) times.push(performance.now() - t0); // after JIT warm-up
+  }
+  times.sort((a, b) => a - b);
+  lines.push(`typical modulefile analysis: p50 ${ms(percentile(times, 50))}, p95 ${ms(percentile(times, 95))} (n=${times.length}; target p50 < 2 ms)`);
+
+  const big: string[] = [];
+  while (big.length < 5000) big.push(...typicalModulefile(big.length, '/project/x').split('\n'));
+  const bigText = big.slice(0, 5000).join('\n');
+  const runs: number[] = [];
+  for (let i = 0; i < 10; i++) {
+    const t0 = performance.now();
+    analyzeModulefile(bigText, '/project/x/modules/big/1.0.lua', env);
+    runs.push(performance.now() - t0);
+  }
+  runs.sort((a, b) => a - b);
+  lines.push(`5,000-line modulefile analysis: median ${ms(percentile(runs, 50))}`);
+}
+
+function benchTree(lines: string[]): void {
+  const dir = mkdtempSync(join(tmpdir(), 'lumi-bench-tree-'));
+  try {
+    const files: string[] = [];
+    for (let i = 0; i < 10_000; i++) {
+      const d = join(dir, 'modules', `tool${Math.floor(i / 10)}`);
+      if (i % 10 === 0) mkdirSync(d, { recursive: true });
+      const f = join(d, `${i % 10}.lua`);
+      writeFileSync(f, typicalModulefile(i, dir));
+      files.push(f);
+    }
+    const t0 = performance.now();
+    const check = spawnSync(process.execPath, [join(repo, 'dist', 'cli.js'), 'check', '--format', 'json', '--no-shellcheck', '--env', `PROJHOME=${dir}`, dir], {
+      encoding: 'utf8',
+      maxBuffer: 1 << 30,
+    });
+    const checkMs = performance.now() - t0;
+    const t1 = performance.now();
+    const luac = spawnSync('luac5.3', ['-p', ...files], { cwd: dir, encoding: 'utf8' });
+    const luacMs = performance.now() - t1;
+    if (luac.status !== 0) lines.push(`(luac5.3 -p failed: ${luac.stderr.slice(0, 200)})`);
+    lines.push(
+      `10,000-modulefile tree: lumi-modules check ${ms(checkMs)} (exit ${check.status}), luac5.3 -p ${ms(luacMs)}, ratio ${(checkMs / luacMs).toFixed(1)}x (targets: < 5 s, within 4x of luac)`,
+    );
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+async function benchLsp(lines: string[]): Promise<void> {
+  const dir = mkdtempSync(join(tmpdir(), 'lumi-bench-lsp-'));
+  const client = await startServer({ rootPath: dir, settings: { shellcheck: { enable: false } } });
+  try {
+    const path = join(dir, 'modules', 'pytorch', '1.0.lua');
+    const base = typicalModulefile(0, dir);
+    const uri = await client.open(path, base);
+    await client.diagnostics(uri);
+    const latencies: number[] = [];
+    for (let i = 1; i <= 50; i++) {
+      const t0 = performance.now();
+      client.change(uri, base + `setenv("X${i}", "${i}")\n`);
+      await client.diagnostics(uri);
+      latencies.push(performance.now() - t0);
+    }
+    latencies.sort((a, b) => a - b);
+    lines.push(`LSP diagnostics after an edit (incl. 25 ms debounce): p50 ${ms(percentile(latencies, 50))}, p95 ${ms(percentile(latencies, 95))} (target < 50 ms)`);
+  } finally {
+    await client.stop();
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+async function main(): Promise<void> {
+  const lines: string[] = [];
+  benchAnalysis(lines);
+  benchTree(lines);
+  await benchLsp(lines);
+  console.log(lines.join('\n'));
+  try {
+    const { benchRemote } = await import('./remote');
+    console.log(await benchRemote());
+  } catch (err) {
+    console.log(`remote-run benchmark failed: ${(err as Error).message}`);
+  }
+}
+
+void main();

@@ -1,0 +1,110 @@
+// The analysis never throws on any text: 10,000 seeded random mutations of real modulefiles and
+// wrapper scripts, each analysed, each with a result. Editor features at random offsets too.
+import assert from 'node:assert/strict';
+import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import { before, describe, it } from 'node:test';
+import { makeEnv } from '../../server/src/analysis/env';
+import { completeModulefile } from '../../server/src/analysis/features/completion';
+import { hoverModulefile } from '../../server/src/analysis/features/hover';
+import { signatureModulefile } from '../../server/src/analysis/features/signature';
+import { positionAt } from '../../server/src/analysis/features/luaCursor';
+import { analyzeModulefile } from '../../server/src/analysis/modulefile/analyze';
+import { analyzeWrapper } from '../../server/src/analysis/wrapper/analyze';
+import { wrapperFacts } from '../../server/src/analysis/wrapper/facts';
+import { initBashParser } from '../../server/src/analysis/wrapper/parser';
+import { pick, seededRandom } from '../helpers/random';
+
+const repo = join(__dirname, '..', '..');
+const MUTATIONS = 10_000;
+
+function filesUnder(dir: string, accept: (path: string) => boolean): string[] {
+  let out: string[] = [];
+  let names: string[];
+  try {
+    names = readdirSync(dir);
+  } catch {
+    return out;
+  }
+  for (const name of names) {
+    const p = join(dir, name);
+    const st = statSync(p, { throwIfNoEntry: false });
+    if (st?.isDirectory()) out = out.concat(filesUnder(p, accept));
+    else if (st?.isFile() && st.size < 200_000 && accept(p)) out.push(p);
+  }
+  return out;
+}
+
+const FRAGMENTS = [
+  '(', ')', '{', '}', '[[', ']]', '"', "'", '..', 'end', 'then', 'if ', 'local ', 'function', '--[[', '\n', '\t', '\0',
+  '\uFFFD', '\uD800', '😀', 'é', '$@', '"$@"', '$(', '`', '${', '}', 'fi', 'esac', '<<EOF\n', '\\', ';;', '&&', '||',
+  'pathJoin(', 'os.getenv(', 'setenv(', 'prepend_path(', 'capture(', 'SING_IMAGE', 'WITH_CONDA', '.sif', '/appl/',
+];
+
+function mutate(text: string, random: () => number): string {
+  const at = Math.floor(random() * (text.length + 1));
+  const len = Math.floor(random() * 20);
+  const lines = text.split('\n');
+  const line = Math.floor(random() * lines.length);
+  switch (Math.floor(random() * 8)) {
+    case 0: return text.slice(0, at) + text.slice(at + len);
+    case 1: return text.slice(0, at) + pick(random, FRAGMENTS) + text.slice(at);
+    case 2: return text.slice(0, at) + text.slice(at, at + len) + text.slice(at);
+    case 3: lines.splice(line, 1); return lines.join('\n');
+    case 4: lines.splice(line, 0, lines[Math.floor(random() * lines.length)] ?? ''); return lines.join('\n');
+    case 5: return text.slice(0, at);
+    case 6: return text.slice(0, at) + String.fromCharCode(Math.floor(random() * 0x10000)) + text.slice(at + 1);
+    default: {
+      let out = text;
+      for (let i = 0; i < 5; i++) out = mutate(out, random);
+      return out;
+    }
+  }
+}
+
+describe('analysis fuzz', () => {
+  let modulefiles: string[] = [];
+  let wrappers: string[] = [];
+  before(async () => {
+    await initBashParser();
+    const lua = (p: string) => p.endsWith('.lua');
+    modulefiles = [...filesUnder(join(repo, 'test/fixtures'), lua), ...filesUnder(join(repo, 'examples'), lua), ...filesUnder(join(repo, 'templates'), (p) => p.includes('modulefile'))]
+      .map((p) => readFileSync(p, 'utf8'));
+    const shell = (p: string) => readFileSync(p, 'utf8').startsWith('#!');
+    wrappers = [...filesUnder(join(repo, 'test/fixtures'), shell), ...filesUnder(join(repo, 'examples/bin'), shell), ...filesUnder(join(repo, 'templates'), shell)]
+      .map((p) => readFileSync(p, 'utf8'));
+  });
+
+  it(`never throws on ${MUTATIONS} seeded mutations and always returns a result`, () => {
+    assert.ok(modulefiles.length >= 3, `real modulefiles to mutate (found ${modulefiles.length})`);
+    assert.ok(wrappers.length >= 2, `real wrappers to mutate (found ${wrappers.length})`);
+    const env = makeEnv({ vars: { PROJHOME: '/nonexistent/projhome' }, processEnv: {} });
+    const random = seededRandom(20261125);
+    let withSyntaxError = 0;
+    for (let i = 0; i < MUTATIONS; i++) {
+      const isModule = i % 2 === 0;
+      const base = pick(random, isModule ? modulefiles : wrappers);
+      const text = mutate(base, random);
+      const where = `mutation ${i} (${isModule ? 'modulefile' : 'wrapper'}):\n${text.slice(0, 300)}`;
+      try {
+        if (isModule) {
+          const result = analyzeModulefile(text, '/nonexistent/projhome/modules/tool/1.0.lua', env);
+          assert.ok(Array.isArray(result.findings) && Array.isArray(result.calls) && Array.isArray(result.paths), where);
+          if (result.findings.some((f) => f.code === 'lua-syntax')) withSyntaxError++;
+          const offset = Math.floor(random() * (text.length + 1));
+          hoverModulefile(result, positionAt(text, offset));
+          completeModulefile(text, offset, '/nonexistent/projhome/modules/tool/1.0.lua', env, ['PATH']);
+          signatureModulefile(text, offset);
+        } else {
+          const result = analyzeWrapper(text, '/nonexistent/projhome/bin/python', env, { modulesSettingWithConda: ['m.lua'] });
+          assert.ok(Array.isArray(result.findings) && typeof result.facts.isContainerWrapper === 'boolean', where);
+          assert.equal(typeof wrapperFacts(text).usesWithConda, 'boolean');
+        }
+      } catch (err) {
+        assert.fail(`${where}\nthrew: ${(err as Error).stack}`);
+      }
+    }
+    // The mutations really produce broken input (the fuzzer is not feeding only valid files).
+    assert.ok(withSyntaxError > MUTATIONS / 10, `syntax errors in ${withSyntaxError} modulefile mutations`);
+  });
+});

@@ -1,0 +1,42 @@
+// `npm run package` makes a .vsix holding only what runs: bundles, wasm, grammar, templates,
+// manifest, README. No sources, tests, maps or node_modules.
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, it } from 'node:test';
+
+const repo = join(__dirname, '..', '..');
+
+/** Entry names from a zip's central directory (the .vsix is a zip). */
+function zipEntries(zip: Buffer): string[] {
+  const eocd = zip.lastIndexOf(Buffer.from([0x50, 0x4b, 0x05, 0x06]));
+  assert.ok(eocd >= 0, 'a zip end-of-central-directory record');
+  const count = zip.readUInt16LE(eocd + 10);
+  let at = zip.readUInt32LE(eocd + 16);
+  const names: string[] = [];
+  for (let i = 0; i < count; i++) {
+    assert.equal(zip.readUInt32LE(at), 0x02014b50, 'central directory entry');
+    const nameLength = zip.readUInt16LE(at + 28);
+    const extraLength = zip.readUInt16LE(at + 30);
+    const commentLength = zip.readUInt16LE(at + 32);
+    names.push(zip.toString('utf8', at + 46, at + 46 + nameLength));
+    at += 46 + nameLength + extraLength + commentLength;
+  }
+  return names;
+}
+
+describe('vsix package', () => {
+  it('contains what runs and nothing else', () => {
+    const r = spawnSync('npm', ['run', 'package'], { cwd: repo, encoding: 'utf8' });
+    assert.equal(r.status, 0, r.stdout + r.stderr);
+    const entries = zipEntries(readFileSync(join(repo, 'dist', 'lumi-container-modules.vsix')));
+    const files = entries.filter((e) => e.startsWith('extension/')).map((e) => e.slice('extension/'.length));
+    for (const needed of ['package.json', 'README.md', 'dist/extension.js', 'dist/server.js', 'dist/cli.js', 'dist/tree-sitter.wasm', 'dist/tree-sitter-bash.wasm', 'syntaxes/lmod.injection.tmLanguage.json']) {
+      assert.ok(files.includes(needed), `${needed} is in the vsix`);
+    }
+    assert.ok(files.some((f) => f.startsWith('templates/')), 'scaffold templates are in the vsix');
+    const junk = files.filter((f) => /(^|\/)(src|test|node_modules|\.ci|examples|\.cache)\//.test(f) || /\.(ts|map|vsix)$/.test(f) || f.startsWith('tsconfig'));
+    assert.deepEqual(junk, [], 'no sources, tests, source maps or node_modules');
+  });
+});
