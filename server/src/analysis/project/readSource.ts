@@ -31,6 +31,20 @@ export function decodeSource(bytes: Buffer): SourceRead {
   return { ok: true, text, notes };
 }
 
+/** The first bytes of a file (to spot scripts without reading images), or undefined. */
+export function readHeader(path: string, bytes = 256): Buffer | undefined {
+  let fd: number | undefined;
+  try {
+    fd = openSync(path, 'r');
+    const buffer = Buffer.alloc(bytes);
+    return buffer.subarray(0, readSync(fd, buffer, 0, bytes, 0));
+  } catch {
+    return undefined;
+  } finally {
+    if (fd !== undefined) closeSync(fd);
+  }
+}
+
 export function readSource(path: string): SourceRead {
   let fd: number | undefined;
   try {
