@@ -1,9 +1,7 @@
-// VS Code entry point: starts the bundled language server and registers the commands.
+// VS Code entry point: starts the bundled language server.
 // Thin on purpose: every check, the scaffolding and the remote run live in server/src.
 import * as vscode from 'vscode';
 import { LanguageClient, TransportKind, type LanguageClientOptions, type ServerOptions } from 'vscode-languageclient/node';
-import { registerCreateContainerModule } from './commands/createContainerModule';
-import { registerRunPython } from './commands/runPython';
 
 let client: LanguageClient | undefined;
 
@@ -24,8 +22,6 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
   };
   client = new LanguageClient('lumiModules', 'LUMI Container Modules', serverOptions, clientOptions);
 
-  registerCreateContainerModule(context);
-  registerRunPython(context);
   await client.start();
 }
 

@@ -1,6 +1,6 @@
 // `npm run bench`: speed figures for the README (never timed assertions in tests).
 // Analysis per typical modulefile, a 5,000-line one, a 10,000-file tree through the CLI next to
-// `luac5.3 -p`, LSP diagnostics latency after an edit, and the remote-run figures.
+// `luac5.3 -p`, and LSP diagnostics latency after an edit.
 import { spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -125,12 +125,6 @@ async function main(): Promise<void> {
   benchTree(lines);
   await benchLsp(lines);
   console.log(lines.join('\n'));
-  try {
-    const { benchRemote } = await import('./remote');
-    console.log(await benchRemote());
-  } catch (err) {
-    console.log(`remote-run benchmark failed: ${(err as Error).message}`);
-  }
 }
 
 void main();

@@ -1,0 +1,25 @@
+// Every modulefile rule, one per diagnostic code.
+import type { ModulefileRule } from '../../modulefile/analyze';
+import { getenvNoFallback } from './getenvNoFallback';
+import { missingSingImage } from './missingSingImage';
+import { missingWithConda } from './missingWithConda';
+import { missingWrapperPath } from './missingWrapperPath';
+import { pathNotFound } from './pathNotFound';
+import { singImageNotSif } from './singImageNotSif';
+import { undefinedVariable } from './undefinedVariable';
+import { unknownFunction } from './unknownFunction';
+import { unusedLocal } from './unusedLocal';
+import { wrongArguments } from './wrongArguments';
+
+export const modulefileRules: readonly ModulefileRule[] = [
+  unknownFunction,
+  wrongArguments,
+  missingSingImage,
+  singImageNotSif,
+  pathNotFound,
+  missingWrapperPath,
+  missingWithConda,
+  getenvNoFallback,
+  undefinedVariable,
+  unusedLocal,
+];

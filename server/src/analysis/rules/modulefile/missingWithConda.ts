@@ -1,0 +1,25 @@
+// missing-with-conda: a wrapper on this module's PATH applies $WITH_CONDA, or the image is a LUMI
+// lumi-*-rocm-* conda image (python only after `conda activate`), and the module does not set it.
+import { basename } from 'node:path';
+import type { ModulefileRule } from '../../modulefile/analyze';
+
+export const WITH_CONDA_LINE = 'setenv("WITH_CONDA", "source /opt/conda/etc/profile.d/conda.sh && conda activate pytorch")';
+
+export const missingWithConda: ModulefileRule = (ctx) => {
+  if (ctx.setenv.has('WITH_CONDA')) return [];
+  const image = ctx.paths.find((p) => p.role === 'sing-image' && p.value !== undefined);
+  const condaImage = image && /^lumi-.*-rocm-/.test(basename(image.value!));
+  const wrapper = ctx.wrappers.find((w) => w.facts.usesWithConda);
+  if (!condaImage && !wrapper) return [];
+  const why = wrapper ? `the wrapper ${wrapper.path} applies $WITH_CONDA` : `the image ${basename(image!.value!)} needs conda activation before python is on PATH`;
+  const at = { line: ctx.insertionLine, character: 0 };
+  return [
+    {
+      range: ctx.setenv.get('SING_IMAGE')?.range ?? image?.range ?? ctx.source.range(0, 0),
+      severity: 'warning',
+      code: 'missing-with-conda',
+      message: `WITH_CONDA is not set, but ${why}`,
+      fixes: [{ title: 'Add setenv("WITH_CONDA", ...)', edits: [{ range: { start: at, end: at }, newText: `${ctx.text.endsWith('\n') ? '' : '\n'}${WITH_CONDA_LINE}\n` }] }],
+    },
+  ];
+};

@@ -1,0 +1,15 @@
+// path-not-found: a resolved absolute path missing on the checked file system: an error for the
+// image, a warning for PATH/MODULEPATH directories and capture('cat F') files.
+import type { ModulefileRule } from '../../modulefile/analyze';
+
+const WHAT = { 'sing-image': 'SING_IMAGE image', 'path-dir': 'directory put on PATH', 'modulepath-dir': 'directory put on MODULEPATH', 'capture-file': "file read by capture('cat ...')" } as const;
+
+export const pathNotFound: ModulefileRule = (ctx) =>
+  ctx.paths
+    .filter((p) => p.role !== 'other' && p.exists === 'missing')
+    .map((p) => ({
+      range: p.range,
+      severity: p.role === 'sing-image' ? ('error' as const) : ('warning' as const),
+      code: 'path-not-found',
+      message: `${WHAT[p.role as keyof typeof WHAT]} does not exist: ${p.value}`,
+    }));

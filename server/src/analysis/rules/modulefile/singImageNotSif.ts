@@ -1,0 +1,7 @@
+// sing-image-not-sif: SING_IMAGE resolves to a path that does not end in .sif.
+import type { ModulefileRule } from '../../modulefile/analyze';
+
+export const singImageNotSif: ModulefileRule = (ctx) =>
+  ctx.paths
+    .filter((p) => p.role === 'sing-image' && p.value !== undefined && !p.value.endsWith('.sif'))
+    .map((p) => ({ range: p.range, severity: 'warning' as const, code: 'sing-image-not-sif', message: `SING_IMAGE is '${p.value}', not a .sif image` }));

@@ -1,0 +1,75 @@
+// Differential test against the reference parser: for a few hundred seeded mutations of real
+// modulefiles, `luac5.3 -p` (Debian lua5.3) and the checker agree on "syntax error or not" and
+// on its line.
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, it } from 'node:test';
+import { makeEnv } from '../../server/src/analysis/env';
+import { analyzeModulefile } from '../../server/src/analysis/modulefile/analyze';
+import { pick, seededRandom } from '../helpers/random';
+
+const repo = join(__dirname, '..', '..');
+const CASES = 400;
+const TOKENS = ['(', ')', 'end', 'then', '..', ',', '"', "'", 'local', '=', '{', '}', 'if', 'do', '[[', ']]', 'function', '.', ':'];
+
+function luaFiles(dir: string): string[] {
+  return readdirSync(dir).flatMap((n) => {
+    const p = join(dir, n);
+    return statSync(p).isDirectory() ? luaFiles(p) : p.endsWith('.lua') ? [p] : [];
+  });
+}
+
+function mutate(text: string, random: () => number): string {
+  const at = Math.floor(random() * text.length);
+  const lines = text.split('\n');
+  const line = Math.floor(random() * lines.length);
+  switch (Math.floor(random() * 5)) {
+    case 0: return text.slice(0, at) + text.slice(at + 1 + Math.floor(random() * 4));
+    case 1: return text.slice(0, at) + pick(random, TOKENS) + text.slice(at);
+    case 2: lines.splice(line, 1); return lines.join('\n');
+    case 3: return text.slice(0, at) + text[at] + text.slice(at);
+    default: return text.slice(0, at) + ' ' + pick(random, TOKENS) + ' ' + text.slice(at);
+  }
+}
+
+/** luac's verdict: undefined when the chunk compiles, else the 1-based error line. */
+function luacLine(file: string): number | undefined {
+  const r = spawnSync('luac5.3', ['-p', file], { encoding: 'utf8' });
+  if (r.status === 0) return undefined;
+  const m = /:(\d+):/.exec(r.stderr.replace(file, ''));
+  assert.ok(m, `luac error without a line: ${r.stderr}`);
+  return Number(m[1]);
+}
+
+describe('lua-syntax agrees with luac5.3 -p', () => {
+  it(`on ${CASES} mutated modulefiles`, () => {
+    const sources = [...luaFiles(join(repo, 'test/fixtures/modulefiles')), ...luaFiles(join(repo, 'examples/modules'))].map((p) => readFileSync(p, 'utf8'));
+    const dir = mkdtempSync(join(tmpdir(), 'lumi-luac-'));
+    const env = makeEnv({ processEnv: {} });
+    const random = seededRandom(53);
+    const disagreements: string[] = [];
+    let errors = 0;
+    try {
+      for (let i = 0; i < CASES; i++) {
+        const text = mutate(pick(random, sources), random);
+        const file = join(dir, `m${i}.lua`);
+        writeFileSync(file, text);
+        const expected = luacLine(file);
+        const syntax = analyzeModulefile(text, file, env).findings.find((f) => f.code === 'lua-syntax');
+        const actual = syntax ? syntax.range.start.line + 1 : undefined;
+        if (expected !== undefined) errors++;
+        if (expected !== actual) {
+          if (process.env.DEBUG_LUAC) console.log(text);
+          disagreements.push(`case ${i}: luac ${expected ?? 'ok'}, checker ${actual ?? 'ok'} (${syntax?.message ?? ''})\n${text}`);
+        }
+      }
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+    assert.ok(errors > CASES / 5, `the mutations produce syntax errors (${errors})`);
+    assert.deepEqual(disagreements.map((d) => d.split("\n")[0]), [], `${disagreements.length} disagreements`);
+  });
+});

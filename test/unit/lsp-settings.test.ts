@@ -1,0 +1,31 @@
+// Settings arrive from many editors in many shapes; malformed parts fall back to defaults.
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { realFileSystem } from '../../server/src/analysis/env';
+import { defaultSettings, envFromSettings, parseSettings } from '../../server/src/lsp/settings';
+
+describe('language server settings', () => {
+  it('reads the lumiModules section or the section itself', () => {
+    const inner = { env: { PROJHOME: '/p' }, luaVersion: '5.1', shellcheck: { enable: false, path: '/usr/bin/shellcheck' } };
+    const expected = { env: { PROJHOME: '/p' }, luaVersion: '5.1', shellcheck: { enable: false, path: '/usr/bin/shellcheck' } };
+    assert.deepEqual(parseSettings(inner), expected);
+    assert.deepEqual(parseSettings({ lumiModules: inner }), expected);
+  });
+
+  it('falls back to defaults on malformed values', () => {
+    assert.deepEqual(parseSettings(null), defaultSettings);
+    assert.deepEqual(parseSettings('x'), defaultSettings);
+    const parsed = parseSettings({ env: { A: 1, B: 'b' }, luaVersion: '9.9', shellcheck: { enable: 'yes', path: '' } });
+    assert.deepEqual(parsed, { env: { B: 'b' }, luaVersion: '5.3', shellcheck: { enable: true, path: 'shellcheck' } });
+  });
+
+  it('expands ${workspaceFolder} and lets settings win over the process environment', () => {
+    const settings = parseSettings({ env: { PROJHOME: '${workspaceFolder}/home', X: 'from-settings' } });
+    const env = envFromSettings(settings, realFileSystem, { X: 'from-process', Y: 'y' }, undefined, '/work/space');
+    assert.equal(env.getenv('PROJHOME'), '/work/space/home');
+    assert.equal(env.getenv('X'), 'from-settings');
+    assert.equal(env.getenv('Y'), 'y');
+    assert.equal(env.getenv('UNSET'), undefined);
+    assert.equal(env.shellcheck.enabled, false, 'no shellcheck executable found: disabled');
+  });
+});
