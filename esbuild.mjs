@@ -16,16 +16,19 @@ const common = {
   logLevel: 'warning',
   // ssh2 tries optional native add-ons inside try/catch and falls back to pure JS.
   external: ['vscode', 'cpu-features', '*.node'],
+  // web-tree-sitter reads import.meta.url, which a CommonJS bundle does not have.
+  define: { 'import.meta.url': '__importMetaUrl' },
 };
+const importMetaShim = "const __importMetaUrl = require('node:url').pathToFileURL(__filename).href;";
 
 mkdirSync('dist', { recursive: true });
 copyFileSync(require.resolve('web-tree-sitter/tree-sitter.wasm'), 'dist/tree-sitter.wasm');
 copyFileSync(require.resolve('tree-sitter-bash/tree-sitter-bash.wasm'), 'dist/tree-sitter-bash.wasm');
 
 const builds = [
-  { entryPoints: ['client/src/extension.ts'], outfile: 'dist/extension.js' },
-  { entryPoints: ['server/src/server.ts'], outfile: 'dist/server.js' },
-  { entryPoints: ['server/src/cli/main.ts'], outfile: 'dist/cli.js', banner: { js: '#!/usr/bin/env node' } },
+  { entryPoints: ['client/src/extension.ts'], outfile: 'dist/extension.js', banner: { js: importMetaShim } },
+  { entryPoints: ['server/src/server.ts'], outfile: 'dist/server.js', banner: { js: importMetaShim } },
+  { entryPoints: ['server/src/cli/main.ts'], outfile: 'dist/cli.js', banner: { js: `#!/usr/bin/env node\n${importMetaShim}` } },
 ];
 for (const b of builds) {
   if (watch) {

@@ -1,10 +1,27 @@
-// CONTRACT (owned by the wrapper analysis): facts about a wrapper script that modulefile rules
-// need (e.g. `missing-with-conda` asks whether a wrapper on PATH uses WITH_CONDA).
+// Facts about a wrapper script that modulefile rules need (missing-sing-image asks whether a
+// directory holds container wrappers, missing-with-conda whether a wrapper applies WITH_CONDA).
 // Requires `await initBashParser()` (wrapper/parser.ts) once before use.
+import { readWrapper, type WrapperScript } from './script';
+
 export interface WrapperFacts {
-  /** Mentions singularity, apptainer or SING_IMAGE: a container wrapper (not just any script). */
+  /** Mentions singularity, apptainer or SING_IMAGE (outside comments): a container wrapper. */
   isContainerWrapper: boolean;
-  /** Reads $WITH_CONDA anywhere. */
+  /** Reads $WITH_CONDA anywhere (also inside single-quoted `bash -c '...'` code). */
   usesWithConda: boolean;
 }
-export declare function wrapperFacts(text: string): WrapperFacts;
+
+export function factsOf(script: WrapperScript): WrapperFacts {
+  return {
+    isContainerWrapper: /\b(singularity|apptainer)\b|SING_IMAGE/.test(script.code),
+    usesWithConda: script.expandedVariables.has('WITH_CONDA'),
+  };
+}
+
+export function wrapperFacts(text: string): WrapperFacts {
+  const script = readWrapper(text);
+  try {
+    return factsOf(script);
+  } finally {
+    script.dispose();
+  }
+}

@@ -1,0 +1,9 @@
+// Every wrapper rule, one per diagnostic code.
+import { noContainerCheck } from './noContainerCheck';
+import { noSingImageCheck } from './noSingImageCheck';
+import { noVenv } from './noVenv';
+import { noWithConda } from './noWithConda';
+import type { WrapperRule } from './types';
+import { unquotedArgs } from './unquotedArgs';
+
+export const wrapperRules: readonly WrapperRule[] = [noSingImageCheck, unquotedArgs, noContainerCheck, noWithConda, noVenv];

@@ -1,0 +1,31 @@
+// wrapper-no-with-conda: the module putting this wrapper on PATH sets WITH_CONDA and the wrapper
+// never applies it; or $WITH_CONDA inside the double quotes of `bash -c "..."`, which expands on
+// the host (where the value is only a string) instead of inside the container.
+import type { Finding } from '../../types';
+import type { WrapperRule } from './types';
+
+export const noWithConda: WrapperRule = ({ script, modulesSettingWithConda }) => {
+  const out: Finding[] = [];
+  for (const command of script.containerCommands) {
+    const c = command.args.findIndex((a) => a.text === '-c');
+    const body = c > 0 && /^(bash|sh)$/.test(command.args[c - 1].text) ? command.args[c + 1] : undefined;
+    if (body && body.type === 'string' && /\$\{?WITH_CONDA\b/.test(body.text)) {
+      out.push({
+        range: script.range(body),
+        severity: 'warning',
+        code: 'wrapper-no-with-conda',
+        message: "$WITH_CONDA inside double quotes of bash -c \"...\" expands on the host, not in the container: use single quotes ('eval \"$WITH_CONDA\"; ...')",
+      });
+    }
+  }
+  if (modulesSettingWithConda.length > 0 && !script.expandedVariables.has('WITH_CONDA')) {
+    const at = script.containerCommands[0]?.node;
+    out.push({
+      range: at ? script.range(at) : script.source.range(0, 0),
+      severity: 'warning',
+      code: 'wrapper-no-with-conda',
+      message: `${modulesSettingWithConda.join(', ')} set${modulesSettingWithConda.length === 1 ? 's' : ''} WITH_CONDA but this wrapper never applies it: python may not be on PATH inside the container`,
+    });
+  }
+  return out;
+};

@@ -1,0 +1,47 @@
+// Analysis of one wrapper script: parsed once with tree-sitter-bash, then the rules in
+// ../rules/wrapper. Rules run only on container wrappers. Never throws.
+import type { AnalysisEnv } from '../env';
+import { wrapperRules } from '../rules/wrapper';
+import type { Finding } from '../types';
+import { factsOf, type WrapperFacts } from './facts';
+import { readWrapper } from './script';
+
+export interface WrapperContext {
+  /** Modulefiles that put this wrapper's directory on PATH and set WITH_CONDA (for messages). */
+  modulesSettingWithConda: string[];
+}
+
+export interface WrapperAnalysis {
+  findings: Finding[];
+  facts: WrapperFacts;
+}
+
+/** A shell script by its shebang (sh, bash, or env bash/sh). */
+export function looksLikeShellScript(text: string): boolean {
+  return /^#!\s*(\/usr)?\/bin\/(env\s+)?(ba)?sh\b/.test(text) || /^#!\s*\/usr\/bin\/env\s+(ba)?sh\b/.test(text);
+}
+
+export function analyzeWrapper(text: string, filePath: string, _env: AnalysisEnv, context: WrapperContext): WrapperAnalysis {
+  let script;
+  try {
+    script = readWrapper(text);
+  } catch (err) {
+    return {
+      findings: [{ range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } }, severity: 'information', code: 'internal-error', message: `wrapper analysis failed: ${(err as Error).message}` }],
+      facts: { isContainerWrapper: false, usesWithConda: false },
+    };
+  }
+  try {
+    const facts = factsOf(script);
+    if (!facts.isContainerWrapper) return { findings: [], facts };
+    const ctx = { script, filePath, modulesSettingWithConda: context.modulesSettingWithConda };
+    return { findings: wrapperRules.flatMap((rule) => rule(ctx)), facts };
+  } catch (err) {
+    return {
+      findings: [{ range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } }, severity: 'information', code: 'internal-error', message: `wrapper analysis failed: ${(err as Error).message}` }],
+      facts: { isContainerWrapper: false, usesWithConda: false },
+    };
+  } finally {
+    script.dispose();
+  }
+}

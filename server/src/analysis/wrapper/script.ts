@@ -1,0 +1,95 @@
+// What the wrapper rules need from a bash syntax tree, computed in one walk: the commands (with
+// `exec`/`command` prefixes looked through), the container-starting command, tests, expansions.
+import type { Node } from 'web-tree-sitter';
+import { SourceMap } from '../modulefile/source';
+import type { Range } from '../types';
+import { parseBash } from './parser';
+
+export interface ShellCommand {
+  node: Node;
+  /** Command name and arguments after `exec`/`command`/`env` prefixes. */
+  name: string;
+  args: Node[];
+}
+
+export interface WrapperScript {
+  text: string;
+  source: SourceMap;
+  /** The script with comments blanked out (same offsets). */
+  code: string;
+  commands: ShellCommand[];
+  /** `singularity|apptainer exec|run ...` (also through a variable such as "$runtime"). */
+  containerCommands: ShellCommand[];
+  /** Text of every test: [ ], [[ ]], test, and ${X:?} / ${X:-} expansions inside conditions. */
+  tests: string[];
+  /** Names of variables expanded anywhere, including inside single-quoted strings. */
+  expandedVariables: Set<string>;
+  range(node: Node): Range;
+  /** Frees the wasm tree: nodes are invalid afterwards. */
+  dispose(): void;
+}
+
+const PREFIXES = new Set(['exec', 'command', 'env', 'nohup', 'time']);
+const RUNTIMES = /^(singularity|apptainer)$|^\$\{?(SINGULARITY|APPTAINER|RUNTIME|runtime|singularity|apptainer|SING_BIN|SINGULARITY_BIN)\w*\}?$|^"\$\{?\w*(runtime|RUNTIME|SINGULARITY|singularity|APPTAINER|apptainer)\w*\}?"$/;
+
+function unquote(word: string): string {
+  return word.replace(/^["']|["']$/g, '');
+}
+
+export function readWrapper(text: string): WrapperScript {
+  const source = new SourceMap(text);
+  const tree = parseBash(text);
+  const commands: ShellCommand[] = [];
+  const tests: string[] = [];
+  const expandedVariables = new Set<string>();
+  let code = text;
+  const stack: Node[] = [tree.rootNode];
+  while (stack.length > 0) {
+    const node = stack.pop()!;
+    switch (node.type) {
+      case 'comment':
+        code = code.slice(0, node.startIndex) + ' '.repeat(node.endIndex - node.startIndex) + code.slice(node.endIndex);
+        continue;
+      case 'test_command':
+        tests.push(node.text);
+        break;
+      case 'simple_expansion':
+      case 'expansion': {
+        const m = /^\$\{?[#!]?([A-Za-z_][A-Za-z0-9_]*|[@*#?$!0-9])/.exec(node.text);
+        if (m) expandedVariables.add(m[1]);
+        if (/^\$\{\w+:?[?]/.test(node.text)) tests.push(node.text);
+        break;
+      }
+      case 'raw_string':
+        // Single-quoted code for `bash -c '...'` expands later, inside the container.
+        for (const m of node.text.matchAll(/\$\{?([A-Za-z_][A-Za-z0-9_]*)/g)) expandedVariables.add(m[1]);
+        break;
+      case 'command': {
+        const nameNode = node.childForFieldName('name');
+        const argNodes = node.children.filter((c): c is Node => c !== null && c.id !== nameNode?.id && c.type !== 'variable_assignment' && !c.type.endsWith('redirect'));
+        let words = nameNode ? [nameNode, ...argNodes] : argNodes;
+        while (words.length > 1 && PREFIXES.has(words[0].text)) {
+          words = words.slice(1);
+          if (words[0].text === '-a' && words.length > 2) words = words.slice(2); // exec -a NAME
+        }
+        if (words.length > 0) {
+          const name = words[0].text;
+          if (name === 'test' || name === '[') tests.push(node.text);
+          commands.push({ node, name, args: words.slice(1) });
+        }
+        break;
+      }
+    }
+    for (let i = node.childCount - 1; i >= 0; i--) {
+      const child = node.child(i);
+      if (child) stack.push(child);
+    }
+  }
+  commands.sort((a, b) => a.node.startIndex - b.node.startIndex);
+  const containerCommands = commands.filter((c) => RUNTIMES.test(c.name) && c.args.some((a) => ['exec', 'run'].includes(unquote(a.text))));
+  return {
+    text, source, code, commands, containerCommands, tests, expandedVariables,
+    range: (n) => source.range(n.startIndex, n.endIndex),
+    dispose: () => tree.delete(),
+  };
+}

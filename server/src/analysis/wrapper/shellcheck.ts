@@ -1,0 +1,86 @@
+// ShellCheck's findings for a wrapper (code SCnnnn), when installed and enabled. The text goes on
+// stdin so unsaved editor buffers are checked; never throws, a timeout kills it.
+import { spawn } from 'node:child_process';
+import type { AnalysisEnv } from '../env';
+import type { Finding, Severity } from '../types';
+
+const TIMEOUT_MS = 10_000;
+const LEVELS: Record<string, Severity> = { error: 'error', warning: 'warning', info: 'information', style: 'hint' };
+
+interface ShellcheckComment {
+  line: number;
+  endLine: number;
+  column: number;
+  endColumn: number;
+  level: string;
+  code: number;
+  message: string;
+}
+
+/** ShellCheck columns are 1-based, count code points, and put tabs at multiples of 8. */
+export function shellcheckColumnToCharacter(lineText: string, column: number): number {
+  let col = 1;
+  let i = 0;
+  while (i < lineText.length && col < column) {
+    const code = lineText.codePointAt(i)!;
+    col = lineText[i] === '\t' ? col + 8 - ((col - 1) % 8) : col + 1;
+    i += code > 0xffff ? 2 : 1;
+  }
+  return i;
+}
+
+function shellFromShebang(text: string): string {
+  const m = /^#!\s*\S*?(?:env\s+)?\b(bash|sh|dash|ksh)\b/.exec(text);
+  return m ? m[1] : 'bash';
+}
+
+export function runShellcheck(text: string, _filePath: string, env: AnalysisEnv): Promise<Finding[]> {
+  if (!env.shellcheck.enabled) return Promise.resolve([]);
+  return new Promise((resolve) => {
+    let out = '';
+    let settled = false;
+    const done = (findings: Finding[]) => {
+      if (!settled) {
+        settled = true;
+        resolve(findings);
+      }
+    };
+    let child;
+    try {
+      child = spawn(env.shellcheck.path, ['--format=json1', '--norc', '--shell', shellFromShebang(text), '-'], { stdio: ['pipe', 'pipe', 'ignore'] });
+    } catch {
+      return done([]);
+    }
+    const timer = setTimeout(() => {
+      child.kill('SIGKILL');
+      done([]);
+    }, TIMEOUT_MS);
+    child.on('error', () => {
+      clearTimeout(timer);
+      done([]);
+    });
+    child.stdout.on('data', (d: Buffer) => (out += d.toString()));
+    child.on('close', () => {
+      clearTimeout(timer);
+      try {
+        const lines = text.split('\n');
+        const comments = (JSON.parse(out) as { comments: ShellcheckComment[] }).comments;
+        done(
+          comments.map((c) => ({
+            range: {
+              start: { line: c.line - 1, character: shellcheckColumnToCharacter(lines[c.line - 1] ?? '', c.column) },
+              end: { line: c.endLine - 1, character: shellcheckColumnToCharacter(lines[c.endLine - 1] ?? '', c.endColumn) },
+            },
+            severity: LEVELS[c.level] ?? 'information',
+            code: `SC${c.code}`,
+            message: c.message,
+          })),
+        );
+      } catch {
+        done([]);
+      }
+    });
+    child.stdin.on('error', () => undefined);
+    child.stdin.end(text);
+  });
+}
