@@ -112,6 +112,8 @@ export class DocumentChecker {
     if (large) return this.publish(uri, version, large);
 
     if (kind === 'modulefile') {
+      // A dependant check means another file changed: the cached analysis of this version is stale.
+      if (cause === 'dependant') this.modulefileCache.delete(uri);
       const analysis = this.modulefileAnalysis(doc);
       const before = this.index.wrapperDirs();
       this.index.set(path, moduleSummary(analysis));
