@@ -17,13 +17,13 @@ interface ShellcheckComment {
   message: string;
 }
 
-/** ShellCheck columns are 1-based, count code points, and put tabs at multiples of 8. */
+/** ShellCheck's json1 columns are 1-based and count code points (a tab is one); LSP counts UTF-16 units. */
 export function shellcheckColumnToCharacter(lineText: string, column: number): number {
   let col = 1;
   let i = 0;
   while (i < lineText.length && col < column) {
     const code = lineText.codePointAt(i)!;
-    col = lineText[i] === '\t' ? col + 8 - ((col - 1) % 8) : col + 1;
+    col++;
     i += code > 0xffff ? 2 : 1;
   }
   return i;

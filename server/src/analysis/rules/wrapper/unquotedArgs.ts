@@ -5,13 +5,16 @@ import type { Finding } from '../../types';
 import type { WrapperRule } from './types';
 
 const UNQUOTED = new Set(['$@', '$*', '${@}', '${*}']);
+const QUOTED_ALL = new Set(['"$@"', '"${@}"']);
 
 export const unquotedArgs: WrapperRule = ({ script }) => {
   const out: Finding[] = [];
   const running = script.commands.filter((c) => script.containerCommands.includes(c) || c.node.text.startsWith('exec'));
   for (const command of running) {
     const check = (arg: Node) => {
-      const bad = UNQUOTED.has(arg.text) || (arg.type === 'string' && /\$\{?\*\}?/.test(arg.text));
+      // Inside a longer double-quoted string, $@ and $* glue the arguments into that one word.
+      const inString = arg.type === 'string' && (/\$\{?\*/.test(arg.text) || (/\$\{?@/.test(arg.text) && !QUOTED_ALL.has(arg.text)));
+      const bad = UNQUOTED.has(arg.text) || inString;
       if (!bad) return;
       const range = script.range(arg);
       out.push({

@@ -1,0 +1,114 @@
+// Wrapper analysis: each rule fires on a broken variant of a correct wrapper (with the right
+// range), stays silent on the correct one, and its quick fix gives text that passes.
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { before, describe, it } from 'node:test';
+import { TextDocument } from 'vscode-languageserver-textdocument';
+import { makeEnv } from '../../server/src/analysis/env';
+import type { Finding } from '../../server/src/analysis/types';
+import { analyzeWrapper, looksLikeShellScript } from '../../server/src/analysis/wrapper/analyze';
+import { wrapperFacts } from '../../server/src/analysis/wrapper/facts';
+import { initBashParser } from '../../server/src/analysis/wrapper/parser';
+import { runShellcheck, shellcheckColumnToCharacter } from '../../server/src/analysis/wrapper/shellcheck';
+
+const fixtures = join(__dirname, '..', 'fixtures', 'wrappers');
+const GOOD = readFileSync(join(fixtures, 'good-wrapper.sh'), 'utf8');
+const env = makeEnv({ processEnv: {}, shellcheck: { enabled: true, path: 'shellcheck' } });
+
+function analyze(text: string, modulesSettingWithConda: string[] = []) {
+  return analyzeWrapper(text, '/p/bin/python', env, { modulesSettingWithConda });
+}
+const codes = (text: string, withConda: string[] = []) => analyze(text, withConda).findings.map((f) => f.code);
+
+function applyFix(text: string, finding: Finding): string {
+  return TextDocument.applyEdits(TextDocument.create('file:///w', 'shellscript', 1, text), finding.fixes![0].edits);
+}
+
+function replaceOnce(text: string, from: string, to: string): string {
+  assert.ok(text.includes(from), `fixture contains ${from}`);
+  return text.replace(from, to);
+}
+
+before(() => initBashParser());
+
+describe('wrapper rules', () => {
+  it('are silent on the correct wrapper, also when the module sets WITH_CONDA', async () => {
+    assert.deepEqual(analyze(GOOD, ['m.lua']).findings, []);
+    assert.deepEqual(await runShellcheck(GOOD, 'good-wrapper.sh', env), [], 'ShellCheck-clean too');
+  });
+
+  it('wrapper-no-sing-image-check, and its fix adds a guard that passes', () => {
+    const broken = replaceOnce(GOOD, 'if [ -z "${SING_IMAGE:-}" ]; then', 'if false; then');
+    const f = analyze(broken).findings.find((x) => x.code === 'wrapper-no-sing-image-check')!;
+    assert.equal(f.severity, 'warning');
+    assert.deepEqual(codes(applyFix(broken, f)).filter((c) => c === 'wrapper-no-sing-image-check'), []);
+  });
+
+  it('wrapper-unquoted-args on $@ and "$*" with the argument range; fix quotes it', () => {
+    const broken = replaceOnce(GOOD, 'exec -a "$0" "$cmd" "$@"', 'exec -a "$0" "$cmd" $@');
+    const f = analyze(broken).findings.find((x) => x.code === 'wrapper-unquoted-args')!;
+    assert.equal(f.severity, 'error');
+    const line = broken.split('\n')[f.range.start.line];
+    assert.equal(line.slice(f.range.start.character, f.range.end.character), '$@');
+    assert.ok(!codes(applyFix(broken, f)).includes('wrapper-unquoted-args'));
+    assert.ok(codes(replaceOnce(GOOD, 'exec -a "$0" "$cmd" "$@"', 'exec -a "$0" "$cmd" "$*"')).includes('wrapper-unquoted-args'));
+    assert.ok(!codes("#!/bin/bash\nargs=$(printf ' %q' \"$@\")\n[ -n \"$SING_IMAGE\" ] && exec singularity exec \"$SING_IMAGE\" python\n").includes('wrapper-unquoted-args'), "printf ' %q' \"$@\" is the idiom");
+  });
+
+  it('wrapper-no-container-check without a /.singularity.d branch', () => {
+    const broken = replaceOnce(
+      GOOD,
+      'if [ -d /.singularity.d ] || [ -n "${SINGULARITY_CONTAINER:-}" ] || [ -n "${APPTAINER_CONTAINER:-}" ]; then',
+      'if false; then',
+    );
+    const f = analyze(broken).findings.find((x) => x.code === 'wrapper-no-container-check')!;
+    assert.equal(f.severity, 'warning');
+    assert.match(broken.split('\n')[f.range.start.line], /exec "\$runtime" exec/);
+  });
+
+  it('wrapper-no-with-conda: module sets it and the wrapper ignores it; or double-quoted bash -c', () => {
+    const ignoring = GOOD.replace(/eval "\$\{?WITH_CONDA(:-)?\}?"/g, 'true');
+    const stripped = ignoring.replace(/.*WITH_CONDA.*\n/g, '');
+    assert.ok(codes(stripped, ['modules/m/1.0.lua']).includes('wrapper-no-with-conda'));
+    assert.ok(!codes(stripped, []).includes('wrapper-no-with-conda'));
+    const broken = readFileSync(join(fixtures, 'csc-style-broken.sh'), 'utf8');
+    const all = codes(broken);
+    for (const code of ['wrapper-no-sing-image-check', 'wrapper-unquoted-args', 'wrapper-no-container-check', 'wrapper-no-with-conda', 'wrapper-no-venv']) {
+      assert.ok(all.includes(code), `${code} in ${all}`);
+    }
+  });
+
+  it('wrapper-no-venv (information) when VIRTUAL_ENV is not carried in', () => {
+    const broken = GOOD.replace(/.*VIRTUAL_ENV.*\n/g, '');
+    const f = analyze(broken).findings.find((x) => x.code === 'wrapper-no-venv')!;
+    assert.equal(f.severity, 'information');
+  });
+
+  it('facts: container wrapper, WITH_CONDA use, comments ignored; other scripts get nothing', () => {
+    assert.deepEqual(wrapperFacts(GOOD), { isContainerWrapper: true, usesWithConda: true });
+    assert.deepEqual(wrapperFacts('#!/bin/bash\n# singularity $WITH_CONDA\necho hi $@\n'), { isContainerWrapper: false, usesWithConda: false });
+    assert.deepEqual(analyze('#!/bin/bash\necho $@\n').findings, []);
+    assert.equal(looksLikeShellScript('#!/usr/bin/env bash\n'), true);
+    assert.equal(looksLikeShellScript('#!/usr/bin/python3\n'), false);
+  });
+});
+
+describe('ShellCheck integration', () => {
+  it('maps ShellCheck columns after a tab and a multi-byte character', async () => {
+    const text = '#!/bin/bash\n\tx="é😀"; echo "$x" $1\n';
+    const findings = await runShellcheck(text, 'w.sh', env);
+    const sc2086 = findings.find((f) => f.code === 'SC2086')!;
+    assert.ok(sc2086, JSON.stringify(findings));
+    const line = text.split('\n')[1];
+    assert.equal(line.slice(sc2086.range.start.character, sc2086.range.end.character), '$1');
+    assert.equal(sc2086.severity, 'information');
+    assert.equal(shellcheckColumnToCharacter('\t😀b', 3), 3, 'the emoji is two UTF-16 units');
+  });
+
+  it('returns nothing when disabled or not installed', async () => {
+    const text = '#!/bin/bash\necho $1\n';
+    assert.deepEqual(await runShellcheck(text, 'w', makeEnv({ shellcheck: { enabled: false, path: 'shellcheck' } })), []);
+    assert.deepEqual(await runShellcheck(text, 'w', makeEnv({ shellcheck: { enabled: true, path: '/nonexistent/shellcheck' } })), []);
+  });
+});
