@@ -36,6 +36,7 @@ describe('vsix package', () => {
     for (const needed of ['package.json', 'dist/extension.js', 'dist/server.js', 'dist/cli.js', 'dist/tree-sitter.wasm', 'dist/tree-sitter-bash.wasm', 'syntaxes/lmod.injection.tmLanguage.json']) {
       assert.ok(files.includes(needed), `${needed} is in the vsix`);
     }
+    assert.ok(files.includes('templates/modulefile.lua') && files.includes('templates/wrapper.sh'), 'scaffold templates are in the vsix');
     const junk = files.filter((f) => /(^|\/)(src|test|node_modules|\.ci|examples|\.cache)\//.test(f) || /\.(ts|map|vsix)$/.test(f) || f.startsWith('tsconfig'));
     assert.deepEqual(junk, [], 'no sources, tests, source maps or node_modules');
   });

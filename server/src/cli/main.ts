@@ -2,11 +2,13 @@
 // Exit codes: subcommand's own; 2 for bad usage.
 import { CliIO, processIO, UsageError } from './io';
 import { checkCommand } from './check';
+import { scaffoldCommand } from './scaffold';
 
 type Command = (argv: string[], io: CliIO) => Promise<number>;
 
 const commands: Record<string, { run: Command; summary: string }> = {
   check: { run: checkCommand, summary: 'check modulefiles and wrapper scripts' },
+  scaffold: { run: scaffoldCommand, summary: 'create a container module, its wrappers and load message' },
 };
 
 export const usage = `usage: lumi-modules <command> [options]

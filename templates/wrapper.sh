@@ -1,0 +1,50 @@
+#!/bin/bash
+# Delayed-container wrapper (CSC pattern): the module sets SING_IMAGE and puts this directory
+# first on PATH; the container starts only when python/pip is called, also in each srun task.
+# One file serves python, python3, pip and pip3: the command is this script's own name.
+set -u
+
+cmd=$(basename "$0")
+self_dir=$(cd "$(dirname "$0")" && pwd)
+
+# 1. Only usable after `module load`.
+if [ -z "${SING_IMAGE:-}" ]; then
+  echo "$cmd: SING_IMAGE is not set: load the container module first (module load ...)" >&2
+  exit 1
+fi
+
+# 2. Already inside a container: run the container's own command, never a second container.
+if [ -d /.singularity.d ] || [ -n "${SINGULARITY_CONTAINER:-}" ] || [ -n "${APPTAINER_CONTAINER:-}" ]; then
+  PATH=$(printf '%s' "$PATH" | tr ':' '\n' | grep -vxF "$self_dir" | paste -sd: -)
+  export PATH
+  if [ -n "${WITH_CONDA:-}" ]; then
+    eval "$WITH_CONDA"
+  fi
+  exec -a "$0" "$cmd" "$@"
+fi
+
+# 3. Bind this directory and LUMI's shared locations when they exist.
+binds=("$self_dir")
+for dir in /appl/lumi /var/lib/project_info; do
+  if [ -e "$dir" ]; then binds+=("$dir"); fi
+done
+bind_list=$(IFS=,; printf '%s' "${binds[*]}")
+
+# 4. A venv's site-packages reach the container's python through PYTHONPATH.
+if [ -n "${VIRTUAL_ENV:-}" ]; then
+  for site in "$VIRTUAL_ENV"/lib*/python*/site-packages; do
+    if [ -d "$site" ]; then export PYTHONPATH="$site${PYTHONPATH:+:$PYTHONPATH}"; fi
+  done
+fi
+
+# 5. singularity or apptainer, whichever this system has.
+runtime=$(command -v singularity || command -v apptainer) || {
+  echo "$cmd: neither singularity nor apptainer is on PATH" >&2
+  exit 1
+}
+
+# 6. Arguments kept exactly (printf %q), WITH_CONDA applied inside (single quotes), exec -a so
+#    that sys.executable is this wrapper and venvs made through it work; exit code passed through.
+args=$(printf ' %q' "$@")
+# shellcheck disable=SC2016  # single quotes on purpose: expands inside the container
+exec "$runtime" exec -B "$bind_list" "$SING_IMAGE" bash -c 'eval "${WITH_CONDA:-}"; exec -a "$1" "$2"'"$args" bash "$0" "$cmd"
