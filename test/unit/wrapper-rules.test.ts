@@ -13,7 +13,8 @@ import { initBashParser } from '../../server/src/analysis/wrapper/parser';
 import { runShellcheck, shellcheckColumnToCharacter } from '../../server/src/analysis/wrapper/shellcheck';
 
 const fixtures = join(__dirname, '..', 'fixtures', 'wrappers');
-const GOOD = readFileSync(join(fixtures, 'good-wrapper.sh'), 'utf8');
+// The scaffold's wrapper template is the reference correct wrapper.
+const GOOD = readFileSync(join(__dirname, '..', '..', 'templates', 'wrapper.sh'), 'utf8');
 const env = makeEnv({ processEnv: {}, shellcheck: { enabled: true, path: 'shellcheck' } });
 
 function analyze(text: string, modulesSettingWithConda: string[] = []) {
@@ -35,7 +36,7 @@ before(() => initBashParser());
 describe('wrapper rules', () => {
   it('are silent on the correct wrapper, also when the module sets WITH_CONDA', async () => {
     assert.deepEqual(analyze(GOOD, ['m.lua']).findings, []);
-    assert.deepEqual(await runShellcheck(GOOD, 'good-wrapper.sh', env), [], 'ShellCheck-clean too');
+    assert.deepEqual(await runShellcheck(GOOD, 'wrapper.sh', env), [], 'ShellCheck-clean too');
   });
 
   it('wrapper-no-sing-image-check, and its fix adds a guard that passes', () => {
