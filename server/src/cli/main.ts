@@ -2,6 +2,7 @@
 // Exit codes: subcommand's own; 2 for bad usage.
 import { CliIO, processIO, UsageError } from './io';
 import { checkCommand } from './check';
+import { runCommand } from './run';
 import { scaffoldCommand } from './scaffold';
 
 type Command = (argv: string[], io: CliIO) => Promise<number>;
@@ -9,6 +10,7 @@ type Command = (argv: string[], io: CliIO) => Promise<number>;
 const commands: Record<string, { run: Command; summary: string }> = {
   check: { run: checkCommand, summary: 'check modulefiles and wrapper scripts' },
   scaffold: { run: scaffoldCommand, summary: 'create a container module, its wrappers and load message' },
+  run: { run: runCommand, summary: 'run a Python script on LUMI through a container module, over SSH' },
 };
 
 export const usage = `usage: lumi-modules <command> [options]

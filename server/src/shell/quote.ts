@@ -20,3 +20,13 @@ export function shellQuote(value: string): string {
 export function shellJoin(args: readonly string[]): string {
   return args.map(shellQuote).join(' ');
 }
+
+/**
+ * Quotes a path, keeping a leading `~/` meaning the remote home (as users write it in settings):
+ * `~/venvs/a b` becomes `"$HOME"/'venvs/a b'`. Everything after `~/` is quoted like any value.
+ */
+export function shellQuotePath(path: string): string {
+  if (path === '~') return '"$HOME"';
+  if (path.startsWith('~/')) return `"$HOME"/${shellQuote(path.slice(2))}`;
+  return shellQuote(path);
+}

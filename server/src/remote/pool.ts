@@ -1,0 +1,100 @@
+// Keeps one SSH connection per host alias for the editor: reused by every run, closed after an
+// idle timeout, reopened when it dropped. Reports state changes for a status bar item.
+import { connect, type ConnectPrompts, type SshConnection } from './connection';
+import { resolveHost } from './sshConfig';
+
+export type ConnectionState = 'connecting' | 'connected' | 'idle-closed' | 'disconnected' | 'failed';
+
+interface Entry {
+  connection?: SshConnection;
+  opening?: Promise<SshConnection>;
+  users: number;
+  idleTimer?: NodeJS.Timeout;
+}
+
+export class ConnectionPool {
+  private readonly entries = new Map<string, Entry>();
+
+  constructor(
+    private readonly prompts: ConnectPrompts,
+    private readonly options: { idleTimeoutMs: number; onState?: (key: string, state: ConnectionState, detail?: string) => void },
+  ) {}
+
+  private key(alias: string, configFile?: string): string {
+    return configFile ? `${alias} (${configFile})` : alias;
+  }
+
+  /** The open connection for ALIAS, opening (or reopening) it when needed. Pair with release(). */
+  async acquire(alias: string, configFile?: string): Promise<SshConnection> {
+    const key = this.key(alias, configFile);
+    let entry = this.entries.get(key);
+    if (!entry) this.entries.set(key, (entry = { users: 0 }));
+    entry.users++;
+    clearTimeout(entry.idleTimer);
+    if (entry.connection?.isOpen) return entry.connection;
+    if (!entry.opening) {
+      this.options.onState?.(key, 'connecting');
+      const current = entry;
+      entry.opening = resolveHost(alias, configFile)
+        .then((host) => connect(host, this.prompts))
+        .then(
+          (connection) => {
+            current.connection = connection;
+            current.opening = undefined;
+            this.options.onState?.(key, 'connected');
+            connection.onClose((reason) => {
+              if (current.connection === connection) current.connection = undefined;
+              this.options.onState?.(key, 'disconnected', reason);
+            });
+            return connection;
+          },
+          (err: Error) => {
+            current.opening = undefined;
+            this.options.onState?.(key, 'failed', err.message);
+            throw err;
+          },
+        );
+    }
+    try {
+      return await entry.opening;
+    } catch (err) {
+      entry.users--;
+      throw err;
+    }
+  }
+
+  release(alias: string, configFile?: string): void {
+    const key = this.key(alias, configFile);
+    const entry = this.entries.get(key);
+    if (!entry) return;
+    entry.users = Math.max(0, entry.users - 1);
+    if (entry.users > 0) return;
+    clearTimeout(entry.idleTimer);
+    entry.idleTimer = setTimeout(() => {
+      if (entry.users > 0) return;
+      const connection = entry.connection;
+      entry.connection = undefined;
+      connection?.close();
+      this.options.onState?.(key, 'idle-closed');
+    }, this.options.idleTimeoutMs);
+    entry.idleTimer.unref?.();
+  }
+
+  /** Opens (or reuses) a connection for ALIAS, runs FN with it and releases it. */
+  async with<T>(alias: string, configFile: string | undefined, fn: (connection: SshConnection) => Promise<T>): Promise<T> {
+    const connection = await this.acquire(alias, configFile);
+    try {
+      return await fn(connection);
+    } finally {
+      this.release(alias, configFile);
+    }
+  }
+
+  dispose(): void {
+    for (const entry of this.entries.values()) {
+      clearTimeout(entry.idleTimer);
+      entry.connection?.close();
+    }
+    this.entries.clear();
+  }
+}
