@@ -1,11 +1,20 @@
-// VS Code entry point: starts the bundled language server.
+// VS Code entry point: starts the bundled language server and registers the commands.
 // Thin on purpose: every check, the scaffolding and the remote run live in server/src.
 import * as vscode from 'vscode';
+import { createContainerModule } from './commands/createContainerModule';
+import { RemoteRuns } from './commands/runPythonFile';
 import { LanguageClient, TransportKind, type LanguageClientOptions, type ServerOptions } from 'vscode-languageclient/node';
 
 let client: LanguageClient | undefined;
 
 export async function activate(context: vscode.ExtensionContext): Promise<void> {
+  const runs = new RemoteRuns();
+  context.subscriptions.push(
+    runs,
+    vscode.commands.registerCommand('lumiModules.createContainerModule', createContainerModule),
+    vscode.commands.registerCommand('lumiModules.runPythonFile', (uri?: vscode.Uri) => runs.run(uri)),
+    vscode.commands.registerCommand('lumiModules.stopRuns', () => runs.stopAll()),
+  );
   const serverModule = context.asAbsolutePath('dist/server.js');
   const serverOptions: ServerOptions = {
     run: { module: serverModule, transport: TransportKind.ipc },

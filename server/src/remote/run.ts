@@ -16,8 +16,8 @@ export interface RunRequest {
   venv?: string;
   cwd?: string;
   preamble?: string;
-  /** srun options as the user wrote them (one string); undefined or empty: no srun. */
-  srun?: string;
+  /** srun options: one string as the user typed it (split like shell words), or words; empty: no srun. */
+  srun?: string | readonly string[];
   /** Local path of the script, or a remote path when `remoteScript`. */
   script: string;
   remoteScript: boolean;
@@ -32,7 +32,7 @@ export interface RunOutput {
 }
 
 function specFor(request: RunRequest, script: string): RunSpec {
-  const srun = request.srun?.trim() ? splitShellWords(request.srun) : undefined;
+  const srun = typeof request.srun === 'string' ? (request.srun.trim() ? splitShellWords(request.srun) : undefined) : request.srun;
   return {
     modulePaths: request.modulePaths,
     modules: request.modules,

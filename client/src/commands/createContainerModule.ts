@@ -1,0 +1,115 @@
+// "LUMI: Create container module": a multi-step input (name, version, image, root, conda env,
+// bindings) validated at each step by the scaffold core, then the same plan and writer as
+// `lumi-modules scaffold`, writing through vscode.workspace.fs (works in a Remote-SSH window).
+import { basename, isAbsolute, join } from 'node:path';
+import * as vscode from 'vscode';
+import { componentProblem, defaultCondaEnv, planScaffold, ScaffoldInputError, type ScaffoldOptions } from '../../../server/src/scaffold/plan';
+import { ScaffoldConflictError, writeScaffold } from '../../../server/src/scaffold/write';
+import { shellQuote } from '../../../server/src/shell/quote';
+import { workspaceFsTarget } from '../workspaceFsTarget';
+
+const TOTAL_STEPS = 6;
+
+/** One input box step; resolves undefined when the user cancels. */
+function ask(step: number, title: string, options: { value?: string; prompt: string; validate: (v: string) => string | undefined; browse?: () => Promise<string | undefined> }): Promise<string | undefined> {
+  return new Promise((resolve) => {
+    const box = vscode.window.createInputBox();
+    box.title = `Create container module: ${title}`;
+    box.step = step;
+    box.totalSteps = TOTAL_STEPS;
+    box.value = options.value ?? '';
+    box.prompt = options.prompt;
+    box.ignoreFocusOut = true;
+    const browseButton: vscode.QuickInputButton = { iconPath: new vscode.ThemeIcon('folder-opened'), tooltip: 'Browse...' };
+    if (options.browse) box.buttons = [browseButton];
+    let done = false;
+    const finish = (value: string | undefined) => {
+      done = true;
+      box.hide();
+      box.dispose();
+      resolve(value);
+    };
+    box.onDidChangeValue((v) => (box.validationMessage = v === '' ? undefined : options.validate(v)));
+    box.onDidAccept(() => {
+      const problem = options.validate(box.value);
+      if (problem) box.validationMessage = problem;
+      else finish(box.value);
+    });
+    box.onDidTriggerButton(async () => {
+      const picked = await options.browse?.();
+      if (picked !== undefined) box.value = picked;
+      box.validationMessage = options.validate(box.value);
+      box.show();
+    });
+    box.onDidHide(() => {
+      if (!done) finish(undefined);
+    });
+    box.show();
+  });
+}
+
+function defaultRoot(folder: vscode.WorkspaceFolder | undefined): string {
+  const configured = vscode.workspace.getConfiguration('lumiModules').get<Record<string, string>>('env')?.PROJHOME;
+  const fromEnv = process.env.PROJHOME;
+  const candidate = configured?.replace('${workspaceFolder}', folder?.uri.fsPath ?? '') || fromEnv || folder?.uri.fsPath || '';
+  return isAbsolute(candidate) ? candidate : '';
+}
+
+export async function createContainerModule(): Promise<void> {
+  const folder = vscode.workspace.workspaceFolders?.[0];
+  const config = vscode.workspace.getConfiguration('lumiModules.scaffold');
+  const name = await ask(1, 'name', { prompt: 'Module name (e.g. my-pytorch): letters, digits, . _ + -', validate: (v) => componentProblem('name', v) });
+  if (name === undefined) return;
+  const version = await ask(2, 'version', { prompt: 'Module version (e.g. 2.7)', validate: (v) => componentProblem('version', v) });
+  if (version === undefined) return;
+  const image = await ask(3, 'image', {
+    prompt: 'Absolute path of the Singularity image (.sif), e.g. /appl/local/containers/sif-images/lumi-pytorch-rocm-...sif',
+    validate: (v) => (!v.endsWith('.sif') ? 'the image must be a .sif file' : !isAbsolute(v) ? 'give an absolute path' : undefined),
+    browse: async () => (await vscode.window.showOpenDialog({ canSelectMany: false, filters: { 'Singularity images': ['sif'] }, title: 'Singularity image' }))?.[0]?.fsPath,
+  });
+  if (image === undefined) return;
+  const root = await ask(4, 'project home', {
+    value: defaultRoot(folder),
+    prompt: 'Project home (ROOT): modules/, bin/, txt/ and sif/ go under it',
+    validate: (v) => (!isAbsolute(v) ? 'the project home must be an absolute path' : undefined),
+    browse: async () => (await vscode.window.showOpenDialog({ canSelectFiles: false, canSelectFolders: true, title: 'Project home' }))?.[0]?.fsPath,
+  });
+  if (root === undefined) return;
+  const suggestedEnv = defaultCondaEnv(image);
+  const condaEnv = await ask(5, 'conda environment', {
+    value: suggestedEnv === false ? '' : suggestedEnv,
+    prompt: 'Conda environment activated inside the container (WITH_CONDA); leave empty for none',
+    validate: (v) => (v === '' || /^[A-Za-z0-9._-]+$/.test(v) ? undefined : 'a plain conda environment name'),
+  });
+  if (condaEnv === undefined) return;
+  const bindings = await ask(6, 'bindings module', {
+    value: config.get<string>('bindingsModule') ?? 'singularity-AI-bindings',
+    prompt: 'Module with LUMI bind mounts to depend on (empty: none)',
+    validate: (v) => (v === '' || componentProblem('bindings module', v.replace('/', '')) === undefined ? undefined : 'a module name such as singularity-AI-bindings'),
+  });
+  if (bindings === undefined) return;
+  const templateDir = config.get<string>('templateDir') || undefined;
+  const options: ScaffoldOptions = { name, version, image, root, condaEnv: condaEnv === '' ? false : condaEnv, bindingsModule: bindings || undefined, templateDir };
+  try {
+    const plan = planScaffold(options);
+    const target = workspaceFsTarget();
+    try {
+      await writeScaffold(plan, { force: false, target });
+    } catch (err) {
+      if (!(err instanceof ScaffoldConflictError)) throw err;
+      const overwrite = 'Overwrite';
+      const answer = await vscode.window.showWarningMessage(`${err.paths.length} file(s) already exist.`, { modal: true, detail: err.paths.join('\n') }, overwrite);
+      if (answer !== overwrite) return;
+      await writeScaffold(plan, { force: true, target });
+    }
+    const modulefile = vscode.Uri.file(join(root, 'modules', name, `${version}.lua`));
+    await vscode.window.showTextDocument(modulefile);
+    const lines = `module use ${shellQuote(join(root, 'modules'))}\nmodule load ${shellQuote(`${name}/${version}`)}`;
+    const copy = 'Copy module commands';
+    const answer = await vscode.window.showInformationMessage(`Created ${name}/${version} for ${basename(image)}. Use it with: ${lines.replace('\n', '; ')}`, copy);
+    if (answer === copy) await vscode.env.clipboard.writeText(lines + '\n');
+  } catch (err) {
+    const message = err instanceof ScaffoldInputError ? err.message : `could not create the module: ${(err as Error).message}`;
+    void vscode.window.showErrorMessage(`LUMI: ${message}`);
+  }
+}

@@ -1,0 +1,132 @@
+// "LUMI: Run Python file in container module": runs the current .py file on LUMI through the
+// module's wrapper, in a pseudoterminal (ANSI colours kept), over one kept SSH connection per host;
+// in a Remote-SSH window (already on LUMI) the same run happens locally, with no second hop.
+import * as vscode from 'vscode';
+import { SshError, type ConnectPrompts } from '../../../server/src/remote/connection';
+import { ConnectionPool, type ConnectionState } from '../../../server/src/remote/pool';
+import { runLocally, runOverSsh, type RunOutput } from '../../../server/src/remote/run';
+import { parseRunSettings, runRequestFromSettings } from '../../../server/src/remote/settings';
+import { SshConfigError } from '../../../server/src/remote/sshConfig';
+
+/** Asks in VS Code's own UI: modal fingerprint question, masked passphrase, 2FA prompts. */
+const editorPrompts: ConnectPrompts = {
+  async confirmUnknownHost({ host, keyType, fingerprint }) {
+    const trust = 'Trust and connect';
+    const answer = await vscode.window.showWarningMessage(
+      `The authenticity of host ${host} can't be established.`,
+      { modal: true, detail: `${keyType} key fingerprint is ${fingerprint}.\nCompare it with the fingerprint LUMI publishes before you continue.` },
+      trust,
+    );
+    return answer === trust;
+  },
+  passphrase: (keyFile) => Promise.resolve(vscode.window.showInputBox({ prompt: `Passphrase for ${keyFile}`, password: true, ignoreFocusOut: true })),
+  async keyboardInteractive({ name, instructions, prompts }) {
+    const answers: string[] = [];
+    for (const p of prompts) {
+      const a = await vscode.window.showInputBox({ title: name || 'SSH login', prompt: [instructions, p.prompt].filter(Boolean).join(' '), password: !p.echo, ignoreFocusOut: true });
+      if (a === undefined) return undefined;
+      answers.push(a);
+    }
+    return answers;
+  },
+};
+
+export class RemoteRuns implements vscode.Disposable {
+  private pool?: ConnectionPool;
+  private readonly status = vscode.window.createStatusBarItem(vscode.StatusBarAlignment.Left, 10);
+  private readonly running = new Set<AbortController>();
+
+  constructor() {
+    this.status.command = 'lumiModules.runPythonFile';
+  }
+
+  private getPool(idleSeconds: number): ConnectionPool {
+    this.pool ??= new ConnectionPool(editorPrompts, {
+      idleTimeoutMs: idleSeconds * 1000,
+      onState: (host, state) => this.showState(host, state),
+    });
+    return this.pool;
+  }
+
+  private showState(host: string, state: ConnectionState): void {
+    const icon = state === 'connected' ? '$(vm-active)' : state === 'connecting' ? '$(sync~spin)' : '$(vm-outline)';
+    this.status.text = `${icon} LUMI: ${host}`;
+    this.status.tooltip = `SSH connection to ${host}: ${state}`;
+    this.status.show();
+  }
+
+  stopAll(): void {
+    for (const run of this.running) run.abort();
+  }
+
+  async run(resource?: vscode.Uri): Promise<void> {
+    const uri = resource ?? vscode.window.activeTextEditor?.document.uri;
+    if (!uri || !uri.path.endsWith('.py')) {
+      void vscode.window.showErrorMessage('LUMI: open a Python (.py) file to run it in the container module.');
+      return;
+    }
+    const document = vscode.workspace.textDocuments.find((d) => d.uri.toString() === uri.toString());
+    if (document?.isDirty) await document.save();
+    const settings = parseRunSettings(vscode.workspace.getConfiguration('lumiModules', uri).get<Record<string, unknown>>('run'));
+    const onLumi = vscode.env.remoteName === 'ssh-remote';
+    if (!onLumi && !settings.host) {
+      const open = 'Open Settings';
+      if ((await vscode.window.showErrorMessage('LUMI: set lumiModules.run.host to the SSH host alias of LUMI (from ~/.ssh/config).', open)) === open) {
+        void vscode.commands.executeCommand('workbench.action.openSettings', 'lumiModules.run');
+      }
+      return;
+    }
+    if (settings.modules.length === 0) {
+      void vscode.window.showWarningMessage('LUMI: no module in lumiModules.run.modules: python runs without a container module.');
+    }
+    const request = runRequestFromSettings(settings, uri.fsPath, onLumi || uri.scheme !== 'file');
+    const abort = new AbortController();
+    this.running.add(abort);
+    const name = uri.path.split('/').pop() ?? 'script';
+    const write = new vscode.EventEmitter<string>();
+    const closed = new vscode.EventEmitter<number | void>();
+    const ready = new Promise<void>((resolve) => {
+      const pty: vscode.Pseudoterminal = {
+        onDidWrite: write.event,
+        onDidClose: closed.event,
+        open: () => resolve(),
+        close: () => abort.abort(), // closing the terminal stops the remote run
+        handleInput: (data) => {
+          if (data === '\x03') abort.abort();
+        },
+      };
+      vscode.window.createTerminal({ name: `LUMI: ${name}`, pty, iconPath: new vscode.ThemeIcon('remote') }).show(true);
+    });
+    await ready;
+    const toTerminal = (chunk: Buffer) => write.fire(chunk.toString('utf8').replace(/\r?\n/g, '\r\n'));
+    const output: RunOutput = { stdout: toTerminal, stderr: toTerminal };
+    const where = onLumi ? 'this LUMI node' : settings.host;
+    write.fire(`\x1b[2mRunning ${name} on ${where}${request.srun ? ' with srun' : ''}... (Ctrl+C stops it)\x1b[0m\r\n`);
+    try {
+      const code = onLumi
+        ? await runLocally(request, output, abort.signal)
+        : await vscode.window.withProgress(
+            { location: vscode.ProgressLocation.Notification, title: `LUMI: connecting to ${settings.host}`, cancellable: true },
+            async (_progress, token) => {
+              token.onCancellationRequested(() => abort.abort());
+              const pool = this.getPool(settings.idleTimeoutSeconds);
+              const connection = await pool.acquire(settings.host, settings.sshConfigFile);
+              return { connection };
+            },
+          ).then(({ connection }) => runOverSsh(connection, request, output, abort.signal).finally(() => this.pool?.release(settings.host, settings.sshConfigFile)));
+      write.fire(`\r\n\x1b[${code === 0 ? '32' : '31'}m[${name} exited with code ${code}${abort.signal.aborted ? ', stopped' : ''}]\x1b[0m\r\n`);
+    } catch (err) {
+      const message = err instanceof SshError || err instanceof SshConfigError ? err.message : `unexpected error: ${(err as Error).message}`;
+      write.fire(`\r\n\x1b[31mLUMI: ${message}\x1b[0m\r\n`);
+      void vscode.window.showErrorMessage(`LUMI: ${message}`);
+    } finally {
+      this.running.delete(abort);
+    }
+  }
+
+  dispose(): void {
+    this.stopAll();
+    this.pool?.dispose();
+    this.status.dispose();
+  }
+}
