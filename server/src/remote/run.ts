@@ -128,11 +128,12 @@ export async function runOverSsh(connection: SshConnection, request: RunRequest,
  * The same run on this machine (a Remote-SSH window, where the extension host already is on
  * LUMI): bash -l runs the same script, in its own process group so cancel ends the whole tree.
  */
-export function runLocally(request: RunRequest, output: RunOutput, signal?: AbortSignal): Promise<number> {
+export function runLocally(request: RunRequest, output: RunOutput, signal?: AbortSignal, env: NodeJS.ProcessEnv = process.env): Promise<number> {
   const spec = specFor(request, request.script);
   return new Promise((resolve, reject) => {
     const child = spawn('bash', ['-l', '-c', buildRunScript(spec), 'lumi-modules-run', spec.script, ...spec.args], {
       detached: true,
+      env,
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     const onAbort = () => {

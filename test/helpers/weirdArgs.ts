@@ -1,0 +1,20 @@
+// Arguments that break naive quoting: each must arrive as exactly these bytes.
+export const WEIRD_ARGS: readonly string[] = [
+  'two words',
+  "it's",
+  'say "hi"',
+  '$HOME',
+  '$(id -u)',
+  '`id`',
+  'a;b && c | d',
+  'line one\nline two',
+  '',
+  '*',
+  '--flag=x y',
+  '-',
+  'tab\there',
+  'back\\slash',
+  'äöü ✓ 日本',
+  '!history',
+  '~',
+];
