@@ -32,7 +32,7 @@ bind_list=$(IFS=,; printf '%s' "${binds[*]}")
 
 # 4. A venv's site-packages reach the container's python through PYTHONPATH.
 if [ -n "${VIRTUAL_ENV:-}" ]; then
-  for site in "$VIRTUAL_ENV"/lib*/python*/site-packages; do
+  for site in "$VIRTUAL_ENV"/lib/python*/site-packages; do # not lib*: lib64 links to lib
     if [ -d "$site" ]; then export PYTHONPATH="$site${PYTHONPATH:+:$PYTHONPATH}"; fi
   done
 fi
