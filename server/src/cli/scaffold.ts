@@ -30,8 +30,8 @@ export async function scaffoldCommand(argv: string[], io: CliIO): Promise<number
   };
   const [name, version, image, root] = ['name', 'version', 'image', 'root'].map(need);
   if (stringFlag(args, 'conda-env') !== undefined && booleanFlag(args, 'no-conda')) throw new UsageError('--conda-env and --no-conda exclude each other');
-  if (stringFlag(args, 'from') !== undefined) throw new UsageError('--from (rewriting an existing module) is not available in this version yet');
   const templateDir = stringFlag(args, 'template-dir');
+  const fromFlag = stringFlag(args, 'from');
   try {
     const plan = planScaffold({
       name,
@@ -41,8 +41,9 @@ export async function scaffoldCommand(argv: string[], io: CliIO): Promise<number
       condaEnv: booleanFlag(args, 'no-conda') ? false : stringFlag(args, 'conda-env'),
       bindingsModule: stringFlag(args, 'bindings'),
       templateDir: templateDir === undefined ? undefined : resolve(io.cwd, templateDir),
+      from: fromFlag === undefined ? undefined : resolve(io.cwd, fromFlag),
     });
-    const written = writeScaffold(plan, { force: booleanFlag(args, 'force') });
+    const written = await writeScaffold(plan, { force: booleanFlag(args, 'force') });
     for (const f of written) if (f.kind !== 'dir') io.stdout.write(`wrote ${f.path}\n`);
     io.stdout.write(`\nTo use it:\n  module use ${shellQuote(resolve(root, 'modules'))}\n  module load ${shellQuote(`${name}/${version}`)}\n`);
     return 0;

@@ -3,6 +3,8 @@
 import { readFileSync } from 'node:fs';
 import { basename, dirname, isAbsolute, join, relative } from 'node:path';
 import { resourcePath } from '../common/resources';
+import { ScaffoldInputError } from './errors';
+import { rewriteModule } from './fromModule';
 
 export interface ScaffoldOptions {
   name: string;
@@ -15,6 +17,8 @@ export interface ScaffoldOptions {
   condaEnv?: string | false;
   bindingsModule?: string;
   templateDir?: string;
+  /** Absolute path of an existing module to rewrite (instead of the modulefile template). */
+  from?: string;
 }
 
 export interface PlannedFile {
@@ -25,7 +29,7 @@ export interface PlannedFile {
   target?: string;
 }
 
-export class ScaffoldInputError extends Error {}
+export { ScaffoldInputError };
 
 const WRAPPER_NAMES = ['python3', 'pip', 'pip3'];
 
@@ -64,6 +68,27 @@ function luaString(value: string): string {
   return `'${value.replace(/\\/g, '\\\\').replace(/'/g, "\\'")}'`;
 }
 
+/** The modulefile for `--from FILE`: the existing module rewritten through its syntax tree. */
+function fromModule(o: ScaffoldOptions, imageName: string): string {
+  const from = o.from!;
+  let source: string;
+  try {
+    source = readFileSync(from, 'utf8');
+  } catch (err) {
+    throw new ScaffoldInputError(`cannot read module ${from}: ${(err as Error).message}`);
+  }
+  return rewriteModule(source, from, {
+    name: o.name,
+    version: o.version,
+    imageName,
+    root: o.root,
+    // Not given: the module's own WITH_CONDA stays; a module without one gets the image's default.
+    condaEnv: o.condaEnv,
+    defaultCondaEnv: defaultCondaEnv(o.image),
+    bindingsModule: o.bindingsModule,
+  });
+}
+
 export function planScaffold(o: ScaffoldOptions): PlannedFile[] {
   validateScaffold(o);
   const templates = o.templateDir ?? resourcePath('templates');
@@ -84,8 +109,9 @@ export function planScaffold(o: ScaffoldOptions): PlannedFile[] {
     bindings: o.bindingsModule ? `depends_on(${luaString(o.bindingsModule)})\n` : '',
     withConda: condaEnv ? `setenv("WITH_CONDA", "source /opt/conda/etc/profile.d/conda.sh && conda activate ${condaEnv}")` : '',
   };
+  const modulefile = o.from === undefined ? fill(read('modulefile.lua'), values, 'modulefile.lua') : fromModule(o, imageName);
   const files: PlannedFile[] = [
-    { path: join(o.root, 'modules', o.name, `${o.version}.lua`), kind: 'file', content: fill(read('modulefile.lua'), values, 'modulefile.lua'), mode: 0o644 },
+    { path: join(o.root, 'modules', o.name, `${o.version}.lua`), kind: 'file', content: modulefile, mode: 0o644 },
     { path: join(o.root, 'bin', 'python'), kind: 'file', content: read('wrapper.sh'), mode: 0o755 },
     ...WRAPPER_NAMES.map((n): PlannedFile => ({ path: join(o.root, 'bin', n), kind: 'symlink', target: 'python' })),
     { path: join(o.root, 'txt', `load-${o.name}.txt`), kind: 'file', content: fill(read('load-message.txt'), values, 'load-message.txt'), mode: 0o644 },

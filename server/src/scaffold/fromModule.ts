@@ -1,0 +1,324 @@
+// `lumi-modules scaffold --from FILE`: rewrites an existing container module (such as CSC's
+// /appl/local/csc/modulefiles/pytorch/2.7.lua) for a new name, version, image and root. The file is
+// parsed with luaparse and only the byte ranges of specific expressions are replaced (spliced from
+// the end backwards), so everything else, comments included, stays byte for byte. Pure: no writes.
+import { basename, dirname } from 'node:path';
+import * as luaparse from 'luaparse';
+import { luaStringValue } from '../analysis/modulefile/strings';
+import { ScaffoldInputError } from './errors';
+
+export interface RewriteOptions {
+  name: string;
+  version: string;
+  /** File name of the image inside ROOT/sif. */
+  imageName: string;
+  /** Absolute project home: the new fallback of the root local. */
+  root: string;
+  /**
+   * Conda environment WITH_CONDA activates; false: remove WITH_CONDA; undefined: keep the
+   * module's own WITH_CONDA as it is, or when it sets none, use `defaultCondaEnv`.
+   */
+  condaEnv: string | false | undefined;
+  defaultCondaEnv?: string | false;
+  bindingsModule?: string;
+}
+
+// luaparse's types are loose; nodes are read structurally (as in analysis/modulefile/analyze.ts).
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+type Node = any;
+
+interface Edit {
+  start: number;
+  end: number;
+  text: string;
+}
+
+interface LocalDef {
+  name: string;
+  init: Node;
+  statement: Node;
+  topLevel: boolean;
+}
+
+interface Call {
+  name: string;
+  node: Node;
+  /** The CallStatement when the call is a statement of its own. */
+  statement?: Node;
+}
+
+const DEPENDENCY_FUNCTIONS = new Set(['depends_on', 'load', 'always_load', 'prereq', 'try_load', 'prereq_any', 'depends_on_any']);
+
+function isString(n: Node): boolean {
+  return n?.type === 'StringLiteral';
+}
+
+function stringValue(n: Node): string | undefined {
+  return isString(n) ? luaStringValue(n.raw) : undefined;
+}
+
+function isIdentifier(n: Node, name?: string): boolean {
+  return n?.type === 'Identifier' && (name === undefined || n.name === name);
+}
+
+function isGetenvCall(n: Node): boolean {
+  return (
+    n?.type === 'CallExpression' &&
+    n.base.type === 'MemberExpression' &&
+    isIdentifier(n.base.base, 'os') &&
+    n.base.identifier.name === 'getenv'
+  );
+}
+
+function isCallTo(n: Node, name: string): boolean {
+  return n?.type === 'CallExpression' && isIdentifier(n.base, name);
+}
+
+/** A Lua string literal for value, with the quote character of `like` when it is a quoted literal. */
+export function luaQuote(value: string, like?: Node): string {
+  const raw: string | undefined = like?.raw;
+  const q = raw?.[0] === '"' ? '"' : "'";
+  let out = '';
+  for (const c of value) {
+    if (c === '\\') out += '\\\\';
+    else if (c === q) out += `\\${q}`;
+    else if (c === '\n') out += '\\n';
+    else if (c === '\r') out += '\\r';
+    else if (c === '\t') out += '\\t';
+    else if (c.charCodeAt(0) < 0x20 || c.charCodeAt(0) === 0x7f) out += `\\${String(c.charCodeAt(0)).padStart(3, '0')}`;
+    else out += c;
+  }
+  return `${q}${out}${q}`;
+}
+
+/** Visits every node of the tree in source order, with the nearest enclosing statement list depth. */
+function walk(node: Node, visit: (n: Node, parent: Node, depth: number) => void, parent: Node = undefined, depth = 0): void {
+  if (node === null || typeof node !== 'object') return;
+  if (Array.isArray(node)) {
+    for (const child of node) walk(child, visit, parent, depth);
+    return;
+  }
+  if (typeof node.type !== 'string') return;
+  visit(node, parent, depth);
+  const inner = node.type === 'Chunk' ? depth : 'body' in node || 'clauses' in node ? depth + 1 : depth;
+  for (const key of Object.keys(node)) {
+    if (key === 'loc' || key === 'range') continue;
+    walk(node[key], visit, node, inner);
+  }
+}
+
+function parse(source: string, fileName: string): Node {
+  try {
+    return luaparse.parse(source, { locations: true, ranges: true, luaVersion: '5.3', comments: false, scope: false } as luaparse.Options);
+  } catch (err) {
+    const e = err as { line?: number; message?: string };
+    const message = String(e.message ?? err).replace(/^\[\d+:\d+\]\s*/, '');
+    throw new ScaffoldInputError(`${fileName}${typeof e.line === 'number' ? `:${e.line}` : ''}: cannot parse as Lua: ${message}`);
+  }
+}
+
+export function rewriteModule(source: string, fileName: string, o: RewriteOptions): string {
+  const ast = parse(source, fileName);
+  const locals: LocalDef[] = [];
+  const calls: Call[] = [];
+  walk(ast, (n, parent, depth) => {
+    if (n.type === 'LocalStatement') {
+      n.variables.forEach((v: Node, i: number) => {
+        if (n.init[i] !== undefined) locals.push({ name: v.name, init: n.init[i], statement: n, topLevel: depth === 0 });
+      });
+    } else if (n.type === 'CallExpression' && n.base.type === 'Identifier') {
+      calls.push({ name: n.base.name, node: n, statement: parent?.type === 'CallStatement' ? parent : undefined });
+    } else if (n.type === 'StringCallExpression' && n.base.type === 'Identifier' && DEPENDENCY_FUNCTIONS.has(n.base.name)) {
+      // `depends_on "x"`: only looked at for dependencies
+      calls.push({ name: n.base.name, node: { ...n, arguments: [n.argument] } });
+    }
+  });
+  const lineOf = (node: Node) => node.loc.start.line as number;
+  const text = (node: Node) => source.slice(node.range[0], node.range[1]);
+  const edits: Edit[] = [];
+  const replace = (node: Node, newText: string) => {
+    if (text(node) !== newText) edits.push({ start: node.range[0], end: node.range[1], text: newText });
+  };
+  const setenvCalls = (variable: string) =>
+    calls.filter((c) => (c.name === 'setenv' || c.name === 'pushenv') && stringValue(c.node.arguments[0]) === variable);
+
+  // SING_IMAGE: required; the anchor for insertions.
+  const singImage = setenvCalls('SING_IMAGE')[0];
+  if (singImage === undefined) throw new ScaffoldInputError(`${fileName}: no setenv("SING_IMAGE", ...) found: --from needs a container module that sets SING_IMAGE`);
+  const singImageArg: Node = singImage.node.arguments[1];
+  if (singImageArg === undefined) throw new ScaffoldInputError(`${fileName}:${lineOf(singImage.node)}: setenv("SING_IMAGE") has no value`);
+  const pathPrepends = calls.filter((c) => c.name === 'prepend_path' && stringValue(c.node.arguments[0]) === 'PATH' && c.node.arguments[1] !== undefined);
+
+  // Root: a local initialised with `os.getenv(...) or '<literal>'`; preferably the one the
+  // SING_IMAGE / PATH pathJoin starts from.
+  const rootCandidates = locals.filter((l) => l.init.type === 'LogicalExpression' && l.init.operator === 'or' && isGetenvCall(l.init.left) && isString(l.init.right));
+  const firstPathJoinArg = (n: Node): Node => (isCallTo(n, 'pathJoin') ? n.arguments[0] : undefined);
+  const usedNames = [singImageArg, ...pathPrepends.map((p) => p.node.arguments[1])].map(firstPathJoinArg).filter((a) => isIdentifier(a)).map((a) => a.name as string);
+  // Otherwise (paths built with `..`): a candidate the SING_IMAGE / PATH expressions mention at all.
+  const mentioned = new Set<string>();
+  walk([singImageArg, ...pathPrepends.map((p) => p.node.arguments[1])], (n) => {
+    if (isIdentifier(n)) mentioned.add(n.name);
+  });
+  const root = rootCandidates.find((l) => usedNames.includes(l.name)) ?? (usedNames.length === 0 ? rootCandidates.find((l) => mentioned.has(l.name)) : undefined);
+  if (root === undefined) {
+    const expected = "a local such as `local signRoot = os.getenv('PROJHOME') or '/path/to/project'` whose fallback becomes --root";
+    if (rootCandidates.length > 0 && usedNames.length === 0) {
+      throw new ScaffoldInputError(
+        `${fileName}: no root local found: ${rootCandidates.map((l) => `'${l.name}' (line ${lineOf(l.statement)})`).join(', ')} ${rootCandidates.length === 1 ? 'is' : 'are'} not used in setenv("SING_IMAGE", ...) or prepend_path('PATH', ...)`,
+      );
+    }
+    const fixed = usedNames.map((name) => locals.find((l) => l.name === name)).find((l) => l !== undefined);
+    const why = fixed ? ` (local '${fixed.name}' at line ${lineOf(fixed.statement)} is ${isString(fixed.init) ? 'a fixed path, not' : 'not'} \`os.getenv(...) or '...'\`)` : '';
+    throw new ScaffoldInputError(`${fileName}: no root local found: expected ${expected}${why}`);
+  }
+  replace(root.init.right, luaQuote(o.root, root.init.right));
+  const rootName = root.name;
+  const rootPathJoin = (...parts: string[]) => `pathJoin(${rootName}, ${parts.join(', ')})`;
+
+  // Image name: the local SING_IMAGE's pathJoin ends with, else `singName`, else any '*.sif' literal local.
+  const stringLocals = locals.filter((l) => isString(l.init));
+  const lastArg = isCallTo(singImageArg, 'pathJoin') ? singImageArg.arguments[singImageArg.arguments.length - 1] : undefined;
+  const sing =
+    (isIdentifier(lastArg) ? stringLocals.find((l) => l.name === lastArg.name) : undefined) ??
+    stringLocals.find((l) => l.name === 'singName') ??
+    stringLocals.find((l) => stringValue(l.init)?.endsWith('.sif'));
+  if (sing) replace(sing.init, luaQuote(o.imageName, sing.init));
+  const inRootSif =
+    isCallTo(singImageArg, 'pathJoin') &&
+    singImageArg.arguments.length === 3 &&
+    isIdentifier(singImageArg.arguments[0], rootName) &&
+    stringValue(singImageArg.arguments[1]) === 'sif';
+  if (inRootSif) {
+    const last = singImageArg.arguments[2];
+    if (sing === undefined) replace(last, luaQuote(o.imageName, isString(last) ? last : singImageArg.arguments[1]));
+    else if (!isIdentifier(last, sing.name)) replace(last, sing.name);
+  } else replace(singImageArg, rootPathJoin("'sif'", sing ? sing.name : luaQuote(o.imageName)));
+
+  // Version: a top-level local named *Version / *version with a string value.
+  const versionLocals = stringLocals.filter((l) => l.topLevel && /[Vv]ersion$/.test(l.name));
+  const oldName = basename(dirname(fileName)).toLowerCase().replace(/[^a-z0-9]/g, '');
+  const versionLocal =
+    versionLocals.find((l) => l.name.toLowerCase() === `${oldName}version`) ??
+    versionLocals.find((l) => l.name === 'moduleVersion' || l.name === 'version') ??
+    versionLocals.find((l) => stringValue(l.init) === basename(fileName).replace(/\.lua$/, '')) ??
+    versionLocals[0];
+  if (versionLocal) replace(versionLocal.init, luaQuote(o.version, versionLocal.init));
+
+  // Load message: capture('cat ' .. pathJoin(root, 'txt', 'load-OLD.txt')).
+  const newTxt = `load-${o.name}.txt`;
+  for (const c of calls.filter((c) => c.name === 'capture' && c.node.arguments.length === 1)) {
+    const arg = c.node.arguments[0];
+    const txtLiterals: Node[] = [];
+    walk(arg, (n) => {
+      if (stringValue(n)?.endsWith('.txt')) txtLiterals.push(n);
+    });
+    if (txtLiterals.length === 0) continue;
+    const pj = arg.type === 'BinaryExpression' && arg.operator === '..' && stringValue(arg.left) === 'cat ' ? arg.right : undefined;
+    if (isCallTo(pj, 'pathJoin') && pj.arguments.length === 3 && isIdentifier(pj.arguments[0], rootName) && stringValue(pj.arguments[1]) === 'txt' && isString(pj.arguments[2])) {
+      replace(pj.arguments[2], luaQuote(newTxt, pj.arguments[2]));
+    } else {
+      replace(arg, `${luaQuote('cat ', txtLiterals[0])} .. ${rootPathJoin(luaQuote('txt', txtLiterals[0]), luaQuote(newTxt, txtLiterals[0]))}`);
+    }
+  }
+
+  // Lines added after the SING_IMAGE statement (one insertion so their order is fixed).
+  const after: string[] = [];
+
+  // PATH: the wrappers in ROOT/bin.
+  const isRootBin = (n: Node) => isCallTo(n, 'pathJoin') && n.arguments.length === 2 && isIdentifier(n.arguments[0], rootName) && stringValue(n.arguments[1]) === 'bin';
+  if (pathPrepends.length === 0) after.push(`prepend_path('PATH', ${rootPathJoin("'bin'")})`);
+  else if (!pathPrepends.some((p) => isRootBin(p.node.arguments[1]))) {
+    const mentionsRoot = (n: Node) => {
+      let found = false;
+      walk(n, (x) => {
+        if (isIdentifier(x, rootName)) found = true;
+      });
+      return found;
+    };
+    const target = pathPrepends.find((p) => mentionsRoot(p.node.arguments[1])) ?? pathPrepends[0];
+    const quote = target.node.arguments[0];
+    replace(target.node.arguments[1], rootPathJoin(luaQuote('bin', quote)));
+  }
+
+  // WITH_CONDA.
+  const withConda = setenvCalls('WITH_CONDA');
+  const condaEnv = o.condaEnv === undefined ? (withConda.length > 0 ? undefined : o.defaultCondaEnv) : o.condaEnv;
+  const activate = (env: string) => `source /opt/conda/etc/profile.d/conda.sh && conda activate ${env}`;
+  if (typeof condaEnv === 'string') {
+    if (withConda.length === 0) after.push(`setenv("WITH_CONDA", ${luaQuote(activate(condaEnv), { raw: '"' })})`);
+    for (const c of withConda) {
+      const value = c.node.arguments[1];
+      if (value === undefined) replace(c.node, `${text(c.node.base)}("WITH_CONDA", ${luaQuote(activate(condaEnv), { raw: '"' })})`);
+      else replace(value, luaQuote(activate(condaEnv), value));
+    }
+  } else if (condaEnv === false) {
+    for (const c of withConda) {
+      if (c.statement === undefined) throw new ScaffoldInputError(`${fileName}:${lineOf(c.node)}: cannot remove WITH_CONDA: its setenv is not a statement of its own`);
+      edits.push(statementRemoval(source, c.statement));
+    }
+  }
+
+  // Bindings module.
+  if (o.bindingsModule !== undefined) {
+    const wanted = o.bindingsModule;
+    const present = calls
+      .filter((c) => DEPENDENCY_FUNCTIONS.has(c.name))
+      .flatMap((c) => c.node.arguments.map(stringValue))
+      .some((m: string | undefined) => m !== undefined && (m === wanted || m.startsWith(`${wanted}/`)));
+    if (!present) {
+      const at = singImage.statement ?? singImage.node;
+      const lineStart = source.lastIndexOf('\n', at.range[0] - 1) + 1;
+      const indent = source.slice(lineStart, at.range[0]);
+      const line = `depends_on(${luaQuote(wanted)})`;
+      if (/^[ \t]*$/.test(indent)) edits.push({ start: lineStart, end: lineStart, text: `${indent}${line}\n` });
+      else edits.push({ start: at.range[0], end: at.range[0], text: `${line} ` });
+    }
+  }
+
+  if (after.length > 0) {
+    const at = singImage.statement ?? singImage.node;
+    const lineStart = source.lastIndexOf('\n', at.range[0] - 1) + 1;
+    const indent = /^[ \t]*/.exec(source.slice(lineStart))![0];
+    const nl = source.indexOf('\n', at.range[1]);
+    const lineEnd = nl === -1 ? source.length : source[nl - 1] === '\r' ? nl - 1 : nl;
+    const eol = source[nl - 1] === '\r' ? '\r\n' : '\n';
+    edits.push({ start: lineEnd, end: lineEnd, text: after.map((l) => `${eol}${indent}${l}`).join('') });
+  }
+
+  return applyEdits(source, edits);
+}
+
+/** The edit removing a statement: with its whole line when nothing else (but `;`) is on it. */
+function statementRemoval(source: string, statement: Node): Edit {
+  const [start, end] = statement.range as [number, number];
+  const lineStart = source.lastIndexOf('\n', start - 1) + 1;
+  const nl = source.indexOf('\n', end);
+  const lineEnd = nl === -1 ? source.length : nl;
+  const before = source.slice(lineStart, start);
+  const rest = source.slice(end, lineEnd);
+  if (/^[ \t]*$/.test(before) && /^[ \t]*;?[ \t]*\r?$/.test(rest)) {
+    if (nl !== -1) return { start: lineStart, end: nl + 1, text: '' };
+    // Last line without a newline: take the newline before it instead.
+    const cut = lineStart >= 2 && source[lineStart - 2] === '\r' ? 2 : 1;
+    return { start: Math.max(0, lineStart - cut), end: lineEnd, text: '' };
+  }
+  const semicolon = /^[ \t]*;/.exec(rest);
+  return { start, end: semicolon ? end + semicolon[0].length : end, text: '' };
+}
+
+function applyEdits(source: string, edits: Edit[]): string {
+  // Stable order: by start, insertions (empty ranges) before replacements that start there.
+  const sorted = edits
+    .map((e, i) => ({ e, i }))
+    .sort((a, b) => a.e.start - b.e.start || (a.e.end - a.e.start) - (b.e.end - b.e.start) || a.i - b.i)
+    .map((x) => x.e);
+  for (let k = 1; k < sorted.length; k++) {
+    if (sorted[k].start < sorted[k - 1].end) throw new Error(`internal error: overlapping module edits at offsets ${sorted[k - 1].start} and ${sorted[k].start}`);
+  }
+  let out = source;
+  for (let k = sorted.length - 1; k >= 0; k--) {
+    const e = sorted[k];
+    out = out.slice(0, e.start) + e.text + out.slice(e.end);
+  }
+  return out;
+}

@@ -1,0 +1,224 @@
+// `lumi-modules scaffold --from FILE`: an existing (CSC-like) module rewritten through its Lua
+// syntax tree: only the image, version, root, load-message file, PATH and WITH_CONDA change,
+// every other line (comments included) stays byte for byte, and the result loads under real Lmod.
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import { rewriteModule, type RewriteOptions } from '../../server/src/scaffold/fromModule';
+import { ScaffoldInputError } from '../../server/src/scaffold/plan';
+import { runModuleCommands } from '../helpers/lmod';
+
+const repo = join(__dirname, '..', '..');
+const cli = join(repo, 'dist', 'cli.js');
+const fixture = join(repo, 'test', 'fixtures', 'csc', 'pytorch', '2.7.lua');
+const bindingsModules = join(repo, 'test', 'fixtures', 'modulefiles');
+const source = readFileSync(fixture, 'utf8');
+
+const CONDA = (env: string) => `source /opt/conda/etc/profile.d/conda.sh && conda activate ${env}`;
+const base: RewriteOptions = { name: 'my-torch', version: '2.7', imageName: 'my-image.sif', root: '/project/project_465000000/me', condaEnv: undefined };
+
+function run(args: string[]) {
+  const r = spawnSync(process.execPath, [cli, ...args], { encoding: 'utf8', env: { ...process.env, PROJHOME: '' } });
+  return { code: r.status, stdout: r.stdout, stderr: r.stderr };
+}
+
+/** Lines only in `a` and lines only in `b`, in order, from a longest common subsequence. */
+function lineDiff(a: string, b: string): { removed: string[]; added: string[] } {
+  const x = a.split('\n');
+  const y = b.split('\n');
+  const lcs = Array.from({ length: x.length + 1 }, () => new Array<number>(y.length + 1).fill(0));
+  for (let i = x.length - 1; i >= 0; i--) for (let j = y.length - 1; j >= 0; j--) lcs[i][j] = x[i] === y[j] ? lcs[i + 1][j + 1] + 1 : Math.max(lcs[i + 1][j], lcs[i][j + 1]);
+  const removed: string[] = [];
+  const added: string[] = [];
+  let i = 0;
+  let j = 0;
+  while (i < x.length || j < y.length) {
+    if (i < x.length && j < y.length && x[i] === y[j]) {
+      i++;
+      j++;
+    } else if (j < y.length && (i === x.length || lcs[i][j + 1] >= lcs[i + 1][j])) added.push(y[j++]);
+    else removed.push(x[i++]);
+  }
+  return { removed, added };
+}
+
+function sourceLine(prefix: string): string {
+  const line = source.split('\n').find((l) => l.startsWith(prefix));
+  assert.ok(line, `fixture has a line starting with ${prefix}`);
+  return line;
+}
+
+let dir: string;
+let image: string;
+before(() => {
+  dir = mkdtempSync(join(tmpdir(), 'lumi-from-module-'));
+  mkdirSync(join(dir, 'images'));
+  image = join(dir, 'images', 'my-image.sif');
+  writeFileSync(image, '');
+});
+after(() => rmSync(dir, { recursive: true, force: true }));
+
+function luacAccepts(text: string): void {
+  const file = join(dir, `luac-${process.hrtime.bigint()}.lua`);
+  writeFileSync(file, text);
+  const r = spawnSync('luac5.3', ['-p', file], { encoding: 'utf8' });
+  rmSync(file, { force: true });
+  assert.equal(r.status, 0, `luac5.3 -p rejects the output: ${r.stderr}\n${text}`);
+}
+
+describe('rewriteModule', () => {
+  const rewritten = [
+    sourceLine('local singName'),
+    sourceLine('local pytorchVersion'),
+    sourceLine('local signRoot'),
+    sourceLine('local loadTxt'),
+  ];
+  const replacements = [
+    'local singName = "my-image.sif"',
+    'local pytorchVersion = "2.7"   -- upstream PyTorch release',
+    "local signRoot = os.getenv('PROJHOME') or '/project/project_465000000/me'",
+    "local loadTxt = capture('cat ' .. pathJoin(signRoot, 'txt', 'load-my-torch.txt'))",
+  ];
+
+  it('changes only the rewritten lines and keeps every other line, comments included, in order', () => {
+    const out = rewriteModule(source, fixture, base);
+    assert.deepEqual(lineDiff(source, out), { removed: rewritten, added: replacements });
+    for (const comment of ['--[[', '-- was: local singName', '--[==[', '-- not a comment: this line is part of the help text', '-- the wrappers come first'])
+      assert.ok(out.includes(comment), comment);
+    assert.match(out, new RegExp(`^setenv\\("WITH_CONDA", "${CONDA('pytorch')}"\\)$`, 'm'));
+    luacAccepts(out);
+  });
+
+  it('sets the conda environment in place, keeping the quote style', () => {
+    const out = rewriteModule(source, fixture, { ...base, condaEnv: 'torch-env' });
+    const { removed, added } = lineDiff(source, out);
+    assert.deepEqual(removed, [...rewritten, sourceLine('setenv("WITH_CONDA"')]);
+    assert.deepEqual(added, [...replacements, `setenv("WITH_CONDA", "${CONDA('torch-env')}")`]);
+    luacAccepts(out);
+  });
+
+  it('removes the WITH_CONDA statement and its line without touching comments or the help text', () => {
+    const out = rewriteModule(source, fixture, { ...base, condaEnv: false });
+    const { removed, added } = lineDiff(source, out);
+    assert.deepEqual(removed, [...rewritten, sourceLine('setenv("WITH_CONDA"')]);
+    assert.deepEqual(added, replacements);
+    assert.ok(out.includes('-- The wrappers `eval "$WITH_CONDA"` inside the container'));
+    assert.ok(out.includes('activated with setenv("WITH_CONDA", ...).'), 'help text kept');
+    luacAccepts(out);
+  });
+
+  it('keeps an existing bindings dependency and adds a missing one before SING_IMAGE', () => {
+    const same = rewriteModule(source, fixture, { ...base, bindingsModule: 'singularity-AI-bindings' });
+    assert.equal(same, rewriteModule(source, fixture, base));
+    const other = rewriteModule(source, fixture, { ...base, bindingsModule: 'other-bindings/1.0' });
+    assert.deepEqual(lineDiff(source, other).added, [...replacements, "depends_on('other-bindings/1.0')"]);
+    assert.match(other, /depends_on\('other-bindings\/1\.0'\)\nsetenv\("SING_IMAGE"/);
+    luacAccepts(other);
+  });
+
+  it('makes SING_IMAGE and PATH use the root, and adds WITH_CONDA after SING_IMAGE when needed', () => {
+    const module = [
+      '-- a module with literal paths',
+      'local root = os.getenv("PROJHOME") or "/old/home"',
+      '  setenv("SING_IMAGE", root .. "/images/old.sif") -- the image',
+      'prepend_path("PATH", "/old/home/bin")',
+      'local toolVersion = [[1.0]]',
+      '',
+    ].join('\n');
+    const out = rewriteModule(module, '/x/tool/1.0.lua', { ...base, condaEnv: 'env1' });
+    assert.equal(
+      out,
+      [
+        '-- a module with literal paths',
+        'local root = os.getenv("PROJHOME") or "/project/project_465000000/me"',
+        `  setenv("SING_IMAGE", pathJoin(root, 'sif', 'my-image.sif')) -- the image`,
+        `  setenv("WITH_CONDA", "${CONDA('env1')}")`,
+        'prepend_path("PATH", pathJoin(root, "bin"))',
+        "local toolVersion = '2.7'",
+        '',
+      ].join('\n'),
+    );
+    luacAccepts(out);
+    const noPath = rewriteModule('local r = os.getenv("HOME") or "/h"\nsetenv("SING_IMAGE", pathJoin(r, "sif", "a.sif"))\n', '/x/a/1.lua', { ...base, defaultCondaEnv: 'pytorch' });
+    assert.equal(noPath, `local r = os.getenv("HOME") or "/project/project_465000000/me"\nsetenv("SING_IMAGE", pathJoin(r, "sif", "my-image.sif"))\nprepend_path('PATH', pathJoin(r, 'bin'))\nsetenv("WITH_CONDA", "${CONDA('pytorch')}")\n`);
+  });
+
+  it('escapes new values as Lua strings', () => {
+    const out = rewriteModule(source, fixture, { ...base, root: "/home/o'brien/\"x\"" });
+    assert.ok(out.includes(`or '/home/o\\'brien/"x"'`));
+    luacAccepts(out);
+  });
+
+  it('names what is missing instead of guessing', () => {
+    const noRoot = "local singName = 'a.sif'\nlocal signRoot = '/appl/local/csc/soft/ai'\nsetenv('SING_IMAGE', pathJoin(signRoot, 'sif', singName))\n";
+    assert.throws(() => rewriteModule(noRoot, '/m/a/1.lua', base), (e: Error) => e instanceof ScaffoldInputError && /no root local found/.test(e.message) && /'signRoot' at line 2 is a fixed path/.test(e.message));
+    const noImage = "local signRoot = os.getenv('PROJHOME') or '/x'\nprepend_path('PATH', pathJoin(signRoot, 'bin'))\n";
+    assert.throws(() => rewriteModule(noImage, '/m/a/1.lua', base), (e: Error) => e instanceof ScaffoldInputError && /no setenv\("SING_IMAGE", \.\.\.\) found/.test(e.message));
+    assert.throws(() => rewriteModule('local x = 1\nsetenv("A", \n', '/m/a/1.lua', base), (e: Error) => e instanceof ScaffoldInputError && /^\/m\/a\/1\.lua:3: cannot parse as Lua: /.test(e.message));
+  });
+});
+
+describe('lumi-modules scaffold --from', () => {
+  it('rewrites the CSC module into one that real Lmod loads', () => {
+    const root = join(dir, 'home');
+    const r = run(['scaffold', '--from', fixture, '--name', 'my-torch', '--version', '2.7', '--image', image, '--root', root]);
+    assert.equal(r.code, 0, r.stderr);
+    const module = readFileSync(join(root, 'modules', 'my-torch', '2.7.lua'), 'utf8');
+    assert.deepEqual(lineDiff(source, module).removed.length, 4);
+    luacAccepts(module);
+    const loaded = runModuleCommands(
+      [['use', bindingsModules], ['use', join(root, 'modules')], ['load', 'my-torch/2.7']],
+      {},
+      'echo "SING_IMAGE=$SING_IMAGE"; echo "PATH=$PATH"; echo "WITH_CONDA=$WITH_CONDA"; echo "BIND=$SINGULARITY_BIND"',
+    );
+    assert.equal(loaded.status, 0, loaded.stderr);
+    assert.match(loaded.stdout, new RegExp(`^SING_IMAGE=${join(root, 'sif', 'my-image.sif')}$`, 'm'));
+    assert.match(loaded.stdout, new RegExp(`^PATH=${join(root, 'bin')}:`, 'm'));
+    assert.match(loaded.stdout, /^WITH_CONDA=source \/opt\/conda\/etc\/profile.d\/conda.sh && conda activate pytorch$/m);
+    assert.match(loaded.stdout, /^BIND=.+$/m, 'the singularity-AI-bindings dependency is loaded');
+    assert.match(loaded.stderr, /Module my-torch\/2.7 loaded/);
+  });
+
+  it('passes lumi-modules check with no error or warning', () => {
+    const root = join(dir, 'home');
+    for (const env of [[], ['--env', `PROJHOME=${root}`]]) {
+      const r = run(['check', '--format', 'json', ...env, root]);
+      assert.equal(r.code, 0, r.stdout);
+      const bad = (JSON.parse(r.stdout) as { severity: string }[]).filter((f) => f.severity === 'error' || f.severity === 'warning');
+      assert.deepEqual(bad, []);
+    }
+  });
+
+  it('--no-conda removes WITH_CONDA', () => {
+    const root = join(dir, 'no-conda');
+    const r = run(['scaffold', '--from', fixture, '--name', 'my-torch', '--version', '2.7', '--image', image, '--root', root, '--no-conda']);
+    assert.equal(r.code, 0, r.stderr);
+    const module = readFileSync(join(root, 'modules', 'my-torch', '2.7.lua'), 'utf8');
+    assert.doesNotMatch(module, /^setenv\("WITH_CONDA"/m);
+    luacAccepts(module);
+    const loaded = runModuleCommands([['use', bindingsModules], ['use', join(root, 'modules')], ['load', 'my-torch/2.7']], {}, 'echo "WITH_CONDA=${WITH_CONDA-unset}"');
+    assert.equal(loaded.status, 0, loaded.stderr);
+    assert.match(loaded.stdout, /^WITH_CONDA=unset$/m);
+  });
+
+  it('rejects a module without a root local, an unparseable or missing one with exit 2 and writes nothing', () => {
+    const noRoot = join(dir, 'no-root.lua');
+    writeFileSync(noRoot, source.replace("os.getenv('PROJHOME') or '/appl/local/csc/soft/ai/pytorch/2.7'", "'/appl/local/csc/soft/ai/pytorch/2.7'"));
+    const broken = join(dir, 'broken.lua');
+    writeFileSync(broken, source.replace('LmodMessage(loadTxt)', 'LmodMessage(loadTxt'));
+    const root = join(dir, 'bad-home');
+    for (const [from, message] of [
+      [noRoot, /no-root\.lua: no root local found: .*'signRoot' at line 14 is a fixed path/],
+      [broken, /broken\.lua:\d+: cannot parse as Lua: /],
+      [join(dir, 'missing.lua'), /cannot read module .*missing\.lua/],
+    ] as const) {
+      const r = run(['scaffold', '--from', from, '--name', 'my-torch', '--version', '2.7', '--image', image, '--root', root]);
+      assert.equal(r.code, 2, `${from}: ${r.stdout}${r.stderr}`);
+      assert.match(r.stderr, message);
+    }
+    assert.equal(existsSync(root), false);
+  });
+});
