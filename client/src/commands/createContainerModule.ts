@@ -1,6 +1,7 @@
 // "LUMI: Create container module": a multi-step input (name, version, image, root, conda env,
 // bindings) validated at each step by the scaffold core, then the same plan and writer as
 // `lumi-modules scaffold`, writing through vscode.workspace.fs (works in a Remote-SSH window).
+import { existsSync } from 'node:fs';
 import { basename, isAbsolute, join } from 'node:path';
 import * as vscode from 'vscode';
 import { componentProblem, defaultCondaEnv, planScaffold, ScaffoldInputError, type ScaffoldOptions } from '../../../server/src/scaffold/plan';
@@ -8,7 +9,7 @@ import { ScaffoldConflictError, writeScaffold } from '../../../server/src/scaffo
 import { shellQuote } from '../../../server/src/shell/quote';
 import { workspaceFsTarget } from '../workspaceFsTarget';
 
-const TOTAL_STEPS = 6;
+const TOTAL_STEPS = 7;
 
 /** One input box step; resolves undefined when the user cancels. */
 function ask(step: number, title: string, options: { value?: string; prompt: string; validate: (v: string) => string | undefined; browse?: () => Promise<string | undefined> }): Promise<string | undefined> {
@@ -55,20 +56,39 @@ function defaultRoot(folder: vscode.WorkspaceFolder | undefined): string {
   return isAbsolute(candidate) ? candidate : '';
 }
 
+/** Step 1: the bundled CSC-style template, or an existing module to rewrite (`--from`). */
+async function pickStart(): Promise<{ from?: string } | undefined> {
+  const template = { label: 'Bundled template', description: "CSC's delayed-container pattern" };
+  const existing = { label: 'An existing modulefile...', description: "e.g. CSC's /appl/local/csc/modulefiles/pytorch/2.7.lua, rewritten in place of the template" };
+  const picked = await vscode.window.showQuickPick([template, existing], { title: 'Create container module: start from (1/7)', ignoreFocusOut: true });
+  if (picked === undefined) return undefined;
+  if (picked === template) return {};
+  const csc = '/appl/local/csc/modulefiles';
+  const files = await vscode.window.showOpenDialog({
+    canSelectMany: false,
+    filters: { 'Lmod modulefiles': ['lua'] },
+    title: 'Module to start from',
+    defaultUri: existsSync(csc) ? vscode.Uri.file(csc) : undefined,
+  });
+  return files?.[0] ? { from: files[0].fsPath } : undefined;
+}
+
 export async function createContainerModule(): Promise<void> {
   const folder = vscode.workspace.workspaceFolders?.[0];
   const config = vscode.workspace.getConfiguration('lumiModules.scaffold');
-  const name = await ask(1, 'name', { prompt: 'Module name (e.g. my-pytorch): letters, digits, . _ + -', validate: (v) => componentProblem('name', v) });
+  const start = await pickStart();
+  if (start === undefined) return;
+  const name = await ask(2, 'name', { prompt: 'Module name (e.g. my-pytorch): letters, digits, . _ + -', validate: (v) => componentProblem('name', v) });
   if (name === undefined) return;
-  const version = await ask(2, 'version', { prompt: 'Module version (e.g. 2.7)', validate: (v) => componentProblem('version', v) });
+  const version = await ask(3, 'version', { prompt: 'Module version (e.g. 2.7)', validate: (v) => componentProblem('version', v) });
   if (version === undefined) return;
-  const image = await ask(3, 'image', {
+  const image = await ask(4, 'image', {
     prompt: 'Absolute path of the Singularity image (.sif), e.g. /appl/local/containers/sif-images/lumi-pytorch-rocm-...sif',
     validate: (v) => (!v.endsWith('.sif') ? 'the image must be a .sif file' : !isAbsolute(v) ? 'give an absolute path' : undefined),
     browse: async () => (await vscode.window.showOpenDialog({ canSelectMany: false, filters: { 'Singularity images': ['sif'] }, title: 'Singularity image' }))?.[0]?.fsPath,
   });
   if (image === undefined) return;
-  const root = await ask(4, 'project home', {
+  const root = await ask(5, 'project home', {
     value: defaultRoot(folder),
     prompt: 'Project home (ROOT): modules/, bin/, txt/ and sif/ go under it',
     validate: (v) => (!isAbsolute(v) ? 'the project home must be an absolute path' : undefined),
@@ -76,20 +96,20 @@ export async function createContainerModule(): Promise<void> {
   });
   if (root === undefined) return;
   const suggestedEnv = defaultCondaEnv(image);
-  const condaEnv = await ask(5, 'conda environment', {
+  const condaEnv = await ask(6, 'conda environment', {
     value: suggestedEnv === false ? '' : suggestedEnv,
     prompt: 'Conda environment activated inside the container (WITH_CONDA); leave empty for none',
     validate: (v) => (v === '' || /^[A-Za-z0-9._-]+$/.test(v) ? undefined : 'a plain conda environment name'),
   });
   if (condaEnv === undefined) return;
-  const bindings = await ask(6, 'bindings module', {
+  const bindings = await ask(7, 'bindings module', {
     value: config.get<string>('bindingsModule') ?? 'singularity-AI-bindings',
     prompt: 'Module with LUMI bind mounts to depend on (empty: none)',
     validate: (v) => (v === '' || componentProblem('bindings module', v.replace('/', '')) === undefined ? undefined : 'a module name such as singularity-AI-bindings'),
   });
   if (bindings === undefined) return;
   const templateDir = config.get<string>('templateDir') || undefined;
-  const options: ScaffoldOptions = { name, version, image, root, condaEnv: condaEnv === '' ? false : condaEnv, bindingsModule: bindings || undefined, templateDir };
+  const options: ScaffoldOptions = { name, version, image, root, condaEnv: condaEnv === '' ? false : condaEnv, bindingsModule: bindings || undefined, templateDir, from: start.from };
   try {
     const plan = planScaffold(options);
     const target = workspaceFsTarget();
