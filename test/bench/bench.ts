@@ -1,6 +1,6 @@
 // `npm run bench`: speed figures for the README (never timed assertions in tests).
 // Analysis per typical modulefile, a 5,000-line one, a 10,000-file tree through the CLI next to
-// `luac5.3 -p`, and LSP diagnostics latency after an edit.
+// `luac5.3 -p`, LSP diagnostics latency after an edit, and remote runs over a real sshd.
 import { spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -9,6 +9,7 @@ import { performance } from 'node:perf_hooks';
 import { makeEnv } from '../../server/src/analysis/env';
 import { analyzeModulefile } from '../../server/src/analysis/modulefile/analyze';
 import { startServer } from '../helpers/lspClient';
+import { benchRemote } from './remoteBench';
 
 const repo = join(__dirname, '..', '..');
 
@@ -124,6 +125,7 @@ async function main(): Promise<void> {
   benchAnalysis(lines);
   benchTree(lines);
   await benchLsp(lines);
+  if (!process.argv.includes('--no-remote')) await benchRemote(lines);
   console.log(lines.join('\n'));
 }
 
