@@ -129,4 +129,4 @@ async function main(): Promise<void> {
   console.log(lines.join('\n'));
 }
 
-void main();
+if (require.main === module) void main();

@@ -27,8 +27,9 @@ export interface AnalysisEnv {
 export const realFileSystem: FileSystemView = {
   kind(path) {
     try {
-      const st = statSync(path);
-      return st.isFile() ? 'file' : st.isDirectory() ? 'dir' : 'other';
+      // throwIfNoEntry: a missing path is the common case and exceptions are slow.
+      const st = statSync(path, { throwIfNoEntry: false });
+      return st === undefined ? 'missing' : st.isFile() ? 'file' : st.isDirectory() ? 'dir' : 'other';
     } catch {
       return 'missing';
     }
@@ -56,6 +57,30 @@ export const realFileSystem: FileSystemView = {
     }
   },
 };
+
+/**
+ * Memoizes a view for one batch run (a CLI check sees the file system as a snapshot; thousands of
+ * modules name the same root, image and bin directories). The language server does not use it:
+ * files change under an editor.
+ */
+export function snapshotFileSystem(base: FileSystemView): FileSystemView {
+  const kinds = new Map<string, FileKind>();
+  const texts = new Map<string, string | undefined>();
+  const executables = new Map<string, boolean>();
+  const listings = new Map<string, string[] | undefined>();
+  const memo = <T>(map: Map<string, T>, path: string, compute: (p: string) => T): T => {
+    if (map.has(path)) return map.get(path) as T;
+    const value = compute(path);
+    map.set(path, value);
+    return value;
+  };
+  return {
+    kind: (path) => memo(kinds, path, (p) => base.kind(p)),
+    readText: (path) => memo(texts, path, (p) => base.readText(p)),
+    isExecutable: (path) => memo(executables, path, (p) => base.isExecutable(p)),
+    listDir: (path) => memo(listings, path, (p) => base.listDir(p)),
+  };
+}
 
 /** An environment over the real file system; `vars` wins over `processEnv`. */
 export function makeEnv(options: {

@@ -2,8 +2,9 @@
 // Exit 0: no error-severity diagnostic; 1: at least one; 2: bad usage.
 import { existsSync } from 'node:fs';
 import { relative, resolve } from 'node:path';
-import { makeEnv } from '../analysis/env';
+import { makeEnv, realFileSystem, snapshotFileSystem } from '../analysis/env';
 import { checkProject } from '../analysis/project/checkProject';
+import { inWorkers } from '../analysis/project/modulefileBatch';
 import type { FileFinding } from '../analysis/types';
 import { booleanFlag, listFlag, parseArgs, stringFlag } from './args';
 import { CliIO, UsageError } from './io';
@@ -47,6 +48,12 @@ export function formatJson(findings: readonly FileFinding[]): string {
   );
 }
 
+/** LUMI_MODULES_CHECK_THREADS=N caps the worker threads (1: none), e.g. on a shared login node. */
+function threadLimit(env: NodeJS.ProcessEnv): number | undefined {
+  const n = Number(env.LUMI_MODULES_CHECK_THREADS);
+  return Number.isInteger(n) && n > 0 ? n : undefined;
+}
+
 export async function checkCommand(argv: string[], io: CliIO): Promise<number> {
   const args = parseArgs(argv, {
     format: { type: 'string' },
@@ -69,8 +76,13 @@ export async function checkCommand(argv: string[], io: CliIO): Promise<number> {
     vars: parseEnvAssignments(listFlag(args, 'env')),
     processEnv: io.env,
     shellcheck: { enabled: shellcheckPath !== undefined, path: shellcheckPath ?? 'shellcheck' },
+    fs: snapshotFileSystem(realFileSystem),
   });
-  const findings = await checkProject(args.positionals, io.cwd, env);
+  // Large trees are split over worker threads running this same bundle (see main.ts).
+  const bundled = __filename.endsWith('.js');
+  const knownVars: Record<string, string> = {};
+  for (const [k, v] of Object.entries({ ...io.env, ...parseEnvAssignments(listFlag(args, 'env')) })) if (v !== undefined) knownVars[k] = v;
+  const findings = await checkProject(args.positionals, io.cwd, env, bundled ? { modulefiles: inWorkers(__filename, knownVars, threadLimit(io.env)) } : {});
   const output = format === 'json' ? formatJson(findings) : formatText(findings, io.cwd);
   if (output) io.stdout.write(output + '\n');
   return findings.some((f) => f.severity === 'error') ? 1 : 0;

@@ -1,16 +1,16 @@
 // `lumi-modules` command-line entry point: dispatches to one file per subcommand.
 // Exit codes: subcommand's own; 2 for bad usage.
+import { isMainThread, parentPort, workerData } from 'node:worker_threads';
+import { runWorkerJob, type WorkerJob } from '../analysis/project/modulefileBatch';
 import { CliIO, processIO, UsageError } from './io';
-import { checkCommand } from './check';
-import { runCommand } from './run';
-import { scaffoldCommand } from './scaffold';
 
 type Command = (argv: string[], io: CliIO) => Promise<number>;
 
+// Loaded on use: `check` on thousands of files should not pay for initialising ssh2.
 const commands: Record<string, { run: Command; summary: string }> = {
-  check: { run: checkCommand, summary: 'check modulefiles and wrapper scripts' },
-  scaffold: { run: scaffoldCommand, summary: 'create a container module, its wrappers and load message' },
-  run: { run: runCommand, summary: 'run a Python script on LUMI through a container module, over SSH' },
+  check: { run: async (a, io) => (await import('./check')).checkCommand(a, io), summary: 'check modulefiles and wrapper scripts' },
+  scaffold: { run: async (a, io) => (await import('./scaffold')).scaffoldCommand(a, io), summary: 'create a container module, its wrappers and load message' },
+  run: { run: async (a, io) => (await import('./run')).runCommand(a, io), summary: 'run a Python script on LUMI through a container module, over SSH' },
 };
 
 export const usage = `usage: lumi-modules <command> [options]
@@ -44,7 +44,10 @@ export async function main(argv: string[], io: CliIO): Promise<number> {
   }
 }
 
-if (require.main === module) {
+if (!isMainThread && (workerData as WorkerJob | undefined)?.kind === 'lumi-modulefile-batch') {
+  // A worker thread of `check` on a large tree (modulefileBatch.ts): analyse and report back.
+  parentPort!.postMessage(runWorkerJob(workerData as WorkerJob));
+} else if (require.main === module) {
   main(process.argv.slice(2), processIO()).then(
     (code) => {
       process.exitCode = code;

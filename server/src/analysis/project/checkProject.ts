@@ -6,14 +6,14 @@ import { join } from 'node:path';
 import type { AnalysisEnv } from '../env';
 import type { FileFinding, Finding } from '../types';
 import { severityRank } from '../types';
-import { analyzeModulefile } from '../modulefile/analyze';
 import { analyzeWrapper } from '../wrapper/analyze';
 import { initBashParser } from '../wrapper/parser';
 import { wrapperFacts } from '../wrapper/facts';
 import { runShellcheck } from '../wrapper/shellcheck';
 import { readHeader, readSource } from './readSource';
 import { walkPaths } from './walk';
-import { ModuleIndex, moduleSummary } from './moduleIndex';
+import { ModuleIndex } from './moduleIndex';
+import { inThread, type ModulefileBatch } from './modulefileBatch';
 
 export function isModulefilePath(path: string): boolean {
   return path.endsWith('.lua');
@@ -53,7 +53,12 @@ async function mapConcurrently<T, R>(items: readonly T[], limit: number, fn: (it
   return results;
 }
 
-export async function checkProject(paths: readonly string[], cwd: string, env: AnalysisEnv): Promise<FileFinding[]> {
+export async function checkProject(
+  paths: readonly string[],
+  cwd: string,
+  env: AnalysisEnv,
+  options: { modulefiles?: ModulefileBatch } = {},
+): Promise<FileFinding[]> {
   await initBashParser();
   const { files, notes } = walkPaths(paths, cwd);
   const out: FileFinding[] = [...notes];
@@ -73,17 +78,13 @@ export async function checkProject(paths: readonly string[], cwd: string, env: A
     seenReal.add(real);
     return true;
   };
+  for (const r of await (options.modulefiles ?? inThread)(files.filter(isModulefilePath), env)) {
+    add(r.file, r.notes);
+    add(r.file, r.findings);
+    if (r.summary) index.set(r.file, r.summary);
+  }
   for (const file of files) {
-    if (isModulefilePath(file)) {
-      const source = readSource(file);
-      add(file, source.notes);
-      if (!source.ok) continue;
-      const analysis = analyzeModulefile(source.text, file, env);
-      add(file, analysis.findings);
-      index.set(file, moduleSummary(analysis));
-      continue;
-    }
-    if (!isScriptCandidate(file, env) || !firstVisit(file)) continue;
+    if (isModulefilePath(file) || !isScriptCandidate(file, env) || !firstVisit(file)) continue;
     const source = readSource(file);
     if (source.ok && wrapperFacts(source.text).isContainerWrapper) {
       add(file, source.notes);
@@ -111,13 +112,18 @@ export async function checkProject(paths: readonly string[], cwd: string, env: A
   return sortFindings(out);
 }
 
+/** Plain code-unit order (not localeCompare): deterministic everywhere, and fast for big trees. */
+function compareStrings(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}
+
 export function sortFindings(findings: FileFinding[]): FileFinding[] {
   return findings.sort(
     (a, b) =>
-      a.file.localeCompare(b.file) ||
+      compareStrings(a.file, b.file) ||
       a.range.start.line - b.range.start.line ||
       a.range.start.character - b.range.start.character ||
       severityRank[a.severity] - severityRank[b.severity] ||
-      a.code.localeCompare(b.code),
+      compareStrings(a.code, b.code),
   );
 }

@@ -1,6 +1,6 @@
 // Walks the PATH arguments of `lumi-modules check`: files as given, directories recursively.
 // Symlink loops and unreadable entries become findings; nothing here is fatal.
-import { lstatSync, readdirSync, realpathSync, statSync } from 'node:fs';
+import { lstatSync, readdirSync, realpathSync, statSync, type Dirent } from 'node:fs';
 import { join, resolve } from 'node:path';
 import type { FileFinding } from '../types';
 import { fileNote } from './readSource';
@@ -31,17 +31,20 @@ export function walkPaths(paths: readonly string[], cwd: string): WalkResult {
       note(dir, 'symlink-loop', `symbolic link loop: ${dir} leads back to ${real}; not followed`);
       return;
     }
-    let names: string[];
+    let entries: Dirent[];
     try {
-      names = readdirSync(dir).sort();
+      entries = readdirSync(dir, { withFileTypes: true }).sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
     } catch (err) {
       note(dir, 'unreadable', `cannot list directory: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`);
       return;
     }
     const inner = new Set(ancestors).add(real);
-    for (const name of names) {
-      if (SKIPPED_DIRS.has(name)) continue;
-      visit(join(dir, name), inner, false);
+    for (const entry of entries) {
+      if (SKIPPED_DIRS.has(entry.name)) continue;
+      const path = join(dir, entry.name);
+      // A plain file needs no further stat (the common case: thousands of modulefiles).
+      if (entry.isFile()) addFile(path);
+      else visit(path, inner, false);
     }
   };
 
@@ -57,10 +60,13 @@ export function walkPaths(paths: readonly string[], cwd: string): WalkResult {
       return;
     }
     if (isDir) visitDir(path, ancestors);
-    else if (!seenFiles.has(path)) {
-      seenFiles.add(path);
-      files.push(path);
-    }
+    else addFile(path);
+  };
+
+  const addFile = (path: string) => {
+    if (seenFiles.has(path)) return;
+    seenFiles.add(path);
+    files.push(path);
   };
 
   for (const p of paths) visit(resolve(cwd, p), new Set(), true);
