@@ -107,6 +107,21 @@ describe('ShellCheck integration', () => {
     assert.equal(shellcheckColumnToCharacter('\t😀b', 3), 3, 'the emoji is two UTF-16 units');
   });
 
+  it("offers ShellCheck's own fix as a quick fix, and applying it clears the finding", async () => {
+    const text = '#!/bin/bash\n\tx="é😀"; echo "$x" $1\n';
+    const fix = (await runShellcheck(text, 'w.sh', env)).find((f) => f.code === 'SC2086')?.fixes?.[0];
+    assert.ok(fix, 'SC2086 has no fix');
+    const lines = text.split('\n');
+    // Apply the edits from the end so earlier ranges stay valid.
+    for (const e of [...fix.edits].sort((a, b) => b.range.start.line - a.range.start.line || b.range.start.character - a.range.start.character)) {
+      const l = lines[e.range.start.line];
+      lines[e.range.start.line] = l.slice(0, e.range.start.character) + e.newText + l.slice(e.range.end.character);
+    }
+    const fixed = lines.join('\n');
+    assert.equal(fixed.split('\n')[1], '\tx="é😀"; echo "$x" "$1"');
+    assert.equal((await runShellcheck(fixed, 'w.sh', env)).filter((f) => f.code === 'SC2086').length, 0);
+  });
+
   it('returns nothing when disabled or not installed', async () => {
     const text = '#!/bin/bash\necho $1\n';
     assert.deepEqual(await runShellcheck(text, 'w', makeEnv({ shellcheck: { enabled: false, path: 'shellcheck' } })), []);

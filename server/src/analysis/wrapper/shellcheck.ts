@@ -15,6 +15,8 @@ interface ShellcheckComment {
   level: string;
   code: number;
   message: string;
+  /** ShellCheck's own fix (e.g. SC2086 quotes a variable): replacements in json1 coordinates. */
+  fix?: { replacements: { line: number; endLine: number; column: number; endColumn: number; replacement: string }[] } | null;
 }
 
 /** ShellCheck's json1 columns are 1-based and count code points (a tab is one); LSP counts UTF-16 units. */
@@ -64,16 +66,20 @@ export function runShellcheck(text: string, _filePath: string, env: AnalysisEnv)
       clearTimeout(timer);
       try {
         const lines = text.split('\n');
+        const toRange = (r: { line: number; endLine: number; column: number; endColumn: number }) => ({
+          start: { line: r.line - 1, character: shellcheckColumnToCharacter(lines[r.line - 1] ?? '', r.column) },
+          end: { line: r.endLine - 1, character: shellcheckColumnToCharacter(lines[r.endLine - 1] ?? '', r.endColumn) },
+        });
         const comments = (JSON.parse(out) as { comments: ShellcheckComment[] }).comments;
         done(
-          comments.map((c) => ({
-            range: {
-              start: { line: c.line - 1, character: shellcheckColumnToCharacter(lines[c.line - 1] ?? '', c.column) },
-              end: { line: c.endLine - 1, character: shellcheckColumnToCharacter(lines[c.endLine - 1] ?? '', c.endColumn) },
-            },
+          comments.map((c): Finding => ({
+            range: toRange(c),
             severity: LEVELS[c.level] ?? 'information',
             code: `SC${c.code}`,
             message: c.message,
+            fixes: c.fix?.replacements.length
+              ? [{ title: `Apply ShellCheck's fix for SC${c.code}`, edits: c.fix.replacements.map((r) => ({ range: toRange(r), newText: r.replacement })) }]
+              : undefined,
           })),
         );
       } catch {
