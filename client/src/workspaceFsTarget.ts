@@ -5,22 +5,14 @@
 import { promises as fs } from 'node:fs';
 import { dirname, join } from 'node:path';
 import * as vscode from 'vscode';
-import type { ScaffoldTarget } from '../../server/src/scaffold/write';
+import { nodeTarget, type ScaffoldTarget } from '../../server/src/scaffold/write';
 
 export function workspaceFsTarget(): ScaffoldTarget {
   const uri = (path: string) => vscode.Uri.file(path);
   const local = vscode.workspace.fs.isWritableFileSystem('file') !== false;
   return {
     async stat(path) {
-      if (local) {
-        try {
-          const s = await fs.lstat(path);
-          if (s.isSymbolicLink()) return { kind: 'symlink', linkTarget: await fs.readlink(path) };
-          return { kind: s.isDirectory() ? 'dir' : 'file' };
-        } catch {
-          return undefined;
-        }
-      }
+      if (local) return nodeTarget.stat(path);
       try {
         const s = await vscode.workspace.fs.stat(uri(path));
         return { kind: s.type & vscode.FileType.Directory ? 'dir' : 'file' };

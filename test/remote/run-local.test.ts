@@ -10,6 +10,7 @@ import { after, before, describe, it } from 'node:test';
 import { runLocally, type RunRequest } from '../../server/src/remote/run';
 import { parseRunSettings, runRequestFromSettings, srunWords } from '../../server/src/remote/settings';
 import { splitShellWords } from '../../server/src/shell/words';
+import { waitForNoProcess } from '../helpers/cli';
 import { WEIRD_ARGS } from '../helpers/weirdArgs';
 
 let dir: string;
@@ -103,13 +104,7 @@ describe('remote run command, run locally by bash -l with real Lmod', () => {
       env,
     );
     assert.equal(await code, 130);
-    let left = 'not checked';
-    while (Date.now() - started < 5000) {
-      left = spawnSync('pgrep', ['-f', 'lumi-cancel-marker'], { encoding: 'utf8' }).stdout.trim();
-      if (left === '') break;
-      await new Promise((r) => setTimeout(r, 100));
-    }
-    assert.equal(left, '', 'processes of the cancelled run are still alive 5 s after cancel');
+    assert.equal(await waitForNoProcess('lumi-cancel-marker', 5000 - (Date.now() - started)), '', 'processes of the cancelled run are still alive 5 s after cancel');
   });
 
   it('splits srun option strings like a shell without expanding anything', () => {

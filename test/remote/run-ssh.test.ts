@@ -13,6 +13,7 @@ import { runOverSsh, type RunRequest } from '../../server/src/remote/run';
 import { resolveHost } from '../../server/src/remote/sshConfig';
 import { createContainerStandin, type ContainerStandin } from '../helpers/containerStandin';
 import { startSshd, type SshdFixture } from '../helpers/sshd';
+import { waitForNoProcess } from '../helpers/cli';
 import { WEIRD_ARGS } from '../helpers/weirdArgs';
 
 const repo = join(__dirname, '..', '..');
@@ -169,13 +170,7 @@ describe('lumi-modules run over a real sshd', () => {
     child.kill('SIGINT');
     const code = await new Promise<number | null>((resolve) => child.on('exit', (c) => resolve(c)));
     assert.equal(code, 130);
-    let left = 'unchecked';
-    while (Date.now() - cancelledAt < 5000) {
-      left = spawnSync('pgrep', ['-f', 'lumi-ssh-cancel-marker'], { encoding: 'utf8' }).stdout.trim();
-      if (left === '') break;
-      await new Promise((r) => setTimeout(r, 100));
-    }
-    assert.equal(left, '', 'remote processes still alive 5 s after Ctrl+C');
+    assert.equal(await waitForNoProcess('lumi-ssh-cancel-marker', 5000 - (Date.now() - cancelledAt)), '', 'remote processes still alive 5 s after Ctrl+C');
   });
 
   it('reaches the host through a ProxyJump hop', async () => {

@@ -9,10 +9,10 @@ import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { rewriteModule, type RewriteOptions } from '../../server/src/scaffold/fromModule';
 import { ScaffoldInputError } from '../../server/src/scaffold/plan';
+import { assertCheckClean, runCli } from '../helpers/cli';
 import { runModuleCommands } from '../helpers/lmod';
 
 const repo = join(__dirname, '..', '..');
-const cli = join(repo, 'dist', 'cli.js');
 const fixture = join(repo, 'test', 'fixtures', 'csc', 'pytorch', '2.7.lua');
 const bindingsModules = join(repo, 'test', 'fixtures', 'modulefiles');
 const source = readFileSync(fixture, 'utf8');
@@ -20,10 +20,7 @@ const source = readFileSync(fixture, 'utf8');
 const CONDA = (env: string) => `source /opt/conda/etc/profile.d/conda.sh && conda activate ${env}`;
 const base: RewriteOptions = { name: 'my-torch', version: '2.7', imageName: 'my-image.sif', root: '/project/project_465000000/me', condaEnv: undefined };
 
-function run(args: string[]) {
-  const r = spawnSync(process.execPath, [cli, ...args], { encoding: 'utf8', env: { ...process.env, PROJHOME: '' } });
-  return { code: r.status, stdout: r.stdout, stderr: r.stderr };
-}
+const run = (args: string[]) => runCli(args);
 
 /** Lines only in `a` and lines only in `b`, in order, from a longest common subsequence. */
 function lineDiff(a: string, b: string): { removed: string[]; added: string[] } {
@@ -183,13 +180,7 @@ describe('lumi-modules scaffold --from', () => {
   });
 
   it('passes lumi-modules check with no error or warning', () => {
-    const root = join(dir, 'home');
-    for (const env of [[], ['--env', `PROJHOME=${root}`]]) {
-      const r = run(['check', '--format', 'json', ...env, root]);
-      assert.equal(r.code, 0, r.stdout);
-      const bad = (JSON.parse(r.stdout) as { severity: string }[]).filter((f) => f.severity === 'error' || f.severity === 'warning');
-      assert.deepEqual(bad, []);
-    }
+    assertCheckClean(join(dir, 'home'));
   });
 
   it('--no-conda removes WITH_CONDA', () => {
