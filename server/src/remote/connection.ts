@@ -200,7 +200,9 @@ export class SshConnection {
         port: host.port,
         sock,
         username: host.user,
-        readyTimeout: host.connectTimeoutMs,
+        // Covers the whole login, prompts included: leave a person time to check a fingerprint or
+        // type a passphrase (ConnectTimeout itself only bounds reaching the host in OpenSSH).
+        readyTimeout: Math.max(host.connectTimeoutMs, 120_000),
         keepaliveInterval: host.keepaliveIntervalMs,
         keepaliveCountMax: host.keepaliveCountMax,
         tryKeyboard: true,
