@@ -28,10 +28,31 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
     ],
     synchronize: { configurationSection: 'lumiModules' },
     outputChannelName: 'LUMI Container Modules',
+    // Editors keep asking for code actions and hovers while a window closes or switches folders;
+    // once the client is stopping those requests have no answer and must not surface as errors.
+    middleware: {
+      provideCodeActions: (document, range, context, token, next) => whileRunning(() => next(document, range, context, token)),
+      provideHover: (document, position, token, next) => whileRunning(() => next(document, position, token)),
+      provideCompletionItem: (document, position, context, token, next) => whileRunning(() => next(document, position, context, token)),
+      provideSignatureHelp: (document, position, context, token, next) => whileRunning(() => next(document, position, context, token)),
+      provideDefinition: (document, position, token, next) => whileRunning(() => next(document, position, token)),
+      provideDocumentSymbols: (document, token, next) => whileRunning(() => next(document, token)),
+    },
   };
   client = new LanguageClient('lumiModules', 'LUMI Container Modules', serverOptions, clientOptions);
 
   await client.start();
+}
+
+/** Runs a language feature request only while the server runs; during shutdown: no answer. */
+async function whileRunning<T>(request: () => vscode.ProviderResult<T>): Promise<T | undefined> {
+  if (!client?.isRunning()) return undefined;
+  try {
+    return (await request()) ?? undefined;
+  } catch (err) {
+    if (!client?.isRunning()) return undefined;
+    throw err;
+  }
 }
 
 export async function deactivate(): Promise<void> {
