@@ -150,6 +150,26 @@ describe('lumi-modules run over a real sshd', () => {
     assert.match(r.stderr, /encrypted and no passphrase was given.*ssh-agent/);
   });
 
+  it('authenticates through the agent (IdentityAgent) before key files', async () => {
+    const sock = join(dir, 'agent.sock');
+    const agent = spawn('ssh-agent', ['-D', '-a', sock], { stdio: 'ignore' });
+    try {
+      for (let i = 0; i < 50 && !existsSync(sock); i++) await new Promise((r) => setTimeout(r, 50));
+      const added = spawnSync('ssh-add', [sshd.clientKey], { env: { ...process.env, SSH_AUTH_SOCK: sock }, encoding: 'utf8' });
+      assert.equal(added.status, 0, added.stderr);
+      // The only key file named is missing: only the agent can log in.
+      const viaAgent = sshd.writeSshConfig('lumi-test', { identityFile: join(dir, 'no-such-key'), knownHostsFile: sshd.knownHostsFile('known'), extra: { IdentityAgent: sock } });
+      const r = spawnSync(process.execPath, [cli, 'run', '--host', 'lumi-test', '--ssh-config', viaAgent, ...moduleArgs(), '--remote-script', join(dir, 'remote.py')], {
+        encoding: 'utf8',
+        env: { ...process.env, SSH_AUTH_SOCK: '' },
+      });
+      assert.equal(r.status, 0, r.stderr);
+      assert.equal(r.stdout, 'remote ok\n');
+    } finally {
+      agent.kill();
+    }
+  });
+
   it('Ctrl+C ends the CLI and, within 5 s, the remote process', async () => {
     const sleeper = join(dir, 'sleeper.py');
     writeFileSync(sleeper, 'import subprocess, sys, time\nsubprocess.Popen(["bash", "-c", "sleep 3600; : lumi-ssh-cancel-marker"])\nprint("started", flush=True)\ntime.sleep(3600)\n');

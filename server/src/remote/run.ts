@@ -1,7 +1,6 @@
 // Runs a Python script on LUMI through a container module: uploads it (content-addressed) unless
 // it is already remote, runs the command from command.ts, streams output, returns the exit code,
 // and on cancel ends the remote process group so nothing keeps running on the login node.
-import { spawn } from 'node:child_process';
 import { createHash, randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { basename } from 'node:path';
@@ -128,36 +127,38 @@ export async function runOverSsh(connection: SshConnection, request: RunRequest,
  * The same run on this machine (a Remote-SSH window, where the extension host already is on
  * LUMI): bash -l runs the same script, in its own process group so cancel ends the whole tree.
  */
-export function runLocally(request: RunRequest, output: RunOutput, signal?: AbortSignal, env: NodeJS.ProcessEnv = process.env): Promise<number> {
+export async function runLocally(request: RunRequest, output: RunOutput, signal?: AbortSignal, env: NodeJS.ProcessEnv = process.env): Promise<number> {
   const spec = specFor(request, request.script);
-  return new Promise((resolve, reject) => {
-    const child = spawn('bash', ['-l', '-c', buildRunScript(spec), 'lumi-modules-run', spec.script, ...spec.args], {
-      detached: true,
-      env,
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    const onAbort = () => {
-      try {
-        process.kill(-child.pid!, 'SIGTERM');
-        setTimeout(() => {
-          try {
-            process.kill(-child.pid!, 'SIGKILL');
-          } catch {
-            // already gone
-          }
-        }, 2000).unref();
-      } catch {
-        // already gone
-      }
-    };
-    signal?.addEventListener('abort', onAbort, { once: true });
-    child.stdout.on('data', (c: Buffer) => output.stdout(c));
-    child.stderr.on('data', (c: Buffer) => output.stderr(c));
-    child.once('spawn', () => output.started?.());
-    child.once('error', (err) => reject(new Error(`cannot start bash: ${err.message}`)));
-    child.once('close', (code, sig) => {
-      signal?.removeEventListener('abort', onAbort);
-      resolve(signal?.aborted ? 130 : (code ?? 128 + (sig === 'SIGKILL' ? 9 : 15)));
-    });
+  const { execa } = await import('execa'); // ESM-only package: loaded lazily from CommonJS
+  const child = execa('bash', ['-l', '-c', buildRunScript(spec), 'lumi-modules-run', spec.script, ...spec.args], {
+    detached: true, // its own process group: cancel signals the whole tree
+    env,
+    extendEnv: false,
+    stdin: 'ignore',
+    buffer: false,
+    reject: false,
   });
+  const killGroup = (sig: NodeJS.Signals) => {
+    try {
+      if (child.pid) process.kill(-child.pid, sig);
+    } catch {
+      // already gone
+    }
+  };
+  const onAbort = () => {
+    killGroup('SIGTERM');
+    setTimeout(() => killGroup('SIGKILL'), 2000).unref();
+  };
+  signal?.addEventListener('abort', onAbort, { once: true });
+  child.stdout?.on('data', (c: Buffer) => output.stdout(c));
+  child.stderr?.on('data', (c: Buffer) => output.stderr(c));
+  child.once('spawn', () => output.started?.());
+  try {
+    const result = await child;
+    if (result.failed && result.exitCode === undefined && !result.isTerminated) throw new Error(`cannot start bash: ${result.shortMessage}`);
+    if (signal?.aborted) return 130;
+    return result.exitCode ?? 128 + (result.signal === 'SIGKILL' ? 9 : 15);
+  } finally {
+    signal?.removeEventListener('abort', onAbort);
+  }
 }
