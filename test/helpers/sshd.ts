@@ -184,7 +184,19 @@ function passwdWithHome(user: string, home: string): string | undefined {
   return found ? lines.join('\n') : undefined;
 }
 
-export async function startSshd(): Promise<SshdFixture> {
+export interface SshdOptions {
+  /**
+   * A second factor after the key, as LUMI-like 2FA: sshd then requires publickey AND
+   * keyboard-interactive, where PAM (pam_unix against a shadow copy holding this password, both
+   * bound only inside the namespace) asks "Password:".
+   */
+  secondFactorPassword?: string;
+}
+
+/** PAM stack of the namespace when a second factor is on: only pam_unix asks. */
+const SECOND_FACTOR_PAM = 'auth required pam_unix.so\naccount required pam_permit.so\nsession required pam_permit.so\npassword required pam_deny.so\n';
+
+export async function startSshd(options: SshdOptions = {}): Promise<SshdFixture> {
   if (!existsSync(SSHD)) throw new Error(`${SSHD} not found (install openssh-server)`);
   const info = userInfo();
   const user = info.username;
@@ -258,6 +270,17 @@ export async function startSshd(): Promise<SshdFixture> {
       writeFileSync(stand, '', { mode: 0o600 }); // sshd writes btmp only when it is 0600
       bwrapArgs.push('--bind', stand, file);
     }
+    if (options.secondFactorPassword !== undefined) {
+      const hash = run('openssl', ['passwd', '-6', '-salt', 'lumifixture', options.secondFactorPassword]).trim();
+      const shadow = readFileSync('/etc/shadow', 'utf8')
+        .split('\n')
+        .map((line) => (line.startsWith(`${user}:`) ? [user, hash, ...line.split(':').slice(2)].join(':') : line))
+        .join('\n');
+      writeFileSync(join(dir, 'shadow'), shadow, { mode: 0o600 });
+      writeFileSync(join(dir, 'pam-sshd'), SECOND_FACTOR_PAM);
+      bwrapArgs.push('--ro-bind', join(dir, 'shadow'), '/etc/shadow', '--ro-bind', join(dir, 'pam-sshd'), '/etc/pam.d/sshd');
+    }
+    const secondFactor = options.secondFactorPassword !== undefined;
     // sh is the namespace's PID 2; it mounts the namespace's own /proc and becomes sshd.
     const wrapper =
       'mount -t proc proc /proc 2>/dev/null || echo "sshd fixture: could not mount a fresh /proc" >&2; exec "$@"';
@@ -275,11 +298,13 @@ export async function startSshd(): Promise<SshdFixture> {
           `PidFile ${cfgValue(join(dir, 'sshd.pid'))}`,
           `AuthorizedKeysFile ${cfgValue(authorizedKeys)}`,
           'StrictModes no',
-          'PermitRootLogin prohibit-password',
+          // prohibit-password would refuse keyboard-interactive for root.
+          `PermitRootLogin ${secondFactor ? 'yes' : 'prohibit-password'}`,
           'PubkeyAuthentication yes',
           'PasswordAuthentication no',
-          'KbdInteractiveAuthentication no',
-          'UsePAM no',
+          ...(secondFactor
+            ? ['KbdInteractiveAuthentication yes', 'UsePAM yes', 'AuthenticationMethods publickey,keyboard-interactive']
+            : ['KbdInteractiveAuthentication no', 'UsePAM no']),
           'PrintMotd no',
           'PrintLastLog no',
           'Subsystem sftp internal-sftp',

@@ -72,7 +72,10 @@ async function verifyHostKey(host: ResolvedHost, key: HostKey, prompts: ConnectP
 }
 
 /** Builds the authentication order: agent, then each key file, then keyboard-interactive. */
-function authHandler(host: ResolvedHost, prompts: ConnectPrompts, failures: string[]): ConnectConfig['authHandler'] {
+/** What went wrong while logging in, for one clear message; `exhausted`: every method was tried. */
+type AuthFailures = string[] & { exhausted?: boolean };
+
+function authHandler(host: ResolvedHost, prompts: ConnectPrompts, failures: AuthFailures): ConnectConfig['authHandler'] {
   const steps: (() => Promise<AnyAuthMethod | undefined>)[] = [];
   if (host.agentSocket) steps.push(async () => ({ type: 'agent', username: host.user, agent: host.agentSocket! }));
   for (const file of host.identityFiles) {
@@ -107,9 +110,15 @@ function authHandler(host: ResolvedHost, prompts: ConnectPrompts, failures: stri
     type: 'keyboard-interactive',
     username: host.user,
     prompt: (name, instructions, _lang, questions, finish) => {
+      const unanswered = () => {
+        // The server hangs up on an empty answer: remember why, for the error the user sees.
+        failures.push(`the login prompt ${JSON.stringify(questions.map((q) => q.prompt.trim()).join(' '))} was not answered`);
+        failures.exhausted = true;
+        finish([]);
+      };
       prompts.keyboardInteractive({ name, instructions, prompts: questions.map((q) => ({ prompt: q.prompt, echo: Boolean(q.echo) })) }).then(
-        (answers) => finish(answers ?? []),
-        () => finish([]),
+        (answers) => (answers === undefined ? unanswered() : finish(answers)),
+        unanswered,
       );
     },
   }));
@@ -117,7 +126,10 @@ function authHandler(host: ResolvedHost, prompts: ConnectPrompts, failures: stri
   return (methodsLeft, _partial, next) => {
     const advance = (): void => {
       const step = steps[index++];
-      if (!step) return next(false as unknown as AnyAuthMethod);
+      if (!step) {
+        failures.exhausted = true;
+        return next(false as unknown as AnyAuthMethod);
+      }
       step().then(
         (method) => {
           if (!method) return advance();
@@ -167,7 +179,7 @@ export class SshConnection {
   }
 
   static async open(host: ResolvedHost, prompts: ConnectPrompts, via?: SshConnection): Promise<SshConnection> {
-    const failures: string[] = [];
+    const failures: AuthFailures = [];
     let hostKeyError: Error | undefined;
     const client = new Client();
     let sock: ConnectConfig['sock'];
@@ -185,16 +197,18 @@ export class SshConnection {
         settled = true;
         resolve(new SshConnection(host, client, via));
       });
+      const denied = () => {
+        const tried = failures.length > 0 ? ` (${failures.join('; ')})` : '';
+        return new SshError(`permission denied for ${host.user}@${describeHost(host)}: no key or answer was accepted${tried}. Add your key to ssh-agent or set IdentityFile in your SSH config; answer the login prompts (2FA) when asked.`);
+      };
       client.once('error', (err: Error & { level?: string }) => {
         if (hostKeyError) return fail(hostKeyError);
-        if (err.level === 'client-authentication') {
-          const tried = failures.length > 0 ? ` (${failures.join('; ')})` : '';
-          return fail(new SshError(`permission denied for ${host.user}@${describeHost(host)}: no key was accepted${tried}. Add your key to ssh-agent or set IdentityFile in your SSH config.`));
-        }
+        if (err.level === 'client-authentication') return fail(denied());
         if (err.level === 'client-timeout') return fail(new SshError(`timed out connecting to ${describeHost(host)}`));
         fail(new SshError(`cannot connect to ${describeHost(host)}: ${err.message}`));
       });
-      client.once('close', () => fail(hostKeyError ?? new SshError(`connection to ${describeHost(host)} closed during login`)));
+      // sshd may hang up after the last failed attempt before the client reports it.
+      client.once('close', () => fail(hostKeyError ?? (failures.exhausted ? denied() : new SshError(`connection to ${describeHost(host)} closed during login`))));
       client.connect({
         host: host.hostname,
         port: host.port,
