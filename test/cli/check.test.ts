@@ -119,29 +119,3 @@ describe('lumi-modules check', () => {
     }
   });
 });
-
-describe('lumi-modules check on a large tree', () => {
-  it('gives the same findings with worker threads as in one thread', () => {
-    const dir = mkdtempSync(join(tmpdir(), 'lumi-check-large-'));
-    try {
-      for (let i = 0; i < 600; i++) {
-        const d = join(dir, 'modules', `tool${Math.floor(i / 10)}`);
-        if (i % 10 === 0) mkdirSync(d, { recursive: true });
-        // Every few files a planted mistake, so the findings differ from file to file.
-        const body = i % 7 === 0 ? `prepen_path('PATH', '/nowhere/${i}')\n` : i % 5 === 0 ? `setenv("SING_IMAGE", '${dir}/x${i}.img')\n` : `setenv("CC", "gcc")\n`;
-        writeFileSync(join(d, `${i % 10}.lua`), body);
-      }
-      const runWith = (threads: string) =>
-        spawnSync(process.execPath, [cli, 'check', '--format', 'json', '--no-shellcheck', dir], { encoding: 'utf8', maxBuffer: 1 << 28, env: { ...process.env, LUMI_MODULES_CHECK_THREADS: threads } });
-      const one = runWith('1');
-      const two = runWith('2');
-      assert.equal(one.status, 1, one.stderr);
-      assert.equal(two.status, 1, two.stderr);
-      const findings = JSON.parse(one.stdout) as { code: string }[];
-      assert.ok(findings.some((f) => f.code === 'unknown-function') && findings.some((f) => f.code === 'sing-image-not-sif'));
-      assert.equal(two.stdout, one.stdout);
-    } finally {
-      rmSync(dir, { recursive: true, force: true });
-    }
-  });
-});

@@ -4,7 +4,6 @@ import { existsSync } from 'node:fs';
 import { relative, resolve } from 'node:path';
 import { makeEnv, realFileSystem, snapshotFileSystem } from '../analysis/env';
 import { checkProject } from '../analysis/project/checkProject';
-import { inWorkers } from '../analysis/project/modulefileBatch';
 import type { FileFinding } from '../analysis/types';
 import { booleanFlag, listFlag, parseArgs, stringFlag } from './args';
 import { CliIO, UsageError } from './io';
@@ -43,15 +42,7 @@ export function formatText(findings: readonly FileFinding[], cwd: string): strin
 export function formatJson(findings: readonly FileFinding[]): string {
   return JSON.stringify(
     findings.map((f) => ({ file: f.file, range: f.range, severity: f.severity, code: f.code, message: f.message })),
-    null,
-    2,
   );
-}
-
-/** LUMI_MODULES_CHECK_THREADS=N caps the worker threads (1: none), e.g. on a shared login node. */
-function threadLimit(env: NodeJS.ProcessEnv): number | undefined {
-  const n = Number(env.LUMI_MODULES_CHECK_THREADS);
-  return Number.isInteger(n) && n > 0 ? n : undefined;
 }
 
 export async function checkCommand(argv: string[], io: CliIO): Promise<number> {
@@ -78,11 +69,7 @@ export async function checkCommand(argv: string[], io: CliIO): Promise<number> {
     shellcheck: { enabled: shellcheckPath !== undefined, path: shellcheckPath ?? 'shellcheck' },
     fs: snapshotFileSystem(realFileSystem),
   });
-  // Large trees are split over worker threads running this same bundle (see main.ts).
-  const bundled = __filename.endsWith('.js');
-  const knownVars: Record<string, string> = {};
-  for (const [k, v] of Object.entries({ ...io.env, ...parseEnvAssignments(listFlag(args, 'env')) })) if (v !== undefined) knownVars[k] = v;
-  const findings = await checkProject(args.positionals, io.cwd, env, bundled ? { modulefiles: inWorkers(__filename, knownVars, threadLimit(io.env)) } : {});
+  const findings = await checkProject(args.positionals, io.cwd, env);
   const output = format === 'json' ? formatJson(findings) : formatText(findings, io.cwd);
   if (output) io.stdout.write(output + '\n');
   return findings.some((f) => f.severity === 'error') ? 1 : 0;

@@ -1,7 +1,5 @@
 // `lumi-modules` command-line entry point: dispatches to one file per subcommand.
 // Exit codes: subcommand's own; 2 for bad usage.
-import { isMainThread, parentPort, workerData } from 'node:worker_threads';
-import { runWorkerJob, type WorkerJob } from '../analysis/project/modulefileBatch';
 import { CliIO, processIO, UsageError } from './io';
 
 type Command = (argv: string[], io: CliIO) => Promise<number>;
@@ -44,10 +42,7 @@ export async function main(argv: string[], io: CliIO): Promise<number> {
   }
 }
 
-if (!isMainThread && (workerData as WorkerJob | undefined)?.kind === 'lumi-modulefile-batch') {
-  // A worker thread of `check` on a large tree (modulefileBatch.ts): analyse and report back.
-  parentPort!.postMessage(runWorkerJob(workerData as WorkerJob));
-} else if (require.main === module) {
+if (require.main === module) {
   main(process.argv.slice(2), processIO()).then(
     (code) => {
       process.exitCode = code;

@@ -12,8 +12,8 @@ import { wrapperFacts } from '../wrapper/facts';
 import { runShellcheck } from '../wrapper/shellcheck';
 import { readHeader, readSource } from './readSource';
 import { walkPaths } from './walk';
-import { ModuleIndex } from './moduleIndex';
-import { inThread, type ModulefileBatch } from './modulefileBatch';
+import { analyzeModulefile } from '../modulefile/analyze';
+import { ModuleIndex, moduleSummary } from './moduleIndex';
 
 export function isModulefilePath(path: string): boolean {
   return path.endsWith('.lua');
@@ -53,13 +53,7 @@ async function mapConcurrently<T, R>(items: readonly T[], limit: number, fn: (it
   return results;
 }
 
-export async function checkProject(
-  paths: readonly string[],
-  cwd: string,
-  env: AnalysisEnv,
-  options: { modulefiles?: ModulefileBatch } = {},
-): Promise<FileFinding[]> {
-  await initBashParser();
+export async function checkProject(paths: readonly string[], cwd: string, env: AnalysisEnv): Promise<FileFinding[]> {
   const { files, notes } = walkPaths(paths, cwd);
   const out: FileFinding[] = [...notes];
   const add = (file: string, findings: Finding[]) => {
@@ -78,13 +72,18 @@ export async function checkProject(
     seenReal.add(real);
     return true;
   };
-  for (const r of await (options.modulefiles ?? inThread)(files.filter(isModulefilePath), env)) {
-    add(r.file, r.notes);
-    add(r.file, r.findings);
-    if (r.summary) index.set(r.file, r.summary);
-  }
   for (const file of files) {
-    if (isModulefilePath(file) || !isScriptCandidate(file, env) || !firstVisit(file)) continue;
+    if (isModulefilePath(file)) {
+      const source = readSource(file);
+      add(file, source.notes);
+      if (!source.ok) continue;
+      const analysis = analyzeModulefile(source.text, file, env);
+      add(file, analysis.findings);
+      index.set(file, moduleSummary(analysis));
+      continue;
+    }
+    if (!isScriptCandidate(file, env) || !firstVisit(file)) continue;
+    await initBashParser(); // only when there is a script to look at (once; cached)
     const source = readSource(file);
     if (source.ok && wrapperFacts(source.text).isContainerWrapper) {
       add(file, source.notes);
@@ -103,6 +102,7 @@ export async function checkProject(
     }
   }
 
+  if (wrappers.size > 0) await initBashParser();
   const wrapperResults = await mapConcurrently([...wrappers], SHELLCHECK_PROCESSES, async ([path, text]) => {
       const analysis = analyzeWrapper(text, path, env, { modulesSettingWithConda: index.modulesSettingWithConda(path) });
       const shellcheck = analysis.facts.isContainerWrapper ? await runShellcheck(text, path, env) : [];
