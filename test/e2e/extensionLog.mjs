@@ -8,20 +8,15 @@ export const title = 'no error from the extension in the extension host log';
 
 const OURS = /lumi-tools\.lumi-container-modules|lumiModules|LUMI Container Modules|lumi-modules/i;
 
+/** Every file under DIR (none when DIR does not exist). */
 function walk(dir) {
-  const out = [];
   let names = [];
   try {
-    names = readdirSync(dir);
+    names = readdirSync(dir, { recursive: true });
   } catch {
-    return out;
+    return [];
   }
-  for (const name of names) {
-    const p = join(dir, name);
-    if (statSync(p).isDirectory()) out.push(...walk(p));
-    else out.push(p);
-  }
-  return out;
+  return names.map((name) => join(dir, name)).filter((p) => statSync(p, { throwIfNoEntry: false })?.isFile());
 }
 
 /** Log entries (a timestamped line plus its continuation lines, e.g. a stack) at level error. */
