@@ -114,6 +114,8 @@ export async function run({ wb, page, repo, base, workspaces, codeServer, shot, 
   assert.ok((await wb.terminalNames()).some((n) => n.includes(`LUMI: ${SCRIPT}`)), `the terminal is named LUMI: ${SCRIPT}`);
   assert.ok(readFileSync(knownHosts, 'utf8').includes(sshd.hostPublicKey.split(' ')[1]), 'the trusted key was added to known_hosts');
   assert.equal(starts(), 1, 'one container start');
+  // The kept connection shows in the status bar: host alias and state.
+  await wb.page.locator('.statusbar-item', { hasText: `LUMI: ${ALIAS}` }).first().waitFor({ state: 'visible' });
   await wb.settle(300);
   await shot('run-3-output', { docs: 'run.png' });
 

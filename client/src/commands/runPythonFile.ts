@@ -43,15 +43,15 @@ export class RemoteRuns implements vscode.Disposable {
   private getPool(idleSeconds: number): ConnectionPool {
     this.pool ??= new ConnectionPool(editorPrompts, {
       idleTimeoutMs: idleSeconds * 1000,
-      onState: (host, state) => this.showState(host, state),
+      onState: (host, state, detail) => this.showState(host, state, detail),
     });
     return this.pool;
   }
 
-  private showState(host: string, state: ConnectionState): void {
+  private showState(host: { alias: string; configFile?: string }, state: ConnectionState, detail?: string): void {
     const icon = state === 'connected' ? '$(vm-active)' : state === 'connecting' ? '$(sync~spin)' : '$(vm-outline)';
-    this.status.text = `${icon} LUMI: ${host}`;
-    this.status.tooltip = `SSH connection to ${host}: ${state}`;
+    this.status.text = `${icon} LUMI: ${host.alias}`;
+    this.status.tooltip = [`SSH connection to ${host.alias}: ${state}`, detail, host.configFile && `SSH config: ${host.configFile}`].filter(Boolean).join('\n');
     this.status.show();
   }
 

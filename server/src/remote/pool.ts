@@ -6,6 +6,8 @@ import { resolveHost } from './sshConfig';
 export type ConnectionState = 'connecting' | 'connected' | 'idle-closed' | 'disconnected' | 'failed';
 
 interface Entry {
+  alias: string;
+  configFile?: string;
   connection?: SshConnection;
   opening?: Promise<SshConnection>;
   users: number;
@@ -17,7 +19,7 @@ export class ConnectionPool {
 
   constructor(
     private readonly prompts: ConnectPrompts,
-    private readonly options: { idleTimeoutMs: number; onState?: (key: string, state: ConnectionState, detail?: string) => void },
+    private readonly options: { idleTimeoutMs: number; onState?: (host: { alias: string; configFile?: string }, state: ConnectionState, detail?: string) => void },
   ) {}
 
   private key(alias: string, configFile?: string): string {
@@ -28,12 +30,12 @@ export class ConnectionPool {
   async acquire(alias: string, configFile?: string): Promise<SshConnection> {
     const key = this.key(alias, configFile);
     let entry = this.entries.get(key);
-    if (!entry) this.entries.set(key, (entry = { users: 0 }));
+    if (!entry) this.entries.set(key, (entry = { alias, configFile, users: 0 }));
     entry.users++;
     clearTimeout(entry.idleTimer);
     if (entry.connection?.isOpen) return entry.connection;
     if (!entry.opening) {
-      this.options.onState?.(key, 'connecting');
+      this.options.onState?.(entry, 'connecting');
       const current = entry;
       entry.opening = resolveHost(alias, configFile)
         .then((host) => connect(host, this.prompts))
@@ -41,16 +43,16 @@ export class ConnectionPool {
           (connection) => {
             current.connection = connection;
             current.opening = undefined;
-            this.options.onState?.(key, 'connected');
+            this.options.onState?.(current, 'connected');
             connection.onClose((reason) => {
               if (current.connection === connection) current.connection = undefined;
-              this.options.onState?.(key, 'disconnected', reason);
+              this.options.onState?.(current, 'disconnected', reason);
             });
             return connection;
           },
           (err: Error) => {
             current.opening = undefined;
-            this.options.onState?.(key, 'failed', err.message);
+            this.options.onState?.(current, 'failed', err.message);
             throw err;
           },
         );
@@ -75,7 +77,7 @@ export class ConnectionPool {
       const connection = entry.connection;
       entry.connection = undefined;
       connection?.close();
-      this.options.onState?.(key, 'idle-closed');
+      this.options.onState?.(entry, 'idle-closed');
     }, this.options.idleTimeoutMs);
     entry.idleTimer.unref?.();
   }
