@@ -5,6 +5,7 @@ import assert from 'node:assert/strict';
 import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
+import { createServer, connect as connectTcp, type AddressInfo, type Socket } from 'node:net';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { connect, SshError, type ConnectPrompts } from '../../server/src/remote/connection';
@@ -236,6 +237,47 @@ describe('lumi-modules run over a real sshd', () => {
       assert.ok(warm.ms < cold.ms, `kept connection ${warm.ms} ms, fresh ${cold.ms} ms`);
     } finally {
       pool.dispose();
+    }
+  });
+
+  it('a connection gone silent (no FIN: network or VPN drop) ends the run after the keep-alives, not a hang', async () => {
+    // A TCP relay in front of sshd that can stop forwarding without closing anything.
+    let frozen = false;
+    const sockets: Socket[] = [];
+    const relay = createServer((client) => {
+      const upstream = connectTcp(sshd.port, '127.0.0.1');
+      sockets.push(client, upstream);
+      client.on('data', (d) => frozen || upstream.write(d));
+      upstream.on('data', (d) => frozen || client.write(d));
+      client.on('error', () => undefined);
+      upstream.on('error', () => undefined);
+    });
+    await new Promise<void>((resolve) => relay.listen(0, '127.0.0.1', resolve));
+    const relayPort = (relay.address() as AddressInfo).port;
+    const silentConfig = join(dir, 'silent-config');
+    writeFileSync(
+      silentConfig,
+      `Host silent\n  HostName 127.0.0.1\n  Port ${relayPort}\n  User ${sshd.user}\n  IdentityFile ${sshd.clientKey}\n  IdentitiesOnly yes\n` +
+        `  UserKnownHostsFile ${join(dir, 'silent-known-hosts')}\n  StrictHostKeyChecking accept-new\n  ServerAliveInterval 1\n  ServerAliveCountMax 2\n`,
+    );
+    try {
+      const connection = await connect(await resolveHost('silent', silentConfig), refuseAll);
+      const sleeper = join(dir, 'silent.py');
+      writeFileSync(sleeper, 'import time\nprint("started", flush=True)\ntime.sleep(3600)\n');
+      const started = Date.now();
+      const run = runOverSsh(connection, request(sleeper), {
+        stdout: (c) => {
+          if (c.toString().includes('started')) frozen = true;
+        },
+        stderr: () => undefined,
+      });
+      await assert.rejects(run, (err: Error) => err instanceof SshError && /connection to silent .* lost: no answer to 2 keep-alives in 2 s/.test(err.message));
+      assert.ok(Date.now() - started < 30_000);
+      connection.close();
+    } finally {
+      for (const s of sockets) s.destroy();
+      await new Promise((r) => relay.close(r));
+      // The script left behind the silent link ends with the fixture's PID namespace (sshd.stop()).
     }
   });
 

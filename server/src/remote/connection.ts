@@ -159,7 +159,9 @@ export class SshConnection {
     private readonly jump?: SshConnection,
   ) {
     client.on('error', (err) => {
-      this.closeReason ??= `connection to ${describeHost(host)} failed: ${err.message}`;
+      this.closeReason ??= /keepalive/i.test(err.message)
+        ? `connection to ${describeHost(host)} lost: no answer to ${host.keepaliveCountMax} keep-alives in ${(host.keepaliveIntervalMs * host.keepaliveCountMax) / 1000} s (network down, VPN dropped, or the login node is gone)`
+        : `connection to ${describeHost(host)} failed: ${err.message}`;
     });
     client.on('close', () => {
       this.closed = true;
