@@ -119,12 +119,13 @@ export async function run({ wb, page, repo, base, workspaces, codeServer, shot, 
   await wb.settle(300);
   await shot('run-3-output', { docs: 'run.png' });
 
-  // 3a. A long run, stopped with "LUMI: Stop remote runs": the remote python ends.
+  // 3a. A long run, stopped with the status bar's Stop button: the remote python ends.
   await wb.openFile(long);
   await wb.runCommand('LUMI: Run Python file in container module');
   await wb.waitForTerminalText((t) => t.includes('LUMI_E2E_LONG started'), 'the long run to start', 60_000);
   assert.notDeepEqual(pgrep(long), [], 'the long run is running on the "remote"');
-  await wb.runCommand('LUMI: Stop remote runs');
+  // The Stop button in the status bar (the same as "LUMI: Stop remote runs").
+  await wb.page.locator('.statusbar-item', { hasText: 'Stop' }).first().click();
   await wb.waitForTerminalText((t) => t.includes(`[${long} exited with code 130, stopped]`), 'the stopped run');
   await waitUntil(async () => pgrep(long), (pids) => pids.length === 0, `no process of ${long} left`, 15_000);
   await shot('run-4-stopped');

@@ -34,10 +34,14 @@ const editorPrompts: ConnectPrompts = {
 export class RemoteRuns implements vscode.Disposable {
   private pool?: ConnectionPool;
   private readonly status = vscode.window.createStatusBarItem(vscode.StatusBarAlignment.Left, 10);
+  /** A Stop button next to it while runs are active. */
+  private readonly stopItem = vscode.window.createStatusBarItem(vscode.StatusBarAlignment.Left, 9);
   private readonly running = new Set<AbortController>();
 
   constructor() {
     this.status.command = 'lumiModules.runPythonFile';
+    this.stopItem.command = 'lumiModules.stopRuns';
+    this.stopItem.text = '$(debug-stop) Stop';
   }
 
   private getPool(idleSeconds: number): ConnectionPool {
@@ -82,6 +86,7 @@ export class RemoteRuns implements vscode.Disposable {
     const request = runRequestFromSettings(settings, uri.fsPath, onLumi || uri.scheme !== 'file');
     const abort = new AbortController();
     this.running.add(abort);
+    this.showRunning();
     const name = uri.path.split('/').pop() ?? 'script';
     const write = new vscode.EventEmitter<string>();
     const closed = new vscode.EventEmitter<number | void>();
@@ -121,10 +126,18 @@ export class RemoteRuns implements vscode.Disposable {
       void vscode.window.showErrorMessage(`LUMI: ${message}`);
     } finally {
       this.running.delete(abort);
+      this.showRunning();
     }
   }
 
+  private showRunning(): void {
+    this.stopItem.tooltip = `Stop ${this.running.size} LUMI run${this.running.size === 1 ? '' : 's'} (ends the remote processes)`;
+    if (this.running.size > 0) this.stopItem.show();
+    else this.stopItem.hide();
+  }
+
   dispose(): void {
+    this.stopItem.dispose();
     this.stopAll();
     this.pool?.dispose();
     this.status.dispose();
