@@ -72,6 +72,8 @@ export function buildCancelCommand(pidFile: string): string {
   const f = shellQuotePath(pidFile);
   return [
     `f=${f}`,
+    // A cancel right after the start can come before the run wrote its pid file: wait for it.
+    'for _ in 1 2 3 4 5 6 7 8 9 10 11 12 13 14 15 16 17 18 19 20; do [ -f "$f" ] && break; sleep 0.1; done',
     '[ -f "$f" ] || exit 0',
     'pg=$(cat "$f")',
     'kill -TERM -- "-$pg" 2>/dev/null',
