@@ -62,7 +62,7 @@ export async function benchRemote(lines: string[]): Promise<void> {
     const results: Record<string, Sample[]> = { local: [], openssh: [], fresh: [], kept: [] };
     const pool = new ConnectionPool(refuse, { idleTimeoutMs: 60_000 });
     const host = await resolveHost('lumi-bench', config);
-    const command = buildRemoteCommand({ ...request, srun: undefined, pidFile: '~/.cache/lumi-modules/pids/bench', script });
+    const command = buildRemoteCommand({ ...request, pidFile: '~/.cache/lumi-modules/pids/bench', script });
     await pool.with('lumi-bench', config, (c) => runOverSsh(c, request, sink(() => undefined))); // warm-up
     for (let i = 0; i < N; i++) {
       results.local.push(await measure((out) => runLocally(request, sink(out), undefined, env)));

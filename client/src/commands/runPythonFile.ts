@@ -4,8 +4,8 @@
 import * as vscode from 'vscode';
 import { SshError, type ConnectPrompts } from '../../../server/src/remote/connection';
 import { ConnectionPool, type ConnectionState } from '../../../server/src/remote/pool';
-import { runLocally, runOverSsh, type RunOutput } from '../../../server/src/remote/run';
-import { parseRunSettings, runRequestFromSettings } from '../../../server/src/remote/settings';
+import { runLocally, runOverSsh, type RunOutput, type RunRequest } from '../../../server/src/remote/run';
+import { parseRunSettings, runRequestFromSettings, type RunSettings } from '../../../server/src/remote/settings';
 import { SshConfigError } from '../../../server/src/remote/sshConfig';
 
 /** Asks in VS Code's own UI: modal fingerprint question, masked passphrase, 2FA prompts. */
@@ -89,11 +89,9 @@ export class RemoteRuns implements vscode.Disposable {
     this.showRunning();
     const name = uri.path.split('/').pop() ?? 'script';
     const write = new vscode.EventEmitter<string>();
-    const closed = new vscode.EventEmitter<number | void>();
     const ready = new Promise<void>((resolve) => {
       const pty: vscode.Pseudoterminal = {
         onDidWrite: write.event,
-        onDidClose: closed.event,
         open: () => resolve(),
         close: () => abort.abort(), // closing the terminal stops the remote run
         handleInput: (data) => {
@@ -108,17 +106,7 @@ export class RemoteRuns implements vscode.Disposable {
     const where = onLumi ? 'this LUMI node' : settings.host;
     write.fire(`\x1b[2mRunning ${name} on ${where}${request.srun ? ' with srun' : ''}... (Ctrl+C stops it)\x1b[0m\r\n`);
     try {
-      const code = onLumi
-        ? await runLocally(request, output, abort.signal)
-        : await vscode.window.withProgress(
-            { location: vscode.ProgressLocation.Notification, title: `LUMI: connecting to ${settings.host}`, cancellable: true },
-            async (_progress, token) => {
-              token.onCancellationRequested(() => abort.abort());
-              const pool = this.getPool(settings.idleTimeoutSeconds);
-              const connection = await pool.acquire(settings.host, settings.sshConfigFile);
-              return { connection };
-            },
-          ).then(({ connection }) => runOverSsh(connection, request, output, abort.signal).finally(() => this.pool?.release(settings.host, settings.sshConfigFile)));
+      const code = onLumi ? await runLocally(request, output, abort.signal) : await this.runOverKeptConnection(settings, request, output, abort);
       write.fire(`\r\n\x1b[${code === 0 ? '32' : '31'}m[${name} exited with code ${code}${abort.signal.aborted ? ', stopped' : ''}]\x1b[0m\r\n`);
     } catch (err) {
       const message = err instanceof SshError || err instanceof SshConfigError ? err.message : `unexpected error: ${(err as Error).message}`;
@@ -127,6 +115,22 @@ export class RemoteRuns implements vscode.Disposable {
     } finally {
       this.running.delete(abort);
       this.showRunning();
+    }
+  }
+
+  private async runOverKeptConnection(settings: RunSettings, request: RunRequest, output: RunOutput, abort: AbortController): Promise<number> {
+    const pool = this.getPool(settings.idleTimeoutSeconds);
+    const connection = await vscode.window.withProgress(
+      { location: vscode.ProgressLocation.Notification, title: `LUMI: connecting to ${settings.host}`, cancellable: true },
+      (_progress, token) => {
+        token.onCancellationRequested(() => abort.abort());
+        return pool.acquire(settings.host, settings.sshConfigFile);
+      },
+    );
+    try {
+      return await runOverSsh(connection, request, output, abort.signal);
+    } finally {
+      pool.release(settings.host, settings.sshConfigFile);
     }
   }
 

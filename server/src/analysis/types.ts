@@ -19,6 +19,11 @@ export interface TextEdit {
   newText: string;
 }
 
+/** Plain code-unit order (not localeCompare): the same on every machine, and fast for big trees. */
+export function compareStrings(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}
+
 /** A quick fix: edits to the same file the finding is in. */
 export interface Fix {
   title: string;

@@ -32,7 +32,7 @@ function cliPrompts(io: CliIO): ConnectPrompts {
   };
 }
 
-export async function runCommand(argv: string[], io: CliIO, signal?: AbortSignal): Promise<number> {
+export async function runCommand(argv: string[], io: CliIO): Promise<number> {
   const args = parseArgs(
     argv,
     {
@@ -55,14 +55,13 @@ export async function runCommand(argv: string[], io: CliIO, signal?: AbortSignal
   if (!remoteScript && !(existsSync(localScript) && statSync(localScript).isFile())) {
     throw new UsageError(`${script} is not a local file (use --remote-script for a path on the remote)`);
   }
-  const srun = stringFlag(args, 'srun');
-  if (srun !== undefined) {
-    try {
-      splitShellWords(srun);
-    } catch (err) {
-      if (err instanceof ShellWordsError) throw new UsageError(`--srun: ${err.message}`);
-      throw err;
-    }
+  let srun: string[] | undefined;
+  try {
+    const words = splitShellWords(stringFlag(args, 'srun') ?? '');
+    srun = words.length > 0 ? words : undefined; // --srun '' (or none): no srun
+  } catch (err) {
+    if (err instanceof ShellWordsError) throw new UsageError(`--srun: ${err.message}`);
+    throw err;
   }
   const sshConfig = stringFlag(args, 'ssh-config');
   const aborter = new AbortController();
@@ -74,7 +73,6 @@ export async function runCommand(argv: string[], io: CliIO, signal?: AbortSignal
       aborter.abort();
     } else process.exit(130);
   };
-  signal?.addEventListener('abort', () => aborter.abort(), { once: true });
   process.on('SIGINT', onSigint);
   process.on('SIGTERM', onSigint);
   let connection;

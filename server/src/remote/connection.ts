@@ -71,10 +71,10 @@ async function verifyHostKey(host: ResolvedHost, key: HostKey, prompts: ConnectP
   if (host.strictHostKeyChecking !== 'no' && host.userKnownHostsFiles[0]) addKnownHost(host.userKnownHostsFiles[0], host.hostname, host.port, key);
 }
 
-/** Builds the authentication order: agent, then each key file, then keyboard-interactive. */
 /** What went wrong while logging in, for one clear message; `exhausted`: every method was tried. */
 type AuthFailures = string[] & { exhausted?: boolean };
 
+/** Builds the authentication order: agent, then each key file, then keyboard-interactive. */
 function authHandler(host: ResolvedHost, prompts: ConnectPrompts, failures: AuthFailures): ConnectConfig['authHandler'] {
   const steps: (() => Promise<AnyAuthMethod | undefined>)[] = [];
   if (host.agentSocket) steps.push(async () => ({ type: 'agent', username: host.user, agent: host.agentSocket! }));

@@ -7,7 +7,6 @@ import { basename } from 'node:path';
 import type { SFTPWrapper } from 'ssh2';
 import { buildCancelCommand, buildRemoteCommand, buildRunScript, PID_DIR, RUNS_DIR, type RunSpec } from './command';
 import { SshError, type SshConnection } from './connection';
-import { splitShellWords } from '../shell/words';
 
 export interface RunRequest {
   modulePaths: readonly string[];
@@ -15,8 +14,8 @@ export interface RunRequest {
   venv?: string;
   cwd?: string;
   preamble?: string;
-  /** srun options: one string as the user typed it (split like shell words), or words; empty: no srun. */
-  srun?: string | readonly string[];
+  /** srun options, one word each; undefined: python runs without srun. */
+  srun?: readonly string[];
   /** Local path of the script, or a remote path when `remoteScript`. */
   script: string;
   remoteScript: boolean;
@@ -31,14 +30,13 @@ export interface RunOutput {
 }
 
 function specFor(request: RunRequest, script: string): RunSpec {
-  const srun = typeof request.srun === 'string' ? (request.srun.trim() ? splitShellWords(request.srun) : undefined) : request.srun;
   return {
     modulePaths: request.modulePaths,
     modules: request.modules,
     venv: request.venv || undefined,
     cwd: request.cwd || undefined,
     preamble: request.preamble || undefined,
-    srun,
+    srun: request.srun,
     script,
     args: request.args,
     pidFile: `${PID_DIR}/${randomBytes(8).toString('hex')}`,

@@ -5,14 +5,14 @@ import { realpathSync } from 'node:fs';
 import { join } from 'node:path';
 import type { AnalysisEnv } from '../env';
 import type { FileFinding, Finding } from '../types';
-import { severityRank } from '../types';
+import { compareStrings, severityRank } from '../types';
+import { analyzeModulefile } from '../modulefile/analyze';
 import { analyzeWrapper } from '../wrapper/analyze';
 import { initBashParser } from '../wrapper/parser';
 import { wrapperFacts } from '../wrapper/facts';
 import { runShellcheck } from '../wrapper/shellcheck';
 import { readHeader, readSource } from './readSource';
 import { walkPaths } from './walk';
-import { analyzeModulefile } from '../modulefile/analyze';
 import { ModuleIndex, moduleSummary } from './moduleIndex';
 
 export function isModulefilePath(path: string): boolean {
@@ -110,11 +110,6 @@ export async function checkProject(paths: readonly string[], cwd: string, env: A
   });
   for (const r of wrapperResults) add(r.path, r.findings);
   return sortFindings(out);
-}
-
-/** Plain code-unit order (not localeCompare): deterministic everywhere, and fast for big trees. */
-function compareStrings(a: string, b: string): number {
-  return a < b ? -1 : a > b ? 1 : 0;
 }
 
 export function sortFindings(findings: FileFinding[]): FileFinding[] {

@@ -2,7 +2,7 @@
 // Symlink loops and unreadable entries become findings; nothing here is fatal.
 import { lstatSync, readdirSync, realpathSync, statSync, type Dirent } from 'node:fs';
 import { join, resolve } from 'node:path';
-import type { FileFinding } from '../types';
+import { compareStrings, type FileFinding } from '../types';
 import { fileNote } from './readSource';
 
 export interface WalkResult {
@@ -33,7 +33,7 @@ export function walkPaths(paths: readonly string[], cwd: string): WalkResult {
     }
     let entries: Dirent[];
     try {
-      entries = readdirSync(dir, { withFileTypes: true }).sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+      entries = readdirSync(dir, { withFileTypes: true }).sort((a, b) => compareStrings(a.name, b.name));
     } catch (err) {
       note(dir, 'unreadable', `cannot list directory: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`);
       return;
