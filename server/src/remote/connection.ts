@@ -34,8 +34,6 @@ export interface ExecOptions {
   onStderr?: (chunk: Buffer) => void;
   /** Aborting closes the channel; the caller ends the remote process tree first. */
   signal?: AbortSignal;
-  /** Runs when the remote command has started (the channel is open). */
-  onStart?: () => void;
 }
 
 const SIGNALS: Record<string, number> = { HUP: 1, INT: 2, QUIT: 3, KILL: 9, USR1: 10, SEGV: 11, USR2: 12, PIPE: 13, ALRM: 14, TERM: 15 };
@@ -266,7 +264,6 @@ export class SshConnection {
           else reject(new SshError(this.closeReason ?? `the remote command on ${describeHost(this.host)} ended without an exit status (connection lost?)`));
         });
         channel.stdin.end();
-        options.onStart?.();
       });
     });
   }

@@ -8,37 +8,26 @@ import type { SFTPWrapper } from 'ssh2';
 import { buildCancelCommand, buildRemoteCommand, buildRunScript, PID_DIR, RUNS_DIR, type RunSpec } from './command';
 import { SshError, type SshConnection } from './connection';
 
-export interface RunRequest {
-  modulePaths: readonly string[];
-  modules: readonly string[];
-  venv?: string;
-  cwd?: string;
-  preamble?: string;
-  /** srun options, one word each; undefined: python runs without srun. */
-  srun?: readonly string[];
-  /** Local path of the script, or a remote path when `remoteScript`. */
-  script: string;
+/** What to run: the command's fields, without the pid file (chosen per run). */
+export interface RunRequest extends Omit<RunSpec, 'pidFile'> {
+  /** False: `script` is a local path, uploaded first; true: it is already a path on the remote. */
   remoteScript: boolean;
-  args: readonly string[];
 }
 
 export interface RunOutput {
   stdout(chunk: Buffer): void;
   stderr(chunk: Buffer): void;
-  /** Called once the remote python command has been started. */
-  started?(): void;
 }
 
 function specFor(request: RunRequest, script: string): RunSpec {
+  const { remoteScript: _remote, ...fields } = request;
   return {
-    modulePaths: request.modulePaths,
-    modules: request.modules,
+    ...fields,
+    // Empty settings mean "none".
     venv: request.venv || undefined,
     cwd: request.cwd || undefined,
     preamble: request.preamble || undefined,
-    srun: request.srun,
     script,
-    args: request.args,
     pidFile: `${PID_DIR}/${randomBytes(8).toString('hex')}`,
   };
 }
@@ -111,7 +100,6 @@ export async function runOverSsh(connection: SshConnection, request: RunRequest,
     const result = await connection.exec(buildRemoteCommand(spec), {
       onStdout: (c) => output.stdout(c),
       onStderr: (c) => output.stderr(c),
-      onStart: () => output.started?.(),
       signal: channelAbort.signal,
     });
     if (cancelling) await cancelling;
@@ -150,7 +138,6 @@ export async function runLocally(request: RunRequest, output: RunOutput, signal?
   signal?.addEventListener('abort', onAbort, { once: true });
   child.stdout?.on('data', (c: Buffer) => output.stdout(c));
   child.stderr?.on('data', (c: Buffer) => output.stderr(c));
-  child.once('spawn', () => output.started?.());
   try {
     const result = await child;
     if (result.failed && result.exitCode === undefined && !result.isTerminated) throw new Error(`cannot start bash: ${result.shortMessage}`);
