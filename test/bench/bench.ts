@@ -6,8 +6,8 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
-import { makeEnv } from '../../server/src/analysis/env';
-import { analyzeModulefile } from '../../server/src/analysis/modulefile/analyze';
+import { makeEnv } from '../../core/analysis/env';
+import { analyzeModulefile } from '../../core/analysis/modulefile/analyze';
 import { startServer } from '../helpers/lspClient';
 import { benchRemote } from './remoteBench';
 

@@ -8,11 +8,11 @@ import { mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
-import { buildRemoteCommand } from '../../server/src/remote/command';
-import { connect, type ConnectPrompts } from '../../server/src/remote/connection';
-import { ConnectionPool } from '../../server/src/remote/pool';
-import { runLocally, runOverSsh, type RunRequest } from '../../server/src/remote/run';
-import { resolveHost } from '../../server/src/remote/sshConfig';
+import { buildRemoteCommand } from '../../core/remote/command';
+import { connect, type ConnectPrompts } from '../../core/remote/connection';
+import { ConnectionPool } from '../../core/remote/pool';
+import { runLocally, runOverSsh, type RunRequest } from '../../core/remote/run';
+import { resolveHost } from '../../core/remote/sshConfig';
 import { startSshd } from '../helpers/sshd';
 
 const N = 20;

@@ -15,7 +15,7 @@
 //   starts.log   one line `exec IMAGE CMD` per container start
 import { chmodSync, existsSync, lstatSync, mkdirSync, readlinkSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { shellQuote } from '../../server/src/shell/quote';
+import { shellQuote } from '../../core/shell/quote';
 
 export interface ContainerStandin {
   /** Directory holding `singularity` and `apptainer`: put it on PATH. */

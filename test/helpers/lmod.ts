@@ -3,7 +3,7 @@ import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { shellJoin } from '../../server/src/shell/quote';
+import { shellJoin } from '../../core/shell/quote';
 
 export const LMOD_INIT = '/usr/share/lmod/lmod/init/bash';
 

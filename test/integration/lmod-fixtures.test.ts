@@ -5,9 +5,9 @@ import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'nod
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { makeEnv } from '../../server/src/analysis/env';
-import { analyzeModulefile } from '../../server/src/analysis/modulefile/analyze';
-import { initBashParser } from '../../server/src/analysis/wrapper/parser';
+import { makeEnv } from '../../core/analysis/env';
+import { analyzeModulefile } from '../../core/analysis/modulefile/analyze';
+import { initBashParser } from '../../core/analysis/wrapper/parser';
 import { runModuleCommands } from '../helpers/lmod';
 
 const fixtures = join(__dirname, '..', 'fixtures');

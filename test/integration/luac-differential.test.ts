@@ -7,8 +7,8 @@ import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
-import { makeEnv } from '../../server/src/analysis/env';
-import { analyzeModulefile } from '../../server/src/analysis/modulefile/analyze';
+import { makeEnv } from '../../core/analysis/env';
+import { analyzeModulefile } from '../../core/analysis/modulefile/analyze';
 import { pick, seededRandom } from '../helpers/random';
 
 const repo = join(__dirname, '..', '..');

@@ -7,9 +7,9 @@ import { chmodSync, existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } 
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { runLocally, type RunRequest } from '../../server/src/remote/run';
-import { parseRunSettings, runRequestFromSettings, srunWords } from '../../server/src/remote/settings';
-import { splitShellWords } from '../../server/src/shell/words';
+import { runLocally, type RunRequest } from '../../core/remote/run';
+import { parseRunSettings, runRequestFromSettings, srunWords } from '../../core/remote/settings';
+import { splitShellWords } from '../../core/shell/words';
 import { waitForNoProcess } from '../helpers/cli';
 import { WEIRD_ARGS } from '../helpers/weirdArgs';
 

@@ -6,8 +6,8 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { connect, SshError, type ConnectPrompts } from '../../server/src/remote/connection';
-import { resolveHost } from '../../server/src/remote/sshConfig';
+import { connect, SshError, type ConnectPrompts } from '../../core/remote/connection';
+import { resolveHost } from '../../core/remote/sshConfig';
 import { runCli } from '../helpers/cli';
 import { startSshd, type SshdFixture } from '../helpers/sshd';
 

@@ -7,8 +7,8 @@ import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { rewriteModule, type RewriteOptions } from '../../server/src/scaffold/fromModule';
-import { ScaffoldInputError } from '../../server/src/scaffold/plan';
+import { rewriteModule, type RewriteOptions } from '../../core/scaffold/fromModule';
+import { ScaffoldInputError } from '../../core/scaffold/plan';
 import { assertCheckClean, runCli } from '../helpers/cli';
 import { runModuleCommands } from '../helpers/lmod';
 

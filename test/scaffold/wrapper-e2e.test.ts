@@ -7,7 +7,7 @@ import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, realpath
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { shellJoin, shellQuote } from '../../server/src/shell/quote';
+import { shellJoin, shellQuote } from '../../core/shell/quote';
 import { createContainerStandin, type ContainerStandin } from '../helpers/containerStandin';
 import { runModuleCommands } from '../helpers/lmod';
 

@@ -1,8 +1,8 @@
 // Settings arrive from many editors in many shapes; malformed parts fall back to defaults.
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { realFileSystem } from '../../server/src/analysis/env';
-import { defaultSettings, envFromSettings, parseSettings } from '../../server/src/lsp/settings';
+import { realFileSystem } from '../../core/analysis/env';
+import { defaultSettings, envFromSettings, parseSettings } from '../../server/settings';
 
 describe('language server settings', () => {
   it('reads the lumiModules section or the section itself', () => {

@@ -5,9 +5,9 @@ import { chmodSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync 
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { makeEnv } from '../../server/src/analysis/env';
-import { analyzeModulefile } from '../../server/src/analysis/modulefile/analyze';
-import { initBashParser } from '../../server/src/analysis/wrapper/parser';
+import { makeEnv } from '../../core/analysis/env';
+import { analyzeModulefile } from '../../core/analysis/modulefile/analyze';
+import { initBashParser } from '../../core/analysis/wrapper/parser';
 
 const fixtures = join(__dirname, '..', 'fixtures', 'modulefiles');
 const CONTAINER_CODES = ['missing-sing-image', 'sing-image-not-sif', 'missing-wrapper-path', 'missing-with-conda'];

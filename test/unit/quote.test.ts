@@ -3,7 +3,7 @@
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { describe, it } from 'node:test';
-import { shellJoin, shellQuote } from '../../server/src/shell/quote';
+import { shellJoin, shellQuote } from '../../core/shell/quote';
 import { seededRandom } from '../helpers/random';
 
 const NASTY = ['', ' ', "'", '"', "it's", '$(touch /tmp/pwned)', '`id`', 'a;b', 'a\nb', '\\', '*', '~', '-n', '$HOME', '!!', 'é😀', '\t', "''", '\'"\'"'];

@@ -5,9 +5,9 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { addKnownHost, checkHostKey, fingerprint, hostKeyFromBlob, type HostKey } from '../../server/src/remote/knownHosts';
-import { parseSshG, resolveHost, SshConfigError } from '../../server/src/remote/sshConfig';
-import { shellQuotePath } from '../../server/src/shell/quote';
+import { addKnownHost, checkHostKey, fingerprint, hostKeyFromBlob, type HostKey } from '../../core/remote/knownHosts';
+import { parseSshG, resolveHost, SshConfigError } from '../../core/remote/sshConfig';
+import { shellQuotePath } from '../../core/shell/quote';
 
 let dir: string;
 let key: HostKey;

@@ -5,12 +5,12 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { before, describe, it } from 'node:test';
 import { TextDocument } from 'vscode-languageserver-textdocument';
-import { makeEnv } from '../../server/src/analysis/env';
-import type { Finding } from '../../server/src/analysis/types';
-import { analyzeWrapper, looksLikeShellScript } from '../../server/src/analysis/wrapper/analyze';
-import { wrapperFacts } from '../../server/src/analysis/wrapper/facts';
-import { initBashParser } from '../../server/src/analysis/wrapper/parser';
-import { runShellcheck, shellcheckColumnToCharacter } from '../../server/src/analysis/wrapper/shellcheck';
+import { makeEnv } from '../../core/analysis/env';
+import type { Finding } from '../../core/analysis/types';
+import { analyzeWrapper, looksLikeShellScript } from '../../core/analysis/wrapper/analyze';
+import { wrapperFacts } from '../../core/analysis/wrapper/facts';
+import { initBashParser } from '../../core/analysis/wrapper/parser';
+import { runShellcheck, shellcheckColumnToCharacter } from '../../core/analysis/wrapper/shellcheck';
 
 const fixtures = join(__dirname, '..', 'fixtures', 'wrappers');
 // The scaffold's wrapper template is the reference correct wrapper.

@@ -5,7 +5,7 @@
 import { promises as fs } from 'node:fs';
 import { dirname, join } from 'node:path';
 import * as vscode from 'vscode';
-import { nodeTarget, type ScaffoldTarget } from '../../server/src/scaffold/write';
+import { nodeTarget, type ScaffoldTarget } from '../core/scaffold/write';
 
 export function workspaceFsTarget(): ScaffoldTarget {
   const uri = (path: string) => vscode.Uri.file(path);

@@ -2,11 +2,11 @@
 // module's wrapper, in a pseudoterminal (ANSI colours kept), over one kept SSH connection per host;
 // in a Remote-SSH window (already on LUMI) the same run happens locally, with no second hop.
 import * as vscode from 'vscode';
-import { SshError, type ConnectPrompts } from '../../../server/src/remote/connection';
-import { ConnectionPool, type ConnectionState } from '../../../server/src/remote/pool';
-import { runLocally, runOverSsh, type RunOutput, type RunRequest } from '../../../server/src/remote/run';
-import { parseRunSettings, runRequestFromSettings, type RunSettings } from '../../../server/src/remote/settings';
-import { SshConfigError } from '../../../server/src/remote/sshConfig';
+import { SshError, type ConnectPrompts } from '../../core/remote/connection';
+import { ConnectionPool, type ConnectionState } from '../../core/remote/pool';
+import { runLocally, runOverSsh, type RunOutput, type RunRequest } from '../../core/remote/run';
+import { parseRunSettings, runRequestFromSettings, type RunSettings } from '../../core/remote/settings';
+import { SshConfigError } from '../../core/remote/sshConfig';
 
 /** Asks in VS Code's own UI: modal fingerprint question, masked passphrase, 2FA prompts. */
 const editorPrompts: ConnectPrompts = {

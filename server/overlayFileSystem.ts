@@ -1,6 +1,6 @@
 // The file system as the editor sees it: open documents (possibly unsaved) shadow the disk, so a
 // modulefile is checked against the wrapper text being typed in another tab.
-import { realFileSystem, type FileSystemView } from '../analysis/env';
+import { realFileSystem, type FileSystemView } from '../core/analysis/env';
 
 export function overlayFileSystem(openText: (path: string) => string | undefined, disk: FileSystemView = realFileSystem): FileSystemView {
   return {

@@ -4,10 +4,10 @@
 // Exit code: the remote script's; 255 when SSH fails (as ssh); 2 on bad usage; 130 on Ctrl+C.
 import { existsSync, statSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { connect, SshError, type ConnectPrompts } from '../remote/connection';
-import { runOverSsh } from '../remote/run';
-import { resolveHost, SshConfigError } from '../remote/sshConfig';
-import { ShellWordsError, splitShellWords } from '../shell/words';
+import { connect, SshError, type ConnectPrompts } from '../core/remote/connection';
+import { runOverSsh } from '../core/remote/run';
+import { resolveHost, SshConfigError } from '../core/remote/sshConfig';
+import { ShellWordsError, splitShellWords } from '../core/shell/words';
 import { booleanFlag, listFlag, parseArgs, stringFlag } from './args';
 import { readSecret } from './tty';
 import { CliIO, UsageError } from './io';

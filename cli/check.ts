@@ -2,12 +2,12 @@
 // Exit 0: no error-severity diagnostic; 1: at least one; 2: bad usage.
 import { existsSync } from 'node:fs';
 import { relative, resolve } from 'node:path';
-import { makeEnv, realFileSystem, snapshotFileSystem } from '../analysis/env';
-import { checkProject } from '../analysis/project/checkProject';
-import type { FileFinding } from '../analysis/types';
+import { makeEnv, realFileSystem, snapshotFileSystem } from '../core/analysis/env';
+import { checkProject } from '../core/analysis/project/checkProject';
+import type { FileFinding } from '../core/analysis/types';
 import { booleanFlag, listFlag, parseArgs, stringFlag } from './args';
 import { CliIO, UsageError } from './io';
-import { findExecutable } from '../common/which';
+import { findExecutable } from '../core/common/which';
 
 export const checkUsage = `usage: lumi-modules check [--format text|json] [--env NAME=VALUE]... [--no-shellcheck] PATH...
 

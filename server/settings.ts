@@ -1,8 +1,8 @@
 // The `lumiModules.*` settings the language server reads, with defaults and validation.
 // VS Code sends them through workspace/configuration; other editors through
 // initializationOptions or workspace/didChangeConfiguration (`{ lumiModules: {...} }`).
-import { makeEnv, type AnalysisEnv, type LuaVersion } from '../analysis/env';
-import type { FileSystemView } from '../analysis/env';
+import { makeEnv, type AnalysisEnv, type LuaVersion } from '../core/analysis/env';
+import type { FileSystemView } from '../core/analysis/env';
 
 export interface ServerSettings {
   env: Record<string, string>;

@@ -1,4 +1,4 @@
-// The language server: LSP wiring only. Everything it reports comes from server/src/analysis.
+// The language server: LSP wiring only. Everything it reports comes from core/.
 // Runs under VS Code (IPC) and on its own for any LSP editor: `node dist/server.js --stdio`.
 import { pathToFileURL } from 'node:url';
 import {
@@ -11,18 +11,18 @@ import {
   type Location,
 } from 'vscode-languageserver/node';
 import { TextDocument } from 'vscode-languageserver-textdocument';
-import { completeModulefile } from './analysis/features/completion';
-import { definitionModulefile } from './analysis/features/definition';
-import { hoverModulefile } from './analysis/features/hover';
-import { signatureModulefile } from './analysis/features/signature';
-import { initBashParser } from './analysis/wrapper/parser';
-import { findExecutable } from './common/which';
-import { DocumentChecker, uriToPath } from './lsp/checker';
-import { DIAGNOSTIC_SOURCE, quickFixes, toCompletionItem, toDiagnostic, toDocumentSymbol } from './lsp/convert';
-import { overlayFileSystem } from './lsp/overlayFileSystem';
-import { defaultSettings, envFromSettings, parseSettings, type ServerSettings } from './lsp/settings';
-import { findModulefiles } from './lsp/workspaceScan';
-import type { AnalysisEnv } from './analysis/env';
+import { completeModulefile } from '../core/analysis/features/completion';
+import { definitionModulefile } from '../core/analysis/features/definition';
+import { hoverModulefile } from '../core/analysis/features/hover';
+import { signatureModulefile } from '../core/analysis/features/signature';
+import { initBashParser } from '../core/analysis/wrapper/parser';
+import { findExecutable } from '../core/common/which';
+import { DocumentChecker, uriToPath } from './checker';
+import { DIAGNOSTIC_SOURCE, quickFixes, toCompletionItem, toDiagnostic, toDocumentSymbol } from './convert';
+import { overlayFileSystem } from './overlayFileSystem';
+import { defaultSettings, envFromSettings, parseSettings, type ServerSettings } from './settings';
+import { findModulefiles } from './workspaceScan';
+import type { AnalysisEnv } from '../core/analysis/env';
 
 const connection = createConnection(ProposedFeatures.all);
 const documents = new TextDocuments(TextDocument);

@@ -2,7 +2,7 @@
 // directory can hold millions of files (venvs, datasets), and start-up must stay quick.
 import { readdir } from 'node:fs/promises';
 import { join } from 'node:path';
-import { isModulefilePath } from '../analysis/project/checkProject';
+import { isModulefilePath } from '../core/analysis/project/checkProject';
 
 const SKIPPED = new Set(['.git', 'node_modules', '__pycache__', 'site-packages', '.cache', '.venv', 'venv']);
 export const MAX_SCANNED_ENTRIES = 50_000;

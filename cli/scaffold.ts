@@ -2,9 +2,9 @@
 //   [--conda-env ENV | --no-conda] [--bindings MODULE] [--from FILE] [--template-dir DIR] [--force]`
 // Exit 0: written; 1: refused to overwrite (nothing written); 2: bad input.
 import { resolve } from 'node:path';
-import { planScaffold, ScaffoldInputError } from '../scaffold/plan';
-import { ScaffoldConflictError, writeScaffold } from '../scaffold/write';
-import { shellQuote } from '../shell/quote';
+import { planScaffold, ScaffoldInputError } from '../core/scaffold/plan';
+import { ScaffoldConflictError, writeScaffold } from '../core/scaffold/write';
+import { shellQuote } from '../core/shell/quote';
 import { booleanFlag, parseArgs, stringFlag } from './args';
 import { CliIO, UsageError } from './io';
 

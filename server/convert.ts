@@ -11,9 +11,9 @@ import {
   type DocumentSymbol,
 } from 'vscode-languageserver/node';
 import type { TextDocument } from 'vscode-languageserver-textdocument';
-import type { CompletionEntry } from '../analysis/features/completion';
-import type { ModuleSymbol } from '../analysis/modulefile/analyze';
-import type { Finding, Severity } from '../analysis/types';
+import type { CompletionEntry } from '../core/analysis/features/completion';
+import type { ModuleSymbol } from '../core/analysis/modulefile/analyze';
+import type { Finding, Severity } from '../core/analysis/types';
 
 export const DIAGNOSTIC_SOURCE = 'lumi-modules';
 

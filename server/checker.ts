@@ -4,13 +4,13 @@
 import { dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { TextDocument } from 'vscode-languageserver-textdocument';
-import type { AnalysisEnv } from '../analysis/env';
-import { analyzeModulefile, type ModulefileAnalysis } from '../analysis/modulefile/analyze';
-import { ModuleIndex, moduleSummary } from '../analysis/project/moduleIndex';
-import { MAX_CHECKED_BYTES, tooLargeNote } from '../analysis/project/readSource';
-import type { Finding } from '../analysis/types';
-import { analyzeWrapper } from '../analysis/wrapper/analyze';
-import { runShellcheck } from '../analysis/wrapper/shellcheck';
+import type { AnalysisEnv } from '../core/analysis/env';
+import { analyzeModulefile, type ModulefileAnalysis } from '../core/analysis/modulefile/analyze';
+import { ModuleIndex, moduleSummary } from '../core/analysis/project/moduleIndex';
+import { MAX_CHECKED_BYTES, tooLargeNote } from '../core/analysis/project/readSource';
+import type { Finding } from '../core/analysis/types';
+import { analyzeWrapper } from '../core/analysis/wrapper/analyze';
+import { runShellcheck } from '../core/analysis/wrapper/shellcheck';
 import { documentKind, type DocumentKind } from './documentKind';
 
 export interface CheckerHost {

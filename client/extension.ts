@@ -1,5 +1,5 @@
 // VS Code entry point: starts the bundled language server and registers the commands.
-// Thin on purpose: every check, the scaffolding and the remote run live in server/src.
+// Thin on purpose: every check, the scaffolding and the remote run live in core/.
 import * as vscode from 'vscode';
 import { createContainerModule } from './commands/createContainerModule';
 import { RemoteRuns } from './commands/runPythonFile';

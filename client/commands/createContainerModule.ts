@@ -4,9 +4,9 @@
 import { existsSync } from 'node:fs';
 import { basename, isAbsolute, join } from 'node:path';
 import * as vscode from 'vscode';
-import { componentProblem, defaultCondaEnv, planScaffold, ScaffoldInputError, type ScaffoldOptions } from '../../../server/src/scaffold/plan';
-import { ScaffoldConflictError, writeScaffold } from '../../../server/src/scaffold/write';
-import { shellQuote } from '../../../server/src/shell/quote';
+import { componentProblem, defaultCondaEnv, planScaffold, ScaffoldInputError, type ScaffoldOptions } from '../../core/scaffold/plan';
+import { ScaffoldConflictError, writeScaffold } from '../../core/scaffold/write';
+import { shellQuote } from '../../core/shell/quote';
 import { workspaceFsTarget } from '../workspaceFsTarget';
 
 const TOTAL_STEPS = 7;

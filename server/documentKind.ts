@@ -1,7 +1,7 @@
 // Which analysis a document gets: modulefiles are Lua files; wrappers are shell scripts
 // (by language id, or by shebang for extension-less files such as bin/python).
-import { looksLikeShellScript } from '../analysis/wrapper/analyze';
-import { isModulefilePath } from '../analysis/project/checkProject';
+import { looksLikeShellScript } from '../core/analysis/wrapper/analyze';
+import { isModulefilePath } from '../core/analysis/project/checkProject';
 
 export type DocumentKind = 'modulefile' | 'wrapper' | 'other';
 
