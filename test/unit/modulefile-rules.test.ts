@@ -137,7 +137,13 @@ describe('modulefile constant folding', () => {
     assert.equal(valueOf(`local a = '/one'\nif mode() == 'load' then a = '/two' end\nsetenv('X', a)\n`), undefined);
   });
 
-  it("capture('cat FILE') reads the file", () => {
-    assert.equal(valueOf(`${ROOT}setenv('X', capture('cat ' .. pathJoin(root, 'txt', 'load-pytorch.txt')))\n`), 'PyTorch loaded\n');
+  it("capture('cat FILE') is unknown (it runs at load time); FILE is checked to exist", () => {
+    const present = analyze(`${ROOT}setenv('X', capture('cat ' .. pathJoin(root, 'txt', 'load-pytorch.txt')))\n`);
+    assert.equal(present.setenv.get('X')?.value, undefined, 'the file is not read during the analysis');
+    assert.deepEqual(present.paths.filter((p) => p.role === 'capture-file').map((p) => [p.value, p.exists]), [[join(home, 'txt', 'load-pytorch.txt'), 'file']]);
+    const missing = analyze(`${ROOT}LmodMessage(capture('cat ' .. pathJoin(root, 'txt', 'load-other.txt')))\n`);
+    const notFound = missing.findings.filter((f) => f.code === 'path-not-found');
+    assert.deepEqual(notFound.map((f) => f.severity), ['warning']);
+    assert.ok(notFound[0].message.includes(join(home, 'txt', 'load-other.txt')), notFound[0].message);
   });
 });
