@@ -5,7 +5,7 @@ import { chmodSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync 
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { makeEnv } from '../../core/analysis/env';
+import { makeEnv, realFileSystem } from '../../core/analysis/env';
 import { analyzeModulefile } from '../../core/analysis/modulefile/analyze';
 import { initBashParser } from '../../core/analysis/wrapper/parser';
 
@@ -85,6 +85,25 @@ describe('modulefile rules', () => {
   it('path-not-found stays silent when the path cannot be resolved', () => {
     const a = analyze(`local root = os.getenv('UNKNOWN_VAR') or '/nonexistent'\nsetenv('SING_IMAGE', pathJoin(root, 'x.sif'))\nprepend_path('PATH', pathJoin(root, 'bin'))\n`);
     assert.ok(!a.findings.some((f) => f.code === 'path-not-found'));
+  });
+
+  it('looks at the wrappers on PATH through the file system view, never reading files over 1 MiB', () => {
+    const dir = join(home, 'bigbin');
+    mkdirSync(dir);
+    // A container wrapper padded past 1 MiB: skipped unread, so the directory holds no wrapper.
+    writeFileSync(join(dir, 'python'), readFileSync(join(home, 'bin', 'python'), 'utf8') + `# ${'x'.repeat(1024 * 1024)}\n`);
+    const reads: string[] = [];
+    const fs = { ...realFileSystem, readText: (path: string) => (reads.push(path), realFileSystem.readText(path)) };
+    const text = `${ROOT}prepend_path('PATH', pathJoin(root, 'bigbin'))\n`;
+    const a = analyzeModulefile(text, join(home, 'modules', 'tool', '1.0.lua'), makeEnv({ vars: { PROJHOME: home }, processEnv: {}, fs }));
+    assert.deepEqual(reads, []);
+    assert.equal(a.isContainerModule, false);
+    assert.ok(!a.findings.some((f) => f.code === 'missing-sing-image'));
+    // The same directory with the wrapper small again: read once, a container module.
+    writeFileSync(join(dir, 'python'), readFileSync(join(home, 'bin', 'python')));
+    const b = analyzeModulefile(text, join(home, 'modules', 'tool', '1.0.lua'), makeEnv({ vars: { PROJHOME: home }, processEnv: {}, fs }));
+    assert.deepEqual(reads, [join(dir, 'python')]);
+    assert.ok(b.findings.some((f) => f.code === 'missing-sing-image'));
   });
 
   it('missing-wrapper-path when SING_IMAGE is set and PATH is not', () => {

@@ -1,6 +1,5 @@
 // Analysis of one wrapper script: parsed once with tree-sitter-bash, then the rules in
 // ../rules/wrapper. Rules run only on container wrappers. Never throws.
-import type { AnalysisEnv } from '../env';
 import { wrapperRules } from '../rules/wrapper';
 import type { Finding } from '../types';
 import { factsOf, type WrapperFacts } from './facts';
@@ -16,12 +15,7 @@ export interface WrapperAnalysis {
   facts: WrapperFacts;
 }
 
-/** A shell script by its shebang (sh, bash, or env bash/sh). */
-export function looksLikeShellScript(text: string): boolean {
-  return /^#!\s*(\/usr)?\/bin\/(env\s+)?(ba)?sh\b/.test(text) || /^#!\s*\/usr\/bin\/env\s+(ba)?sh\b/.test(text);
-}
-
-export function analyzeWrapper(text: string, filePath: string, _env: AnalysisEnv, context: WrapperContext): WrapperAnalysis {
+export function analyzeWrapper(text: string, filePath: string, context: WrapperContext): WrapperAnalysis {
   let script;
   try {
     script = readWrapper(text);
