@@ -275,7 +275,6 @@ class Evaluator {
           return {
             range: this.rangeOf(a),
             value: typeof value === 'string' ? value : undefined,
-            isStringLiteral: a.type === 'StringLiteral',
             literalType: /Literal$|TableConstructorExpression|FunctionDeclaration/.test(a.type) ? a.type : undefined,
           };
         }),

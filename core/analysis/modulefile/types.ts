@@ -18,7 +18,8 @@ export interface LmodCall {
   name: string;
   range: Range;
   nameRange: Range;
-  args: { range: Range; value: string | undefined; isStringLiteral: boolean; literalType?: string }[];
+  /** literalType: the node type when the argument is written as a literal (`StringLiteral`, `NumericLiteral`, a table, a function). */
+  args: { range: Range; value: string | undefined; literalType?: string }[];
   /** Called through a global name (not a local function). */
   isGlobal: boolean;
   /** `f{...}` table form: args are the positional table entries. */

@@ -1,5 +1,6 @@
 // What every modulefile rule gets: the evaluated and resolved module, built once per analysis.
-import type { AnalysisEnv } from '../../env';
+// Plain data: a rule decides one diagnostic from it and never looks at the file system itself
+// (modulefile/resolve.ts has done that).
 import type { FoundWrapper } from '../../modulefile/resolve';
 import type { SourceMap } from '../../modulefile/source';
 import type { Finding, Range } from '../../types';
@@ -9,12 +10,10 @@ export interface ModulefileRuleContext {
   text: string;
   source: SourceMap;
   filePath: string;
-  env: AnalysisEnv;
   calls: LmodCall[];
   paths: PathExpression[];
   setenv: ReadonlyMap<string, SetenvValue>;
   pathPrepends: PathPrepend[];
-  wrapperDirs: string[];
   /** Scripts found in the wrapper directories, with their facts. */
   wrappers: FoundWrapper[];
   isContainerModule: boolean;
