@@ -5,7 +5,8 @@ import { dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { TextDocument } from 'vscode-languageserver-textdocument';
 import type { AnalysisEnv } from '../core/analysis/env';
-import { analyzeModulefile, type ModulefileAnalysis } from '../core/analysis/modulefile/analyze';
+import { analyzeModulefile } from '../core/analysis/modulefile/analyze';
+import type { ModulefileAnalysis } from '../core/analysis/modulefile/types';
 import { ModuleIndex, moduleSummary } from '../core/analysis/project/moduleIndex';
 import { MAX_CHECKED_BYTES, tooLargeNote } from '../core/analysis/project/readSource';
 import type { Finding } from '../core/analysis/types';
@@ -124,7 +125,7 @@ export class DocumentChecker {
     if (kind !== 'wrapper') return this.publish(uri, version, []);
 
     const env = this.host.env();
-    const analysis = analyzeWrapper(doc.getText(), path, env, { modulesSettingWithConda: this.index.modulesSettingWithConda(path) });
+    const analysis = analyzeWrapper(doc.getText(), path, { modulesSettingWithConda: this.index.modulesSettingWithConda(path) });
     this.publish(uri, version, analysis.findings);
     if (cause === 'edit') {
       const owners = new Set(this.index.owners(path));
@@ -132,7 +133,7 @@ export class DocumentChecker {
     }
     if (!analysis.facts.isContainerWrapper || !env.shellcheck.enabled) return;
     // ShellCheck takes tens of milliseconds: our findings go out first, its findings follow.
-    const shellcheck = await runShellcheck(doc.getText(), path, env);
+    const shellcheck = await runShellcheck(doc.getText(), env);
     if (this.host.document(uri)?.version === version && shellcheck.length > 0) {
       this.publish(uri, version, [...analysis.findings, ...shellcheck]);
     }

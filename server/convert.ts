@@ -12,7 +12,7 @@ import {
 } from 'vscode-languageserver/node';
 import type { TextDocument } from 'vscode-languageserver-textdocument';
 import type { CompletionEntry } from '../core/analysis/features/completion';
-import type { ModuleSymbol } from '../core/analysis/modulefile/analyze';
+import type { ModuleSymbol } from '../core/analysis/modulefile/types';
 import type { Finding, Severity } from '../core/analysis/types';
 
 export const DIAGNOSTIC_SOURCE = 'lumi-modules';

@@ -6,6 +6,10 @@ export function overlayFileSystem(openText: (path: string) => string | undefined
   return {
     kind: (path) => (openText(path) !== undefined ? 'file' : disk.kind(path)),
     readText: (path) => openText(path) ?? disk.readText(path),
+    size: (path) => {
+      const text = openText(path);
+      return text !== undefined ? Buffer.byteLength(text) : disk.size(path);
+    },
     isExecutable: (path) => disk.isExecutable(path),
     listDir: (path) => disk.listDir(path),
   };

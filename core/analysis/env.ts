@@ -11,6 +11,8 @@ export interface FileSystemView {
   kind(path: string): FileKind;
   /** UTF-8 text of a file, or undefined when unreadable. */
   readText(path: string): string | undefined;
+  /** Size in bytes of a file, or undefined when it cannot be stat'ed (to skip big files unread). */
+  size(path: string): number | undefined;
   isExecutable(path: string): boolean;
   /** Entry names of a directory, or undefined when unreadable. */
   listDir(path: string): string[] | undefined;
@@ -41,6 +43,13 @@ export const realFileSystem: FileSystemView = {
       return undefined;
     }
   },
+  size(path) {
+    try {
+      return statSync(path, { throwIfNoEntry: false })?.size;
+    } catch {
+      return undefined;
+    }
+  },
   isExecutable(path) {
     try {
       accessSync(path, constants.X_OK);
@@ -66,6 +75,7 @@ export const realFileSystem: FileSystemView = {
 export function snapshotFileSystem(base: FileSystemView): FileSystemView {
   const kinds = new Map<string, FileKind>();
   const texts = new Map<string, string | undefined>();
+  const sizes = new Map<string, number | undefined>();
   const executables = new Map<string, boolean>();
   const listings = new Map<string, string[] | undefined>();
   const memo = <T>(map: Map<string, T>, path: string, compute: (p: string) => T): T => {
@@ -77,6 +87,7 @@ export function snapshotFileSystem(base: FileSystemView): FileSystemView {
   return {
     kind: (path) => memo(kinds, path, (p) => base.kind(p)),
     readText: (path) => memo(texts, path, (p) => base.readText(p)),
+    size: (path) => memo(sizes, path, (p) => base.size(p)),
     isExecutable: (path) => memo(executables, path, (p) => base.isExecutable(p)),
     listDir: (path) => memo(listings, path, (p) => base.listDir(p)),
   };

@@ -4,6 +4,7 @@
 // the end backwards), so everything else, comments included, stays byte for byte. Pure: no writes.
 import { basename, dirname } from 'node:path';
 import * as luaparse from 'luaparse';
+import { isGetenvCall } from '../analysis/modulefile/luaAst';
 import { luaStringValue } from '../analysis/modulefile/strings';
 import { ScaffoldInputError } from './errors';
 
@@ -23,8 +24,8 @@ export interface RewriteOptions {
   bindingsModule?: string;
 }
 
-// luaparse's types are loose; nodes are read structurally (as in analysis/modulefile/analyze.ts).
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
+// Nodes are read structurally here: the generic walk below visits every key of every node.
+// (The analysis reads the same tree through @types/luaparse; see analysis/modulefile/evaluate.ts.)
 type Node = any;
 
 interface Edit {
@@ -59,15 +60,6 @@ function stringValue(n: Node): string | undefined {
 
 function isIdentifier(n: Node, name?: string): boolean {
   return n?.type === 'Identifier' && (name === undefined || n.name === name);
-}
-
-function isGetenvCall(n: Node): boolean {
-  return (
-    n?.type === 'CallExpression' &&
-    n.base.type === 'MemberExpression' &&
-    isIdentifier(n.base.base, 'os') &&
-    n.base.identifier.name === 'getenv'
-  );
 }
 
 function isCallTo(n: Node, name: string): boolean {

@@ -5,7 +5,7 @@ import { chmodSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync 
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { makeEnv } from '../../core/analysis/env';
+import { makeEnv, realFileSystem } from '../../core/analysis/env';
 import { analyzeModulefile } from '../../core/analysis/modulefile/analyze';
 import { initBashParser } from '../../core/analysis/wrapper/parser';
 
@@ -87,6 +87,25 @@ describe('modulefile rules', () => {
     assert.ok(!a.findings.some((f) => f.code === 'path-not-found'));
   });
 
+  it('looks at the wrappers on PATH through the file system view, never reading files over 1 MiB', () => {
+    const dir = join(home, 'bigbin');
+    mkdirSync(dir);
+    // A container wrapper padded past 1 MiB: skipped unread, so the directory holds no wrapper.
+    writeFileSync(join(dir, 'python'), readFileSync(join(home, 'bin', 'python'), 'utf8') + `# ${'x'.repeat(1024 * 1024)}\n`);
+    const reads: string[] = [];
+    const fs = { ...realFileSystem, readText: (path: string) => (reads.push(path), realFileSystem.readText(path)) };
+    const text = `${ROOT}prepend_path('PATH', pathJoin(root, 'bigbin'))\n`;
+    const a = analyzeModulefile(text, join(home, 'modules', 'tool', '1.0.lua'), makeEnv({ vars: { PROJHOME: home }, processEnv: {}, fs }));
+    assert.deepEqual(reads, []);
+    assert.equal(a.isContainerModule, false);
+    assert.ok(!a.findings.some((f) => f.code === 'missing-sing-image'));
+    // The same directory with the wrapper small again: read once, a container module.
+    writeFileSync(join(dir, 'python'), readFileSync(join(home, 'bin', 'python')));
+    const b = analyzeModulefile(text, join(home, 'modules', 'tool', '1.0.lua'), makeEnv({ vars: { PROJHOME: home }, processEnv: {}, fs }));
+    assert.deepEqual(reads, [join(dir, 'python')]);
+    assert.ok(b.findings.some((f) => f.code === 'missing-sing-image'));
+  });
+
   it('missing-wrapper-path when SING_IMAGE is set and PATH is not', () => {
     assert.ok(codes(`${ROOT}setenv('SING_IMAGE', pathJoin(root, 'sif', 'tool.sif'))\n`).includes('missing-wrapper-path'));
   });
@@ -137,7 +156,13 @@ describe('modulefile constant folding', () => {
     assert.equal(valueOf(`local a = '/one'\nif mode() == 'load' then a = '/two' end\nsetenv('X', a)\n`), undefined);
   });
 
-  it("capture('cat FILE') reads the file", () => {
-    assert.equal(valueOf(`${ROOT}setenv('X', capture('cat ' .. pathJoin(root, 'txt', 'load-pytorch.txt')))\n`), 'PyTorch loaded\n');
+  it("capture('cat FILE') is unknown (it runs at load time); FILE is checked to exist", () => {
+    const present = analyze(`${ROOT}setenv('X', capture('cat ' .. pathJoin(root, 'txt', 'load-pytorch.txt')))\n`);
+    assert.equal(present.setenv.get('X')?.value, undefined, 'the file is not read during the analysis');
+    assert.deepEqual(present.paths.filter((p) => p.role === 'capture-file').map((p) => [p.value, p.exists]), [[join(home, 'txt', 'load-pytorch.txt'), 'file']]);
+    const missing = analyze(`${ROOT}LmodMessage(capture('cat ' .. pathJoin(root, 'txt', 'load-other.txt')))\n`);
+    const notFound = missing.findings.filter((f) => f.code === 'path-not-found');
+    assert.deepEqual(notFound.map((f) => f.severity), ['warning']);
+    assert.ok(notFound[0].message.includes(join(home, 'txt', 'load-other.txt')), notFound[0].message);
   });
 });

@@ -7,7 +7,8 @@ import { before, describe, it } from 'node:test';
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import { makeEnv } from '../../core/analysis/env';
 import type { Finding } from '../../core/analysis/types';
-import { analyzeWrapper, looksLikeShellScript } from '../../core/analysis/wrapper/analyze';
+import { analyzeWrapper } from '../../core/analysis/wrapper/analyze';
+import { isShellScript, mayBeScript, shellOfShebang } from '../../core/analysis/wrapper/shebang';
 import { wrapperFacts } from '../../core/analysis/wrapper/facts';
 import { initBashParser } from '../../core/analysis/wrapper/parser';
 import { runShellcheck, shellcheckColumnToCharacter } from '../../core/analysis/wrapper/shellcheck';
@@ -18,7 +19,7 @@ const GOOD = readFileSync(join(__dirname, '..', '..', 'templates', 'wrapper.sh')
 const env = makeEnv({ processEnv: {}, shellcheck: { enabled: true, path: 'shellcheck' } });
 
 function analyze(text: string, modulesSettingWithConda: string[] = []) {
-  return analyzeWrapper(text, '/p/bin/python', env, { modulesSettingWithConda });
+  return analyzeWrapper(text, '/p/bin/python', { modulesSettingWithConda });
 }
 const codes = (text: string, withConda: string[] = []) => analyze(text, withConda).findings.map((f) => f.code);
 
@@ -36,7 +37,7 @@ before(() => initBashParser());
 describe('wrapper rules', () => {
   it('are silent on the correct wrapper, also when the module sets WITH_CONDA', async () => {
     assert.deepEqual(analyze(GOOD, ['m.lua']).findings, []);
-    assert.deepEqual(await runShellcheck(GOOD, 'wrapper.sh', env), [], 'ShellCheck-clean too');
+    assert.deepEqual(await runShellcheck(GOOD, env), [], 'ShellCheck-clean too');
   });
 
   it('wrapper-no-sing-image-check, and its fix adds a guard that passes', () => {
@@ -90,15 +91,45 @@ describe('wrapper rules', () => {
     assert.deepEqual(wrapperFacts(GOOD), { isContainerWrapper: true, usesWithConda: true });
     assert.deepEqual(wrapperFacts('#!/bin/bash\n# singularity $WITH_CONDA\necho hi $@\n'), { isContainerWrapper: false, usesWithConda: false });
     assert.deepEqual(analyze('#!/bin/bash\necho $@\n').findings, []);
-    assert.equal(looksLikeShellScript('#!/usr/bin/env bash\n'), true);
-    assert.equal(looksLikeShellScript('#!/usr/bin/python3\n'), false);
+    assert.equal(isShellScript('#!/usr/bin/env bash\n'), true);
+    assert.equal(isShellScript('#!/usr/bin/python3\n'), false);
+  });
+});
+
+describe('script recognition by the first bytes', () => {
+  it('names the shell of a shebang, directly or through env, and nothing else', () => {
+    const cases: [string, string | undefined][] = [
+      ['#!/bin/bash\n', 'bash'],
+      ['#! /bin/sh -e\n', 'sh'],
+      ['#!/usr/bin/env bash\n', 'bash'],
+      ['#!/bin/env sh\r\n', 'sh'],
+      ['#!/usr/local/bin/bash\n', 'bash'],
+      ['#!/bin/dash\n', 'dash'],
+      ['#!/usr/bin/env ksh\n', 'ksh'],
+      ['#!/usr/bin/python3\n', undefined],
+      ['#!/bin/zsh\n', undefined],
+      ['#!/bin/bash5\n', undefined],
+      ['#!/usr/bin/env -S bash -e\n', undefined],
+      ['echo "#!/bin/bash"\n', undefined],
+      ['', undefined],
+    ];
+    assert.deepEqual(cases.map(([head]) => [head, shellOfShebang(head)]), cases);
+  });
+
+  it('takes text starting with #! or executable text as a possible script, never binary data', () => {
+    const never = () => assert.fail('executable bit not needed when there is a shebang');
+    assert.equal(mayBeScript(Buffer.from('#!/usr/bin/python3\n'), never), true);
+    assert.equal(mayBeScript(Buffer.from('echo hi\n'), () => true), true, 'an executable text file without shebang');
+    assert.equal(mayBeScript(Buffer.from('echo hi\n'), () => false), false);
+    assert.equal(mayBeScript(Buffer.from('#!\0ELF'), () => true), false, 'a NUL byte: binary');
+    assert.equal(mayBeScript(Buffer.alloc(0), () => true), false, 'an empty file');
   });
 });
 
 describe('ShellCheck integration', () => {
   it('maps ShellCheck columns after a tab and a multi-byte character', async () => {
     const text = '#!/bin/bash\n\tx="é😀"; echo "$x" $1\n';
-    const findings = await runShellcheck(text, 'w.sh', env);
+    const findings = await runShellcheck(text, env);
     const sc2086 = findings.find((f) => f.code === 'SC2086')!;
     assert.ok(sc2086, JSON.stringify(findings));
     const line = text.split('\n')[1];
@@ -109,7 +140,7 @@ describe('ShellCheck integration', () => {
 
   it("offers ShellCheck's own fix as a quick fix, and applying it clears the finding", async () => {
     const text = '#!/bin/bash\n\tx="é😀"; echo "$x" $1\n';
-    const fix = (await runShellcheck(text, 'w.sh', env)).find((f) => f.code === 'SC2086')?.fixes?.[0];
+    const fix = (await runShellcheck(text, env)).find((f) => f.code === 'SC2086')?.fixes?.[0];
     assert.ok(fix, 'SC2086 has no fix');
     const lines = text.split('\n');
     // Apply the edits from the end so earlier ranges stay valid.
@@ -119,12 +150,12 @@ describe('ShellCheck integration', () => {
     }
     const fixed = lines.join('\n');
     assert.equal(fixed.split('\n')[1], '\tx="é😀"; echo "$x" "$1"');
-    assert.equal((await runShellcheck(fixed, 'w.sh', env)).filter((f) => f.code === 'SC2086').length, 0);
+    assert.equal((await runShellcheck(fixed, env)).filter((f) => f.code === 'SC2086').length, 0);
   });
 
   it('returns nothing when disabled or not installed', async () => {
     const text = '#!/bin/bash\necho $1\n';
-    assert.deepEqual(await runShellcheck(text, 'w', makeEnv({ shellcheck: { enabled: false, path: 'shellcheck' } })), []);
-    assert.deepEqual(await runShellcheck(text, 'w', makeEnv({ shellcheck: { enabled: true, path: '/nonexistent/shellcheck' } })), []);
+    assert.deepEqual(await runShellcheck(text, makeEnv({ shellcheck: { enabled: false, path: 'shellcheck' } })), []);
+    assert.deepEqual(await runShellcheck(text, makeEnv({ shellcheck: { enabled: true, path: '/nonexistent/shellcheck' } })), []);
   });
 });

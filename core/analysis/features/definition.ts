@@ -2,7 +2,7 @@
 // the image), or the wrapper scripts in a directory put on PATH.
 import { join } from 'node:path';
 import type { AnalysisEnv } from '../env';
-import type { ModulefileAnalysis } from '../modulefile/analyze';
+import type { ModulefileAnalysis } from '../modulefile/types';
 import type { Position } from '../types';
 import { contains } from './hover';
 

@@ -1,6 +1,6 @@
 // Hover for modulefiles: on a path expression its resolved value and whether it exists; on a
 // called function its Lmod documentation.
-import type { ModulefileAnalysis } from '../modulefile/analyze';
+import type { ModulefileAnalysis } from '../modulefile/types';
 import { lmodFunctions } from '../modulefile/lmodApi';
 import type { Position, Range } from '../types';
 

@@ -11,6 +11,7 @@ import { analyzeWrapper } from '../wrapper/analyze';
 import { initBashParser } from '../wrapper/parser';
 import { wrapperFacts } from '../wrapper/facts';
 import { runShellcheck } from '../wrapper/shellcheck';
+import { mayBeScript } from '../wrapper/shebang';
 import { readHeader, readSource } from './readSource';
 import { walkPaths } from './walk';
 import { ModuleIndex, moduleSummary } from './moduleIndex';
@@ -25,8 +26,7 @@ export function isModulefilePath(path: string): boolean {
  */
 function isScriptCandidate(path: string, env: AnalysisEnv): boolean {
   const header = readHeader(path);
-  if (!header || header.length === 0 || header.includes(0)) return false;
-  return header.subarray(0, 2).toString() === '#!' || env.fs.isExecutable(path);
+  return header !== undefined && mayBeScript(header, () => env.fs.isExecutable(path));
 }
 
 /** ShellCheck runs as a process per wrapper: a few at a time. */
@@ -104,8 +104,8 @@ export async function checkProject(paths: readonly string[], cwd: string, env: A
 
   if (wrappers.size > 0) await initBashParser();
   const wrapperResults = await mapConcurrently([...wrappers], SHELLCHECK_PROCESSES, async ([path, text]) => {
-      const analysis = analyzeWrapper(text, path, env, { modulesSettingWithConda: index.modulesSettingWithConda(path) });
-      const shellcheck = analysis.facts.isContainerWrapper ? await runShellcheck(text, path, env) : [];
+      const analysis = analyzeWrapper(text, path, { modulesSettingWithConda: index.modulesSettingWithConda(path) });
+      const shellcheck = analysis.facts.isContainerWrapper ? await runShellcheck(text, env) : [];
       return { path, findings: [...analysis.findings, ...shellcheck] };
   });
   for (const r of wrapperResults) add(r.path, r.findings);

@@ -3,7 +3,7 @@
 // wrappers in its directories: the CLI fills this once per run, the language server keeps it
 // up to date as files change and uses it to re-check dependants.
 import { dirname } from 'node:path';
-import type { ModulefileAnalysis } from '../modulefile/analyze';
+import type { ModulefileAnalysis } from '../modulefile/types';
 
 export interface ModuleSummary {
   /** Resolved absolute directories the module prepends/appends to PATH. */

@@ -1,8 +1,7 @@
 // Analysis of one wrapper script: parsed once with tree-sitter-bash, then the rules in
 // ../rules/wrapper. Rules run only on container wrappers. Never throws.
-import type { AnalysisEnv } from '../env';
 import { wrapperRules } from '../rules/wrapper';
-import type { Finding } from '../types';
+import { range, type Finding } from '../types';
 import { factsOf, type WrapperFacts } from './facts';
 import { readWrapper } from './script';
 
@@ -16,20 +15,20 @@ export interface WrapperAnalysis {
   facts: WrapperFacts;
 }
 
-/** A shell script by its shebang (sh, bash, or env bash/sh). */
-export function looksLikeShellScript(text: string): boolean {
-  return /^#!\s*(\/usr)?\/bin\/(env\s+)?(ba)?sh\b/.test(text) || /^#!\s*\/usr\/bin\/env\s+(ba)?sh\b/.test(text);
+/** A bug in the analysis must not take the editor down: it becomes a finding. */
+function failed(err: unknown): WrapperAnalysis {
+  return {
+    findings: [{ range: range(0, 0, 0, 0), severity: 'information', code: 'internal-error', message: `wrapper analysis failed: ${(err as Error).message}` }],
+    facts: { isContainerWrapper: false, usesWithConda: false },
+  };
 }
 
-export function analyzeWrapper(text: string, filePath: string, _env: AnalysisEnv, context: WrapperContext): WrapperAnalysis {
+export function analyzeWrapper(text: string, filePath: string, context: WrapperContext): WrapperAnalysis {
   let script;
   try {
     script = readWrapper(text);
   } catch (err) {
-    return {
-      findings: [{ range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } }, severity: 'information', code: 'internal-error', message: `wrapper analysis failed: ${(err as Error).message}` }],
-      facts: { isContainerWrapper: false, usesWithConda: false },
-    };
+    return failed(err);
   }
   try {
     const facts = factsOf(script);
@@ -37,10 +36,7 @@ export function analyzeWrapper(text: string, filePath: string, _env: AnalysisEnv
     const ctx = { script, filePath, modulesSettingWithConda: context.modulesSettingWithConda };
     return { findings: wrapperRules.flatMap((rule) => rule(ctx)), facts };
   } catch (err) {
-    return {
-      findings: [{ range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } }, severity: 'information', code: 'internal-error', message: `wrapper analysis failed: ${(err as Error).message}` }],
-      facts: { isContainerWrapper: false, usesWithConda: false },
-    };
+    return failed(err);
   } finally {
     script.dispose();
   }

@@ -3,6 +3,7 @@
 import { spawn } from 'node:child_process';
 import type { AnalysisEnv } from '../env';
 import type { Finding, Severity } from '../types';
+import { shellOfShebang } from './shebang';
 
 const TIMEOUT_MS = 10_000;
 const LEVELS: Record<string, Severity> = { error: 'error', warning: 'warning', info: 'information', style: 'hint' };
@@ -31,12 +32,7 @@ export function shellcheckColumnToCharacter(lineText: string, column: number): n
   return i;
 }
 
-function shellFromShebang(text: string): string {
-  const m = /^#!\s*\S*?(?:env\s+)?\b(bash|sh|dash|ksh)\b/.exec(text);
-  return m ? m[1] : 'bash';
-}
-
-export function runShellcheck(text: string, _filePath: string, env: AnalysisEnv): Promise<Finding[]> {
+export function runShellcheck(text: string, env: AnalysisEnv): Promise<Finding[]> {
   if (!env.shellcheck.enabled) return Promise.resolve([]);
   return new Promise((resolve) => {
     let out = '';
@@ -49,7 +45,7 @@ export function runShellcheck(text: string, _filePath: string, env: AnalysisEnv)
     };
     let child;
     try {
-      child = spawn(env.shellcheck.path, ['--format=json1', '--norc', '--shell', shellFromShebang(text), '-'], { stdio: ['pipe', 'pipe', 'ignore'] });
+      child = spawn(env.shellcheck.path, ['--format=json1', '--norc', '--shell', shellOfShebang(text) ?? 'bash', '-'], { stdio: ['pipe', 'pipe', 'ignore'] });
     } catch {
       return done([]);
     }

@@ -1,6 +1,6 @@
 // getenv-no-fallback: os.getenv(...) straight inside `..` (a load error when unset) or pathJoin
 // (silently skipped: the path turns relative). Write os.getenv('X') or '...'.
-import type { ModulefileRule } from '../../modulefile/analyze';
+import type { ModulefileRule } from './types';
 
 export const getenvNoFallback: ModulefileRule = (ctx) =>
   ctx.getenvWithoutFallback.map((range) => ({

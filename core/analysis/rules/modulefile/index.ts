@@ -1,5 +1,5 @@
 // Every modulefile rule, one per diagnostic code.
-import type { ModulefileRule } from '../../modulefile/analyze';
+import type { ModulefileRule } from './types';
 import { getenvNoFallback } from './getenvNoFallback';
 import { missingSingImage } from './missingSingImage';
 import { missingWithConda } from './missingWithConda';

@@ -1,6 +1,6 @@
 // missing-sing-image: a container module (names a .sif, sets WITH_CONDA, or prepends a directory
 // of wrapper scripts) that never sets SING_IMAGE: its wrappers refuse to run.
-import type { ModulefileRule } from '../../modulefile/analyze';
+import type { ModulefileRule } from './types';
 
 export const missingSingImage: ModulefileRule = (ctx) => {
   if (!ctx.isContainerModule || ctx.setenv.has('SING_IMAGE')) return [];

@@ -1,7 +1,7 @@
 // missing-with-conda: a wrapper on this module's PATH applies $WITH_CONDA, or the image is a LUMI
 // lumi-*-rocm-* conda image (python only after `conda activate`), and the module does not set it.
 import { basename } from 'node:path';
-import type { ModulefileRule } from '../../modulefile/analyze';
+import type { ModulefileRule } from './types';
 
 export const WITH_CONDA_LINE = 'setenv("WITH_CONDA", "source /opt/conda/etc/profile.d/conda.sh && conda activate pytorch")';
 

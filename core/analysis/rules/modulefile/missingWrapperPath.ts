@@ -1,6 +1,6 @@
 // missing-wrapper-path: SING_IMAGE is set but nothing is prepended to PATH, so `python` runs on
 // the host instead of through a wrapper.
-import type { ModulefileRule } from '../../modulefile/analyze';
+import type { ModulefileRule } from './types';
 
 export const missingWrapperPath: ModulefileRule = (ctx) => {
   const sing = ctx.setenv.get('SING_IMAGE');

@@ -1,6 +1,6 @@
 // path-not-found: a resolved absolute path missing on the checked file system: an error for the
 // image, a warning for PATH/MODULEPATH directories and capture('cat F') files.
-import type { ModulefileRule } from '../../modulefile/analyze';
+import type { ModulefileRule } from './types';
 
 const WHAT = { 'sing-image': 'SING_IMAGE image', 'path-dir': 'directory put on PATH', 'modulepath-dir': 'directory put on MODULEPATH', 'capture-file': "file read by capture('cat ...')" } as const;
 

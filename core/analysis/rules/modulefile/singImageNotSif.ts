@@ -1,5 +1,5 @@
 // sing-image-not-sif: SING_IMAGE resolves to a path that does not end in .sif.
-import type { ModulefileRule } from '../../modulefile/analyze';
+import type { ModulefileRule } from './types';
 
 export const singImageNotSif: ModulefileRule = (ctx) =>
   ctx.paths

@@ -1,6 +1,6 @@
 // undefined-variable: a global read that nothing defines, typically a typo of a local
 // (`singRoot` for `signRoot`) that silently makes a path relative.
-import type { ModulefileRule } from '../../modulefile/analyze';
+import type { ModulefileRule } from './types';
 import { closestName } from '../../modulefile/lmodApi';
 
 export const undefinedVariable: ModulefileRule = (ctx) =>

@@ -1,5 +1,5 @@
 // unknown-function: a called global that is neither Lmod's API, the Lua sandbox nor a LUMI site function.
-import type { ModulefileRule } from '../../modulefile/analyze';
+import type { ModulefileRule } from './types';
 import { closestName, lmodFunctions } from '../../modulefile/lmodApi';
 
 export const unknownFunction: ModulefileRule = (ctx) =>

@@ -1,5 +1,5 @@
 // unused-local (hint): a local that is never read, the other half of a typo'd name.
-import type { ModulefileRule } from '../../modulefile/analyze';
+import type { ModulefileRule } from './types';
 
 export const unusedLocal: ModulefileRule = (ctx) =>
   ctx.locals

@@ -1,7 +1,7 @@
 // wrong-arguments: an Lmod call with too few/too many arguments, or a non-string literal where a
 // string is required (`setenv("SING_IMAGE")`, `prepend_path(PATH, ...)` with a number).
 import type { Finding } from '../../types';
-import type { ModulefileRule } from '../../modulefile/analyze';
+import type { ModulefileRule } from './types';
 import { lmodFunctions } from '../../modulefile/lmodApi';
 
 export const wrongArguments: ModulefileRule = (ctx) => {

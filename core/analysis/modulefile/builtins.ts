@@ -1,0 +1,145 @@
+// What Lmod's built-in functions contribute to the analysis, keyed by name: the value a call
+// folds to (pathJoin, myModuleName, os.getenv, ...) and what it records about the module
+// (setenv, prepend_path, dependencies, the load message). Pure: no file system; the resolve step
+// checks the recorded paths afterwards. Signatures and docs live in lmodApi.ts.
+import { basename, dirname } from 'node:path';
+import type * as luaparse from 'luaparse';
+import type { Range } from '../types';
+import type { LuaValue, ModuleSymbol, PathExpression, PathPrepend, SetenvValue } from './types';
+
+/** What a module does, recorded as the evaluator walks it. */
+export interface ModuleEffects {
+  paths: PathExpression[];
+  symbols: ModuleSymbol[];
+  setenv: Map<string, SetenvValue>;
+  pathPrepends: PathPrepend[];
+}
+
+export interface BuiltinCall {
+  /** The whole call expression. */
+  node: luaparse.Node;
+  args: readonly luaparse.Expression[];
+  /** Folded values of args, index for index. */
+  values: readonly LuaValue[];
+}
+
+export interface BuiltinContext {
+  filePath: string;
+  getenv(name: string): string | undefined;
+  rangeOf(node: luaparse.Node): Range;
+  effects: ModuleEffects;
+}
+
+/** The folded value of a call; may record effects. */
+export type Builtin = (call: BuiltinCall, ctx: BuiltinContext) => LuaValue;
+
+function stringArg(call: BuiltinCall, i: number): string | undefined {
+  const v = call.values[i];
+  return typeof v === 'string' ? v : undefined;
+}
+
+function addPath(ctx: BuiltinContext, node: luaparse.Node, value: LuaValue, role: PathExpression['role']): void {
+  ctx.effects.paths.push({ range: ctx.rangeOf(node), value: typeof value === 'string' ? value : undefined, role });
+}
+
+/** Lmod's pathJoin: `//` collapsed, `/.` segments dropped, no trailing slash. */
+function regularizePath(p: string): string {
+  let s = p.replace(/\/+/g, '/').replace(/\/\.(?=\/|$)/g, '');
+  if (s.length > 1 && s.endsWith('/')) s = s.slice(0, -1);
+  return s;
+}
+
+const moduleName = (filePath: string) => basename(dirname(filePath));
+const moduleVersion = (filePath: string) => basename(filePath).replace(/\.lua$/, '');
+
+const pathJoin: Builtin = (call, ctx) => {
+  if (call.values.some((v) => v === undefined)) {
+    addPath(ctx, call.node, undefined, 'other');
+    return undefined;
+  }
+  const joined = regularizePath(call.values.filter((v): v is string => v !== null && v !== '').join('/'));
+  addPath(ctx, call.node, joined, 'other');
+  return joined;
+};
+
+/** `string.format` with `%s` and `%%` only; anything else is unknown. */
+const stringFormat: Builtin = (call) => {
+  const format = stringArg(call, 0);
+  if (format === undefined || /%[^s%]/.test(format)) return undefined;
+  let i = 1;
+  let unknown = false;
+  const out = format.replace(/%([s%])/g, (_, c: string) => {
+    if (c === '%') return '%';
+    const v = stringArg(call, i++);
+    if (v === undefined) unknown = true;
+    return v ?? '';
+  });
+  return unknown ? undefined : out;
+};
+
+/**
+ * `capture('cat F')` runs at load time: its output is unknown here. F is recorded as a path so
+ * the resolve step checks that it exists.
+ */
+const capture: Builtin = (call, ctx) => {
+  const command = stringArg(call, 0);
+  if (command === undefined) {
+    if (call.args[0]) addPath(ctx, call.args[0], undefined, 'capture-file');
+    return undefined;
+  }
+  const cat = /^\s*cat\s+(\S+)\s*$/.exec(command);
+  if (!cat) return undefined;
+  addPath(ctx, call.args[0], cat[1], 'capture-file');
+  ctx.effects.symbols.push({ name: `load message: ${cat[1]}`, kind: 'message', range: ctx.rangeOf(call.node), selectionRange: ctx.rangeOf(call.node) });
+  return undefined;
+};
+
+const setenv: Builtin = (call, ctx) => {
+  const variable = stringArg(call, 0);
+  if (variable === undefined) return undefined;
+  const range = ctx.rangeOf(call.node);
+  if (!ctx.effects.setenv.has(variable)) ctx.effects.setenv.set(variable, { value: stringArg(call, 1), range });
+  if (variable === 'SING_IMAGE' && call.args[1]) addPath(ctx, call.args[1], call.values[1], 'sing-image');
+  ctx.effects.symbols.push({ name: variable, kind: 'env', detail: stringArg(call, 1), range, selectionRange: ctx.rangeOf(call.args[0]) });
+  return undefined;
+};
+
+const addToPath: Builtin = (call, ctx) => {
+  const variable = stringArg(call, 0);
+  if (variable === undefined) return undefined;
+  const range = ctx.rangeOf(call.node);
+  ctx.effects.pathPrepends.push({ variable, value: stringArg(call, 1), range });
+  if (call.args[1] && (variable === 'PATH' || variable === 'MODULEPATH')) addPath(ctx, call.args[1], call.values[1], variable === 'PATH' ? 'path-dir' : 'modulepath-dir');
+  ctx.effects.symbols.push({ name: `${variable} += ${stringArg(call, 1) ?? '…'}`, kind: 'path', range, selectionRange: ctx.rangeOf(call.args[0]) });
+  return undefined;
+};
+
+const dependency =
+  (name: string): Builtin =>
+  (call, ctx) => {
+    call.args.forEach((arg, i) => {
+      const module = stringArg(call, i);
+      if (module) ctx.effects.symbols.push({ name: module, kind: 'dependency', detail: name, range: ctx.rangeOf(call.node), selectionRange: ctx.rangeOf(arg) });
+    });
+    return undefined;
+  };
+
+export const lmodBuiltins: ReadonlyMap<string, Builtin> = new Map<string, Builtin>([
+  ['os.getenv', (call, ctx) => {
+    const name = stringArg(call, 0);
+    return name === undefined ? undefined : ctx.getenv(name);
+  }],
+  ['pathJoin', pathJoin],
+  ['myModuleName', (_, ctx) => moduleName(ctx.filePath)],
+  ['myModuleVersion', (_, ctx) => moduleVersion(ctx.filePath)],
+  ['myModuleFullName', (_, ctx) => `${moduleName(ctx.filePath)}/${moduleVersion(ctx.filePath)}`],
+  ['myFileName', (_, ctx) => ctx.filePath],
+  ['tostring', (call) => stringArg(call, 0)],
+  ['string.format', stringFormat],
+  ['capture', capture],
+  ['setenv', setenv],
+  ['pushenv', setenv],
+  ['prepend_path', addToPath],
+  ['append_path', addToPath],
+  ...['load', 'depends_on', 'try_load', 'always_load'].map((name): [string, Builtin] => [name, dependency(name)]),
+]);

@@ -1,0 +1,54 @@
+// The resolve step: runs after the evaluator and is the only part of the modulefile analysis that
+// looks at the file system: what each resolved absolute path is (file, directory, missing), and
+// the wrapper scripts in the directories the module puts on PATH, with their facts.
+import { isAbsolute, join } from 'node:path';
+import type { FileSystemView } from '../env';
+import { wrapperFacts, type WrapperFacts } from '../wrapper/facts';
+import type { PathExpression, PathPrepend } from './types';
+
+export interface FoundWrapper {
+  path: string;
+  facts: WrapperFacts;
+}
+
+export interface Resolution {
+  /** The evaluator's paths with `exists` filled for absolute values. */
+  paths: PathExpression[];
+  /** Resolved absolute directories put on PATH. */
+  wrapperDirs: string[];
+  /** Scripts found in the wrapper directories. */
+  wrappers: FoundWrapper[];
+}
+
+const MAX_WRAPPERS_PER_DIR = 64;
+/** Bigger files are no wrapper scripts: not read. */
+const MAX_WRAPPER_BYTES = 1024 * 1024;
+
+export function resolveModule(paths: readonly PathExpression[], pathPrepends: readonly PathPrepend[], fs: FileSystemView): Resolution {
+  const wrapperDirs = [...new Set(pathPrepends.filter((p) => p.variable === 'PATH' && p.value !== undefined && isAbsolute(p.value)).map((p) => p.value!))];
+  return {
+    paths: paths.map((p) => ({ ...p, exists: p.value !== undefined && isAbsolute(p.value) ? fs.kind(p.value) : undefined })),
+    wrapperDirs,
+    wrappers: wrappersIn(wrapperDirs, fs),
+  };
+}
+
+function wrappersIn(dirs: readonly string[], fs: FileSystemView): FoundWrapper[] {
+  const out: FoundWrapper[] = [];
+  for (const dir of dirs) {
+    for (const name of (fs.listDir(dir) ?? []).slice(0, MAX_WRAPPERS_PER_DIR)) {
+      const path = join(dir, name);
+      if (fs.kind(path) !== 'file') continue;
+      const size = fs.size(path);
+      if (size === undefined || size > MAX_WRAPPER_BYTES) continue;
+      const text = fs.readText(path);
+      if (text === undefined || text.includes('\0')) continue;
+      try {
+        out.push({ path, facts: wrapperFacts(text) });
+      } catch {
+        // the bash parser is not initialised in this process: no facts
+      }
+    }
+  }
+  return out;
+}

@@ -1,0 +1,65 @@
+// What the analysis of one modulefile produces: the Lmod calls, the path expressions with their
+// folded values, the editor symbols and what the module sets. Plain data, no behaviour.
+import type { FileKind } from '../env';
+import type { Finding, Range } from '../types';
+
+/** A folded Lua value: a known string, nil (null) or unknown (undefined). Never a guess. */
+export type LuaValue = string | null | undefined;
+
+export interface PathExpression {
+  range: Range;
+  value: string | undefined;
+  role: 'sing-image' | 'path-dir' | 'modulepath-dir' | 'capture-file' | 'other';
+  /** Filled by the resolve step for absolute values; undefined when not resolvable. */
+  exists?: FileKind;
+}
+
+export interface LmodCall {
+  name: string;
+  range: Range;
+  nameRange: Range;
+  /** literalType: the node type when the argument is written as a literal (`StringLiteral`, `NumericLiteral`, a table, a function). */
+  args: { range: Range; value: string | undefined; literalType?: string }[];
+  /** Called through a global name (not a local function). */
+  isGlobal: boolean;
+  /** `f{...}` table form: args are the positional table entries. */
+  tableForm: boolean;
+}
+
+export interface ModuleSymbol {
+  name: string;
+  kind: 'local' | 'env' | 'path' | 'function' | 'dependency' | 'message';
+  detail?: string;
+  range: Range;
+  selectionRange: Range;
+}
+
+export interface SetenvValue {
+  value: string | undefined;
+  range: Range;
+}
+
+export interface PathPrepend {
+  variable: string;
+  value: string | undefined;
+  range: Range;
+}
+
+export interface LocalVariable {
+  name: string;
+  value: LuaValue;
+  depth: number;
+  nameRange: Range;
+  used: boolean;
+}
+
+export interface ModulefileAnalysis {
+  findings: Finding[];
+  calls: LmodCall[];
+  paths: PathExpression[];
+  symbols: ModuleSymbol[];
+  setenv: Map<string, SetenvValue>;
+  pathPrepends: PathPrepend[];
+  wrapperDirs: string[];
+  isContainerModule: boolean;
+}
