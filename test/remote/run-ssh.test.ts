@@ -158,8 +158,10 @@ describe('lumi-modules run over a real sshd', () => {
       for (let i = 0; i < 50 && !existsSync(sock); i++) await new Promise((r) => setTimeout(r, 50));
       const added = spawnSync('ssh-add', [sshd.clientKey], { env: { ...process.env, SSH_AUTH_SOCK: sock }, encoding: 'utf8' });
       assert.equal(added.status, 0, added.stderr);
-      // The only key file named is missing: only the agent can log in.
-      const viaAgent = sshd.writeSshConfig('lumi-test', { identityFile: join(dir, 'no-such-key'), knownHostsFile: sshd.knownHostsFile('known'), extra: { IdentityAgent: sock } });
+      // Only the public half of the key is on disk (IdentitiesOnly yes picks it from the agent):
+      // only the agent can log in.
+      writeFileSync(join(dir, 'agent-only-key.pub'), readFileSync(`${sshd.clientKey}.pub`));
+      const viaAgent = sshd.writeSshConfig('lumi-test', { identityFile: join(dir, 'agent-only-key'), knownHostsFile: sshd.knownHostsFile('known'), extra: { IdentityAgent: sock } });
       const r = spawnSync(process.execPath, [cli, 'run', '--host', 'lumi-test', '--ssh-config', viaAgent, ...moduleArgs(), '--remote-script', join(dir, 'remote.py')], {
         encoding: 'utf8',
         env: { ...process.env, SSH_AUTH_SOCK: '' },
@@ -199,7 +201,7 @@ describe('lumi-modules run over a real sshd', () => {
     const base = sshd.writeSshConfig('jump', { knownHostsFile: sshd.knownHostsFile('known') });
     writeFileSync(jumpConfig, readFileSync(base, 'utf8') + `\nHost lumi-behind\n  HostName 127.0.0.1\n  Port ${sshd.port}\n  User ${sshd.user}\n  IdentityFile ${sshd.clientKey}\n  IdentitiesOnly yes\n  UserKnownHostsFile ${sshd.knownHostsFile('known')}\n  ProxyJump jump\n`);
     const host = await resolveHost('lumi-behind', jumpConfig);
-    assert.equal(host.proxyJump, 'jump');
+    assert.deepEqual(host.proxyJump, ['jump']);
     const connection = await connect(host, refuseAll);
     try {
       let out = '';
@@ -271,7 +273,7 @@ describe('lumi-modules run over a real sshd', () => {
         },
         stderr: () => undefined,
       });
-      await assert.rejects(run, (err: Error) => err instanceof SshError && /connection to silent .* lost: no answer to 2 keep-alives in 2 s/.test(err.message));
+      await assert.rejects(run, (err: Error) => err instanceof SshError && /connection to silent .* lost: no answer from the server in 2 s \(ServerAliveInterval 1 s x ServerAliveCountMax 2\)/.test(err.message));
       assert.ok(Date.now() - started < 30_000);
       connection.close();
     } finally {
