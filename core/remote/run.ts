@@ -83,8 +83,11 @@ async function uploadContent(connection: SshConnection, content: Buffer, name: s
       const temporary = `${dir}/.upload-${randomBytes(6).toString('hex')}`;
       await sftpCall<void>((cb) => sftp.writeFile(temporary, content, { mode }, (err) => cb(err)));
       await sftpCall<void>((cb) => sftp.chmod(temporary, mode, (err) => cb(err)));
-      await sftpCall<void>((cb) => sftp.rename(temporary, target, (err) => cb(err))).catch(async (err: Error) => {
-        // SFTP rename does not replace: remove the old file and try once more.
+      // posix-rename (OpenSSH's sftp-server) replaces atomically, so concurrent uploads of the
+      // same content never see a missing or partial file; plain SFTP rename does not replace.
+      const replace = (cb: (err: Error | null | undefined) => void) =>
+        typeof sftp.ext_openssh_rename === 'function' ? sftp.ext_openssh_rename(temporary, target, (err) => cb(err)) : sftp.rename(temporary, target, (err) => cb(err));
+      await sftpCall<void>(replace).catch(async (err: Error) => {
         await sftpCall<void>((cb) => sftp.unlink(target, (e) => cb(e))).catch(() => undefined);
         await sftpCall<void>((cb) => sftp.rename(temporary, target, (e) => cb(e))).catch(async () => {
           await sftpCall<void>((cb) => sftp.unlink(temporary, (e) => cb(e))).catch(() => undefined);
