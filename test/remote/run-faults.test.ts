@@ -218,6 +218,40 @@ describe('remote run under faults', () => {
     }
   });
 
+  it('1 GB of output through a slow reader: the remote is held back, the CLI memory stays flat', async () => {
+    const script = join(dir, 'gigabyte.py');
+    writeFileSync(script, 'import sys\nblock = b"0123456789abcdef" * 65536\nfor _ in range(1024):\n    sys.stdout.buffer.write(block)\nsys.stdout.flush()\n');
+    const child = spawn(process.execPath, [cli, 'run', '--host', 'lumi-faults', '--ssh-config', config, script], { stdio: ['ignore', 'pipe', 'pipe'] });
+    let received = 0;
+    let maxRss = 0;
+    let stderr = '';
+    child.stderr.on('data', (c: Buffer) => (stderr += c.toString()));
+    const sample = setInterval(() => {
+      try {
+        const kb = Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${child.pid}/status`, 'utf8'))?.[1] ?? 0);
+        maxRss = Math.max(maxRss, kb * 1024);
+      } catch {
+        /* exited */
+      }
+    }, 100);
+    // The slow reader: a pause of 30 ms after every 4 MB (at most ~130 MB/s, and bursty).
+    let sincePause = 0;
+    child.stdout.on('data', (c: Buffer) => {
+      received += c.length;
+      sincePause += c.length;
+      if (sincePause >= 4 << 20) {
+        sincePause = 0;
+        child.stdout.pause();
+        setTimeout(() => child.stdout.resume(), 30);
+      }
+    });
+    const code = await new Promise<number | null>((resolve) => child.on('exit', (c) => resolve(c)));
+    clearInterval(sample);
+    assert.equal(code, 0, stderr);
+    assert.equal(received, 1 << 30);
+    assert.ok(maxRss > 0 && maxRss < 300 * 2 ** 20, `the CLI grew to ${(maxRss / 2 ** 20).toFixed(0)} MB`);
+  });
+
   it('500 KB of arguments and arguments that are not UTF-8 arrive byte for byte', async () => {
     const script = join(dir, 'args.py');
     writeFileSync(script, 'import os, sys, hashlib\nfor a in sys.argv[1:]:\n    b = os.fsencode(a)\n    print(len(b), hashlib.sha256(b).hexdigest())\n');
