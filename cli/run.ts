@@ -3,7 +3,8 @@
 //   SCRIPT [ARGS...]`
 // Exit code: the remote script's; 255 when SSH fails (as ssh); 2 on bad usage; 130 on Ctrl+C.
 import { existsSync, statSync } from 'node:fs';
-import { resolve } from 'node:path';
+import { homedir } from 'node:os';
+import { join, resolve } from 'node:path';
 import { once } from 'node:events';
 import { ConnectAbortedError, connect, SshError, type ConnectPrompts } from '../core/remote/connection';
 import { runOverSsh } from '../core/remote/run';
@@ -112,6 +113,10 @@ export async function runCommand(argv: string[], io: CliIO): Promise<number> {
       { stdout: sink(io.stdout), stderr: sink(io.stderr) },
       aborter.signal,
       {
+        orphanFile: join(io.env.XDG_STATE_HOME || join(io.env.HOME || homedir(), '.local', 'state'), 'lumi-modules', 'orphaned-runs.json'),
+        onOrphanCleaned: (pidFile, outcome) => {
+          if (outcome.state === 'stopped') io.stderr.write(`lumi-modules: ended run ${pidFile.slice(pidFile.lastIndexOf('/') + 1)} left on ${host} by a dropped connection\n`);
+        },
         onCancelled: (outcome) => {
           const text =
             outcome.state === 'stopped'

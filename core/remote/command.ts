@@ -143,10 +143,10 @@ export function buildRemoteCommand(spec: RunSpec | Omit<RunSpec, 'argsFile'>): s
 
 /**
  * Ends the run's whole process group: TERM, then KILL after 2 s for what ignores TERM. Waits up
- * to 15 s for the pid file (a slow login shell), else finds the run by its marker. Prints what
+ * to WAITSECONDS (15) for the pid file (a slow login shell), else finds the run by its marker. Prints what
  * happened as its last line: `stopped PGID`, `not-running` or `still-running PGID`.
  */
-export function buildCancelCommand(pidFile: string): string {
+export function buildCancelCommand(pidFile: string, waitSeconds = 15): string {
   const f = shellQuotePath(pidFile);
   const id = runId(pidFile);
   return [
@@ -154,7 +154,7 @@ export function buildCancelCommand(pidFile: string): string {
     // The marker is assembled at run time so that this command's own line does not contain it.
     `m='lumi_run_marker'"="${shellQuote(RUN_MARKER_PREFIX + id)}`,
     'pg=',
-    'for _ in $(seq 150); do [ -s "$f" ] && { pg=$(cat "$f"); break; }; pid=$(pgrep -f -- "$m" | head -n 1); [ -n "$pid" ] && { pg=$(ps -o pgid= -p "$pid" | tr -d " "); [ -n "$pg" ] && break; }; sleep 0.1; done',
+    `for _ in $(seq ${Math.max(1, Math.round(waitSeconds * 10))}); do [ -s "$f" ] && { pg=$(cat "$f"); break; }; pid=$(pgrep -f -- "$m" | head -n 1); [ -n "$pid" ] && { pg=$(ps -o pgid= -p "$pid" | tr -d " "); [ -n "$pg" ] && break; }; sleep 0.1; done`,
     '[ -n "$pg" ] || { echo not-running; exit 0; }',
     'kill -TERM -- "-$pg" 2>/dev/null',
     'for _ in $(seq 20); do kill -0 -- "-$pg" 2>/dev/null || { rm -f "$f"; echo "stopped $pg"; exit 0; }; sleep 0.1; done',

@@ -2,8 +2,8 @@
 // it is already remote, runs the command from command.ts, streams output, returns the exit code,
 // and on cancel ends the remote process group so nothing keeps running on the login node.
 import { createHash, randomBytes } from 'node:crypto';
-import { readFileSync } from 'node:fs';
-import { basename } from 'node:path';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { basename, dirname } from 'node:path';
 import type { SFTPWrapper } from 'ssh2';
 import { argsFileContent, buildCancelCommand, buildRemoteCommand, buildRunScript, needsArgsFile, PID_DIR, RUNS_DIR, type RunSpec } from './command';
 import { SshError, type OutputSink, type SshConnection } from './connection';
@@ -75,10 +75,15 @@ async function uploadContent(connection: SshConnection, content: Buffer, name: s
   const sftp = await connection.sftp();
   try {
     const home = await sftpCall<string>((cb) => sftp.realpath('.', cb));
-    const dir = await mkdirs(sftp, home, `${RUNS_DIR.replace(/^~\//, '')}/${hash}`);
+    const runsDir = `${home}/${RUNS_DIR.replace(/^~\//, '')}`;
+    const dir = `${runsDir}/${hash}`;
     const target = `${dir}/${name}`;
     const existing = await sftpCall<{ size: number; mode: number }>((cb) => sftp.stat(target, cb)).catch(() => undefined);
     const intact = existing?.size === content.length && (await remoteSha256(connection, target)) === hash;
+    if (intact) {
+      // Directories made by older versions (0755) become private too; one round trip for both.
+      await Promise.all([runsDir, dir].map((d) => sftpCall<void>((cb) => sftp.chmod(d, 0o700, (err) => cb(err))).catch(() => undefined)));
+    } else await mkdirs(sftp, home, `${RUNS_DIR.replace(/^~\//, '')}/${hash}`);
     if (!intact) {
       const temporary = `${dir}/.upload-${randomBytes(6).toString('hex')}`;
       await sftpCall<void>((cb) => sftp.writeFile(temporary, content, { mode }, (err) => cb(err)));
@@ -127,10 +132,10 @@ async function uploadScriptChecked(connection: SshConnection, localPath: string)
 export type CancelOutcome = { state: 'stopped' | 'not-running' | 'still-running'; processGroup?: number } | { state: 'failed'; reason: string };
 
 /** Ends the run of PIDFILE on the remote (TERM, then KILL) and says what really happened. */
-export async function cancelRun(connection: SshConnection, pidFile: string): Promise<CancelOutcome> {
+export async function cancelRun(connection: SshConnection, pidFile: string, waitSeconds?: number): Promise<CancelOutcome> {
   let out = '';
   try {
-    await connection.exec(buildCancelCommand(pidFile), { onStdout: (c) => void (out += c.toString()) });
+    await connection.exec(buildCancelCommand(pidFile, waitSeconds), { onStdout: (c) => void (out += c.toString()) });
   } catch (err) {
     return { state: 'failed', reason: (err as Error).message };
   }
@@ -142,10 +147,73 @@ export async function cancelRun(connection: SshConnection, pidFile: string): Pro
 export interface RunOverSshOptions {
   /** Told what a cancel really did on the remote (the run ended, was not running, or is still running). */
   onCancelled?: (outcome: CancelOutcome) => void;
+  /**
+   * A local JSON file that remembers runs whose connection dropped, so that another process (the
+   * next CLI call) ends them too; without it they are remembered in this process only.
+   */
+  orphanFile?: string;
+  /** Told about each run left by a dropped connection that was ended on this connection. */
+  onOrphanCleaned?: (pidFile: string, outcome: CancelOutcome) => void;
+}
+
+/** Runs whose connection dropped, per host (user@host:port), by pid file: ended on the next connection. */
+const orphans = new Map<string, Set<string>>();
+
+function hostId(connection: SshConnection): string {
+  return `${connection.host.user}@${connection.host.hostname}:${connection.host.port}`;
+}
+
+function readOrphanFile(file: string): Record<string, string[]> {
+  try {
+    const data = JSON.parse(readFileSync(file, 'utf8')) as unknown;
+    return data && typeof data === 'object' ? (data as Record<string, string[]>) : {};
+  } catch {
+    return {};
+  }
+}
+
+function updateOrphanFile(file: string, host: string, change: (list: Set<string>) => void): void {
+  try {
+    const all = readOrphanFile(file);
+    const list = new Set(Array.isArray(all[host]) ? all[host].filter((p) => typeof p === 'string') : []);
+    change(list);
+    if (list.size > 0) all[host] = [...list];
+    else delete all[host];
+    mkdirSync(dirname(file), { recursive: true, mode: 0o700 });
+    writeFileSync(file, JSON.stringify(all, null, 2) + '\n', { mode: 0o600 });
+  } catch {
+    // Best effort: the remote watchdog ends such runs by itself as well.
+  }
+}
+
+function rememberOrphan(connection: SshConnection, pidFile: string, file?: string): void {
+  const host = hostId(connection);
+  const set = orphans.get(host) ?? new Set();
+  set.add(pidFile);
+  orphans.set(host, set);
+  if (file) updateOrphanFile(file, host, (list) => list.add(pidFile));
+}
+
+/**
+ * Ends, by each run's own marker (its pid file, else its command-line marker), the runs on this
+ * host whose connection dropped. Never a broad pattern: only those runs' process groups.
+ */
+export async function cleanUpOrphans(connection: SshConnection, options: RunOverSshOptions = {}): Promise<void> {
+  const host = hostId(connection);
+  const pending = new Set(orphans.get(host) ?? []);
+  if (options.orphanFile) for (const p of readOrphanFile(options.orphanFile)[host] ?? []) if (typeof p === 'string' && p.startsWith(`${PID_DIR}/`)) pending.add(p);
+  for (const pidFile of pending) {
+    const outcome = await cancelRun(connection, pidFile, 0);
+    if (outcome.state === 'failed') continue; // try again next time
+    orphans.get(host)?.delete(pidFile);
+    if (options.orphanFile) updateOrphanFile(options.orphanFile, host, (list) => list.delete(pidFile));
+    options.onOrphanCleaned?.(pidFile, outcome);
+  }
 }
 
 /** Runs the request over CONNECTION. Resolves with the remote exit code (130 when cancelled). */
 export async function runOverSsh(connection: SshConnection, request: RunRequest, output: RunOutput, signal?: AbortSignal, options: RunOverSshOptions = {}): Promise<number> {
+  await cleanUpOrphans(connection, options);
   const uploaded = request.remoteScript ? undefined : await uploadScriptChecked(connection, request.script);
   if (signal?.aborted) return 130;
   const host = connection.host;
@@ -184,6 +252,10 @@ export async function runOverSsh(connection: SshConnection, request: RunRequest,
     });
     if (cancelling) await cancelling;
     return signal?.aborted ? 130 : result.code;
+  } catch (err) {
+    // The connection dropped under the run: end it on the next connection to this host.
+    if (err instanceof SshError && !connection.isOpen) rememberOrphan(connection, spec.pidFile, options.orphanFile);
+    throw err;
   } finally {
     clearInterval(heartbeat);
     signal?.removeEventListener('abort', onAbort);

@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import { spawn, spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
-import { createServer, type AddressInfo, type Server, type Socket } from 'node:net';
+import { connect as connectTcp, createServer, type AddressInfo, type Server, type Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
@@ -90,6 +90,62 @@ describe('remote run under faults', () => {
     run.child.kill('SIGKILL');
     await run.exited;
     assert.equal(await waitForNoProcess(marker, 15_000), '', 'remote processes outlived the CLI');
+  });
+
+  it('a run whose connection dropped is ended by its own marker on the next connection to that host', async () => {
+    // A relay that, for its first connection only, stops passing the server's bytes (the client
+    // still reaches the server): the client declares the link dead while the remote run lives on.
+    let first = true;
+    const sockets: Socket[] = [];
+    const relay = createServer((client) => {
+      const frozen = { on: false };
+      if (first) {
+        first = false;
+        freezeFirst = () => (frozen.on = true);
+      }
+      const upstream = connectTcp(sshd.port, '127.0.0.1');
+      sockets.push(client, upstream);
+      client.on('data', (d) => upstream.write(d));
+      upstream.on('data', (d) => frozen.on || client.write(d));
+      client.on('error', () => undefined);
+      upstream.on('error', () => undefined);
+    });
+    let freezeFirst = () => false;
+    await new Promise<void>((resolve) => relay.listen(0, '127.0.0.1', resolve));
+    const relayConfig = join(dir, 'orphan-config');
+    writeFileSync(
+      relayConfig,
+      `Host lumi-faults\n  HostName 127.0.0.1\n  Port ${(relay.address() as AddressInfo).port}\n  User ${sshd.user}\n  IdentityFile ${sshd.clientKey}\n  IdentitiesOnly yes\n` +
+        `  UserKnownHostsFile ${join(dir, 'orphan-known-hosts')}\n  StrictHostKeyChecking accept-new\n  ServerAliveInterval 2\n  ServerAliveCountMax 1\n`,
+    );
+    const marker = 'lumi-orphan-marker';
+    const script = join(dir, 'orphan.py');
+    writeFileSync(script, `import subprocess, time\nsubprocess.Popen(["bash", "-c", "sleep 3600; : ${marker}"])\nprint("started", flush=True)\ntime.sleep(3600)\n`);
+    const orphanFile = join(dir, 'state', 'orphaned-runs.json');
+    try {
+      const host = await resolveHost('lumi-faults', relayConfig);
+      const dropped = await connect(host, refuseAll);
+      const run = runOverSsh(dropped, request(script), { stdout: (c) => void (c.toString().includes('started') && freezeFirst()), stderr: () => undefined }, undefined, { orphanFile });
+      await assert.rejects(run, /lost: no answer from the server in 2 s/);
+      assert.notEqual(runProcessesWith(marker), '', 'the run should still be alive on the remote here');
+      assert.match(readFileSync(orphanFile, 'utf8'), /lumi-modules\/pids\/[0-9a-f]+/);
+      const next = await connect(host, refuseAll);
+      try {
+        const cleaned: CancelOutcome[] = [];
+        const quick = join(dir, 'quick.py');
+        writeFileSync(quick, 'print("next")\n');
+        const o = collect();
+        assert.equal(await runOverSsh(next, request(quick), o.sink, undefined, { orphanFile, onOrphanCleaned: (_p, x) => cleaned.push(x) }), 0);
+        assert.deepEqual(cleaned.map((x) => x.state), ['stopped']);
+        assert.equal(await waitForNoProcess(marker, 3000), '', 'the dropped run is still alive after the next connection');
+        assert.doesNotMatch(readFileSync(orphanFile, 'utf8'), /pids/);
+      } finally {
+        next.close();
+      }
+    } finally {
+      for (const s of sockets) s.destroy();
+      await new Promise((r) => relay.close(r));
+    }
   });
 
   it('a tarpit (accepts TCP, never answers) gives up at ConnectTimeout with exit 255 and a clear message', async () => {
