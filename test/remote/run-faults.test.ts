@@ -82,6 +82,33 @@ describe('remote run under faults', () => {
     }
   });
 
+  it("the CLI's parent gone (killed outright) stops the run as Ctrl+C does", async () => {
+    const marker = 'lumi-orphaned-cli-marker';
+    const script = join(dir, 'parent-gone.py');
+    writeFileSync(script, `import subprocess, time\nsubprocess.Popen(["bash", "-c", "sleep 3600; : ${marker}"])\nprint("started", flush=True)\ntime.sleep(3600)\n`);
+    // sh stays the CLI's parent (no exec: a second command follows) and prints the CLI's pid.
+    const parent = spawn('sh', ['-c', `"$@" & echo "cli-pid $!"; wait`, 'sh', process.execPath, cli, 'run', '--host', 'lumi-faults', '--ssh-config', config, script], { stdio: ['ignore', 'pipe', 'pipe'] });
+    let out = '';
+    await new Promise<void>((resolve, reject) => {
+      const timer = setTimeout(() => reject(new Error(`did not start: ${out}`)), 60_000);
+      parent.stdout.on('data', (c: Buffer) => {
+        out += c.toString();
+        if (out.includes('started')) {
+          clearTimeout(timer);
+          resolve();
+        }
+      });
+    });
+    const cliPid = Number(/cli-pid (\d+)/.exec(out)?.[1]);
+    assert.ok(cliPid > 0, out);
+    parent.kill('SIGKILL');
+    assert.equal(await waitForNoProcess(marker, 10_000), '', 'the remote run outlived the CLI parent');
+    for (let i = 0; i < 100 && existsSync(`/proc/${cliPid}`) && !/State:\s+Z/.test(readFileSync(`/proc/${cliPid}/status`, 'utf8')); i++) await new Promise((r) => setTimeout(r, 100));
+    const alive = existsSync(`/proc/${cliPid}`) && !/State:\s+Z/.test(readFileSync(`/proc/${cliPid}/status`, 'utf8'));
+    if (alive) process.kill(cliPid, 'SIGKILL');
+    assert.equal(alive, false, 'the CLI kept running after its parent was gone');
+  });
+
   it('the CLI killed outright (SIGKILL: no chance to cancel) still ends the remote tree: the remote side hears end of stdin', async () => {
     const marker = 'lumi-killed-cli-marker';
     const script = join(dir, 'killed.py');
