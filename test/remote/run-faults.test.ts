@@ -335,6 +335,26 @@ describe('remote run under faults', () => {
     assert.ok(maxRss > 0 && maxRss < 300 * 2 ** 20, `the CLI grew to ${(maxRss / 2 ** 20).toFixed(0)} MB`);
   });
 
+  it('option-like values (a leading -) stay values for module use, module load, source and cd', async () => {
+    const home = sshd.remoteHome;
+    mkdirSync(join(home, '-mods', 'dash-mod'), { recursive: true });
+    writeFileSync(join(home, '-mods', 'dash-mod', '1.0.lua'), 'setenv("LUMI_DASH_MODULE", "loaded")\n');
+    mkdirSync(join(home, '-venv', 'bin'), { recursive: true });
+    writeFileSync(join(home, '-venv', 'bin', 'activate'), 'export LUMI_DASH_VENV=active\n');
+    mkdirSync(join(home, '-work'));
+    const script = join(dir, 'dash.py');
+    writeFileSync(script, 'import os, sys\nprint(os.getcwd(), os.environ.get("LUMI_DASH_MODULE"), os.environ.get("LUMI_DASH_VENV"), sys.argv[1:])\n');
+    const c = await connect(await resolveHost('lumi-faults', config), refuseAll);
+    try {
+      const o = collect();
+      const code = await runOverSsh(c, { ...request(script, ['-n', '--help']), modulePaths: ['-mods'], modules: ['dash-mod/1.0'], venv: '-venv', cwd: '-work' }, o.sink);
+      assert.equal(code, 0, Buffer.concat(o.err).toString());
+      assert.equal(Buffer.concat(o.out).toString(), `${join(home, '-work')} loaded active ['-n', '--help']\n`);
+    } finally {
+      c.close();
+    }
+  });
+
   it('500 KB of arguments and arguments that are not UTF-8 arrive byte for byte', async () => {
     const script = join(dir, 'args.py');
     writeFileSync(script, 'import os, sys, hashlib\nfor a in sys.argv[1:]:\n    b = os.fsencode(a)\n    print(len(b), hashlib.sha256(b).hexdigest())\n');
