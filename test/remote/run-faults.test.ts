@@ -204,6 +204,45 @@ describe('remote run under faults', () => {
     }
   });
 
+  it('ConnectionAttempts: a host that comes up after the first refused attempt is reached on a later one', async () => {
+    // A free port where nothing listens yet; a relay to sshd opens there 300 ms after the start.
+    const probe = createServer();
+    await new Promise<void>((resolve) => probe.listen(0, '127.0.0.1', resolve));
+    const port = (probe.address() as AddressInfo).port;
+    await new Promise((r) => probe.close(r));
+    const sockets: Socket[] = [];
+    const relay = createServer((client) => {
+      const upstream = connectTcp(sshd.port, '127.0.0.1');
+      sockets.push(client, upstream);
+      client.pipe(upstream).pipe(client);
+      client.on('error', () => undefined);
+      upstream.on('error', () => undefined);
+    });
+    const configFor = (attempts: number) => {
+      const file = join(dir, `attempts-${attempts}`);
+      writeFileSync(
+        file,
+        `Host lumi-faults\n  HostName 127.0.0.1\n  Port ${port}\n  User ${sshd.user}\n  IdentityFile ${sshd.clientKey}\n  IdentitiesOnly yes\n  HostKeyAlias lumi-faults-key\n` +
+          `  UserKnownHostsFile ${join(dir, `attempts-kh-${attempts}`)}\n  StrictHostKeyChecking accept-new\n  ConnectionAttempts ${attempts}\n`,
+      );
+      return file;
+    };
+    try {
+      await assert.rejects(connect(await resolveHost('lumi-faults', configFor(1)), refuseAll), /ECONNREFUSED|refused/);
+      const host = await resolveHost('lumi-faults', configFor(3));
+      assert.equal(host.connectionAttempts, 3);
+      setTimeout(() => relay.listen(port, '127.0.0.1'), 300);
+      const c = await connect(host, refuseAll);
+      let out = '';
+      assert.equal((await c.exec('echo reached', { onStdout: (b) => void (out += b) })).code, 0);
+      assert.equal(out, 'reached\n');
+      c.close();
+    } finally {
+      for (const s of sockets) s.destroy();
+      await new Promise((r) => relay.close(r));
+    }
+  });
+
   it('Ctrl+C while connecting (to a tarpit) ends at once with 130', async () => {
     const tarpit: Server = createServer(() => undefined);
     await new Promise<void>((resolve) => tarpit.listen(0, '127.0.0.1', resolve));
