@@ -3,8 +3,10 @@
 //   SCRIPT [ARGS...]`
 // Exit code: the remote script's; 255 when SSH fails (as ssh); 2 on bad usage; 130 on Ctrl+C.
 import { existsSync, statSync } from 'node:fs';
-import { resolve } from 'node:path';
-import { connect, SshError, type ConnectPrompts } from '../core/remote/connection';
+import { homedir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { once } from 'node:events';
+import { ConnectAbortedError, connect, SshError, type ConnectPrompts } from '../core/remote/connection';
 import { runOverSsh } from '../core/remote/run';
 import { resolveHost, SshConfigError } from '../core/remote/sshConfig';
 import { ShellWordsError, splitShellWords } from '../core/shell/words';
@@ -65,21 +67,37 @@ export async function runCommand(argv: string[], io: CliIO): Promise<number> {
   }
   const sshConfig = stringFlag(args, 'ssh-config');
   const aborter = new AbortController();
-  let interrupts = 0;
-  const onSigint = () => {
-    interrupts++;
-    if (interrupts === 1) {
-      io.stderr.write('\nlumi-modules: stopping the remote run...\n');
-      aborter.abort();
-    } else process.exit(130);
+  // Every way this side can end stops the remote run as Ctrl+C does: SIGINT, SIGTERM, SIGHUP
+  // (terminal closed), the parent process gone, stdout closed by its reader. Exit 128+N.
+  let stopCode: number | undefined;
+  const stop = (why: string, code: number) => {
+    if (stopCode !== undefined) {
+      if (code === 130) process.exit(130); // a second Ctrl+C: leave now
+      return;
+    }
+    stopCode = code;
+    io.stderr.write(`\nlumi-modules: ${why}: stopping the remote run...\n`);
+    aborter.abort();
   };
-  process.on('SIGINT', onSigint);
-  process.on('SIGTERM', onSigint);
+  const onSignal = (sig: NodeJS.Signals) => stop(`got ${sig}`, 128 + (sig === 'SIGHUP' ? 1 : sig === 'SIGINT' ? 2 : 15));
+  const signals: NodeJS.Signals[] = ['SIGINT', 'SIGTERM', 'SIGHUP'];
+  for (const sig of signals) process.on(sig, onSignal);
+  const parent = process.ppid;
+  const parentWatch = setInterval(() => {
+    if (process.ppid !== parent) stop('the parent process is gone', 129);
+  }, 500);
+  parentWatch.unref();
+  const onOutputError = () => stop('output closed', 141);
+  io.stdout.on('error', onOutputError);
+  const ignore = () => undefined; // a closed terminal makes writes to stderr fail: never a crash
+  io.stderr.on('error', ignore);
+  // Backpressure: while the local stdout or stderr is full, the remote output is held back.
+  const sink = (stream: NodeJS.WritableStream) => (chunk: Buffer) => (stream.write(chunk) ? undefined : once(stream, 'drain', { signal: aborter.signal }).catch(() => undefined));
   let connection;
   try {
     const resolved = await resolveHost(host, sshConfig ? resolve(io.cwd, sshConfig) : undefined, io.env);
-    connection = await connect(resolved, cliPrompts(io));
-    return await runOverSsh(
+    connection = await connect(resolved, cliPrompts(io), aborter.signal);
+    const code = await runOverSsh(
       connection,
       {
         modulePaths: listFlag(args, 'module-use'),
@@ -92,18 +110,42 @@ export async function runCommand(argv: string[], io: CliIO): Promise<number> {
         remoteScript,
         args: scriptArgs,
       },
-      { stdout: (c) => io.stdout.write(c), stderr: (c) => io.stderr.write(c) },
+      { stdout: sink(io.stdout), stderr: sink(io.stderr) },
       aborter.signal,
+      {
+        orphanFile: join(io.env.XDG_STATE_HOME || join(io.env.HOME || homedir(), '.local', 'state'), 'lumi-modules', 'orphaned-runs.json'),
+        onOrphanCleaned: (pidFile, outcome) => {
+          if (outcome.state === 'stopped') io.stderr.write(`lumi-modules: ended run ${pidFile.slice(pidFile.lastIndexOf('/') + 1)} left on ${host} by a dropped connection\n`);
+        },
+        onCancelled: (outcome) => {
+          const text =
+            outcome.state === 'stopped'
+              ? `the remote run was stopped (process group ${outcome.processGroup} ended)`
+              : outcome.state === 'not-running'
+                ? 'the remote run was not running (it had not started or had already ended)'
+                : outcome.state === 'still-running'
+                  ? `the remote run could NOT be stopped: process group ${outcome.processGroup} is still running on ${host}`
+                  : `the remote run could not be stopped: ${'reason' in outcome ? outcome.reason : 'no answer'}; it ends by itself when it no longer hears from this side`;
+          io.stderr.write(`lumi-modules: ${text}\n`);
+        },
+      },
     );
+    return stopCode ?? code;
   } catch (err) {
+    if (err instanceof ConnectAbortedError) {
+      io.stderr.write(`lumi-modules run: ${err.message}\n`);
+      return stopCode ?? 130;
+    }
     if (err instanceof SshError || err instanceof SshConfigError) {
       io.stderr.write(`lumi-modules run: ${err.message}\n`);
       return 255;
     }
     throw err;
   } finally {
-    process.off('SIGINT', onSigint);
-    process.off('SIGTERM', onSigint);
+    for (const sig of signals) process.off(sig, onSignal);
+    clearInterval(parentWatch);
+    io.stdout.off('error', onOutputError);
+    io.stderr.off('error', ignore);
     connection?.close();
   }
 }

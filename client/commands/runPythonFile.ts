@@ -124,7 +124,7 @@ export class RemoteRuns implements vscode.Disposable {
       { location: vscode.ProgressLocation.Notification, title: `LUMI: connecting to ${settings.host}`, cancellable: true },
       (_progress, token) => {
         token.onCancellationRequested(() => abort.abort());
-        return pool.acquire(settings.host, settings.sshConfigFile);
+        return pool.acquire(settings.host, settings.sshConfigFile, abort.signal);
       },
     );
     try {

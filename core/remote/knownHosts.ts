@@ -1,6 +1,6 @@
 // Host key verification against OpenSSH known_hosts files. Lookup goes through `ssh-keygen -F`,
 // which understands hashed entries (`|1|salt|hash`), wildcards and `[host]:port` exactly as ssh.
-import { createHash } from 'node:crypto';
+import { createHash, createHmac, randomBytes } from 'node:crypto';
 import { appendFileSync, existsSync, mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 
@@ -75,8 +75,14 @@ export async function checkHostKey(hostname: string, port: number, key: HostKey,
   return { status: 'unknown', otherTypes: [...new Set(plain.map((e) => e.type))] };
 }
 
-/** Appends HOST's key to a known_hosts file (what ssh does after "yes" or with accept-new). */
-export function addKnownHost(file: string, hostname: string, port: number, key: HostKey): void {
+/** A hashed known_hosts name as OpenSSH writes it (HashKnownHosts): `|1|salt|HMAC-SHA1(salt, name)`. */
+export function hashedHostName(name: string, salt: Buffer = randomBytes(20)): string {
+  return `|1|${salt.toString('base64')}|${createHmac('sha1', salt).update(name).digest('base64')}`;
+}
+
+/** Appends HOST's key to a known_hosts file (what ssh does after "yes" or with accept-new), hashed when HASHED. */
+export function addKnownHost(file: string, hostname: string, port: number, key: HostKey, hashed = false): void {
   mkdirSync(dirname(file), { recursive: true, mode: 0o700 });
-  appendFileSync(file, `${knownHostsName(hostname, port)} ${key.type} ${key.blob.toString('base64')}\n`, { mode: 0o600 });
+  const name = knownHostsName(hostname, port);
+  appendFileSync(file, `${hashed ? hashedHostName(name) : name} ${key.type} ${key.blob.toString('base64')}\n`, { mode: 0o600 });
 }

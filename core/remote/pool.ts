@@ -1,6 +1,6 @@
 // Keeps one SSH connection per host alias for the editor: reused by every run, closed after an
 // idle timeout, reopened when it dropped. Reports state changes for a status bar item.
-import { connect, type ConnectPrompts, type SshConnection } from './connection';
+import { ConnectAbortedError, connect, type ConnectPrompts, type SshConnection } from './connection';
 import { resolveHost } from './sshConfig';
 
 export type ConnectionState = 'connecting' | 'connected' | 'idle-closed' | 'disconnected' | 'failed';
@@ -10,6 +10,7 @@ interface Entry {
   configFile?: string;
   connection?: SshConnection;
   opening?: Promise<SshConnection>;
+  stopOpening?: () => void;
   users: number;
   idleTimer?: NodeJS.Timeout;
 }
@@ -26,8 +27,12 @@ export class ConnectionPool {
     return configFile ? `${alias} (${configFile})` : alias;
   }
 
-  /** The open connection for ALIAS, opening (or reopening) it when needed. Pair with release(). */
-  async acquire(alias: string, configFile?: string): Promise<SshConnection> {
+  /**
+   * The open connection for ALIAS, opening (or reopening) it when needed. Pair with release().
+   * Aborting SIGNAL stops this caller's wait at once (ConnectAbortedError); the opening goes on only
+   * while another caller still waits for it.
+   */
+  async acquire(alias: string, configFile?: string, signal?: AbortSignal): Promise<SshConnection> {
     const key = this.key(alias, configFile);
     let entry = this.entries.get(key);
     if (!entry) this.entries.set(key, (entry = { alias, configFile, users: 0 }));
@@ -37,8 +42,10 @@ export class ConnectionPool {
     if (!entry.opening) {
       this.options.onState?.(entry, 'connecting');
       const current = entry;
+      const opener = new AbortController();
+      current.stopOpening = () => opener.abort();
       entry.opening = resolveHost(alias, configFile)
-        .then((host) => connect(host, this.prompts))
+        .then((host) => connect(host, this.prompts, opener.signal))
         .then(
           (connection) => {
             current.connection = connection;
@@ -57,8 +64,20 @@ export class ConnectionPool {
           },
         );
     }
+    const opening = entry.opening;
+    const current = entry;
     try {
-      return await entry.opening;
+      if (!signal) return await opening;
+      return await new Promise<SshConnection>((resolve, reject) => {
+        const onAbort = () => {
+          reject(new ConnectAbortedError(`connecting to ${alias} was stopped`));
+          // Nobody else waits: stop connecting altogether.
+          if (current.users <= 1) current.stopOpening?.();
+        };
+        if (signal.aborted) return onAbort();
+        signal.addEventListener('abort', onAbort, { once: true });
+        opening.then(resolve, reject).finally(() => signal.removeEventListener('abort', onAbort));
+      });
     } catch (err) {
       entry.users--;
       throw err;

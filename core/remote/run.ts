@@ -2,11 +2,12 @@
 // it is already remote, runs the command from command.ts, streams output, returns the exit code,
 // and on cancel ends the remote process group so nothing keeps running on the login node.
 import { createHash, randomBytes } from 'node:crypto';
-import { readFileSync } from 'node:fs';
-import { basename } from 'node:path';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { basename, dirname } from 'node:path';
 import type { SFTPWrapper } from 'ssh2';
-import { buildCancelCommand, buildRemoteCommand, buildRunScript, PID_DIR, RUNS_DIR, type RunSpec } from './command';
-import { SshError, type SshConnection } from './connection';
+import { argsFileContent, buildCancelCommand, buildRemoteCommand, buildRunScript, needsArgsFile, PID_DIR, RUNS_DIR, type RunSpec } from './command';
+import { SshError, type OutputSink, type SshConnection } from './connection';
+import { shellQuote } from '../shell/quote';
 
 /** What to run: the command's fields, without the pid file (chosen per run). */
 export interface RunRequest extends Omit<RunSpec, 'pidFile'> {
@@ -14,9 +15,10 @@ export interface RunRequest extends Omit<RunSpec, 'pidFile'> {
   remoteScript: boolean;
 }
 
+/** Where output goes; a returned promise holds the remote output back until it settles (backpressure). */
 export interface RunOutput {
-  stdout(chunk: Buffer): void;
-  stderr(chunk: Buffer): void;
+  stdout: OutputSink;
+  stderr: OutputSink;
 }
 
 function specFor(request: RunRequest, script: string): RunSpec {
@@ -36,75 +38,226 @@ function sftpCall<T>(fn: (cb: (err: Error | null | undefined, value?: T) => void
   return new Promise((resolve, reject) => fn((err, value) => (err ? reject(err) : resolve(value as T))));
 }
 
+/** Creates HOME/RELATIVE, each level private (0700, also when it was made before with other modes). */
 async function mkdirs(sftp: SFTPWrapper, home: string, relative: string): Promise<string> {
   let dir = home;
   for (const part of relative.split('/').filter(Boolean)) {
     dir = `${dir}/${part}`;
+    if (dir === `${home}/.cache`) {
+      await sftpCall<void>((cb) => sftp.mkdir(dir, { mode: 0o700 }, (err) => cb(err))).catch(() => undefined);
+      continue; // ~/.cache is the user's, shared with other tools: its mode is left alone
+    }
     try {
-      await sftpCall<void>((cb) => sftp.mkdir(dir, (err) => cb(err)));
+      await sftpCall<void>((cb) => sftp.mkdir(dir, { mode: 0o700 }, (err) => cb(err)));
     } catch {
       // Already there (or a real problem that the write below reports with its path).
     }
+    await sftpCall<void>((cb) => sftp.chmod(dir, 0o700, (err) => cb(err))).catch(() => undefined);
   }
   return dir;
 }
 
-/** Uploads SCRIPT to ~/.cache/lumi-modules/runs/<sha256>/<name> (skipped when already there). */
+/** SHA-256 (hex) of a remote file, computed on the remote; undefined when it cannot be read. */
+async function remoteSha256(connection: SshConnection, path: string): Promise<string | undefined> {
+  let out = '';
+  const r = await connection.exec(`sha256sum < ${shellQuote(path)}`, { onStdout: (c) => void (out += c.toString('latin1')) });
+  const hash = /^([0-9a-f]{64}) /.exec(out)?.[1];
+  return r.code === 0 ? hash : undefined;
+}
+
+/**
+ * Puts CONTENT at ~/.cache/lumi-modules/runs/<sha256>/<name> (mode MODE, directories 0700). A file
+ * already there is reused only when its SHA-256, computed on the remote, matches; anything else
+ * (tampered, truncated) is replaced through a temporary file and a rename.
+ */
+async function uploadContent(connection: SshConnection, content: Buffer, name: string, mode: number): Promise<{ path: string; sha256: string }> {
+  const hash = createHash('sha256').update(content).digest('hex');
+  const sftp = await connection.sftp();
+  try {
+    const home = await sftpCall<string>((cb) => sftp.realpath('.', cb));
+    const runsDir = `${home}/${RUNS_DIR.replace(/^~\//, '')}`;
+    const dir = `${runsDir}/${hash}`;
+    const target = `${dir}/${name}`;
+    const existing = await sftpCall<{ size: number; mode: number }>((cb) => sftp.stat(target, cb)).catch(() => undefined);
+    const intact = existing?.size === content.length && (await remoteSha256(connection, target)) === hash;
+    if (intact) {
+      // Directories made by older versions (0755) become private too; one round trip for both.
+      await Promise.all([runsDir, dir].map((d) => sftpCall<void>((cb) => sftp.chmod(d, 0o700, (err) => cb(err))).catch(() => undefined)));
+    } else await mkdirs(sftp, home, `${RUNS_DIR.replace(/^~\//, '')}/${hash}`);
+    if (!intact) {
+      const temporary = `${dir}/.upload-${randomBytes(6).toString('hex')}`;
+      await sftpCall<void>((cb) => sftp.writeFile(temporary, content, { mode }, (err) => cb(err)));
+      await sftpCall<void>((cb) => sftp.chmod(temporary, mode, (err) => cb(err)));
+      // posix-rename (OpenSSH's sftp-server) replaces atomically, so concurrent uploads of the
+      // same content never see a missing or partial file; plain SFTP rename does not replace.
+      const replace = (cb: (err: Error | null | undefined) => void) =>
+        typeof sftp.ext_openssh_rename === 'function' ? sftp.ext_openssh_rename(temporary, target, (err) => cb(err)) : sftp.rename(temporary, target, (err) => cb(err));
+      await sftpCall<void>(replace).catch(async (err: Error) => {
+        await sftpCall<void>((cb) => sftp.unlink(target, (e) => cb(e))).catch(() => undefined);
+        await sftpCall<void>((cb) => sftp.rename(temporary, target, (e) => cb(e))).catch(async () => {
+          await sftpCall<void>((cb) => sftp.unlink(temporary, (e) => cb(e))).catch(() => undefined);
+          throw err;
+        });
+      });
+    } else if ((existing.mode & 0o777) !== mode) {
+      await sftpCall<void>((cb) => sftp.chmod(target, mode, (err) => cb(err)));
+    }
+    return { path: target, sha256: hash };
+  } finally {
+    sftp.end();
+  }
+}
+
+/** Uploads SCRIPT to ~/.cache/lumi-modules/runs/<sha256>/<name> (reused when its SHA-256 matches on the remote). */
 export async function uploadScript(connection: SshConnection, localPath: string): Promise<string> {
+  return (await uploadScriptChecked(connection, localPath)).path;
+}
+
+async function uploadScriptChecked(connection: SshConnection, localPath: string): Promise<{ path: string; sha256: string }> {
   let content: Buffer;
   try {
     content = readFileSync(localPath);
   } catch (err) {
     throw new SshError(`cannot read ${localPath}: ${(err as Error).message}`);
   }
-  const hash = createHash('sha256').update(content).digest('hex');
-  const sftp = await connection.sftp();
   try {
-    const home = await sftpCall<string>((cb) => sftp.realpath('.', cb));
-    const dir = await mkdirs(sftp, home, `${RUNS_DIR.replace(/^~\//, '')}/${hash}`);
-    const target = `${dir}/${basename(localPath)}`;
-    const existing = await sftpCall<{ size: number }>((cb) => sftp.stat(target, cb)).catch(() => undefined);
-    if (existing?.size !== content.length) {
-      const temporary = `${dir}/.upload-${randomBytes(6).toString('hex')}`;
-      await sftpCall<void>((cb) => sftp.writeFile(temporary, content, { mode: 0o644 }, (err) => cb(err)));
-      await sftpCall<void>((cb) => sftp.rename(temporary, target, (err) => cb(err))).catch(async (err: Error) => {
-        await sftpCall<void>((cb) => sftp.unlink(temporary, (e) => cb(e))).catch(() => undefined);
-        if (!(await sftpCall((cb) => sftp.stat(target, cb)).catch(() => undefined))) throw err;
-      });
-    }
-    return target;
+    return await uploadContent(connection, content, basename(localPath), 0o700);
   } catch (err) {
     if (err instanceof SshError) throw err;
     throw new SshError(`cannot upload ${localPath} to ${connection.host.alias}: ${(err as Error).message}`);
-  } finally {
-    sftp.end();
   }
 }
 
-/** Runs the request over CONNECTION. Resolves with the remote exit code. */
-export async function runOverSsh(connection: SshConnection, request: RunRequest, output: RunOutput, signal?: AbortSignal): Promise<number> {
-  const script = request.remoteScript ? request.script : await uploadScript(connection, request.script);
+/** What a cancel found on the remote. */
+export type CancelOutcome = { state: 'stopped' | 'not-running' | 'still-running'; processGroup?: number } | { state: 'failed'; reason: string };
+
+/** Ends the run of PIDFILE on the remote (TERM, then KILL) and says what really happened. */
+export async function cancelRun(connection: SshConnection, pidFile: string, waitSeconds?: number): Promise<CancelOutcome> {
+  let out = '';
+  try {
+    await connection.exec(buildCancelCommand(pidFile, waitSeconds), { onStdout: (c) => void (out += c.toString()) });
+  } catch (err) {
+    return { state: 'failed', reason: (err as Error).message };
+  }
+  const last = /(stopped|not-running|still-running)(?: (\d+))?\s*$/.exec(out);
+  if (!last) return { state: 'failed', reason: `unexpected answer from the remote: ${JSON.stringify(out.slice(-200))}` };
+  return { state: last[1] as 'stopped' | 'not-running' | 'still-running', processGroup: last[2] ? Number(last[2]) : undefined };
+}
+
+export interface RunOverSshOptions {
+  /** Told what a cancel really did on the remote (the run ended, was not running, or is still running). */
+  onCancelled?: (outcome: CancelOutcome) => void;
+  /**
+   * A local JSON file that remembers runs whose connection dropped, so that another process (the
+   * next CLI call) ends them too; without it they are remembered in this process only.
+   */
+  orphanFile?: string;
+  /** Told about each run left by a dropped connection that was ended on this connection. */
+  onOrphanCleaned?: (pidFile: string, outcome: CancelOutcome) => void;
+}
+
+/** Runs whose connection dropped, per host (user@host:port), by pid file: ended on the next connection. */
+const orphans = new Map<string, Set<string>>();
+
+function hostId(connection: SshConnection): string {
+  return `${connection.host.user}@${connection.host.hostname}:${connection.host.port}`;
+}
+
+function readOrphanFile(file: string): Record<string, string[]> {
+  try {
+    const data = JSON.parse(readFileSync(file, 'utf8')) as unknown;
+    return data && typeof data === 'object' ? (data as Record<string, string[]>) : {};
+  } catch {
+    return {};
+  }
+}
+
+function updateOrphanFile(file: string, host: string, change: (list: Set<string>) => void): void {
+  try {
+    const all = readOrphanFile(file);
+    const list = new Set(Array.isArray(all[host]) ? all[host].filter((p) => typeof p === 'string') : []);
+    change(list);
+    if (list.size > 0) all[host] = [...list];
+    else delete all[host];
+    mkdirSync(dirname(file), { recursive: true, mode: 0o700 });
+    writeFileSync(file, JSON.stringify(all, null, 2) + '\n', { mode: 0o600 });
+  } catch {
+    // Best effort: the remote watchdog ends such runs by itself as well.
+  }
+}
+
+function rememberOrphan(connection: SshConnection, pidFile: string, file?: string): void {
+  const host = hostId(connection);
+  const set = orphans.get(host) ?? new Set();
+  set.add(pidFile);
+  orphans.set(host, set);
+  if (file) updateOrphanFile(file, host, (list) => list.add(pidFile));
+}
+
+/**
+ * Ends, by each run's own marker (its pid file, else its command-line marker), the runs on this
+ * host whose connection dropped. Never a broad pattern: only those runs' process groups.
+ */
+export async function cleanUpOrphans(connection: SshConnection, options: RunOverSshOptions = {}): Promise<void> {
+  const host = hostId(connection);
+  const pending = new Set(orphans.get(host) ?? []);
+  if (options.orphanFile) for (const p of readOrphanFile(options.orphanFile)[host] ?? []) if (typeof p === 'string' && p.startsWith(`${PID_DIR}/`)) pending.add(p);
+  for (const pidFile of pending) {
+    const outcome = await cancelRun(connection, pidFile, 0);
+    if (outcome.state === 'failed') continue; // try again next time
+    orphans.get(host)?.delete(pidFile);
+    if (options.orphanFile) updateOrphanFile(options.orphanFile, host, (list) => list.delete(pidFile));
+    options.onOrphanCleaned?.(pidFile, outcome);
+  }
+}
+
+/** Runs the request over CONNECTION. Resolves with the remote exit code (130 when cancelled). */
+export async function runOverSsh(connection: SshConnection, request: RunRequest, output: RunOutput, signal?: AbortSignal, options: RunOverSshOptions = {}): Promise<number> {
+  await cleanUpOrphans(connection, options);
+  const uploaded = request.remoteScript ? undefined : await uploadScriptChecked(connection, request.script);
   if (signal?.aborted) return 130;
-  const spec = specFor(request, script);
+  const host = connection.host;
+  // The client's heartbeat: twice per ServerAliveInterval; the remote gives up after the same
+  // silence that makes this side declare the link dead, plus one interval.
+  const heartbeatMs = Math.max(500, Math.floor(host.keepaliveIntervalMs / 2));
+  const spec: RunSpec = {
+    ...specFor(request, uploaded?.path ?? request.script),
+    scriptSha256: uploaded?.sha256,
+    heartbeatTimeoutSeconds: Math.ceil((host.keepaliveIntervalMs * (host.keepaliveCountMax + 1)) / 1000),
+  };
+  if (needsArgsFile(spec)) {
+    const content = argsFileContent(spec.args);
+    spec.argsFile = (await uploadContent(connection, content, 'args', 0o600)).path;
+  }
+  if (signal?.aborted) return 130;
   let cancelling: Promise<unknown> | undefined;
   const channelAbort = new AbortController();
   const onAbort = () => {
     // End the remote process group first, then close the channel.
-    cancelling = connection
-      .exec(buildCancelCommand(spec.pidFile))
-      .catch(() => undefined)
+    cancelling = cancelRun(connection, spec.pidFile)
+      .then((outcome) => options.onCancelled?.(outcome))
       .finally(() => channelAbort.abort());
   };
   signal?.addEventListener('abort', onAbort, { once: true });
+  let heartbeat: NodeJS.Timeout | undefined;
   try {
     const result = await connection.exec(buildRemoteCommand(spec), {
-      onStdout: (c) => output.stdout(c),
-      onStderr: (c) => output.stderr(c),
+      onStdout: output.stdout,
+      onStderr: output.stderr,
       signal: channelAbort.signal,
+      onStdin: (write) => {
+        heartbeat = setInterval(() => write('\n'), heartbeatMs);
+        heartbeat.unref();
+      },
     });
     if (cancelling) await cancelling;
     return signal?.aborted ? 130 : result.code;
+  } catch (err) {
+    // The connection dropped under the run: end it on the next connection to this host.
+    if (err instanceof SshError && !connection.isOpen) rememberOrphan(connection, spec.pidFile, options.orphanFile);
+    throw err;
   } finally {
+    clearInterval(heartbeat);
     signal?.removeEventListener('abort', onAbort);
   }
 }
@@ -116,7 +269,9 @@ export async function runOverSsh(connection: SshConnection, request: RunRequest,
 export async function runLocally(request: RunRequest, output: RunOutput, signal?: AbortSignal, env: NodeJS.ProcessEnv = process.env): Promise<number> {
   const spec = specFor(request, request.script);
   const { execa } = await import('execa'); // ESM-only package: loaded lazily from CommonJS
-  const child = execa('bash', ['-l', '-c', buildRunScript(spec), 'lumi-modules-run', spec.script, ...spec.args], {
+  // Node passes arguments as UTF-8 strings: bytes that are not UTF-8 can travel only over SSH (argsFile).
+  const args = spec.args.map((a) => (typeof a === 'string' ? a : a.toString('utf8')));
+  const child = execa('bash', ['-l', '-c', buildRunScript(spec), 'lumi-modules-run', spec.script, ...args], {
     detached: true, // its own process group: cancel signals the whole tree
     env,
     extendEnv: false,

@@ -8,19 +8,30 @@ export interface ResolvedHost {
   hostname: string;
   port: number;
   user: string;
-  /** IdentityFile entries that exist, in OpenSSH's order. */
+  /** IdentityFile entries that exist (the key, or only its .pub for a key held by the agent), in OpenSSH's order. */
   identityFiles: string[];
   identitiesOnly: boolean;
   userKnownHostsFiles: string[];
   globalKnownHostsFiles: string[];
   strictHostKeyChecking: 'yes' | 'ask' | 'accept-new' | 'no';
-  /** First ProxyJump hop as written (`[user@]host[:port]` or an alias), if any. */
-  proxyJump?: string;
+  /** The ProxyJump chain as written (`[user@]host[:port]` or an alias per hop), first hop first; empty: direct. */
+  proxyJump: string[];
+  /** HostKeyAlias: the name the host key is checked and stored under instead of host:port. */
+  hostKeyAlias?: string;
+  /** HashKnownHosts: new known_hosts entries are written hashed. */
+  hashKnownHosts: boolean;
+  /** ConnectionAttempts: TCP connection tries, a second apart. */
+  connectionAttempts: number;
   /** Agent socket: IdentityAgent, else SSH_AUTH_SOCK; undefined when none. */
   agentSocket?: string;
-  /** Keep-alive interval in ms (ServerAliveInterval, defaulting to 15 s so drops are noticed). */
+  /**
+   * Keep-alive interval in ms (ServerAliveInterval, 15 s when unset or 0 so drops are noticed);
+   * the link is declared dead after keepaliveIntervalMs x keepaliveCountMax of silence.
+   */
   keepaliveIntervalMs: number;
+  /** ServerAliveCountMax (3 by default). */
   keepaliveCountMax: number;
+  /** ConnectTimeout in ms (30 s when `none`): bounds the TCP connect and the server's first answer. */
   connectTimeoutMs: number;
   /** The config file given with -F, passed on to ProxyJump resolution. */
   configFile?: string;
@@ -58,12 +69,15 @@ export function parseSshG(alias: string, output: string, env: NodeJS.ProcessEnv,
     hostname: one('hostname') ?? alias,
     port: Number(one('port') ?? 22),
     user: one('user') ?? env.USER ?? 'root',
-    identityFiles: (values.get('identityfile') ?? []).map(expandHome).filter((f) => existsSync(f)),
+    identityFiles: (values.get('identityfile') ?? []).map(expandHome).filter((f) => existsSync(f) || existsSync(`${f}.pub`)),
     identitiesOnly: one('identitiesonly') === 'yes',
     userKnownHostsFiles: (one('userknownhostsfile') ?? '~/.ssh/known_hosts').split(/\s+/).filter(Boolean).map(expandHome),
     globalKnownHostsFiles: (one('globalknownhostsfile') ?? '').split(/\s+/).filter(Boolean).map(expandHome),
     strictHostKeyChecking: strict === 'yes' || strict === 'true' ? 'yes' : strict === 'accept-new' ? 'accept-new' : strict === 'no' || strict === 'off' || strict === 'false' ? 'no' : 'ask',
-    proxyJump: proxy && proxy !== 'none' ? proxy.split(',')[0] : undefined,
+    proxyJump: proxy && proxy !== 'none' ? proxy.split(',').map((h) => h.trim()).filter(Boolean) : [],
+    hostKeyAlias: one('hostkeyalias') && one('hostkeyalias') !== 'none' ? one('hostkeyalias') : undefined,
+    hashKnownHosts: one('hashknownhosts') === 'yes',
+    connectionAttempts: Math.max(1, Math.floor(Number(one('connectionattempts') ?? 1)) || 1),
     agentSocket,
     keepaliveIntervalMs: seconds('serveraliveinterval', 15_000),
     keepaliveCountMax: Number(one('serveralivecountmax') ?? 3) || 3,

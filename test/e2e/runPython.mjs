@@ -4,7 +4,8 @@
 // 1. An unknown host key (empty known_hosts, StrictHostKeyChecking ask): the modal shows the
 //    SHA256 fingerprint; refusing it runs nothing. 2. Trusting it runs the script: its output and
 //    exit code 3 appear in the `LUMI: hello_lumi.py` terminal. 3. A long run is stopped by "LUMI: Stop
-//    remote runs", another by closing its terminal; each time the remote process is gone (pgrep).
+//    remote runs", another by closing its terminal, a third by reloading the window; each time the
+//    remote process is gone (pgrep).
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
@@ -138,4 +139,13 @@ export async function run({ wb, page, repo, base, workspaces, codeServer, shot, 
   await wb.runCommand('Terminal: Kill the Active Terminal Instance');
   await waitUntil(async () => pgrep(long), (pids) => pids.length === 0, `no process of ${long} left after closing the terminal`, 15_000);
   await shot('run-5-terminal-closed');
+
+  // 3c. Again, and this time reload the window: the extension host goes, and the run with it (the
+  // remote side hears its stdin end even when no cancel gets through).
+  await wb.openFile(long);
+  await wb.runCommand('LUMI: Run Python file in container module');
+  await wb.waitForTerminalText((t) => t.includes('LUMI_E2E_LONG started') && !t.includes('exited with code'), 'the third long run to start', 60_000);
+  assert.notDeepEqual(pgrep(long), []);
+  await wb.runCommand('Developer: Reload Window');
+  await waitUntil(async () => pgrep(long), (pids) => pids.length === 0, `no process of ${long} left after reloading the window`, 30_000);
 }

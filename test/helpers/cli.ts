@@ -2,6 +2,7 @@
 // environment never leaks into a test; and process checks shared by the run tests.
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
+import { readdirSync, readFileSync, readlinkSync } from 'node:fs';
 import { join } from 'node:path';
 
 export const CLI = join(__dirname, '..', '..', 'dist', 'cli.js');
@@ -21,12 +22,49 @@ export function assertCheckClean(root: string): void {
   }
 }
 
-/** Waits until no process matches PATTERN (pgrep -f); returns what still matches after TIMEOUT. */
+/** This process and its ancestors (whose command lines may hold the pattern too). */
+function selfAndAncestors(): Set<string> {
+  const pids = new Set<string>();
+  let pid = String(process.pid);
+  while (pid !== '0' && !pids.has(pid)) {
+    pids.add(pid);
+    try {
+      pid = readFileSync(`/proc/${pid}/stat`, 'utf8').replace(/^.*\) /s, '').split(' ')[1];
+    } catch {
+      break;
+    }
+  }
+  return pids;
+}
+
+/**
+ * Processes whose command line contains PATTERN, leaving out node processes (the test runner and
+ * the CLI under test, whose own arguments hold the pattern) and this process's ancestors: what is
+ * left are the run's processes (bash, python, their children), local or remote.
+ */
+export function runProcessesWith(pattern: string): string {
+  const skip = selfAndAncestors();
+  const found: string[] = [];
+  for (const pid of readdirSync('/proc')) {
+    if (!/^\d+$/.test(pid) || skip.has(pid)) continue;
+    try {
+      const cmd = readFileSync(`/proc/${pid}/cmdline`, 'latin1').split('\0').join(' ');
+      if (!cmd.includes(pattern)) continue;
+      if (readlinkSync(`/proc/${pid}/exe`) === process.execPath) continue;
+      found.push(`${pid} ${cmd.slice(0, 200)}`);
+    } catch {
+      /* exited, or not ours to read */
+    }
+  }
+  return found.join('\n');
+}
+
+/** Waits until no run process matches PATTERN (runProcessesWith); returns what still matches after TIMEOUT. */
 export async function waitForNoProcess(pattern: string, timeoutMs: number): Promise<string> {
   const started = Date.now();
   let left = '';
   do {
-    left = spawnSync('pgrep', ['-af', pattern], { encoding: 'utf8' }).stdout.trim();
+    left = runProcessesWith(pattern);
     if (left === '') return '';
     await new Promise((r) => setTimeout(r, 100));
   } while (Date.now() - started < timeoutMs);

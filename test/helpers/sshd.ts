@@ -191,6 +191,8 @@ export interface SshdOptions {
    * bound only inside the namespace) asks "Password:".
    */
   secondFactorPassword?: string;
+  /** sshd_config lines put first (sshd keeps the first value), e.g. `MaxStartups 2:90:4`, `MaxAuthTries 3`. */
+  extraConfig?: string[];
 }
 
 /** PAM stack of the namespace when a second factor is on: only pam_unix asks. */
@@ -292,6 +294,7 @@ export async function startSshd(options: SshdOptions = {}): Promise<SshdFixture>
       writeFileSync(
         config,
         [
+          ...(options.extraConfig ?? []),
           `ListenAddress ${HOST}`,
           `Port ${port}`,
           `HostKey ${cfgValue(hostKey)}`,

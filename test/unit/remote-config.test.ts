@@ -35,7 +35,7 @@ describe('ssh config through ssh -G', () => {
     assert.deepEqual(host.identityFiles, [join(dir, 'id_test')]);
     assert.deepEqual(host.userKnownHostsFiles, [join(dir, 'kh1'), join(dir, 'kh2')]);
     assert.equal(host.strictHostKeyChecking, 'accept-new');
-    assert.equal(host.proxyJump, 'bob@jump.example:2200');
+    assert.deepEqual(host.proxyJump, ['bob@jump.example:2200', 'second']);
     assert.equal(host.agentSocket, undefined);
     assert.equal(host.keepaliveIntervalMs, 5000);
   });
