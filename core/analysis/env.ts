@@ -19,6 +19,8 @@ export interface FileSystemView {
 export interface AnalysisEnv {
   /** Value for `os.getenv(name)`; undefined means unknown (paths using it are unresolvable). */
   getenv(name: string): string | undefined;
+  /** 'asked': the user gave the value (`--env`, settings); messages then may show it. */
+  getenvOrigin?(name: string): 'asked' | 'environment';
   fs: FileSystemView;
   luaVersion: LuaVersion;
   shellcheck: { enabled: boolean; path: string };
@@ -94,6 +96,7 @@ export function makeEnv(options: {
   const processEnv = options.processEnv ?? {};
   return {
     getenv: (name) => (Object.prototype.hasOwnProperty.call(vars, name) ? vars[name] : processEnv[name]),
+    getenvOrigin: (name) => (Object.prototype.hasOwnProperty.call(vars, name) ? 'asked' : 'environment'),
     fs: options.fs ?? realFileSystem,
     luaVersion: options.luaVersion ?? '5.3',
     shellcheck: options.shellcheck ?? { enabled: false, path: 'shellcheck' },

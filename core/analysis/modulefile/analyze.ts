@@ -11,6 +11,7 @@ import { lmodFunctions, SANDBOX_GLOBALS } from './lmodApi';
 import { SourceMap } from './source';
 import { luaStringValue } from './strings';
 import { modulefileRules } from '../rules/modulefile';
+import { renderValue, type HiddenValue } from './renderValue';
 
 export interface PathExpression {
   range: Range;
@@ -75,6 +76,8 @@ export interface ModulefileContext {
   getenvWithoutFallback: Range[];
   /** Offsets of the end of the file and of the last setenv("SING_IMAGE") statement, for insertions. */
   insertionLine: number;
+  /** A resolved value as messages show it (environment values as $NAME, read text as $(cat F)). */
+  render(value: string): string;
 }
 
 export type ModulefileRule = (ctx: ModulefileContext) => Finding[];
@@ -105,6 +108,8 @@ class Walker {
   readonly assignedGlobals = new Set<string>();
   readonly getenvWithoutFallback: Range[] = [];
   readonly stringLiterals: string[] = [];
+  /** Values read from the environment or from files, which messages must not show. */
+  readonly hiddenValues: HiddenValue[] = [];
   private scopes: Map<string, LocalVariable>[] = [new Map()];
   private depth = 0;
 
@@ -351,6 +356,7 @@ class Walker {
         const n = str(0);
         if (n === undefined) return undefined;
         const v = this.env.getenv(n);
+        if (v !== undefined && this.env.getenvOrigin?.(n) !== 'asked') this.hiddenValues.push({ value: v, shownAs: `$${n}` });
         return v === undefined ? undefined : v;
       }
       case 'pathJoin': {
@@ -392,7 +398,9 @@ class Walker {
         if (!m) return undefined;
         this.addPath(args[0], m[1], 'capture-file');
         this.symbols.push({ name: `load message: ${m[1]}`, kind: 'message', range: this.r(e), selectionRange: this.r(e) });
-        return this.env.fs.readText(m[1]);
+        const captured = this.env.fs.readText(m[1]);
+        if (captured) this.hiddenValues.push({ value: captured, shownAs: `$(cat ${m[1]})` });
+        return captured;
       }
       case 'setenv':
       case 'pushenv': {
@@ -515,6 +523,7 @@ export function analyzeModulefile(text: string, filePath: string, env: AnalysisE
       undefinedReads: walker.reads.filter((r) => !knownGlobal(r.name)),
       getenvWithoutFallback: walker.getenvWithoutFallback,
       insertionLine: source.lineCount(),
+      render: (value) => renderValue(value, walker.hiddenValues),
     };
     const findings = modulefileRules.flatMap((rule) => rule(ctx));
     return { findings, calls: ctx.calls, paths: ctx.paths, symbols: walker.symbols, setenv: ctx.setenv, pathPrepends: ctx.pathPrepends, wrapperDirs, isContainerModule };
