@@ -6,6 +6,7 @@ export function overlayFileSystem(openText: (path: string) => string | undefined
   return {
     kind: (path) => (openText(path) !== undefined ? 'file' : disk.kind(path)),
     readText: (path) => openText(path) ?? disk.readText(path),
+    readStart: (path, bytes) => openText(path)?.slice(0, bytes) ?? disk.readStart?.(path, bytes),
     isExecutable: (path) => disk.isExecutable(path),
     listDir: (path) => disk.listDir(path),
   };

@@ -1,6 +1,7 @@
 // What the analysis may know of the world outside the text it checks. The CLI builds one from
 // `--env` and the real file system; the language server from its settings; tests from fixtures.
-import { accessSync, constants, readdirSync, readFileSync, statSync } from 'node:fs';
+import { accessSync, constants, readdirSync, statSync } from 'node:fs';
+import { readBounded } from '../common/boundedRead';
 
 export type LuaVersion = '5.1' | '5.2' | '5.3' | 'LuaJIT';
 
@@ -9,8 +10,10 @@ export type FileKind = 'file' | 'dir' | 'other' | 'missing';
 /** Read-only view of the checked file system. Every method must never throw. */
 export interface FileSystemView {
   kind(path: string): FileKind;
-  /** UTF-8 text of a file, or undefined when unreadable. */
+  /** UTF-8 text of a regular file within the read limit (1 MiB), or undefined. */
   readText(path: string): string | undefined;
+  /** The first `bytes` bytes of a regular file, as text (latin1: bytes stay bytes), or undefined. */
+  readStart?(path: string, bytes: number): string | undefined;
   isExecutable(path: string): boolean;
   /** Entry names of a directory, or undefined when unreadable. */
   listDir(path: string): string[] | undefined;
@@ -37,11 +40,13 @@ export const realFileSystem: FileSystemView = {
     }
   },
   readText(path) {
-    try {
-      return readFileSync(path, 'utf8');
-    } catch {
-      return undefined;
-    }
+    // Regular files only, bounded: a capture('cat /dev/zero') or a huge file on PATH reads nothing.
+    const read = readBounded(path);
+    return read.ok && !read.truncated ? read.bytes.toString('utf8') : undefined;
+  },
+  readStart(path, bytes) {
+    const read = readBounded(path, bytes);
+    return read.ok ? read.bytes.toString('latin1') : undefined;
   },
   isExecutable(path) {
     try {
@@ -79,6 +84,7 @@ export function snapshotFileSystem(base: FileSystemView): FileSystemView {
   return {
     kind: (path) => memo(kinds, path, (p) => base.kind(p)),
     readText: (path) => memo(texts, path, (p) => base.readText(p)),
+    readStart: base.readStart && ((path, bytes) => base.readStart!(path, bytes)),
     isExecutable: (path) => memo(executables, path, (p) => base.isExecutable(p)),
     listDir: (path) => memo(listings, path, (p) => base.listDir(p)),
   };

@@ -475,6 +475,9 @@ function wrappersIn(dirs: readonly string[], env: AnalysisEnv): { path: string; 
     for (const name of (env.fs.listDir(dir) ?? []).slice(0, MAX_WRAPPERS_PER_DIR)) {
       const path = join(dir, name);
       if (env.fs.kind(path) !== 'file') continue;
+      // Scripts are recognised from their first bytes: images and binaries there are never read.
+      const start = env.fs.readStart?.(path, 256);
+      if (start !== undefined && (start.includes('\0') || (!start.startsWith('#!') && !env.fs.isExecutable(path)))) continue;
       const text = env.fs.readText(path);
       if (text === undefined || text.length > 1 << 20 || text.includes('\0')) continue;
       try {
