@@ -40,7 +40,12 @@ export async function run({ wb, page, repo, workspaces, base, codeServer: shared
   const json = JSON.stringify({ comments: [{ file: '-', line: 1, endLine: 1, column: 1, endColumn: 2, level: 'error', code: 9999, message: 'planted program ran' }] });
   writeFileSync(planted, `#!/bin/sh\ntouch '${folderMarker}'\ncat >/dev/null\necho '${json}'\n`);
   chmodSync(planted, 0o755);
-  writeFileSync(join(ws, '.vscode', 'settings.json'), JSON.stringify({ 'lumiModules.shellcheck.path': planted }, null, 2));
+  const runMarker = join(root, 'preamble-ran');
+  writeFileSync(
+    join(ws, '.vscode', 'settings.json'),
+    JSON.stringify({ 'lumiModules.shellcheck.path': planted, 'lumiModules.run.host': 'lumi', 'lumiModules.run.preamble': `touch '${runMarker}'` }, null, 2),
+  );
+  writeFileSync(join(ws, 'hello.py'), 'print("hello")\n');
   writeFileSync(join(ws, 'bin', 'python'), WRAPPER);
   chmodSync(join(ws, 'bin', 'python'), 0o755);
 
@@ -79,6 +84,14 @@ export async function run({ wb, page, repo, workspaces, base, codeServer: shared
   assert.ok(!untrusted.some((r) => r.includes('SC9999')), `the planted program reported:\n${untrusted.join('\n')}`);
   assert.equal(existsSync(folderMarker), false, "the folder's program ran in Restricted Mode");
   assert.equal(existsSync(userMarker), false, 'Restricted Mode takes ShellCheck from PATH only');
+
+  // A run on LUMI needs a trusted folder: refused, with the way to trust it.
+  await wb.openFile('hello.py');
+  await wb.runCommand('LUMI: Run Python file in container module');
+  await wb.notification('runs on LUMI need a trusted folder').waitFor({ timeout: 30_000 });
+  await shot('trust-2b-run-refused');
+  assert.equal(existsSync(runMarker), false);
+  await wb.runCommand('Notifications: Clear All Notifications');
 
   // The user trusts the folder: from then on the user-level setting chooses ShellCheck.
   await wb.runCommand('Workspaces: Manage Workspace Trust');

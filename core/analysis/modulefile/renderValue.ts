@@ -8,11 +8,13 @@ export interface HiddenValue {
   shownAs: string;
 }
 
-/** The forms a hidden value can take inside a resolved path (pathJoin collapses slashes). */
+/**
+ * The forms a hidden value can take inside a resolved path (pathJoin collapses slashes), without
+ * trailing slashes so that `$NAME/sif` keeps the slash that follows the name.
+ */
 function forms(value: string): string[] {
-  const collapsed = value.replace(/\/+/g, '/');
-  const trimmed = collapsed.length > 1 ? collapsed.replace(/\/$/, '') : collapsed;
-  return [...new Set([value, collapsed, trimmed])].filter((f) => f !== '' && f !== '/');
+  const trim = (v: string) => v.replace(/\/+$/, '');
+  return [...new Set([trim(value), trim(value.replace(/\/+/g, '/'))])].filter((f) => f !== '');
 }
 
 /** VALUE as a message may show it: every occurrence of a hidden value replaced by its name. */
