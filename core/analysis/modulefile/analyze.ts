@@ -18,6 +18,8 @@ export interface PathExpression {
   value: string | undefined;
   role: 'sing-image' | 'path-dir' | 'modulepath-dir' | 'capture-file' | 'other';
   exists?: FileKind;
+  /** A capture('cat F') file that could not be read (not regular, over the read limit). */
+  notRead?: boolean;
 }
 export interface LmodCall {
   name: string;
@@ -399,6 +401,7 @@ class Walker {
         this.addPath(args[0], m[1], 'capture-file');
         this.symbols.push({ name: `load message: ${m[1]}`, kind: 'message', range: this.r(e), selectionRange: this.r(e) });
         const captured = this.env.fs.readText(m[1]);
+        if (captured === undefined) this.paths[this.paths.length - 1].notRead = true;
         if (captured) this.hiddenValues.push({ value: captured, shownAs: `$(cat ${m[1]})` });
         return captured;
       }

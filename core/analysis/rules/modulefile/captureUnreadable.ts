@@ -4,7 +4,7 @@ import type { ModulefileRule } from '../../modulefile/analyze';
 
 export const captureUnreadable: ModulefileRule = (ctx) =>
   ctx.paths
-    .filter((p) => p.role === 'capture-file' && p.value !== undefined && (p.exists === 'other' || (p.exists === 'file' && ctx.env.fs.readText(p.value) === undefined)))
+    .filter((p) => p.role === 'capture-file' && p.value !== undefined && (p.exists === 'other' || (p.exists === 'file' && p.notRead === true)))
     .map((p) => ({
       range: p.range,
       severity: 'warning' as const,
