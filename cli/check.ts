@@ -1,6 +1,6 @@
 // `lumi-modules check [--format text|json] [--env NAME=VALUE]... [--no-shellcheck] PATH...`
 // Exit 0: no error-severity diagnostic; 1: at least one; 2: bad usage.
-import { existsSync } from 'node:fs';
+import { lstatSync, statSync } from 'node:fs';
 import { relative, resolve } from 'node:path';
 import { makeEnv, realFileSystem, snapshotFileSystem } from '../core/analysis/env';
 import { checkProject } from '../core/analysis/project/checkProject';
@@ -60,7 +60,8 @@ export async function checkCommand(argv: string[], io: CliIO): Promise<number> {
   if (format !== 'text' && format !== 'json') throw new UsageError(`--format must be text or json, got '${format}'`);
   if (args.positionals.length === 0) throw new UsageError(`no PATH given\n${checkUsage}`);
   for (const p of args.positionals) {
-    if (!existsSync(resolve(io.cwd, p))) throw new UsageError(`no such file or directory: ${p}`);
+    const problem = missingPath(resolve(io.cwd, p));
+    if (problem) throw new UsageError(`${problem}: ${p}`);
   }
   const shellcheckPath = booleanFlag(args, 'no-shellcheck') ? undefined : findExecutable('shellcheck', io.env.PATH);
   const env = makeEnv({
@@ -73,4 +74,17 @@ export async function checkCommand(argv: string[], io: CliIO): Promise<number> {
   const output = format === 'json' ? formatJson(findings) : formatText(findings, io.cwd);
   if (output) io.stdout.write(output + '\n');
   return findings.some((f) => f.severity === 'error') ? 1 : 0;
+}
+
+/** Why a PATH argument cannot be checked at all (a link that leads nowhere says so), or undefined. */
+function missingPath(path: string): string | undefined {
+  try {
+    statSync(path);
+    return undefined;
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    if (code === 'ELOOP') return 'symbolic link loop';
+    if (lstatSync(path, { throwIfNoEntry: false })?.isSymbolicLink()) return 'dangling symbolic link';
+    return code === 'ENOENT' || code === 'ENOTDIR' ? 'no such file or directory' : `cannot read (${code})`;
+  }
 }

@@ -16,9 +16,11 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
     vscode.commands.registerCommand('lumiModules.stopRuns', () => runs.stopAll()),
   );
   const serverModule = context.asAbsolutePath('dist/server.js');
+  // Not the workspace folder (the client's default): nothing may be resolved against a folder's files.
+  const cwd = context.extensionPath;
   const serverOptions: ServerOptions = {
-    run: { module: serverModule, transport: TransportKind.ipc },
-    debug: { module: serverModule, transport: TransportKind.ipc, options: { execArgv: ['--nolazy', '--inspect=6011'] } },
+    run: { module: serverModule, transport: TransportKind.ipc, options: { cwd } },
+    debug: { module: serverModule, transport: TransportKind.ipc, options: { cwd, execArgv: ['--nolazy', '--inspect=6011'] } },
   };
   const clientOptions: LanguageClientOptions = {
     // Modulefiles are Lua; wrappers are shell scripts (VS Code detects extension-less ones by shebang).
@@ -27,6 +29,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
       { scheme: 'file', language: 'shellscript' },
     ],
     synchronize: { configurationSection: 'lumiModules' },
+    initializationOptions: userPrograms(),
     outputChannelName: 'LUMI Container Modules',
     // Editors keep asking for code actions and hovers while a window closes or switches folders;
     // once the client is stopping those requests have no answer and must not surface as errors.
@@ -42,6 +45,21 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
   client = new LanguageClient('lumiModules', 'LUMI Container Modules', serverOptions, clientOptions);
 
   await client.start();
+  // The server picks programs from user-level values and the trust state only (Restricted Mode:
+  // ShellCheck from PATH); tell it when either changes.
+  const sendPrograms = () => void client?.sendNotification('lumiModules/didChangeWorkspaceTrust', userPrograms());
+  context.subscriptions.push(
+    vscode.workspace.onDidGrantWorkspaceTrust(sendPrograms),
+    vscode.workspace.onDidChangeConfiguration((e) => {
+      if (e.affectsConfiguration('lumiModules.shellcheck.path')) sendPrograms();
+    }),
+  );
+}
+
+/** Trust state and the user-level program settings (never a folder's value). */
+function userPrograms(): { workspaceTrusted: boolean; lumiModules: { shellcheck: { path?: string } } } {
+  const path = vscode.workspace.getConfiguration('lumiModules').inspect<string>('shellcheck.path')?.globalValue;
+  return { workspaceTrusted: vscode.workspace.isTrusted, lumiModules: { shellcheck: { path: typeof path === 'string' && path !== '' ? path : undefined } } };
 }
 
 /** Runs a language feature request only while the server runs; during shutdown: no answer. */

@@ -10,6 +10,7 @@ export function overlayFileSystem(openText: (path: string) => string | undefined
       const text = openText(path);
       return text !== undefined ? Buffer.byteLength(text) : disk.size(path);
     },
+    readStart: (path, bytes) => openText(path)?.slice(0, bytes) ?? disk.readStart?.(path, bytes),
     isExecutable: (path) => disk.isExecutable(path),
     listDir: (path) => disk.listDir(path),
   };

@@ -16,11 +16,10 @@ import { definitionModulefile } from '../core/analysis/features/definition';
 import { hoverModulefile } from '../core/analysis/features/hover';
 import { signatureModulefile } from '../core/analysis/features/signature';
 import { initBashParser } from '../core/analysis/wrapper/parser';
-import { findExecutable } from '../core/common/which';
 import { DocumentChecker, uriToPath } from './checker';
 import { DIAGNOSTIC_SOURCE, quickFixes, toCompletionItem, toDiagnostic, toDocumentSymbol } from './convert';
 import { overlayFileSystem } from './overlayFileSystem';
-import { defaultSettings, envFromSettings, parseSettings, type ServerSettings } from './settings';
+import { chooseShellcheck, defaultSettings, DID_CHANGE_WORKSPACE_TRUST, envFromSettings, parseProgramSettings, parseSettings, type ProgramSettings, type ServerSettings } from './settings';
 import { findModulefiles } from './workspaceScan';
 import type { AnalysisEnv } from '../core/analysis/env';
 
@@ -32,14 +31,17 @@ const openDocumentByPath = (path: string) => documents.all().find((d) => uriToPa
 const openText = (path: string) => openDocumentByPath(path)?.getText();
 const fs = overlayFileSystem(openText);
 let settings: ServerSettings = defaultSettings;
+let programs: ProgramSettings = { workspaceTrusted: true };
+let refusedProgram: string | undefined;
 let workspaceRoots: string[] = [];
 let env: AnalysisEnv = makeEnvFromSettings();
 let canPullConfiguration = false;
 
 function makeEnvFromSettings(): AnalysisEnv {
-  const shellcheckPath = settings.shellcheck.enable
-    ? settings.shellcheck.path.includes('/') ? settings.shellcheck.path : findExecutable(settings.shellcheck.path, process.env.PATH)
-    : undefined;
+  const choice = settings.shellcheck.enable ? chooseShellcheck(programs, process.env.PATH) : { path: undefined };
+  if (choice.problem && choice.problem !== refusedProgram) connection.console.error(choice.problem);
+  refusedProgram = choice.problem;
+  const shellcheckPath = choice.path;
   return envFromSettings(settings, fs, process.env, shellcheckPath, workspaceRoots[0]);
 }
 
@@ -80,6 +82,8 @@ async function refreshSettings(pushed?: unknown): Promise<void> {
 connection.onInitialize((params): InitializeResult => {
   canPullConfiguration = params.capabilities.workspace?.configuration === true;
   if (params.initializationOptions !== undefined) settings = parseSettings(params.initializationOptions);
+  // Program paths come from the user's side only (see ProgramSettings), never from the folder.
+  programs = parseProgramSettings(params.initializationOptions);
   workspaceRoots = (params.workspaceFolders ?? []).map((f) => uriToPath(f.uri)).filter((p): p is string => p !== undefined);
   if (workspaceRoots.length === 0 && params.rootUri) {
     const root = uriToPath(params.rootUri);
@@ -119,6 +123,15 @@ connection.onInitialized(
 connection.onDidChangeConfiguration(
   safely('didChangeConfiguration', undefined, async (change) => {
     await refreshSettings(change.settings);
+    checker.scheduleAll();
+  }),
+);
+
+connection.onNotification(
+  DID_CHANGE_WORKSPACE_TRUST,
+  safely('didChangeWorkspaceTrust', undefined, (params: unknown) => {
+    programs = parseProgramSettings(params);
+    env = makeEnvFromSettings();
     checker.scheduleAll();
   }),
 );

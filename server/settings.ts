@@ -1,8 +1,11 @@
 // The `lumiModules.*` settings the language server reads, with defaults and validation.
 // VS Code sends them through workspace/configuration; other editors through
 // initializationOptions or workspace/didChangeConfiguration (`{ lumiModules: {...} }`).
+// `shellcheck.path` chooses a program and is read apart (ProgramSettings below).
 import { makeEnv, type AnalysisEnv, type LuaVersion } from '../core/analysis/env';
 import type { FileSystemView } from '../core/analysis/env';
+import { isAbsolute } from 'node:path';
+import { findExecutable } from '../core/common/which';
 
 export interface ServerSettings {
   env: Record<string, string>;
@@ -60,6 +63,52 @@ export function envFromSettings(
     processEnv,
     luaVersion: settings.luaVersion,
     fs,
-    shellcheck: { enabled: settings.shellcheck.enable && shellcheckPath !== undefined, path: shellcheckPath ?? settings.shellcheck.path },
+    shellcheck: { enabled: settings.shellcheck.enable && shellcheckPath !== undefined, path: shellcheckPath ?? 'shellcheck' },
   });
+}
+
+/**
+ * What chooses the programs the server runs (today: ShellCheck). Never taken from
+ * workspace/configuration or didChangeConfiguration, which carry a folder's own settings: only from
+ * initializationOptions (the editor's user configuration) and the `lumiModules/didChangeWorkspaceTrust`
+ * notification the VS Code client sends with the user-level value (`inspect().globalValue`).
+ */
+export interface ProgramSettings {
+  /** False in VS Code's Restricted Mode: ShellCheck then comes from PATH only. */
+  workspaceTrusted: boolean;
+  /** The user-level `lumiModules.shellcheck.path`, if set. */
+  shellcheckPath?: string;
+}
+
+export const DID_CHANGE_WORKSPACE_TRUST = 'lumiModules/didChangeWorkspaceTrust';
+
+/** `{ workspaceTrusted?, lumiModules?: { shellcheck?: { path? } } }` (initializationOptions or the notification). */
+export function parseProgramSettings(raw: unknown): ProgramSettings {
+  if (!isRecord(raw)) return { workspaceTrusted: true };
+  const section = isRecord(raw.lumiModules) ? raw.lumiModules : raw;
+  const shellcheck = isRecord(section.shellcheck) ? section.shellcheck : {};
+  return {
+    workspaceTrusted: raw.workspaceTrusted !== false,
+    shellcheckPath: typeof shellcheck.path === 'string' && shellcheck.path !== '' ? shellcheck.path : undefined,
+  };
+}
+
+export interface ShellcheckChoice {
+  path: string | undefined;
+  /** Why a configured path was refused. */
+  problem?: string;
+}
+
+/**
+ * The ShellCheck executable to run: in an untrusted workspace `shellcheck` on PATH; otherwise the
+ * user's path, which must be absolute (or a bare name looked up on PATH). Never resolved against
+ * the working directory.
+ */
+export function chooseShellcheck(programs: ProgramSettings, pathVar: string | undefined): ShellcheckChoice {
+  const wanted = programs.workspaceTrusted ? (programs.shellcheckPath ?? 'shellcheck') : 'shellcheck';
+  if (wanted.includes('/') && !isAbsolute(wanted)) {
+    return { path: undefined, problem: `lumiModules.shellcheck.path must be an absolute path or a name on PATH; refusing the relative path ${JSON.stringify(wanted)}` };
+  }
+  const found = findExecutable(wanted, pathVar);
+  return found === undefined ? { path: undefined } : { path: found };
 }

@@ -69,9 +69,20 @@ export class RemoteRuns implements vscode.Disposable {
       void vscode.window.showErrorMessage('LUMI: open a Python (.py) file to run it in the container module.');
       return;
     }
+    if (!vscode.workspace.isTrusted) {
+      // A run executes what the settings name (modules, venv, srun options) on LUMI: trusted folders only.
+      const manage = 'Manage Workspace Trust';
+      const answer = await vscode.window.showErrorMessage('LUMI: runs on LUMI need a trusted folder (Restricted Mode is on). Trust this folder to run scripts from it.', manage);
+      if (answer === manage) void vscode.commands.executeCommand('workbench.trust.manage');
+      return;
+    }
     const document = vscode.workspace.textDocuments.find((d) => d.uri.toString() === uri.toString());
     if (document?.isDirty) await document.save();
-    const settings = parseRunSettings(vscode.workspace.getConfiguration('lumiModules', uri).get<Record<string, unknown>>('run'));
+    const config = vscode.workspace.getConfiguration('lumiModules', uri);
+    // The SSH config file (its `Match exec` runs commands) and the preamble (shell lines) are
+    // user-level only: a folder's settings.json never chooses them.
+    const userLevel = (key: string) => config.inspect(key)?.globalValue;
+    const settings = parseRunSettings({ ...config.get<Record<string, unknown>>('run'), sshConfigFile: userLevel('run.sshConfigFile'), preamble: userLevel('run.preamble') });
     const onLumi = vscode.env.remoteName === 'ssh-remote';
     if (!onLumi && !settings.host) {
       const open = 'Open Settings';

@@ -1,6 +1,7 @@
 // What the analysis may know of the world outside the text it checks. The CLI builds one from
 // `--env` and the real file system; the language server from its settings; tests from fixtures.
-import { accessSync, constants, readdirSync, readFileSync, statSync } from 'node:fs';
+import { accessSync, constants, readdirSync, statSync } from 'node:fs';
+import { readBounded } from '../common/boundedRead';
 
 export type LuaVersion = '5.1' | '5.2' | '5.3' | 'LuaJIT';
 
@@ -9,10 +10,12 @@ export type FileKind = 'file' | 'dir' | 'other' | 'missing';
 /** Read-only view of the checked file system. Every method must never throw. */
 export interface FileSystemView {
   kind(path: string): FileKind;
-  /** UTF-8 text of a file, or undefined when unreadable. */
+  /** UTF-8 text of a regular file within the read limit (1 MiB), or undefined. */
   readText(path: string): string | undefined;
   /** Size in bytes of a file, or undefined when it cannot be stat'ed (to skip big files unread). */
   size(path: string): number | undefined;
+  /** The first `bytes` bytes of a regular file, as text (latin1: bytes stay bytes), or undefined. */
+  readStart?(path: string, bytes: number): string | undefined;
   isExecutable(path: string): boolean;
   /** Entry names of a directory, or undefined when unreadable. */
   listDir(path: string): string[] | undefined;
@@ -21,6 +24,8 @@ export interface FileSystemView {
 export interface AnalysisEnv {
   /** Value for `os.getenv(name)`; undefined means unknown (paths using it are unresolvable). */
   getenv(name: string): string | undefined;
+  /** 'asked': the user gave the value (`--env`, settings); messages then may show it. */
+  getenvOrigin?(name: string): 'asked' | 'environment';
   fs: FileSystemView;
   luaVersion: LuaVersion;
   shellcheck: { enabled: boolean; path: string };
@@ -37,11 +42,13 @@ export const realFileSystem: FileSystemView = {
     }
   },
   readText(path) {
-    try {
-      return readFileSync(path, 'utf8');
-    } catch {
-      return undefined;
-    }
+    // Regular files only, bounded: a capture('cat /dev/zero') or a huge file on PATH reads nothing.
+    const read = readBounded(path);
+    return read.ok && !read.truncated ? read.bytes.toString('utf8') : undefined;
+  },
+  readStart(path, bytes) {
+    const read = readBounded(path, bytes);
+    return read.ok ? read.bytes.toString('latin1') : undefined;
   },
   size(path) {
     try {
@@ -88,6 +95,7 @@ export function snapshotFileSystem(base: FileSystemView): FileSystemView {
     kind: (path) => memo(kinds, path, (p) => base.kind(p)),
     readText: (path) => memo(texts, path, (p) => base.readText(p)),
     size: (path) => memo(sizes, path, (p) => base.size(p)),
+    readStart: base.readStart && ((path, bytes) => base.readStart!(path, bytes)),
     isExecutable: (path) => memo(executables, path, (p) => base.isExecutable(p)),
     listDir: (path) => memo(listings, path, (p) => base.listDir(p)),
   };
@@ -105,6 +113,7 @@ export function makeEnv(options: {
   const processEnv = options.processEnv ?? {};
   return {
     getenv: (name) => (Object.prototype.hasOwnProperty.call(vars, name) ? vars[name] : processEnv[name]),
+    getenvOrigin: (name) => (Object.prototype.hasOwnProperty.call(vars, name) ? 'asked' : 'environment'),
     fs: options.fs ?? realFileSystem,
     luaVersion: options.luaVersion ?? '5.3',
     shellcheck: options.shellcheck ?? { enabled: false, path: 'shellcheck' },

@@ -1,6 +1,6 @@
 // "Create container module": what to write for a module, its wrappers and its load message,
 // from the templates (files under templates/, or a user's template directory). Pure: no writes.
-import { readFileSync } from 'node:fs';
+import { MAX_READ_BYTES, readBounded } from '../common/boundedRead';
 import { basename, dirname, isAbsolute, join, relative } from 'node:path';
 import { resourcePath } from '../common/resources';
 import { ScaffoldInputError } from './errors';
@@ -68,15 +68,18 @@ function luaString(value: string): string {
   return `'${value.replace(/\\/g, '\\\\').replace(/'/g, "\\'")}'`;
 }
 
+/** A module or template through the bounded reader: regular files only (never a FIFO or /dev/zero), within the limit. */
+function readInput(path: string, what: string): string {
+  const read = readBounded(path);
+  if (!read.ok) throw new ScaffoldInputError(`cannot read ${what} ${path}: ${read.message}`);
+  if (read.truncated) throw new ScaffoldInputError(`cannot read ${what} ${path}: ${read.size} bytes, over the ${MAX_READ_BYTES / 1024 / 1024} MiB limit`);
+  return read.bytes.toString('utf8');
+}
+
 /** The modulefile for `--from FILE`: the existing module rewritten through its syntax tree. */
 function fromModule(o: ScaffoldOptions, imageName: string): string {
   const from = o.from!;
-  let source: string;
-  try {
-    source = readFileSync(from, 'utf8');
-  } catch (err) {
-    throw new ScaffoldInputError(`cannot read module ${from}: ${(err as Error).message}`);
-  }
+  const source = readInput(from, 'module');
   return rewriteModule(source, from, {
     name: o.name,
     version: o.version,
@@ -92,13 +95,7 @@ function fromModule(o: ScaffoldOptions, imageName: string): string {
 export function planScaffold(o: ScaffoldOptions): PlannedFile[] {
   validateScaffold(o);
   const templates = o.templateDir ?? resourcePath('templates');
-  const read = (file: string) => {
-    try {
-      return readFileSync(join(templates, file), 'utf8');
-    } catch (err) {
-      throw new ScaffoldInputError(`cannot read template ${join(templates, file)}: ${(err as Error).message}`);
-    }
-  };
+  const read = (file: string) => readInput(join(templates, file), 'template');
   const imageName = basename(o.image);
   const condaEnv = o.condaEnv ?? defaultCondaEnv(o.image);
   const values = {

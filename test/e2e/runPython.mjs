@@ -69,7 +69,6 @@ export async function run({ wb, page, repo, base, workspaces, codeServer, shot, 
     JSON.stringify(
       {
         'lumiModules.run.host': ALIAS,
-        'lumiModules.run.sshConfigFile': sshConfig,
         'lumiModules.run.modulePaths': [join(remoteRoot, 'modules')],
         'lumiModules.run.modules': ['e2e-py/1.0'],
         'lumiModules.run.idleTimeoutSeconds': 120,
@@ -78,6 +77,8 @@ export async function run({ wb, page, repo, base, workspaces, codeServer, shot, 
       2,
     ),
   );
+  // The SSH config file is a user-level setting only (a folder's settings cannot choose it).
+  codeServer.setUserSettings({ 'lumiModules.run.sshConfigFile': sshConfig });
   const starts = () => readFileSync(standin.logFile, 'utf8').split('\n').filter(Boolean).length;
   const uploads = join(sshd.remoteHome, '.cache', 'lumi-modules', 'runs');
 

@@ -22,11 +22,14 @@ export interface TestClient {
   open(path: string, text: string, languageId?: string): Promise<string>;
   change(uri: string, text: string): void;
   stderr(): string;
+  /** window/logMessage texts so far. */
+  logs(): string[];
   stop(): Promise<void>;
 }
 
-export async function startServer(options: { rootPath: string; settings?: unknown; pullConfiguration?: boolean }): Promise<TestClient> {
-  const child = spawn(process.execPath, [serverBundle, '--stdio'], { stdio: 'pipe', env: { ...process.env } });
+export async function startServer(options: { rootPath: string; settings?: unknown; pullConfiguration?: boolean; cwd?: string; initializationOptions?: unknown }): Promise<TestClient> {
+  const child = spawn(process.execPath, [serverBundle, '--stdio'], { stdio: 'pipe', env: { ...process.env }, cwd: options.cwd });
+  const logs: string[] = [];
   let stderr = '';
   child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
   const connection = createProtocolConnection(new StreamMessageReader(child.stdout), new StreamMessageWriter(child.stdin));
@@ -45,7 +48,7 @@ export async function startServer(options: { rootPath: string; settings?: unknow
     params.items.map(() => options.settings ?? {}),
   );
   connection.onRequest('client/registerCapability', () => null);
-  connection.onNotification('window/logMessage', () => undefined);
+  connection.onNotification('window/logMessage', (p: { message: string }) => void logs.push(p.message));
   connection.listen();
 
   const rootUri = pathToFileURL(options.rootPath).href;
@@ -57,7 +60,7 @@ export async function startServer(options: { rootPath: string; settings?: unknow
       workspace: { configuration: options.pullConfiguration ?? true },
       textDocument: { publishDiagnostics: { versionSupport: true }, completion: { completionItem: { snippetSupport: true } } },
     },
-    initializationOptions: options.pullConfiguration === false ? options.settings : undefined,
+    initializationOptions: options.initializationOptions ?? (options.pullConfiguration === false ? options.settings : undefined),
   });
   await connection.sendNotification('initialized', {});
 
@@ -87,6 +90,7 @@ export async function startServer(options: { rootPath: string; settings?: unknow
       void connection.sendNotification('textDocument/didChange', { textDocument: { uri, version }, contentChanges: [{ text }] });
     },
     stderr: () => stderr,
+    logs: () => [...logs],
     async stop() {
       try {
         await Promise.race([connection.sendRequest('shutdown'), new Promise((r) => setTimeout(r, 2000))]);

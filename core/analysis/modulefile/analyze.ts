@@ -9,6 +9,7 @@ import { evaluateModulefile } from './evaluate';
 import { lmodFunctions, SANDBOX_GLOBALS } from './lmodApi';
 import { LuaSyntaxError, parseLua } from './luaAst';
 import { resolveModule } from './resolve';
+import { renderValue, type HiddenValue } from './renderValue';
 import { SourceMap } from './source';
 import type { ModulefileAnalysis } from './types';
 
@@ -21,7 +22,14 @@ export function analyzeModulefile(text: string, filePath: string, env: AnalysisE
     return emptyAnalysis(syntaxFinding(err, source));
   }
   try {
-    const evaluation = evaluateModulefile(chunk, source, filePath, (name) => env.getenv(name));
+    // Values from the process environment are used for resolving but never shown in messages.
+    const hiddenValues: HiddenValue[] = [];
+    const getenv = (name: string) => {
+      const value = env.getenv(name);
+      if (value !== undefined && env.getenvOrigin?.(name) !== 'asked') hiddenValues.push({ value, shownAs: `$${name}` });
+      return value;
+    };
+    const evaluation = evaluateModulefile(chunk, source, filePath, getenv);
     const { paths, wrapperDirs, wrappers } = resolveModule(evaluation.paths, evaluation.pathPrepends, env.fs);
     const isContainerModule =
       evaluation.stringLiterals.some((s) => /\.sif\b/.test(s)) ||
@@ -44,6 +52,7 @@ export function analyzeModulefile(text: string, filePath: string, env: AnalysisE
       undefinedReads: evaluation.globalReads.filter((read) => !knownGlobal(read.name)),
       getenvWithoutFallback: evaluation.getenvWithoutFallback,
       insertionLine: source.lineCount(),
+      render: (value) => renderValue(value, hiddenValues),
     };
     const findings = modulefileRules.flatMap((rule) => rule(ctx));
     return { findings, calls: evaluation.calls, paths, symbols: evaluation.symbols, setenv: evaluation.setenv, pathPrepends: evaluation.pathPrepends, wrapperDirs, isContainerModule };

@@ -39,6 +39,9 @@ function wrappersIn(dirs: readonly string[], fs: FileSystemView): FoundWrapper[]
     for (const name of (fs.listDir(dir) ?? []).slice(0, MAX_WRAPPERS_PER_DIR)) {
       const path = join(dir, name);
       if (fs.kind(path) !== 'file') continue;
+      // Scripts are recognised from their first bytes: images and binaries there are never read.
+      const start = fs.readStart?.(path, 256);
+      if (start !== undefined && (start.includes('\0') || (!start.startsWith('#!') && !fs.isExecutable(path)))) continue;
       const size = fs.size(path);
       if (size === undefined || size > MAX_WRAPPER_BYTES) continue;
       const text = fs.readText(path);

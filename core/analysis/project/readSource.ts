@@ -1,12 +1,12 @@
-// Reads a file for checking, turning every way it can go wrong into a clear finding instead of
-// an exception: missing (deleted while checked), a directory, unreadable, binary, too large,
-// invalid UTF-8.
-import { openSync, readSync, closeSync, fstatSync } from 'node:fs';
+// Reads a file for checking (through the one bounded reader), turning every way it can go wrong
+// into a clear finding instead of an exception: missing (deleted while checked), a directory, a
+// FIFO/device/socket (never opened), unreadable, binary, too large, invalid UTF-8.
+import { MAX_READ_BYTES, readBounded } from '../../common/boundedRead';
 import type { Finding } from '../types';
 import { range } from '../types';
 
 /** Files over this size are skipped with one information diagnostic. */
-export const MAX_CHECKED_BYTES = 1024 * 1024;
+export const MAX_CHECKED_BYTES = MAX_READ_BYTES;
 
 export type SourceRead = { ok: true; text: string; notes: Finding[] } | { ok: false; notes: Finding[] };
 
@@ -31,41 +31,21 @@ export function decodeSource(bytes: Buffer): SourceRead {
   return { ok: true, text, notes };
 }
 
-/** The first bytes of a file (to spot scripts without reading images), or undefined. */
+/** The first bytes of a regular file (to spot scripts without reading images), or undefined. */
 export function readHeader(path: string, bytes = 256): Buffer | undefined {
-  let fd: number | undefined;
-  try {
-    fd = openSync(path, 'r');
-    const buffer = Buffer.alloc(bytes);
-    return buffer.subarray(0, readSync(fd, buffer, 0, bytes, 0));
-  } catch {
-    return undefined;
-  } finally {
-    if (fd !== undefined) closeSync(fd);
-  }
+  const read = readBounded(path, bytes);
+  return read.ok ? read.bytes : undefined;
 }
 
 export function readSource(path: string): SourceRead {
-  let fd: number | undefined;
-  try {
-    fd = openSync(path, 'r');
-    // One read of up to the limit + 1 byte tells "too large" without an fstat per file (a tree
-    // check reads thousands); the buffer is reused because the text is decoded out of it.
-    // A regular file gives all it has in one read (a file truncated meanwhile: what was there).
-    const read = readSync(fd, readBuffer, 0, readBuffer.length, 0);
-    if (read > MAX_CHECKED_BYTES) return { ok: false, notes: [tooLargeNote(fstatSync(fd).size)] };
-    return decodeSource(readBuffer.subarray(0, read));
-  } catch (err) {
-    const code = (err as NodeJS.ErrnoException).code;
-    const why =
-      code === 'ENOENT' ? 'file does not exist (deleted while being checked?)'
-      : code === 'EACCES' ? 'permission denied'
-      : code === 'EISDIR' ? 'is a directory, not a file'
-      : `cannot read: ${(err as Error).message}`;
-    return { ok: false, notes: [fileNote('unreadable', 'warning', why)] };
-  } finally {
-    if (fd !== undefined) closeSync(fd);
-  }
+  // The buffer is reused because the text is decoded out of it (a tree check reads thousands).
+  const read = readBounded(path, MAX_CHECKED_BYTES, readBuffer);
+  if (read.ok) return read.truncated ? { ok: false, notes: [tooLargeNote(read.size)] } : decodeSource(read.bytes);
+  const why =
+    read.reason === 'missing' ? 'file does not exist (deleted while being checked?)'
+    : read.reason === 'directory' ? 'is a directory, not a file'
+    : read.message;
+  return { ok: false, notes: [fileNote('unreadable', 'warning', why)] };
 }
 
 const readBuffer = Buffer.alloc(MAX_CHECKED_BYTES + 1);

@@ -1,7 +1,11 @@
 // Walks the PATH arguments of `lumi-modules check`: files as given, directories recursively.
-// Symlink loops and unreadable entries become findings; nothing here is fatal.
-import { lstatSync, readdirSync, realpathSync, statSync, type Dirent } from 'node:fs';
-import { join, resolve } from 'node:path';
+// Only regular files are checked: FIFOs, devices and sockets are reported (never opened: a FIFO
+// would block the check forever). Each real directory is walked once (by device and inode, so
+// links that share a target cost nothing), symbolic links to directories outside the given roots
+// are reported and not followed, loops are reported. Nothing here is fatal.
+import { lstatSync, readdirSync, realpathSync, statSync, type Dirent, type Stats } from 'node:fs';
+import { join, resolve, sep } from 'node:path';
+import { describeKind } from '../../common/boundedRead';
 import { compareStrings, type FileFinding } from '../types';
 import { fileNote } from './readSource';
 
@@ -12,25 +16,27 @@ export interface WalkResult {
 
 const SKIPPED_DIRS = new Set(['.git', 'node_modules']);
 
+const idOf = (st: Stats) => `${st.dev}:${st.ino}`;
+
 export function walkPaths(paths: readonly string[], cwd: string): WalkResult {
   const files: string[] = [];
   const notes: FileFinding[] = [];
   const seenFiles = new Set<string>();
-  const note = (file: string, code: string, message: string) =>
-    notes.push({ file, ...fileNote(code, 'warning', message) });
+  const walkedDirs = new Set<string>();
+  const roots: string[] = [];
+  const note = (file: string, code: string, message: string, severity: FileFinding['severity'] = 'warning') =>
+    notes.push({ file, ...fileNote(code, severity, message) });
 
-  const visitDir = (dir: string, ancestors: Set<string>) => {
-    let real: string;
-    try {
-      real = realpathSync(dir);
-    } catch (err) {
-      note(dir, 'unreadable', `cannot resolve directory: ${(err as Error).message}`);
+  const insideRoots = (real: string) => roots.some((root) => real === root || real.startsWith(root.endsWith(sep) ? root : root + sep));
+
+  const visitDir = (dir: string, st: Stats, ancestors: ReadonlySet<string>) => {
+    const id = idOf(st);
+    if (ancestors.has(id)) {
+      note(dir, 'symlink-loop', `symbolic link loop: ${dir} leads back to ${realOf(dir) ?? 'an enclosing directory'}; not followed`);
       return;
     }
-    if (ancestors.has(real)) {
-      note(dir, 'symlink-loop', `symbolic link loop: ${dir} leads back to ${real}; not followed`);
-      return;
-    }
+    if (walkedDirs.has(id)) return; // the same directory through another link: walked once
+    walkedDirs.add(id);
     let entries: Dirent[];
     try {
       entries = readdirSync(dir, { withFileTypes: true }).sort((a, b) => compareStrings(a.name, b.name));
@@ -38,7 +44,7 @@ export function walkPaths(paths: readonly string[], cwd: string): WalkResult {
       note(dir, 'unreadable', `cannot list directory: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`);
       return;
     }
-    const inner = new Set(ancestors).add(real);
+    const inner = new Set(ancestors).add(id);
     for (const entry of entries) {
       if (SKIPPED_DIRS.has(entry.name)) continue;
       const path = join(dir, entry.name);
@@ -48,19 +54,31 @@ export function walkPaths(paths: readonly string[], cwd: string): WalkResult {
     }
   };
 
-  const visit = (path: string, ancestors: Set<string>, explicit: boolean) => {
-    let isDir: boolean;
+  const visit = (path: string, ancestors: ReadonlySet<string>, explicit: boolean) => {
+    let st: Stats;
+    let isLink = false;
     try {
-      isDir = statSync(path).isDirectory();
+      const lst = lstatSync(path);
+      isLink = lst.isSymbolicLink();
+      st = isLink ? statSync(path) : lst;
     } catch (err) {
       const code = (err as NodeJS.ErrnoException).code;
       if (code === 'ELOOP') note(path, 'symlink-loop', 'symbolic link loop: not followed');
-      else if (code === 'ENOENT' && !explicit && isSymlink(path)) note(path, 'unreadable', 'dangling symbolic link');
+      else if (code === 'ENOENT' && isLink) note(path, 'unreadable', 'dangling symbolic link');
       else note(path, 'unreadable', code === 'ENOENT' ? 'no such file or directory' : `cannot read: ${code ?? (err as Error).message}`);
       return;
     }
-    if (isDir) visitDir(path, ancestors);
-    else addFile(path);
+    if (st.isDirectory()) {
+      if (isLink && !explicit) {
+        const real = realOf(path);
+        if (real === undefined || !insideRoots(real)) {
+          note(path, 'symlink-outside-root', `symbolic link to a directory outside the checked paths (${real ?? 'unresolvable'}): not followed`, 'information');
+          return;
+        }
+      }
+      visitDir(path, st, ancestors);
+    } else if (st.isFile()) addFile(path);
+    else note(path, 'unreadable', `${describeKind(st)}, not a regular file: not read`);
   };
 
   const addFile = (path: string) => {
@@ -69,14 +87,19 @@ export function walkPaths(paths: readonly string[], cwd: string): WalkResult {
     files.push(path);
   };
 
-  for (const p of paths) visit(resolve(cwd, p), new Set(), true);
+  const absolute = paths.map((p) => resolve(cwd, p));
+  for (const p of absolute) {
+    const real = realOf(p);
+    if (real !== undefined) roots.push(real);
+  }
+  for (const p of absolute) visit(p, new Set(), true);
   return { files, notes };
 }
 
-function isSymlink(path: string): boolean {
+function realOf(path: string): string | undefined {
   try {
-    return lstatSync(path).isSymbolicLink();
+    return realpathSync(path);
   } catch {
-    return false;
+    return undefined;
   }
 }

@@ -2,7 +2,7 @@
 // user data and extensions. Each child runs in its own process group so stop() ends the whole
 // tree (code-server forks an extension host, a pty host, file watchers, the language server).
 import { spawn, spawnSync } from 'node:child_process';
-import { mkdirSync, writeFileSync, openSync, closeSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync, openSync, closeSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
 
@@ -83,9 +83,10 @@ export const USER_SETTINGS = {
 };
 
 export class CodeServer {
-  /** @param {{ bin: string, base: string, log?: (s: string) => void }} o */
+  /** @param {{ bin: string, base: string, log?: (s: string) => void, workspaceTrust?: boolean }} o */
   constructor(o) {
     this.bin = o.bin;
+    this.workspaceTrust = o.workspaceTrust === true;
     this.base = o.base;
     this.log = o.log ?? (() => {});
     this.env = isolatedEnv(o.base);
@@ -95,7 +96,7 @@ export class CodeServer {
     this.logFile = join(o.base, 'code-server.log');
     mkdirSync(join(this.userDataDir, 'User'), { recursive: true });
     mkdirSync(this.extensionsDir, { recursive: true });
-    writeFileSync(join(this.userDataDir, 'User', 'settings.json'), JSON.stringify(USER_SETTINGS, null, 2));
+    writeFileSync(join(this.userDataDir, 'User', 'settings.json'), JSON.stringify({ ...USER_SETTINGS, 'security.workspace.trust.enabled': this.workspaceTrust }, null, 2));
     writeFileSync(join(o.base, 'config.yaml'), 'auth: none\ncert: false\n');
   }
 
@@ -120,7 +121,7 @@ export class CodeServer {
         '--auth', 'none',
         '--disable-telemetry',
         '--disable-update-check',
-        '--disable-workspace-trust',
+        ...(this.workspaceTrust ? [] : ['--disable-workspace-trust']),
         '--disable-getting-started-override',
         '--user-data-dir', this.userDataDir,
         '--extensions-dir', this.extensionsDir,
@@ -140,6 +141,22 @@ export class CodeServer {
     }
     this.url = `http://127.0.0.1:${this.port}`;
     return this.url;
+  }
+
+  /**
+   * Adds user-level settings. code-server's window is a remote one: `machine`-scoped settings are
+   * read from the remote user settings (Machine/settings.json), the rest from User/settings.json.
+   */
+  setUserSettings(values) {
+    for (const dir of ['User', 'Machine']) {
+      const file = join(this.userDataDir, dir, 'settings.json');
+      let current = {};
+      try {
+        current = JSON.parse(readFileSync(file, 'utf8'));
+      } catch {}
+      mkdirSync(join(this.userDataDir, dir), { recursive: true });
+      writeFileSync(file, JSON.stringify({ ...current, ...values }, null, 2));
+    }
   }
 
   folderUrl(folder) {

@@ -1,5 +1,6 @@
 // Every modulefile rule, one per diagnostic code.
 import type { ModulefileRule } from './types';
+import { captureUnreadable } from './captureUnreadable';
 import { getenvNoFallback } from './getenvNoFallback';
 import { missingSingImage } from './missingSingImage';
 import { missingWithConda } from './missingWithConda';
@@ -17,6 +18,7 @@ export const modulefileRules: readonly ModulefileRule[] = [
   missingSingImage,
   singImageNotSif,
   pathNotFound,
+  captureUnreadable,
   missingWrapperPath,
   missingWithConda,
   getenvNoFallback,

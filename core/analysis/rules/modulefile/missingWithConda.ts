@@ -11,7 +11,7 @@ export const missingWithConda: ModulefileRule = (ctx) => {
   const condaImage = image && /^lumi-.*-rocm-/.test(basename(image.value!));
   const wrapper = ctx.wrappers.find((w) => w.facts.usesWithConda);
   if (!condaImage && !wrapper) return [];
-  const why = wrapper ? `the wrapper ${wrapper.path} applies $WITH_CONDA` : `the image ${basename(image!.value!)} needs conda activation before python is on PATH`;
+  const why = wrapper ? `the wrapper ${ctx.render(wrapper.path)} applies $WITH_CONDA` : `the image ${basename(ctx.render(image!.value!))} needs conda activation before python is on PATH`;
   const at = { line: ctx.insertionLine, character: 0 };
   return [
     {

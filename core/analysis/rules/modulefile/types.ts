@@ -24,6 +24,8 @@ export interface ModulefileRuleContext {
   getenvWithoutFallback: Range[];
   /** The line after the end of the file, where fixes insert lines. */
   insertionLine: number;
+  /** A resolved value as messages may show it (environment values as $NAME: no secret in a CI log). */
+  render(value: string): string;
 }
 
 export type ModulefileRule = (ctx: ModulefileRuleContext) => Finding[];
