@@ -71,7 +71,7 @@ export class RemoteRuns implements vscode.Disposable {
     }
     const document = vscode.workspace.textDocuments.find((d) => d.uri.toString() === uri.toString());
     if (document?.isDirty) await document.save();
-    const settings = parseRunSettings(vscode.workspace.getConfiguration('lumiModules', uri).get<Record<string, unknown>>('run'));
+    const settings = parseRunSettings(vscode.workspace.getConfiguration('lumiModules', uri).get('run'));
     const onLumi = vscode.env.remoteName === 'ssh-remote';
     if (!onLumi && !settings.host) {
       const open = 'Open Settings';
