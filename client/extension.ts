@@ -1,61 +1,33 @@
-// VS Code entry point: starts the bundled language server and registers the commands.
-// Thin on purpose: every check, the scaffolding and the remote run live in core/.
+// VS Code entry point: builds the Ctx (language client, output channel), registers the commands
+// and starts the bundled language server. Thin on purpose: every check, the scaffolding and the
+// remote run live in core/.
 import * as vscode from 'vscode';
 import { createContainerModule } from './commands/createContainerModule';
 import { RemoteRuns } from './commands/runPythonFile';
-import { LanguageClient, TransportKind, type LanguageClientOptions, type ServerOptions } from 'vscode-languageclient/node';
+import { Ctx } from './ctx';
 
-let client: LanguageClient | undefined;
+let ctx: Ctx | undefined;
 
 export async function activate(context: vscode.ExtensionContext): Promise<void> {
-  const runs = new RemoteRuns();
+  const c = new Ctx(context);
+  ctx = c;
+  const runs = new RemoteRuns(c);
   context.subscriptions.push(
+    c,
     runs,
-    vscode.commands.registerCommand('lumiModules.createContainerModule', createContainerModule),
+    vscode.commands.registerCommand('lumiModules.createContainerModule', () => createContainerModule(c)),
     vscode.commands.registerCommand('lumiModules.runPythonFile', (uri?: vscode.Uri) => runs.run(uri)),
     vscode.commands.registerCommand('lumiModules.stopRuns', () => runs.stopAll()),
+    vscode.commands.registerCommand('lumiModules.restartServer', () => c.restart()),
+    vscode.commands.registerCommand('lumiModules.showOutput', () => c.showOutput()),
   );
-  const serverModule = context.asAbsolutePath('dist/server.js');
-  const serverOptions: ServerOptions = {
-    run: { module: serverModule, transport: TransportKind.ipc },
-    debug: { module: serverModule, transport: TransportKind.ipc, options: { execArgv: ['--nolazy', '--inspect=6011'] } },
-  };
-  const clientOptions: LanguageClientOptions = {
-    // Modulefiles are Lua; wrappers are shell scripts (VS Code detects extension-less ones by shebang).
-    documentSelector: [
-      { scheme: 'file', language: 'lua' },
-      { scheme: 'file', language: 'shellscript' },
-    ],
-    synchronize: { configurationSection: 'lumiModules' },
-    outputChannelName: 'LUMI Container Modules',
-    // Editors keep asking for code actions and hovers while a window closes or switches folders;
-    // once the client is stopping those requests have no answer and must not surface as errors.
-    middleware: {
-      provideCodeActions: (document, range, context, token, next) => whileRunning(() => next(document, range, context, token)),
-      provideHover: (document, position, token, next) => whileRunning(() => next(document, position, token)),
-      provideCompletionItem: (document, position, context, token, next) => whileRunning(() => next(document, position, context, token)),
-      provideSignatureHelp: (document, position, context, token, next) => whileRunning(() => next(document, position, context, token)),
-      provideDefinition: (document, position, token, next) => whileRunning(() => next(document, position, token)),
-      provideDocumentSymbols: (document, token, next) => whileRunning(() => next(document, token)),
-    },
-  };
-  client = new LanguageClient('lumiModules', 'LUMI Container Modules', serverOptions, clientOptions);
-
-  await client.start();
-}
-
-/** Runs a language feature request only while the server runs; during shutdown: no answer. */
-async function whileRunning<T>(request: () => vscode.ProviderResult<T>): Promise<T | undefined> {
-  if (!client?.isRunning()) return undefined;
-  try {
-    return (await request()) ?? undefined;
-  } catch (err) {
-    if (!client?.isRunning()) return undefined;
-    throw err;
-  }
+  // Creating modules and running scripts work without the server: a failed start is only logged.
+  await c.start().catch((err: unknown) => {
+    void vscode.window.showErrorMessage(`LUMI: the language server did not start (${(err as Error).message}). See LUMI: Show Output.`);
+  });
 }
 
 export async function deactivate(): Promise<void> {
-  await client?.stop();
-  client = undefined;
+  await ctx?.stop();
+  ctx = undefined;
 }

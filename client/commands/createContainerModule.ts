@@ -1,4 +1,4 @@
-// "LUMI: Create container module": a multi-step input (name, version, image, root, conda env,
+// "LUMI: Create Container Module": a multi-step input (name, version, image, root, conda env,
 // bindings) validated at each step by the scaffold core, then the same plan and writer as
 // `lumi-modules scaffold`, writing through vscode.workspace.fs (works in a Remote-SSH window).
 import { existsSync } from 'node:fs';
@@ -8,6 +8,7 @@ import { componentProblem, defaultCondaEnv, planScaffold, ScaffoldInputError, ty
 import { ScaffoldConflictError, writeScaffold } from '../../core/scaffold/write';
 import { shellQuote } from '../../core/shell/quote';
 import type { LumiSettings } from '../../core/settings/schema';
+import type { Ctx } from '../ctx';
 import { readSettings } from '../settings';
 import { workspaceFsTarget } from '../workspaceFsTarget';
 
@@ -75,7 +76,7 @@ async function pickStart(): Promise<{ from?: string } | undefined> {
   return files?.[0] ? { from: files[0].fsPath } : undefined;
 }
 
-export async function createContainerModule(): Promise<void> {
+export async function createContainerModule(ctx: Ctx): Promise<void> {
   const folder = vscode.workspace.workspaceFolders?.[0];
   const settings = readSettings(folder?.uri);
   const start = await pickStart();
@@ -132,6 +133,7 @@ export async function createContainerModule(): Promise<void> {
     if (answer === copy) await vscode.env.clipboard.writeText(lines + '\n');
   } catch (err) {
     const message = err instanceof ScaffoldInputError ? err.message : `could not create the module: ${(err as Error).message}`;
+    ctx.log(`Create Container Module: ${message}`);
     void vscode.window.showErrorMessage(`LUMI: ${message}`);
   }
 }
