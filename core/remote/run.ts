@@ -7,6 +7,7 @@ import { basename } from 'node:path';
 import type { SFTPWrapper } from 'ssh2';
 import { buildCancelCommand, buildRemoteCommand, buildRunScript, PID_DIR, RUNS_DIR, type RunSpec } from './command';
 import { SshError, type SshConnection } from './connection';
+import { loadExeca } from '../common/execa';
 
 /** What to run: the command's fields, without the pid file (chosen per run). */
 export interface RunRequest extends Omit<RunSpec, 'pidFile'> {
@@ -115,7 +116,7 @@ export async function runOverSsh(connection: SshConnection, request: RunRequest,
  */
 export async function runLocally(request: RunRequest, output: RunOutput, signal?: AbortSignal, env: NodeJS.ProcessEnv = process.env): Promise<number> {
   const spec = specFor(request, request.script);
-  const { execa } = await import('execa'); // ESM-only package: loaded lazily from CommonJS
+  const { execa } = await loadExeca();
   const child = execa('bash', ['-l', '-c', buildRunScript(spec), 'lumi-modules-run', spec.script, ...spec.args], {
     detached: true, // its own process group: cancel signals the whole tree
     env,
