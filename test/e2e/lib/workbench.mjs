@@ -160,12 +160,12 @@ export class Workbench {
   /** Texts of the rows of the Problems panel (markers), without the file rows. */
   async problems() {
     await this.showProblems();
-    const rows = this.page.locator('.markers-panel .monaco-list-row');
-    const texts = [];
-    for (const row of await rows.all()) {
-      if ((await row.locator('.marker-icon, .codicon-warning, .codicon-error, .codicon-info').count()) > 0) texts.push((await textOf(row)).replace(/\s+/g, ' '));
-    }
-    return texts;
+    // One snapshot of the list: rows are re-rendered while diagnostics change, and reading them
+    // one by one would wait for a row that is gone.
+    const texts = await this.page.locator('.markers-panel .monaco-list-row').evaluateAll((rows) =>
+      rows.filter((row) => row.querySelector('.marker-icon, .codicon-warning, .codicon-error, .codicon-info')).map((row) => row.innerText),
+    );
+    return texts.map((t) => t.replace(/\u00a0/g, ' ').replace(/\s+/g, ' '));
   }
 
   notification(text) {
