@@ -1,76 +1,50 @@
-// A small strict argument parser shared by the subcommands: known flags only, repeatable flags,
-// `--flag=value` and `--flag value`, `--` ends options. Errors are UsageErrors (exit 2).
+// Each subcommand's options through node:util.parseArgs (strict): known options only, `multiple`
+// for repeatable ones, `--flag=value` and `--flag value`, `--` ends options. parseArgs' own
+// errors (ERR_PARSE_ARGS_*) become UsageErrors (exit 2). Two things parseArgs does not do are
+// added here: a value may start with a dash (`--srun --account=x`, as getopt allows), and
+// `stopAtFirstPositional` leaves everything from the first positional on (a script's own
+// arguments) unparsed.
+import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { UsageError } from './io';
 
-export interface FlagSpec {
-  /** 'boolean' takes no value; 'string' takes one; 'list' takes one and may repeat. */
-  type: 'boolean' | 'string' | 'list';
+type Options = NonNullable<ParseArgsConfig['options']>;
+
+function isParseArgsError(err: unknown): err is Error {
+  const code: unknown = (err as { code?: unknown } | null)?.code;
+  return err instanceof Error && typeof code === 'string' && code.startsWith('ERR_PARSE_ARGS_');
 }
 
-export interface ParsedArgs {
-  flags: Map<string, string | string[] | true>;
-  positionals: string[];
-}
-
-export function parseArgs(
-  argv: readonly string[],
-  spec: Record<string, FlagSpec>,
-  options: { stopAtFirstPositional?: boolean } = {},
-): ParsedArgs {
-  const flags = new Map<string, string | string[] | true>();
-  const positionals: string[] = [];
-  for (let i = 0; i < argv.length; i++) {
-    const arg = argv[i];
-    if (arg === '--') {
-      positionals.push(...argv.slice(i + 1));
-      break;
-    }
-    if (!arg.startsWith('--') || arg === '-') {
-      if (arg.startsWith('-') && arg !== '-') throw new UsageError(`unknown option '${arg}'`);
-      positionals.push(arg);
-      if (options.stopAtFirstPositional) {
-        positionals.push(...argv.slice(i + 1));
+export function parseCommandArgs<T extends Options>(argv: readonly string[], options: T, { stopAtFirstPositional = false } = {}) {
+  try {
+    // A lenient pass reads the words as the option table says (a string option takes the next
+    // word whatever it looks like) and finds where the positionals start.
+    const { tokens } = parseArgs({ args: [...argv], options, strict: false, allowPositionals: true, tokens: true });
+    const words: string[] = [];
+    const rest: string[] = [];
+    const seen = new Set<string>();
+    for (const token of tokens) {
+      if (token.kind === 'option-terminator' || (token.kind === 'positional' && stopAtFirstPositional)) {
+        rest.push(...argv.slice(token.index + (token.kind === 'option-terminator' ? 1 : 0)));
         break;
       }
-      continue;
+      if (token.kind === 'positional') {
+        rest.push(token.value);
+        continue;
+      }
+      const spec = options[token.name];
+      if (spec?.type === 'string' && !spec.multiple) {
+        if (seen.has(token.name)) throw new UsageError(`option '--${token.name}' given twice`);
+        seen.add(token.name);
+      }
+      if (token.value === undefined) words.push(token.rawName);
+      // `--name=value` can never be read as another option, so the strict pass accepts any value.
+      else words.push(`--${token.name}=${token.value}`);
     }
-    const eq = arg.indexOf('=');
-    const name = eq === -1 ? arg.slice(2) : arg.slice(2, eq);
-    const flag = spec[name];
-    if (!flag) throw new UsageError(`unknown option '--${name}'`);
-    if (flag.type === 'boolean') {
-      if (eq !== -1) throw new UsageError(`option '--${name}' takes no value`);
-      flags.set(name, true);
-      continue;
-    }
-    let value: string;
-    if (eq !== -1) value = arg.slice(eq + 1);
-    else {
-      if (i + 1 >= argv.length) throw new UsageError(`option '--${name}' needs a value`);
-      value = argv[++i];
-    }
-    if (flag.type === 'list') {
-      const list = (flags.get(name) as string[] | undefined) ?? [];
-      list.push(value);
-      flags.set(name, list);
-    } else {
-      if (flags.has(name)) throw new UsageError(`option '--${name}' given twice`);
-      flags.set(name, value);
-    }
+    // The strict pass rejects unknown options, values given to flags and missing values.
+    const { values } = parseArgs({ args: words, options, strict: true, allowPositionals: false });
+    return { values, positionals: rest };
+  } catch (err) {
+    if (isParseArgsError(err)) throw new UsageError(err.message);
+    throw err;
   }
-  return { flags, positionals };
-}
-
-export function stringFlag(args: ParsedArgs, name: string): string | undefined {
-  const v = args.flags.get(name);
-  return typeof v === 'string' ? v : undefined;
-}
-
-export function listFlag(args: ParsedArgs, name: string): string[] {
-  const v = args.flags.get(name);
-  return Array.isArray(v) ? v : [];
-}
-
-export function booleanFlag(args: ParsedArgs, name: string): boolean {
-  return args.flags.get(name) === true;
 }

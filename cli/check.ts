@@ -5,7 +5,7 @@ import { relative, resolve } from 'node:path';
 import { makeEnv, realFileSystem, snapshotFileSystem } from '../core/analysis/env';
 import { checkProject } from '../core/analysis/project/checkProject';
 import type { FileFinding } from '../core/analysis/types';
-import { booleanFlag, listFlag, parseArgs, stringFlag } from './args';
+import { parseCommandArgs } from './args';
 import { CliIO, UsageError } from './io';
 import { findExecutable } from '../core/common/which';
 
@@ -46,26 +46,26 @@ export function formatJson(findings: readonly FileFinding[]): string {
 }
 
 export async function checkCommand(argv: string[], io: CliIO): Promise<number> {
-  const args = parseArgs(argv, {
+  const args = parseCommandArgs(argv, {
     format: { type: 'string' },
-    env: { type: 'list' },
+    env: { type: 'string', multiple: true },
     'no-shellcheck': { type: 'boolean' },
-    help: { type: 'boolean' },
+    help: { type: 'boolean', short: 'h' },
   });
-  if (booleanFlag(args, 'help')) {
+  if (args.values.help) {
     io.stdout.write(checkUsage + '\n');
     return 0;
   }
-  const format = stringFlag(args, 'format') ?? 'text';
+  const format = args.values.format ?? 'text';
   if (format !== 'text' && format !== 'json') throw new UsageError(`--format must be text or json, got '${format}'`);
   if (args.positionals.length === 0) throw new UsageError(`no PATH given\n${checkUsage}`);
   for (const p of args.positionals) {
     const problem = missingPath(resolve(io.cwd, p));
     if (problem) throw new UsageError(`${problem}: ${p}`);
   }
-  const shellcheckPath = booleanFlag(args, 'no-shellcheck') ? undefined : findExecutable('shellcheck', io.env.PATH);
+  const shellcheckPath = args.values['no-shellcheck'] ? undefined : findExecutable('shellcheck', io.env.PATH);
   const env = makeEnv({
-    vars: parseEnvAssignments(listFlag(args, 'env')),
+    vars: parseEnvAssignments(args.values.env ?? []),
     processEnv: io.env,
     shellcheck: { enabled: shellcheckPath !== undefined, path: shellcheckPath ?? 'shellcheck' },
     fs: snapshotFileSystem(realFileSystem),

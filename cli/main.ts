@@ -1,5 +1,6 @@
 // `lumi-modules` command-line entry point: dispatches to one file per subcommand.
 // Exit codes: subcommand's own; 2 for bad usage.
+import { version } from '../package.json';
 import { CliIO, processIO, UsageError } from './io';
 
 type Command = (argv: string[], io: CliIO) => Promise<number>;
@@ -12,6 +13,7 @@ const commands: Record<string, { run: Command; summary: string }> = {
 };
 
 export const usage = `usage: lumi-modules <command> [options]
+       lumi-modules --help | --version
 
 commands:
 ${Object.entries(commands)
@@ -25,6 +27,10 @@ export async function main(argv: string[], io: CliIO): Promise<number> {
   if (name === undefined || name === '--help' || name === '-h') {
     (name === undefined ? io.stderr : io.stdout).write(usage + '\n');
     return name === undefined ? 2 : 0;
+  }
+  if (name === '--version') {
+    io.stdout.write(`lumi-modules ${version}\n`);
+    return 0;
   }
   const command = commands[name];
   if (!command) {

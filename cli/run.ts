@@ -10,7 +10,7 @@ import { ConnectAbortedError, connect, SshError, type ConnectPrompts } from '../
 import { runOverSsh } from '../core/remote/run';
 import { resolveHost, SshConfigError } from '../core/remote/sshConfig';
 import { ShellWordsError, splitShellWords } from '../core/shell/words';
-import { booleanFlag, listFlag, parseArgs, stringFlag } from './args';
+import { parseCommandArgs } from './args';
 import { readSecret } from './tty';
 import { CliIO, UsageError } from './io';
 
@@ -35,37 +35,38 @@ function cliPrompts(io: CliIO): ConnectPrompts {
 }
 
 export async function runCommand(argv: string[], io: CliIO): Promise<number> {
-  const args = parseArgs(
+  const args = parseCommandArgs(
     argv,
     {
-      host: { type: 'string' }, 'ssh-config': { type: 'string' }, 'module-use': { type: 'list' }, module: { type: 'list' },
+      host: { type: 'string' }, 'ssh-config': { type: 'string' }, 'module-use': { type: 'string', multiple: true }, module: { type: 'string', multiple: true },
       venv: { type: 'string' }, cwd: { type: 'string' }, preamble: { type: 'string' }, srun: { type: 'string' },
-      'remote-script': { type: 'boolean' }, help: { type: 'boolean' },
+      'remote-script': { type: 'boolean' }, help: { type: 'boolean', short: 'h' },
     },
     { stopAtFirstPositional: true },
   );
-  if (booleanFlag(args, 'help')) {
+  const flags = args.values;
+  if (flags.help) {
     io.stdout.write(runUsage + '\n');
     return 0;
   }
-  const host = stringFlag(args, 'host');
+  const host = flags.host;
   if (!host) throw new UsageError(`--host is required\n${runUsage}`);
   const [script, ...scriptArgs] = args.positionals;
   if (script === undefined) throw new UsageError(`a SCRIPT to run is required\n${runUsage}`);
-  const remoteScript = booleanFlag(args, 'remote-script');
+  const remoteScript = flags['remote-script'] === true;
   const localScript = remoteScript ? script : resolve(io.cwd, script);
   if (!remoteScript && !(existsSync(localScript) && statSync(localScript).isFile())) {
     throw new UsageError(`${script} is not a local file (use --remote-script for a path on the remote)`);
   }
   let srun: string[] | undefined;
   try {
-    const words = splitShellWords(stringFlag(args, 'srun') ?? '');
+    const words = splitShellWords(flags.srun ?? '');
     srun = words.length > 0 ? words : undefined; // --srun '' (or none): no srun
   } catch (err) {
     if (err instanceof ShellWordsError) throw new UsageError(`--srun: ${err.message}`);
     throw err;
   }
-  const sshConfig = stringFlag(args, 'ssh-config');
+  const sshConfig = flags['ssh-config'];
   const aborter = new AbortController();
   // Every way this side can end stops the remote run as Ctrl+C does: SIGINT, SIGTERM, SIGHUP
   // (terminal closed), the parent process gone, stdout closed by its reader. Exit 128+N.
@@ -100,11 +101,11 @@ export async function runCommand(argv: string[], io: CliIO): Promise<number> {
     const code = await runOverSsh(
       connection,
       {
-        modulePaths: listFlag(args, 'module-use'),
-        modules: listFlag(args, 'module'),
-        venv: stringFlag(args, 'venv'),
-        cwd: stringFlag(args, 'cwd'),
-        preamble: stringFlag(args, 'preamble'),
+        modulePaths: flags['module-use'] ?? [],
+        modules: flags.module ?? [],
+        venv: flags.venv,
+        cwd: flags.cwd,
+        preamble: flags.preamble,
         srun,
         script: localScript,
         remoteScript,

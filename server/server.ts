@@ -19,7 +19,7 @@ import { initBashParser } from '../core/analysis/wrapper/parser';
 import { DocumentChecker, uriToPath } from './checker';
 import { DIAGNOSTIC_SOURCE, quickFixes, toCompletionItem, toDiagnostic, toDocumentSymbol } from './convert';
 import { overlayFileSystem } from './overlayFileSystem';
-import { chooseShellcheck, defaultSettings, DID_CHANGE_WORKSPACE_TRUST, envFromSettings, parseProgramSettings, parseSettings, type ProgramSettings, type ServerSettings } from './settings';
+import { chooseShellcheck, defaultSettings, DID_CHANGE_WORKSPACE_TRUST, envFromSettings, parseProgramSettings, parseSettingsReporting, type ProgramSettings, type ServerSettings } from './settings';
 import { findModulefiles } from './workspaceScan';
 import type { AnalysisEnv } from '../core/analysis/env';
 
@@ -70,18 +70,25 @@ function modulefileDocument(uri: string): TextDocument | undefined {
   return doc && checker.kindOf(doc) === 'modulefile' ? doc : undefined;
 }
 
+/** The client's settings; a value that is not valid keeps its previous one and is logged. */
+function takeSettings(raw: unknown): ServerSettings {
+  const parsed = parseSettingsReporting(raw, settings);
+  for (const problem of parsed.problems) connection.console.warn(`setting lumiModules.${problem}: ignored`);
+  return parsed.settings;
+}
+
 async function refreshSettings(pushed?: unknown): Promise<void> {
   if (canPullConfiguration) {
-    settings = parseSettings(await connection.workspace.getConfiguration('lumiModules'));
+    settings = takeSettings(await connection.workspace.getConfiguration('lumiModules'));
   } else if (pushed !== undefined) {
-    settings = parseSettings(pushed);
+    settings = takeSettings(pushed);
   }
   env = makeEnvFromSettings();
 }
 
 connection.onInitialize((params): InitializeResult => {
   canPullConfiguration = params.capabilities.workspace?.configuration === true;
-  if (params.initializationOptions !== undefined) settings = parseSettings(params.initializationOptions);
+  if (params.initializationOptions !== undefined) settings = takeSettings(params.initializationOptions);
   // Program paths come from the user's side only (see ProgramSettings), never from the folder.
   programs = parseProgramSettings(params.initializationOptions);
   workspaceRoots = (params.workspaceFolders ?? []).map((f) => uriToPath(f.uri)).filter((p): p is string => p !== undefined);

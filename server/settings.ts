@@ -1,49 +1,15 @@
-// The `lumiModules.*` settings the language server reads, with defaults and validation.
+// The language server's view of the `lumiModules.*` settings (schema and parsing: core/settings).
 // VS Code sends them through workspace/configuration; other editors through
 // initializationOptions or workspace/didChangeConfiguration (`{ lumiModules: {...} }`).
 // `shellcheck.path` chooses a program and is read apart (ProgramSettings below).
-import { makeEnv, type AnalysisEnv, type LuaVersion } from '../core/analysis/env';
-import type { FileSystemView } from '../core/analysis/env';
 import { isAbsolute } from 'node:path';
 import { findExecutable } from '../core/common/which';
+import { makeEnv, type AnalysisEnv } from '../core/analysis/env';
+import type { FileSystemView } from '../core/analysis/env';
+import type { LumiSettings } from '../core/settings/schema';
 
-export interface ServerSettings {
-  env: Record<string, string>;
-  luaVersion: LuaVersion;
-  shellcheck: { enable: boolean; path: string };
-}
-
-export const defaultSettings: ServerSettings = {
-  env: {},
-  luaVersion: '5.3',
-  shellcheck: { enable: true, path: 'shellcheck' },
-};
-
-const LUA_VERSIONS: readonly LuaVersion[] = ['5.1', '5.2', '5.3', 'LuaJIT'];
-
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
-
-/** Settings from whatever the client sent; anything malformed falls back to the default. */
-export function parseSettings(raw: unknown): ServerSettings {
-  const section = isRecord(raw) && isRecord(raw.lumiModules) ? raw.lumiModules : raw;
-  if (!isRecord(section)) return defaultSettings;
-  const env: Record<string, string> = {};
-  if (isRecord(section.env)) {
-    for (const [name, value] of Object.entries(section.env)) if (typeof value === 'string') env[name] = value;
-  }
-  const luaVersion = LUA_VERSIONS.find((v) => v === section.luaVersion) ?? defaultSettings.luaVersion;
-  const shellcheck = isRecord(section.shellcheck) ? section.shellcheck : {};
-  return {
-    env,
-    luaVersion,
-    shellcheck: {
-      enable: typeof shellcheck.enable === 'boolean' ? shellcheck.enable : defaultSettings.shellcheck.enable,
-      path: typeof shellcheck.path === 'string' && shellcheck.path ? shellcheck.path : defaultSettings.shellcheck.path,
-    },
-  };
-}
+export { defaultSettings, parseSettings, parseSettingsReporting } from '../core/settings/schema';
+export type ServerSettings = LumiSettings;
 
 export function envFromSettings(
   settings: ServerSettings,
@@ -65,6 +31,10 @@ export function envFromSettings(
     fs,
     shellcheck: { enabled: settings.shellcheck.enable && shellcheckPath !== undefined, path: shellcheckPath ?? 'shellcheck' },
   });
+}
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
 /**

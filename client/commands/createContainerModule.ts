@@ -1,4 +1,4 @@
-// "LUMI: Create container module": a multi-step input (name, version, image, root, conda env,
+// "LUMI: Create Container Module": a multi-step input (name, version, image, root, conda env,
 // bindings) validated at each step by the scaffold core, then the same plan and writer as
 // `lumi-modules scaffold`, writing through vscode.workspace.fs (works in a Remote-SSH window).
 import { existsSync } from 'node:fs';
@@ -7,6 +7,9 @@ import * as vscode from 'vscode';
 import { componentProblem, defaultCondaEnv, planScaffold, ScaffoldInputError, type ScaffoldOptions } from '../../core/scaffold/plan';
 import { ScaffoldConflictError, writeScaffold } from '../../core/scaffold/write';
 import { shellQuote } from '../../core/shell/quote';
+import type { LumiSettings } from '../../core/settings/schema';
+import type { Ctx } from '../ctx';
+import { readSettings } from '../settings';
 import { workspaceFsTarget } from '../workspaceFsTarget';
 
 const TOTAL_STEPS = 7;
@@ -49,8 +52,8 @@ function ask(step: number, title: string, options: { value?: string; prompt: str
   });
 }
 
-function defaultRoot(folder: vscode.WorkspaceFolder | undefined): string {
-  const configured = vscode.workspace.getConfiguration('lumiModules').get<Record<string, string>>('env')?.PROJHOME;
+function defaultRoot(folder: vscode.WorkspaceFolder | undefined, settings: LumiSettings): string {
+  const configured = settings.env.PROJHOME;
   const fromEnv = process.env.PROJHOME;
   const candidate = configured?.replace('${workspaceFolder}', folder?.uri.fsPath ?? '') || fromEnv || folder?.uri.fsPath || '';
   return isAbsolute(candidate) ? candidate : '';
@@ -73,9 +76,9 @@ async function pickStart(): Promise<{ from?: string } | undefined> {
   return files?.[0] ? { from: files[0].fsPath } : undefined;
 }
 
-export async function createContainerModule(): Promise<void> {
+export async function createContainerModule(ctx: Ctx): Promise<void> {
   const folder = vscode.workspace.workspaceFolders?.[0];
-  const config = vscode.workspace.getConfiguration('lumiModules.scaffold');
+  const settings = readSettings(folder?.uri);
   const start = await pickStart();
   if (start === undefined) return;
   const name = await ask(2, 'name', { prompt: 'Module name (e.g. my-pytorch): letters, digits, . _ + -', validate: (v) => componentProblem('name', v) });
@@ -89,7 +92,7 @@ export async function createContainerModule(): Promise<void> {
   });
   if (image === undefined) return;
   const root = await ask(5, 'project home', {
-    value: defaultRoot(folder),
+    value: defaultRoot(folder, settings),
     prompt: 'Project home (ROOT): modules/, bin/, txt/ and sif/ go under it',
     validate: (v) => (!isAbsolute(v) ? 'the project home must be an absolute path' : undefined),
     browse: async () => (await vscode.window.showOpenDialog({ canSelectFiles: false, canSelectFolders: true, title: 'Project home' }))?.[0]?.fsPath,
@@ -103,12 +106,12 @@ export async function createContainerModule(): Promise<void> {
   });
   if (condaEnv === undefined) return;
   const bindings = await ask(7, 'bindings module', {
-    value: config.get<string>('bindingsModule') ?? 'singularity-AI-bindings',
+    value: settings.scaffold.bindingsModule,
     prompt: 'Module with LUMI bind mounts to depend on (empty: none)',
     validate: (v) => (v === '' || componentProblem('bindings module', v.replace('/', '')) === undefined ? undefined : 'a module name such as singularity-AI-bindings'),
   });
   if (bindings === undefined) return;
-  const templateDir = config.get<string>('templateDir') || undefined;
+  const templateDir = settings.scaffold.templateDir || undefined;
   const options: ScaffoldOptions = { name, version, image, root, condaEnv: condaEnv === '' ? false : condaEnv, bindingsModule: bindings || undefined, templateDir, from: start.from };
   try {
     const plan = planScaffold(options);
@@ -130,6 +133,7 @@ export async function createContainerModule(): Promise<void> {
     if (answer === copy) await vscode.env.clipboard.writeText(lines + '\n');
   } catch (err) {
     const message = err instanceof ScaffoldInputError ? err.message : `could not create the module: ${(err as Error).message}`;
+    ctx.log(`Create Container Module: ${message}`);
     void vscode.window.showErrorMessage(`LUMI: ${message}`);
   }
 }

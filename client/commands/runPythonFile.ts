@@ -1,4 +1,4 @@
-// "LUMI: Run Python file in container module": runs the current .py file on LUMI through the
+// "LUMI: Run Python File in Container Module": runs the current .py file on LUMI through the
 // module's wrapper, in a pseudoterminal (ANSI colours kept), over one kept SSH connection per host;
 // in a Remote-SSH window (already on LUMI) the same run happens locally, with no second hop.
 import * as vscode from 'vscode';
@@ -7,6 +7,7 @@ import { ConnectionPool, type ConnectionState } from '../../core/remote/pool';
 import { runLocally, runOverSsh, type RunOutput, type RunRequest } from '../../core/remote/run';
 import { parseRunSettings, runRequestFromSettings, type RunSettings } from '../../core/remote/settings';
 import { SshConfigError } from '../../core/remote/sshConfig';
+import type { Ctx } from '../ctx';
 
 /** Asks in VS Code's own UI: modal fingerprint question, masked passphrase, 2FA prompts. */
 const editorPrompts: ConnectPrompts = {
@@ -38,7 +39,7 @@ export class RemoteRuns implements vscode.Disposable {
   private readonly stopItem = vscode.window.createStatusBarItem(vscode.StatusBarAlignment.Left, 9);
   private readonly running = new Set<AbortController>();
 
-  constructor() {
+  constructor(private readonly ctx: Ctx) {
     this.status.command = 'lumiModules.runPythonFile';
     this.stopItem.command = 'lumiModules.stopRuns';
     this.stopItem.text = '$(debug-stop) Stop';
@@ -122,6 +123,7 @@ export class RemoteRuns implements vscode.Disposable {
     } catch (err) {
       const message = err instanceof SshError || err instanceof SshConfigError ? err.message : `unexpected error: ${(err as Error).message}`;
       write.fire(`\r\n\x1b[31mLUMI: ${message}\x1b[0m\r\n`);
+      this.ctx.log(`Run ${name}: ${message}`);
       void vscode.window.showErrorMessage(`LUMI: ${message}`);
     } finally {
       this.running.delete(abort);

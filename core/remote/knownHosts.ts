@@ -3,6 +3,7 @@
 import { createHash, createHmac, randomBytes } from 'node:crypto';
 import { appendFileSync, existsSync, mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
+import { loadExeca } from '../common/execa';
 
 export interface HostKey {
   /** Key type from the wire blob, e.g. `ssh-ed25519`. */
@@ -41,7 +42,7 @@ interface Entry {
 
 async function lookup(name: string, file: string): Promise<Entry[]> {
   if (!existsSync(file)) return [];
-  const { execa } = await import('execa'); // ESM-only package: loaded lazily from CommonJS
+  const { execa } = await loadExeca();
   const r = await execa('ssh-keygen', ['-F', name, '-f', file], { reject: false, stdin: 'ignore' });
   // Exit 1 means "not found"; output pairs a `# Host NAME found: line N` comment with the entry.
   const entries: Entry[] = [];

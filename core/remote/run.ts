@@ -8,6 +8,7 @@ import type { SFTPWrapper } from 'ssh2';
 import { argsFileContent, buildCancelCommand, buildRemoteCommand, buildRunScript, needsArgsFile, PID_DIR, RUNS_DIR, type RunSpec } from './command';
 import { SshError, type OutputSink, type SshConnection } from './connection';
 import { shellQuote } from '../shell/quote';
+import { loadExeca } from '../common/execa';
 
 /** What to run: the command's fields, without the pid file (chosen per run). */
 export interface RunRequest extends Omit<RunSpec, 'pidFile'> {
@@ -268,7 +269,7 @@ export async function runOverSsh(connection: SshConnection, request: RunRequest,
  */
 export async function runLocally(request: RunRequest, output: RunOutput, signal?: AbortSignal, env: NodeJS.ProcessEnv = process.env): Promise<number> {
   const spec = specFor(request, request.script);
-  const { execa } = await import('execa'); // ESM-only package: loaded lazily from CommonJS
+  const { execa } = await loadExeca();
   // Node passes arguments as UTF-8 strings: bytes that are not UTF-8 can travel only over SSH (argsFile).
   const args = spec.args.map((a) => (typeof a === 'string' ? a : a.toString('utf8')));
   const child = execa('bash', ['-l', '-c', buildRunScript(spec), 'lumi-modules-run', spec.script, ...args], {

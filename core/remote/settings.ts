@@ -1,5 +1,6 @@
-// `lumiModules.run.*` settings as the editor gives them (unknown shapes tolerated) turned into a
-// RunRequest. Pure, so the VS Code command stays a thin layer and the mapping is unit-tested.
+// `lumiModules.run.*` settings as the editor gives them (checked by core/settings/schema.ts) turned
+// into a RunRequest. Pure, so the VS Code command stays a thin layer and the mapping is unit-tested.
+import { parseSettings } from '../settings/schema';
 import type { RunRequest } from './run';
 
 export interface RunSettings {
@@ -15,33 +16,33 @@ export interface RunSettings {
   idleTimeoutSeconds: number;
 }
 
-const str = (v: unknown): string | undefined => (typeof v === 'string' && v.trim() !== '' ? v : undefined);
-const strings = (v: unknown): string[] => (Array.isArray(v) ? v.filter((x): x is string => typeof x === 'string' && x !== '') : []);
-const positive = (v: unknown): number | undefined => (typeof v === 'number' && Number.isInteger(v) && v > 0 ? v : undefined);
+const nonBlank = (v: string): string | undefined => (v.trim() !== '' ? v : undefined);
+const nonEmpty = (v: readonly string[]): string[] => v.filter((x) => x !== '');
 
-export function parseRunSettings(raw: Record<string, unknown> | undefined): RunSettings {
-  const r = raw ?? {};
-  const srun = (typeof r.srun === 'object' && r.srun !== null ? r.srun : {}) as Record<string, unknown>;
+/** `lumiModules.run` as the editor gives it, through the settings schema: blank means unset, 0 GPUs none. */
+export function parseRunSettings(raw: unknown): RunSettings {
+  const { run } = parseSettings({ run: raw ?? {} });
+  const { srun } = run;
   return {
-    host: str(r.host) ?? '',
-    sshConfigFile: str(r.sshConfigFile),
-    modulePaths: strings(r.modulePaths),
-    modules: strings(r.modules),
-    venv: str(r.venv),
-    cwd: str(r.cwd),
-    preamble: str(r.preamble),
-    args: strings(r.args),
+    host: nonBlank(run.host) ?? '',
+    sshConfigFile: nonBlank(run.sshConfigFile),
+    modulePaths: nonEmpty(run.modulePaths),
+    modules: nonEmpty(run.modules),
+    venv: nonBlank(run.venv),
+    cwd: nonBlank(run.cwd),
+    preamble: nonBlank(run.preamble),
+    args: nonEmpty(run.args),
     srun: {
-      enable: srun.enable === true,
-      account: str(srun.account),
-      partition: str(srun.partition),
-      time: str(srun.time),
-      gpusPerNode: positive(srun.gpusPerNode),
-      nodes: positive(srun.nodes),
-      tasksPerNode: positive(srun.tasksPerNode),
-      extraOptions: strings(srun.extraOptions),
+      enable: srun.enable,
+      account: nonBlank(srun.account),
+      partition: nonBlank(srun.partition),
+      time: nonBlank(srun.time),
+      gpusPerNode: srun.gpusPerNode || undefined,
+      nodes: srun.nodes,
+      tasksPerNode: srun.tasksPerNode,
+      extraOptions: nonEmpty(srun.extraOptions),
     },
-    idleTimeoutSeconds: typeof r.idleTimeoutSeconds === 'number' && r.idleTimeoutSeconds >= 0 ? r.idleTimeoutSeconds : 600,
+    idleTimeoutSeconds: run.idleTimeoutSeconds,
   };
 }
 

@@ -2,6 +2,7 @@
 // so Include, Match, wildcards and defaults behave exactly as in a terminal. No hand parser.
 import { existsSync } from 'node:fs';
 import { homedir } from 'node:os';
+import { loadExeca } from '../common/execa';
 
 export interface ResolvedHost {
   alias: string;
@@ -92,7 +93,7 @@ export async function resolveHost(alias: string, configFile?: string, env: NodeJ
   const args = [...(configFile ? ['-F', configFile] : []), '-G', '--', alias];
   let result;
   try {
-    const { execa } = await import('execa'); // ESM-only package: loaded lazily from CommonJS
+    const { execa } = await loadExeca();
     result = await execa('ssh', args, { reject: false, env, stdin: 'ignore' });
   } catch (err) {
     throw new SshConfigError(`cannot run OpenSSH's ssh to read the SSH config: ${(err as Error).message}`);

@@ -88,7 +88,9 @@ describe('lumi-modules check', () => {
       writeFileSync(join(bad, 'latin1.lua'), Buffer.concat([Buffer.from("setenv('NAME', 'J"), Buffer.from([0xe4]), Buffer.from("rvi')\n")]));
       mkdirSync(join(bad, 'loop'));
       symlinkSync('..', join(bad, 'loop', 'up'));
+      // A directory named like a modulefile is walked as a directory, not read as a file.
       mkdirSync(join(bad, 'dir.lua'));
+      writeFileSync(join(bad, 'dir.lua', 'inner.lua'), "prepen_path('PATH', '/x')\n");
       const r = run(['check', '--format', 'json', bad], bad);
       assert.equal(r.code, 0, r.stderr);
       const findings = JSON.parse(r.stdout) as { file: string; code: string; severity: string }[];
@@ -97,6 +99,8 @@ describe('lumi-modules check', () => {
       assert.deepEqual(byFile('huge.lua'), ['information file-too-large']);
       assert.deepEqual(byFile('latin1.lua'), ['warning invalid-utf8']);
       assert.ok(findings.some((f) => f.code === 'symlink-loop' && f.file === join(bad, 'loop', 'up')), r.stdout);
+      assert.deepEqual(byFile('dir.lua'), [], 'no finding for the directory itself');
+      assert.deepEqual(byFile('dir.lua/inner.lua'), ['warning unknown-function'], 'the module inside it is checked');
     } finally {
       rmSync(bad, { recursive: true, force: true });
     }

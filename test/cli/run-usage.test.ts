@@ -11,7 +11,7 @@ describe('lumi-modules run usage', () => {
       [['run', '--host', 'lumi'], /a SCRIPT to run is required/],
       [['run', '--host', 'lumi', '/nonexistent/x.py'], /is not a local file .*--remote-script/],
       [['run', '--host', 'lumi', '--srun', '--x="open', '--remote-script', '/x.py'], /--srun: unterminated/],
-      [['run', '--bogus', '--host', 'lumi', 'x.py'], /unknown option '--bogus'/],
+      [['run', '--bogus', '--host', 'lumi', 'x.py'], /unknown option '--bogus'/i],
     ] as const) {
       const r = runCli([...args]);
       assert.equal(r.code, 2, `${args.join(' ')}: ${r.stderr}`);

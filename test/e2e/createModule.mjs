@@ -1,11 +1,11 @@
-// Scenario 2: "LUMI: Create container module" from the command palette in a fresh project home,
+// Scenario 2: "LUMI: Create Container Module" from the command palette in a fresh project home,
 // answering each step like a user; a name with a space is refused at its step with the message.
 import assert from 'node:assert/strict';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { textOf, waitUntil } from './lib/workbench.mjs';
 
-export const title = 'LUMI: Create container module, step by step';
+export const title = 'LUMI: Create Container Module, step by step';
 
 const IMAGE_NAME = 'lumi-pytorch-rocm-6.2.0-python-3.10-pytorch-v2.3.0.sif';
 
@@ -16,7 +16,7 @@ export async function run({ wb, page, workspaces, codeServer, shot }) {
   writeFileSync(image, ''); // an empty stand-in for the .sif
   await wb.open(codeServer.folderUrl(ws));
   await wb.focusEditorArea();
-  await wb.runCommand('LUMI: Create container module');
+  await wb.runCommand('LUMI: Create Container Module');
 
   const input = wb.quickInputBox();
   const titleBar = page.locator('.quick-input-widget .quick-input-title');

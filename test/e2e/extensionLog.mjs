@@ -31,7 +31,10 @@ export function errorEntries(text) {
       current.text += `\n${line}`;
     }
   }
-  return entries.filter((e) => e.level === 'error').map((e) => e.text.trimEnd());
+  // vscode-languageclient logs every exit of the server at error level, also the clean exit of a
+  // stop (LUMI: Restart Language Server); exit code 0 is no error.
+  const cleanExit = /^\[Error - [^\]]+\] Server process exited with code 0\.$/;
+  return entries.filter((e) => e.level === 'error' && !cleanExit.test(e.text.trimEnd())).map((e) => e.text.trimEnd());
 }
 
 /** Errors of our extension in the logs under USER_DATA_DIR/logs. */

@@ -1,4 +1,4 @@
-// Scenario 3: "LUMI: Run Python file in container module" against a real sshd on 127.0.0.1
+// Scenario 3: "LUMI: Run Python File in Container Module" against a real sshd on 127.0.0.1
 // (test/helpers/sshd.ts) whose login shell has real Lmod and a bwrap stand-in for singularity
 // (test/helpers/containerStandin.ts). The module is made by `lumi-modules scaffold`.
 // 1. An unknown host key (empty known_hosts, StrictHostKeyChecking ask): the modal shows the
@@ -13,7 +13,7 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { textOf, waitUntil } from './lib/workbench.mjs';
 
-export const title = 'LUMI: Run Python file in container module over SSH';
+export const title = 'LUMI: Run Python File in Container Module over SSH';
 
 const ALIAS = 'lumi-e2e';
 const SCRIPT = 'hello_lumi.py';
@@ -86,7 +86,7 @@ export async function run({ wb, page, repo, base, workspaces, codeServer, shot, 
   await wb.openFile(SCRIPT);
 
   // 1. Unknown host key: the modal with the fingerprint; refusing runs nothing.
-  await wb.runCommand('LUMI: Run Python file in container module');
+  await wb.runCommand('LUMI: Run Python File in Container Module');
   const dialog = wb.dialog();
   await dialog.waitFor({ state: 'visible', timeout: 30_000 });
   const question = await textOf(dialog);
@@ -106,7 +106,7 @@ export async function run({ wb, page, repo, base, workspaces, codeServer, shot, 
 
   // 2. Trusted: the script runs in the container; output and exit code 3 in the terminal.
   await wb.openFile(SCRIPT);
-  await wb.runCommand('LUMI: Run Python file in container module');
+  await wb.runCommand('LUMI: Run Python File in Container Module');
   await dialog.waitFor({ state: 'visible', timeout: 30_000 });
   await dialog.locator('.dialog-buttons .monaco-button', { hasText: 'Trust and connect' }).click();
   const out = await wb.waitForTerminalText((t) => t.includes(`[${SCRIPT} exited with code`), `the exit line of ${SCRIPT}`, 60_000);
@@ -123,10 +123,10 @@ export async function run({ wb, page, repo, base, workspaces, codeServer, shot, 
 
   // 3a. A long run, stopped with the status bar's Stop button: the remote python ends.
   await wb.openFile(long);
-  await wb.runCommand('LUMI: Run Python file in container module');
+  await wb.runCommand('LUMI: Run Python File in Container Module');
   await wb.waitForTerminalText((t) => t.includes('LUMI_E2E_LONG started'), 'the long run to start', 60_000);
   assert.notDeepEqual(pgrep(long), [], 'the long run is running on the "remote"');
-  // The Stop button in the status bar (the same as "LUMI: Stop remote runs").
+  // The Stop button in the status bar (the same as "LUMI: Stop Remote Runs").
   await wb.page.locator('.statusbar-item', { hasText: 'Stop' }).first().click();
   await wb.waitForTerminalText((t) => t.includes(`[${long} exited with code 130, stopped]`), 'the stopped run');
   await waitUntil(async () => pgrep(long), (pids) => pids.length === 0, `no process of ${long} left`, 15_000);
@@ -134,7 +134,7 @@ export async function run({ wb, page, repo, base, workspaces, codeServer, shot, 
 
   // 3b. Again, and this time close its terminal.
   await wb.openFile(long);
-  await wb.runCommand('LUMI: Run Python file in container module');
+  await wb.runCommand('LUMI: Run Python File in Container Module');
   await wb.waitForTerminalText((t) => t.includes('LUMI_E2E_LONG started') && !t.includes('exited with code'), 'the second long run to start', 60_000);
   assert.notDeepEqual(pgrep(long), []);
   await wb.runCommand('Terminal: Kill the Active Terminal Instance');

@@ -36,7 +36,9 @@ import {
   mkdirSync,
   mkdtempSync,
   openSync,
+  readdirSync,
   readFileSync,
+  readlinkSync,
   realpathSync,
   rmSync,
   writeFileSync,
@@ -162,6 +164,37 @@ function probe(port: number, timeoutMs = 1000): Promise<'ssh' | 'refused' | 'oth
 }
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+/** `pid:[inode]` of a process's PID namespace, or undefined once it is gone (or not ours to read). */
+function pidNamespaceOf(pid: number | string): string | undefined {
+  try {
+    return readlinkSync(`/proc/${pid}/ns/pid`);
+  } catch {
+    return undefined;
+  }
+}
+
+/** Host PIDs of the children of PARENT (from /proc/PID/stat: the field after the command). */
+function childrenOf(parent: number): number[] {
+  const found: number[] = [];
+  for (const pid of readdirSync('/proc')) {
+    if (!/^\d+$/.test(pid)) continue;
+    try {
+      const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+      if (Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]) === parent) found.push(Number(pid));
+    } catch {
+      /* exited */
+    }
+  }
+  return found;
+}
+
+/** Host PIDs still in the PID namespace NS (the kernel kills them after its init dies, not at once). */
+function processesIn(ns: string): number[] {
+  return readdirSync('/proc')
+    .filter((pid) => /^\d+$/.test(pid) && pidNamespaceOf(pid) === ns)
+    .map(Number);
+}
 
 /** /etc/passwd with `user`'s home replaced, or undefined when the user has no line there. */
 function passwdWithHome(user: string, home: string): string | undefined {
@@ -386,6 +419,11 @@ export async function startSshd(options: SshdOptions = {}): Promise<SshdFixture>
       // Someone took the port between freePort() and sshd's bind: try another one.
     }
 
+    // The namespace of sshd and its sessions: bwrap's child is its init (a new PID namespace).
+    const hostNamespace = pidNamespaceOf(process.pid);
+    const namespace = childrenOf(child!.pid!).map(pidNamespaceOf).find((ns) => ns !== undefined && ns !== hostNamespace);
+    if (namespace === undefined) throw new Error(`sshd fixture: no PID namespace found under bwrap (pid ${child!.pid})`);
+
     const knownHostsLine = `[${HOST}]:${port} ${hostPublicKey}`;
     let counter = 0;
     let lastLog = '';
@@ -467,6 +505,11 @@ export async function startSshd(options: SshdOptions = {}): Promise<SshdFixture>
           killChild();
           await exited;
           const until = Date.now() + STOP_TIMEOUT_MS;
+          // bwrap exits at once; the namespace's processes (detached sessions too) die after it.
+          for (let left = processesIn(namespace); left.length > 0; left = processesIn(namespace)) {
+            if (Date.now() > until) throw new Error(`sshd fixture: processes ${left.join(', ')} of the namespace still run after sshd was killed`);
+            await sleep(20);
+          }
           while ((await probe(port, 500)) !== 'refused') {
             if (Date.now() > until) throw new Error(`sshd fixture: ${HOST}:${port} still accepts connections after sshd was killed`);
             await sleep(50);

@@ -178,6 +178,34 @@ describe('language server over stdio', () => {
 });
 
 describe('language server settings without workspace/configuration', () => {
+  it('keeps the previous value of a setting the client sends malformed, and says so', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'lumi-lsp-bad-setting-'));
+    writeProject(dir);
+    const other = await startServer({ rootPath: dir, pullConfiguration: false, settings: { lumiModules: { env: { PROJHOME: join(dir, 'nowhere') } } } });
+    try {
+      const warnings: string[] = [];
+      other.connection.onNotification('window/logMessage', (p: { type: number; message: string }) => {
+        if (p.type === 2) warnings.push(p.message);
+      });
+      const text = `local root = os.getenv('PROJHOME') or '/nonexistent'\nsetenv('SING_IMAGE', pathJoin(root, 'sif', 'tool.sif'))\n`;
+      const uri = await other.open(join(dir, 'modules/tool/1.0.lua'), text);
+      await other.diagnostics(uri);
+      await other.connection.sendNotification('workspace/didChangeConfiguration', { settings: { lumiModules: { env: { PROJHOME: 5 }, luaVersion: '9.9' } } });
+      const deadline = Date.now() + 10_000;
+      while (warnings.length < 2 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
+      assert.ok(warnings.some((w) => w.includes('lumiModules.env.PROJHOME')), warnings.join('\n'));
+      assert.ok(warnings.some((w) => w.includes('lumiModules.luaVersion')), warnings.join('\n'));
+      // A fresh analysis after the change still resolves PROJHOME to the value from before.
+      other.change(uri, text + '\n');
+      const diagnostics = await other.diagnostics(uri);
+      const notFound = diagnostics.find((d) => d.code === 'path-not-found');
+      assert.ok(notFound?.message.includes(join(dir, 'nowhere')), JSON.stringify(diagnostics));
+    } finally {
+      await other.stop();
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
   it('takes lumiModules settings from initializationOptions (editors like Neovim)', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'lumi-lsp-init-'));
     writeProject(dir);

@@ -37,6 +37,13 @@ describe('vsix package', () => {
       assert.ok(files.includes(needed), `${needed} is in the vsix`);
     }
     assert.ok(files.includes('templates/modulefile.lua') && files.includes('templates/wrapper.sh'), 'scaffold templates are in the vsix');
+    // What the Marketplace shows: the icon (a 128x128 PNG) and the change log.
+    const manifest = JSON.parse(readFileSync(join(repo, 'package.json'), 'utf8')) as { icon?: string };
+    assert.ok(manifest.icon && files.includes(manifest.icon), `the manifest's icon ${manifest.icon} is in the vsix`);
+    const png = readFileSync(join(repo, manifest.icon));
+    assert.equal(png.toString('latin1', 1, 4), 'PNG');
+    assert.deepEqual([png.readUInt32BE(16), png.readUInt32BE(20)], [128, 128], 'the icon is 128x128');
+    assert.ok(files.some((f) => f.toLowerCase() === 'changelog.md'), 'CHANGELOG.md is in the vsix');
     const junk = files.filter((f) => /(^|\/)(src|test|node_modules|\.ci|examples|\.cache)\//.test(f) || /\.(ts|map|vsix)$/.test(f) || f.startsWith('tsconfig'));
     assert.deepEqual(junk, [], 'no sources, tests, source maps or node_modules');
   });

@@ -73,11 +73,11 @@ describe('remote run command, run locally by bash -l with real Lmod', () => {
 
   it('runs through srun with each option as one word, from settings', async () => {
     const settings = parseRunSettings({ srun: { enable: true, account: 'project_465000000', partition: 'small-g', time: '00:05:00', gpusPerNode: 2, extraOptions: ['--job-name=a b'] } });
-    assert.deepEqual(srunWords(settings.srun), ['--account=project_465000000', '--partition=small-g', '--time=00:05:00', '--gpus-per-node=2', '--job-name=a b']);
+    assert.deepEqual(srunWords(settings.srun), ['--account=project_465000000', '--partition=small-g', '--time=00:05:00', '--nodes=1', '--ntasks-per-node=1', '--gpus-per-node=2', '--job-name=a b'], 'unset counts take the defaults of the settings schema');
     const request = runRequestFromSettings({ ...settings, modulePaths: [modules()], modules: ['fakepy/1.0'], args: ['x'] }, join(dir, 'args.py'), true);
     const r = await run(request);
     assert.equal(r.code, 0, r.stderr);
-    assert.match(r.stderr, /SRUN:--account=project_465000000\nSRUN:--partition=small-g\nSRUN:--time=00:05:00\nSRUN:--gpus-per-node=2\nSRUN:--job-name=a b\n/);
+    assert.match(r.stderr, /SRUN:--account=project_465000000\nSRUN:--partition=small-g\nSRUN:--time=00:05:00\nSRUN:--nodes=1\nSRUN:--ntasks-per-node=1\nSRUN:--gpus-per-node=2\nSRUN:--job-name=a b\n/);
     assert.deepEqual(JSON.parse(r.stdout.split('\n')[0]), ['x']);
   });
 

@@ -196,10 +196,12 @@ describe('sshd fixture: stop()', () => {
     try {
       const config = f.writeSshConfig('lumi-stop');
       const marker = `${Date.now() % 100000}.${process.pid}`; // a unique `sleep` argument
-      const r = ssh(config, 'lumi-stop', `setsid nohup sleep ${marker} </dev/null >/dev/null 2>&1 & echo started`);
+      // Many detached processes: the kernel kills a namespace's processes one by one after its init
+      // dies, so stop() must wait until they are all gone, not only for bwrap.
+      const r = ssh(config, 'lumi-stop', `for i in $(seq 100); do setsid nohup sleep ${marker} </dev/null >/dev/null 2>&1 & done; echo started`);
       assert.equal(r.status, 0, r.stderr);
       assert.equal(r.stdout, 'started\n');
-      assert.equal(processesWith(`sleep ${marker}`).length, 1, 'the detached remote process is not running');
+      assert.equal(processesWith(`sleep ${marker}`).length, 100, 'the detached remote processes are not running');
       assert.equal(await connectOutcome(f.port), 'connected');
       const log = f.log();
 

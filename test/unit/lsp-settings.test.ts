@@ -2,21 +2,22 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { realFileSystem } from '../../core/analysis/env';
-import { defaultSettings, envFromSettings, parseSettings } from '../../server/settings';
+import { defaultSettings, envFromSettings, parseSettings, type ServerSettings } from '../../server/settings';
 
 describe('language server settings', () => {
   it('reads the lumiModules section or the section itself', () => {
     const inner = { env: { PROJHOME: '/p' }, luaVersion: '5.1', shellcheck: { enable: false, path: '/usr/bin/shellcheck' } };
     const expected = { env: { PROJHOME: '/p' }, luaVersion: '5.1', shellcheck: { enable: false, path: '/usr/bin/shellcheck' } };
-    assert.deepEqual(parseSettings(inner), expected);
-    assert.deepEqual(parseSettings({ lumiModules: inner }), expected);
+    const analysisPart = ({ env, luaVersion, shellcheck }: ServerSettings) => ({ env, luaVersion, shellcheck });
+    assert.deepEqual(analysisPart(parseSettings(inner)), expected);
+    assert.deepEqual(analysisPart(parseSettings({ lumiModules: inner })), expected);
   });
 
   it('falls back to defaults on malformed values', () => {
     assert.deepEqual(parseSettings(null), defaultSettings);
     assert.deepEqual(parseSettings('x'), defaultSettings);
     const parsed = parseSettings({ env: { A: 1, B: 'b' }, luaVersion: '9.9', shellcheck: { enable: 'yes', path: '' } });
-    assert.deepEqual(parsed, { env: { B: 'b' }, luaVersion: '5.3', shellcheck: { enable: true, path: 'shellcheck' } });
+    assert.deepEqual(parsed, { ...defaultSettings, env: { B: 'b' }, luaVersion: '5.3', shellcheck: { enable: true, path: 'shellcheck' } });
   });
 
   it('expands ${workspaceFolder} and lets settings win over the process environment', () => {

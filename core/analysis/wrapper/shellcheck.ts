@@ -1,6 +1,6 @@
 // ShellCheck's findings for a wrapper (code SCnnnn), when installed and enabled. The text goes on
 // stdin so unsaved editor buffers are checked; never throws, a timeout kills it.
-import { spawn } from 'node:child_process';
+import { loadExeca } from '../../common/execa';
 import type { AnalysisEnv } from '../env';
 import type { Finding, Severity } from '../types';
 import { shellOfShebang } from './shebang';
@@ -32,57 +32,35 @@ export function shellcheckColumnToCharacter(lineText: string, column: number): n
   return i;
 }
 
-export function runShellcheck(text: string, env: AnalysisEnv): Promise<Finding[]> {
-  if (!env.shellcheck.enabled) return Promise.resolve([]);
-  return new Promise((resolve) => {
-    let out = '';
-    let settled = false;
-    const done = (findings: Finding[]) => {
-      if (!settled) {
-        settled = true;
-        resolve(findings);
-      }
-    };
-    let child;
-    try {
-      child = spawn(env.shellcheck.path, ['--format=json1', '--norc', '--shell', shellOfShebang(text) ?? 'bash', '-'], { stdio: ['pipe', 'pipe', 'ignore'] });
-    } catch {
-      return done([]);
-    }
-    const timer = setTimeout(() => {
-      child.kill('SIGKILL');
-      done([]);
-    }, TIMEOUT_MS);
-    child.on('error', () => {
-      clearTimeout(timer);
-      done([]);
+export async function runShellcheck(text: string, env: AnalysisEnv, timeoutMs = TIMEOUT_MS): Promise<Finding[]> {
+  if (!env.shellcheck.enabled) return [];
+  try {
+    const { execa } = await loadExeca();
+    // Exit 1 means "findings"; a missing program, a crash or the timeout (SIGKILL) leave no JSON.
+    const result = await execa(env.shellcheck.path, ['--format=json1', '--norc', '--shell', shellOfShebang(text) ?? 'bash', '-'], {
+      input: text,
+      stderr: 'ignore',
+      reject: false,
+      timeout: timeoutMs,
+      killSignal: 'SIGKILL',
     });
-    child.stdout.on('data', (d: Buffer) => (out += d.toString()));
-    child.on('close', () => {
-      clearTimeout(timer);
-      try {
-        const lines = text.split('\n');
-        const toRange = (r: { line: number; endLine: number; column: number; endColumn: number }) => ({
-          start: { line: r.line - 1, character: shellcheckColumnToCharacter(lines[r.line - 1] ?? '', r.column) },
-          end: { line: r.endLine - 1, character: shellcheckColumnToCharacter(lines[r.endLine - 1] ?? '', r.endColumn) },
-        });
-        const comments = (JSON.parse(out) as { comments: ShellcheckComment[] }).comments;
-        done(
-          comments.map((c): Finding => ({
-            range: toRange(c),
-            severity: LEVELS[c.level] ?? 'information',
-            code: `SC${c.code}`,
-            message: c.message,
-            fixes: c.fix?.replacements.length
-              ? [{ title: `Apply ShellCheck's fix for SC${c.code}`, edits: c.fix.replacements.map((r) => ({ range: toRange(r), newText: r.replacement })) }]
-              : undefined,
-          })),
-        );
-      } catch {
-        done([]);
-      }
+    if (result.timedOut || typeof result.stdout !== 'string') return [];
+    const lines = text.split('\n');
+    const toRange = (r: { line: number; endLine: number; column: number; endColumn: number }) => ({
+      start: { line: r.line - 1, character: shellcheckColumnToCharacter(lines[r.line - 1] ?? '', r.column) },
+      end: { line: r.endLine - 1, character: shellcheckColumnToCharacter(lines[r.endLine - 1] ?? '', r.endColumn) },
     });
-    child.stdin.on('error', () => undefined);
-    child.stdin.end(text);
-  });
+    const comments = (JSON.parse(result.stdout) as { comments: ShellcheckComment[] }).comments;
+    return comments.map((c): Finding => ({
+      range: toRange(c),
+      severity: LEVELS[c.level] ?? 'information',
+      code: `SC${c.code}`,
+      message: c.message,
+      fixes: c.fix?.replacements.length
+        ? [{ title: `Apply ShellCheck's fix for SC${c.code}`, edits: c.fix.replacements.map((r) => ({ range: toRange(r), newText: r.replacement })) }]
+        : undefined,
+    }));
+  } catch {
+    return [];
+  }
 }

@@ -3,6 +3,8 @@
 import assert from 'node:assert/strict';
 
 export const TIMEOUT = 30_000;
+/** The line client/ctx.ts writes to the output channel once the language server is up. */
+export const SERVER_READY_LINE = 'language server ready';
 
 /** Text of a locator with non-breaking spaces (xterm, monaco) made plain. */
 export async function textOf(locator) {
@@ -30,8 +32,11 @@ export class Workbench {
     this.page = page;
   }
 
-  /** Opens FOLDER in the page and waits until the workbench and its Explorer are drawn. */
-  async open(url) {
+  /**
+   * Opens FOLDER in the page and waits until the workbench and its Explorer are drawn and our
+   * extension is active (unless `waitForExtension: false`).
+   */
+  async open(url, { waitForExtension = true } = {}) {
     // Leaving a window: close its editors first, as a user would, so that no editor feature
     // (code actions, hovers) asks the language server while the extension host shuts down.
     if (await this.page.locator('.monaco-workbench').count()) {
@@ -44,6 +49,30 @@ export class Workbench {
     await this.page.locator('.explorer-folders-view').waitFor({ timeout: 60_000 });
     // The status bar is drawn once the window has restored its layout.
     await this.page.locator('.statusbar').waitFor();
+    if (waitForExtension) await this.waitForExtension();
+  }
+
+  /**
+   * Waits until the extension is activated and its language server answered: "LUMI: Show
+   * Output" (which also activates it) shows the ready line of our output channel. Under load the
+   * command palette may not list the command yet; then Escape and ask again. Hides the panel after.
+   */
+  async waitForExtension(timeout = 120_000) {
+    const ready = this.page.locator('.part.panel .monaco-editor .view-lines', { hasText: SERVER_READY_LINE });
+    await waitUntil(
+      async () => {
+        if ((await ready.count()) > 0) return true;
+        await this.page.keyboard.press('Escape');
+        await this.runCommand('LUMI: Show Output');
+        await ready.first().waitFor({ state: 'visible', timeout: 15_000 });
+        return true;
+      },
+      Boolean,
+      `"${SERVER_READY_LINE}" in the LUMI Container Modules output`,
+      timeout,
+    );
+    await this.runCommand('View: Hide Panel');
+    await this.page.locator('.part.panel').waitFor({ state: 'hidden' }).catch(() => {});
   }
 
   quickInput() {
@@ -131,12 +160,12 @@ export class Workbench {
   /** Texts of the rows of the Problems panel (markers), without the file rows. */
   async problems() {
     await this.showProblems();
-    const rows = this.page.locator('.markers-panel .monaco-list-row');
-    const texts = [];
-    for (const row of await rows.all()) {
-      if ((await row.locator('.marker-icon, .codicon-warning, .codicon-error, .codicon-info').count()) > 0) texts.push((await textOf(row)).replace(/\s+/g, ' '));
-    }
-    return texts;
+    // One snapshot of the list: rows are re-rendered while diagnostics change, and reading them
+    // one by one would wait for a row that is gone.
+    const texts = await this.page.locator('.markers-panel .monaco-list-row').evaluateAll((rows) =>
+      rows.filter((row) => row.querySelector('.marker-icon, .codicon-warning, .codicon-error, .codicon-info')).map((row) => row.innerText),
+    );
+    return texts.map((t) => t.replace(/\u00a0/g, ' ').replace(/\s+/g, ' '));
   }
 
   notification(text) {

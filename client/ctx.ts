@@ -1,0 +1,117 @@
+// The extension's state, as rust-analyzer's editors/code/src/ctx.ts: the language client and the
+// one output channel, with start/stop/restart. Commands receive a Ctx instead of reaching for globals.
+import * as vscode from 'vscode';
+import { LanguageClient, TransportKind, type LanguageClientOptions, type ServerOptions } from 'vscode-languageclient/node';
+
+/** Shown in the output channel once the server answered `initialize` (the e2e tests wait for it). */
+export const SERVER_READY_LINE = 'language server ready';
+const NAME = 'LUMI Container Modules';
+
+const DID_CHANGE_WORKSPACE_TRUST = 'lumiModules/didChangeWorkspaceTrust';
+
+/** Trust state and the user-level program settings (never a folder's value). */
+function userPrograms(): { workspaceTrusted: boolean; lumiModules: { shellcheck: { path?: string } } } {
+  const path = vscode.workspace.getConfiguration('lumiModules').inspect<string>('shellcheck.path')?.globalValue;
+  return { workspaceTrusted: vscode.workspace.isTrusted, lumiModules: { shellcheck: { path: typeof path === 'string' && path !== '' ? path : undefined } } };
+}
+
+export class Ctx implements vscode.Disposable {
+  /** The client's own log, our lines and (with lumiModules.trace.server) the LSP trace. */
+  readonly output: vscode.OutputChannel = vscode.window.createOutputChannel(NAME);
+  private client?: LanguageClient;
+
+  constructor(private readonly extension: vscode.ExtensionContext) {}
+
+  /** The server answers requests; editor features ask only then (see `whileRunning`). */
+  isRunning(): boolean {
+    return this.client?.isRunning() ?? false;
+  }
+
+  log(line: string): void {
+    this.output.appendLine(`[${new Date().toISOString()}] ${line}`);
+  }
+
+  showOutput(): void {
+    this.output.show(true);
+  }
+
+  async start(): Promise<void> {
+    if (this.client) return;
+    const serverModule = this.extension.asAbsolutePath('dist/server.js');
+    // Not the workspace folder (the client's default): nothing may be resolved against a folder's files.
+    const cwd = this.extension.extensionPath;
+    const serverOptions: ServerOptions = {
+      run: { module: serverModule, transport: TransportKind.ipc, options: { cwd } },
+      debug: { module: serverModule, transport: TransportKind.ipc, options: { cwd, execArgv: ['--nolazy', '--inspect=6011'] } },
+    };
+    const clientOptions: LanguageClientOptions = {
+      // Modulefiles are Lua; wrappers are shell scripts (VS Code detects extension-less ones by shebang).
+      documentSelector: [
+        { scheme: 'file', language: 'lua' },
+        { scheme: 'file', language: 'shellscript' },
+      ],
+      synchronize: { configurationSection: 'lumiModules' },
+      // Programs are chosen from the trust state and user-level values only (see userPrograms).
+      initializationOptions: userPrograms(),
+      // The client id `lumiModules` makes it read `lumiModules.trace.server` itself (and on change).
+      outputChannel: this.output,
+      // Editors keep asking for code actions and hovers while a window closes or switches folders;
+      // once the client is stopping those requests have no answer and must not surface as errors.
+      middleware: {
+        provideCodeActions: (document, range, context, token, next) => this.whileRunning(() => next(document, range, context, token)),
+        provideHover: (document, position, token, next) => this.whileRunning(() => next(document, position, token)),
+        provideCompletionItem: (document, position, context, token, next) => this.whileRunning(() => next(document, position, context, token)),
+        provideSignatureHelp: (document, position, context, token, next) => this.whileRunning(() => next(document, position, context, token)),
+        provideDefinition: (document, position, token, next) => this.whileRunning(() => next(document, position, token)),
+        provideDocumentSymbols: (document, token, next) => this.whileRunning(() => next(document, token)),
+      },
+    };
+    const client = new LanguageClient('lumiModules', NAME, serverOptions, clientOptions);
+    this.client = client;
+    try {
+      await client.start();
+    } catch (err) {
+      this.client = undefined;
+      this.log(`language server failed to start: ${(err as Error).message}`);
+      throw err;
+    }
+    this.log(SERVER_READY_LINE);
+  }
+
+  /**
+   * Tells the server the trust state and the user-level program settings again (Restricted Mode:
+   * ShellCheck from PATH only; after trust is granted, still only the user's own value).
+   */
+  sendPrograms(): void {
+    if (this.isRunning()) void this.client?.sendNotification(DID_CHANGE_WORKSPACE_TRUST, userPrograms());
+  }
+
+  async stop(): Promise<void> {
+    const client = this.client;
+    this.client = undefined;
+    if (client?.needsStop()) await client.stop();
+  }
+
+  /** "LUMI: Restart Language Server": also recovers a server that failed or crashed too often. */
+  async restart(): Promise<void> {
+    this.log('restarting the language server');
+    await this.stop();
+    await this.start();
+  }
+
+  /** Runs a language feature request only while the server runs; during shutdown: no answer. */
+  private async whileRunning<T>(request: () => vscode.ProviderResult<T>): Promise<T | undefined> {
+    if (!this.isRunning()) return undefined;
+    try {
+      return (await request()) ?? undefined;
+    } catch (err) {
+      if (!this.isRunning()) return undefined;
+      throw err;
+    }
+  }
+
+  dispose(): void {
+    void this.stop();
+    this.output.dispose();
+  }
+}
