@@ -3,9 +3,12 @@
 import * as vscode from 'vscode';
 import { createContainerModule } from './commands/createContainerModule';
 import { RemoteRuns } from './commands/runPythonFile';
+import { BatchJobs } from './commands/submitBatchJob';
 import { LanguageClient, TransportKind, type LanguageClientOptions, type ServerOptions } from 'vscode-languageclient/node';
 
 let client: LanguageClient | undefined;
+
+type JobNode = Parameters<BatchJobs['openOutput']>[0];
 
 export async function activate(context: vscode.ExtensionContext): Promise<void> {
   const runs = new RemoteRuns();
@@ -15,6 +18,17 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
     vscode.commands.registerCommand('lumiModules.runPythonFile', (uri?: vscode.Uri) => runs.run(uri)),
     vscode.commands.registerCommand('lumiModules.stopRuns', () => runs.stopAll()),
   );
+  const jobs = new BatchJobs(context, runs);
+  context.subscriptions.push(
+    jobs,
+    vscode.commands.registerCommand('lumiModules.submitPythonFile', (uri?: vscode.Uri) => jobs.submit(uri)),
+    vscode.commands.registerCommand('lumiModules.jobs.refresh', () => jobs.refresh()),
+    vscode.commands.registerCommand('lumiModules.jobs.follow', (n: JobNode) => n?.kind === 'job' && jobs.follow({ host: n.host, sshConfigFile: n.sshConfigFile, jobId: n.job.jobId, name: n.job.name })),
+    vscode.commands.registerCommand('lumiModules.jobs.cancel', (n: JobNode) => n?.kind === 'job' && jobs.cancel({ host: n.host, sshConfigFile: n.sshConfigFile, jobId: n.job.jobId, name: n.job.name })),
+    vscode.commands.registerCommand('lumiModules.jobs.openOutput', (n: JobNode) => n && jobs.openOutput(n)),
+    vscode.commands.registerCommand('lumiModules.jobs.statusMenu', (host: string, jobId: string) => jobs.statusMenu(host, jobId)),
+  );
+  jobs.reattach();
   const serverModule = context.asAbsolutePath('dist/server.js');
   const serverOptions: ServerOptions = {
     run: { module: serverModule, transport: TransportKind.ipc },

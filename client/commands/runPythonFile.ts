@@ -44,7 +44,8 @@ export class RemoteRuns implements vscode.Disposable {
     this.stopItem.text = '$(debug-stop) Stop';
   }
 
-  private getPool(idleSeconds: number): ConnectionPool {
+  /** The kept connections of `run`, shared with the batch jobs. */
+  getPool(idleSeconds: number): ConnectionPool {
     this.pool ??= new ConnectionPool(editorPrompts, {
       idleTimeoutMs: idleSeconds * 1000,
       onState: (host, state, detail) => this.showState(host, state, detail),

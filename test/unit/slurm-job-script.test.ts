@@ -117,3 +117,19 @@ describe('follow stream', () => {
     }
   });
 });
+
+describe('submit settings', () => {
+  it('map to a SubmitSpec; an account in the sbatch options wins; a bad account setting is named', async () => {
+    const { parseSubmitSettings, submitSettingsProblem, submitSpecFromSettings } = await import('../../core/slurm/settings');
+    const { parseRunSettings } = await import('../../core/remote/settings');
+    const run = parseRunSettings({ host: 'lumi', modules: ['m/1'], venv: '~/v', args: ['a b'] });
+    const s = parseSubmitSettings({ account: ' project_465000001 ', sbatchOptions: ['--time=1:00:00', 7], srunOptions: ['--ntasks=2'] });
+    assert.deepEqual(submitSpecFromSettings(run, s, '/r/x.py'), {
+      modulePaths: [], modules: ['m/1'], venv: '~/v', cwd: undefined, preamble: undefined, sbatch: ['--time=1:00:00'], srun: ['--ntasks=2'],
+      account: 'project_465000001', template: undefined, script: '/r/x.py', args: ['a b'],
+    });
+    for (const w of [['-A', 'project_1'], ['--account=project_1'], ['-Aproject_1']]) assert.equal(submitSpecFromSettings(run, { ...s, sbatchOptions: w }, '/x.py').account, undefined);
+    assert.match(submitSettingsProblem(parseSubmitSettings({ account: 'project_12' })) ?? '', /^lumiModules\.submit\.account: 'project_12' is not a LUMI project account/);
+    assert.equal(submitSettingsProblem(parseSubmitSettings({})), undefined);
+  });
+});

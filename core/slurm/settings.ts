@@ -1,0 +1,48 @@
+// `lumiModules.submit.*` settings (with the module/venv/cwd/preamble/args of `lumiModules.run.*`)
+// turned into a SubmitSpec. Pure, so the VS Code command stays thin and the mapping is tested.
+import type { RunSettings } from '../remote/settings';
+import { accountProblem, type SubmitSpec } from './jobScript';
+
+export interface SubmitSettings {
+  /** project_NNNNNNNNN; empty: asked once (unless the sbatch options carry an account). */
+  account?: string;
+  sbatchOptions: string[];
+  srunOptions: string[];
+  template?: string;
+}
+
+const str = (v: unknown): string | undefined => (typeof v === 'string' && v.trim() !== '' ? v.trim() : undefined);
+const strings = (v: unknown): string[] => (Array.isArray(v) ? v.filter((x): x is string => typeof x === 'string' && x !== '') : []);
+
+export function parseSubmitSettings(raw: Record<string, unknown> | undefined): SubmitSettings {
+  const r = raw ?? {};
+  return { account: str(r.account), sbatchOptions: strings(r.sbatchOptions), srunOptions: strings(r.srunOptions), template: str(r.template) };
+}
+
+/** True when the sbatch words already choose an account (then the setting is not needed). */
+export function sbatchHasAccount(words: readonly string[]): boolean {
+  return words.some((w) => w === '-A' || w === '--account' || w.startsWith('--account=') || /^-A./.test(w));
+}
+
+/** Why the account setting cannot be used, or undefined. */
+export function submitSettingsProblem(s: SubmitSettings): string | undefined {
+  if (s.account === undefined) return undefined;
+  const problem = accountProblem(s.account);
+  return problem ? `lumiModules.submit.account: ${problem}` : undefined;
+}
+
+export function submitSpecFromSettings(run: RunSettings, submit: SubmitSettings, script: string): SubmitSpec {
+  return {
+    modulePaths: run.modulePaths,
+    modules: run.modules,
+    venv: run.venv,
+    cwd: run.cwd,
+    preamble: run.preamble,
+    sbatch: submit.sbatchOptions,
+    srun: submit.srunOptions,
+    account: sbatchHasAccount(submit.sbatchOptions) ? undefined : submit.account,
+    template: submit.template,
+    script,
+    args: run.args,
+  };
+}
