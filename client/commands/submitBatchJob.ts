@@ -45,6 +45,8 @@ export class BatchJobs implements vscode.Disposable, vscode.TreeDataProvider<Nod
   readonly onDidChangeTreeData = this.changed.event;
   private readonly view: vscode.TreeView<Node>;
   private refreshTimer?: NodeJS.Timeout;
+  /** Set while the window closes: the followed jobs then stay remembered for the next window. */
+  private disposing = false;
 
   constructor(
     private readonly context: vscode.ExtensionContext,
@@ -154,7 +156,11 @@ export class BatchJobs implements vscode.Disposable, vscode.TreeDataProvider<Nod
     const pty: vscode.Pseudoterminal = {
       onDidWrite: write.event,
       open: () => opened(),
-      close: () => abort.abort(), // closing the terminal stops following; the job keeps running
+      close: () => {
+        // Closing the terminal stops following; the job keeps running (follow it again from the view).
+        abort.abort();
+        if (!this.disposing) this.forget(job, true);
+      },
       handleInput: (data) => {
         if (data === '\x03') void this.cancel(job);
       },
@@ -327,6 +333,7 @@ export class BatchJobs implements vscode.Disposable, vscode.TreeDataProvider<Nod
   }
 
   dispose(): void {
+    this.disposing = true;
     clearInterval(this.refreshTimer);
     // Stop following (the jobs keep running); workspaceState keeps them for the next window.
     const followed = [...this.follows.values()];

@@ -3,7 +3,8 @@
 // 1. Submitting a script from the editor: its status bar item shows RUNNING, then COMPLETED, and
 //    its output and end line appear in the job's terminal. 2. A job held pending (submitted with
 //    sbatch --begin=now+600) is listed in the LUMI Jobs view with its reason and cancelled there
-//    (inline action, confirmed in the modal); squeue no longer lists it.
+//    (inline action, confirmed in the modal); squeue no longer lists it. 3. A running job is
+//    re-attached after the window reloads: its terminal and status bar item come back by job id.
 import assert from 'node:assert/strict';
 import { mkdirSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -29,6 +30,7 @@ export async function run({ wb, page, base, workspaces, codeServer, shot, cleanu
 
   const ws = join(workspaces, 'jobs-project');
   mkdirSync(join(ws, '.vscode'), { recursive: true });
+  writeFileSync(join(ws, 'slow_e2e.py'), 'import time\n\nfor i in range(8):\n    print(f"step {i}", flush=True)\n    time.sleep(1)\n');
   writeFileSync(join(ws, SCRIPT), 'import time\n\nprint("\\x1b[32mepoch 1: loss 0.42\\x1b[0m", flush=True)\ntime.sleep(5)\nprint("training done")\n');
   writeFileSync(
     join(ws, '.vscode', 'settings.json'),
@@ -85,4 +87,21 @@ export async function run({ wb, page, base, workspaces, codeServer, shot, cleanu
   assert.match(slurm.client('scontrol', ['show', 'job', heldId]).stdout, /JobState=CANCELLED/);
   await row.waitFor({ state: 'detached', timeout: 30_000 });
   await shot('jobs-4-cancelled');
+
+  // 3. Re-attach after a window reload.
+  await wb.runCommand('View: Show Explorer');
+  await wb.openFile('slow_e2e.py');
+  await wb.runCommand('LUMI: Submit Python file as batch job');
+  const slow = page.locator('.statusbar-item', { hasText: /\d+ RUNNING/ }).first();
+  await slow.waitFor({ state: 'visible', timeout: 60_000 });
+  const slowId = /(\d+) RUNNING/.exec(await textOf(slow))[1];
+  await wb.waitForTerminalText((t) => t.includes('step 0'), 'the slow job to print', 30_000);
+  await wb.runCommand('Developer: Reload Window');
+  await page.locator('.monaco-workbench').waitFor({ timeout: 60_000 });
+  await page.locator('.statusbar').waitFor();
+  await page.locator('.statusbar-item', { hasText: new RegExp(`${slowId} (RUNNING|COMPLETED)`) }).first().waitFor({ state: 'visible', timeout: 60_000 });
+  await page.locator('.part.panel', { hasText: `LUMI job ${slowId}: slow_e2e.py` }).first().waitFor({ state: 'visible', timeout: 30_000 });
+  const again = await wb.waitForTerminalText((t) => t.includes(`[job ${slowId} COMPLETED, exit code 0]`), 'the re-attached job to end', 60_000);
+  assert.ok(again.includes(`Following job ${slowId} (slow_e2e.py)`) && again.includes('step 7'), again);
+  await shot('jobs-5-reattached');
 }

@@ -146,6 +146,13 @@ describe('lumi-modules submit against a real Slurm', () => {
     assert.match(follow.err(), new RegExp(`job ${jobId} RUNNING on ${slurm.nodeName}`));
   });
 
+  it('follow of a job Slurm does not know exits 1 and says so', () => {
+    const r = spawnSync(process.execPath, [cli, 'follow', '--host', 'lumi-slurm', '--ssh-config', config, '999999'], { encoding: 'utf8', timeout: 60_000 });
+    assert.equal(r.status, 1, r.stderr);
+    assert.match(r.stderr, /lumi-modules follow: Slurm no longer knows job 999999 \(.*Invalid job id specified\)/);
+    assert.equal(r.stdout, '');
+  });
+
   it("an invalid partition exits 1 with Slurm's own message", () => {
     const file = script('nowhere.py', 'print(1)\n');
     const r = submit(['--sbatch', '--partition=no-such-partition', file]);
