@@ -7,7 +7,7 @@ import { uploadScript } from '../../core/remote/run';
 import { parseRunSettings } from '../../core/remote/settings';
 import { SshConfigError } from '../../core/remote/sshConfig';
 import { accountProblem, SubmitInputError } from '../../core/slurm/jobScript';
-import { cancelJob, followJob, listJobs, SlurmError, submitJob, type JobEvent, type JobSummary } from '../../core/slurm/jobs';
+import { cancelJob, followJob, listJobs, readJobOutput, SlurmError, submitJob, type JobEvent, type JobSummary } from '../../core/slurm/jobs';
 import { parseSubmitSettings, sbatchHasAccount, submitSettingsProblem, submitSpecFromSettings } from '../../core/slurm/settings';
 import type { RemoteRuns } from './runPythonFile';
 
@@ -258,31 +258,8 @@ export class BatchJobs implements vscode.Disposable, vscode.TreeDataProvider<Nod
   async openOutput(node: Node): Promise<void> {
     if (node.kind !== 'job') return;
     try {
-      const text = await this.withConnection(node.host, node.sshConfigFile, async (c) => {
-        const path = await new Promise<string>((resolve, reject) => {
-          let out = '';
-          c.exec(`exec bash -l -c 'scontrol show job "$1"' lumi-modules ${node.job.jobId}`, { onStdout: (d) => (out += d.toString()) }).then(() => {
-            const m = /^\s*StdOut=(.*)$/m.exec(out);
-            if (m) resolve(m[1]);
-            else reject(new SlurmError(`Slurm does not say where job ${node.job.jobId} writes its output`));
-          }, reject);
-        });
-        const sftp = await c.sftp();
-        try {
-          const size = await new Promise<number>((resolve, reject) => sftp.stat(path, (err, st) => (err ? reject(new SlurmError(`${path}: ${err.message} (the job has not started yet?)`)) : resolve(st.size))));
-          const start = Math.max(0, size - (1 << 20));
-          const chunks: Buffer[] = [];
-          await new Promise<void>((resolve, reject) => {
-            const stream = sftp.createReadStream(path, { start });
-            stream.on('data', (d: Buffer) => chunks.push(d));
-            stream.on('error', reject);
-            stream.on('end', () => resolve());
-          });
-          return (start > 0 ? `[… first ${start} bytes not shown]\n` : '') + Buffer.concat(chunks).toString('utf8');
-        } finally {
-          sftp.end();
-        }
-      });
+      const output = await this.withConnection(node.host, node.sshConfigFile, (c) => readJobOutput(c, node.job.jobId));
+      const text = (output.skipped > 0 ? `[${output.path}: the first ${output.skipped} bytes are not shown]\n` : '') + output.text;
       await vscode.window.showTextDocument(await vscode.workspace.openTextDocument({ content: text, language: 'log' }), { preview: true });
     } catch (err) {
       void vscode.window.showErrorMessage(`LUMI: ${message(err)}`);

@@ -74,6 +74,35 @@ export async function listJobs(connection: SshConnection): Promise<JobSummary[]>
     });
 }
 
+/**
+ * The end of the job's stdout file (at most MAX_BYTES, read over SFTP) and its path, from
+ * `scontrol show job` (which knows the job until MinJobAge after its end).
+ */
+export async function readJobOutput(connection: SshConnection, jobId: string, maxBytes = 1 << 20): Promise<{ path: string; text: string; skipped: number }> {
+  checkJobId(jobId);
+  const out = collect();
+  const err = collect();
+  const result = await connection.exec(loginShell('scontrol show job "$1"', [jobId]), { onStdout: out.push, onStderr: err.push });
+  if (result.code !== 0) throw new SlurmError(err.text().trim() || `scontrol exited with ${result.code}`);
+  const path = /^\s*StdOut=(.*)$/m.exec(out.text())?.[1];
+  if (!path) throw new SlurmError(`Slurm does not say where job ${jobId} writes its output`);
+  const sftp = await connection.sftp();
+  try {
+    const size = await new Promise<number>((resolve, reject) => sftp.stat(path, (e, st) => (e ? reject(new SlurmError(`${path}: ${e.message} (has the job started?)`)) : resolve(st.size))));
+    const start = Math.max(0, size - maxBytes);
+    const chunks: Buffer[] = [];
+    await new Promise<void>((resolve, reject) => {
+      const stream = sftp.createReadStream(path, { start });
+      stream.on('data', (d: Buffer) => chunks.push(d));
+      stream.on('error', (e: Error) => reject(new SlurmError(`${path}: ${e.message}`)));
+      stream.on('end', () => resolve());
+    });
+    return { path, text: Buffer.concat(chunks).toString('utf8'), skipped: start };
+  } finally {
+    sftp.end();
+  }
+}
+
 export type JobEvent =
   | { kind: 'files'; stdout: string; stderr: string }
   | { kind: 'state'; state: string; reason: string; nodes: string }

@@ -7,6 +7,10 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
+import { connect } from '../../core/remote/connection';
+import { uploadScript } from '../../core/remote/run';
+import { resolveHost } from '../../core/remote/sshConfig';
+import { followJob, readJobOutput, submitJob } from '../../core/slurm/jobs';
 import { startSlurm, type SlurmFixture } from '../helpers/slurm';
 import { startSshd, type SshdFixture } from '../helpers/sshd';
 import { WEIRD_ARGS } from '../helpers/weirdArgs';
@@ -144,6 +148,21 @@ describe('lumi-modules submit against a real Slurm', () => {
     assert.equal(await follow.exited, 5, follow.err());
     assert.equal(follow.out(), 'ran after release\n');
     assert.match(follow.err(), new RegExp(`job ${jobId} RUNNING on ${slurm.nodeName}`));
+  });
+
+  it('the end of a finished job\'s output file is read back (the view\'s "open output")', async () => {
+    const refuse = { confirmUnknownHost: async () => false, passphrase: async () => undefined, keyboardInteractive: async () => undefined };
+    const connection = await connect(await resolveHost('lumi-slurm', config), refuse);
+    try {
+      const remote = await uploadScript(connection, script('out.py', 'print("x" * 10)\nprint("end")\n'));
+      const { jobId } = await submitJob(connection, { modulePaths: [], modules: [], venv, sbatch: [], srun: [], script: remote, args: [] });
+      const ended = await followJob(connection, jobId, { stdout: () => undefined, stderr: () => undefined, event: () => undefined });
+      assert.deepEqual(ended, { outcome: 'ended', state: 'COMPLETED', exitCode: 0 });
+      const output = await readJobOutput(connection, jobId, 8);
+      assert.deepEqual(output, { path: join(sshd.remoteHome, `out.py-${jobId}.out`), text: 'xxx\nend\n', skipped: 7 });
+    } finally {
+      connection.close();
+    }
   });
 
   it('follow of a job Slurm does not know exits 1 and says so', () => {
