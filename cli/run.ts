@@ -19,7 +19,7 @@ export const runUsage = `usage: lumi-modules run --host ALIAS [--ssh-config FILE
                        [--remote-script] SCRIPT [ARGS...]`;
 
 /** The CLI never trusts an unknown host by itself; passphrases and 2FA answers come from a TTY only. */
-function cliPrompts(io: CliIO): ConnectPrompts {
+export function cliPrompts(io: CliIO): ConnectPrompts {
   return {
     confirmUnknownHost: async () => false,
     passphrase: async (keyFile) => (io.isTTY ? readSecret(io, `Enter passphrase for key '${keyFile}': `) : undefined),

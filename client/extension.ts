@@ -5,8 +5,11 @@ import * as vscode from 'vscode';
 import { createContainerModule } from './commands/createContainerModule';
 import { RemoteRuns } from './commands/runPythonFile';
 import { Ctx } from './ctx';
+import { BatchJobs } from './commands/submitBatchJob';
 
 let ctx: Ctx | undefined;
+
+type JobNode = Parameters<BatchJobs['openOutput']>[0];
 
 export async function activate(context: vscode.ExtensionContext): Promise<void> {
   const c = new Ctx(context);
@@ -32,6 +35,17 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
       if (e.affectsConfiguration('lumiModules.shellcheck.path')) c.sendPrograms();
     }),
   );
+  const jobs = new BatchJobs(context, runs);
+  context.subscriptions.push(
+    jobs,
+    vscode.commands.registerCommand('lumiModules.submitPythonFile', (uri?: vscode.Uri) => jobs.submit(uri)),
+    vscode.commands.registerCommand('lumiModules.jobs.refresh', () => jobs.refresh()),
+    vscode.commands.registerCommand('lumiModules.jobs.follow', (n: JobNode) => n?.kind === 'job' && jobs.follow({ host: n.host, sshConfigFile: n.sshConfigFile, jobId: n.job.jobId, name: n.job.name })),
+    vscode.commands.registerCommand('lumiModules.jobs.cancel', (n: JobNode) => n?.kind === 'job' && jobs.cancel({ host: n.host, sshConfigFile: n.sshConfigFile, jobId: n.job.jobId, name: n.job.name })),
+    vscode.commands.registerCommand('lumiModules.jobs.openOutput', (n: JobNode) => n && jobs.openOutput(n)),
+    vscode.commands.registerCommand('lumiModules.jobs.statusMenu', (host: string, jobId: string) => jobs.statusMenu(host, jobId)),
+  );
+  jobs.reattach();
 }
 
 export async function deactivate(): Promise<void> {

@@ -5,7 +5,8 @@ import * as vscode from 'vscode';
 import { SshError, type ConnectPrompts } from '../../core/remote/connection';
 import { ConnectionPool, type ConnectionState } from '../../core/remote/pool';
 import { runLocally, runOverSsh, type RunOutput, type RunRequest } from '../../core/remote/run';
-import { parseRunSettings, runRequestFromSettings, type RunSettings } from '../../core/remote/settings';
+import { runRequestFromSettings, type RunSettings } from '../../core/remote/settings';
+import { readRunSettings, requireTrust } from '../settings';
 import { SshConfigError } from '../../core/remote/sshConfig';
 import type { Ctx } from '../ctx';
 
@@ -45,7 +46,8 @@ export class RemoteRuns implements vscode.Disposable {
     this.stopItem.text = '$(debug-stop) Stop';
   }
 
-  private getPool(idleSeconds: number): ConnectionPool {
+  /** The kept connections of `run`, shared with the batch jobs. */
+  getPool(idleSeconds: number): ConnectionPool {
     this.pool ??= new ConnectionPool(editorPrompts, {
       idleTimeoutMs: idleSeconds * 1000,
       onState: (host, state, detail) => this.showState(host, state, detail),
@@ -70,20 +72,10 @@ export class RemoteRuns implements vscode.Disposable {
       void vscode.window.showErrorMessage('LUMI: open a Python (.py) file to run it in the container module.');
       return;
     }
-    if (!vscode.workspace.isTrusted) {
-      // A run executes what the settings name (modules, venv, srun options) on LUMI: trusted folders only.
-      const manage = 'Manage Workspace Trust';
-      const answer = await vscode.window.showErrorMessage('LUMI: runs on LUMI need a trusted folder (Restricted Mode is on). Trust this folder to run scripts from it.', manage);
-      if (answer === manage) void vscode.commands.executeCommand('workbench.trust.manage');
-      return;
-    }
+    if (!(await requireTrust('runs on LUMI'))) return;
     const document = vscode.workspace.textDocuments.find((d) => d.uri.toString() === uri.toString());
     if (document?.isDirty) await document.save();
-    const config = vscode.workspace.getConfiguration('lumiModules', uri);
-    // The SSH config file (its `Match exec` runs commands) and the preamble (shell lines) are
-    // user-level only: a folder's settings.json never chooses them.
-    const userLevel = (key: string) => config.inspect(key)?.globalValue;
-    const settings = parseRunSettings({ ...config.get<Record<string, unknown>>('run'), sshConfigFile: userLevel('run.sshConfigFile'), preamble: userLevel('run.preamble') });
+    const settings = readRunSettings(uri);
     const onLumi = vscode.env.remoteName === 'ssh-remote';
     if (!onLumi && !settings.host) {
       const open = 'Open Settings';

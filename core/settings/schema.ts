@@ -50,6 +50,15 @@ export const settingsSchema = z.object({
       idleTimeoutSeconds: z.int().min(0).default(600),
     })
     .prefault({}),
+  submit: z
+    .object({
+      // Checked by core/slurm's accountProblem, so a bad value is reported rather than replaced.
+      account: z.string().default(''),
+      sbatchOptions: strings(),
+      srunOptions: strings(),
+      template: z.string().default(''),
+    })
+    .prefault({}),
   trace: z.object({ server: z.enum(TRACE_LEVELS).default('off') }).prefault({}),
 });
 

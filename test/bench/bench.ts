@@ -10,6 +10,7 @@ import { makeEnv } from '../../core/analysis/env';
 import { analyzeModulefile } from '../../core/analysis/modulefile/analyze';
 import { startServer } from '../helpers/lspClient';
 import { benchRemote } from './remoteBench';
+import { benchSlurm } from './slurmBench';
 
 const repo = join(__dirname, '..', '..');
 
@@ -126,6 +127,7 @@ async function main(): Promise<void> {
   benchTree(lines);
   await benchLsp(lines);
   if (!process.argv.includes('--no-remote')) await benchRemote(lines);
+  if (!process.argv.includes('--no-slurm')) await benchSlurm(lines);
   console.log(lines.join('\n'));
 }
 

@@ -32,7 +32,7 @@ const keep = argv.includes('--keep') || process.env.E2E_KEEP === '1';
 const filters = argv.filter((a) => !a.startsWith('--'));
 const log = (s) => console.log(`e2e: ${s}`);
 
-const SCENARIOS = ['diagnostics', 'createModule', 'runPython', 'walkthrough', 'server', 'workspaceTrust', 'extensionLog'];
+const SCENARIOS = ['diagnostics', 'createModule', 'runPython', 'submitJob', 'walkthrough', 'server', 'workspaceTrust', 'extensionLog'];
 const selected = SCENARIOS.filter((s) => s === 'extensionLog' || filters.length === 0 || filters.some((f) => s.toLowerCase().includes(f.toLowerCase())));
 
 const CHROMIUM = process.env.E2E_CHROMIUM || '/usr/bin/chromium';

@@ -23,8 +23,11 @@ const CHOOSE_WHAT_RUNS = [
   'lumiModules.run.venv',
   'lumiModules.run.srun.extraOptions',
   'lumiModules.scaffold.templateDir',
+  'lumiModules.submit.template',
+  'lumiModules.submit.sbatchOptions',
+  'lumiModules.submit.srunOptions',
 ];
-const USER_LEVEL_ONLY = ['lumiModules.shellcheck.path', 'lumiModules.run.sshConfigFile', 'lumiModules.run.preamble'];
+const USER_LEVEL_ONLY = ['lumiModules.shellcheck.path', 'lumiModules.run.sshConfigFile', 'lumiModules.run.preamble', 'lumiModules.submit.template'];
 
 describe('workspace trust in package.json', () => {
   it('supports untrusted workspaces in a limited way, restricting every setting that chooses what runs', () => {

@@ -1,0 +1,224 @@
+// `lumi-modules submit`, `jobs` and `follow`: a Python script as a Slurm batch job on LUMI.
+// Exit codes: submit/follow: the job's exit code (128+N when killed by signal N); 1 when Slurm
+// refuses the job or no longer knows it; 130 on Ctrl+C; 255 when SSH fails (as ssh); 2 on bad usage.
+import { existsSync, statSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { connect, SshError, type SshConnection } from '../core/remote/connection';
+import { uploadScript } from '../core/remote/run';
+import { resolveHost, SshConfigError } from '../core/remote/sshConfig';
+import { ShellWordsError, splitShellWords } from '../core/shell/words';
+import { shellQuote } from '../core/shell/quote';
+import { cancelJob, followJob, listJobs, SlurmError, type FollowResult, type JobEvent } from '../core/slurm/jobs';
+import { submitJob } from '../core/slurm/jobs';
+import { SubmitInputError } from '../core/slurm/jobScript';
+import { parseCommandArgs } from './args';
+
+/** The parsed command line as these subcommands read it (node:util.parseArgs values). */
+interface ParsedArgs {
+  values: Record<string, string | boolean | string[] | undefined>;
+  positionals: string[];
+}
+const stringFlag = (args: ParsedArgs, name: string) => (typeof args.values[name] === 'string' ? (args.values[name] as string) : undefined);
+const booleanFlag = (args: ParsedArgs, name: string) => args.values[name] === true;
+const listFlag = (args: ParsedArgs, name: string) => (Array.isArray(args.values[name]) ? (args.values[name] as string[]) : []);
+const HOST_OPTIONS = { host: { type: 'string' }, 'ssh-config': { type: 'string' }, help: { type: 'boolean', short: 'h' } } as const;
+import { CliIO, UsageError } from './io';
+import { cliPrompts } from './run';
+
+export const submitUsage = `usage: lumi-modules submit --host ALIAS [--ssh-config FILE] [--module-use DIR]... [--module NAME]...
+                          [--venv DIR] [--cwd DIR] [--preamble 'LINES'] [--sbatch 'SBATCH OPTIONS']
+                          [--srun 'SRUN OPTIONS'] [--template FILE] [--detach] [--remote-script]
+                          SCRIPT [ARGS...]
+Submits SCRIPT as a batch job (templates/slurm-lumi-g.sh: small-g, 1 GPU, 7 cores, 30 min), prints
+its id, follows it (states on stderr, its output live) and exits with its exit code. Ctrl+C cancels
+the job (scancel); with --detach, Ctrl+C only stops following.`;
+export const jobsUsage = 'usage: lumi-modules jobs --host ALIAS [--ssh-config FILE]';
+export const followUsage = `usage: lumi-modules follow --host ALIAS [--ssh-config FILE] JOBID
+Re-attaches to a job: states on stderr, its output live, exit with its exit code. Ctrl+C stops
+following and leaves the job alone.`;
+
+function words(args: ParsedArgs, flag: string): string[] {
+  try {
+    return splitShellWords(stringFlag(args, flag) ?? '');
+  } catch (err) {
+    if (err instanceof ShellWordsError) throw new UsageError(`--${flag}: ${err.message}`);
+    throw err;
+  }
+}
+
+/** Opens the connection, runs FN, maps SSH and Slurm failures to messages and exit codes. */
+async function withConnection(name: string, io: CliIO, args: ParsedArgs, usage: string, fn: (connection: SshConnection) => Promise<number>): Promise<number> {
+  const host = stringFlag(args, 'host');
+  if (!host) throw new UsageError(`--host is required\n${usage}`);
+  const sshConfig = stringFlag(args, 'ssh-config');
+  let connection: SshConnection | undefined;
+  try {
+    const resolved = await resolveHost(host, sshConfig ? resolve(io.cwd, sshConfig) : undefined, io.env);
+    connection = await connect(resolved, cliPrompts(io));
+    return await fn(connection);
+  } catch (err) {
+    if (err instanceof SlurmError || err instanceof SubmitInputError) {
+      io.stderr.write(`lumi-modules ${name}: ${err.message}\n`);
+      return 1;
+    }
+    if (err instanceof SshError || err instanceof SshConfigError) {
+      io.stderr.write(`lumi-modules ${name}: ${err.message}\n`);
+      return 255;
+    }
+    throw err;
+  } finally {
+    connection?.close();
+  }
+}
+
+/** How a state change reads on stderr. */
+export function describeEvent(jobId: string, event: JobEvent): string | undefined {
+  if (event.kind === 'state') {
+    if (event.state === 'PENDING') return `job ${jobId} PENDING${event.reason && event.reason !== 'None' ? ` (${event.reason})` : ''}`;
+    if (event.state === 'RUNNING') return `job ${jobId} RUNNING${event.nodes && event.nodes !== '(null)' ? ` on ${event.nodes}` : ''}`;
+    return `job ${jobId} ${event.state}`;
+  }
+  if (event.kind === 'end') return `job ${jobId} ${event.state}, exit code ${event.exitCode}${event.slurmExitCode ? ` (Slurm ExitCode=${event.slurmExitCode})` : ''}`;
+  if (event.kind === 'files') {
+    const files = event.stdout === event.stderr ? event.stdout : `${event.stdout} and ${event.stderr}`;
+    return files ? `job ${jobId} output: ${files}` : undefined;
+  }
+  return undefined;
+}
+
+/**
+ * Follows JOBID on CONNECTION with the CLI's Ctrl+C: first Ctrl+C cancels the job (scancel) when
+ * CANCEL_ON_INTERRUPT, else stops following; a second one exits at once.
+ */
+async function followInCli(name: string, io: CliIO, connection: SshConnection, jobId: string, hostArgs: string, cancelOnInterrupt: boolean): Promise<number> {
+  const detach = new AbortController();
+  let interrupts = 0;
+  let cancelling: Promise<unknown> | undefined;
+  const reattach = `re-attach with: lumi-modules follow ${hostArgs} ${jobId}`;
+  const onSigint = () => {
+    interrupts++;
+    if (interrupts > 1) process.exit(130);
+    if (cancelOnInterrupt) {
+      io.stderr.write(`\nlumi-modules: cancelling job ${jobId} (scancel)...\n`);
+      cancelling = cancelJob(connection, jobId).catch((err: Error) => {
+        io.stderr.write(`lumi-modules ${name}: could not cancel job ${jobId}: ${err.message}\n`);
+        detach.abort();
+      });
+    } else {
+      io.stderr.write(`\nlumi-modules: stopped following; job ${jobId} keeps its place in Slurm (${reattach})\n`);
+      detach.abort();
+    }
+  };
+  process.on('SIGINT', onSigint);
+  process.on('SIGTERM', onSigint);
+  let result: FollowResult;
+  try {
+    result = await followJob(
+      connection,
+      jobId,
+      {
+        stdout: (c) => io.stdout.write(c),
+        stderr: (c) => io.stderr.write(c),
+        event: (e) => {
+          const line = describeEvent(jobId, e);
+          if (line) io.stderr.write(`lumi-modules: ${line}\n`);
+        },
+      },
+      detach.signal,
+    );
+  } catch (err) {
+    if (err instanceof SshError) {
+      io.stderr.write(`lumi-modules ${name}: ${err.message}; job ${jobId} is not affected (${reattach})\n`);
+      return 255;
+    }
+    throw err;
+  } finally {
+    process.off('SIGINT', onSigint);
+    process.off('SIGTERM', onSigint);
+  }
+  if (cancelling) {
+    await cancelling;
+    return 130;
+  }
+  if (result.message) io.stderr.write(`lumi-modules ${name}: ${result.message}\n`);
+  return result.exitCode;
+}
+
+function hostArgsOf(args: ParsedArgs): string {
+  const sshConfig = stringFlag(args, 'ssh-config');
+  return `--host ${shellQuote(stringFlag(args, 'host') ?? '')}${sshConfig ? ` --ssh-config ${shellQuote(sshConfig)}` : ''}`;
+}
+
+export async function submitCommand(argv: string[], io: CliIO): Promise<number> {
+  const args: ParsedArgs = parseCommandArgs(
+    argv,
+    {
+      ...HOST_OPTIONS, 'module-use': { type: 'string', multiple: true }, module: { type: 'string', multiple: true },
+      venv: { type: 'string' }, cwd: { type: 'string' }, preamble: { type: 'string' }, sbatch: { type: 'string' }, srun: { type: 'string' },
+      template: { type: 'string' }, detach: { type: 'boolean' }, 'remote-script': { type: 'boolean' },
+    },
+    { stopAtFirstPositional: true },
+  );
+  if (booleanFlag(args, 'help')) {
+    io.stdout.write(submitUsage + '\n');
+    return 0;
+  }
+  const [script, ...scriptArgs] = args.positionals;
+  if (!stringFlag(args, 'host')) throw new UsageError(`--host is required\n${submitUsage}`);
+  if (script === undefined) throw new UsageError(`a SCRIPT to submit is required\n${submitUsage}`);
+  const remoteScript = booleanFlag(args, 'remote-script');
+  const localScript = remoteScript ? script : resolve(io.cwd, script);
+  if (!remoteScript && !(existsSync(localScript) && statSync(localScript).isFile())) {
+    throw new UsageError(`${script} is not a local file (use --remote-script for a path on the remote)`);
+  }
+  const template = stringFlag(args, 'template');
+  const sbatch = words(args, 'sbatch');
+  const srun = words(args, 'srun');
+  return withConnection('submit', io, args, submitUsage, async (connection) => {
+    const remotePath = remoteScript ? localScript : await uploadScript(connection, localScript);
+    const { jobId } = await submitJob(connection, {
+      modulePaths: listFlag(args, 'module-use'),
+      modules: listFlag(args, 'module'),
+      venv: stringFlag(args, 'venv'),
+      cwd: stringFlag(args, 'cwd'),
+      preamble: stringFlag(args, 'preamble'),
+      sbatch,
+      srun,
+      template: template ? resolve(io.cwd, template) : undefined,
+      script: remotePath,
+      args: scriptArgs,
+    });
+    io.stdout.write(`${jobId}\n`);
+    io.stderr.write(`lumi-modules: submitted batch job ${jobId}\n`);
+    return followInCli('submit', io, connection, jobId, hostArgsOf(args), !booleanFlag(args, 'detach'));
+  });
+}
+
+export async function followCommand(argv: string[], io: CliIO): Promise<number> {
+  const args: ParsedArgs = parseCommandArgs(argv, HOST_OPTIONS);
+  if (booleanFlag(args, 'help')) {
+    io.stdout.write(followUsage + '\n');
+    return 0;
+  }
+  if (!stringFlag(args, 'host')) throw new UsageError(`--host is required\n${followUsage}`);
+  if (args.positionals.length !== 1) throw new UsageError(`one JOBID is required\n${followUsage}`);
+  const jobId = args.positionals[0];
+  if (!/^\d+(?:_\d+)?$/.test(jobId)) throw new UsageError(`'${jobId}' is not a Slurm job id\n${followUsage}`);
+  return withConnection('follow', io, args, followUsage, (connection) => followInCli('follow', io, connection, jobId, hostArgsOf(args), false));
+}
+
+export async function jobsCommand(argv: string[], io: CliIO): Promise<number> {
+  const args: ParsedArgs = parseCommandArgs(argv, HOST_OPTIONS);
+  if (booleanFlag(args, 'help')) {
+    io.stdout.write(jobsUsage + '\n');
+    return 0;
+  }
+  if (args.positionals.length > 0) throw new UsageError(`unexpected argument '${args.positionals[0]}'\n${jobsUsage}`);
+  return withConnection('jobs', io, args, jobsUsage, async (connection) => {
+    const jobs = await listJobs(connection);
+    const rows = [['JOBID', 'PARTITION', 'STATE', 'TIME', 'TIME_LIMIT', 'NODES/REASON', 'NAME'], ...jobs.map((j) => [j.jobId, j.partition, j.state, j.elapsed, j.timeLimit, j.where, j.name])];
+    const widths = rows[0].map((_, i) => Math.max(...rows.map((r) => r[i].length)));
+    for (const r of rows) io.stdout.write(r.map((c, i) => (i === r.length - 1 ? c : c.padEnd(widths[i]))).join('  ') + '\n');
+    return 0;
+  });
+}

@@ -1,0 +1,327 @@
+// "LUMI: Submit Python File as Batch Job", the status bar item of each followed job and the
+// "LUMI Jobs" view. Everything goes over the kept connection of `run` (RemoteRuns' pool); the
+// Slurm work itself (job script, sbatch, follow, scancel, squeue) is core/slurm.
+import * as vscode from 'vscode';
+import { SshError, type SshConnection } from '../../core/remote/connection';
+import { uploadScript } from '../../core/remote/run';
+import { readRunSettings, requireTrust } from '../settings';
+import { SshConfigError } from '../../core/remote/sshConfig';
+import { accountProblem, SubmitInputError } from '../../core/slurm/jobScript';
+import { cancelJob, followJob, listJobs, readJobOutput, SlurmError, submitJob, type JobEvent, type JobSummary } from '../../core/slurm/jobs';
+import { parseSubmitSettings, sbatchHasAccount, submitSettingsProblem, submitSpecFromSettings } from '../../core/slurm/settings';
+import type { RemoteRuns } from './runPythonFile';
+
+/** A job this window follows; kept in workspaceState so a reloaded window re-attaches. */
+interface FollowedJob {
+  host: string;
+  sshConfigFile?: string;
+  jobId: string;
+  name: string;
+}
+
+const FOLLOWED_KEY = 'lumiModules.submit.followedJobs';
+const LAST_HOST_KEY = 'lumiModules.submit.lastHost';
+
+interface Follow {
+  job: FollowedJob;
+  state: string;
+  status: vscode.StatusBarItem;
+  terminal: vscode.Terminal;
+  abort: AbortController;
+}
+
+type Node = { kind: 'host'; host: string; sshConfigFile?: string } | { kind: 'job'; host: string; sshConfigFile?: string; job: JobSummary } | { kind: 'message'; text: string };
+
+const ACTIVE_ICON: Record<string, string> = { PENDING: '$(watch)', RUNNING: '$(sync~spin)', COMPLETING: '$(sync~spin)', CONFIGURING: '$(sync~spin)' };
+
+function message(err: unknown): string {
+  if (err instanceof SshError || err instanceof SshConfigError || err instanceof SlurmError || err instanceof SubmitInputError) return err.message;
+  return `unexpected error: ${(err as Error).message}`;
+}
+
+export class BatchJobs implements vscode.Disposable, vscode.TreeDataProvider<Node> {
+  private readonly follows = new Map<string, Follow>();
+  private readonly changed = new vscode.EventEmitter<Node | undefined>();
+  readonly onDidChangeTreeData = this.changed.event;
+  private readonly view: vscode.TreeView<Node>;
+  private refreshTimer?: NodeJS.Timeout;
+  /** Set while the window closes: the followed jobs then stay remembered for the next window. */
+  private disposing = false;
+
+  constructor(
+    private readonly context: vscode.ExtensionContext,
+    private readonly runs: RemoteRuns,
+  ) {
+    this.view = vscode.window.createTreeView('lumiModules.jobs', { treeDataProvider: this, showCollapseAll: false });
+    // squeue only while someone looks at the list.
+    this.view.onDidChangeVisibility((e) => this.autoRefresh(e.visible));
+    this.autoRefresh(this.view.visible);
+  }
+
+  private autoRefresh(on: boolean): void {
+    clearInterval(this.refreshTimer);
+    this.refreshTimer = on ? setInterval(() => this.changed.fire(undefined), 15_000) : undefined;
+  }
+
+  private settings(uri?: vscode.Uri) {
+    const config = vscode.workspace.getConfiguration('lumiModules', uri);
+    // The template is a job script run on LUMI: user-level only, as the preamble.
+    const submit = { ...config.get<Record<string, unknown>>('submit'), template: config.inspect('submit.template')?.globalValue };
+    return { run: readRunSettings(uri), submit: parseSubmitSettings(submit) };
+  }
+
+  private key(job: { host: string; jobId: string }): string {
+    return `${job.host} ${job.jobId}`;
+  }
+
+  private saveFollowed(): void {
+    void this.context.workspaceState.update(FOLLOWED_KEY, [...this.follows.values()].map((f) => f.job));
+  }
+
+  /** Opens (or reuses) the kept connection for HOST, runs FN, releases it. */
+  private async withConnection<T>(host: string, sshConfigFile: string | undefined, fn: (c: SshConnection) => Promise<T>): Promise<T> {
+    const pool = this.runs.getPool(this.settings().run.idleTimeoutSeconds);
+    return pool.with(host, sshConfigFile, fn);
+  }
+
+  async submit(resource?: vscode.Uri): Promise<void> {
+    const uri = resource ?? vscode.window.activeTextEditor?.document.uri;
+    if (!uri || !uri.path.endsWith('.py')) {
+      void vscode.window.showErrorMessage('LUMI: open a Python (.py) file to submit it as a batch job.');
+      return;
+    }
+    if (!(await requireTrust('batch jobs on LUMI'))) return;
+    if (uri.scheme !== 'file') {
+      void vscode.window.showErrorMessage('LUMI: batch jobs are submitted from a local file over SSH (set lumiModules.run.host); in a Remote-SSH window use lumi-modules submit in the terminal.');
+      return;
+    }
+    const document = vscode.workspace.textDocuments.find((d) => d.uri.toString() === uri.toString());
+    if (document?.isDirty) await document.save();
+    const { run, submit } = this.settings(uri);
+    const problem = submitSettingsProblem(submit);
+    if (problem) {
+      void vscode.window.showErrorMessage(`LUMI: ${problem}`);
+      return;
+    }
+    // The missing values are asked for, the last answers offered again.
+    let host = run.host;
+    if (!host) {
+      const answer = await vscode.window.showInputBox({
+        title: 'LUMI: Submit batch job',
+        prompt: 'SSH host alias of LUMI (from ~/.ssh/config); saved as lumiModules.run.host',
+        value: this.context.globalState.get<string>(LAST_HOST_KEY) ?? 'lumi',
+        ignoreFocusOut: true,
+        validateInput: (v) => (/^[^\s]+$/.test(v) ? undefined : 'one host alias, no spaces'),
+      });
+      if (!answer) return;
+      host = answer;
+      await this.context.globalState.update(LAST_HOST_KEY, host);
+      await vscode.workspace.getConfiguration('lumiModules').update('run.host', host, vscode.ConfigurationTarget.Global);
+    }
+    if (!submit.account && !sbatchHasAccount(submit.sbatchOptions)) {
+      const answer = await vscode.window.showInputBox({
+        title: 'LUMI: Submit batch job',
+        prompt: 'Project account to bill (project_ and nine digits, see `lumi-workspaces`); saved as lumiModules.submit.account',
+        placeHolder: 'project_465000000',
+        ignoreFocusOut: true,
+        validateInput: (v) => accountProblem(v.trim()),
+      });
+      if (!answer) return;
+      submit.account = answer.trim();
+      await vscode.workspace.getConfiguration('lumiModules').update('submit.account', submit.account, vscode.ConfigurationTarget.Global);
+    }
+    const name = uri.path.split('/').pop() ?? 'script';
+    try {
+      const jobId = await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: `LUMI: submitting ${name} to ${host}` }, () =>
+        this.withConnection(host, run.sshConfigFile, async (connection) => {
+          const remote = await uploadScript(connection, uri.fsPath);
+          return (await submitJob(connection, submitSpecFromSettings(run, submit, remote))).jobId;
+        }),
+      );
+      this.follow({ host, sshConfigFile: run.sshConfigFile, jobId, name });
+    } catch (err) {
+      void vscode.window.showErrorMessage(`LUMI: ${message(err)}`);
+    }
+  }
+
+  /** Follows JOB in a terminal (colours kept) with a status bar item; re-attaches when already followed. */
+  follow(job: FollowedJob): void {
+    const existing = this.follows.get(this.key(job));
+    if (existing) {
+      existing.terminal.show(true);
+      return;
+    }
+    const write = new vscode.EventEmitter<string>();
+    const abort = new AbortController();
+    const status = vscode.window.createStatusBarItem(vscode.StatusBarAlignment.Left, 8);
+    let opened!: () => void;
+    const ready = new Promise<void>((resolve) => (opened = resolve));
+    const pty: vscode.Pseudoterminal = {
+      onDidWrite: write.event,
+      open: () => opened(),
+      close: () => {
+        // Closing the terminal stops following; the job keeps running (follow it again from the view).
+        abort.abort();
+        if (!this.disposing) this.forget(job, true);
+      },
+      handleInput: (data) => {
+        if (data === '\x03') void this.cancel(job);
+      },
+    };
+    const terminal = vscode.window.createTerminal({ name: `LUMI job ${job.jobId}: ${job.name}`, pty, iconPath: new vscode.ThemeIcon('server-process') });
+    const entry: Follow = { job, state: 'SUBMITTED', status, terminal, abort };
+    this.follows.set(this.key(job), entry);
+    this.saveFollowed();
+    status.command = { command: 'lumiModules.jobs.statusMenu', title: 'Job actions', arguments: [job.host, job.jobId] };
+    const show = (state: string, detail = '') => {
+      entry.state = state;
+      status.text = `${ACTIVE_ICON[state] ?? (state === 'COMPLETED' ? '$(pass)' : '$(error)')} ${job.jobId} ${state}`;
+      status.tooltip = `LUMI job ${job.jobId} (${job.name}) on ${job.host}: ${state}${detail ? ` ${detail}` : ''}\nClick: show the output or cancel the job`;
+      status.show();
+      this.changed.fire(undefined);
+    };
+    show('SUBMITTED');
+    terminal.show(true);
+    const toTerminal = (chunk: Buffer) => write.fire(chunk.toString('utf8').replace(/\r?\n/g, '\r\n'));
+    const note = (text: string, colour = '2') => write.fire(`\x1b[${colour}m${text}\x1b[0m\r\n`);
+    const onEvent = (e: JobEvent) => {
+      if (e.kind === 'files') note(`output: ${e.stdout === e.stderr ? e.stdout : `${e.stdout}, ${e.stderr}`}`);
+      else if (e.kind === 'state') {
+        const detail = e.state === 'PENDING' && e.reason !== 'None' ? `(${e.reason})` : e.state === 'RUNNING' ? `on ${e.nodes}` : '';
+        note(`[job ${job.jobId} ${e.state}${detail ? ` ${detail}` : ''}]`, '36');
+        show(e.state, detail);
+      } else if (e.kind === 'end') {
+        note(`[job ${job.jobId} ${e.state}, exit code ${e.exitCode}]`, e.exitCode === 0 ? '32' : '31');
+        show(e.state);
+      }
+    };
+    void (async () => {
+      await ready;
+      note(`Following job ${job.jobId} (${job.name}) on ${job.host}. Ctrl+C cancels the job; closing this terminal only stops following.`);
+      try {
+        const result = await this.withConnection(job.host, job.sshConfigFile, (c) => followJob(c, job.jobId, { stdout: toTerminal, stderr: toTerminal, event: onEvent }, abort.signal));
+        if (result.outcome === 'unknown') {
+          note(result.message ?? `job ${job.jobId} is unknown`, '31');
+          show('UNKNOWN');
+        }
+        if (result.outcome !== 'detached') this.forget(job, false);
+      } catch (err) {
+        note(`LUMI: ${message(err)}; the job is not affected: follow it again from the LUMI Jobs view.`, '31');
+        show('DISCONNECTED');
+        this.forget(job, false);
+      }
+      // The status item stays a minute after the end so the final state can be seen.
+      setTimeout(() => status.dispose(), abort.signal.aborted ? 0 : 60_000);
+    })();
+  }
+
+  private forget(job: FollowedJob, disposeStatus: boolean): void {
+    const entry = this.follows.get(this.key(job));
+    if (!entry) return;
+    this.follows.delete(this.key(job));
+    if (disposeStatus) entry.status.dispose();
+    this.saveFollowed();
+    this.changed.fire(undefined);
+  }
+
+  /** Re-attaches to the jobs followed before the window was reloaded. */
+  reattach(): void {
+    for (const job of this.context.workspaceState.get<FollowedJob[]>(FOLLOWED_KEY) ?? []) {
+      if (job && typeof job.host === 'string' && /^\d+(?:_\d+)?$/.test(job.jobId)) this.follow(job);
+    }
+  }
+
+  async cancel(job: { host: string; sshConfigFile?: string; jobId: string; name?: string }, confirm = true): Promise<void> {
+    if (confirm) {
+      const yes = 'Cancel job';
+      const answer = await vscode.window.showWarningMessage(`Cancel LUMI job ${job.jobId}${job.name ? ` (${job.name})` : ''} on ${job.host}?`, { modal: true, detail: 'Slurm ends the job (scancel); its output so far stays in its files.' }, yes);
+      if (answer !== yes) return;
+    }
+    try {
+      await this.withConnection(job.host, job.sshConfigFile, (c) => cancelJob(c, job.jobId));
+      this.changed.fire(undefined);
+    } catch (err) {
+      void vscode.window.showErrorMessage(`LUMI: ${message(err)}`);
+    }
+  }
+
+  async statusMenu(host: string, jobId: string): Promise<void> {
+    const entry = this.follows.get(this.key({ host, jobId }));
+    if (!entry) return;
+    const pick = await vscode.window.showQuickPick(['Show output', 'Cancel job', 'Stop following (the job keeps running)'], { title: `LUMI job ${jobId}: ${entry.state}` });
+    if (pick === 'Show output') entry.terminal.show();
+    else if (pick === 'Cancel job') await this.cancel(entry.job);
+    else if (pick?.startsWith('Stop following')) {
+      entry.abort.abort();
+      this.forget(entry.job, true);
+    }
+  }
+
+  /** The job's stdout file, read over SFTP (its last MiB), in an editor. */
+  async openOutput(node: Node): Promise<void> {
+    if (node.kind !== 'job') return;
+    try {
+      const output = await this.withConnection(node.host, node.sshConfigFile, (c) => readJobOutput(c, node.job.jobId));
+      const text = (output.skipped > 0 ? `[${output.path}: the first ${output.skipped} bytes are not shown]\n` : '') + output.text;
+      await vscode.window.showTextDocument(await vscode.workspace.openTextDocument({ content: text, language: 'log' }), { preview: true });
+    } catch (err) {
+      void vscode.window.showErrorMessage(`LUMI: ${message(err)}`);
+    }
+  }
+
+  // TreeDataProvider: one node per configured host, its jobs below.
+  getTreeItem(node: Node): vscode.TreeItem {
+    if (node.kind === 'message') return new vscode.TreeItem(node.text);
+    if (node.kind === 'host') {
+      const item = new vscode.TreeItem(node.host, vscode.TreeItemCollapsibleState.Expanded);
+      item.iconPath = new vscode.ThemeIcon('remote');
+      item.contextValue = 'host';
+      return item;
+    }
+    const j = node.job;
+    const item = new vscode.TreeItem(`${j.jobId} ${j.name}`);
+    const where = j.state === 'PENDING' ? j.where : `on ${j.where}`;
+    item.description = `${j.state} ${j.elapsed} ${where}`;
+    item.tooltip = `Job ${j.jobId} (${j.name}) in ${j.partition}\nState: ${j.state}\nElapsed: ${j.elapsed} of ${j.timeLimit}\n${j.state === 'PENDING' ? 'Reason' : 'Nodes'}: ${j.where}`;
+    item.iconPath = new vscode.ThemeIcon(j.state === 'PENDING' ? 'watch' : j.state === 'RUNNING' ? 'play-circle' : 'circle-outline');
+    item.contextValue = 'job';
+    item.command = { command: 'lumiModules.jobs.follow', title: 'Follow', arguments: [node] };
+    return item;
+  }
+
+  async getChildren(node?: Node): Promise<Node[]> {
+    if (!node) {
+      const hosts = new Map<string, string | undefined>();
+      const { run } = this.settings();
+      if (run.host) hosts.set(run.host, run.sshConfigFile);
+      for (const f of this.follows.values()) if (!hosts.has(f.job.host)) hosts.set(f.job.host, f.job.sshConfigFile);
+      if (hosts.size === 0) return [{ kind: 'message', text: 'Set lumiModules.run.host to list your LUMI jobs' }];
+      return [...hosts].map(([host, sshConfigFile]) => ({ kind: 'host', host, sshConfigFile }));
+    }
+    if (node.kind !== 'host') return [];
+    try {
+      const jobs = await this.withConnection(node.host, node.sshConfigFile, (c) => listJobs(c));
+      if (jobs.length === 0) return [{ kind: 'message', text: 'No jobs in the queue' }];
+      return jobs.map((job) => ({ kind: 'job', host: node.host, sshConfigFile: node.sshConfigFile, job }));
+    } catch (err) {
+      return [{ kind: 'message', text: message(err) }];
+    }
+  }
+
+  refresh(): void {
+    this.changed.fire(undefined);
+  }
+
+  dispose(): void {
+    this.disposing = true;
+    clearInterval(this.refreshTimer);
+    // Stop following (the jobs keep running); workspaceState keeps them for the next window.
+    const followed = [...this.follows.values()];
+    for (const f of followed) {
+      f.abort.abort();
+      f.status.dispose();
+    }
+    this.view.dispose();
+    this.changed.dispose();
+  }
+}

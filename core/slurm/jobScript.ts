@@ -1,0 +1,123 @@
+// The batch job script and the submit command for `lumi-modules submit`. The script comes from a
+// template file (templates/slurm-lumi-g.sh, slurm-lumi-c.sh, or the user's own); every value put
+// into it, and into the submit command, goes through shellQuote/shellQuotePath.
+import { readFileSync } from 'node:fs';
+import { basename } from 'node:path';
+import { resourcePath } from '../common/resources';
+import { shellJoin, shellQuote, shellQuotePath } from '../shell/quote';
+
+export interface SubmitSpec {
+  modulePaths: readonly string[];
+  modules: readonly string[];
+  venv?: string;
+  /** Directory on the remote to submit from: the job starts there and slurm-JOBID.out lands there. */
+  cwd?: string;
+  preamble?: string;
+  /** sbatch options as words, passed on sbatch's command line (they override the template's #SBATCH lines). */
+  sbatch: readonly string[];
+  /** srun options as words. */
+  srun: readonly string[];
+  /** `project_NNNNNNNNN` from the setting; written as an #SBATCH line. */
+  account?: string;
+  /** The user's own template file (local path); default: the bundled one for the partition. */
+  template?: string;
+  /** Script path on the remote. */
+  script: string;
+  args: readonly string[];
+}
+
+export class SubmitInputError extends Error {}
+
+/** LUMI project accounts are `project_` and nine digits (e.g. project_465000000). */
+export function accountProblem(account: string): string | undefined {
+  return /^project_\d{9}$/.test(account) ? undefined : `'${account}' is not a LUMI project account: it must look like project_465000000 (project_ and nine digits)`;
+}
+
+/** The partition the sbatch words ask for (last one wins, as in sbatch), if any. */
+export function partitionOf(words: readonly string[]): string | undefined {
+  let partition: string | undefined;
+  for (let i = 0; i < words.length; i++) {
+    const w = words[i];
+    if (w === '--partition' || w === '-p') partition = words[++i];
+    else if (w.startsWith('--partition=')) partition = w.slice('--partition='.length);
+    else if (/^-p./.test(w)) partition = w.slice(2);
+  }
+  return partition;
+}
+
+/** The bundled template for the partition: LUMI-G unless a partition not ending in -g is asked for. */
+export function bundledTemplate(sbatch: readonly string[]): string {
+  const partition = partitionOf(sbatch);
+  return resourcePath('templates', partition !== undefined && !/-g$/.test(partition) ? 'slurm-lumi-c.sh' : 'slurm-lumi-g.sh');
+}
+
+function fail(message: string): string {
+  return `{ printf '%s\\n' ${shellQuote(`lumi-modules: ${message}`)} >&2; exit 127; }`;
+}
+
+/** The placeholder values, each already valid bash. */
+export function jobScriptValues(spec: SubmitSpec): Record<string, string> {
+  if (spec.account !== undefined) {
+    const problem = accountProblem(spec.account);
+    if (problem) throw new SubmitInputError(problem);
+  }
+  const modules: string[] = [];
+  if (spec.modulePaths.length > 0 || spec.modules.length > 0) {
+    modules.push(`type module >/dev/null 2>&1 || ${fail('the module command is not available in the job (is Lmod set up for bash -l?)')}`);
+  }
+  for (const dir of spec.modulePaths) {
+    modules.push(`[ -d ${shellQuotePath(dir)} ] || ${fail(`module directory ${dir} does not exist: fix --module-use (lumiModules.run.modulePaths)`)}`);
+    modules.push(`module use ${shellQuotePath(dir)}`);
+  }
+  for (const name of spec.modules) {
+    modules.push(`module load ${shellQuote(name)} || ${fail(`module ${name} not found or failed to load: add its directory with --module-use (lumiModules.run.modulePaths)`)}`);
+  }
+  const venv = spec.venv
+    ? `[ -f ${shellQuotePath(spec.venv)}/bin/activate ] || ${fail(`no venv at ${spec.venv} (bin/activate is missing): fix --venv (lumiModules.run.venv)`)}\nsource ${shellQuotePath(spec.venv)}/bin/activate`
+    : '';
+  return {
+    account: spec.account ? `#SBATCH --account=${spec.account}` : '',
+    preamble: spec.preamble ?? '',
+    modules: modules.join('\n'),
+    venv,
+    srunOptions: spec.srun.map((w) => `${shellQuote(w)} `).join(''),
+    script: shellQuotePath(spec.script),
+    args: spec.args.map((a) => ` ${shellQuote(a)}`).join(''),
+  };
+}
+
+/** Fills TEMPLATE (text of FILE); an unknown placeholder is an error. */
+export function fillJobTemplate(template: string, values: Record<string, string>, file: string): string {
+  return template.replace(/\{\{(\w+)\}\}/g, (_, key: string) => {
+    if (!(key in values)) throw new SubmitInputError(`template ${file}: unknown placeholder {{${key}}} (known: ${Object.keys(values).join(', ')})`);
+    return values[key];
+  });
+}
+
+export function buildJobScript(spec: SubmitSpec): string {
+  const file = spec.template ?? bundledTemplate(spec.sbatch);
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch (err) {
+    throw new SubmitInputError(`cannot read the job template ${file}: ${(err as Error).message}`);
+  }
+  if (!text.startsWith('#!')) throw new SubmitInputError(`template ${file}: a job script must start with #! (e.g. #!/bin/bash -l)`);
+  return fillJobTemplate(text, jobScriptValues(spec), file);
+}
+
+/**
+ * The remote command: in a login shell (Slurm and Lmod set up as for the user), change to the
+ * submit directory and hand the job script to `sbatch --parsable` on stdin.
+ */
+export function buildSubmitCommand(spec: SubmitSpec, jobScript: string): string {
+  const lines: string[] = [];
+  if (spec.cwd) lines.push(`cd ${shellQuotePath(spec.cwd)} || ${fail(`cannot change to the submit directory ${spec.cwd}`).replace('exit 127', 'exit 1')}`);
+  lines.push(`printf '%s' ${shellQuote(jobScript)} | sbatch --parsable ${shellJoin([`--job-name=${basename(spec.script)}`, ...spec.sbatch])}`);
+  return loginShell(lines.join('\n'), []);
+}
+
+/** `bash -l -c SCRIPT` with ARGS as $1...: the user's login environment, where sbatch and module live. */
+export function loginShell(script: string, args: readonly string[]): string {
+  return `exec bash -l -c ${shellQuote(script)} lumi-modules ${shellJoin(args)}`.trimEnd();
+}
