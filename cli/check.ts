@@ -1,5 +1,7 @@
-// `lumi-modules check [--format text|json] [--env NAME=VALUE]... [--no-shellcheck] PATH...`
-// Exit 0: no error-severity diagnostic; 1: at least one; 2: bad usage.
+// `lumi-modules check [--format text|json|sarif] [--env NAME=VALUE]... [--no-shellcheck]
+//   [--max-warnings N] [--cache] [--cache-location PATH] PATH...`
+// Exit 0: no error-severity diagnostic (and warnings within --max-warnings); 1: otherwise; 2: bad
+// usage or a malformed .lumi-modules.json.
 import { existsSync } from 'node:fs';
 import { relative, resolve } from 'node:path';
 import { makeEnv, realFileSystem, snapshotFileSystem } from '../core/analysis/env';
@@ -8,14 +10,24 @@ import type { FileFinding } from '../core/analysis/types';
 import { booleanFlag, listFlag, parseArgs, stringFlag } from './args';
 import { CliIO, UsageError } from './io';
 import { findExecutable } from '../core/common/which';
+import { packageVersion } from '../core/common/resources';
+import { ProjectConfigError } from '../core/analysis/projectConfig';
+import { formatSarif } from './sarif';
 
-export const checkUsage = `usage: lumi-modules check [--format text|json] [--env NAME=VALUE]... [--no-shellcheck] PATH...
+export const checkUsage = `usage: lumi-modules check [--format text|json|sarif] [--env NAME=VALUE]... [--no-shellcheck]
+                          [--max-warnings N] PATH...
 
 Checks Lmod modulefiles (*.lua) and the container wrapper scripts they put on PATH.
-  --format text|json   text: file:line:col: severity code: message (default); json: an array
+  --format text|json|sarif  text: file:line:col: severity code: message (default); json: an array;
+                       sarif: SARIF 2.1.0 for code-scanning UIs
   --env NAME=VALUE     value for os.getenv(NAME) when resolving paths (repeatable); otherwise the
                        process environment is used
-  --no-shellcheck      do not add ShellCheck findings for wrapper scripts`;
+  --no-shellcheck      do not add ShellCheck findings for wrapper scripts
+  --max-warnings N     exit 1 also when there are more than N warnings
+
+Per-code severity and 'off' come from the nearest .lumi-modules.json above each checked file;
+'-- lumi-modules: ignore CODE' (Lua) or '# lumi-modules: ignore CODE' (shell) on a line or the
+line above it suppresses a finding there.`;
 
 export function parseEnvAssignments(assignments: readonly string[]): Record<string, string> {
   const vars: Record<string, string> = {};
@@ -50,6 +62,7 @@ export async function checkCommand(argv: string[], io: CliIO): Promise<number> {
     format: { type: 'string' },
     env: { type: 'list' },
     'no-shellcheck': { type: 'boolean' },
+    'max-warnings': { type: 'string' },
     help: { type: 'boolean' },
   });
   if (booleanFlag(args, 'help')) {
@@ -57,7 +70,10 @@ export async function checkCommand(argv: string[], io: CliIO): Promise<number> {
     return 0;
   }
   const format = stringFlag(args, 'format') ?? 'text';
-  if (format !== 'text' && format !== 'json') throw new UsageError(`--format must be text or json, got '${format}'`);
+  if (format !== 'text' && format !== 'json' && format !== 'sarif') throw new UsageError(`--format must be text, json or sarif, got '${format}'`);
+  const maxWarningsText = stringFlag(args, 'max-warnings');
+  if (maxWarningsText !== undefined && !/^\d+$/.test(maxWarningsText)) throw new UsageError(`--max-warnings needs a whole number >= 0, got '${maxWarningsText}'`);
+  const maxWarnings = maxWarningsText === undefined ? undefined : Number(maxWarningsText);
   if (args.positionals.length === 0) throw new UsageError(`no PATH given\n${checkUsage}`);
   for (const p of args.positionals) {
     if (!existsSync(resolve(io.cwd, p))) throw new UsageError(`no such file or directory: ${p}`);
@@ -69,8 +85,20 @@ export async function checkCommand(argv: string[], io: CliIO): Promise<number> {
     shellcheck: { enabled: shellcheckPath !== undefined, path: shellcheckPath ?? 'shellcheck' },
     fs: snapshotFileSystem(realFileSystem),
   });
-  const findings = await checkProject(args.positionals, io.cwd, env);
-  const output = format === 'json' ? formatJson(findings) : formatText(findings, io.cwd);
+  let findings;
+  try {
+    findings = await checkProject(args.positionals, io.cwd, env);
+  } catch (err) {
+    if (err instanceof ProjectConfigError) throw new UsageError(err.message);
+    throw err;
+  }
+  const output = format === 'json' ? formatJson(findings) : format === 'sarif' ? formatSarif(findings, io.cwd, packageVersion()) : formatText(findings, io.cwd);
   if (output) io.stdout.write(output + '\n');
-  return findings.some((f) => f.severity === 'error') ? 1 : 0;
+  if (findings.some((f) => f.severity === 'error')) return 1;
+  const warnings = findings.filter((f) => f.severity === 'warning').length;
+  if (maxWarnings !== undefined && warnings > maxWarnings) {
+    io.stderr.write(`lumi-modules check: ${warnings} warnings, more than --max-warnings ${maxWarnings}\n`);
+    return 1;
+  }
+  return 0;
 }

@@ -10,7 +10,9 @@ import { analyzeModulefile } from '../modulefile/analyze';
 import { analyzeWrapper } from '../wrapper/analyze';
 import { initBashParser } from '../wrapper/parser';
 import { wrapperFacts } from '../wrapper/facts';
-import { runShellcheck } from '../wrapper/shellcheck';
+import { runShellcheckFiles } from '../wrapper/shellcheck';
+import { finalizeFindings, type CommentSyntax } from '../policy';
+import { ProjectConfigFinder } from '../projectConfig';
 import { readHeader, readSource } from './readSource';
 import { walkPaths } from './walk';
 import { ModuleIndex, moduleSummary } from './moduleIndex';
@@ -29,8 +31,6 @@ function isScriptCandidate(path: string, env: AnalysisEnv): boolean {
   return header.subarray(0, 2).toString() === '#!' || env.fs.isExecutable(path);
 }
 
-/** ShellCheck runs as a process per wrapper: a few at a time. */
-const SHELLCHECK_PROCESSES = 4;
 
 function realPath(path: string): string {
   try {
@@ -40,30 +40,26 @@ function realPath(path: string): string {
   }
 }
 
-async function mapConcurrently<T, R>(items: readonly T[], limit: number, fn: (item: T) => Promise<R>): Promise<R[]> {
-  const results: R[] = new Array(items.length);
-  let next = 0;
-  const worker = async () => {
-    while (next < items.length) {
-      const i = next++;
-      results[i] = await fn(items[i]);
-    }
-  };
-  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
-  return results;
+export interface CheckProjectOptions {
+  /** Finds each file's `.lumi-modules.json` (one per run; a malformed file throws ProjectConfigError). */
+  configs?: ProjectConfigFinder;
 }
 
-export async function checkProject(paths: readonly string[], cwd: string, env: AnalysisEnv): Promise<FileFinding[]> {
+export async function checkProject(paths: readonly string[], cwd: string, env: AnalysisEnv, options: CheckProjectOptions = {}): Promise<FileFinding[]> {
   const { files, notes } = walkPaths(paths, cwd);
-  const out: FileFinding[] = [...notes];
-  const add = (file: string, findings: Finding[]) => {
-    for (const f of findings) {
+  const configs = options.configs ?? new ProjectConfigFinder(env.fs);
+  const out: FileFinding[] = [];
+  // Configuration is applied here, once per file, after every analyser (and ShellCheck) ran.
+  const add = (file: string, findings: Finding[], syntax: CommentSyntax = 'lua', text?: string) => {
+    for (const f of finalizeFindings(findings, { text, syntax, severity: configs.forFile(file).severity })) {
       out.push({ file, range: f.range, severity: f.severity, code: f.code, message: f.message });
     }
   };
+  for (const note of notes) add(note.file, [note]);
 
   const index = new ModuleIndex();
   const wrappers = new Map<string, string>(); // path -> text
+  const wrapperNotes = new Map<string, Finding[]>();
   // python3, pip, pip3 are often links to one python wrapper: check the file once.
   const seenReal = new Set<string>();
   const firstVisit = (path: string) => {
@@ -75,10 +71,12 @@ export async function checkProject(paths: readonly string[], cwd: string, env: A
   for (const file of files) {
     if (isModulefilePath(file)) {
       const source = readSource(file);
-      add(file, source.notes);
-      if (!source.ok) continue;
+      if (!source.ok) {
+        add(file, source.notes);
+        continue;
+      }
       const analysis = analyzeModulefile(source.text, file, env);
-      add(file, analysis.findings);
+      add(file, [...source.notes, ...analysis.findings], 'lua', source.text);
       index.set(file, moduleSummary(analysis));
       continue;
     }
@@ -86,8 +84,8 @@ export async function checkProject(paths: readonly string[], cwd: string, env: A
     await initBashParser(); // only when there is a script to look at (once; cached)
     const source = readSource(file);
     if (source.ok && wrapperFacts(source.text).isContainerWrapper) {
-      add(file, source.notes);
       wrappers.set(file, source.text);
+      wrapperNotes.set(file, source.notes);
     }
   }
 
@@ -97,18 +95,26 @@ export async function checkProject(paths: readonly string[], cwd: string, env: A
       const path = join(dir, name);
       if (wrappers.has(path) || env.fs.kind(path) !== 'file' || !isScriptCandidate(path, env) || !firstVisit(path)) continue;
       const source = readSource(path);
-      add(path, source.notes);
-      if (source.ok) wrappers.set(path, source.text);
+      if (source.ok) {
+        wrappers.set(path, source.text);
+        wrapperNotes.set(path, source.notes);
+      } else add(path, source.notes, 'shell');
     }
   }
 
   if (wrappers.size > 0) await initBashParser();
-  const wrapperResults = await mapConcurrently([...wrappers], SHELLCHECK_PROCESSES, async ([path, text]) => {
-      const analysis = analyzeWrapper(text, path, env, { modulesSettingWithConda: index.modulesSettingWithConda(path) });
-      const shellcheck = analysis.facts.isContainerWrapper ? await runShellcheck(text, path, env) : [];
-      return { path, findings: [...analysis.findings, ...shellcheck] };
-  });
-  for (const r of wrapperResults) add(r.path, r.findings);
+  const analyses = new Map<string, Finding[]>();
+  const containerWrappers = new Map<string, string>();
+  for (const [path, text] of wrappers) {
+    const analysis = analyzeWrapper(text, path, env, { modulesSettingWithConda: index.modulesSettingWithConda(path) });
+    analyses.set(path, analysis.findings);
+    if (analysis.facts.isContainerWrapper) containerWrappers.set(path, text);
+  }
+  // ShellCheck: many wrappers per process (its start-up would otherwise dominate a tree check).
+  const shellcheck = await runShellcheckFiles(containerWrappers, env);
+  for (const [path, text] of wrappers) {
+    add(path, [...(wrapperNotes.get(path) ?? []), ...analyses.get(path)!, ...(shellcheck.get(path) ?? [])], 'shell', text);
+  }
   return sortFindings(out);
 }
 

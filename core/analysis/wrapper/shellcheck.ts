@@ -1,6 +1,7 @@
 // ShellCheck's findings for a wrapper (code SCnnnn), when installed and enabled. The text goes on
-// stdin so unsaved editor buffers are checked; never throws, a timeout kills it.
-import { spawn } from 'node:child_process';
+// stdin so unsaved editor buffers are checked (the CLI passes files, many per process);
+// never throws, a timeout kills it.
+import { execFile, spawn } from 'node:child_process';
 import type { AnalysisEnv } from '../env';
 import type { Finding, Severity } from '../types';
 
@@ -8,6 +9,8 @@ const TIMEOUT_MS = 10_000;
 const LEVELS: Record<string, Severity> = { error: 'error', warning: 'warning', info: 'information', style: 'hint' };
 
 interface ShellcheckComment {
+  /** The file (json1 names it when ShellCheck checks several). */
+  file?: string;
   line: number;
   endLine: number;
   column: number;
@@ -36,57 +39,114 @@ function shellFromShebang(text: string): string {
   return m ? m[1] : 'bash';
 }
 
-export function runShellcheck(text: string, _filePath: string, env: AnalysisEnv): Promise<Finding[]> {
-  if (!env.shellcheck.enabled) return Promise.resolve([]);
+/** ShellCheck's json1 comments as findings of `text`. */
+function toFindings(comments: readonly ShellcheckComment[], text: string): Finding[] {
+  const lines = text.split('\n');
+  const toRange = (r: { line: number; endLine: number; column: number; endColumn: number }) => ({
+    start: { line: r.line - 1, character: shellcheckColumnToCharacter(lines[r.line - 1] ?? '', r.column) },
+    end: { line: r.endLine - 1, character: shellcheckColumnToCharacter(lines[r.endLine - 1] ?? '', r.endColumn) },
+  });
+  return comments.map((c): Finding => ({
+    range: toRange(c),
+    severity: LEVELS[c.level] ?? 'information',
+    code: `SC${c.code}`,
+    message: c.message,
+    fixes: c.fix?.replacements.length
+      ? [{ title: `Apply ShellCheck's fix for SC${c.code}`, edits: c.fix.replacements.map((r) => ({ range: toRange(r), newText: r.replacement })) }]
+      : undefined,
+  }));
+}
+
+/** Runs ShellCheck once; resolves with its json1 comments, or undefined when it could not run. Never rejects. */
+function spawnShellcheck(path: string, args: string[], stdinText: string | undefined, timeoutMs: number): Promise<ShellcheckComment[] | undefined> {
   return new Promise((resolve) => {
     let out = '';
     let settled = false;
-    const done = (findings: Finding[]) => {
+    const done = (comments: ShellcheckComment[] | undefined) => {
       if (!settled) {
         settled = true;
-        resolve(findings);
+        resolve(comments);
       }
     };
     let child;
     try {
-      child = spawn(env.shellcheck.path, ['--format=json1', '--norc', '--shell', shellFromShebang(text), '-'], { stdio: ['pipe', 'pipe', 'ignore'] });
+      child = spawn(path, ['--format=json1', '--norc', ...args], { stdio: ['pipe', 'pipe', 'ignore'] });
     } catch {
-      return done([]);
+      return done(undefined);
     }
     const timer = setTimeout(() => {
       child.kill('SIGKILL');
-      done([]);
-    }, TIMEOUT_MS);
+      done(undefined);
+    }, timeoutMs);
     child.on('error', () => {
       clearTimeout(timer);
-      done([]);
+      done(undefined);
     });
     child.stdout.on('data', (d: Buffer) => (out += d.toString()));
     child.on('close', () => {
       clearTimeout(timer);
       try {
-        const lines = text.split('\n');
-        const toRange = (r: { line: number; endLine: number; column: number; endColumn: number }) => ({
-          start: { line: r.line - 1, character: shellcheckColumnToCharacter(lines[r.line - 1] ?? '', r.column) },
-          end: { line: r.endLine - 1, character: shellcheckColumnToCharacter(lines[r.endLine - 1] ?? '', r.endColumn) },
-        });
-        const comments = (JSON.parse(out) as { comments: ShellcheckComment[] }).comments;
-        done(
-          comments.map((c): Finding => ({
-            range: toRange(c),
-            severity: LEVELS[c.level] ?? 'information',
-            code: `SC${c.code}`,
-            message: c.message,
-            fixes: c.fix?.replacements.length
-              ? [{ title: `Apply ShellCheck's fix for SC${c.code}`, edits: c.fix.replacements.map((r) => ({ range: toRange(r), newText: r.replacement })) }]
-              : undefined,
-          })),
-        );
+        done((JSON.parse(out) as { comments: ShellcheckComment[] }).comments);
       } catch {
-        done([]);
+        done(undefined);
       }
     });
     child.stdin.on('error', () => undefined);
-    child.stdin.end(text);
+    child.stdin.end(stdinText ?? '');
   });
+}
+
+/** ShellCheck on one text (an editor buffer, unsaved): the text goes on stdin. */
+export async function runShellcheck(text: string, _filePath: string, env: AnalysisEnv): Promise<Finding[]> {
+  if (!env.shellcheck.enabled) return [];
+  const comments = await spawnShellcheck(env.shellcheck.path, ['--shell', shellFromShebang(text), '-'], text, TIMEOUT_MS);
+  return comments ? toFindings(comments, text) : [];
+}
+
+/** Files per ShellCheck process: its start-up (tens of ms) is paid once per batch, not per wrapper. */
+const BATCH_SIZE = 64;
+
+/**
+ * ShellCheck on many files on disk, a batch per process (json1 names each comment's file), grouped
+ * by the shell of their shebang. `texts` are the files' contents as read (for column mapping).
+ * A file whose batch failed gets no ShellCheck findings, as with a single run.
+ */
+export async function runShellcheckFiles(files: ReadonlyMap<string, string>, env: AnalysisEnv, concurrency = 2): Promise<Map<string, Finding[]>> {
+  const result = new Map<string, Finding[]>();
+  if (!env.shellcheck.enabled) return result;
+  const byShell = new Map<string, string[]>();
+  for (const [path, text] of files) {
+    const shell = shellFromShebang(text);
+    byShell.set(shell, [...(byShell.get(shell) ?? []), path]);
+  }
+  const batches: { shell: string; paths: string[] }[] = [];
+  for (const [shell, paths] of byShell) {
+    for (let i = 0; i < paths.length; i += BATCH_SIZE) batches.push({ shell, paths: paths.slice(i, i + BATCH_SIZE) });
+  }
+  let next = 0;
+  const worker = async () => {
+    while (next < batches.length) {
+      const { shell, paths } = batches[next++];
+      const comments = await spawnShellcheck(env.shellcheck.path, ['--shell', shell, '--', ...paths], undefined, TIMEOUT_MS * 4);
+      if (!comments) continue;
+      const byFile = new Map<string, ShellcheckComment[]>(paths.map((p) => [p, []]));
+      for (const c of comments) byFile.get(c.file ?? '')?.push(c);
+      for (const [path, list] of byFile) result.set(path, toFindings(list, files.get(path)!));
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(concurrency, batches.length) }, worker));
+  return result;
+}
+
+/** `shellcheck --version`'s version line, cached per executable (part of cache keys). */
+const versions = new Map<string, Promise<string>>();
+export function shellcheckVersion(path: string): Promise<string> {
+  let v = versions.get(path);
+  if (!v) {
+    v = new Promise((resolve) => {
+      execFile(path, ['--version'], { timeout: TIMEOUT_MS }, (err, stdout) => resolve(err ? 'unavailable' : (/version:\s*(\S+)/.exec(stdout)?.[1] ?? stdout.trim())));
+    });
+    versions.set(path, v);
+  }
+  return v;
 }
