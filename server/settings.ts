@@ -3,17 +3,21 @@
 // initializationOptions or workspace/didChangeConfiguration (`{ lumiModules: {...} }`).
 import { makeEnv, type AnalysisEnv, type LuaVersion } from '../core/analysis/env';
 import type { FileSystemView } from '../core/analysis/env';
+import { SEVERITY_OVERRIDES, type SeverityOverride } from '../core/analysis/policy';
 
 export interface ServerSettings {
   env: Record<string, string>;
   luaVersion: LuaVersion;
   shellcheck: { enable: boolean; path: string };
+  /** `lumiModules.diagnostics.severity`: per-code severity or 'off'; wins over .lumi-modules.json. */
+  diagnostics: { severity: Record<string, SeverityOverride> };
 }
 
 export const defaultSettings: ServerSettings = {
   env: {},
   luaVersion: '5.3',
   shellcheck: { enable: true, path: 'shellcheck' },
+  diagnostics: { severity: {} },
 };
 
 const LUA_VERSIONS: readonly LuaVersion[] = ['5.1', '5.2', '5.3', 'LuaJIT'];
@@ -32,9 +36,17 @@ export function parseSettings(raw: unknown): ServerSettings {
   }
   const luaVersion = LUA_VERSIONS.find((v) => v === section.luaVersion) ?? defaultSettings.luaVersion;
   const shellcheck = isRecord(section.shellcheck) ? section.shellcheck : {};
+  const severity: Record<string, SeverityOverride> = {};
+  const diagnostics = isRecord(section.diagnostics) ? section.diagnostics : {};
+  if (isRecord(diagnostics.severity)) {
+    for (const [code, value] of Object.entries(diagnostics.severity)) {
+      if (/^[A-Za-z0-9_-]+$/.test(code) && SEVERITY_OVERRIDES.includes(value as SeverityOverride)) severity[code] = value as SeverityOverride;
+    }
+  }
   return {
     env,
     luaVersion,
+    diagnostics: { severity },
     shellcheck: {
       enable: typeof shellcheck.enable === 'boolean' ? shellcheck.enable : defaultSettings.shellcheck.enable,
       path: typeof shellcheck.path === 'string' && shellcheck.path ? shellcheck.path : defaultSettings.shellcheck.path,
