@@ -50,7 +50,7 @@ export function findSuppressions(text: string, syntax: CommentSyntax): Suppressi
 }
 
 /** ShellCheck codes that report the same unquoted `$@`/`$*` as our wrapper-unquoted-args. */
-const SHELLCHECK_UNQUOTED_ARGS = new Set(['SC2068', 'SC2048', 'SC2086']);
+const SHELLCHECK_UNQUOTED_ARGS = new Set(['SC2068', 'SC2048', 'SC2086', 'SC2145']);
 
 function overlaps(a: Range, b: Range): boolean {
   const before = (x: Range['start'], y: Range['start']) => x.line < y.line || (x.line === y.line && x.character < y.character);

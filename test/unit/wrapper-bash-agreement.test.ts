@@ -43,9 +43,10 @@ describe('wrapper-unquoted-args agrees with bash', () => {
     assert.equal(count('"$*"'), '1');
   });
 
-  it('no finding on "${@:2}" or "x$@"; a finding on unquoted ${@:2}, $@ in the inside branch and in a for loop', () => {
+  it('no finding on "${@:2}"; a finding on unquoted ${@:2}, $@ in the inside branch and in a for loop, "x $@" in bash -c', () => {
     assert.deepEqual(codes(wrapper('exec singularity exec "$SING_IMAGE" python "${@:2}"')), []);
-    assert.deepEqual(codes(wrapper('exec singularity exec "$SING_IMAGE" python "--x=$@"')), []);
+    const mixed = wrapper('exec singularity exec "$SING_IMAGE" bash -c "python $@"');
+    assert.match(findings(mixed).find((x) => x.code === 'wrapper-unquoted-args')!.message, /glued/);
     const slice = wrapper('exec singularity exec "$SING_IMAGE" python ${@:2}');
     const f = findings(slice).find((x) => x.code === 'wrapper-unquoted-args')!;
     assert.equal(at(slice, f), '${@:2}');

@@ -1,8 +1,9 @@
 // wrapper-unquoted-args: unquoted $@ / $* / ${@:2} anywhere in a command's arguments (bash splits and
-// globs each argument again), or "$*" in a command that runs (joins all arguments into one word).
-// Quoted "$@", "${@:2}" and "x$@" keep the arguments separate and are not reported; `\$@` inside a
+// globs each argument again); in a command that runs, "$*" (joins all arguments into one word) and
+// "text $@" (glues the first argument to the text: in `bash -c "... $@"` the arguments become code
+// and $0). Quoted "$@" and "${@:2}" keep the arguments separate and are not reported; `\$@` inside a
 // double-quoted `bash -c` body is not an expansion at all. Where ShellCheck reports the same
-// expansion (SC2068/SC2048/SC2086) the finding is dropped in favour of ShellCheck's (policy.ts).
+// expansion (SC2068/SC2048/SC2086/SC2145) the finding is dropped in favour of ShellCheck's (policy.ts).
 import type { Node } from 'web-tree-sitter';
 import type { Finding } from '../../types';
 import type { WrapperRule } from './types';
@@ -35,7 +36,11 @@ export const unquotedArgs: WrapperRule = ({ script }) => {
     }
     if (arg.type === 'string' && runs) {
       const star = arg.children.find((c): c is Node => c !== null && allArgumentsVariable(c) === '*');
-      if (star) report(arg, `${arg.text} joins all arguments into one; pass "$@"`, '"$@"');
+      if (star) return report(arg, `${arg.text} joins all arguments into one; pass "$@"`, '"$@"');
+      const parts = arg.children.filter((c): c is Node => c !== null && c.type !== '"');
+      if (parts.length > 1 && parts.some((c) => allArgumentsVariable(c) === '@')) {
+        report(arg, `${arg.text} mixes text with $@: the first argument is glued to the text and the others follow as separate words; pass "$@" as words of their own`, '"$@"');
+      }
     }
   };
   const checkWord = (arg: Node, runs: boolean) => {
