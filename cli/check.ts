@@ -2,8 +2,8 @@
 //   [--max-warnings N] [--cache] [--cache-location PATH] PATH...`
 // Exit 0: no error-severity diagnostic (and warnings within --max-warnings); 1: otherwise; 2: bad
 // usage or a malformed .lumi-modules.json.
-import { existsSync } from 'node:fs';
-import { relative, resolve } from 'node:path';
+import { existsSync, statSync } from 'node:fs';
+import { join, relative, resolve } from 'node:path';
 import { makeEnv, realFileSystem, snapshotFileSystem } from '../core/analysis/env';
 import { checkProject } from '../core/analysis/project/checkProject';
 import type { FileFinding } from '../core/analysis/types';
@@ -13,9 +13,13 @@ import { findExecutable } from '../core/common/which';
 import { packageVersion } from '../core/common/resources';
 import { ProjectConfigError } from '../core/analysis/projectConfig';
 import { formatSarif } from './sarif';
+import { CheckCache, runKey } from '../core/analysis/project/checkCache';
+import { shellcheckVersion } from '../core/analysis/wrapper/shellcheck';
+
+const CACHE_NAME = '.lumi-modules-cache';
 
 export const checkUsage = `usage: lumi-modules check [--format text|json|sarif] [--env NAME=VALUE]... [--no-shellcheck]
-                          [--max-warnings N] PATH...
+                          [--max-warnings N] [--cache] [--cache-location PATH] PATH...
 
 Checks Lmod modulefiles (*.lua) and the container wrapper scripts they put on PATH.
   --format text|json|sarif  text: file:line:col: severity code: message (default); json: an array;
@@ -24,6 +28,9 @@ Checks Lmod modulefiles (*.lua) and the container wrapper scripts they put on PA
                        process environment is used
   --no-shellcheck      do not add ShellCheck findings for wrapper scripts
   --max-warnings N     exit 1 also when there are more than N warnings
+  --cache              reuse the findings of files that (with what they depend on) did not change
+                       since the last --cache run, from .lumi-modules-cache in the current directory
+  --cache-location PATH   the cache file (or a directory to keep .lumi-modules-cache in)
 
 Per-code severity and 'off' come from the nearest .lumi-modules.json above each checked file;
 '-- lumi-modules: ignore CODE' (Lua) or '# lumi-modules: ignore CODE' (shell) on a line or the
@@ -57,12 +64,27 @@ export function formatJson(findings: readonly FileFinding[]): string {
   );
 }
 
+/** The cache file: --cache-location (a directory gets .lumi-modules-cache inside), else ./.lumi-modules-cache. */
+function cacheFile(cwd: string, location: string | undefined): string {
+  if (location === undefined) return join(cwd, CACHE_NAME);
+  const path = resolve(cwd, location);
+  let isDir = location.endsWith('/');
+  try {
+    isDir ||= statSync(path).isDirectory();
+  } catch {
+    // not there yet: a file
+  }
+  return isDir ? join(path, CACHE_NAME) : path;
+}
+
 export async function checkCommand(argv: string[], io: CliIO): Promise<number> {
   const args = parseArgs(argv, {
     format: { type: 'string' },
     env: { type: 'list' },
     'no-shellcheck': { type: 'boolean' },
     'max-warnings': { type: 'string' },
+    cache: { type: 'boolean' },
+    'cache-location': { type: 'string' },
     help: { type: 'boolean' },
   });
   if (booleanFlag(args, 'help')) {
@@ -85,12 +107,22 @@ export async function checkCommand(argv: string[], io: CliIO): Promise<number> {
     shellcheck: { enabled: shellcheckPath !== undefined, path: shellcheckPath ?? 'shellcheck' },
     fs: snapshotFileSystem(realFileSystem),
   });
+  const cacheLocation = stringFlag(args, 'cache-location');
+  if (cacheLocation !== undefined && !booleanFlag(args, 'cache')) throw new UsageError('--cache-location needs --cache');
+  const cache = booleanFlag(args, 'cache')
+    ? CheckCache.load(cacheFile(io.cwd, cacheLocation), runKey(env, packageVersion(), shellcheckPath ? `${shellcheckPath} ${await shellcheckVersion(shellcheckPath)}` : 'off'), env)
+    : undefined;
   let findings;
   try {
-    findings = await checkProject(args.positionals, io.cwd, env);
+    findings = await checkProject(args.positionals, io.cwd, env, { cache });
   } catch (err) {
     if (err instanceof ProjectConfigError) throw new UsageError(err.message);
     throw err;
+  }
+  try {
+    cache?.save();
+  } catch (err) {
+    io.stderr.write(`lumi-modules check: cannot write the cache ${cache!.location}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}\n`);
   }
   const output = format === 'json' ? formatJson(findings) : format === 'sarif' ? formatSarif(findings, io.cwd, packageVersion()) : formatText(findings, io.cwd);
   if (output) io.stdout.write(output + '\n');

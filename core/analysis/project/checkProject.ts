@@ -13,6 +13,7 @@ import { wrapperFacts } from '../wrapper/facts';
 import { runShellcheckFiles } from '../wrapper/shellcheck';
 import { finalizeFindings, type CommentSyntax } from '../policy';
 import { ProjectConfigFinder } from '../projectConfig';
+import { fileState, recordingEnv, type CheckCache } from './checkCache';
 import { readHeader, readSource } from './readSource';
 import { walkPaths } from './walk';
 import { ModuleIndex, moduleSummary } from './moduleIndex';
@@ -32,6 +33,11 @@ function isScriptCandidate(path: string, env: AnalysisEnv): boolean {
 }
 
 
+function readText(path: string): string | undefined {
+  const source = readSource(path);
+  return source.ok ? source.text : undefined;
+}
+
 function realPath(path: string): string {
   try {
     return realpathSync(path);
@@ -43,6 +49,8 @@ function realPath(path: string): string {
 export interface CheckProjectOptions {
   /** Finds each file's `.lumi-modules.json` (one per run; a malformed file throws ProjectConfigError). */
   configs?: ProjectConfigFinder;
+  /** `check --cache`: findings of unchanged files (and unchanged dependencies) reused. */
+  cache?: CheckCache;
 }
 
 export async function checkProject(paths: readonly string[], cwd: string, env: AnalysisEnv, options: CheckProjectOptions = {}): Promise<FileFinding[]> {
@@ -50,11 +58,16 @@ export async function checkProject(paths: readonly string[], cwd: string, env: A
   const configs = options.configs ?? new ProjectConfigFinder(env.fs);
   const out: FileFinding[] = [];
   // Configuration is applied here, once per file, after every analyser (and ShellCheck) ran.
-  const add = (file: string, findings: Finding[], syntax: CommentSyntax = 'lua', text?: string) => {
-    for (const f of finalizeFindings(findings, { text, syntax, severity: configs.forFile(file).severity })) {
-      out.push({ file, range: f.range, severity: f.severity, code: f.code, message: f.message });
-    }
+  const cache = options.cache;
+  const push = (file: string, findings: readonly Finding[]) => {
+    for (const f of findings) out.push({ file, range: f.range, severity: f.severity, code: f.code, message: f.message });
   };
+  const add = (file: string, findings: Finding[], syntax: CommentSyntax = 'lua', text?: string): Finding[] => {
+    const final = finalizeFindings(findings, { text, syntax, severity: configs.forFile(file).severity });
+    push(file, final);
+    return final;
+  };
+  const severityContext = (file: string) => JSON.stringify(configs.forFile(file).severity);
   for (const note of notes) add(note.file, [note]);
 
   const index = new ModuleIndex();
@@ -70,14 +83,25 @@ export async function checkProject(paths: readonly string[], cwd: string, env: A
   };
   for (const file of files) {
     if (isModulefilePath(file)) {
+      const state = cache ? fileState(file) : undefined;
+      const context = cache ? severityContext(file) : '';
+      const hit = cache?.lookup(file, state, context, () => readText(file));
+      if (hit?.summary) {
+        push(file, hit.findings);
+        index.set(file, hit.summary);
+        continue;
+      }
       const source = readSource(file);
       if (!source.ok) {
         add(file, source.notes);
         continue;
       }
-      const analysis = analyzeModulefile(source.text, file, env);
-      add(file, [...source.notes, ...analysis.findings], 'lua', source.text);
-      index.set(file, moduleSummary(analysis));
+      const recorder = cache ? recordingEnv(env) : undefined;
+      const analysis = analyzeModulefile(source.text, file, recorder?.env ?? env);
+      const findings = add(file, [...source.notes, ...analysis.findings], 'lua', source.text);
+      const summary = moduleSummary(analysis);
+      index.set(file, summary);
+      cache?.store(file, state, source.text, context, { findings, deps: recorder!.deps, summary });
       continue;
     }
     if (!isScriptCandidate(file, env) || !firstVisit(file)) continue;
@@ -105,7 +129,14 @@ export async function checkProject(paths: readonly string[], cwd: string, env: A
   if (wrappers.size > 0) await initBashParser();
   const analyses = new Map<string, Finding[]>();
   const containerWrappers = new Map<string, string>();
+  const wrapperContext = (path: string) => `${severityContext(path)}\u0000${index.modulesSettingWithConda(path).join('\u0000')}`;
   for (const [path, text] of wrappers) {
+    const hit = cache?.lookup(path, fileState(path), wrapperContext(path), () => text);
+    if (hit) {
+      push(path, hit.findings);
+      wrappers.delete(path);
+      continue;
+    }
     const analysis = analyzeWrapper(text, path, env, { modulesSettingWithConda: index.modulesSettingWithConda(path) });
     analyses.set(path, analysis.findings);
     if (analysis.facts.isContainerWrapper) containerWrappers.set(path, text);
@@ -113,7 +144,9 @@ export async function checkProject(paths: readonly string[], cwd: string, env: A
   // ShellCheck: many wrappers per process (its start-up would otherwise dominate a tree check).
   const shellcheck = await runShellcheckFiles(containerWrappers, env);
   for (const [path, text] of wrappers) {
-    add(path, [...(wrapperNotes.get(path) ?? []), ...analyses.get(path)!, ...(shellcheck.get(path) ?? [])], 'shell', text);
+    const state = cache ? fileState(path) : undefined;
+    const findings = add(path, [...(wrapperNotes.get(path) ?? []), ...analyses.get(path)!, ...(shellcheck.get(path) ?? [])], 'shell', text);
+    cache?.store(path, state, text, wrapperContext(path), { findings });
   }
   return sortFindings(out);
 }
