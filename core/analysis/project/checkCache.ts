@@ -168,6 +168,12 @@ export class CheckCache {
     return i;
   }
 
+  /** Whether a file with this text has an entry (its findings will probably be reused). */
+  hasContent(path: string, text: string): boolean {
+    const entry = Object.prototype.hasOwnProperty.call(this.files, path) ? this.files[path] : undefined;
+    return Array.isArray(entry) && entry[2] === sha1(text);
+  }
+
   /** The findings of an unchanged file (same state or same content, same context, same answers), else undefined. */
   lookup(path: string, state: FileState | undefined, context: string, readText: () => string | undefined): Entry | undefined {
     const entry = Object.prototype.hasOwnProperty.call(this.files, path) ? this.files[path] : undefined;

@@ -8,9 +8,9 @@ import type { FileFinding, Finding } from '../types';
 import { compareStrings, severityRank } from '../types';
 import { analyzeModulefile } from '../modulefile/analyze';
 import { analyzeWrapper } from '../wrapper/analyze';
-import { initBashParser } from '../wrapper/parser';
+import { bashParserReady, initBashParser } from '../wrapper/parser';
 import { wrapperFacts } from '../wrapper/facts';
-import { runShellcheckFiles } from '../wrapper/shellcheck';
+import { ShellcheckBatches } from '../wrapper/shellcheck';
 import { finalizeFindings, type CommentSyntax } from '../policy';
 import { ProjectConfigFinder } from '../projectConfig';
 import { fileState, recordingEnv, type CheckCache } from './checkCache';
@@ -32,6 +32,9 @@ function isScriptCandidate(path: string, env: AnalysisEnv): boolean {
   return header.subarray(0, 2).toString() === '#!' || env.fs.isExecutable(path);
 }
 
+
+/** What every container wrapper mentions (facts.ts decides on the code without comments). */
+const CONTAINER_WORDS = /singularity|apptainer|SING_IMAGE/;
 
 function readText(path: string): string | undefined {
   const source = readSource(path);
@@ -73,6 +76,12 @@ export async function checkProject(paths: readonly string[], cwd: string, env: A
   const index = new ModuleIndex();
   const wrappers = new Map<string, string>(); // path -> text
   const wrapperNotes = new Map<string, Finding[]>();
+  // ShellCheck starts on container wrappers as they are found and works on the other core while the
+  // rest is analysed; wrappers whose cached findings will likely be reused are left out for now.
+  const shellcheck = new ShellcheckBatches(env);
+  const shellcheckEarly = (path: string, text: string) => {
+    if (!cache?.hasContent(path, text)) shellcheck.add(path, text);
+  };
   // python3, pip, pip3 are often links to one python wrapper: check the file once.
   const seenReal = new Set<string>();
   const firstVisit = (path: string) => {
@@ -81,36 +90,52 @@ export async function checkProject(paths: readonly string[], cwd: string, env: A
     seenReal.add(real);
     return true;
   };
+  // Scripts first: ShellCheck can start on container wrappers (another core) while the bash parser
+  // loads and the modules are analysed. A script that mentions no container runtime at all is no
+  // container wrapper; the others are decided by the parser.
+  const candidates: { file: string; text: string; notes: Finding[] }[] = [];
   for (const file of files) {
-    if (isModulefilePath(file)) {
-      const state = cache ? fileState(file) : undefined;
-      const context = cache ? severityContext(file) : '';
-      const hit = cache?.lookup(file, state, context, () => readText(file));
-      if (hit?.summary) {
-        push(file, hit.findings);
-        index.set(file, hit.summary);
-        continue;
-      }
-      const source = readSource(file);
-      if (!source.ok) {
-        add(file, source.notes);
-        continue;
-      }
-      const recorder = cache ? recordingEnv(env) : undefined;
-      const analysis = analyzeModulefile(source.text, file, recorder?.env ?? env);
-      const findings = add(file, [...source.notes, ...analysis.findings], 'lua', source.text);
-      const summary = moduleSummary(analysis);
-      index.set(file, summary);
-      cache?.store(file, state, source.text, context, { findings, deps: recorder!.deps, summary });
+    if (isModulefilePath(file) || !isScriptCandidate(file, env) || !firstVisit(file)) continue;
+    const source = readSource(file);
+    if (!source.ok || !CONTAINER_WORDS.test(source.text)) continue;
+    candidates.push({ file, text: source.text, notes: source.notes });
+    shellcheckEarly(file, source.text);
+  }
+  if (candidates.length > 0) await initBashParser();
+  for (const { file, text, notes } of candidates) {
+    if (!wrapperFacts(text).isContainerWrapper) continue;
+    wrappers.set(file, text);
+    wrapperNotes.set(file, notes);
+  }
+
+  for (const file of files) {
+    if (!isModulefilePath(file)) continue;
+    const state = cache ? fileState(file) : undefined;
+    const context = cache ? severityContext(file) : '';
+    const hit = cache?.lookup(file, state, context, () => readText(file));
+    if (hit?.summary) {
+      push(file, hit.findings);
+      index.set(file, hit.summary);
       continue;
     }
-    if (!isScriptCandidate(file, env) || !firstVisit(file)) continue;
-    await initBashParser(); // only when there is a script to look at (once; cached)
     const source = readSource(file);
-    if (source.ok && wrapperFacts(source.text).isContainerWrapper) {
-      wrappers.set(file, source.text);
-      wrapperNotes.set(file, source.notes);
+    if (!source.ok) {
+      add(file, source.notes);
+      continue;
     }
+    let recorder = cache ? recordingEnv(env) : undefined;
+    let analysis = analyzeModulefile(source.text, file, recorder?.env ?? env);
+    // The module's wrappers need the bash parser (their facts: WITH_CONDA use); started only now
+    // when no script was among the checked files.
+    if (!bashParserReady() && analysis.wrapperDirs.some((d) => (env.fs.listDir(d)?.length ?? 0) > 0)) {
+      await initBashParser();
+      recorder = cache ? recordingEnv(env) : undefined;
+      analysis = analyzeModulefile(source.text, file, recorder?.env ?? env);
+    }
+    const findings = add(file, [...source.notes, ...analysis.findings], 'lua', source.text);
+    const summary = moduleSummary(analysis);
+    index.set(file, summary);
+    cache?.store(file, state, source.text, context, { findings, deps: recorder?.deps, summary });
   }
 
   // Every script in a directory a checked module puts on PATH is a wrapper of that module.
@@ -122,13 +147,14 @@ export async function checkProject(paths: readonly string[], cwd: string, env: A
       if (source.ok) {
         wrappers.set(path, source.text);
         wrapperNotes.set(path, source.notes);
+        await initBashParser();
+        if (wrapperFacts(source.text).isContainerWrapper) shellcheckEarly(path, source.text);
       } else add(path, source.notes, 'shell');
     }
   }
 
   if (wrappers.size > 0) await initBashParser();
   const analyses = new Map<string, Finding[]>();
-  const containerWrappers = new Map<string, string>();
   const wrapperContext = (path: string) => `${severityContext(path)}\u0000${index.modulesSettingWithConda(path).join('\u0000')}`;
   for (const [path, text] of wrappers) {
     const hit = cache?.lookup(path, fileState(path), wrapperContext(path), () => text);
@@ -139,13 +165,12 @@ export async function checkProject(paths: readonly string[], cwd: string, env: A
     }
     const analysis = analyzeWrapper(text, path, env, { modulesSettingWithConda: index.modulesSettingWithConda(path) });
     analyses.set(path, analysis.findings);
-    if (analysis.facts.isContainerWrapper) containerWrappers.set(path, text);
+    if (analysis.facts.isContainerWrapper) shellcheck.add(path, text); // no-op when already queued
   }
-  // ShellCheck: many wrappers per process (its start-up would otherwise dominate a tree check).
-  const shellcheck = await runShellcheckFiles(containerWrappers, env);
+  const shellcheckFindings = await shellcheck.collect();
   for (const [path, text] of wrappers) {
     const state = cache ? fileState(path) : undefined;
-    const findings = add(path, [...(wrapperNotes.get(path) ?? []), ...analyses.get(path)!, ...(shellcheck.get(path) ?? [])], 'shell', text);
+    const findings = add(path, [...(wrapperNotes.get(path) ?? []), ...analyses.get(path)!, ...(shellcheckFindings.get(path) ?? [])], 'shell', text);
     cache?.store(path, state, text, wrapperContext(path), { findings });
   }
   return sortFindings(out);

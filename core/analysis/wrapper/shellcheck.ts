@@ -104,38 +104,72 @@ export async function runShellcheck(text: string, _filePath: string, env: Analys
 }
 
 /** Files per ShellCheck process: its start-up (tens of ms) is paid once per batch, not per wrapper. */
-const BATCH_SIZE = 64;
+const BATCH_SIZE = 32;
 
 /**
  * ShellCheck on many files on disk, a batch per process (json1 names each comment's file), grouped
- * by the shell of their shebang. `texts` are the files' contents as read (for column mapping).
- * A file whose batch failed gets no ShellCheck findings, as with a single run.
+ * by the shell of their shebang. Files are added while the rest of the check runs: a full batch
+ * starts at once (at most `concurrency` processes), so ShellCheck works on the other core while
+ * modules are analysed. A file whose batch failed gets no ShellCheck findings, as with one run.
  */
-export async function runShellcheckFiles(files: ReadonlyMap<string, string>, env: AnalysisEnv, concurrency = 2): Promise<Map<string, Finding[]>> {
-  const result = new Map<string, Finding[]>();
-  if (!env.shellcheck.enabled) return result;
-  const byShell = new Map<string, string[]>();
-  for (const [path, text] of files) {
+export class ShellcheckBatches {
+  private readonly texts = new Map<string, string>();
+  private readonly waiting = new Map<string, string[]>(); // shell -> paths not yet in a batch
+  private readonly queued: { shell: string; paths: string[] }[] = [];
+  private readonly results = new Map<string, Finding[]>();
+  private readonly running = new Set<Promise<void>>();
+
+  constructor(private readonly env: AnalysisEnv, private readonly concurrency = 2) {}
+
+  /** Queues a file (its text as read, for column mapping). */
+  add(path: string, text: string): void {
+    if (!this.env.shellcheck.enabled || this.texts.has(path)) return;
+    this.texts.set(path, text);
     const shell = shellFromShebang(text);
-    byShell.set(shell, [...(byShell.get(shell) ?? []), path]);
-  }
-  const batches: { shell: string; paths: string[] }[] = [];
-  for (const [shell, paths] of byShell) {
-    for (let i = 0; i < paths.length; i += BATCH_SIZE) batches.push({ shell, paths: paths.slice(i, i + BATCH_SIZE) });
-  }
-  let next = 0;
-  const worker = async () => {
-    while (next < batches.length) {
-      const { shell, paths } = batches[next++];
-      const comments = await spawnShellcheck(env.shellcheck.path, ['--shell', shell, '--', ...paths], undefined, TIMEOUT_MS * 4);
-      if (!comments) continue;
-      const byFile = new Map<string, ShellcheckComment[]>(paths.map((p) => [p, []]));
-      for (const c of comments) byFile.get(c.file ?? '')?.push(c);
-      for (const [path, list] of byFile) result.set(path, toFindings(list, files.get(path)!));
+    const paths = this.waiting.get(shell) ?? [];
+    paths.push(path);
+    this.waiting.set(shell, paths);
+    if (paths.length >= BATCH_SIZE) {
+      this.waiting.delete(shell);
+      this.queued.push({ shell, paths });
+      this.startQueued();
     }
-  };
-  await Promise.all(Array.from({ length: Math.min(concurrency, batches.length) }, worker));
-  return result;
+  }
+
+  /** Runs what is left and resolves with every queued file's findings. */
+  async collect(): Promise<Map<string, Finding[]>> {
+    for (const [shell, paths] of this.waiting) this.queued.push({ shell, paths });
+    this.waiting.clear();
+    this.startQueued();
+    while (this.running.size > 0) await Promise.race(this.running);
+    return this.results;
+  }
+
+  private startQueued(): void {
+    while (this.running.size < this.concurrency && this.queued.length > 0) {
+      const { shell, paths } = this.queued.shift()!;
+      const run = this.runBatch(shell, paths).finally(() => {
+        this.running.delete(run);
+        this.startQueued();
+      });
+      this.running.add(run);
+    }
+  }
+
+  private async runBatch(shell: string, paths: string[]): Promise<void> {
+    const comments = await spawnShellcheck(this.env.shellcheck.path, ['--shell', shell, '--', ...paths], undefined, TIMEOUT_MS * 4);
+    if (!comments) return;
+    const byFile = new Map<string, ShellcheckComment[]>(paths.map((p) => [p, []]));
+    for (const c of comments) byFile.get(c.file ?? '')?.push(c);
+    for (const [path, list] of byFile) this.results.set(path, toFindings(list, this.texts.get(path)!));
+  }
+}
+
+/** ShellCheck on many files on disk in batches (see ShellcheckBatches). */
+export async function runShellcheckFiles(files: ReadonlyMap<string, string>, env: AnalysisEnv, concurrency = 2): Promise<Map<string, Finding[]>> {
+  const batches = new ShellcheckBatches(env, concurrency);
+  for (const [path, text] of files) batches.add(path, text);
+  return batches.collect();
 }
 
 /** `shellcheck --version`'s version line, cached per executable (part of cache keys). */
