@@ -55,22 +55,21 @@ export function ignoreFix(finding: Finding, text: string, syntax: CommentSyntax)
   return { title, edits: [{ range: { start: at, end: at }, newText: `${indent}${directive}\n` }] };
 }
 
-const key = (f: Finding) => `${f.code}\u0000${f.message}`;
-
-function counts(findings: readonly Finding[]): Map<string, number> {
+function countByCode(findings: readonly Finding[]): Map<string, number> {
   const m = new Map<string, number>();
-  for (const f of findings) m.set(key(f), (m.get(key(f)) ?? 0) + 1);
+  for (const f of findings) m.set(f.code, (m.get(f.code) ?? 0) + 1);
   return m;
 }
 
 /**
- * Whether a fix may be offered: after it, the finding it fixes is gone (one fewer of its code and
- * message) and no finding is new. Compared by code and message, since a fix moves ranges.
+ * Whether a fix may be offered: after it, there is one fewer finding of its code and no code has
+ * more findings than before. Counted by code: a fix moves ranges, and a finding's message may change
+ * with what the fix repairs (missing-with-conda names the wrapper once PATH is set) without being new.
  */
 export function fixIsSafe(target: Finding, before: readonly Finding[], after: readonly Finding[]): boolean {
-  const b = counts(before);
-  const a = counts(after);
-  if ((a.get(key(target)) ?? 0) >= (b.get(key(target)) ?? 0)) return false;
-  for (const [k, n] of a) if (n > (b.get(k) ?? 0)) return false;
+  const b = countByCode(before);
+  const a = countByCode(after);
+  if ((a.get(target.code) ?? 0) >= (b.get(target.code) ?? 0)) return false;
+  for (const [code, n] of a) if (n > (b.get(code) ?? 0)) return false;
   return true;
 }

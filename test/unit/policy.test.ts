@@ -104,6 +104,7 @@ describe('always-safe fixes', () => {
     assert.equal(fixIsSafe(a, [a], []), true);
     assert.equal(fixIsSafe(a, [a], [b]), false, 'adds y');
     assert.equal(fixIsSafe(a, [a, b], [a, b]), false, 'leaves its own');
-    assert.equal(fixIsSafe(a, [a, a, b], [a, b]), true, 'one of two identical findings fixed');
+    assert.equal(fixIsSafe(a, [a, a, b], [a, b]), true, 'one of two findings of the code fixed');
+    assert.equal(fixIsSafe(a, [a, b], [{ ...b, message: 'b, now naming the wrapper' }]), true, 'a message that changed is no new finding');
   });
 });
