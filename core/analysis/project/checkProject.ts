@@ -70,7 +70,13 @@ export async function checkProject(paths: readonly string[], cwd: string, env: A
     push(file, final);
     return final;
   };
-  const severityContext = (file: string) => JSON.stringify(configs.forFile(file).severity);
+  const contexts = new WeakMap<object, string>();
+  const severityContext = (file: string) => {
+    const severity = configs.forFile(file).severity;
+    let context = contexts.get(severity);
+    if (context === undefined) contexts.set(severity, (context = JSON.stringify(severity)));
+    return context;
+  };
   for (const note of notes) add(note.file, [note]);
 
   const index = new ModuleIndex();
