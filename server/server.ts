@@ -54,6 +54,8 @@ const checker = new DocumentChecker({
   severityPolicy: (path) => severityPolicy(path),
 });
 
+const reportedConfigErrors = new Set<string>();
+
 /** .lumi-modules.json nearest the file (read afresh: it may have changed), then the settings on top. */
 function severityPolicy(path: string | undefined): SeverityPolicy {
   let project: SeverityPolicy = {};
@@ -61,7 +63,13 @@ function severityPolicy(path: string | undefined): SeverityPolicy {
     if (path) project = new ProjectConfigFinder(fs).forFile(path).severity;
     else if (workspaceRoots[0]) project = new ProjectConfigFinder(fs).forDirectory(workspaceRoots[0]).severity;
   } catch (err) {
-    connection.console.error(String((err as Error).message));
+    // A malformed project file: said once per message, then only the settings apply.
+    const message = String((err as Error).message);
+    if (!reportedConfigErrors.has(message)) {
+      reportedConfigErrors.add(message);
+      connection.console.error(message);
+      void connection.window.showWarningMessage(`lumi-modules: ${message}`);
+    }
   }
   return { ...project, ...settings.diagnostics.severity };
 }
