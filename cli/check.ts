@@ -1,21 +1,40 @@
-// `lumi-modules check [--format text|json] [--env NAME=VALUE]... [--no-shellcheck] PATH...`
-// Exit 0: no error-severity diagnostic; 1: at least one; 2: bad usage.
+// `lumi-modules check [--format text|json|sarif] [--env NAME=VALUE]... [--no-shellcheck]
+//   [--max-warnings N] [--cache] [--cache-location PATH] PATH...`
+// Exit 0: no error-severity diagnostic (and warnings within --max-warnings); 1: otherwise; 2: bad
+// usage or a malformed .lumi-modules.json.
 import { lstatSync, statSync } from 'node:fs';
-import { relative, resolve } from 'node:path';
+import { join, relative, resolve } from 'node:path';
 import { makeEnv, realFileSystem, snapshotFileSystem } from '../core/analysis/env';
 import { checkProject } from '../core/analysis/project/checkProject';
 import type { FileFinding } from '../core/analysis/types';
 import { parseCommandArgs } from './args';
 import { CliIO, UsageError } from './io';
 import { findExecutable } from '../core/common/which';
+import { packageVersion } from '../core/common/resources';
+import { ProjectConfigError } from '../core/analysis/projectConfig';
+import { formatSarif } from './sarif';
+import { CheckCache, runKey } from '../core/analysis/project/checkCache';
+import { shellcheckVersion } from '../core/analysis/wrapper/shellcheck';
 
-export const checkUsage = `usage: lumi-modules check [--format text|json] [--env NAME=VALUE]... [--no-shellcheck] PATH...
+const CACHE_NAME = '.lumi-modules-cache';
+
+export const checkUsage = `usage: lumi-modules check [--format text|json|sarif] [--env NAME=VALUE]... [--no-shellcheck]
+                          [--max-warnings N] [--cache] [--cache-location PATH] PATH...
 
 Checks Lmod modulefiles (*.lua) and the container wrapper scripts they put on PATH.
-  --format text|json   text: file:line:col: severity code: message (default); json: an array
+  --format text|json|sarif  text: file:line:col: severity code: message (default); json: an array;
+                       sarif: SARIF 2.1.0 for code-scanning UIs
   --env NAME=VALUE     value for os.getenv(NAME) when resolving paths (repeatable); otherwise the
                        process environment is used
-  --no-shellcheck      do not add ShellCheck findings for wrapper scripts`;
+  --no-shellcheck      do not add ShellCheck findings for wrapper scripts
+  --max-warnings N     exit 1 also when there are more than N warnings
+  --cache              reuse the findings of files that (with what they depend on) did not change
+                       since the last --cache run, from .lumi-modules-cache in the current directory
+  --cache-location PATH   the cache file (or a directory to keep .lumi-modules-cache in)
+
+Per-code severity and 'off' come from the nearest .lumi-modules.json above each checked file;
+'-- lumi-modules: ignore CODE' (Lua) or '# lumi-modules: ignore CODE' (shell) on a line or the
+line above it suppresses a finding there.`;
 
 export function parseEnvAssignments(assignments: readonly string[]): Record<string, string> {
   const vars: Record<string, string> = {};
@@ -45,11 +64,27 @@ export function formatJson(findings: readonly FileFinding[]): string {
   );
 }
 
+/** The cache file: --cache-location (a directory gets .lumi-modules-cache inside), else ./.lumi-modules-cache. */
+function cacheFile(cwd: string, location: string | undefined): string {
+  if (location === undefined) return join(cwd, CACHE_NAME);
+  const path = resolve(cwd, location);
+  let isDir = location.endsWith('/');
+  try {
+    isDir ||= statSync(path).isDirectory();
+  } catch {
+    // not there yet: a file
+  }
+  return isDir ? join(path, CACHE_NAME) : path;
+}
+
 export async function checkCommand(argv: string[], io: CliIO): Promise<number> {
   const args = parseCommandArgs(argv, {
     format: { type: 'string' },
     env: { type: 'string', multiple: true },
     'no-shellcheck': { type: 'boolean' },
+    'max-warnings': { type: 'string' },
+    cache: { type: 'boolean' },
+    'cache-location': { type: 'string' },
     help: { type: 'boolean', short: 'h' },
   });
   if (args.values.help) {
@@ -57,7 +92,10 @@ export async function checkCommand(argv: string[], io: CliIO): Promise<number> {
     return 0;
   }
   const format = args.values.format ?? 'text';
-  if (format !== 'text' && format !== 'json') throw new UsageError(`--format must be text or json, got '${format}'`);
+  if (format !== 'text' && format !== 'json' && format !== 'sarif') throw new UsageError(`--format must be text, json or sarif, got '${format}'`);
+  const maxWarningsText = args.values['max-warnings'];
+  if (maxWarningsText !== undefined && !/^\d+$/.test(maxWarningsText)) throw new UsageError(`--max-warnings needs a whole number >= 0, got '${maxWarningsText}'`);
+  const maxWarnings = maxWarningsText === undefined ? undefined : Number(maxWarningsText);
   if (args.positionals.length === 0) throw new UsageError(`no PATH given\n${checkUsage}`);
   for (const p of args.positionals) {
     const problem = missingPath(resolve(io.cwd, p));
@@ -70,10 +108,32 @@ export async function checkCommand(argv: string[], io: CliIO): Promise<number> {
     shellcheck: { enabled: shellcheckPath !== undefined, path: shellcheckPath ?? 'shellcheck' },
     fs: snapshotFileSystem(realFileSystem),
   });
-  const findings = await checkProject(args.positionals, io.cwd, env);
-  const output = format === 'json' ? formatJson(findings) : formatText(findings, io.cwd);
+  const cacheLocation = args.values['cache-location'];
+  if (cacheLocation !== undefined && !args.values.cache) throw new UsageError('--cache-location needs --cache');
+  const cache = args.values.cache
+    ? CheckCache.load(cacheFile(io.cwd, cacheLocation), runKey(env, packageVersion(), shellcheckPath ? `${shellcheckPath} ${await shellcheckVersion(shellcheckPath)}` : 'off'), env)
+    : undefined;
+  let findings;
+  try {
+    findings = await checkProject(args.positionals, io.cwd, env, { cache });
+  } catch (err) {
+    if (err instanceof ProjectConfigError) throw new UsageError(err.message);
+    throw err;
+  }
+  try {
+    cache?.save();
+  } catch (err) {
+    io.stderr.write(`lumi-modules check: cannot write the cache ${cache!.location}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}\n`);
+  }
+  const output = format === 'json' ? formatJson(findings) : format === 'sarif' ? formatSarif(findings, io.cwd, packageVersion()) : formatText(findings, io.cwd);
   if (output) io.stdout.write(output + '\n');
-  return findings.some((f) => f.severity === 'error') ? 1 : 0;
+  if (findings.some((f) => f.severity === 'error')) return 1;
+  const warnings = findings.filter((f) => f.severity === 'warning').length;
+  if (maxWarnings !== undefined && warnings > maxWarnings) {
+    io.stderr.write(`lumi-modules check: ${warnings} warnings, more than --max-warnings ${maxWarnings}\n`);
+    return 1;
+  }
+  return 0;
 }
 
 /** Why a PATH argument cannot be checked at all (a link that leads nowhere says so), or undefined. */

@@ -24,3 +24,32 @@ export function processIO(): CliIO {
 
 /** Thrown for bad command-line usage; main() prints it and exits with 2. */
 export class UsageError extends Error {}
+
+/** Exit status after a closed pipe on our output (`check ... | head -1`): 128 + SIGPIPE, as a shell reports a writer SIGPIPE ended. */
+export const EXIT_BROKEN_PIPE = 141;
+
+/**
+ * Output errors end the process with their own exit status, never 1 ("errors found") and never
+ * with a stack trace: a reader that went away (EPIPE) stops us quietly; any other write error
+ * (a full disk) is one line on stderr and exit 2.
+ */
+export function exitOnOutputErrors(stdout: Writable, stderr: Writable, exit: (code: number) => void = (code) => process.exit(code)): void {
+  let ended = false;
+  const end = (code: number, message?: string) => {
+    if (ended) return;
+    ended = true;
+    if (message) {
+      try {
+        stderr.write(message);
+      } catch {
+        // stderr is broken too: the exit status is all that is left
+      }
+    }
+    exit(code);
+  };
+  stdout.on('error', (err: NodeJS.ErrnoException) => {
+    if (err.code === 'EPIPE') end(EXIT_BROKEN_PIPE);
+    else end(2, `lumi-modules: cannot write output: ${err.code ?? err.message}${err.code ? ` (${err.message.replace(/^\w+: /, '').split(',')[0]})` : ''}\n`);
+  });
+  stderr.on('error', (err: NodeJS.ErrnoException) => end(err.code === 'EPIPE' ? EXIT_BROKEN_PIPE : 2));
+}

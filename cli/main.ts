@@ -1,7 +1,8 @@
 // `lumi-modules` command-line entry point: dispatches to one file per subcommand.
-// Exit codes: subcommand's own; 2 for bad usage.
+// Exit codes: subcommand's own; 2 for bad usage and output errors; 141 when the reader of our
+// output went away (EPIPE).
 import { version } from '../package.json';
-import { CliIO, processIO, UsageError } from './io';
+import { CliIO, exitOnOutputErrors, processIO, UsageError } from './io';
 
 type Command = (argv: string[], io: CliIO) => Promise<number>;
 
@@ -52,6 +53,7 @@ export async function main(argv: string[], io: CliIO): Promise<number> {
 }
 
 if (require.main === module) {
+  exitOnOutputErrors(process.stdout, process.stderr);
   main(process.argv.slice(2), processIO()).then(
     (code) => {
       process.exitCode = code;

@@ -11,7 +11,11 @@ import { ModuleIndex, moduleSummary } from '../core/analysis/project/moduleIndex
 import { MAX_CHECKED_BYTES, tooLargeNote } from '../core/analysis/project/readSource';
 import type { Finding } from '../core/analysis/types';
 import { analyzeWrapper } from '../core/analysis/wrapper/analyze';
-import { runShellcheck } from '../core/analysis/wrapper/shellcheck';
+import { runShellcheck, shellcheckVersion } from '../core/analysis/wrapper/shellcheck';
+import { applyEdits, fixIsSafe, ignoreFix } from '../core/analysis/fixes';
+import { finalizeFindings, type SeverityPolicy } from '../core/analysis/policy';
+import type { Fix } from '../core/analysis/types';
+import { createHash } from 'node:crypto';
 import { documentKind, type DocumentKind } from './documentKind';
 
 export interface CheckerHost {
@@ -20,6 +24,8 @@ export interface CheckerHost {
   env(): AnalysisEnv;
   publish(uri: string, version: number, findings: Finding[]): void;
   log(message: string): void;
+  /** Per-code severity for a file: its .lumi-modules.json with the editor settings on top. */
+  severityPolicy?(path: string | undefined): SeverityPolicy;
 }
 
 export function uriToPath(uri: string): string | undefined {
@@ -42,6 +48,8 @@ export class DocumentChecker {
   private readonly timers = new Map<string, NodeJS.Timeout>();
   private readonly modulefileCache = new Map<string, { version: number; analysis: ModulefileAnalysis }>();
   private readonly published = new Map<string, Finding[]>();
+  /** ShellCheck's findings by wrapper text (and ShellCheck path and version): unchanged text is not re-checked. */
+  private readonly shellcheckCache = new Map<string, Finding[]>();
 
   constructor(private readonly host: CheckerHost, private readonly debounceMs = 25) {}
 
@@ -103,13 +111,63 @@ export class DocumentChecker {
     this.timers.clear();
   }
 
+  /** Findings as the user sees them: configuration applied once, after the analysers. */
+  private finalize(path: string, kind: DocumentKind, text: string, findings: Finding[]): Finding[] {
+    return finalizeFindings(findings, { text, syntax: kind === 'wrapper' ? 'shell' : 'lua', severity: this.host.severityPolicy?.(path) });
+  }
+
+  /** ShellCheck for a wrapper text, reused while the text, ShellCheck's path and version stay the same. */
+  async shellcheck(text: string, path: string, env: AnalysisEnv): Promise<Finding[]> {
+    if (!env.shellcheck.enabled) return [];
+    const version = await shellcheckVersion(env.shellcheck.path);
+    const key = createHash('sha256').update(`${env.shellcheck.path}\0${version}\0`).update(text).digest('hex');
+    const cached = this.shellcheckCache.get(key);
+    if (cached) return cached;
+    const findings = await runShellcheck(text, env);
+    if (this.shellcheckCache.size >= 500) this.shellcheckCache.delete(this.shellcheckCache.keys().next().value!);
+    this.shellcheckCache.set(key, findings);
+    return findings;
+  }
+
+  /** Every finding of a text (ShellCheck's included), without publishing: what a fix is checked against. */
+  async findingsOfText(path: string, kind: DocumentKind, text: string): Promise<Finding[]> {
+    const large = tooLarge(text);
+    if (large) return large;
+    const env = this.host.env();
+    if (kind === 'modulefile') return this.finalize(path, kind, text, analyzeModulefile(text, path, env).findings);
+    if (kind !== 'wrapper') return [];
+    const analysis = analyzeWrapper(text, path, { modulesSettingWithConda: this.index.modulesSettingWithConda(path) });
+    const shellcheck = analysis.facts.isContainerWrapper ? await this.shellcheck(text, path, env) : [];
+    return this.finalize(path, kind, text, [...analysis.findings, ...shellcheck]);
+  }
+
+  /**
+   * The fixes of a finding that may be offered: its own and "ignore on this line", each applied to
+   * the text and re-analysed; a fix that adds a finding or leaves its own is dropped.
+   */
+  async safeFixes(uri: string, finding: Finding): Promise<Fix[]> {
+    const doc = this.host.document(uri);
+    if (!doc) return [];
+    const path = uriToPath(uri) ?? uri;
+    const kind = this.kindOf(doc);
+    if (kind === 'other') return [];
+    const text = doc.getText();
+    const ignore = ignoreFix(finding, text, kind === 'wrapper' ? 'shell' : 'lua');
+    const candidates = [...(finding.fixes ?? []), ...(ignore ? [ignore] : [])];
+    if (candidates.length === 0) return [];
+    const before = await this.findingsOfText(path, kind, text);
+    const verdicts = await Promise.all(candidates.map(async (fix) => fixIsSafe(finding, before, await this.findingsOfText(path, kind, applyEdits(text, fix.edits)))));
+    return candidates.filter((_, i) => verdicts[i]);
+  }
+
   async check(uri: string, cause: 'edit' | 'dependant'): Promise<void> {
     const doc = this.host.document(uri);
     if (!doc) return;
     const version = doc.version;
     const path = uriToPath(uri) ?? uri;
     const kind = this.kindOf(doc);
-    const large = tooLarge(doc.getText());
+    const text = doc.getText();
+    const large = tooLarge(text);
     if (large) return this.publish(uri, version, large);
 
     if (kind === 'modulefile') {
@@ -118,24 +176,24 @@ export class DocumentChecker {
       const analysis = this.modulefileAnalysis(doc);
       const before = this.index.wrapperDirs();
       this.index.set(path, moduleSummary(analysis));
-      this.publish(uri, version, analysis.findings);
+      this.publish(uri, version, this.finalize(path, kind, text, analysis.findings));
       if (cause === 'edit') this.scheduleDependants((p) => before.has(dirname(p)) || analysis.wrapperDirs.includes(dirname(p)), 'wrapper');
       return;
     }
     if (kind !== 'wrapper') return this.publish(uri, version, []);
 
     const env = this.host.env();
-    const analysis = analyzeWrapper(doc.getText(), path, { modulesSettingWithConda: this.index.modulesSettingWithConda(path) });
-    this.publish(uri, version, analysis.findings);
+    const analysis = analyzeWrapper(text, path, { modulesSettingWithConda: this.index.modulesSettingWithConda(path) });
+    this.publish(uri, version, this.finalize(path, kind, text, analysis.findings));
     if (cause === 'edit') {
       const owners = new Set(this.index.owners(path));
       this.scheduleDependants((p) => owners.has(p), 'modulefile');
     }
     if (!analysis.facts.isContainerWrapper || !env.shellcheck.enabled) return;
     // ShellCheck takes tens of milliseconds: our findings go out first, its findings follow.
-    const shellcheck = await runShellcheck(doc.getText(), env);
+    const shellcheck = await this.shellcheck(text, path, env);
     if (this.host.document(uri)?.version === version && shellcheck.length > 0) {
-      this.publish(uri, version, [...analysis.findings, ...shellcheck]);
+      this.publish(uri, version, this.finalize(path, kind, text, [...analysis.findings, ...shellcheck]));
     }
   }
 

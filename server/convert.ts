@@ -13,7 +13,7 @@ import {
 import type { TextDocument } from 'vscode-languageserver-textdocument';
 import type { CompletionEntry } from '../core/analysis/features/completion';
 import type { ModuleSymbol } from '../core/analysis/modulefile/types';
-import type { Finding, Severity } from '../core/analysis/types';
+import type { Finding, Fix, Severity } from '../core/analysis/types';
 
 export const DIAGNOSTIC_SOURCE = 'lumi-modules';
 
@@ -38,17 +38,26 @@ function sameRange(a: Diagnostic['range'], b: Diagnostic['range']): boolean {
   );
 }
 
-/** Quick fixes for the diagnostics the client asks about, from the findings last published. */
-export function quickFixes(uri: string, findings: readonly Finding[], diagnostics: readonly Diagnostic[]): CodeAction[] {
+/**
+ * Quick fixes for the diagnostics the client asks about, from the findings last published;
+ * `safeFixes` gives the fixes of one finding that passed the re-check (checker.safeFixes).
+ */
+export async function quickFixes(
+  uri: string,
+  findings: readonly Finding[],
+  diagnostics: readonly Diagnostic[],
+  safeFixes: (finding: Finding) => Promise<Fix[]>,
+): Promise<CodeAction[]> {
   const actions: CodeAction[] = [];
   for (const diagnostic of diagnostics) {
     const finding = findings.find((f) => f.code === diagnostic.code && sameRange(f.range, diagnostic.range));
-    for (const [i, fix] of (finding?.fixes ?? []).entries()) {
+    if (!finding) continue;
+    for (const [i, fix] of (await safeFixes(finding)).entries()) {
       actions.push({
         title: fix.title,
         kind: CodeActionKind.QuickFix,
         diagnostics: [diagnostic],
-        isPreferred: i === 0,
+        isPreferred: i === 0 && !fix.title.startsWith('Ignore '),
         edit: { changes: { [uri]: fix.edits } },
       });
     }

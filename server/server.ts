@@ -22,6 +22,8 @@ import { overlayFileSystem } from './overlayFileSystem';
 import { chooseShellcheck, defaultSettings, DID_CHANGE_WORKSPACE_TRUST, envFromSettings, parseProgramSettings, parseSettingsReporting, type ProgramSettings, type ServerSettings } from './settings';
 import { findModulefiles } from './workspaceScan';
 import type { AnalysisEnv } from '../core/analysis/env';
+import type { SeverityPolicy } from '../core/analysis/policy';
+import { ProjectConfigFinder } from '../core/analysis/projectConfig';
 
 const connection = createConnection(ProposedFeatures.all);
 const documents = new TextDocuments(TextDocument);
@@ -51,7 +53,28 @@ const checker = new DocumentChecker({
   env: () => env,
   publish: (uri, version, findings) => void connection.sendDiagnostics({ uri, version, diagnostics: findings.map(toDiagnostic) }),
   log: (message) => connection.console.error(message),
+  severityPolicy: (path) => severityPolicy(path),
 });
+
+const reportedConfigErrors = new Set<string>();
+
+/** .lumi-modules.json nearest the file (read afresh: it may have changed), then the settings on top. */
+function severityPolicy(path: string | undefined): SeverityPolicy {
+  let project: SeverityPolicy = {};
+  try {
+    if (path) project = new ProjectConfigFinder(fs).forFile(path).severity;
+    else if (workspaceRoots[0]) project = new ProjectConfigFinder(fs).forDirectory(workspaceRoots[0]).severity;
+  } catch (err) {
+    // A malformed project file: said once per message, then only the settings apply.
+    const message = String((err as Error).message);
+    if (!reportedConfigErrors.has(message)) {
+      reportedConfigErrors.add(message);
+      connection.console.error(message);
+      void connection.window.showWarningMessage(`lumi-modules: ${message}`);
+    }
+  }
+  return { ...project, ...settings.diagnostics.severity };
+}
 
 /** Runs a request handler so that no input can take the server down: errors are logged, not thrown. */
 function safely<A extends unknown[], R>(name: string, fallback: R, handler: (...args: A) => R | Promise<R>) {
@@ -199,7 +222,9 @@ connection.onDocumentSymbol(
 );
 
 connection.onCodeAction(
-  safely('codeAction', [], (params) => quickFixes(params.textDocument.uri, checker.findings(params.textDocument.uri), params.context.diagnostics)),
+  safely('codeAction', [], (params) =>
+    quickFixes(params.textDocument.uri, checker.findings(params.textDocument.uri), params.context.diagnostics, (f) => checker.safeFixes(params.textDocument.uri, f)),
+  ),
 );
 
 connection.onShutdown(() => checker.dispose());

@@ -9,6 +9,10 @@ export const TRACE_LEVELS = ['off', 'messages', 'verbose'] as const;
 
 const strings = () => z.array(z.string()).default([]);
 
+/** What `lumiModules.diagnostics.severity` may give a code (core/analysis/policy.ts applies it). */
+export const SEVERITY_OVERRIDES = ['error', 'warning', 'information', 'hint', 'off'] as const;
+
+
 export const settingsSchema = z.object({
   env: z.record(z.string(), z.string()).default({}),
   luaVersion: z.enum(LUA_VERSIONS).default('5.3'),
@@ -17,6 +21,11 @@ export const settingsSchema = z.object({
       enable: z.boolean().default(true),
       // Empty would mean "no program": the default name is looked up on PATH instead.
       path: z.string().min(1).default('shellcheck'),
+    })
+    .prefault({}),
+  diagnostics: z
+    .object({
+      severity: z.record(z.string().regex(/^[A-Za-z0-9_-]+$/), z.enum(SEVERITY_OVERRIDES)).default({}),
     })
     .prefault({}),
   scaffold: z

@@ -124,7 +124,8 @@ describe('language server over stdio', () => {
   });
 
   it('offers a quick fix that removes the diagnostic', async () => {
-    const text = moduleText(root, `prepen_path('PATH', pathJoin(root, 'bin'))\nsetenv('CC', 'gcc')\n`);
+    // With SING_IMAGE set, the renamed call reveals no other finding (fixes that add one are not offered).
+    const text = moduleText(root, `setenv('SING_IMAGE', pathJoin(root, 'sif', 'tool.sif'))\nprepen_path('PATH', pathJoin(root, 'bin'))\nsetenv('CC', 'gcc')\n`);
     const uri = await client.open(join(root, 'modules/tool/fix.lua'), text);
     const diagnostics = await client.diagnostics(uri, (d) => d.some((x) => x.code === 'unknown-function'));
     const unknown = diagnostics.find((d) => d.code === 'unknown-function')!;

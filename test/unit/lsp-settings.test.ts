@@ -1,14 +1,17 @@
 // Settings arrive from many editors in many shapes; malformed parts fall back to defaults.
 import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { describe, it } from 'node:test';
+import { SEVERITY_OVERRIDES } from '../../core/analysis/policy';
 import { realFileSystem } from '../../core/analysis/env';
 import { defaultSettings, envFromSettings, parseSettings, type ServerSettings } from '../../server/settings';
 
 describe('language server settings', () => {
   it('reads the lumiModules section or the section itself', () => {
-    const inner = { env: { PROJHOME: '/p' }, luaVersion: '5.1', shellcheck: { enable: false, path: '/usr/bin/shellcheck' } };
-    const expected = { env: { PROJHOME: '/p' }, luaVersion: '5.1', shellcheck: { enable: false, path: '/usr/bin/shellcheck' } };
-    const analysisPart = ({ env, luaVersion, shellcheck }: ServerSettings) => ({ env, luaVersion, shellcheck });
+    const inner = { env: { PROJHOME: '/p' }, luaVersion: '5.1', shellcheck: { enable: false, path: '/usr/bin/shellcheck' }, diagnostics: { severity: { 'unused-local': 'off' } } };
+    const expected = { env: { PROJHOME: '/p' }, luaVersion: '5.1', shellcheck: { enable: false, path: '/usr/bin/shellcheck' }, diagnostics: { severity: { 'unused-local': 'off' } } };
+    const analysisPart = ({ env, luaVersion, shellcheck, diagnostics }: ServerSettings) => ({ env, luaVersion, shellcheck, diagnostics });
     assert.deepEqual(analysisPart(parseSettings(inner)), expected);
     assert.deepEqual(analysisPart(parseSettings({ lumiModules: inner })), expected);
   });
@@ -16,8 +19,8 @@ describe('language server settings', () => {
   it('falls back to defaults on malformed values', () => {
     assert.deepEqual(parseSettings(null), defaultSettings);
     assert.deepEqual(parseSettings('x'), defaultSettings);
-    const parsed = parseSettings({ env: { A: 1, B: 'b' }, luaVersion: '9.9', shellcheck: { enable: 'yes', path: '' } });
-    assert.deepEqual(parsed, { ...defaultSettings, env: { B: 'b' }, luaVersion: '5.3', shellcheck: { enable: true, path: 'shellcheck' } });
+    const parsed = parseSettings({ env: { A: 1, B: 'b' }, luaVersion: '9.9', shellcheck: { enable: 'yes', path: '' }, diagnostics: { severity: { 'unused-local': 'loud', 'wrapper-no-venv': 'hint', 'not a code': 'off' } } });
+    assert.deepEqual(parsed, { ...defaultSettings, env: { B: 'b' }, luaVersion: '5.3', shellcheck: { enable: true, path: 'shellcheck' }, diagnostics: { severity: { 'wrapper-no-venv': 'hint' } } });
   });
 
   it('expands ${workspaceFolder} and lets settings win over the process environment', () => {
@@ -28,5 +31,17 @@ describe('language server settings', () => {
     assert.equal(env.getenv('Y'), 'y');
     assert.equal(env.getenv('UNSET'), undefined);
     assert.equal(env.shellcheck.enabled, false, 'no shellcheck executable found: disabled');
+  });
+});
+
+describe('settings and package.json agree', () => {
+  it('declares lumiModules.diagnostics.severity with the severities the server accepts', () => {
+    const manifest = JSON.parse(readFileSync(join(__dirname, '..', '..', 'package.json'), 'utf8'));
+    const declared = manifest.contributes.configuration.properties['lumiModules.diagnostics.severity'];
+    assert.ok(declared, 'declared in contributes.configuration');
+    assert.deepEqual([...declared.additionalProperties.enum].sort(), [...SEVERITY_OVERRIDES].sort());
+    for (const value of declared.additionalProperties.enum) {
+      assert.deepEqual(parseSettings({ diagnostics: { severity: { 'unused-local': value } } }).diagnostics.severity, { 'unused-local': value });
+    }
   });
 });

@@ -8,10 +8,13 @@ import type { FileFinding, Finding } from '../types';
 import { compareStrings, severityRank } from '../types';
 import { analyzeModulefile } from '../modulefile/analyze';
 import { analyzeWrapper } from '../wrapper/analyze';
-import { initBashParser } from '../wrapper/parser';
+import { bashParserReady, initBashParser } from '../wrapper/parser';
 import { wrapperFacts } from '../wrapper/facts';
-import { runShellcheck } from '../wrapper/shellcheck';
 import { mayBeScript } from '../wrapper/shebang';
+import { ShellcheckBatches } from '../wrapper/shellcheck';
+import { finalizeFindings, type CommentSyntax } from '../policy';
+import { ProjectConfigFinder } from '../projectConfig';
+import { fileState, recordingEnv, type CheckCache } from './checkCache';
 import { readHeader, readSource } from './readSource';
 import { walkPaths } from './walk';
 import { ModuleIndex, moduleSummary } from './moduleIndex';
@@ -29,8 +32,14 @@ function isScriptCandidate(path: string, env: AnalysisEnv): boolean {
   return header !== undefined && mayBeScript(header, () => env.fs.isExecutable(path));
 }
 
-/** ShellCheck runs as a process per wrapper: a few at a time. */
-const SHELLCHECK_PROCESSES = 4;
+
+/** What every container wrapper mentions (facts.ts decides on the code without comments). */
+const CONTAINER_WORDS = /singularity|apptainer|SING_IMAGE/;
+
+function readText(path: string): string | undefined {
+  const source = readSource(path);
+  return source.ok ? source.text : undefined;
+}
 
 function realPath(path: string): string {
   try {
@@ -40,30 +49,45 @@ function realPath(path: string): string {
   }
 }
 
-async function mapConcurrently<T, R>(items: readonly T[], limit: number, fn: (item: T) => Promise<R>): Promise<R[]> {
-  const results: R[] = new Array(items.length);
-  let next = 0;
-  const worker = async () => {
-    while (next < items.length) {
-      const i = next++;
-      results[i] = await fn(items[i]);
-    }
-  };
-  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
-  return results;
+export interface CheckProjectOptions {
+  /** Finds each file's `.lumi-modules.json` (one per run; a malformed file throws ProjectConfigError). */
+  configs?: ProjectConfigFinder;
+  /** `check --cache`: findings of unchanged files (and unchanged dependencies) reused. */
+  cache?: CheckCache;
 }
 
-export async function checkProject(paths: readonly string[], cwd: string, env: AnalysisEnv): Promise<FileFinding[]> {
+export async function checkProject(paths: readonly string[], cwd: string, env: AnalysisEnv, options: CheckProjectOptions = {}): Promise<FileFinding[]> {
   const { files, notes } = walkPaths(paths, cwd);
-  const out: FileFinding[] = [...notes];
-  const add = (file: string, findings: Finding[]) => {
-    for (const f of findings) {
-      out.push({ file, range: f.range, severity: f.severity, code: f.code, message: f.message });
-    }
+  const configs = options.configs ?? new ProjectConfigFinder(env.fs);
+  const out: FileFinding[] = [];
+  // Configuration is applied here, once per file, after every analyser (and ShellCheck) ran.
+  const cache = options.cache;
+  const push = (file: string, findings: readonly Finding[]) => {
+    for (const f of findings) out.push({ file, range: f.range, severity: f.severity, code: f.code, message: f.message });
   };
+  const add = (file: string, findings: Finding[], syntax: CommentSyntax = 'lua', text?: string): Finding[] => {
+    const final = finalizeFindings(findings, { text, syntax, severity: configs.forFile(file).severity });
+    push(file, final);
+    return final;
+  };
+  const contexts = new WeakMap<object, string>();
+  const severityContext = (file: string) => {
+    const severity = configs.forFile(file).severity;
+    let context = contexts.get(severity);
+    if (context === undefined) contexts.set(severity, (context = JSON.stringify(severity)));
+    return context;
+  };
+  for (const note of notes) add(note.file, [note]);
 
   const index = new ModuleIndex();
   const wrappers = new Map<string, string>(); // path -> text
+  const wrapperNotes = new Map<string, Finding[]>();
+  // ShellCheck starts on container wrappers as they are found and works on the other core while the
+  // rest is analysed; wrappers whose cached findings will likely be reused are left out for now.
+  const shellcheck = new ShellcheckBatches(env);
+  const shellcheckEarly = (path: string, text: string) => {
+    if (!cache?.hasContent(path, text)) shellcheck.add(path, text);
+  };
   // python3, pip, pip3 are often links to one python wrapper: check the file once.
   const seenReal = new Set<string>();
   const firstVisit = (path: string) => {
@@ -72,23 +96,52 @@ export async function checkProject(paths: readonly string[], cwd: string, env: A
     seenReal.add(real);
     return true;
   };
+  // Scripts first: ShellCheck can start on container wrappers (another core) while the bash parser
+  // loads and the modules are analysed. A script that mentions no container runtime at all is no
+  // container wrapper; the others are decided by the parser.
+  const candidates: { file: string; text: string; notes: Finding[] }[] = [];
   for (const file of files) {
-    if (isModulefilePath(file)) {
-      const source = readSource(file);
-      add(file, source.notes);
-      if (!source.ok) continue;
-      const analysis = analyzeModulefile(source.text, file, env);
-      add(file, analysis.findings);
-      index.set(file, moduleSummary(analysis));
+    if (isModulefilePath(file) || !isScriptCandidate(file, env) || !firstVisit(file)) continue;
+    const source = readSource(file);
+    if (!source.ok || !CONTAINER_WORDS.test(source.text)) continue;
+    candidates.push({ file, text: source.text, notes: source.notes });
+    shellcheckEarly(file, source.text);
+  }
+  if (candidates.length > 0) await initBashParser();
+  for (const { file, text, notes } of candidates) {
+    if (!wrapperFacts(text).isContainerWrapper) continue;
+    wrappers.set(file, text);
+    wrapperNotes.set(file, notes);
+  }
+
+  for (const file of files) {
+    if (!isModulefilePath(file)) continue;
+    const state = cache ? fileState(file) : undefined;
+    const context = cache ? severityContext(file) : '';
+    const hit = cache?.lookup(file, state, context, () => readText(file));
+    if (hit?.summary) {
+      push(file, hit.findings);
+      index.set(file, hit.summary);
       continue;
     }
-    if (!isScriptCandidate(file, env) || !firstVisit(file)) continue;
-    await initBashParser(); // only when there is a script to look at (once; cached)
     const source = readSource(file);
-    if (source.ok && wrapperFacts(source.text).isContainerWrapper) {
+    if (!source.ok) {
       add(file, source.notes);
-      wrappers.set(file, source.text);
+      continue;
     }
+    let recorder = cache ? recordingEnv(env) : undefined;
+    let analysis = analyzeModulefile(source.text, file, recorder?.env ?? env);
+    // The module's wrappers need the bash parser (their facts: WITH_CONDA use); started only now
+    // when no script was among the checked files.
+    if (!bashParserReady() && analysis.wrapperDirs.some((d) => (env.fs.listDir(d)?.length ?? 0) > 0)) {
+      await initBashParser();
+      recorder = cache ? recordingEnv(env) : undefined;
+      analysis = analyzeModulefile(source.text, file, recorder?.env ?? env);
+    }
+    const findings = add(file, [...source.notes, ...analysis.findings], 'lua', source.text);
+    const summary = moduleSummary(analysis);
+    index.set(file, summary);
+    cache?.store(file, state, source.text, context, { findings, deps: recorder?.deps, summary });
   }
 
   // Every script in a directory a checked module puts on PATH is a wrapper of that module.
@@ -97,18 +150,35 @@ export async function checkProject(paths: readonly string[], cwd: string, env: A
       const path = join(dir, name);
       if (wrappers.has(path) || env.fs.kind(path) !== 'file' || !isScriptCandidate(path, env) || !firstVisit(path)) continue;
       const source = readSource(path);
-      add(path, source.notes);
-      if (source.ok) wrappers.set(path, source.text);
+      if (source.ok) {
+        wrappers.set(path, source.text);
+        wrapperNotes.set(path, source.notes);
+        await initBashParser();
+        if (wrapperFacts(source.text).isContainerWrapper) shellcheckEarly(path, source.text);
+      } else add(path, source.notes, 'shell');
     }
   }
 
   if (wrappers.size > 0) await initBashParser();
-  const wrapperResults = await mapConcurrently([...wrappers], SHELLCHECK_PROCESSES, async ([path, text]) => {
-      const analysis = analyzeWrapper(text, path, { modulesSettingWithConda: index.modulesSettingWithConda(path) });
-      const shellcheck = analysis.facts.isContainerWrapper ? await runShellcheck(text, env) : [];
-      return { path, findings: [...analysis.findings, ...shellcheck] };
-  });
-  for (const r of wrapperResults) add(r.path, r.findings);
+  const analyses = new Map<string, Finding[]>();
+  const wrapperContext = (path: string) => `${severityContext(path)}\u0000${index.modulesSettingWithConda(path).join('\u0000')}`;
+  for (const [path, text] of wrappers) {
+    const hit = cache?.lookup(path, fileState(path), wrapperContext(path), () => text);
+    if (hit) {
+      push(path, hit.findings);
+      wrappers.delete(path);
+      continue;
+    }
+    const analysis = analyzeWrapper(text, path, { modulesSettingWithConda: index.modulesSettingWithConda(path) });
+    analyses.set(path, analysis.findings);
+    if (analysis.facts.isContainerWrapper) shellcheck.add(path, text); // no-op when already queued
+  }
+  const shellcheckFindings = await shellcheck.collect();
+  for (const [path, text] of wrappers) {
+    const state = cache ? fileState(path) : undefined;
+    const findings = add(path, [...(wrapperNotes.get(path) ?? []), ...analyses.get(path)!, ...(shellcheckFindings.get(path) ?? [])], 'shell', text);
+    cache?.store(path, state, text, wrapperContext(path), { findings });
+  }
   return sortFindings(out);
 }
 

@@ -38,3 +38,8 @@ export function parseBash(text: string): Tree {
   if (!tree) throw new Error('bash parser returned no tree');
   return tree;
 }
+
+/** Whether parseBash can be called now (initBashParser() has finished). */
+export function bashParserReady(): boolean {
+  return parser !== undefined;
+}

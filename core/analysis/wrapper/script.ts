@@ -22,8 +22,10 @@ export interface WrapperScript {
   containerCommands: ShellCommand[];
   /** Text of every test: [ ], [[ ]], test, and ${X:?} / ${X:-} expansions inside conditions. */
   tests: string[];
-  /** Names of variables expanded anywhere, including inside single-quoted strings. */
+  /** Names of variables expanded anywhere, including inside single-quoted strings and as `\$NAME` in double-quoted ones. */
   expandedVariables: Set<string>;
+  /** The value words of each `for NAME in WORDS` loop. */
+  loops: Node[][];
   range(node: Node): Range;
   /** Frees the wasm tree: nodes are invalid afterwards. */
   dispose(): void;
@@ -42,6 +44,7 @@ export function readWrapper(text: string): WrapperScript {
   const commands: ShellCommand[] = [];
   const tests: string[] = [];
   const expandedVariables = new Set<string>();
+  const loops: Node[][] = [];
   let code = text;
   const stack: Node[] = [tree.rootNode];
   while (stack.length > 0) {
@@ -60,6 +63,13 @@ export function readWrapper(text: string): WrapperScript {
         if (/^\$\{\w+:?[?]/.test(node.text)) tests.push(node.text);
         break;
       }
+      case 'for_statement':
+        loops.push(node.childrenForFieldName('value').filter((c): c is Node => c !== null));
+        break;
+      case 'string_content':
+        // `bash -c "\$WITH_CONDA ..."`: escaped on the host, expanded by the inner shell.
+        for (const m of node.text.matchAll(/\\\$\{?([A-Za-z_][A-Za-z0-9_]*)/g)) expandedVariables.add(m[1]);
+        break;
       case 'raw_string':
         // Single-quoted code for `bash -c '...'` expands later, inside the container.
         for (const m of node.text.matchAll(/\$\{?([A-Za-z_][A-Za-z0-9_]*)/g)) expandedVariables.add(m[1]);
@@ -88,7 +98,7 @@ export function readWrapper(text: string): WrapperScript {
   commands.sort((a, b) => a.node.startIndex - b.node.startIndex);
   const containerCommands = commands.filter((c) => RUNTIMES.test(c.name) && c.args.some((a) => ['exec', 'run'].includes(unquote(a.text))));
   return {
-    text, source, code, commands, containerCommands, tests, expandedVariables,
+    text, source, code, commands, containerCommands, tests, expandedVariables, loops,
     range: (n) => source.range(n.startIndex, n.endIndex),
     dispose: () => tree.delete(),
   };

@@ -1,5 +1,6 @@
 // ShellCheck's findings for a wrapper (code SCnnnn), when installed and enabled. The text goes on
-// stdin so unsaved editor buffers are checked; never throws, a timeout kills it.
+// stdin so unsaved editor buffers are checked (the CLI passes files, many per process);
+// never throws, a timeout kills it.
 import { loadExeca } from '../../common/execa';
 import type { AnalysisEnv } from '../env';
 import type { Finding, Severity } from '../types';
@@ -9,6 +10,8 @@ const TIMEOUT_MS = 10_000;
 const LEVELS: Record<string, Severity> = { error: 'error', warning: 'warning', info: 'information', style: 'hint' };
 
 interface ShellcheckComment {
+  /** The file (json1 names it when ShellCheck checks several). */
+  file?: string;
   line: number;
   endLine: number;
   column: number;
@@ -32,35 +35,139 @@ export function shellcheckColumnToCharacter(lineText: string, column: number): n
   return i;
 }
 
-export async function runShellcheck(text: string, env: AnalysisEnv, timeoutMs = TIMEOUT_MS): Promise<Finding[]> {
-  if (!env.shellcheck.enabled) return [];
+function shellFromShebang(text: string): string {
+  return shellOfShebang(text) ?? 'bash';
+}
+
+/** ShellCheck's json1 comments as findings of `text`. */
+function toFindings(comments: readonly ShellcheckComment[], text: string): Finding[] {
+  const lines = text.split('\n');
+  const toRange = (r: { line: number; endLine: number; column: number; endColumn: number }) => ({
+    start: { line: r.line - 1, character: shellcheckColumnToCharacter(lines[r.line - 1] ?? '', r.column) },
+    end: { line: r.endLine - 1, character: shellcheckColumnToCharacter(lines[r.endLine - 1] ?? '', r.endColumn) },
+  });
+  return comments.map((c): Finding => ({
+    range: toRange(c),
+    severity: LEVELS[c.level] ?? 'information',
+    code: `SC${c.code}`,
+    message: c.message,
+    fixes: c.fix?.replacements.length
+      ? [{ title: `Apply ShellCheck's fix for SC${c.code}`, edits: c.fix.replacements.map((r) => ({ range: toRange(r), newText: r.replacement })) }]
+      : undefined,
+  }));
+}
+
+/** Runs ShellCheck once; resolves with its json1 comments, or undefined when it could not run. Never rejects. */
+async function spawnShellcheck(path: string, args: string[], stdinText: string | undefined, timeoutMs: number): Promise<ShellcheckComment[] | undefined> {
   try {
     const { execa } = await loadExeca();
     // Exit 1 means "findings"; a missing program, a crash or the timeout (SIGKILL) leave no JSON.
-    const result = await execa(env.shellcheck.path, ['--format=json1', '--norc', '--shell', shellOfShebang(text) ?? 'bash', '-'], {
-      input: text,
+    const result = await execa(path, ['--format=json1', '--norc', ...args], {
+      input: stdinText ?? '',
       stderr: 'ignore',
       reject: false,
       timeout: timeoutMs,
       killSignal: 'SIGKILL',
     });
-    if (result.timedOut || typeof result.stdout !== 'string') return [];
-    const lines = text.split('\n');
-    const toRange = (r: { line: number; endLine: number; column: number; endColumn: number }) => ({
-      start: { line: r.line - 1, character: shellcheckColumnToCharacter(lines[r.line - 1] ?? '', r.column) },
-      end: { line: r.endLine - 1, character: shellcheckColumnToCharacter(lines[r.endLine - 1] ?? '', r.endColumn) },
-    });
-    const comments = (JSON.parse(result.stdout) as { comments: ShellcheckComment[] }).comments;
-    return comments.map((c): Finding => ({
-      range: toRange(c),
-      severity: LEVELS[c.level] ?? 'information',
-      code: `SC${c.code}`,
-      message: c.message,
-      fixes: c.fix?.replacements.length
-        ? [{ title: `Apply ShellCheck's fix for SC${c.code}`, edits: c.fix.replacements.map((r) => ({ range: toRange(r), newText: r.replacement })) }]
-        : undefined,
-    }));
+    if (result.timedOut || typeof result.stdout !== 'string') return undefined;
+    return (JSON.parse(result.stdout) as { comments: ShellcheckComment[] }).comments;
   } catch {
-    return [];
+    return undefined;
   }
+}
+
+/** ShellCheck on one text (an editor buffer, unsaved): the text goes on stdin. */
+export async function runShellcheck(text: string, env: AnalysisEnv, timeoutMs = TIMEOUT_MS): Promise<Finding[]> {
+  if (!env.shellcheck.enabled) return [];
+  const comments = await spawnShellcheck(env.shellcheck.path, ['--shell', shellFromShebang(text), '-'], text, timeoutMs);
+  return comments ? toFindings(comments, text) : [];
+}
+
+/** Files per ShellCheck process: its start-up (tens of ms) is paid once per batch, not per wrapper. */
+const BATCH_SIZE = 32;
+
+/**
+ * ShellCheck on many files on disk, a batch per process (json1 names each comment's file), grouped
+ * by the shell of their shebang. Files are added while the rest of the check runs: a full batch
+ * starts at once (at most `concurrency` processes), so ShellCheck works on the other core while
+ * modules are analysed. A file whose batch failed gets no ShellCheck findings, as with one run.
+ */
+export class ShellcheckBatches {
+  private readonly texts = new Map<string, string>();
+  private readonly waiting = new Map<string, string[]>(); // shell -> paths not yet in a batch
+  private readonly queued: { shell: string; paths: string[] }[] = [];
+  private readonly results = new Map<string, Finding[]>();
+  private readonly running = new Set<Promise<void>>();
+
+  constructor(private readonly env: AnalysisEnv, private readonly concurrency = 2) {}
+
+  /** Queues a file (its text as read, for column mapping). */
+  add(path: string, text: string): void {
+    if (!this.env.shellcheck.enabled || this.texts.has(path)) return;
+    this.texts.set(path, text);
+    const shell = shellFromShebang(text);
+    const paths = this.waiting.get(shell) ?? [];
+    paths.push(path);
+    this.waiting.set(shell, paths);
+    if (paths.length >= BATCH_SIZE) {
+      this.waiting.delete(shell);
+      this.queued.push({ shell, paths });
+      this.startQueued();
+    }
+  }
+
+  /** Runs what is left and resolves with every queued file's findings. */
+  async collect(): Promise<Map<string, Finding[]>> {
+    for (const [shell, paths] of this.waiting) this.queued.push({ shell, paths });
+    this.waiting.clear();
+    this.startQueued();
+    while (this.running.size > 0) await Promise.race(this.running);
+    return this.results;
+  }
+
+  private startQueued(): void {
+    while (this.running.size < this.concurrency && this.queued.length > 0) {
+      const { shell, paths } = this.queued.shift()!;
+      const run = this.runBatch(shell, paths).finally(() => {
+        this.running.delete(run);
+        this.startQueued();
+      });
+      this.running.add(run);
+    }
+  }
+
+  private async runBatch(shell: string, paths: string[]): Promise<void> {
+    const comments = await spawnShellcheck(this.env.shellcheck.path, ['--shell', shell, '--', ...paths], undefined, TIMEOUT_MS * 4);
+    if (!comments) return;
+    const byFile = new Map<string, ShellcheckComment[]>(paths.map((p) => [p, []]));
+    for (const c of comments) byFile.get(c.file ?? '')?.push(c);
+    for (const [path, list] of byFile) this.results.set(path, toFindings(list, this.texts.get(path)!));
+  }
+}
+
+/** ShellCheck on many files on disk in batches (see ShellcheckBatches). */
+export async function runShellcheckFiles(files: ReadonlyMap<string, string>, env: AnalysisEnv, concurrency = 2): Promise<Map<string, Finding[]>> {
+  const batches = new ShellcheckBatches(env, concurrency);
+  for (const [path, text] of files) batches.add(path, text);
+  return batches.collect();
+}
+
+/** `shellcheck --version`'s version line, cached per executable (part of cache keys). */
+const versions = new Map<string, Promise<string>>();
+export function shellcheckVersion(path: string): Promise<string> {
+  let v = versions.get(path);
+  if (!v) {
+    v = (async () => {
+      try {
+        const { execa } = await loadExeca();
+        const r = await execa(path, ['--version'], { timeout: TIMEOUT_MS, reject: false, stdin: 'ignore' });
+        if (r.failed || typeof r.stdout !== 'string') return 'unavailable';
+        return /version:\s*(\S+)/.exec(r.stdout)?.[1] ?? r.stdout.trim();
+      } catch {
+        return 'unavailable';
+      }
+    })();
+    versions.set(path, v);
+  }
+  return v;
 }

@@ -5,5 +5,6 @@ import { noVenv } from './noVenv';
 import { noWithConda } from './noWithConda';
 import type { WrapperRule } from './types';
 import { unquotedArgs } from './unquotedArgs';
+import { withCondaNotEvaluated } from './withCondaNotEvaluated';
 
-export const wrapperRules: readonly WrapperRule[] = [noSingImageCheck, unquotedArgs, noContainerCheck, noWithConda, noVenv];
+export const wrapperRules: readonly WrapperRule[] = [noSingImageCheck, unquotedArgs, noContainerCheck, noWithConda, noVenv, withCondaNotEvaluated];

@@ -1,10 +1,19 @@
 // wrapper-no-venv (information): VIRTUAL_ENV is not carried into the container, so a venv
-// activated after `module load` is ignored by the container's python.
+// activated after `module load` is ignored by the container's python. Python wrappers only.
+import { basename } from 'node:path';
 import type { WrapperRule } from './types';
 
-export const noVenv: WrapperRule = ({ script }) => {
+/** python, python3.12, pip3 ... as a word of the code (a command, an argument, inside bash -c '...'). */
+const PYTHON_WORD = /(?:^|[\s'"/;&|(=])(python|pip)[0-9.]*(?=$|[\s'";&|)])/m;
+
+/** A Python wrapper: named python... or pip..., or runs python/pip. Only there does a venv matter. */
+export function isPythonWrapper(filePath: string, code: string): boolean {
+  return /^(python|pip)/.test(basename(filePath)) || PYTHON_WORD.test(code);
+}
+
+export const noVenv: WrapperRule = ({ script, filePath }) => {
   const start = script.containerCommands[0];
-  if (!start || script.expandedVariables.has('VIRTUAL_ENV') || /VIRTUAL_ENV/.test(script.code)) return [];
+  if (!start || !isPythonWrapper(filePath, script.code) || script.expandedVariables.has('VIRTUAL_ENV') || /VIRTUAL_ENV/.test(script.code)) return [];
   return [
     {
       range: script.range(start.node),

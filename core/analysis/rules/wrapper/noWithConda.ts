@@ -9,7 +9,9 @@ export const noWithConda: WrapperRule = ({ script, modulesSettingWithConda }) =>
   for (const command of script.containerCommands) {
     const c = command.args.findIndex((a) => a.text === '-c');
     const body = c > 0 && /^(bash|sh)$/.test(command.args[c - 1].text) ? command.args[c + 1] : undefined;
-    if (body && body.type === 'string' && /\$\{?WITH_CONDA\b/.test(body.text)) {
+    // Only a real expansion counts: `\$WITH_CONDA` is escaped and expands inside the container.
+    const expandsOnHost = body?.type === 'string' && body.children.some((c) => (c?.type === 'simple_expansion' || c?.type === 'expansion') && c.children.some((v) => v?.type === 'variable_name' && v.text === 'WITH_CONDA'));
+    if (body && expandsOnHost) {
       out.push({
         range: script.range(body),
         severity: 'warning',

@@ -1,34 +1,56 @@
-// wrapper-unquoted-args: $@ / $* unquoted, or "$*", in the command that runs: arguments with
-// spaces or glob characters are split or expanded on the way into the container.
+// wrapper-unquoted-args: unquoted $@ / $* / ${@:2} anywhere in a command's arguments (bash splits and
+// globs each argument again); in a command that runs, "$*" (joins all arguments into one word) and
+// "text $@" (glues the first argument to the text: in `bash -c "... $@"` the arguments become code
+// and $0). Quoted "$@" and "${@:2}" keep the arguments separate and are not reported; `\$@` inside a
+// double-quoted `bash -c` body is not an expansion at all. Where ShellCheck reports the same
+// expansion (SC2068/SC2048/SC2086/SC2145) the finding is dropped in favour of ShellCheck's (policy.ts).
 import type { Node } from 'web-tree-sitter';
 import type { Finding } from '../../types';
 import type { WrapperRule } from './types';
 
-const UNQUOTED = new Set(['$@', '$*', '${@}', '${*}']);
-const QUOTED_ALL = new Set(['"$@"', '"${@}"']);
+/** '@' or '*' for an expansion of all arguments ($@, ${@}, ${@:2}, $*, ...), else undefined. */
+function allArgumentsVariable(node: Node): '@' | '*' | undefined {
+  if (node.type !== 'simple_expansion' && node.type !== 'expansion') return undefined;
+  const name = node.children.find((c) => c?.type === 'special_variable_name')?.text;
+  // ${#@} is a count, ${!@} an indirection: single words.
+  if (node.children.some((c) => c?.type === '#' || c?.type === '!')) return undefined;
+  return name === '@' || name === '*' ? name : undefined;
+}
 
 export const unquotedArgs: WrapperRule = ({ script }) => {
   const out: Finding[] = [];
-  const running = script.commands.filter((c) => script.containerCommands.includes(c) || c.node.text.startsWith('exec'));
-  for (const command of running) {
-    const check = (arg: Node) => {
-      // Inside a longer double-quoted string, $@ and $* glue the arguments into that one word.
-      const inString = arg.type === 'string' && (/\$\{?\*/.test(arg.text) || (/\$\{?@/.test(arg.text) && !QUOTED_ALL.has(arg.text)));
-      const bad = UNQUOTED.has(arg.text) || inString;
-      if (!bad) return;
-      const range = script.range(arg);
-      out.push({
-        range,
-        severity: 'error',
-        code: 'wrapper-unquoted-args',
-        message: `${arg.text} ${arg.type === 'string' ? 'joins all arguments into one' : 'is unquoted: arguments with spaces or * are split and globbed'}; pass "$@"`,
-        fixes: [{ title: 'Use "$@"', edits: [{ range, newText: '"$@"' }] }],
-      });
-    };
-    for (const arg of command.args) {
-      if (arg.type === 'concatenation') arg.children.forEach((c) => c && check(c));
-      else check(arg);
+  const seen = new Set<number>();
+  const running = new Set(script.commands.filter((c) => script.containerCommands.includes(c) || c.node.text.startsWith('exec')));
+  const report = (node: Node, message: string, newText: string) => {
+    if (seen.has(node.startIndex)) return;
+    seen.add(node.startIndex);
+    const range = script.range(node);
+    out.push({ range, severity: 'error', code: 'wrapper-unquoted-args', message, fixes: [{ title: `Use ${newText}`, edits: [{ range, newText }] }] });
+  };
+  const quotedAll = (node: Node) => `"${node.text.replace(/^\$\{?\*/, (m) => m.replace('*', '@'))}"`;
+  const check = (arg: Node, runs: boolean) => {
+    const unquoted = allArgumentsVariable(arg);
+    if (unquoted) {
+      report(arg, `${arg.text} is unquoted: arguments with spaces or * are split and globbed; pass ${quotedAll(arg)}`, quotedAll(arg));
+      return;
     }
+    if (arg.type === 'string' && runs) {
+      const star = arg.children.find((c): c is Node => c !== null && allArgumentsVariable(c) === '*');
+      if (star) return report(arg, `${arg.text} joins all arguments into one; pass "$@"`, '"$@"');
+      const parts = arg.children.filter((c): c is Node => c !== null && c.type !== '"');
+      if (parts.length > 1 && parts.some((c) => allArgumentsVariable(c) === '@')) {
+        report(arg, `${arg.text} mixes text with $@: the first argument is glued to the text and the others follow as separate words; pass "$@" as words of their own`, '"$@"');
+      }
+    }
+  };
+  const checkWord = (arg: Node, runs: boolean) => {
+    if (arg.type === 'concatenation') arg.children.forEach((c) => c && check(c, runs));
+    else check(arg, runs);
+  };
+  for (const command of script.commands) {
+    for (const arg of command.args) checkWord(arg, running.has(command));
   }
+  // `for a in $@` splits too.
+  for (const loop of script.loops) for (const value of loop) checkWord(value, false);
   return out;
 };

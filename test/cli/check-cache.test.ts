@@ -1,0 +1,119 @@
+// `lumi-modules check --cache`: findings of unchanged files with unchanged dependencies are reused;
+// any change to a file, a path it resolved, a wrapper it reads, an --env value or the
+// configuration makes it checked again. The bundled CLI.
+import assert from 'node:assert/strict';
+import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, beforeEach, describe, it } from 'node:test';
+import { runCli } from '../helpers/cli';
+
+let root: string;
+const dirs: string[] = [];
+const MODULE = `local root = os.getenv('PROJHOME') or '/nonexistent'
+setenv('SING_IMAGE', pathJoin(root, 'sif', 'tool.sif'))
+prepend_path('PATH', pathJoin(root, 'bin'))
+`;
+const WRAPPER = `#!/bin/bash
+if [ -z "\${SING_IMAGE:-}" ]; then echo "load the module" >&2; exit 1; fi
+if [ -d /.singularity.d ]; then exec python "$@"; fi
+export SINGULARITYENV_VIRTUAL_ENV="\${VIRTUAL_ENV:-}"
+exec singularity exec "$SING_IMAGE" python "$@"
+`;
+
+type JsonFinding = { file: string; code: string; message: string; severity: string };
+// The whole project (`.`): the wrapper is found by the walk, so its facts reach the module.
+function check(...extra: string[]) {
+  const r = runCli(['check', '--format', 'json', '--no-shellcheck', '--cache', '--env', `PROJHOME=${root}`, ...extra, '.'], { cwd: root });
+  return { ...r, findings: JSON.parse(r.stdout || '[]') as JsonFinding[] };
+}
+const has = (r: { findings: JsonFinding[] }, code: string, text = '') => r.findings.some((f) => f.code === code && f.message.includes(text));
+
+/** Marks every stored message, so a reused finding can be told from a recomputed one. */
+function tamperCache(path = join(root, '.lumi-modules-cache')): void {
+  const data = JSON.parse(readFileSync(path, 'utf8'));
+  data.strings = data.strings.map((s: string) => (s.includes(' does not exist') ? `${s} [from cache]` : s));
+  writeFileSync(path, JSON.stringify(data));
+}
+
+beforeEach(() => {
+  root = mkdtempSync(join(tmpdir(), 'lumi-cache-'));
+  dirs.push(root);
+  mkdirSync(join(root, 'modules/tool'), { recursive: true });
+  mkdirSync(join(root, 'bin'));
+  writeFileSync(join(root, 'modules/tool/1.0.lua'), MODULE);
+  writeFileSync(join(root, 'bin/python'), WRAPPER);
+  chmodSync(join(root, 'bin/python'), 0o755);
+});
+after(() => dirs.forEach((d) => rmSync(d, { recursive: true, force: true })));
+
+describe('check --cache', () => {
+  it('writes .lumi-modules-cache in the cwd; a second run reuses the findings and gives the same result', () => {
+    const first = check();
+    assert.equal(first.code, 1, first.stderr);
+    assert.ok(has(first, 'path-not-found', 'tool.sif'), first.stdout);
+    assert.ok(existsSync(join(root, '.lumi-modules-cache')));
+    const second = check();
+    assert.deepEqual(second.findings, first.findings);
+    assert.equal(second.code, first.code);
+    tamperCache();
+    assert.ok(has(check(), 'path-not-found', '[from cache]'), 'the stored findings were used');
+    // Without --cache nothing is reused.
+    const fresh = runCli(['check', '--format', 'json', '--no-shellcheck', '--env', `PROJHOME=${root}`, 'modules'], { cwd: root });
+    assert.ok(!fresh.stdout.includes('[from cache]'));
+  });
+
+  it('checks again when a path the module resolved appears (the module itself unchanged)', () => {
+    check();
+    tamperCache();
+    mkdirSync(join(root, 'sif'));
+    writeFileSync(join(root, 'sif/tool.sif'), '');
+    const r = check();
+    assert.ok(!has(r, 'path-not-found', 'tool.sif'), r.stdout);
+    assert.ok(!r.stdout.includes('[from cache]'));
+  });
+
+  it('checks again when a wrapper it reads changes, when the file changes, when an --env value changes', () => {
+    check();
+    tamperCache();
+    writeFileSync(join(root, 'bin/python'), WRAPPER.replace('exec python "$@"', 'eval "$WITH_CONDA"; exec python "$@"'));
+    assert.ok(has(check(), 'missing-with-conda'), 'the wrapper now uses WITH_CONDA and the module does not set it');
+
+    tamperCache();
+    writeFileSync(join(root, 'modules/tool/1.0.lua'), MODULE + "setenv('WITH_CONDA', 'true')\n");
+    const edited = check();
+    assert.ok(!has(edited, 'missing-with-conda') && !edited.stdout.includes('[from cache]'), edited.stdout);
+
+    tamperCache();
+    const other = runCli(['check', '--format', 'json', '--no-shellcheck', '--cache', '--env', `PROJHOME=${join(root, 'elsewhere')}`, '.'], { cwd: root });
+    assert.ok(other.stdout.includes(join(root, 'elsewhere', 'sif')) && !other.stdout.includes('[from cache]'), other.stdout);
+  });
+
+  it('applies a changed .lumi-modules.json', () => {
+    check();
+    writeFileSync(join(root, '.lumi-modules.json'), JSON.stringify({ severity: { 'path-not-found': 'off' } }));
+    const r = check();
+    assert.ok(!has(r, 'path-not-found'), r.stdout);
+  });
+
+  it('--cache-location: a file or a directory; without --cache it is a usage error; an unreadable cache is rebuilt', () => {
+    const file = join(root, 'caches', 'mine.json');
+    check('--cache-location', file);
+    assert.ok(existsSync(file));
+    mkdirSync(join(root, 'cachedir'));
+    check('--cache-location', join(root, 'cachedir'));
+    assert.ok(existsSync(join(root, 'cachedir', '.lumi-modules-cache')));
+    assert.equal(runCli(['check', '--cache-location', file, 'modules'], { cwd: root }).code, 2);
+    writeFileSync(file, 'not json');
+    const r = check('--cache-location', file);
+    assert.ok(has(r, 'path-not-found'));
+    assert.doesNotThrow(() => JSON.parse(readFileSync(file, 'utf8')), 'rewritten');
+  });
+
+  it('a cache that cannot be written is one line on stderr; the result stands', () => {
+    const r = check('--cache-location', '/dev/full/cache');
+    assert.equal(r.code, 1);
+    assert.ok(has(r, 'path-not-found'));
+    assert.match(r.stderr, /^lumi-modules check: cannot write the cache \/dev\/full\/cache: \w+\n$/);
+  });
+});
