@@ -9,13 +9,16 @@ import { booleanFlag, listFlag, parseArgs, stringFlag } from './args';
 import { CliIO, UsageError } from './io';
 import { findExecutable } from '../core/common/which';
 
-export const checkUsage = `usage: lumi-modules check [--format text|json] [--env NAME=VALUE]... [--no-shellcheck] PATH...
+export const checkUsage = `usage: lumi-modules check [--format text|json] [--env NAME=VALUE]... [--no-shellcheck] [--site-package FILE] PATH...
 
 Checks Lmod modulefiles (*.lua) and the container wrapper scripts they put on PATH.
   --format text|json   text: file:line:col: severity code: message (default); json: an array
   --env NAME=VALUE     value for os.getenv(NAME) when resolving paths (repeatable); otherwise the
                        process environment is used
-  --no-shellcheck      do not add ShellCheck findings for wrapper scripts`;
+  --no-shellcheck      do not add ShellCheck findings for wrapper scripts
+  --site-package FILE  a site's SitePackage.lua: the functions its sandbox_registration{...}
+                       makes callable from modulefiles (default: $LMOD_PACKAGE_PATH/SitePackage.lua
+                       when set; LUMI's are always known)`;
 
 export function parseEnvAssignments(assignments: readonly string[]): Record<string, string> {
   const vars: Record<string, string> = {};
@@ -50,6 +53,7 @@ export async function checkCommand(argv: string[], io: CliIO): Promise<number> {
     format: { type: 'string' },
     env: { type: 'list' },
     'no-shellcheck': { type: 'boolean' },
+    'site-package': { type: 'string' },
     help: { type: 'boolean' },
   });
   if (booleanFlag(args, 'help')) {
@@ -62,12 +66,15 @@ export async function checkCommand(argv: string[], io: CliIO): Promise<number> {
   for (const p of args.positionals) {
     if (!existsSync(resolve(io.cwd, p))) throw new UsageError(`no such file or directory: ${p}`);
   }
+  const sitePackage = stringFlag(args, 'site-package');
+  if (sitePackage !== undefined && !existsSync(resolve(io.cwd, sitePackage))) throw new UsageError(`no such file: --site-package ${sitePackage}`);
   const shellcheckPath = booleanFlag(args, 'no-shellcheck') ? undefined : findExecutable('shellcheck', io.env.PATH);
   const env = makeEnv({
     vars: parseEnvAssignments(listFlag(args, 'env')),
     processEnv: io.env,
     shellcheck: { enabled: shellcheckPath !== undefined, path: shellcheckPath ?? 'shellcheck' },
     fs: snapshotFileSystem(realFileSystem),
+    sitePackage: sitePackage === undefined ? undefined : resolve(io.cwd, sitePackage),
   });
   const findings = await checkProject(args.positionals, io.cwd, env);
   const output = format === 'json' ? formatJson(findings) : formatText(findings, io.cwd);

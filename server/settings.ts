@@ -8,12 +8,15 @@ export interface ServerSettings {
   env: Record<string, string>;
   luaVersion: LuaVersion;
   shellcheck: { enable: boolean; path: string };
+  /** A site's SitePackage.lua (its sandbox_registration names); '' = $LMOD_PACKAGE_PATH's, if set. */
+  sitePackage: string;
 }
 
 export const defaultSettings: ServerSettings = {
   env: {},
   luaVersion: '5.3',
   shellcheck: { enable: true, path: 'shellcheck' },
+  sitePackage: '',
 };
 
 const LUA_VERSIONS: readonly LuaVersion[] = ['5.1', '5.2', '5.3', 'LuaJIT'];
@@ -39,6 +42,7 @@ export function parseSettings(raw: unknown): ServerSettings {
       enable: typeof shellcheck.enable === 'boolean' ? shellcheck.enable : defaultSettings.shellcheck.enable,
       path: typeof shellcheck.path === 'string' && shellcheck.path ? shellcheck.path : defaultSettings.shellcheck.path,
     },
+    sitePackage: typeof section.sitePackage === 'string' ? section.sitePackage : defaultSettings.sitePackage,
   };
 }
 
@@ -51,15 +55,15 @@ export function envFromSettings(
 ): AnalysisEnv {
   // `${workspaceFolder}` in a value, as in VS Code's own settings, so that a checked-in
   // .vscode/settings.json can say `"PROJHOME": "${workspaceFolder}"`.
+  const expand = (value: string) => (workspaceFolder === undefined ? value : value.split('${workspaceFolder}').join(workspaceFolder));
   const vars: Record<string, string> = {};
-  for (const [name, value] of Object.entries(settings.env)) {
-    vars[name] = workspaceFolder === undefined ? value : value.split('${workspaceFolder}').join(workspaceFolder);
-  }
+  for (const [name, value] of Object.entries(settings.env)) vars[name] = expand(value);
   return makeEnv({
     vars,
     processEnv,
     luaVersion: settings.luaVersion,
     fs,
     shellcheck: { enabled: settings.shellcheck.enable && shellcheckPath !== undefined, path: shellcheckPath ?? settings.shellcheck.path },
+    sitePackage: expand(settings.sitePackage) || undefined,
   });
 }

@@ -7,7 +7,7 @@ import { defaultSettings, envFromSettings, parseSettings } from '../../server/se
 describe('language server settings', () => {
   it('reads the lumiModules section or the section itself', () => {
     const inner = { env: { PROJHOME: '/p' }, luaVersion: '5.1', shellcheck: { enable: false, path: '/usr/bin/shellcheck' } };
-    const expected = { env: { PROJHOME: '/p' }, luaVersion: '5.1', shellcheck: { enable: false, path: '/usr/bin/shellcheck' } };
+    const expected = { env: { PROJHOME: '/p' }, luaVersion: '5.1', shellcheck: { enable: false, path: '/usr/bin/shellcheck' }, sitePackage: '' };
     assert.deepEqual(parseSettings(inner), expected);
     assert.deepEqual(parseSettings({ lumiModules: inner }), expected);
   });
@@ -16,7 +16,7 @@ describe('language server settings', () => {
     assert.deepEqual(parseSettings(null), defaultSettings);
     assert.deepEqual(parseSettings('x'), defaultSettings);
     const parsed = parseSettings({ env: { A: 1, B: 'b' }, luaVersion: '9.9', shellcheck: { enable: 'yes', path: '' } });
-    assert.deepEqual(parsed, { env: { B: 'b' }, luaVersion: '5.3', shellcheck: { enable: true, path: 'shellcheck' } });
+    assert.deepEqual(parsed, { env: { B: 'b' }, luaVersion: '5.3', shellcheck: { enable: true, path: 'shellcheck' }, sitePackage: '' });
   });
 
   it('expands ${workspaceFolder} and lets settings win over the process environment', () => {

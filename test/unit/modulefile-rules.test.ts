@@ -142,9 +142,10 @@ describe('modulefile constant folding', () => {
     assert.equal(valueOf(`setenv('X', pathJoin(os.getenv('PROJHOME') or '', 'bin'))\n`), join(home, 'bin'));
   });
 
-  it('os.getenv with fallback: known value, unknown variable', () => {
+  it('os.getenv with fallback: known value; an unset variable is nil, so the fallback is used as Lmod does', () => {
     assert.equal(valueOf(`setenv('X', os.getenv('PROJHOME') or '/fallback')\n`), home);
-    assert.equal(valueOf(`setenv('X', os.getenv('NOT_GIVEN') or '/fallback')\n`), undefined);
+    assert.equal(valueOf(`setenv('X', os.getenv('NOT_GIVEN') or '/fallback')\n`), '/fallback');
+    assert.equal(valueOf(`setenv('X', os.getenv('NOT_GIVEN') .. '/x')\n`), undefined, 'nil .. string fails at load time: no value');
   });
 
   it('myModuleName and myModuleVersion from modules/NAME/VERSION.lua', () => {

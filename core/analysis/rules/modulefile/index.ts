@@ -5,6 +5,7 @@ import { missingSingImage } from './missingSingImage';
 import { missingWithConda } from './missingWithConda';
 import { missingWrapperPath } from './missingWrapperPath';
 import { pathNotFound } from './pathNotFound';
+import { pathsNotChecked } from './pathsNotChecked';
 import { singImageNotSif } from './singImageNotSif';
 import { undefinedVariable } from './undefinedVariable';
 import { unknownFunction } from './unknownFunction';
@@ -17,6 +18,7 @@ export const modulefileRules: readonly ModulefileRule[] = [
   missingSingImage,
   singImageNotSif,
   pathNotFound,
+  pathsNotChecked,
   missingWrapperPath,
   missingWithConda,
   getenvNoFallback,
