@@ -154,11 +154,17 @@ describe('paths as Lmod sees them', () => {
   it('paths under absent top-level directories are not checked; one information finding names the roots', () => {
     const text = `prepend_path("PATH", "/project/p1/bin")\nprepend_path("PATH", "/appl/x/bin")\nprepend_path("MODULEPATH", "/project/p1/modules")\nprepend_path("PATH", "/usr/nonexistent-bin")\n`;
     const a = analyze(text);
-    assert.deepEqual(a.findings.filter((f) => f.code === 'path-not-found').map((f) => f.message), ['directory put on PATH does not exist: /usr/nonexistent-bin']);
+    assert.deepEqual(a.findings.filter((f) => f.code === 'path-not-found').map((f) => f.message), ['directory put on PATH does not exist on this machine: /usr/nonexistent-bin']);
     const info = a.findings.filter((f) => f.code === 'paths-not-checked');
     assert.equal(info.length, 1);
     assert.equal(info[0].severity, 'information');
     assert.match(info[0].message, /\/appl, \/project/);
+  });
+
+  it("a PATH value is split at ':' as Lmod does; '//x' has the top-level directory x", () => {
+    const a = analyze(`prepend_path("PATH", "/usr/bin:/usr/nonexistent-bin")\nprepend_path("PATH", "//unknown/apps/bin/")\n`);
+    assert.deepEqual(a.findings.filter((f) => f.code === 'path-not-found').map((f) => f.message), ['directory put on PATH does not exist on this machine: /usr/nonexistent-bin']);
+    assert.match(a.findings.find((f) => f.code === 'paths-not-checked')!.message, /\/unknown/);
   });
 });
 
@@ -168,6 +174,15 @@ describe('container conventions', () => {
     const a = analyze(text);
     assert.equal(a.containerKind, 'lumi-easybuild');
     assert.deepEqual(a.findings.filter((f) => f.code === 'missing-sing-image'), []);
+  });
+
+  it('easybuild-container-bindings: an EasyBuild container module that also loads singularity-AI-bindings', () => {
+    const base = `create_container_vars('p.sif', 'PyTorch', '/appl/x', '/pfs')\n`;
+    const f = found(base + `depends_on("singularity-AI-bindings/24.03")\n`, 'easybuild-container-bindings');
+    assert.equal(f.length, 1);
+    assert.equal(f[0].severity, 'warning');
+    assert.deepEqual(found(base + `conflict("singularity-AI-bindings")\n`, 'easybuild-container-bindings'), []);
+    assert.deepEqual(found(`setenv("SING_IMAGE", "/tmp/a.sif")\nload("singularity-AI-bindings")\n`, 'easybuild-container-bindings'), [], 'CSC style: the bindings module is how it binds');
   });
 
   it('a string that contains .sif makes no container module', () => {

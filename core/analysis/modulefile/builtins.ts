@@ -111,7 +111,14 @@ const addToPath: Builtin = (call, ctx) => {
   if (variable === undefined) return undefined;
   const range = ctx.rangeOf(call.node);
   ctx.effects.pathPrepends.push({ variable, value: stringArg(call, 1), range });
-  if (call.args[1] && (variable === 'PATH' || variable === 'MODULEPATH')) addPath(ctx, call.args[1], call.values[1], variable === 'PATH' ? 'path-dir' : 'modulepath-dir');
+  if (call.args[1] && (variable === 'PATH' || variable === 'MODULEPATH')) {
+    // Lmod splits the value at the delimiter (':' unless a third argument says otherwise).
+    const role = variable === 'PATH' ? 'path-dir' : 'modulepath-dir';
+    const value = call.values[1];
+    const delim = call.values[2];
+    const parts = typeof value === 'string' && (delim === undefined || delim === ':') ? value.split(':').filter((p) => p !== '') : [value];
+    for (const part of parts) addPath(ctx, call.args[1], part, role);
+  }
   ctx.effects.symbols.push({ name: `${variable} += ${stringArg(call, 1) ?? '…'}`, kind: 'path', range, selectionRange: ctx.rangeOf(call.args[0]) });
   return undefined;
 };

@@ -30,7 +30,7 @@ export function resolveModule(paths: readonly PathExpression[], pathPrepends: re
   const wrapperDirs = [...new Set(pathPrepends.filter((p) => p.variable === 'PATH' && p.value !== undefined && isAbsolute(p.value)).map((p) => p.value!))];
   const uncheckedRoots = new Set<string>();
   const existsOnThisMachine = (path: string): boolean => {
-    const root = '/' + path.split('/')[1];
+    const root = '/' + (path.split('/').find((segment) => segment !== '') ?? '');
     if (root === '/' || fs.kind(root) !== 'missing') return true;
     uncheckedRoots.add(root);
     return false;

@@ -1,5 +1,6 @@
 // Every modulefile rule, one per diagnostic code.
 import type { ModulefileRule } from './types';
+import { easybuildContainerBindings } from './easybuildContainerBindings';
 import { getenvNoFallback } from './getenvNoFallback';
 import { missingSingImage } from './missingSingImage';
 import { missingWithConda } from './missingWithConda';
@@ -16,6 +17,7 @@ export const modulefileRules: readonly ModulefileRule[] = [
   unknownFunction,
   wrongArguments,
   missingSingImage,
+  easybuildContainerBindings,
   singImageNotSif,
   pathNotFound,
   pathsNotChecked,
