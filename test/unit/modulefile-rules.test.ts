@@ -106,8 +106,9 @@ describe('modulefile rules', () => {
     assert.ok(b.findings.some((f) => f.code === 'missing-sing-image'));
   });
 
-  it('missing-wrapper-path when SING_IMAGE is set and PATH is not', () => {
-    assert.ok(codes(`${ROOT}setenv('SING_IMAGE', pathJoin(root, 'sif', 'tool.sif'))\n`).includes('missing-wrapper-path'));
+  it('missing-wrapper-path when SING_IMAGE and WITH_CONDA are set and PATH is not; SING_IMAGE alone is CSC\'s singularity_wrapper convention', () => {
+    assert.ok(codes(`${ROOT}setenv('SING_IMAGE', pathJoin(root, 'sif', 'tool.sif'))\nsetenv('WITH_CONDA', 'true')\n`).includes('missing-wrapper-path'));
+    assert.ok(!codes(`${ROOT}setenv('SING_IMAGE', pathJoin(root, 'sif', 'tool.sif'))\n`).includes('missing-wrapper-path'));
   });
 
   it('missing-with-conda for a wrapper using it and for lumi-*-rocm-* images', () => {
