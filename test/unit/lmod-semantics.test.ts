@@ -221,6 +221,13 @@ describe('messages that name what would resolve them', () => {
     assert.deepEqual(found(fixed, 'getenv-no-fallback'), [], 'the fixed text adds no finding');
   });
 
+  it("hover on os.getenv('PROJHOME') or '...' shows the fallback and names PROJHOME and lumiModules.env", () => {
+    const text = `local d = os.getenv('PROJHOME') or '/tmp'\nprepend_path("PATH", pathJoin(d, "bin"))\n`;
+    const h = hoverModulefile(analyze(text), { line: 1, character: 30 });
+    assert.match(h!.markdown, /`\/tmp\/bin`/);
+    assert.match(h!.markdown, /`PROJHOME`.*lumiModules\.env/s);
+  });
+
   it("hover on an unresolved path names the variable and the lumiModules.env setting", () => {
     const text = `local d = os.getenv('PROJHOME') .. '/x'\nprepend_path("PATH", pathJoin(d, "bin"))\n`;
     const a = analyze(text);

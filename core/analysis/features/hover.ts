@@ -43,8 +43,12 @@ export function hoverModulefile(analysis: ModulefileAnalysis, pos: Position): Ho
         : 'depends on a value unknown before load time';
       return { markdown: `Path: *not resolvable statically* (${why})`, range: path.range };
     }
-    const state = path.exists ? existsText[path.exists] : 'relative path: resolved against the current directory at load time';
-    return { markdown: '`' + path.value + '`\n\n' + state, range: path.range };
+    const state = path.exists ? existsText[path.exists] : path.value.startsWith('/') ? 'not checked: its top-level directory does not exist on this machine' : 'relative path: resolved against the current directory at load time';
+    const vars = path.envVariables ?? [];
+    const from = vars.length
+      ? `\n\nDepends on ${vars.map((v) => `\`${v}\``).join(', ')}: the value from the \`lumiModules.env\` setting (\`check --env\`) or the environment; where unset, the \`or\` fallback, as Lmod does.`
+      : '';
+    return { markdown: '`' + path.value + '`\n\n' + state + from, range: path.range };
   }
   return undefined;
 }
