@@ -236,3 +236,14 @@ describe('messages that name what would resolve them', () => {
     assert.match(h!.markdown, /lumiModules\.env/);
   });
 });
+
+describe('completion by file kind', () => {
+  it('a modulerc file is offered the modulerc functions, a modulefile the modulefile ones', async () => {
+    const { completeModulefile } = await import('../../core/analysis/features/completion');
+    const labels = (file: string) => completeModulefile('mo', 2, file, makeEnv({ processEnv: {} }), []).map((c) => c.label);
+    const rc = labels(join(home, 'modules', 'tool', '.modulerc.lua'));
+    assert.ok(rc.includes('module_version') && !rc.includes('setenv'), rc.join(' '));
+    const mf = labels(moduleFile());
+    assert.ok(mf.includes('setenv') && !mf.includes('module_version'), 'no modulerc function offered in a modulefile');
+  });
+});
