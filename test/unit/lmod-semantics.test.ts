@@ -185,6 +185,16 @@ describe('container conventions', () => {
     assert.deepEqual(found(`setenv("SING_IMAGE", "/tmp/a.sif")\nload("singularity-AI-bindings")\n`, 'easybuild-container-bindings'), [], 'CSC style: the bindings module is how it binds');
   });
 
+  it('laif-missing-bindings: a LAIF-style module (/opt/venv) that does not load lumi-aif-singularity-bindings; the fix adds it', () => {
+    const text = `setenv("SIF", "/appl/local/laifs/containers/x.sif")\nsetenv("SINGULARITYENV_PREPEND_PATH", "/opt/venv/bin")\n`;
+    const [f] = found(text, 'laif-missing-bindings');
+    assert.equal(f.severity, 'warning');
+    const fixed = applyFix(text, f);
+    assert.match(fixed, /depends_on\("lumi-aif-singularity-bindings"\)\n$/);
+    assert.equal(analyze(fixed).containerKind, 'laif');
+    assert.deepEqual(found(fixed, 'laif-missing-bindings'), [], 'the fixed text adds no finding');
+  });
+
   it('a string that contains .sif makes no container module', () => {
     const a = analyze(`help([[Run it with singularity exec my.sif python]])\nsetenv("X", "/tmp/a.sif")\n`);
     assert.equal(a.containerKind, undefined);

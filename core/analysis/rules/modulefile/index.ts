@@ -2,6 +2,7 @@
 import type { ModulefileRule } from './types';
 import { easybuildContainerBindings } from './easybuildContainerBindings';
 import { getenvNoFallback } from './getenvNoFallback';
+import { laifMissingBindings } from './laifMissingBindings';
 import { missingSingImage } from './missingSingImage';
 import { missingWithConda } from './missingWithConda';
 import { missingWrapperPath } from './missingWrapperPath';
@@ -18,6 +19,7 @@ export const modulefileRules: readonly ModulefileRule[] = [
   wrongArguments,
   missingSingImage,
   easybuildContainerBindings,
+  laifMissingBindings,
   singImageNotSif,
   pathNotFound,
   pathsNotChecked,
