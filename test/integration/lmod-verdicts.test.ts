@@ -69,6 +69,9 @@ describe('severity policy against real Lmod', () => {
     const r = runModuleCommands([['use', join(tree, 'modules')], ['load', 'tool']], {}, 'echo "TOOL=$TOOL"');
     assert.equal(r.status, 0, r.stderr);
     assert.match(r.stdout, /TOOL=1\.0/, 'module_version made 1.0 the default');
+    // Tcl-format .modulerc and .version beside it are Lmod's too, and left alone by check.
+    writeFileSync(join(tree, 'modules', 'tool', '.modulerc'), '#%Module\nmodule-version tool/1.0 stable\n');
+    writeFileSync(join(tree, 'modules', 'tool', '.version'), '#%Module\nset ModulesVersion "1.0"\n');
     const rc = runCli(['check', '--format', 'json', '--no-shellcheck', join(tree, 'modules', 'tool')]);
     assert.equal(rc.code, 0, rc.stdout + rc.stderr);
     assert.deepEqual(JSON.parse(rc.stdout), []);
