@@ -28,7 +28,7 @@ const INF = Number.POSITIVE_INFINITY;
 
 // params: comma-separated labels; "..." marks a variable tail.
 const ROWS: Row[] = [
-  ['setenv', 'lmod', 'NAME, value', 2, INF, [0], 'Sets environment variable NAME to value on load; unsets it on unload.', 'setenv("${1:NAME}", ${2:"value"})'],
+  ['setenv', 'lmod', 'NAME, value', 2, INF, [0], 'Sets environment variable NAME to value on load; unsets it on unload. The table form `setenv{"NAME", "value", modeA={"load"}}` needs Lmod 8.7.58 or later (8.6 says "arguments are not strings").', 'setenv("${1:NAME}", ${2:"value"})'],
   ['pushenv', 'lmod', 'NAME, value', 2, INF, [0], 'Like setenv, but restores the previous value on unload (a stack).', 'pushenv("${1:NAME}", ${2:"value"})'],
   ['unsetenv', 'lmod', 'NAME', 1, INF, [0], 'Unsets environment variable NAME on load.', 'unsetenv("${1:NAME}")'],
   ['prepend_path', 'lmod', 'NAME, path, delim, priority', 2, INF, [0], 'Prepends path to the path-like variable NAME (e.g. `PATH`). Table form: `prepend_path{"PATH", "/dir", delim=":", priority=100}`.', 'prepend_path("${1:PATH}", ${2:pathJoin(root, "bin")})'],
@@ -156,10 +156,11 @@ const ROWS: Row[] = [
   ),
   ...['insert', 'remove', 'sort', 'concat', 'unpack'].map((f): Row => [`table.${f}`, 'sandbox', 't, ...', 0, INF, [], `Lua's table.${f}.`]),
   ...['floor', 'ceil', 'min', 'max'].map((f): Row => [`math.${f}`, 'sandbox', 'x, ...', 0, INF, [], `Lua's math.${f}.`]),
-  ...['assert', 'loadfile', 'require', 'ipairs', 'next', 'pairs', 'pcall', 'loadstring', 'tonumber', 'tostring', 'type', 'unpack', 'print'].map(
+  ...['assert', 'loadfile', 'require', 'ipairs', 'next', 'pairs', 'pcall', 'tonumber', 'tostring', 'type', 'unpack', 'print'].map(
     (f): Row => [f, 'sandbox', '...', 0, INF, [], `Lua's ${f}.`],
   ),
-  ['dofile', 'sandbox', 'path', 0, INF, [], 'Not supported in modulefiles: Lmod stops with an error ("dofile is not supported").'],
+  ['loadstring', 'sandbox', 'text', 0, INF, [], "Lua's loadstring (load in Lua 5.2 and later).", undefined, '8.7'],
+  ['dofile', 'sandbox', 'path', 0, INF, [], 'Not supported in modulefiles: Lmod stops with an error ("dofile is not supported").', undefined, '8.7'],
   ...['attributes', 'chdir', 'lock_dir', 'currentdir', 'dir', 'lock', 'mkdir', 'rmdir', 'setmode', 'symlinkattributes', 'touch', 'unlock'].map(
     (f): Row => [`lfs.${f}`, 'sandbox', '...', 0, INF, [], `LuaFileSystem's lfs.${f}.`],
   ),
