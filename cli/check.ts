@@ -2,7 +2,7 @@
 //   [--max-warnings N] [--cache] [--cache-location PATH] PATH...`
 // Exit 0: no error-severity diagnostic (and warnings within --max-warnings); 1: otherwise; 2: bad
 // usage or a malformed .lumi-modules.json.
-import { lstatSync, statSync } from 'node:fs';
+import { existsSync, lstatSync, statSync } from 'node:fs';
 import { join, relative, resolve } from 'node:path';
 import { makeEnv, realFileSystem, snapshotFileSystem } from '../core/analysis/env';
 import { checkProject } from '../core/analysis/project/checkProject';
@@ -19,7 +19,7 @@ import { shellcheckVersion } from '../core/analysis/wrapper/shellcheck';
 const CACHE_NAME = '.lumi-modules-cache';
 
 export const checkUsage = `usage: lumi-modules check [--format text|json|sarif] [--env NAME=VALUE]... [--no-shellcheck]
-                          [--max-warnings N] [--cache] [--cache-location PATH] PATH...
+                          [--max-warnings N] [--cache] [--cache-location PATH] [--site-package FILE] PATH...
 
 Checks Lmod modulefiles (*.lua) and the container wrapper scripts they put on PATH.
   --format text|json|sarif  text: file:line:col: severity code: message (default); json: an array;
@@ -31,6 +31,9 @@ Checks Lmod modulefiles (*.lua) and the container wrapper scripts they put on PA
   --cache              reuse the findings of files that (with what they depend on) did not change
                        since the last --cache run, from .lumi-modules-cache in the current directory
   --cache-location PATH   the cache file (or a directory to keep .lumi-modules-cache in)
+  --site-package FILE  a site's SitePackage.lua: the functions its sandbox_registration{...}
+                       makes callable from modulefiles (default: $LMOD_PACKAGE_PATH/SitePackage.lua
+                       when set; LUMI's are always known)
 
 Per-code severity and 'off' come from the nearest .lumi-modules.json above each checked file;
 '-- lumi-modules: ignore CODE' (Lua) or '# lumi-modules: ignore CODE' (shell) on a line or the
@@ -85,6 +88,7 @@ export async function checkCommand(argv: string[], io: CliIO): Promise<number> {
     'max-warnings': { type: 'string' },
     cache: { type: 'boolean' },
     'cache-location': { type: 'string' },
+    'site-package': { type: 'string' },
     help: { type: 'boolean', short: 'h' },
   });
   if (args.values.help) {
@@ -101,12 +105,15 @@ export async function checkCommand(argv: string[], io: CliIO): Promise<number> {
     const problem = missingPath(resolve(io.cwd, p));
     if (problem) throw new UsageError(`${problem}: ${p}`);
   }
+  const sitePackage = args.values['site-package'];
+  if (sitePackage !== undefined && !existsSync(resolve(io.cwd, sitePackage))) throw new UsageError(`no such file: --site-package ${sitePackage}`);
   const shellcheckPath = args.values['no-shellcheck'] ? undefined : findExecutable('shellcheck', io.env.PATH);
   const env = makeEnv({
     vars: parseEnvAssignments(args.values.env ?? []),
     processEnv: io.env,
     shellcheck: { enabled: shellcheckPath !== undefined, path: shellcheckPath ?? 'shellcheck' },
     fs: snapshotFileSystem(realFileSystem),
+    sitePackage: sitePackage === undefined ? undefined : resolve(io.cwd, sitePackage),
   });
   const cacheLocation = args.values['cache-location'];
   if (cacheLocation !== undefined && !args.values.cache) throw new UsageError('--cache-location needs --cache');

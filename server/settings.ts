@@ -20,16 +20,16 @@ export function envFromSettings(
 ): AnalysisEnv {
   // `${workspaceFolder}` in a value, as in VS Code's own settings, so that a checked-in
   // .vscode/settings.json can say `"PROJHOME": "${workspaceFolder}"`.
+  const expand = (value: string) => (workspaceFolder === undefined ? value : value.split('${workspaceFolder}').join(workspaceFolder));
   const vars: Record<string, string> = {};
-  for (const [name, value] of Object.entries(settings.env)) {
-    vars[name] = workspaceFolder === undefined ? value : value.split('${workspaceFolder}').join(workspaceFolder);
-  }
+  for (const [name, value] of Object.entries(settings.env)) vars[name] = expand(value);
   return makeEnv({
     vars,
     processEnv,
     luaVersion: settings.luaVersion,
     fs,
     shellcheck: { enabled: settings.shellcheck.enable && shellcheckPath !== undefined, path: shellcheckPath ?? 'shellcheck' },
+    sitePackage: expand(settings.sitePackage) || undefined,
   });
 }
 

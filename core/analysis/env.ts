@@ -2,6 +2,8 @@
 // `--env` and the real file system; the language server from its settings; tests from fixtures.
 import { accessSync, constants, readdirSync, statSync } from 'node:fs';
 import { readBounded } from '../common/boundedRead';
+import { join } from 'node:path';
+import { readSitePackage } from './modulefile/sitePackage';
 
 export type LuaVersion = '5.1' | '5.2' | '5.3' | 'LuaJIT';
 
@@ -29,6 +31,12 @@ export interface AnalysisEnv {
   fs: FileSystemView;
   luaVersion: LuaVersion;
   shellcheck: { enabled: boolean; path: string };
+  /** Functions a site's SitePackage.lua registers (besides LUMI's, known out of the box). */
+  siteFunctions?: { names: readonly string[]; origin: string };
+  /** MODULEPATH entries: a .lua file under one is a modulefile whatever its directory's name. */
+  modulePath?: readonly string[];
+  /** LMOD_MODULERC / LMOD_MODULERCFILE / MODULERCFILE entries: system modulerc files or directories. */
+  modulercPaths?: readonly string[];
 }
 
 export const realFileSystem: FileSystemView = {
@@ -108,14 +116,24 @@ export function makeEnv(options: {
   luaVersion?: LuaVersion;
   shellcheck?: { enabled: boolean; path: string };
   fs?: FileSystemView;
+  /** A SitePackage.lua to read registered function names from; else `$LMOD_PACKAGE_PATH/SitePackage.lua` when set. */
+  sitePackage?: string;
 }): AnalysisEnv {
   const vars = options.vars ?? {};
   const processEnv = options.processEnv ?? {};
+  const fs = options.fs ?? realFileSystem;
+  const getenv = (name: string) => (Object.prototype.hasOwnProperty.call(vars, name) ? vars[name] : processEnv[name]);
+  const packagePath = getenv('LMOD_PACKAGE_PATH');
+  const sitePackage = options.sitePackage || (packagePath ? join(packagePath, 'SitePackage.lua') : undefined);
+  const names = sitePackage ? readSitePackage(sitePackage, fs) : undefined;
   return {
-    getenv: (name) => (Object.prototype.hasOwnProperty.call(vars, name) ? vars[name] : processEnv[name]),
+    getenv,
     getenvOrigin: (name) => (Object.prototype.hasOwnProperty.call(vars, name) ? 'asked' : 'environment'),
-    fs: options.fs ?? realFileSystem,
+    fs,
     luaVersion: options.luaVersion ?? '5.3',
     shellcheck: options.shellcheck ?? { enabled: false, path: 'shellcheck' },
+    siteFunctions: sitePackage && names ? { names, origin: sitePackage } : undefined,
+    modulePath: (getenv('MODULEPATH') ?? '').split(':').filter((p) => p.startsWith('/')),
+    modulercPaths: ['LMOD_MODULERC', 'LMOD_MODULERCFILE', 'MODULERCFILE'].flatMap((v) => (getenv(v) ?? '').split(':')).filter((p) => p.startsWith('/')),
   };
 }

@@ -16,6 +16,8 @@ export const SEVERITY_OVERRIDES = ['error', 'warning', 'information', 'hint', 'o
 export const settingsSchema = z.object({
   env: z.record(z.string(), z.string()).default({}),
   luaVersion: z.enum(LUA_VERSIONS).default('5.3'),
+  // A site's SitePackage.lua (read, never run) for its sandbox_registration names; '' = none.
+  sitePackage: z.string().default(''),
   shellcheck: z
     .object({
       enable: z.boolean().default(true),

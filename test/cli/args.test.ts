@@ -61,10 +61,10 @@ describe('lumi-modules arguments', () => {
     mkdirSync(join(dir, 'modules'), { recursive: true });
     const module = join(dir, 'modules', '-dash.lua');
     writeFileSync(module, `setenv('SING_IMAGE', pathJoin(os.getenv('A') or '/a', os.getenv('B') or '/b', 'x.sif'))\n`);
-    const r = runCli(['check', '--format', 'json', '--no-shellcheck', '--env', 'A=/first', '--env=B=second', '--', 'modules/-dash.lua'], { cwd: dir });
+    const r = runCli(['check', '--format', 'json', '--no-shellcheck', '--env', `A=${dir}/first`, '--env=B=second', '--', 'modules/-dash.lua'], { cwd: dir });
     const findings = JSON.parse(r.stdout) as Finding[];
     assert.ok(findings.length > 0 && findings.every((f) => f.file === module), r.stdout + r.stderr);
-    assert.ok(findings.some((f) => f.message.includes('/first/second/x.sif')), `both --env values were used: ${r.stdout}`);
+    assert.ok(findings.some((f) => f.message.includes(`${dir}/first/second/x.sif`)), `both --env values were used: ${r.stdout}`);
   });
 
   it('takes an option value that starts with a dash (--srun --account=...)', () => {

@@ -9,7 +9,7 @@ import { after, before, describe, it } from 'node:test';
 import { CLI, runCli } from '../helpers/cli';
 
 let dir: string;
-const WARNING_MODULE = "prepen_path('PATH', '/x')\n"; // one warning: unknown-function
+const WARNING_MODULE = "setenv('CC', compilerName)\n"; // one warning: undefined-variable
 const ERROR_MODULE = "local root = '/nonexistent'\nprepend_path('PATH', pathJoin(root, 'bin'))\nsetenv('WITH_CONDA', 'true')\n"; // missing-sing-image
 
 function project(files: Record<string, string>): string {
@@ -35,21 +35,21 @@ describe('check: .lumi-modules.json', () => {
       'modules/a/1.lua': ERROR_MODULE,
       'modules/b/1.lua': WARNING_MODULE,
       '.lumi-modules.json': JSON.stringify({ severity: { 'missing-sing-image': 'off' } }),
-      'modules/b/.lumi-modules.json': JSON.stringify({ severity: { 'unknown-function': 'error' } }),
+      'modules/b/.lumi-modules.json': JSON.stringify({ severity: { 'undefined-variable': 'error' } }),
     });
     const r = runCli(['check', '--format', 'json', 'modules'], { cwd: root });
     const findings = json(r);
     assert.ok(!findings.some((f) => f.code === 'missing-sing-image'), r.stdout);
-    assert.equal(findings.find((f) => f.code === 'unknown-function')?.severity, 'error');
+    assert.equal(findings.find((f) => f.code === 'undefined-variable')?.severity, 'error');
     assert.equal(r.code, 1, 'the upgraded finding is an error');
     rmSync(join(root, 'modules/b/.lumi-modules.json'));
     const relaxed = runCli(['check', '--format', 'json', 'modules'], { cwd: root });
     assert.equal(relaxed.code, 0, relaxed.stdout);
-    assert.equal(json(relaxed).find((f) => f.code === 'unknown-function')?.severity, 'warning');
+    assert.equal(json(relaxed).find((f) => f.code === 'undefined-variable')?.severity, 'warning');
   });
 
   it('a malformed file: one line naming it, exit 2', () => {
-    const root = project({ 'm.lua': WARNING_MODULE, '.lumi-modules.json': '{"severity": {"unknown-function": "loud"}}' });
+    const root = project({ 'm.lua': WARNING_MODULE, '.lumi-modules.json': '{"severity": {"undefined-variable": "loud"}}' });
     const r = runCli(['check', 'm.lua'], { cwd: root });
     assert.equal(r.code, 2);
     assert.equal(r.stderr.trim().split('\n').length, 1, r.stderr);
@@ -59,7 +59,7 @@ describe('check: .lumi-modules.json', () => {
 
 describe('check: inline suppression', () => {
   it('-- lumi-modules: ignore CODE suppresses on the line and the next; unused ones are hints', () => {
-    const root = project({ 'm.lua': `-- lumi-modules: ignore unknown-function\n${WARNING_MODULE}setenv('CC', 'gcc') -- lumi-modules: ignore unused-local\n` });
+    const root = project({ 'm.lua': `-- lumi-modules: ignore undefined-variable\n${WARNING_MODULE}setenv('CC', 'gcc') -- lumi-modules: ignore unused-local\n` });
     const findings = json(runCli(['check', '--format', 'json', 'm.lua'], { cwd: root }));
     assert.deepEqual(findings.map((f) => `${f.range.start.line}:${f.severity}:${f.code}`), ['2:hint:unused-suppression']);
   });

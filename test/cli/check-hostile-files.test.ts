@@ -113,7 +113,7 @@ describe('check reads only regular files', () => {
       symlinkSync(`../l${i + 1}`, join(root, `l${i}`, 'a'));
       symlinkSync(`../l${i + 1}`, join(root, `l${i}`, 'b'));
     }
-    writeFileSync(join(root, 'l20', 'm.lua'), "prepen_path('PATH', '/x')\n");
+    writeFileSync(join(root, 'l20', 'm.lua'), "setenv('A', 'b')\nprepen_path('PATH', '/x')\n");
     const findings = checkJson([root], 120_000);
     assert.equal(findings.filter((f) => f.code === 'unknown-function').length, 1, JSON.stringify(findings.slice(0, 5)));
   });

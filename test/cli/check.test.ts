@@ -90,9 +90,9 @@ describe('lumi-modules check', () => {
       symlinkSync('..', join(bad, 'loop', 'up'));
       // A directory named like a modulefile is walked as a directory, not read as a file.
       mkdirSync(join(bad, 'dir.lua'));
-      writeFileSync(join(bad, 'dir.lua', 'inner.lua'), "prepen_path('PATH', '/x')\n");
+      writeFileSync(join(bad, 'dir.lua', 'inner.lua'), "setenv('A', 'b')\nprepen_path('PATH', '/x')\n");
       const r = run(['check', '--format', 'json', bad], bad);
-      assert.equal(r.code, 0, r.stderr);
+      assert.equal(r.code, 1, r.stderr); // the typo'd prepend_path in dir.lua/inner.lua: Lmod refuses the file
       const findings = JSON.parse(r.stdout) as { file: string; code: string; severity: string }[];
       const byFile = (name: string) => findings.filter((f) => f.file === join(bad, name)).map((f) => `${f.severity} ${f.code}`);
       assert.deepEqual(byFile('binary.lua'), ['information binary-file']);
@@ -100,7 +100,7 @@ describe('lumi-modules check', () => {
       assert.deepEqual(byFile('latin1.lua'), ['warning invalid-utf8']);
       assert.ok(findings.some((f) => f.code === 'symlink-loop' && f.file === join(bad, 'loop', 'up')), r.stdout);
       assert.deepEqual(byFile('dir.lua'), [], 'no finding for the directory itself');
-      assert.deepEqual(byFile('dir.lua/inner.lua'), ['warning unknown-function'], 'the module inside it is checked');
+      assert.deepEqual(byFile('dir.lua/inner.lua'), ['error unknown-function'], 'the module inside it is checked');
     } finally {
       rmSync(bad, { recursive: true, force: true });
     }

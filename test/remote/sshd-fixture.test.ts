@@ -201,6 +201,8 @@ describe('sshd fixture: stop()', () => {
       const r = ssh(config, 'lumi-stop', `for i in $(seq 100); do setsid nohup sleep ${marker} </dev/null >/dev/null 2>&1 & done; echo started`);
       assert.equal(r.status, 0, r.stderr);
       assert.equal(r.stdout, 'started\n');
+      // `&` returns before each background child has exec'd sleep: wait until all 100 run.
+      for (let waited = 0; processesWith(`sleep ${marker}`).length < 100 && waited < 10_000; waited += 100) await new Promise((r) => setTimeout(r, 100));
       assert.equal(processesWith(`sleep ${marker}`).length, 100, 'the detached remote processes are not running');
       assert.equal(await connectOutcome(f.port), 'connected');
       const log = f.log();

@@ -1,6 +1,7 @@
 // Settings arrive from many editors in many shapes; malformed parts fall back to defaults.
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { SEVERITY_OVERRIDES } from '../../core/analysis/policy';
@@ -31,6 +32,20 @@ describe('language server settings', () => {
     assert.equal(env.getenv('Y'), 'y');
     assert.equal(env.getenv('UNSET'), undefined);
     assert.equal(env.shellcheck.enabled, false, 'no shellcheck executable found: disabled');
+  });
+
+  it('lumiModules.sitePackage (with ${workspaceFolder}) makes a SitePackage.lua\'s registered names known', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'lumi-sitepkg-'));
+    try {
+      writeFileSync(join(dir, 'SitePackage.lua'), 'sandbox_registration{ my_fn = function() end }\n');
+      const settings = parseSettings({ sitePackage: '${workspaceFolder}/SitePackage.lua' });
+      assert.equal(settings.sitePackage, '${workspaceFolder}/SitePackage.lua');
+      const env = envFromSettings(settings, realFileSystem, {}, undefined, dir);
+      assert.deepEqual(env.siteFunctions, { names: ['my_fn'], origin: join(dir, 'SitePackage.lua') });
+      assert.equal(envFromSettings(parseSettings({}), realFileSystem, {}, undefined, dir).siteFunctions, undefined);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
 

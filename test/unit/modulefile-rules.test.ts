@@ -106,8 +106,9 @@ describe('modulefile rules', () => {
     assert.ok(b.findings.some((f) => f.code === 'missing-sing-image'));
   });
 
-  it('missing-wrapper-path when SING_IMAGE is set and PATH is not', () => {
-    assert.ok(codes(`${ROOT}setenv('SING_IMAGE', pathJoin(root, 'sif', 'tool.sif'))\n`).includes('missing-wrapper-path'));
+  it('missing-wrapper-path when SING_IMAGE and WITH_CONDA are set and PATH is not; SING_IMAGE alone is CSC\'s singularity_wrapper convention', () => {
+    assert.ok(codes(`${ROOT}setenv('SING_IMAGE', pathJoin(root, 'sif', 'tool.sif'))\nsetenv('WITH_CONDA', 'true')\n`).includes('missing-wrapper-path'));
+    assert.ok(!codes(`${ROOT}setenv('SING_IMAGE', pathJoin(root, 'sif', 'tool.sif'))\n`).includes('missing-wrapper-path'));
   });
 
   it('missing-with-conda for a wrapper using it and for lumi-*-rocm-* images', () => {
@@ -142,9 +143,10 @@ describe('modulefile constant folding', () => {
     assert.equal(valueOf(`setenv('X', pathJoin(os.getenv('PROJHOME') or '', 'bin'))\n`), join(home, 'bin'));
   });
 
-  it('os.getenv with fallback: known value, unknown variable', () => {
+  it('os.getenv with fallback: known value; an unset variable is nil, so the fallback is used as Lmod does', () => {
     assert.equal(valueOf(`setenv('X', os.getenv('PROJHOME') or '/fallback')\n`), home);
-    assert.equal(valueOf(`setenv('X', os.getenv('NOT_GIVEN') or '/fallback')\n`), undefined);
+    assert.equal(valueOf(`setenv('X', os.getenv('NOT_GIVEN') or '/fallback')\n`), '/fallback');
+    assert.equal(valueOf(`setenv('X', os.getenv('NOT_GIVEN') .. '/x')\n`), undefined, 'nil .. string fails at load time: no value');
   });
 
   it('myModuleName and myModuleVersion from modules/NAME/VERSION.lua', () => {

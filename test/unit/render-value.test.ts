@@ -7,7 +7,9 @@ import { analyzeModulefile } from '../../core/analysis/modulefile/analyze';
 import { initBashParser } from '../../core/analysis/wrapper/parser';
 import { renderValue } from '../../core/analysis/modulefile/renderValue';
 
-const nothingExists: FileSystemView = { kind: () => 'missing', readText: () => undefined, size: () => undefined, isExecutable: () => false, listDir: () => undefined };
+// Top-level directories exist (paths under absent ones are not checked); nothing below them.
+const topLevel = (p: string) => /^\/[^/]+$/.test(p);
+const nothingExists: FileSystemView = { kind: (p) => (topLevel(p) ? 'dir' : 'missing'), readText: () => undefined, size: () => undefined, isExecutable: () => false, listDir: () => undefined };
 
 describe('renderValue', () => {
   before(() => initBashParser());
@@ -26,13 +28,13 @@ describe('renderValue', () => {
     const fromProcess = analyzeModulefile(text, '/m/t/1.lua', makeEnv({ processEnv: { PROJHOME: '/secret/p/' }, fs: nothingExists }));
     const asked = analyzeModulefile(text, '/m/t/1.lua', makeEnv({ vars: { PROJHOME: '/given/p' }, fs: nothingExists }));
     const message = (a: typeof asked) => a.findings.find((f) => f.code === 'path-not-found')?.message;
-    assert.equal(message(fromProcess), 'SING_IMAGE image does not exist: $PROJHOME/sif/a.sif');
-    assert.equal(message(asked), 'SING_IMAGE image does not exist: /given/p/sif/a.sif');
+    assert.equal(message(fromProcess), 'SING_IMAGE image does not exist on this machine: $PROJHOME/sif/a.sif');
+    assert.equal(message(asked), 'SING_IMAGE image does not exist on this machine: /given/p/sif/a.sif');
   });
 
   it('names a wrapper found through an environment value by $NAME', () => {
     const fs: FileSystemView = {
-      kind: (p) => (p === '/secret/p/bin' ? 'dir' : p === '/secret/p/bin/python' ? 'file' : 'missing'),
+      kind: (p) => (p === '/secret/p/bin' || topLevel(p) ? 'dir' : p === '/secret/p/bin/python' ? 'file' : 'missing'),
       readText: (p) => (p === '/secret/p/bin/python' ? '#!/bin/bash\nbash -c "$WITH_CONDA && exec python \\"\\$@\\"" -- "$@"\n' : undefined),
       size: (p) => (p === '/secret/p/bin/python' ? 80 : undefined),
       isExecutable: () => true,

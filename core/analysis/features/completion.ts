@@ -2,7 +2,8 @@
 // inside os.getenv/setenv/... string arguments, and file paths inside other string arguments.
 import { dirname, isAbsolute, join } from 'node:path';
 import type { AnalysisEnv } from '../env';
-import { lmodFunctions } from '../modulefile/lmodApi';
+import { lmodFunctions, modulercFunctions, type LmodFunction } from '../modulefile/lmodApi';
+import { modulefileKind } from '../modulefile/fileKind';
 import { luaCursorAt } from './luaCursor';
 
 export type CompletionKind = 'function' | 'variable' | 'file' | 'folder' | 'module';
@@ -55,20 +56,22 @@ export function completeModulefile(
     }
     return pathEntries(prefix, contentStart, offset, filePath, env);
   }
+  // A modulerc file offers the modulerc functions only (Lmod runs it in its smaller sandbox).
+  const catalogue = modulefileKind(filePath, [], [], lmodFunctions, modulercFunctions) === 'modulerc' ? modulercFunctions : lmodFunctions;
   if (cursor.word.includes('.')) {
     // `os.ge|` -> members of that table from the catalog
     const table = cursor.word.slice(0, cursor.word.lastIndexOf('.') + 1);
-    return [...lmodFunctions.values()]
+    return [...catalogue.values()]
       .filter((f) => f.name.startsWith(table))
-      .map((f) => functionEntry(f.name, { start: offset - cursor.word.length + table.length, end: offset }, f.name.slice(table.length)));
+      .map((f) => functionEntry(f, { start: offset - cursor.word.length + table.length, end: offset }, f.name.slice(table.length)));
   }
-  return [...lmodFunctions.values()]
+  return [...catalogue.values()]
     .filter((f) => !f.name.includes('.'))
-    .map((f) => functionEntry(f.name, { start: offset - cursor.word.length, end: offset }, f.name));
+    .map((f) => functionEntry(f, { start: offset - cursor.word.length, end: offset }, f.name));
 }
 
-function functionEntry(name: string, replace: { start: number; end: number }, label: string): CompletionEntry {
-  const f = lmodFunctions.get(name)!;
+function functionEntry(f: LmodFunction, replace: { start: number; end: number }, label: string): CompletionEntry {
+  const name = f.name;
   const snippet = f.snippet && name.includes('.') ? f.snippet.slice(name.length - label.length) : f.snippet;
   return {
     label,

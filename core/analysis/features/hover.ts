@@ -1,6 +1,6 @@
 // Hover for modulefiles: on a path expression its resolved value and whether it exists; on a
 // called function its Lmod documentation.
-import type { ModulefileAnalysis } from '../modulefile/types';
+import { CONTAINER_KIND_NAMES, type ModulefileAnalysis } from '../modulefile/types';
 import { lmodFunctions } from '../modulefile/lmodApi';
 import type { Position, Range } from '../types';
 
@@ -30,16 +30,25 @@ const existsText: Record<string, string> = {
 export function hoverModulefile(analysis: ModulefileAnalysis, pos: Position): HoverResult | undefined {
   const call = analysis.calls.find((c) => contains(c.nameRange, pos));
   if (call) {
-    const f = lmodFunctions.get(call.name);
-    if (f) return { markdown: '```lua\n' + f.signature + '\n```\n\n' + f.doc, range: call.nameRange };
+    const f = analysis.functions.get(call.name) ?? lmodFunctions.get(call.name);
+    const kind = analysis.containerKind ? `\n\nThis module: ${CONTAINER_KIND_NAMES[analysis.containerKind]}.` : '';
+    if (f) return { markdown: '```lua\n' + f.signature + '\n```\n\n' + f.doc + kind, range: call.nameRange };
   }
   const path = analysis.paths.filter((p) => contains(p.range, pos)).sort((a, b) => rangeSize(a.range) - rangeSize(b.range))[0];
   if (path) {
     if (path.value === undefined) {
-      return { markdown: 'Path: *not resolvable statically* (depends on a value unknown before load time)', range: path.range };
+      const vars = path.envVariables ?? [];
+      const why = vars.length
+        ? `depends on ${vars.map((v) => `\`${v}\``).join(', ')}: give ${vars.length === 1 ? 'it' : 'them'} a value in the \`lumiModules.env\` setting (or \`check --env ${vars[0]}=...\`), or write \`os.getenv('${vars[0]}') or '<default>'\``
+        : 'depends on a value unknown before load time';
+      return { markdown: `Path: *not resolvable statically* (${why})`, range: path.range };
     }
-    const state = path.exists ? existsText[path.exists] : 'relative path: resolved against the current directory at load time';
-    return { markdown: '`' + path.value + '`\n\n' + state, range: path.range };
+    const state = path.exists ? existsText[path.exists] : path.value.startsWith('/') ? 'not checked: its top-level directory does not exist on this machine' : 'relative path: resolved against the current directory at load time';
+    const vars = path.envVariables ?? [];
+    const from = vars.length
+      ? `\n\nDepends on ${vars.map((v) => `\`${v}\``).join(', ')}: the value from the \`lumiModules.env\` setting (\`check --env\`) or the environment; where unset, the \`or\` fallback, as Lmod does.`
+      : '';
+    return { markdown: '`' + path.value + '`\n\n' + state + from, range: path.range };
   }
   return undefined;
 }

@@ -6,7 +6,9 @@ import type { ModulefileRuleContext } from '../rules/modulefile/types';
 import { modulefileRules } from '../rules/modulefile';
 import type { Finding } from '../types';
 import { evaluateModulefile } from './evaluate';
-import { lmodFunctions, SANDBOX_GLOBALS } from './lmodApi';
+import { lmodFunctions, MODULERC_GLOBALS, modulercFunctions, SANDBOX_GLOBALS, siteFunction, type LmodFunction } from './lmodApi';
+import { containerKindOf } from './containerKind';
+import { isInModuleTree, modulefileKind } from './fileKind';
 import { LuaSyntaxError, parseLua } from './luaAst';
 import { resolveModule } from './resolve';
 import { renderValue, type HiddenValue } from './renderValue';
@@ -30,17 +32,25 @@ export function analyzeModulefile(text: string, filePath: string, env: AnalysisE
       return value;
     };
     const evaluation = evaluateModulefile(chunk, source, filePath, getenv);
-    const { paths, wrapperDirs, wrappers } = resolveModule(evaluation.paths, evaluation.pathPrepends, env.fs);
-    const isContainerModule =
-      evaluation.stringLiterals.some((s) => /\.sif\b/.test(s)) ||
-      evaluation.setenv.has('WITH_CONDA') ||
-      evaluation.setenv.has('SING_IMAGE') ||
-      wrappers.some((w) => w.facts.isContainerWrapper);
-    const knownGlobal = (name: string) => evaluation.assignedGlobals.has(name) || lmodFunctions.has(name) || SANDBOX_GLOBALS.has(name);
+    const kind = modulefileKind(filePath, evaluation.calls, env.modulercPaths ?? [], lmodFunctions, modulercFunctions);
+    if (kind === 'lmod-config') return emptyAnalysis([]);
+    const functions = functionCatalogue(kind, env);
+    // A Lua file outside a module tree (a Neovim init.lua, a script) is none of Lmod's business.
+    if (kind === 'modulefile' && !isInModuleTree(filePath, env.modulePath ?? [], evaluation.calls, functions)) return emptyAnalysis([]);
+    const { paths, wrapperDirs, wrappers, uncheckedRoots } = resolveModule(evaluation.paths, evaluation.pathPrepends, env.fs);
+    const containerKind = kind === 'modulefile' ? containerKindOf(evaluation, wrappers) : undefined;
+    const isContainerModule = containerKind !== undefined;
+    const globals = kind === 'modulerc' ? MODULERC_GLOBALS : SANDBOX_GLOBALS;
+    const knownGlobal = (name: string) => evaluation.assignedGlobals.has(name) || functions.has(name) || globals.has(name);
     const ctx: ModulefileRuleContext = {
       text,
       source,
       filePath,
+      fileKind: kind,
+      functions,
+      otherKindFunctions: kind === 'modulerc' ? lmodFunctions : modulercFunctions,
+      containerKind,
+      uncheckedRoots,
       calls: evaluation.calls,
       paths,
       setenv: evaluation.setenv,
@@ -55,12 +65,22 @@ export function analyzeModulefile(text: string, filePath: string, env: AnalysisE
       render: (value) => renderValue(value, hiddenValues),
     };
     const findings = modulefileRules.flatMap((rule) => rule(ctx));
-    return { findings, calls: evaluation.calls, paths, symbols: evaluation.symbols, setenv: evaluation.setenv, pathPrepends: evaluation.pathPrepends, wrapperDirs, isContainerModule };
+    return { findings, calls: evaluation.calls, paths, symbols: evaluation.symbols, setenv: evaluation.setenv, pathPrepends: evaluation.pathPrepends, wrapperDirs, isContainerModule, containerKind, functions };
   } catch (err) {
     if (err instanceof LuaSyntaxError) return emptyAnalysis(syntaxFinding(err, source));
     // A bug in a rule must not take the editor down: report it as a finding instead.
     return emptyAnalysis([{ range: source.range(0, 0), severity: 'information', code: 'internal-error', message: `analysis failed: ${(err as Error).message}` }]);
   }
+}
+
+/** What a file of this kind may call: Lmod's set for the kind, plus a site's registered functions in modulefiles. */
+function functionCatalogue(kind: 'modulefile' | 'modulerc', env: AnalysisEnv): ReadonlyMap<string, LmodFunction> {
+  if (kind === 'modulerc') return modulercFunctions;
+  const site = env.siteFunctions;
+  if (!site || site.names.length === 0) return lmodFunctions;
+  const all = new Map(lmodFunctions);
+  for (const name of site.names) if (!all.has(name)) all.set(name, siteFunction(name, site.origin));
+  return all;
 }
 
 function syntaxFinding(err: unknown, source: SourceMap): Finding[] {
@@ -77,5 +97,5 @@ function syntaxFinding(err: unknown, source: SourceMap): Finding[] {
 }
 
 function emptyAnalysis(findings: Finding[]): ModulefileAnalysis {
-  return { findings, calls: [], paths: [], symbols: [], setenv: new Map(), pathPrepends: [], wrapperDirs: [], isContainerModule: false };
+  return { findings, calls: [], paths: [], symbols: [], setenv: new Map(), pathPrepends: [], wrapperDirs: [], isContainerModule: false, containerKind: undefined, functions: lmodFunctions };
 }

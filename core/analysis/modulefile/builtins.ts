@@ -28,6 +28,8 @@ export interface BuiltinContext {
   getenv(name: string): string | undefined;
   rangeOf(node: luaparse.Node): Range;
   effects: ModuleEffects;
+  /** os.getenv names read by the statement being evaluated (hover explains unknown values with them). */
+  envReads: Set<string>;
 }
 
 /** The folded value of a call; may record effects. */
@@ -39,7 +41,7 @@ function stringArg(call: BuiltinCall, i: number): string | undefined {
 }
 
 function addPath(ctx: BuiltinContext, node: luaparse.Node, value: LuaValue, role: PathExpression['role']): void {
-  ctx.effects.paths.push({ range: ctx.rangeOf(node), value: typeof value === 'string' ? value : undefined, role });
+  ctx.effects.paths.push({ range: ctx.rangeOf(node), value: typeof value === 'string' ? value : undefined, role, envVariables: [...ctx.envReads] });
 }
 
 /** Lmod's pathJoin: `//` collapsed, `/.` segments dropped, no trailing slash. */
@@ -109,7 +111,14 @@ const addToPath: Builtin = (call, ctx) => {
   if (variable === undefined) return undefined;
   const range = ctx.rangeOf(call.node);
   ctx.effects.pathPrepends.push({ variable, value: stringArg(call, 1), range });
-  if (call.args[1] && (variable === 'PATH' || variable === 'MODULEPATH')) addPath(ctx, call.args[1], call.values[1], variable === 'PATH' ? 'path-dir' : 'modulepath-dir');
+  if (call.args[1] && (variable === 'PATH' || variable === 'MODULEPATH')) {
+    // Lmod splits the value at the delimiter (':' unless a third argument says otherwise).
+    const role = variable === 'PATH' ? 'path-dir' : 'modulepath-dir';
+    const value = call.values[1];
+    const delim = call.values[2];
+    const parts = typeof value === 'string' && (delim === undefined || delim === ':') ? value.split(':').filter((p) => p !== '') : [value];
+    for (const part of parts) addPath(ctx, call.args[1], part, role);
+  }
   ctx.effects.symbols.push({ name: `${variable} += ${stringArg(call, 1) ?? '…'}`, kind: 'path', range, selectionRange: ctx.rangeOf(call.args[0]) });
   return undefined;
 };
@@ -127,7 +136,9 @@ const dependency =
 export const lmodBuiltins: ReadonlyMap<string, Builtin> = new Map<string, Builtin>([
   ['os.getenv', (call, ctx) => {
     const name = stringArg(call, 0);
-    return name === undefined ? undefined : ctx.getenv(name);
+    if (name !== undefined) ctx.envReads.add(name);
+    // Unset is nil, as at load time: `os.getenv('X') or '/fallback'` takes the fallback.
+    return name === undefined ? undefined : ctx.getenv(name) ?? null;
   }],
   ['pathJoin', pathJoin],
   ['myModuleName', (_, ctx) => moduleName(ctx.filePath)],

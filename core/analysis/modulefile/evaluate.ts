@@ -10,6 +10,12 @@ import type { SourceMap } from './source';
 import { luaStringValue } from './strings';
 import type { LmodCall, LocalVariable, LuaValue } from './types';
 
+/** An os.getenv call: the variable's name when written as a literal. */
+export interface GetenvUse {
+  range: Range;
+  variable: string | undefined;
+}
+
 /** Everything the walk learnt about one modulefile. */
 export interface Evaluation extends ModuleEffects {
   calls: LmodCall[];
@@ -19,7 +25,7 @@ export interface Evaluation extends ModuleEffects {
   /** Globals the file itself assigns or defines as functions. */
   assignedGlobals: Set<string>;
   /** os.getenv(...) used straight inside `..` or pathJoin. */
-  getenvWithoutFallback: Range[];
+  getenvWithoutFallback: GetenvUse[];
   /** Values of every string literal (a `.sif` among them marks a container module). */
   stringLiterals: string[];
 }
@@ -42,12 +48,17 @@ class Evaluator {
   private readonly builtinContext: BuiltinContext;
 
   constructor(private readonly source: SourceMap, filePath: string, getenv: (name: string) => string | undefined) {
-    this.builtinContext = { filePath, getenv, rangeOf: (node) => this.rangeOf(node), effects: this.evaluation };
+    this.builtinContext = { filePath, getenv, rangeOf: (node) => this.rangeOf(node), effects: this.evaluation, envReads: new Set() };
   }
 
   private rangeOf(node: luaparse.Node): Range {
     const [start, end] = offsetsOf(node);
     return this.source.range(start, end);
+  }
+
+  private getenvUse(call: luaparse.CallExpression): GetenvUse {
+    const arg = call.arguments[0];
+    return { range: this.rangeOf(call), variable: arg?.type === 'StringLiteral' ? luaStringValue(arg.raw) : undefined };
   }
 
   private lookup(name: string): LocalVariable | undefined {
@@ -59,7 +70,7 @@ class Evaluator {
   }
 
   private declare(id: luaparse.Identifier, value: LuaValue): void {
-    const local: LocalVariable = { name: id.name, value, depth: this.depth, nameRange: this.rangeOf(id), used: false };
+    const local: LocalVariable = { name: id.name, value, depth: this.depth, nameRange: this.rangeOf(id), used: false, envReads: [...this.builtinContext.envReads] };
     this.scopes[this.scopes.length - 1].set(id.name, local);
     this.evaluation.locals.push(local);
     this.evaluation.symbols.push({ name: id.name, kind: 'local', detail: typeof value === 'string' ? value : undefined, range: this.rangeOf(id), selectionRange: this.rangeOf(id) });
@@ -81,6 +92,8 @@ class Evaluator {
   }
 
   statement(s: luaparse.Statement): void {
+    // Which environment variables a statement's values depend on (for hover: "unknown because X is unset").
+    if (s.type === 'LocalStatement' || s.type === 'AssignmentStatement' || s.type === 'CallStatement' || s.type === 'ReturnStatement') this.builtinContext.envReads.clear();
     switch (s.type) {
       case 'LocalStatement': {
         const values = s.init.map((e) => this.expression(e));
@@ -96,7 +109,10 @@ class Evaluator {
           }
           const local = this.lookup(target.name);
           // An assignment in an inner block may or may not run: the value becomes unknown.
-          if (local) local.value = local.depth === this.depth ? values[i] : undefined;
+          if (local) {
+            local.value = local.depth === this.depth ? values[i] : undefined;
+            local.envReads = [...new Set([...(local.envReads ?? []), ...this.builtinContext.envReads])];
+          }
           else this.evaluation.assignedGlobals.add(target.name);
         });
         return;
@@ -171,6 +187,7 @@ class Evaluator {
         const local = this.lookup(e.name);
         if (local) {
           local.used = true;
+          for (const name of local.envReads ?? []) this.builtinContext.envReads.add(name);
           return local.value;
         }
         this.evaluation.globalReads.push({ name: e.name, range: this.rangeOf(e) });
@@ -178,7 +195,7 @@ class Evaluator {
       }
       case 'BinaryExpression': {
         if (e.operator === '..') {
-          for (const side of [e.left, e.right]) if (isGetenvCall(side)) this.evaluation.getenvWithoutFallback.push(this.rangeOf(side));
+          for (const side of [e.left, e.right]) if (isGetenvCall(side)) this.evaluation.getenvWithoutFallback.push(this.getenvUse(side));
         }
         const left = this.expression(e.left);
         const right = this.expression(e.right);
@@ -228,7 +245,9 @@ class Evaluator {
       return { name: base.name, isGlobal: !local };
     }
     if (base.type === 'MemberExpression' && base.indexer === '.' && base.base.type === 'Identifier') {
-      return { name: `${base.base.name}.${base.identifier.name}`, isGlobal: !this.lookup(base.base.name) };
+      const local = this.lookup(base.base.name);
+      if (local) local.used = true; // `local m = {}; m.go('x')` uses m
+      return { name: `${base.base.name}.${base.identifier.name}`, isGlobal: !local };
     }
     this.expression(base);
     return { isGlobal: false };
@@ -260,7 +279,7 @@ class Evaluator {
     const { name, isGlobal } = this.callee(e.base);
     const { args, tableForm } = this.callArguments(e);
     if (name === 'pathJoin') {
-      for (const a of args) if (isGetenvCall(a)) this.evaluation.getenvWithoutFallback.push(this.rangeOf(a));
+      for (const a of args) if (isGetenvCall(a)) this.evaluation.getenvWithoutFallback.push(this.getenvUse(a));
     }
     const values = args.map((a) => this.expression(a));
     if (name) {

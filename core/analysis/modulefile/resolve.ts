@@ -18,6 +18,8 @@ export interface Resolution {
   wrapperDirs: string[];
   /** Scripts found in the wrapper directories. */
   wrappers: FoundWrapper[];
+  /** Top-level directories absent on this machine (/project, /appl on a laptop): paths under them are not checked. */
+  uncheckedRoots: string[];
 }
 
 const MAX_WRAPPERS_PER_DIR = 64;
@@ -26,10 +28,18 @@ const MAX_WRAPPER_BYTES = 1024 * 1024;
 
 export function resolveModule(paths: readonly PathExpression[], pathPrepends: readonly PathPrepend[], fs: FileSystemView): Resolution {
   const wrapperDirs = [...new Set(pathPrepends.filter((p) => p.variable === 'PATH' && p.value !== undefined && isAbsolute(p.value)).map((p) => p.value!))];
+  const uncheckedRoots = new Set<string>();
+  const existsOnThisMachine = (path: string): boolean => {
+    const root = '/' + (path.split('/').find((segment) => segment !== '') ?? '');
+    if (root === '/' || fs.kind(root) !== 'missing') return true;
+    uncheckedRoots.add(root);
+    return false;
+  };
   return {
-    paths: paths.map((p) => ({ ...p, exists: p.value !== undefined && isAbsolute(p.value) ? fs.kind(p.value) : undefined })),
+    paths: paths.map((p) => ({ ...p, exists: p.value !== undefined && isAbsolute(p.value) && existsOnThisMachine(p.value) ? fs.kind(p.value) : undefined })),
     wrapperDirs,
     wrappers: wrappersIn(wrapperDirs, fs),
+    uncheckedRoots: [...uncheckedRoots].sort(),
   };
 }
 

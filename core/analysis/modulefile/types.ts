@@ -2,6 +2,7 @@
 // folded values, the editor symbols and what the module sets. Plain data, no behaviour.
 import type { FileKind } from '../env';
 import type { Finding, Range } from '../types';
+import type { LmodFunction } from './lmodApi';
 
 /** A folded Lua value: a known string, nil (null) or unknown (undefined). Never a guess. */
 export type LuaValue = string | null | undefined;
@@ -10,6 +11,8 @@ export interface PathExpression {
   range: Range;
   value: string | undefined;
   role: 'sing-image' | 'path-dir' | 'modulepath-dir' | 'capture-file' | 'other';
+  /** os.getenv variables the value depends on. */
+  envVariables?: string[];
   /** Filled by the resolve step for absolute values; undefined when not resolvable. */
   exists?: FileKind;
 }
@@ -51,6 +54,8 @@ export interface LocalVariable {
   depth: number;
   nameRange: Range;
   used: boolean;
+  /** os.getenv variables the value depends on. */
+  envReads?: string[];
 }
 
 export interface ModulefileAnalysis {
@@ -62,4 +67,17 @@ export interface ModulefileAnalysis {
   pathPrepends: PathPrepend[];
   wrapperDirs: string[];
   isContainerModule: boolean;
+  /** Which of LUMI's three container conventions the module follows, from what it does. */
+  containerKind: ContainerKind | undefined;
+  /** The functions this file may call (modulefile or modulerc set, with the site's). */
+  functions: ReadonlyMap<string, LmodFunction>;
 }
+
+/** csc: SING_IMAGE + wrapper directory (+ WITH_CONDA); lumi-easybuild: create_container_vars, SIF, CONTAINERROOT; laif: lumi-aif-singularity-bindings, /opt/venv. */
+export type ContainerKind = 'csc' | 'lumi-easybuild' | 'laif';
+
+export const CONTAINER_KIND_NAMES: Record<ContainerKind, string> = {
+  csc: 'CSC-style container module (SING_IMAGE and wrapper scripts)',
+  'lumi-easybuild': 'LUMI EasyBuild container module (create_container_vars: SIF, CONTAINERROOT, runscripts)',
+  laif: 'LUMI AI Factory module (lumi-aif-singularity-bindings, /opt/venv in the image)',
+};

@@ -1,11 +1,14 @@
 // Every modulefile rule, one per diagnostic code.
 import type { ModulefileRule } from './types';
 import { captureUnreadable } from './captureUnreadable';
+import { easybuildContainerBindings } from './easybuildContainerBindings';
 import { getenvNoFallback } from './getenvNoFallback';
+import { laifMissingBindings } from './laifMissingBindings';
 import { missingSingImage } from './missingSingImage';
 import { missingWithConda } from './missingWithConda';
 import { missingWrapperPath } from './missingWrapperPath';
 import { pathNotFound } from './pathNotFound';
+import { pathsNotChecked } from './pathsNotChecked';
 import { singImageNotSif } from './singImageNotSif';
 import { undefinedVariable } from './undefinedVariable';
 import { unknownFunction } from './unknownFunction';
@@ -16,9 +19,12 @@ export const modulefileRules: readonly ModulefileRule[] = [
   unknownFunction,
   wrongArguments,
   missingSingImage,
+  easybuildContainerBindings,
+  laifMissingBindings,
   singImageNotSif,
   pathNotFound,
   captureUnreadable,
+  pathsNotChecked,
   missingWrapperPath,
   missingWithConda,
   getenvNoFallback,

@@ -11,5 +11,5 @@ export const pathNotFound: ModulefileRule = (ctx) =>
       range: p.range,
       severity: p.role === 'sing-image' ? ('error' as const) : ('warning' as const),
       code: 'path-not-found',
-      message: `${WHAT[p.role as keyof typeof WHAT]} does not exist: ${ctx.render(p.value!)}`,
+      message: `${WHAT[p.role as keyof typeof WHAT]} does not exist on this machine: ${ctx.render(p.value!)}`,
     }));

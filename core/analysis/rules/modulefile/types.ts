@@ -4,12 +4,23 @@
 import type { FoundWrapper } from '../../modulefile/resolve';
 import type { SourceMap } from '../../modulefile/source';
 import type { Finding, Range } from '../../types';
-import type { LmodCall, LocalVariable, PathExpression, PathPrepend, SetenvValue } from '../../modulefile/types';
+import type { ContainerKind, LmodCall, LocalVariable, PathExpression, PathPrepend, SetenvValue } from '../../modulefile/types';
+import type { LmodFunction } from '../../modulefile/lmodApi';
+import type { GetenvUse } from '../../modulefile/evaluate';
 
 export interface ModulefileRuleContext {
   text: string;
   source: SourceMap;
   filePath: string;
+  /** modulerc: .modulerc.lua / modulerc.lua, run in Lmod's smaller modulerc sandbox. */
+  fileKind: 'modulefile' | 'modulerc';
+  /** What this file may call. */
+  functions: ReadonlyMap<string, LmodFunction>;
+  /** The other kind's functions: never offered as a rename here. */
+  otherKindFunctions: ReadonlyMap<string, LmodFunction>;
+  containerKind: ContainerKind | undefined;
+  /** Absent top-level directories (/project, /appl, ...) whose paths were not checked. */
+  uncheckedRoots: string[];
   calls: LmodCall[];
   paths: PathExpression[];
   setenv: ReadonlyMap<string, SetenvValue>;
@@ -21,7 +32,7 @@ export interface ModulefileRuleContext {
   /** Globals the file itself assigns or defines as functions. */
   definedGlobals: ReadonlySet<string>;
   undefinedReads: { name: string; range: Range }[];
-  getenvWithoutFallback: Range[];
+  getenvWithoutFallback: GetenvUse[];
   /** The line after the end of the file, where fixes insert lines. */
   insertionLine: number;
   /** A resolved value as messages may show it (environment values as $NAME: no secret in a CI log). */

@@ -1,17 +1,24 @@
-// unknown-function: a called global that is neither Lmod's API, the Lua sandbox nor a LUMI site function.
+// unknown-function (error): a called global that is neither in Lmod's sandbox for this kind of file
+// (modulefile or modulerc), a site's registered function nor defined by the file: Lmod stops
+// with "attempt to call a nil value". A rename is offered only to a name valid where it stands.
 import type { ModulefileRule } from './types';
-import { closestName, lmodFunctions } from '../../modulefile/lmodApi';
+import { closestName } from '../../modulefile/lmodApi';
 
 export const unknownFunction: ModulefileRule = (ctx) =>
   ctx.calls
-    .filter((c) => c.isGlobal && !lmodFunctions.has(c.name) && !ctx.definedGlobals.has(c.name.split('.')[0]))
+    .filter((c) => c.isGlobal && !ctx.functions.has(c.name) && !ctx.definedGlobals.has(c.name.split('.')[0]))
     .map((c) => {
-      const suggestion = closestName(c.name, lmodFunctions.keys());
+      const suggestion = closestName(c.name, ctx.functions.keys());
+      const where = ctx.fileKind === 'modulerc' ? 'a modulerc file' : 'a modulefile';
+      const otherKind = ctx.otherKindFunctions.get(c.name);
+      const why = otherKind
+        ? `'${c.name}' is ${ctx.fileKind === 'modulerc' ? 'a modulefile' : 'a modulerc'} function, not available in ${where}`
+        : `unknown function '${c.name}': not an Lmod function of ${where}, a site function (setting lumiModules.sitePackage / --site-package) nor defined in this file`;
       return {
         range: c.nameRange,
-        severity: 'warning' as const,
+        severity: 'error' as const,
         code: 'unknown-function',
-        message: `unknown function '${c.name}': not an Lmod modulefile function, Lua sandbox function or LUMI site function${suggestion ? ` (did you mean ${suggestion}?)` : ''}`,
+        message: `${why}; Lmod stops with "attempt to call a nil value"${suggestion ? ` (did you mean ${suggestion}?)` : ''}`,
         fixes: suggestion ? [{ title: `Rename to ${suggestion}`, edits: [{ range: c.nameRange, newText: suggestion }] }] : undefined,
       };
     });
