@@ -20,6 +20,8 @@ export interface CheckerHost {
   env(): AnalysisEnv;
   publish(uri: string, version: number, findings: Finding[]): void;
   log(message: string): void;
+  /** Settles when the parsers are ready (documents opened earlier wait for it). */
+  ready?: Promise<void>;
 }
 
 export function uriToPath(uri: string): string | undefined {
@@ -43,7 +45,13 @@ export class DocumentChecker {
   private readonly modulefileCache = new Map<string, { version: number; analysis: ModulefileAnalysis }>();
   private readonly published = new Map<string, Finding[]>();
 
-  constructor(private readonly host: CheckerHost, private readonly debounceMs = 25) {}
+  /** Before the parsers are ready an analysis lacks wrapper facts: it is not cached. */
+  private parsersReady: boolean;
+
+  constructor(private readonly host: CheckerHost, private readonly debounceMs = 25) {
+    this.parsersReady = host.ready === undefined;
+    void host.ready?.then(() => (this.parsersReady = true));
+  }
 
   kindOf(doc: TextDocument): DocumentKind {
     return documentKind(doc.languageId, uriToPath(doc.uri) ?? doc.uri, doc.getText());
@@ -59,7 +67,7 @@ export class DocumentChecker {
     const cached = this.modulefileCache.get(doc.uri);
     if (cached && cached.version === doc.version) return cached.analysis;
     const analysis = analyzeModulefile(doc.getText(), uriToPath(doc.uri) ?? doc.uri, this.host.env());
-    this.modulefileCache.set(doc.uri, { version: doc.version, analysis });
+    if (this.parsersReady) this.modulefileCache.set(doc.uri, { version: doc.version, analysis });
     return analysis;
   }
 
@@ -104,6 +112,8 @@ export class DocumentChecker {
   }
 
   async check(uri: string, cause: 'edit' | 'dependant'): Promise<void> {
+    // A document opened in the first message burst waits for the bash parser, not for an edit.
+    if (this.host.ready) await this.host.ready;
     const doc = this.host.document(uri);
     if (!doc) return;
     const version = doc.version;

@@ -43,7 +43,11 @@ function makeEnvFromSettings(): AnalysisEnv {
   return envFromSettings(settings, fs, process.env, shellcheckPath, workspaceRoots[0]);
 }
 
+// Started at once: the first documents arrive in the same message burst as `initialize`.
+const parsersReady = initBashParser().catch((err: unknown) => connection.console.error(`bash parser failed to load: ${String(err)}`));
+
 const checker = new DocumentChecker({
+  ready: parsersReady,
   document: (uri) => documents.get(uri),
   openDocuments: () => documents.all(),
   env: () => env,
@@ -106,7 +110,7 @@ connection.onInitialized(
       void connection.client.register(DidChangeConfigurationNotification.type, { section: 'lumiModules' });
       await refreshSettings();
     }
-    await initBashParser();
+    await parsersReady;
     checker.scheduleAll();
     // The module index lets a wrapper know which modules put it on PATH before they are opened.
     for (const path of await findModulefiles(workspaceRoots)) {

@@ -7,21 +7,20 @@ import { modulefileRules } from '../rules/modulefile';
 import type { Finding } from '../types';
 import { evaluateModulefile } from './evaluate';
 import { lmodFunctions, SANDBOX_GLOBALS } from './lmodApi';
-import { LuaSyntaxError, parseLua } from './luaAst';
+import { LuaSyntaxError, parseTolerant } from './luaAst';
 import { resolveModule } from './resolve';
 import { SourceMap } from './source';
 import type { ModulefileAnalysis } from './types';
 
 export function analyzeModulefile(text: string, filePath: string, env: AnalysisEnv): ModulefileAnalysis {
   const source = new SourceMap(text);
-  let chunk;
+  // A syntax error costs only its own statement: the rest is parsed and analysed as usual.
+  const { chunk, parsedText, syntaxError } = parseTolerant(text, env.luaVersion);
+  const syntax = syntaxError ? syntaxFinding(syntaxError, source) : [];
+  if (!chunk) return emptyAnalysis(syntax);
   try {
-    chunk = parseLua(text, env.luaVersion);
-  } catch (err) {
-    return emptyAnalysis(syntaxFinding(err, source));
-  }
-  try {
-    const evaluation = evaluateModulefile(chunk, source, filePath, (name) => env.getenv(name));
+    const parsedSource = parsedText === text ? source : new SourceMap(parsedText);
+    const evaluation = evaluateModulefile(chunk, parsedSource, filePath, (name) => env.getenv(name));
     const { paths, wrapperDirs, wrappers } = resolveModule(evaluation.paths, evaluation.pathPrepends, env.fs);
     const isContainerModule =
       evaluation.stringLiterals.some((s) => /\.sif\b/.test(s)) ||
@@ -45,12 +44,12 @@ export function analyzeModulefile(text: string, filePath: string, env: AnalysisE
       getenvWithoutFallback: evaluation.getenvWithoutFallback,
       insertionLine: source.lineCount(),
     };
-    const findings = modulefileRules.flatMap((rule) => rule(ctx));
+    const findings = [...syntax, ...modulefileRules.flatMap((rule) => rule(ctx))];
     return { findings, calls: evaluation.calls, paths, symbols: evaluation.symbols, setenv: evaluation.setenv, pathPrepends: evaluation.pathPrepends, wrapperDirs, isContainerModule };
   } catch (err) {
-    if (err instanceof LuaSyntaxError) return emptyAnalysis(syntaxFinding(err, source));
+    if (err instanceof LuaSyntaxError) return emptyAnalysis(syntax.length > 0 ? syntax : syntaxFinding(err, source));
     // A bug in a rule must not take the editor down: report it as a finding instead.
-    return emptyAnalysis([{ range: source.range(0, 0), severity: 'information', code: 'internal-error', message: `analysis failed: ${(err as Error).message}` }]);
+    return emptyAnalysis([...syntax, { range: source.range(0, 0), severity: 'information', code: 'internal-error', message: `analysis failed: ${(err as Error).message}` }]);
   }
 }
 

@@ -30,6 +30,9 @@ export function evaluateModulefile(chunk: luaparse.Chunk, source: SourceMap, fil
   return evaluator.evaluation;
 }
 
+/** Deeper expressions are not walked (their value is unknown); keeps the JS stack safe. */
+const MAX_EXPRESSION_DEPTH = 1000;
+
 type CallNode = luaparse.CallExpression | luaparse.StringCallExpression | luaparse.TableCallExpression;
 
 class Evaluator {
@@ -152,8 +155,22 @@ class Evaluator {
     this.block(f.body, () => f.parameters.forEach((p) => this.declareUsed(p)));
   }
 
+  /** Expression nesting of the walk; Lua's own limit keeps real files far below MAX_EXPRESSION_DEPTH. */
+  private expressionDepth = 0;
+
   expression(e: luaparse.Expression | null | undefined): LuaValue {
     if (!e) return undefined;
+    // Left-associative chains (`a + b + c ...`, `x or y or z ...`) may nest without limit.
+    if (this.expressionDepth >= MAX_EXPRESSION_DEPTH) return undefined;
+    this.expressionDepth++;
+    try {
+      return this.expressionValue(e);
+    } finally {
+      this.expressionDepth--;
+    }
+  }
+
+  private expressionValue(e: luaparse.Expression): LuaValue {
     switch (e.type) {
       case 'StringLiteral': {
         const value = luaStringValue(e.raw);
@@ -196,12 +213,18 @@ class Evaluator {
         this.expression(e.argument);
         return undefined;
       case 'MemberExpression':
-        this.expression(e.base);
+      case 'IndexExpression': {
+        // `a.b.b.b...` nests as deep as it is long: walked in a loop, not by recursion.
+        const indexes: luaparse.Expression[] = [];
+        let node: luaparse.Expression = e;
+        while (node.type === 'MemberExpression' || node.type === 'IndexExpression') {
+          if (node.type === 'IndexExpression') indexes.push(node.index);
+          node = node.base;
+        }
+        this.expression(node);
+        for (let i = indexes.length - 1; i >= 0; i--) this.expression(indexes[i]);
         return undefined;
-      case 'IndexExpression':
-        this.expression(e.base);
-        this.expression(e.index);
-        return undefined;
+      }
       case 'TableConstructorExpression':
         for (const field of e.fields) {
           if (field.type === 'TableKey') this.expression(field.key);

@@ -36,19 +36,35 @@ function unquote(word: string): string {
   return word.replace(/^["']|["']$/g, '');
 }
 
+/** `text` with the given [start, end) ranges replaced by spaces (same offsets). */
+function blankRanges(text: string, ranges: [number, number][]): string {
+  if (ranges.length === 0) return text;
+  ranges.sort((a, b) => a[0] - b[0]);
+  const parts: string[] = [];
+  let at = 0;
+  for (const [start, end] of ranges) {
+    if (start < at) continue;
+    parts.push(text.slice(at, start), ' '.repeat(end - start));
+    at = end;
+  }
+  parts.push(text.slice(at));
+  return parts.join('');
+}
+
 export function readWrapper(text: string): WrapperScript {
   const source = new SourceMap(text);
   const tree = parseBash(text);
   const commands: ShellCommand[] = [];
   const tests: string[] = [];
   const expandedVariables = new Set<string>();
-  let code = text;
+  // Comment extents, blanked in one pass at the end (rebuilding the text per comment is quadratic).
+  const comments: [number, number][] = [];
   const stack: Node[] = [tree.rootNode];
   while (stack.length > 0) {
     const node = stack.pop()!;
     switch (node.type) {
       case 'comment':
-        code = code.slice(0, node.startIndex) + ' '.repeat(node.endIndex - node.startIndex) + code.slice(node.endIndex);
+        comments.push([node.startIndex, node.endIndex]);
         continue;
       case 'test_command':
         tests.push(node.text);
@@ -86,6 +102,7 @@ export function readWrapper(text: string): WrapperScript {
     }
   }
   commands.sort((a, b) => a.node.startIndex - b.node.startIndex);
+  const code = blankRanges(text, comments);
   const containerCommands = commands.filter((c) => RUNTIMES.test(c.name) && c.args.some((a) => ['exec', 'run'].includes(unquote(a.text))));
   return {
     text, source, code, commands, containerCommands, tests, expandedVariables,
