@@ -25,7 +25,7 @@ export interface CheckerHost {
 }
 
 export function uriToPath(uri: string): string | undefined {
-  if (!uri.startsWith('file:')) return undefined;
+  if (typeof uri !== 'string' || !uri.startsWith('file:')) return undefined;
   try {
     return fileURLToPath(uri);
   } catch {
@@ -33,10 +33,16 @@ export function uriToPath(uri: string): string | undefined {
   }
 }
 
+/** Over the size limit of the CLI (UTF-8 bytes); the length bounds the byte count from both sides. */
+export function isTooLarge(text: string): boolean {
+  if (text.length > MAX_CHECKED_BYTES) return true;
+  if (text.length * 3 <= MAX_CHECKED_BYTES) return false;
+  return Buffer.byteLength(text) > MAX_CHECKED_BYTES;
+}
+
 /** Findings of a text too large to analyse interactively (same limit as the CLI). */
 function tooLarge(text: string): Finding[] | undefined {
-  const size = Buffer.byteLength(text);
-  return size > MAX_CHECKED_BYTES ? [tooLargeNote(size)] : undefined;
+  return isTooLarge(text) ? [tooLargeNote(Buffer.byteLength(text))] : undefined;
 }
 
 export class DocumentChecker {

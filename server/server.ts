@@ -17,7 +17,7 @@ import { hoverModulefile } from '../core/analysis/features/hover';
 import { signatureModulefile } from '../core/analysis/features/signature';
 import { initBashParser } from '../core/analysis/wrapper/parser';
 import { findExecutable } from '../core/common/which';
-import { DocumentChecker, uriToPath } from './checker';
+import { DocumentChecker, isTooLarge, uriToPath } from './checker';
 import { DIAGNOSTIC_SOURCE, quickFixes, toCompletionItem, toDiagnostic, toDocumentSymbol } from './convert';
 import { overlayFileSystem } from './overlayFileSystem';
 import { defaultSettings, envFromSettings, parseSettings, type ServerSettings } from './settings';
@@ -28,7 +28,9 @@ const connection = createConnection(ProposedFeatures.all);
 const documents = new TextDocuments(TextDocument);
 
 // Looked up by path, not by URI string: editors percent-encode URIs differently.
-const openDocumentByPath = (path: string) => documents.all().find((d) => uriToPath(d.uri) === path);
+// A document whose URI is not a string (a malformed didOpen) is logged once and never looked at.
+const validDocuments = () => documents.all().filter((d) => typeof d.uri === 'string');
+const openDocumentByPath = (path: string) => validDocuments().find((d) => uriToPath(d.uri) === path);
 const openText = (path: string) => openDocumentByPath(path)?.getText();
 const fs = overlayFileSystem(openText);
 let settings: ServerSettings = defaultSettings;
@@ -49,7 +51,7 @@ const parsersReady = initBashParser().catch((err: unknown) => connection.console
 const checker = new DocumentChecker({
   ready: parsersReady,
   document: (uri) => documents.get(uri),
-  openDocuments: () => documents.all(),
+  openDocuments: validDocuments,
   env: () => env,
   publish: (uri, version, findings) => void connection.sendDiagnostics({ uri, version, diagnostics: findings.map(toDiagnostic) }),
   log: (message) => connection.console.error(message),
@@ -69,7 +71,9 @@ function safely<A extends unknown[], R>(name: string, fallback: R, handler: (...
 
 function modulefileDocument(uri: string): TextDocument | undefined {
   const doc = documents.get(uri);
-  return doc && checker.kindOf(doc) === 'modulefile' ? doc : undefined;
+  // Editor features honour the same size limit as the diagnostics: a huge document is not analysed.
+  if (!doc || isTooLarge(doc.getText())) return undefined;
+  return checker.kindOf(doc) === 'modulefile' ? doc : undefined;
 }
 
 async function refreshSettings(pushed?: unknown): Promise<void> {
@@ -127,8 +131,16 @@ connection.onDidChangeConfiguration(
   }),
 );
 
-documents.onDidOpen((e) => checker.schedule(e.document.uri));
-documents.onDidChangeContent((e) => checker.schedule(e.document.uri));
+documents.onDidOpen((e) => {
+  if (typeof e.document.uri !== 'string') {
+    connection.console.error(`didOpen ignored: the document URI is not a string (${JSON.stringify(e.document.uri)})`);
+    return;
+  }
+  checker.schedule(e.document.uri);
+});
+documents.onDidChangeContent((e) => {
+  if (typeof e.document.uri === 'string') checker.schedule(e.document.uri);
+});
 documents.onDidClose((e) => {
   checker.closed(e.document.uri);
   void connection.sendDiagnostics({ uri: e.document.uri, diagnostics: [] });

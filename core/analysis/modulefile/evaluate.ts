@@ -30,6 +30,9 @@ export function evaluateModulefile(chunk: luaparse.Chunk, source: SourceMap, fil
   return evaluator.evaluation;
 }
 
+/** Lmod tests that make the paths they test safe to use inside the `if` clause. */
+const GUARD_FUNCTIONS = new Set(['isDir', 'isFile']);
+
 /** Deeper expressions are not walked (their value is unknown); keeps the JS stack safe. */
 const MAX_EXPRESSION_DEPTH = 1000;
 
@@ -112,8 +115,10 @@ class Evaluator {
         return;
       case 'IfStatement':
         for (const clause of s.clauses) {
-          if (clause.type !== 'ElseClause') this.expression(clause.condition);
+          const guards = clause.type !== 'ElseClause' ? this.pathGuards(clause.condition) : [];
+          const pathsBefore = this.evaluation.paths.length;
           this.block(clause.body);
+          if (guards.length > 0) this.markGuarded(pathsBefore, guards);
         }
         return;
       case 'WhileStatement':
@@ -142,6 +147,36 @@ class Evaluator {
         return;
       default:
         return; // break, goto, label
+    }
+  }
+
+  /**
+   * Evaluates an `if` condition and returns the paths it tests with isDir/isFile (directly or
+   * in an `and` chain): inside the clause those paths are known to exist.
+   */
+  private pathGuards(condition: luaparse.Expression): string[] {
+    const guards: string[] = [];
+    const visit = (e: luaparse.Expression): void => {
+      if (e.type === 'LogicalExpression' && e.operator === 'and') {
+        visit(e.left);
+        visit(e.right);
+        return;
+      }
+      this.expression(e);
+      if (e.type === 'CallExpression' && e.base.type === 'Identifier' && GUARD_FUNCTIONS.has(e.base.name) && !this.lookup(e.base.name)) {
+        const tested = this.evaluation.calls[this.evaluation.calls.length - 1]?.args[0]?.value;
+        if (tested !== undefined) guards.push(tested);
+      }
+    };
+    visit(condition);
+    return guards;
+  }
+
+  private markGuarded(from: number, guards: readonly string[]): void {
+    const paths = this.evaluation.paths;
+    for (let i = from; i < paths.length; i++) {
+      const value = paths[i].value;
+      if (value !== undefined && guards.some((g) => value === g || value.startsWith(g.endsWith('/') ? g : g + '/'))) paths[i].guarded = true;
     }
   }
 
