@@ -98,6 +98,27 @@ export class DocumentChecker {
     );
   }
 
+  /**
+   * Files changed on disk (the client's file watcher): re-check the open documents whose
+   * findings depend on them (paths a module names, files in directories it names, wrappers),
+   * and re-index modulefiles that are not open.
+   */
+  filesChanged(paths: readonly string[]): void {
+    const open = new Set(this.host.openDocuments().map((d) => uriToPath(d.uri)));
+    const touches = (value: string) => paths.some((p) => p === value || p.startsWith(value.endsWith('/') ? value : value + '/'));
+    for (const path of paths) if (path.endsWith('.lua') && !open.has(path)) this.indexFromDisk(path);
+    for (const doc of this.host.openDocuments()) {
+      if (this.kindOf(doc) === 'modulefile') {
+        const cached = this.modulefileCache.get(doc.uri)?.analysis;
+        const depends = !cached || cached.paths.some((p) => p.value !== undefined && touches(p.value)) || cached.wrapperDirs.some(touches);
+        if (depends) this.schedule(doc.uri, 'dependant');
+      } else if (this.kindOf(doc) === 'wrapper') {
+        // A wrapper's findings depend on the modules that put it on PATH (re-indexed above).
+        if (paths.some((p) => p.endsWith('.lua'))) this.schedule(doc.uri, 'dependant');
+      }
+    }
+  }
+
   /** Re-check every open document (settings changed, index filled). */
   scheduleAll(): void {
     for (const doc of this.host.openDocuments()) this.schedule(doc.uri, 'dependant');

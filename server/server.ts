@@ -4,6 +4,7 @@ import { pathToFileURL } from 'node:url';
 import {
   createConnection,
   DidChangeConfigurationNotification,
+  DidChangeWatchedFilesNotification,
   ProposedFeatures,
   TextDocuments,
   TextDocumentSyncKind,
@@ -37,6 +38,7 @@ let settings: ServerSettings = defaultSettings;
 let workspaceRoots: string[] = [];
 let env: AnalysisEnv = makeEnvFromSettings();
 let canPullConfiguration = false;
+let canRegisterFileWatcher = false;
 
 function makeEnvFromSettings(): AnalysisEnv {
   const shellcheckPath = settings.shellcheck.enable
@@ -87,6 +89,7 @@ async function refreshSettings(pushed?: unknown): Promise<void> {
 
 connection.onInitialize((params): InitializeResult => {
   canPullConfiguration = params.capabilities.workspace?.configuration === true;
+  canRegisterFileWatcher = params.capabilities.workspace?.didChangeWatchedFiles?.dynamicRegistration === true;
   if (params.initializationOptions !== undefined) settings = parseSettings(params.initializationOptions);
   workspaceRoots = (params.workspaceFolders ?? []).map((f) => uriToPath(f.uri)).filter((p): p is string => p !== undefined);
   if (workspaceRoots.length === 0 && params.rootUri) {
@@ -113,6 +116,10 @@ connection.onInitialized(
     if (canPullConfiguration) {
       void connection.client.register(DidChangeConfigurationNotification.type, { section: 'lumiModules' });
       await refreshSettings();
+    }
+    if (canRegisterFileWatcher) {
+      // Diagnostics depend on files beside the edited ones (images, load messages, wrappers, other modules).
+      void connection.client.register(DidChangeWatchedFilesNotification.type, { watchers: [{ globPattern: '**/*' }] });
     }
     await parsersReady;
     checker.scheduleAll();
@@ -145,6 +152,13 @@ documents.onDidClose((e) => {
   checker.closed(e.document.uri);
   void connection.sendDiagnostics({ uri: e.document.uri, diagnostics: [] });
 });
+
+connection.onDidChangeWatchedFiles(
+  safely('didChangeWatchedFiles', undefined, (params) => {
+    const paths = params.changes.map((c) => (typeof c.uri === 'string' ? uriToPath(c.uri) : undefined)).filter((p): p is string => p !== undefined);
+    if (paths.length > 0) checker.filesChanged(paths);
+  }),
+);
 
 connection.onCompletion(
   safely('completion', [], (params) => {

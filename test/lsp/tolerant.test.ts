@@ -5,6 +5,7 @@ import assert from 'node:assert/strict';
 import { chmodSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { after, before, describe, it } from 'node:test';
 import type { CodeAction, CompletionItem, CompletionList, DocumentSymbol, Hover, SignatureHelp } from 'vscode-languageserver-protocol';
 import { codes, startServer, type TestClient } from '../helpers/lspClient';
@@ -111,5 +112,16 @@ describe('language server with a syntax error in the document', () => {
     const completion = (await client.connection.sendRequest('textDocument/completion', at)) as CompletionItem[];
     assert.deepEqual(completion, []);
     assert.equal(await client.connection.sendRequest('textDocument/signatureHelp', at), null);
+  });
+
+  it('clears path-not-found when the capture file appears on disk, without touching the module', async () => {
+    const message = join(root, 'txt', 'later.txt');
+    const uri = await client.open(join(root, 'modules/tool/watch.lua'), `capture('cat ${message}')\n`);
+    const before = await client.diagnostics(uri);
+    assert.deepEqual(codes(before), ['path-not-found']);
+    writeFileSync(message, 'Loaded later\n');
+    await client.connection.sendNotification('workspace/didChangeWatchedFiles', { changes: [{ uri: pathToFileURL(message).href, type: 1 }] });
+    const after = await client.diagnostics(uri, (d) => !codes(d).includes('path-not-found'), 5_000);
+    assert.deepEqual(codes(after), []);
   });
 });
