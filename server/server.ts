@@ -6,6 +6,8 @@ import {
   DidChangeConfigurationNotification,
   DidChangeWatchedFilesNotification,
   ProposedFeatures,
+  StreamMessageReader,
+  StreamMessageWriter,
   TextDocuments,
   TextDocumentSyncKind,
   type InitializeResult,
@@ -25,7 +27,25 @@ import { defaultSettings, envFromSettings, parseSettings, type ServerSettings } 
 import { findModulefiles } from './workspaceScan';
 import type { AnalysisEnv } from '../core/analysis/env';
 
-const connection = createConnection(ProposedFeatures.all);
+const stdio = stdioStreams();
+const connection = stdio ? createConnection(ProposedFeatures.all, stdio.reader, stdio.writer) : createConnection(ProposedFeatures.all);
+
+/**
+ * Over stdio, a message header the reader cannot parse (a malformed Content-Length) would leave
+ * the server alive but deaf: every later byte waits behind it. It ends the process with a clear
+ * line on stderr instead, so the client sees the exit and restarts the server.
+ */
+function stdioStreams(): { reader: StreamMessageReader; writer: StreamMessageWriter } | undefined {
+  if (!process.argv.includes('--stdio')) return undefined;
+  const reader = new StreamMessageReader(process.stdin);
+  reader.onError((err) => {
+    // A bad JSON body is skipped by the reader; only a bad header blocks the stream.
+    if (!/Content-Length|Header must provide/.test(err.message)) return;
+    process.stderr.write(`lumi-modules language server: unreadable message from the client (${err.message.split('\n')[0]}); exiting so that the client restarts the server\n`);
+    process.exit(1);
+  });
+  return { reader, writer: new StreamMessageWriter(process.stdout) };
+}
 const documents = new TextDocuments(TextDocument);
 
 // Looked up by path, not by URI string: editors percent-encode URIs differently.

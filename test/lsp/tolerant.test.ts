@@ -8,7 +8,8 @@ import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { after, before, describe, it } from 'node:test';
 import type { CodeAction, CompletionItem, CompletionList, DocumentSymbol, Hover, SignatureHelp } from 'vscode-languageserver-protocol';
-import { codes, startServer, type TestClient } from '../helpers/lspClient';
+import { spawn } from 'node:child_process';
+import { codes, serverBundle, startServer, type TestClient } from '../helpers/lspClient';
 
 const WRAPPER = '#!/bin/bash\nexec singularity exec "$SING_IMAGE" python "$@"\n';
 
@@ -123,5 +124,20 @@ describe('language server with a syntax error in the document', () => {
     await client.connection.sendNotification('workspace/didChangeWatchedFiles', { changes: [{ uri: pathToFileURL(message).href, type: 1 }] });
     const after = await client.diagnostics(uri, (d) => !codes(d).includes('path-not-found'), 5_000);
     assert.deepEqual(codes(after), []);
+  });
+});
+
+describe('language server over stdio with a malformed header', () => {
+  it('ends with a clear line on stderr instead of staying alive but deaf', async () => {
+    const child = spawn(process.execPath, [serverBundle, '--stdio'], { stdio: 'pipe' });
+    let stderr = '';
+    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+    const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+    child.stdin.write('Content-Length: many\r\n\r\n{"jsonrpc":"2.0","id":1,"method":"initialize","params":{}}');
+    const killer = setTimeout(() => child.kill('SIGKILL'), 10_000);
+    const code = await exited;
+    clearTimeout(killer);
+    assert.equal(code, 1, `the server exits by itself (stderr: ${stderr})`);
+    assert.match(stderr, /unreadable message from the client \(Content-Length value must be a number/);
   });
 });
