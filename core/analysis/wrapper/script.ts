@@ -96,8 +96,10 @@ export function readWrapper(text: string): WrapperScript {
         break;
       }
     }
-    for (let i = node.childCount - 1; i >= 0; i--) {
-      const child = node.child(i);
+    // One call for all children: child(i) walks from the first child each time (quadratic).
+    const children = node.children;
+    for (let i = children.length - 1; i >= 0; i--) {
+      const child = children[i];
       if (child) stack.push(child);
     }
   }
