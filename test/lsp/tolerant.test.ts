@@ -9,6 +9,7 @@ import { pathToFileURL } from 'node:url';
 import { after, before, describe, it } from 'node:test';
 import type { CodeAction, CompletionItem, CompletionList, DocumentSymbol, Hover, SignatureHelp } from 'vscode-languageserver-protocol';
 import { spawn } from 'node:child_process';
+import { createProtocolConnection, StreamMessageReader, StreamMessageWriter } from 'vscode-languageserver-protocol/node';
 import { codes, serverBundle, startServer, type TestClient } from '../helpers/lspClient';
 
 const WRAPPER = '#!/bin/bash\nexec singularity exec "$SING_IMAGE" python "$@"\n';
@@ -139,5 +140,36 @@ describe('language server over stdio with a malformed header', () => {
     clearTimeout(killer);
     assert.equal(code, 1, `the server exits by itself (stderr: ${stderr})`);
     assert.match(stderr, /unreadable message from the client \(Content-Length value must be a number/);
+  });
+});
+
+describe('language server file watcher', () => {
+  it('registers workspace/didChangeWatchedFiles when the client supports dynamic registration', async () => {
+    const child = spawn(process.execPath, [serverBundle, '--stdio'], { stdio: 'pipe' });
+    const connection = createProtocolConnection(new StreamMessageReader(child.stdout), new StreamMessageWriter(child.stdin));
+    const registered = new Promise<string[]>((resolve) => {
+      connection.onRequest('client/registerCapability', (params: { registrations: { method: string }[] }) => {
+        const methods = params.registrations.map((r) => r.method);
+        if (methods.includes('workspace/didChangeWatchedFiles')) resolve(methods);
+        return null;
+      });
+    });
+    connection.onNotification('window/logMessage', () => undefined);
+    connection.listen();
+    try {
+      const rootUri = pathToFileURL(root).href;
+      await connection.sendRequest('initialize', {
+        processId: process.pid,
+        rootUri,
+        workspaceFolders: [{ uri: rootUri, name: 'root' }],
+        capabilities: { workspace: { didChangeWatchedFiles: { dynamicRegistration: true } } },
+      });
+      await connection.sendNotification('initialized', {});
+      const timeout = new Promise<string[]>((resolve) => setTimeout(() => resolve([]), 10_000).unref());
+      assert.ok((await Promise.race([registered, timeout])).includes('workspace/didChangeWatchedFiles'));
+    } finally {
+      connection.dispose();
+      child.kill();
+    }
   });
 });
