@@ -68,7 +68,11 @@ export function parseTolerant(text: string, luaVersion: LuaVersion): TolerantPar
   let first: SyntaxErrorAt | undefined;
   const attempts = text.length > LARGE_TEXT ? 2 : MAX_ATTEMPTS;
   for (let attempt = 0; attempt < attempts; attempt++) {
-    const grammarError = luaVersion === '5.3' || luaVersion === '5.2' ? firstLuaSyntaxError(current) : undefined;
+    const luaRules = luaVersion === '5.3' || luaVersion === '5.2';
+    let grammarError = firstLuaSyntaxError(current);
+    // Lua 5.1 and LuaJIT: luaparse words the errors; the 5.3 rules still stop deep nesting first.
+    if (!luaRules && grammarError && !/^too many C levels/.test(grammarError.message)) grammarError = undefined;
+    if (!luaRules && grammarError) grammarError = { ...grammarError, message: 'chunk has too many syntax levels' };
     if (grammarError) {
       first ??= { index: grammarError.index, message: grammarError.message };
       if (!grammarError.recovery) break;
@@ -85,6 +89,12 @@ export function parseTolerant(text: string, luaVersion: LuaVersion): TolerantPar
         break;
       }
       first ??= { index: e.index, message: String(e.message ?? 'syntax error').replace(/^\[\d+:\d+\]\s*/, '') };
+      // The broken statement's extent from the Lua rules when they see the same chunk as broken.
+      const recovery = firstLuaSyntaxError(current)?.recovery;
+      if (recovery) {
+        current = blank(current, recovery.start, recovery.end);
+        continue;
+      }
       const lineStart = current.lastIndexOf('\n', e.index - 1) + 1;
       const lineEnd = current.indexOf('\n', e.index);
       const end = lineEnd === -1 ? current.length : lineEnd;
