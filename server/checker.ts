@@ -26,10 +26,12 @@ export interface CheckerHost {
   log(message: string): void;
   /** Per-code severity for a file: its .lumi-modules.json with the editor settings on top. */
   severityPolicy?(path: string | undefined): SeverityPolicy;
+  /** Settles when the parsers are ready (documents opened earlier wait for it). */
+  ready?: Promise<void>;
 }
 
 export function uriToPath(uri: string): string | undefined {
-  if (!uri.startsWith('file:')) return undefined;
+  if (typeof uri !== 'string' || !uri.startsWith('file:')) return undefined;
   try {
     return fileURLToPath(uri);
   } catch {
@@ -37,10 +39,16 @@ export function uriToPath(uri: string): string | undefined {
   }
 }
 
+/** Over the size limit of the CLI (UTF-8 bytes); the length bounds the byte count from both sides. */
+export function isTooLarge(text: string): boolean {
+  if (text.length > MAX_CHECKED_BYTES) return true;
+  if (text.length * 3 <= MAX_CHECKED_BYTES) return false;
+  return Buffer.byteLength(text) > MAX_CHECKED_BYTES;
+}
+
 /** Findings of a text too large to analyse interactively (same limit as the CLI). */
 function tooLarge(text: string): Finding[] | undefined {
-  const size = Buffer.byteLength(text);
-  return size > MAX_CHECKED_BYTES ? [tooLargeNote(size)] : undefined;
+  return isTooLarge(text) ? [tooLargeNote(Buffer.byteLength(text))] : undefined;
 }
 
 export class DocumentChecker {
@@ -51,7 +59,13 @@ export class DocumentChecker {
   /** ShellCheck's findings by wrapper text (and ShellCheck path and version): unchanged text is not re-checked. */
   private readonly shellcheckCache = new Map<string, Finding[]>();
 
-  constructor(private readonly host: CheckerHost, private readonly debounceMs = 25) {}
+  /** Before the parsers are ready an analysis lacks wrapper facts: it is not cached. */
+  private parsersReady: boolean;
+
+  constructor(private readonly host: CheckerHost, private readonly debounceMs = 25) {
+    this.parsersReady = host.ready === undefined;
+    void host.ready?.then(() => (this.parsersReady = true));
+  }
 
   kindOf(doc: TextDocument): DocumentKind {
     return documentKind(doc.languageId, uriToPath(doc.uri) ?? doc.uri, doc.getText());
@@ -67,7 +81,7 @@ export class DocumentChecker {
     const cached = this.modulefileCache.get(doc.uri);
     if (cached && cached.version === doc.version) return cached.analysis;
     const analysis = analyzeModulefile(doc.getText(), uriToPath(doc.uri) ?? doc.uri, this.host.env());
-    this.modulefileCache.set(doc.uri, { version: doc.version, analysis });
+    if (this.parsersReady) this.modulefileCache.set(doc.uri, { version: doc.version, analysis });
     return analysis;
   }
 
@@ -90,6 +104,27 @@ export class DocumentChecker {
         this.check(uri, cause).catch((err: unknown) => this.host.log(`check of ${uri} failed: ${String(err)}`));
       }, this.debounceMs),
     );
+  }
+
+  /**
+   * Files changed on disk (the client's file watcher): re-check the open documents whose
+   * findings depend on them (paths a module names, files in directories it names, wrappers),
+   * and re-index modulefiles that are not open.
+   */
+  filesChanged(paths: readonly string[]): void {
+    const open = new Set(this.host.openDocuments().map((d) => uriToPath(d.uri)));
+    const touches = (value: string) => paths.some((p) => p === value || p.startsWith(value.endsWith('/') ? value : value + '/'));
+    for (const path of paths) if (path.endsWith('.lua') && !open.has(path)) this.indexFromDisk(path);
+    for (const doc of this.host.openDocuments()) {
+      if (this.kindOf(doc) === 'modulefile') {
+        const cached = this.modulefileCache.get(doc.uri)?.analysis;
+        const depends = !cached || cached.paths.some((p) => p.value !== undefined && touches(p.value)) || cached.wrapperDirs.some(touches);
+        if (depends) this.schedule(doc.uri, 'dependant');
+      } else if (this.kindOf(doc) === 'wrapper') {
+        // A wrapper's findings depend on the modules that put it on PATH (re-indexed above).
+        if (paths.some((p) => p.endsWith('.lua'))) this.schedule(doc.uri, 'dependant');
+      }
+    }
   }
 
   /** Re-check every open document (settings changed, index filled). */
@@ -161,6 +196,8 @@ export class DocumentChecker {
   }
 
   async check(uri: string, cause: 'edit' | 'dependant'): Promise<void> {
+    // A document opened in the first message burst waits for the bash parser, not for an edit.
+    if (this.host.ready) await this.host.ready;
     const doc = this.host.document(uri);
     if (!doc) return;
     const version = doc.version;

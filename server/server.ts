@@ -4,7 +4,10 @@ import { pathToFileURL } from 'node:url';
 import {
   createConnection,
   DidChangeConfigurationNotification,
+  DidChangeWatchedFilesNotification,
   ProposedFeatures,
+  StreamMessageReader,
+  StreamMessageWriter,
   TextDocuments,
   TextDocumentSyncKind,
   type InitializeResult,
@@ -16,7 +19,7 @@ import { definitionModulefile } from '../core/analysis/features/definition';
 import { hoverModulefile } from '../core/analysis/features/hover';
 import { signatureModulefile } from '../core/analysis/features/signature';
 import { initBashParser } from '../core/analysis/wrapper/parser';
-import { DocumentChecker, uriToPath } from './checker';
+import { DocumentChecker, isTooLarge, uriToPath } from './checker';
 import { DIAGNOSTIC_SOURCE, quickFixes, toCompletionItem, toDiagnostic, toDocumentSymbol } from './convert';
 import { overlayFileSystem } from './overlayFileSystem';
 import { chooseShellcheck, defaultSettings, DID_CHANGE_WORKSPACE_TRUST, envFromSettings, parseProgramSettings, parseSettingsReporting, type ProgramSettings, type ServerSettings } from './settings';
@@ -25,11 +28,31 @@ import type { AnalysisEnv } from '../core/analysis/env';
 import type { SeverityPolicy } from '../core/analysis/policy';
 import { ProjectConfigFinder } from '../core/analysis/projectConfig';
 
-const connection = createConnection(ProposedFeatures.all);
+const stdio = stdioStreams();
+const connection = stdio ? createConnection(ProposedFeatures.all, stdio.reader, stdio.writer) : createConnection(ProposedFeatures.all);
+
+/**
+ * Over stdio, a message header the reader cannot parse (a malformed Content-Length) would leave
+ * the server alive but deaf: every later byte waits behind it. It ends the process with a clear
+ * line on stderr instead, so the client sees the exit and restarts the server.
+ */
+function stdioStreams(): { reader: StreamMessageReader; writer: StreamMessageWriter } | undefined {
+  if (!process.argv.includes('--stdio')) return undefined;
+  const reader = new StreamMessageReader(process.stdin);
+  reader.onError((err) => {
+    // A bad JSON body is skipped by the reader; only a bad header blocks the stream.
+    if (!/Content-Length|Header must provide/.test(err.message)) return;
+    process.stderr.write(`lumi-modules language server: unreadable message from the client (${err.message.split('\n')[0]}); exiting so that the client restarts the server\n`);
+    process.exit(1);
+  });
+  return { reader, writer: new StreamMessageWriter(process.stdout) };
+}
 const documents = new TextDocuments(TextDocument);
 
 // Looked up by path, not by URI string: editors percent-encode URIs differently.
-const openDocumentByPath = (path: string) => documents.all().find((d) => uriToPath(d.uri) === path);
+// A document whose URI is not a string (a malformed didOpen) is logged once and never looked at.
+const validDocuments = () => documents.all().filter((d) => typeof d.uri === 'string');
+const openDocumentByPath = (path: string) => validDocuments().find((d) => uriToPath(d.uri) === path);
 const openText = (path: string) => openDocumentByPath(path)?.getText();
 const fs = overlayFileSystem(openText);
 let settings: ServerSettings = defaultSettings;
@@ -38,6 +61,7 @@ let refusedProgram: string | undefined;
 let workspaceRoots: string[] = [];
 let env: AnalysisEnv = makeEnvFromSettings();
 let canPullConfiguration = false;
+let canRegisterFileWatcher = false;
 
 function makeEnvFromSettings(): AnalysisEnv {
   const choice = settings.shellcheck.enable ? chooseShellcheck(programs, process.env.PATH) : { path: undefined };
@@ -47,9 +71,13 @@ function makeEnvFromSettings(): AnalysisEnv {
   return envFromSettings(settings, fs, process.env, shellcheckPath, workspaceRoots[0]);
 }
 
+// Started at once: the first documents arrive in the same message burst as `initialize`.
+const parsersReady = initBashParser().catch((err: unknown) => connection.console.error(`bash parser failed to load: ${String(err)}`));
+
 const checker = new DocumentChecker({
+  ready: parsersReady,
   document: (uri) => documents.get(uri),
-  openDocuments: () => documents.all(),
+  openDocuments: validDocuments,
   env: () => env,
   publish: (uri, version, findings) => void connection.sendDiagnostics({ uri, version, diagnostics: findings.map(toDiagnostic) }),
   log: (message) => connection.console.error(message),
@@ -90,7 +118,9 @@ function safely<A extends unknown[], R>(name: string, fallback: R, handler: (...
 
 function modulefileDocument(uri: string): TextDocument | undefined {
   const doc = documents.get(uri);
-  return doc && checker.kindOf(doc) === 'modulefile' ? doc : undefined;
+  // Editor features honour the same size limit as the diagnostics: a huge document is not analysed.
+  if (!doc || isTooLarge(doc.getText())) return undefined;
+  return checker.kindOf(doc) === 'modulefile' ? doc : undefined;
 }
 
 /** The client's settings; a value that is not valid keeps its previous one and is logged. */
@@ -111,6 +141,7 @@ async function refreshSettings(pushed?: unknown): Promise<void> {
 
 connection.onInitialize((params): InitializeResult => {
   canPullConfiguration = params.capabilities.workspace?.configuration === true;
+  canRegisterFileWatcher = params.capabilities.workspace?.didChangeWatchedFiles?.dynamicRegistration === true;
   if (params.initializationOptions !== undefined) settings = takeSettings(params.initializationOptions);
   // Program paths come from the user's side only (see ProgramSettings), never from the folder.
   programs = parseProgramSettings(params.initializationOptions);
@@ -140,7 +171,11 @@ connection.onInitialized(
       void connection.client.register(DidChangeConfigurationNotification.type, { section: 'lumiModules' });
       await refreshSettings();
     }
-    await initBashParser();
+    if (canRegisterFileWatcher) {
+      // Diagnostics depend on files beside the edited ones (images, load messages, wrappers, other modules).
+      void connection.client.register(DidChangeWatchedFilesNotification.type, { watchers: [{ globPattern: '**/*' }] });
+    }
+    await parsersReady;
     checker.scheduleAll();
     // The module index lets a wrapper know which modules put it on PATH before they are opened.
     for (const path of await findModulefiles(workspaceRoots)) {
@@ -166,12 +201,27 @@ connection.onNotification(
   }),
 );
 
-documents.onDidOpen((e) => checker.schedule(e.document.uri));
-documents.onDidChangeContent((e) => checker.schedule(e.document.uri));
+documents.onDidOpen((e) => {
+  if (typeof e.document.uri !== 'string') {
+    connection.console.error(`didOpen ignored: the document URI is not a string (${JSON.stringify(e.document.uri)})`);
+    return;
+  }
+  checker.schedule(e.document.uri);
+});
+documents.onDidChangeContent((e) => {
+  if (typeof e.document.uri === 'string') checker.schedule(e.document.uri);
+});
 documents.onDidClose((e) => {
   checker.closed(e.document.uri);
   void connection.sendDiagnostics({ uri: e.document.uri, diagnostics: [] });
 });
+
+connection.onDidChangeWatchedFiles(
+  safely('didChangeWatchedFiles', undefined, (params) => {
+    const paths = params.changes.map((c) => (typeof c.uri === 'string' ? uriToPath(c.uri) : undefined)).filter((p): p is string => p !== undefined);
+    if (paths.length > 0) checker.filesChanged(paths);
+  }),
+);
 
 connection.onCompletion(
   safely('completion', [], (params) => {

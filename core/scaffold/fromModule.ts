@@ -5,6 +5,7 @@
 import { basename, dirname } from 'node:path';
 import * as luaparse from 'luaparse';
 import { isGetenvCall } from '../analysis/modulefile/luaAst';
+import { firstLuaSyntaxError } from '../analysis/modulefile/luaGrammar';
 import { luaStringValue } from '../analysis/modulefile/strings';
 import { ScaffoldInputError } from './errors';
 
@@ -83,23 +84,34 @@ export function luaQuote(value: string, like?: Node): string {
   return `${q}${out}${q}`;
 }
 
-/** Visits every node of the tree in source order, with the nearest enclosing statement list depth. */
-function walk(node: Node, visit: (n: Node, parent: Node, depth: number) => void, parent: Node = undefined, depth = 0): void {
-  if (node === null || typeof node !== 'object') return;
-  if (Array.isArray(node)) {
-    for (const child of node) walk(child, visit, parent, depth);
-    return;
-  }
-  if (typeof node.type !== 'string') return;
-  visit(node, parent, depth);
-  const inner = node.type === 'Chunk' ? depth : 'body' in node || 'clauses' in node ? depth + 1 : depth;
-  for (const key of Object.keys(node)) {
-    if (key === 'loc' || key === 'range') continue;
-    walk(node[key], visit, node, inner);
+/**
+ * Visits every node of the tree in source order, with the nearest enclosing statement list depth.
+ * An explicit stack, not recursion: `a.b.b.b...` nests as deep as it is long.
+ */
+function walk(root: Node, visit: (n: Node, parent: Node, depth: number) => void): void {
+  const stack: [Node, Node, number][] = [[root, undefined, 0]];
+  while (stack.length > 0) {
+    const [node, parent, depth] = stack.pop()!;
+    if (node === null || typeof node !== 'object') continue;
+    if (Array.isArray(node)) {
+      for (let i = node.length - 1; i >= 0; i--) stack.push([node[i], parent, depth]);
+      continue;
+    }
+    if (typeof node.type !== 'string') continue;
+    visit(node, parent, depth);
+    const inner = node.type === 'Chunk' ? depth : 'body' in node || 'clauses' in node ? depth + 1 : depth;
+    const keys = Object.keys(node).filter((key) => key !== 'loc' && key !== 'range');
+    for (let i = keys.length - 1; i >= 0; i--) stack.push([node[keys[i]], node, inner]);
   }
 }
 
 function parse(source: string, fileName: string): Node {
+  // Lua's own verdict first: deep nesting is Lua's "too many C levels", never a JS stack overflow.
+  const lua = firstLuaSyntaxError(source.startsWith('#') ? source.replace(/^[^\n]*/, (line) => ' '.repeat(line.length)) : source);
+  if (lua) {
+    const line = source.slice(0, lua.index).split('\n').length;
+    throw new ScaffoldInputError(`${fileName}:${line}: cannot parse as Lua: ${lua.message}`);
+  }
   try {
     return luaparse.parse(source, { locations: true, ranges: true, luaVersion: '5.3', comments: false, scope: false } as luaparse.Options);
   } catch (err) {

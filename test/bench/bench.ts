@@ -9,6 +9,8 @@ import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { makeEnv } from '../../core/analysis/env';
 import { analyzeModulefile } from '../../core/analysis/modulefile/analyze';
+import { analyzeWrapper } from '../../core/analysis/wrapper/analyze';
+import { initBashParser } from '../../core/analysis/wrapper/parser';
 import { startServer } from '../helpers/lspClient';
 import { benchRemote } from './remoteBench';
 import { benchSlurm } from './slurmBench';
@@ -163,6 +165,62 @@ export function benchShellcheckBatches(lines: string[]): void {
   }
 }
 
+/** The shapes that used to cost quadratic time or overflow the stack (issue 13; target < 2 s each). */
+async function benchShapes(lines: string[]): Promise<void> {
+  await initBashParser();
+  const env = makeEnv({ processEnv: {} });
+  const modulefiles: Record<string, string> = {
+    '5 MB modulefile': ('local v = "' + 'x'.repeat(100) + '"\nsetenv("A", v)\n').repeat(40_000),
+    '100k-statement modulefile': 'setenv("A", "b")\n'.repeat(100_000),
+    '100,000 nested parentheses': 'x = ' + '('.repeat(100_000) + '1' + ')'.repeat(100_000) + '\n',
+    'a.b.b... chain of 100k': 'x = a' + '.b'.repeat(100_000) + '\n',
+  };
+  const figures: string[] = [];
+  for (const [name, text] of Object.entries(modulefiles)) {
+    const t0 = performance.now();
+    analyzeModulefile(text, '/project/x/modules/big/1.0.lua', env);
+    figures.push(`${name} ${ms(performance.now() - t0)}`);
+  }
+  const wrapper = '#!/bin/bash\n' + '# a comment line\n'.repeat(160_000) + 'exec singularity exec "$SING_IMAGE" python "$@"\n';
+  const t0 = performance.now();
+  analyzeWrapper(wrapper, '/project/x/bin/python', { modulesSettingWithConda: [] });
+  figures.push(`wrapper with 160k comment lines ${ms(performance.now() - t0)}`);
+  lines.push(`large shapes (target < 2 s each): ${figures.join(', ')}`);
+}
+
+async function lspEditLatency(dir: string, name: string, base: string): Promise<string> {
+  const client = await startServer({ rootPath: dir, settings: { shellcheck: { enable: false } } });
+  try {
+    const uri = await client.open(join(dir, 'modules', 'pytorch', `${name}.lua`), base);
+    await client.diagnostics(uri);
+    const latencies: number[] = [];
+    for (let i = 1; i <= 50; i++) {
+      const t0 = performance.now();
+      client.change(uri, base + `setenv("X${i}", "${i}")\n`);
+      await client.diagnostics(uri);
+      latencies.push(performance.now() - t0);
+    }
+    latencies.sort((a, b) => a - b);
+    return `p50 ${ms(percentile(latencies, 50))}, p95 ${ms(percentile(latencies, 95))}`;
+  } finally {
+    await client.stop();
+  }
+}
+
+/** Edit latency on a 5,000-line module with a syntax error in the middle (tolerant parsing at work). */
+async function benchLspLargeBroken(lines: string[]): Promise<void> {
+  const dir = mkdtempSync(join(tmpdir(), 'lumi-bench-lsp-'));
+  try {
+    const big: string[] = [];
+    while (big.length < 5000) big.push(...typicalModulefile(big.length, dir).split('\n'));
+    big[2500] = 'local broken = pathJoin("/a", "b"';
+    const figure = await lspEditLatency(dir, 'big', big.slice(0, 5000).join('\n') + '\n');
+    lines.push(`LSP diagnostics after an edit, 5,000-line module with a syntax error: ${figure} (target p50 < 100 ms)`);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
 async function benchLsp(lines: string[]): Promise<void> {
   const dir = mkdtempSync(join(tmpdir(), 'lumi-bench-lsp-'));
   const client = await startServer({ rootPath: dir, settings: { shellcheck: { enable: false } } });
@@ -192,6 +250,8 @@ async function main(): Promise<void> {
   benchTree(lines);
   benchShellcheckBatches(lines);
   await benchLsp(lines);
+  await benchLspLargeBroken(lines);
+  await benchShapes(lines);
   if (!process.argv.includes('--no-remote')) await benchRemote(lines);
   if (!process.argv.includes('--no-slurm')) await benchSlurm(lines);
   console.log(lines.join('\n'));

@@ -112,4 +112,32 @@ describe('analysis fuzz', () => {
     // The mutations really produce broken input (the fuzzer is not feeding only valid files).
     assert.ok(withSyntaxError > MUTATIONS / 10, `syntax errors in ${withSyntaxError} modulefile mutations`);
   });
+
+  it('large and deep shapes finish with the right findings (no internal-error)', () => {
+    const env = makeEnv({ processEnv: {} });
+    const file = '/nonexistent/projhome/modules/tool/1.0.lua';
+    const wrongArguments = 'setenv("ONLY_NAME")\n';
+    const codesAt = (text: string) => analyzeModulefile(text, file, env).findings.map((f) => `${f.range.start.line + 1}:${f.code}`);
+    const lineCount = (text: string) => text.split('\n').length;
+    const shapes: Record<string, string> = {
+      '5 MB modulefile': ('local v = "' + 'x'.repeat(100) + '"\nsetenv("A", v)\n').repeat(40_000),
+      '100k statements': 'setenv("A", "b")\n'.repeat(100_000),
+      'a.b.b... chain of 100k': 'x = a' + '.b'.repeat(100_000) + '\n',
+      'a + a + ... chain of 100k': 'local y = 1' + ' + 1'.repeat(100_000) + '\nsetenv("Y", tostring(y))\n',
+    };
+    for (const [name, body] of Object.entries(shapes)) {
+      const text = body + wrongArguments;
+      const codes = codesAt(text);
+      assert.deepEqual(codes.filter((c) => /internal-error|lua-syntax/.test(c)), [], name);
+      assert.ok(codes.includes(`${lineCount(text) - 1}:wrong-arguments`), `${name}: the real wrong-arguments on the last line (${codes.join(', ')})`);
+    }
+    for (const depth of [3_000, 100_000]) {
+      const codes = codesAt(wrongArguments + 'x = ' + '('.repeat(depth) + '1' + ')'.repeat(depth) + '\n');
+      assert.deepEqual(codes, ['2:lua-syntax', '1:wrong-arguments'], `${depth} nested parentheses`);
+    }
+    const comments = '#!/bin/bash\n' + '# a comment line\n'.repeat(160_000) + 'exec singularity exec "$SING_IMAGE" python "$@"\n';
+    const wrapper = analyzeWrapper(comments, '/nonexistent/projhome/bin/python', { modulesSettingWithConda: [] });
+    assert.deepEqual(internalErrors(wrapper.findings), []);
+    assert.equal(wrapper.facts.isContainerWrapper, true, 'the command after 160k comment lines is seen');
+  });
 });

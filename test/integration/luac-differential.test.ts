@@ -72,4 +72,32 @@ describe('lua-syntax agrees with luac5.3 -p', () => {
     assert.ok(errors > CASES / 5, `the mutations produce syntax errors (${errors})`);
     assert.deepEqual(disagreements.map((d) => d.split("\n")[0]), [], `${disagreements.length} disagreements`);
   });
+
+  it('reports nesting past the C-level limit of Lua as luac5.3 -p does (never clean, no stack overflow)', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'lumi-luac-nest-'));
+    const env = makeEnv({ processEnv: {} });
+    const shapes: Record<string, (n: number) => string> = {
+      parentheses: (n) => `setenv("A", "b")\nx = ${'('.repeat(n)}1${')'.repeat(n)}\n`,
+      tables: (n) => `x = ${'{'.repeat(n)}1${'}'.repeat(n)}\n`,
+      blocks: (n) => `${'do\n'.repeat(n)}${'end\n'.repeat(n)}`,
+      functions: (n) => `${'f(function()\n'.repeat(n)}${'end)\n'.repeat(n)}`,
+      concatenations: (n) => `x = ${Array(n).fill('"a"').join(' .. ')}\n`,
+    };
+    try {
+      for (const [shape, make] of Object.entries(shapes)) {
+        for (const n of [197, 199, 250, 3_000, 20_000, 100_000]) {
+          const text = make(n);
+          const file = join(dir, `${shape}-${n}.lua`);
+          writeFileSync(file, text);
+          const r = spawnSync('luac5.3', ['-p', file], { encoding: 'utf8' });
+          const expected = r.status === 0 ? 'ok' : r.stderr.trim().replace(`luac5.3: ${file}:`, '');
+          const syntax = analyzeModulefile(text, file, env).findings.find((f) => f.code === 'lua-syntax');
+          const actual = syntax ? `${syntax.range.start.line + 1}: ${syntax.message}` : 'ok';
+          assert.equal(actual, expected, `${shape} nested ${n} deep`);
+        }
+      }
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
 });

@@ -155,6 +155,14 @@ describe('rewriteModule', () => {
     const noImage = "local signRoot = os.getenv('PROJHOME') or '/x'\nprepend_path('PATH', pathJoin(signRoot, 'bin'))\n";
     assert.throws(() => rewriteModule(noImage, '/m/a/1.lua', base), (e: Error) => e instanceof ScaffoldInputError && /no setenv\("SING_IMAGE", \.\.\.\) found/.test(e.message));
     assert.throws(() => rewriteModule('local x = 1\nsetenv("A", \n', '/m/a/1.lua', base), (e: Error) => e instanceof ScaffoldInputError && /^\/m\/a\/1\.lua:3: cannot parse as Lua: /.test(e.message));
+ 
+  });
+
+  it('reads deep nesting as Lua does: no stack overflow', () => {
+    const deep = 'x = ' + '('.repeat(20_000) + '1' + ')'.repeat(20_000) + '\n';
+    assert.throws(() => rewriteModule(deep, '/m/a/1.lua', base), (e: Error) => e instanceof ScaffoldInputError && /^\/m\/a\/1\.lua:1: cannot parse as Lua: too many C levels \(limit is 200\)/.test(e.message));
+    const chain = 'x = a' + '.b'.repeat(100_000) + '\n';
+    assert.throws(() => rewriteModule(chain, '/m/a/1.lua', base), (e: Error) => e instanceof ScaffoldInputError && /no setenv\("SING_IMAGE", \.\.\.\) found/.test(e.message));
   });
 });
 

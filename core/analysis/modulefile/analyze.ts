@@ -9,7 +9,7 @@ import { evaluateModulefile } from './evaluate';
 import { lmodFunctions, MODULERC_GLOBALS, modulercFunctions, SANDBOX_GLOBALS, siteFunction, type LmodFunction } from './lmodApi';
 import { containerKindOf } from './containerKind';
 import { isInModuleTree, modulefileKind } from './fileKind';
-import { LuaSyntaxError, parseLua } from './luaAst';
+import { LuaSyntaxError, parseTolerant } from './luaAst';
 import { resolveModule } from './resolve';
 import { renderValue, type HiddenValue } from './renderValue';
 import { SourceMap } from './source';
@@ -17,12 +17,10 @@ import type { ModulefileAnalysis } from './types';
 
 export function analyzeModulefile(text: string, filePath: string, env: AnalysisEnv): ModulefileAnalysis {
   const source = new SourceMap(text);
-  let chunk;
-  try {
-    chunk = parseLua(text, env.luaVersion);
-  } catch (err) {
-    return emptyAnalysis(syntaxFinding(err, source));
-  }
+  // A syntax error costs only its own statement: the rest is parsed and analysed as usual.
+  const { chunk, parsedText, syntaxError } = parseTolerant(text, env.luaVersion);
+  const syntax = syntaxError ? syntaxFinding(syntaxError, source) : [];
+  if (!chunk) return emptyAnalysis(syntax);
   try {
     // Values from the process environment are used for resolving but never shown in messages.
     const hiddenValues: HiddenValue[] = [];
@@ -31,12 +29,13 @@ export function analyzeModulefile(text: string, filePath: string, env: AnalysisE
       if (value !== undefined && env.getenvOrigin?.(name) !== 'asked') hiddenValues.push({ value, shownAs: `$${name}` });
       return value;
     };
-    const evaluation = evaluateModulefile(chunk, source, filePath, getenv);
+    const parsedSource = parsedText === text ? source : new SourceMap(parsedText);
+    const evaluation = evaluateModulefile(chunk, parsedSource, filePath, getenv);
     const kind = modulefileKind(filePath, evaluation.calls, env.modulercPaths ?? [], lmodFunctions, modulercFunctions);
-    if (kind === 'lmod-config') return emptyAnalysis([]);
+    if (kind === 'lmod-config') return emptyAnalysis(syntax);
     const functions = functionCatalogue(kind, env);
     // A Lua file outside a module tree (a Neovim init.lua, a script) is none of Lmod's business.
-    if (kind === 'modulefile' && !isInModuleTree(filePath, env.modulePath ?? [], evaluation.calls, functions)) return emptyAnalysis([]);
+    if (kind === 'modulefile' && !isInModuleTree(filePath, env.modulePath ?? [], evaluation.calls, functions)) return emptyAnalysis(syntax);
     const { paths, wrapperDirs, wrappers, uncheckedRoots } = resolveModule(evaluation.paths, evaluation.pathPrepends, env.fs);
     const containerKind = kind === 'modulefile' ? containerKindOf(evaluation, wrappers) : undefined;
     const isContainerModule = containerKind !== undefined;
@@ -64,12 +63,12 @@ export function analyzeModulefile(text: string, filePath: string, env: AnalysisE
       insertionLine: source.lineCount(),
       render: (value) => renderValue(value, hiddenValues),
     };
-    const findings = modulefileRules.flatMap((rule) => rule(ctx));
+    const findings = [...syntax, ...modulefileRules.flatMap((rule) => rule(ctx))];
     return { findings, calls: evaluation.calls, paths, symbols: evaluation.symbols, setenv: evaluation.setenv, pathPrepends: evaluation.pathPrepends, wrapperDirs, isContainerModule, containerKind, functions };
   } catch (err) {
-    if (err instanceof LuaSyntaxError) return emptyAnalysis(syntaxFinding(err, source));
+    if (err instanceof LuaSyntaxError) return emptyAnalysis(syntax.length > 0 ? syntax : syntaxFinding(err, source));
     // A bug in a rule must not take the editor down: report it as a finding instead.
-    return emptyAnalysis([{ range: source.range(0, 0), severity: 'information', code: 'internal-error', message: `analysis failed: ${(err as Error).message}` }]);
+    return emptyAnalysis([...syntax, { range: source.range(0, 0), severity: 'information', code: 'internal-error', message: `analysis failed: ${(err as Error).message}` }]);
   }
 }
 

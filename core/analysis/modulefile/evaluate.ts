@@ -36,6 +36,12 @@ export function evaluateModulefile(chunk: luaparse.Chunk, source: SourceMap, fil
   return evaluator.evaluation;
 }
 
+/** Lmod tests that make the paths they test safe to use inside the `if` clause. */
+const GUARD_FUNCTIONS = new Set(['isDir', 'isFile']);
+
+/** Deeper expressions are not walked (their value is unknown); keeps the JS stack safe. */
+const MAX_EXPRESSION_DEPTH = 1000;
+
 type CallNode = luaparse.CallExpression | luaparse.StringCallExpression | luaparse.TableCallExpression;
 
 class Evaluator {
@@ -125,8 +131,10 @@ class Evaluator {
         return;
       case 'IfStatement':
         for (const clause of s.clauses) {
-          if (clause.type !== 'ElseClause') this.expression(clause.condition);
+          const guards = clause.type !== 'ElseClause' ? this.pathGuards(clause.condition) : [];
+          const pathsBefore = this.evaluation.paths.length;
           this.block(clause.body);
+          if (guards.length > 0) this.markGuarded(pathsBefore, guards);
         }
         return;
       case 'WhileStatement':
@@ -158,6 +166,36 @@ class Evaluator {
     }
   }
 
+  /**
+   * Evaluates an `if` condition and returns the paths it tests with isDir/isFile (directly or
+   * in an `and` chain): inside the clause those paths are known to exist.
+   */
+  private pathGuards(condition: luaparse.Expression): string[] {
+    const guards: string[] = [];
+    const visit = (e: luaparse.Expression): void => {
+      if (e.type === 'LogicalExpression' && e.operator === 'and') {
+        visit(e.left);
+        visit(e.right);
+        return;
+      }
+      this.expression(e);
+      if (e.type === 'CallExpression' && e.base.type === 'Identifier' && GUARD_FUNCTIONS.has(e.base.name) && !this.lookup(e.base.name)) {
+        const tested = this.evaluation.calls[this.evaluation.calls.length - 1]?.args[0]?.value;
+        if (tested !== undefined) guards.push(tested);
+      }
+    };
+    visit(condition);
+    return guards;
+  }
+
+  private markGuarded(from: number, guards: readonly string[]): void {
+    const paths = this.evaluation.paths;
+    for (let i = from; i < paths.length; i++) {
+      const value = paths[i].value;
+      if (value !== undefined && guards.some((g) => value === g || value.startsWith(g.endsWith('/') ? g : g + '/'))) paths[i].guarded = true;
+    }
+  }
+
   private functionDeclaration(f: luaparse.FunctionDeclaration): void {
     const id = f.identifier;
     if (id?.type === 'Identifier') {
@@ -168,8 +206,22 @@ class Evaluator {
     this.block(f.body, () => f.parameters.forEach((p) => this.declareUsed(p)));
   }
 
+  /** Expression nesting of the walk; Lua's own limit keeps real files far below MAX_EXPRESSION_DEPTH. */
+  private expressionDepth = 0;
+
   expression(e: luaparse.Expression | null | undefined): LuaValue {
     if (!e) return undefined;
+    // Left-associative chains (`a + b + c ...`, `x or y or z ...`) may nest without limit.
+    if (this.expressionDepth >= MAX_EXPRESSION_DEPTH) return undefined;
+    this.expressionDepth++;
+    try {
+      return this.expressionValue(e);
+    } finally {
+      this.expressionDepth--;
+    }
+  }
+
+  private expressionValue(e: luaparse.Expression): LuaValue {
     switch (e.type) {
       case 'StringLiteral': {
         const value = luaStringValue(e.raw);
@@ -213,12 +265,18 @@ class Evaluator {
         this.expression(e.argument);
         return undefined;
       case 'MemberExpression':
-        this.expression(e.base);
+      case 'IndexExpression': {
+        // `a.b.b.b...` nests as deep as it is long: walked in a loop, not by recursion.
+        const indexes: luaparse.Expression[] = [];
+        let node: luaparse.Expression = e;
+        while (node.type === 'MemberExpression' || node.type === 'IndexExpression') {
+          if (node.type === 'IndexExpression') indexes.push(node.index);
+          node = node.base;
+        }
+        this.expression(node);
+        for (let i = indexes.length - 1; i >= 0; i--) this.expression(indexes[i]);
         return undefined;
-      case 'IndexExpression':
-        this.expression(e.base);
-        this.expression(e.index);
-        return undefined;
+      }
       case 'TableConstructorExpression':
         for (const field of e.fields) {
           if (field.type === 'TableKey') this.expression(field.key);

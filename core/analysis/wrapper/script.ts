@@ -38,6 +38,21 @@ function unquote(word: string): string {
   return word.replace(/^["']|["']$/g, '');
 }
 
+/** `text` with the given [start, end) ranges replaced by spaces (same offsets). */
+function blankRanges(text: string, ranges: [number, number][]): string {
+  if (ranges.length === 0) return text;
+  ranges.sort((a, b) => a[0] - b[0]);
+  const parts: string[] = [];
+  let at = 0;
+  for (const [start, end] of ranges) {
+    if (start < at) continue;
+    parts.push(text.slice(at, start), ' '.repeat(end - start));
+    at = end;
+  }
+  parts.push(text.slice(at));
+  return parts.join('');
+}
+
 export function readWrapper(text: string): WrapperScript {
   const source = new SourceMap(text);
   const tree = parseBash(text);
@@ -45,13 +60,14 @@ export function readWrapper(text: string): WrapperScript {
   const tests: string[] = [];
   const expandedVariables = new Set<string>();
   const loops: Node[][] = [];
-  let code = text;
+  // Comment extents, blanked in one pass at the end (rebuilding the text per comment is quadratic).
+  const comments: [number, number][] = [];
   const stack: Node[] = [tree.rootNode];
   while (stack.length > 0) {
     const node = stack.pop()!;
     switch (node.type) {
       case 'comment':
-        code = code.slice(0, node.startIndex) + ' '.repeat(node.endIndex - node.startIndex) + code.slice(node.endIndex);
+        comments.push([node.startIndex, node.endIndex]);
         continue;
       case 'test_command':
         tests.push(node.text);
@@ -90,12 +106,15 @@ export function readWrapper(text: string): WrapperScript {
         break;
       }
     }
-    for (let i = node.childCount - 1; i >= 0; i--) {
-      const child = node.child(i);
+    // One call for all children: child(i) walks from the first child each time (quadratic).
+    const children = node.children;
+    for (let i = children.length - 1; i >= 0; i--) {
+      const child = children[i];
       if (child) stack.push(child);
     }
   }
   commands.sort((a, b) => a.node.startIndex - b.node.startIndex);
+  const code = blankRanges(text, comments);
   const containerCommands = commands.filter((c) => RUNTIMES.test(c.name) && c.args.some((a) => ['exec', 'run'].includes(unquote(a.text))));
   return {
     text, source, code, commands, containerCommands, tests, expandedVariables, loops,

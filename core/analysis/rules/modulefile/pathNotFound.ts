@@ -6,7 +6,7 @@ const WHAT = { 'sing-image': 'SING_IMAGE image', 'path-dir': 'directory put on P
 
 export const pathNotFound: ModulefileRule = (ctx) =>
   ctx.paths
-    .filter((p) => p.role !== 'other' && p.exists === 'missing')
+    .filter((p) => p.role !== 'other' && p.exists === 'missing' && !p.guarded)
     .map((p) => ({
       range: p.range,
       severity: p.role === 'sing-image' ? ('error' as const) : ('warning' as const),
