@@ -1,22 +1,28 @@
 // `lumi-modules scaffold --name NAME --version VERSION --image PATH.sif --root ROOT
-//   [--conda-env ENV | --no-conda] [--bindings MODULE] [--from FILE] [--template-dir DIR] [--force]`
-// Exit 0: written; 1: refused to overwrite (nothing written); 2: bad input.
+//   [--conda-env ENV | --no-conda] [--bindings MODULE] [--from FILE] [--template-dir DIR]
+//   [--allow-missing-image] [--force]`
+// Exit 0: written (or everything already there); 1: refused (a differing file without --force,
+// nothing written); 2: bad input (nothing written).
+import { statSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { planScaffold, ScaffoldInputError } from '../core/scaffold/plan';
-import { ScaffoldConflictError, writeScaffold } from '../core/scaffold/write';
+import { ScaffoldBlockedError, ScaffoldConflictError, writeScaffold } from '../core/scaffold/write';
 import { shellQuote } from '../core/shell/quote';
 import { booleanFlag, parseArgs, stringFlag } from './args';
 import { CliIO, UsageError } from './io';
 
 export const scaffoldUsage = `usage: lumi-modules scaffold --name NAME --version VERSION --image PATH.sif --root ROOT
                             [--conda-env ENV | --no-conda] [--bindings MODULE] [--from FILE]
-                            [--template-dir DIR] [--force]`;
+                            [--template-dir DIR] [--allow-missing-image] [--force]
+Relative paths are taken from the current directory. Files already there and byte-identical are
+reused; a differing file is refused (exit 1, with a short diff) unless --force, which keeps the
+old one as FILE.~N~. --allow-missing-image links an image that is copied there later.`;
 
 export async function scaffoldCommand(argv: string[], io: CliIO): Promise<number> {
   const args = parseArgs(argv, {
     name: { type: 'string' }, version: { type: 'string' }, image: { type: 'string' }, root: { type: 'string' },
     'conda-env': { type: 'string' }, 'no-conda': { type: 'boolean' }, bindings: { type: 'string' }, from: { type: 'string' },
-    'template-dir': { type: 'string' }, force: { type: 'boolean' }, help: { type: 'boolean' },
+    'template-dir': { type: 'string' }, 'allow-missing-image': { type: 'boolean' }, force: { type: 'boolean' }, help: { type: 'boolean' },
   });
   if (booleanFlag(args, 'help')) {
     io.stdout.write(scaffoldUsage + '\n');
@@ -28,31 +34,52 @@ export async function scaffoldCommand(argv: string[], io: CliIO): Promise<number
     if (v === undefined) throw new UsageError(`--${flag} is required\n${scaffoldUsage}`);
     return v;
   };
-  const [name, version, image, root] = ['name', 'version', 'image', 'root'].map(need);
+  const [name, version, imageFlag, rootFlag] = ['name', 'version', 'image', 'root'].map(need);
   if (stringFlag(args, 'conda-env') !== undefined && booleanFlag(args, 'no-conda')) throw new UsageError('--conda-env and --no-conda exclude each other');
-  const templateDir = stringFlag(args, 'template-dir');
-  const fromFlag = stringFlag(args, 'from');
+  // Every path flag is taken from the current directory, the same way.
+  const path = (flag: string) => {
+    const v = stringFlag(args, flag);
+    if (v === '') throw new UsageError(`--${flag} is empty`);
+    return v === undefined ? undefined : resolve(io.cwd, v);
+  };
+  const image = resolve(io.cwd, imageFlag);
+  const root = rootFlag === '' ? '' : resolve(io.cwd, rootFlag);
+  const allowMissingImage = booleanFlag(args, 'allow-missing-image');
   try {
     const plan = planScaffold({
       name,
       version,
-      image: resolve(io.cwd, image),
+      image,
       root,
       condaEnv: booleanFlag(args, 'no-conda') ? false : stringFlag(args, 'conda-env'),
       bindingsModule: stringFlag(args, 'bindings'),
-      templateDir: templateDir === undefined ? undefined : resolve(io.cwd, templateDir),
-      from: fromFlag === undefined ? undefined : resolve(io.cwd, fromFlag),
+      templateDir: path('template-dir'),
+      from: path('from'),
+      allowMissingImage,
     });
-    const written = await writeScaffold(plan, { force: booleanFlag(args, 'force') });
-    for (const f of written) if (f.kind !== 'dir') io.stdout.write(`wrote ${f.path}\n`);
+    const result = await writeScaffold(plan, { force: booleanFlag(args, 'force'), root });
+    for (const p of result.removedTemps) io.stdout.write(`removed ${p} (left by an interrupted run)\n`);
+    for (const f of result.reused) io.stdout.write(`kept ${f.path} (already the same)\n`);
+    for (const b of result.backups) io.stdout.write(`backed up ${b.path} as ${b.backup}\n`);
+    for (const f of result.written) io.stdout.write(`wrote ${f.path}\n`);
+    if (allowMissingImage && !imageExists(image)) io.stdout.write(`\nNote: the image ${image} does not exist yet: copy it there before loading the module.\n`);
     io.stdout.write(`\nTo use it:\n  module use ${shellQuote(resolve(root, 'modules'))}\n  module load ${shellQuote(`${name}/${version}`)}\n`);
     return 0;
   } catch (err) {
     if (err instanceof ScaffoldInputError) throw new UsageError(err.message);
+    if (err instanceof ScaffoldBlockedError) throw new UsageError(`nothing written:\n${err.message}`);
     if (err instanceof ScaffoldConflictError) {
-      io.stderr.write(`lumi-modules scaffold: ${err.message}\n`);
+      io.stderr.write(`lumi-modules scaffold: ${err.message}\n${err.diffs.join('\n')}\nNothing written.\n`);
       return 1;
     }
     throw err;
+  }
+}
+
+function imageExists(path: string): boolean {
+  try {
+    return statSync(path).isFile();
+  } catch {
+    return false;
   }
 }

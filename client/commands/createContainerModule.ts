@@ -5,7 +5,7 @@ import { existsSync } from 'node:fs';
 import { basename, isAbsolute, join } from 'node:path';
 import * as vscode from 'vscode';
 import { componentProblem, defaultCondaEnv, planScaffold, ScaffoldInputError, type ScaffoldOptions } from '../../core/scaffold/plan';
-import { ScaffoldConflictError, writeScaffold } from '../../core/scaffold/write';
+import { ScaffoldBlockedError, ScaffoldConflictError, writeScaffold } from '../../core/scaffold/write';
 import { shellQuote } from '../../core/shell/quote';
 import { workspaceFsTarget } from '../workspaceFsTarget';
 
@@ -114,13 +114,18 @@ export async function createContainerModule(): Promise<void> {
     const plan = planScaffold(options);
     const target = workspaceFsTarget();
     try {
-      await writeScaffold(plan, { force: false, target });
+      await writeScaffold(plan, { force: false, target, root });
     } catch (err) {
+      if (err instanceof ScaffoldBlockedError) throw new ScaffoldInputError(`nothing written: ${err.problems.join('; ')}`);
       if (!(err instanceof ScaffoldConflictError)) throw err;
-      const overwrite = 'Overwrite';
-      const answer = await vscode.window.showWarningMessage(`${err.paths.length} file(s) already exist.`, { modal: true, detail: err.paths.join('\n') }, overwrite);
+      const overwrite = 'Overwrite (keep backups)';
+      const answer = await vscode.window.showWarningMessage(
+        `${err.paths.length} file(s) already exist and differ; overwriting keeps each old one as FILE.~N~.`,
+        { modal: true, detail: err.diffs.join('\n\n') },
+        overwrite,
+      );
       if (answer !== overwrite) return;
-      await writeScaffold(plan, { force: true, target });
+      await writeScaffold(plan, { force: true, target, root });
     }
     const modulefile = vscode.Uri.file(join(root, 'modules', name, `${version}.lua`));
     await vscode.window.showTextDocument(modulefile);

@@ -1,10 +1,11 @@
 // "Create container module": what to write for a module, its wrappers and its load message,
 // from the templates (files under templates/, or a user's template directory). Pure: no writes.
-import { readFileSync } from 'node:fs';
+import { closeSync, constants, fstatSync, openSync, readFileSync, readSync, statSync } from 'node:fs';
 import { basename, dirname, isAbsolute, join, relative } from 'node:path';
 import { resourcePath } from '../common/resources';
 import { ScaffoldInputError } from './errors';
 import { rewriteModule } from './fromModule';
+import { luaString } from './luaString';
 
 export interface ScaffoldOptions {
   name: string;
@@ -19,6 +20,8 @@ export interface ScaffoldOptions {
   templateDir?: string;
   /** Absolute path of an existing module to rewrite (instead of the modulefile template). */
   from?: string;
+  /** Link an image that does not exist yet (copied later) instead of refusing. */
+  allowMissingImage?: boolean;
 }
 
 export interface PlannedFile {
@@ -33,18 +36,33 @@ export { ScaffoldInputError };
 
 const WRAPPER_NAMES = ['python3', 'pip', 'pip3'];
 
-/** Why a NAME or VERSION is unusable as a module path component, or undefined when fine. */
+/** Longest NAME or VERSION: file names built from them (with our temporary names) stay far below 255 bytes. */
+export const MAX_COMPONENT = 100;
+
+/**
+ * Why a NAME or VERSION is unusable as a module path component, or undefined when fine: Lmod
+ * takes NAME from a directory and VERSION from a file name, skips hidden ones (leading `.`), and
+ * `module load` reads a leading `-` as an option.
+ */
 export function componentProblem(what: string, value: string): string | undefined {
   if (value === '') return `${what} is empty`;
   if (/[/\s]/.test(value)) return `${what} '${value}' must not contain '/' or spaces`;
   if (value.includes('..')) return `${what} '${value}' must not contain '..'`;
   if (!/^[A-Za-z0-9._+-]+$/.test(value)) return `${what} '${value}' may only use letters, digits and . _ + -`;
+  if (!/^[A-Za-z0-9]/.test(value)) return `${what} '${value}' must start with a letter or digit`;
+  if (value.length > MAX_COMPONENT) return `${what} is ${value.length} characters long; at most ${MAX_COMPONENT}`;
   return undefined;
 }
 
 export function validateScaffold(o: ScaffoldOptions): void {
   const problems = [componentProblem('name', o.name), componentProblem('version', o.version)];
   if (!o.image.endsWith('.sif')) problems.push(`image '${o.image}' does not end in .sif`);
+  else if (!isAbsolute(o.image)) problems.push(`image '${o.image}' is not an absolute path`);
+  else if (!o.allowMissingImage) {
+    const kind = imageKind(o.image);
+    if (kind === 'missing') problems.push(`image '${o.image}' does not exist (use --allow-missing-image when it is copied there later)`);
+    else if (kind === 'other') problems.push(`image '${o.image}' is not a regular file`);
+  }
   if (!isAbsolute(o.root)) problems.push(`root '${o.root}' is not an absolute path`);
   if (o.condaEnv !== undefined && o.condaEnv !== false && !/^[A-Za-z0-9._-]+$/.test(o.condaEnv)) problems.push(`conda environment '${o.condaEnv}' is not a plain name`);
   if (o.bindingsModule !== undefined && componentProblem('bindings module', o.bindingsModule.replace('/', '')) !== undefined) problems.push(`bindings module '${o.bindingsModule}' is not a module name`);
@@ -52,20 +70,53 @@ export function validateScaffold(o: ScaffoldOptions): void {
   if (found.length > 0) throw new ScaffoldInputError(found.join('; '));
 }
 
+function imageKind(path: string): 'file' | 'missing' | 'other' {
+  try {
+    return statSync(path).isFile() ? 'file' : 'other';
+  } catch {
+    return 'missing';
+  }
+}
+
 /** LUMI's lumi-*-rocm-* images have python on PATH only after `conda activate`. */
 export function defaultCondaEnv(image: string): string | false {
   return /^lumi-.*-rocm-/.test(basename(image)) ? 'pytorch' : false;
 }
 
+/**
+ * Fills `{{key}}` placeholders. In modulefile.lua the values of `{{lua:key}}` are whole Lua
+ * string literals (escaped by luaString); a placeholder inside quotes there is refused, so a
+ * value can never end a string early.
+ */
 function fill(template: string, values: Record<string, string>, file: string): string {
-  return template.replace(/\{\{(\w+)\}\}/g, (_, key: string) => {
+  const quoted = /(['"])\{\{[\w:]+\}\}\1/.exec(template);
+  if (quoted && file.endsWith('.lua')) throw new ScaffoldInputError(`template ${file}: write {{lua:KEY}} without quotes (it is a whole Lua string), not ${quoted[0]}`);
+  return template.replace(/\{\{([\w:]+)\}\}/g, (_, key: string) => {
     if (!(key in values)) throw new ScaffoldInputError(`template ${file}: unknown placeholder {{${key}}}`);
     return values[key];
   });
 }
 
-function luaString(value: string): string {
-  return `'${value.replace(/\\/g, '\\\\').replace(/'/g, "\\'")}'`;
+/** Largest module `--from` reads: CSC's modules are a few kB. */
+const MAX_FROM_BYTES = 1 << 20;
+
+/** A regular file's text, at most MAX_FROM_BYTES; a FIFO, device or directory is refused unopened-blocking. */
+function readModuleText(path: string): string {
+  const fd = openSync(path, constants.O_RDONLY | constants.O_NONBLOCK);
+  try {
+    const s = fstatSync(fd);
+    if (!s.isFile()) throw new Error('not a regular file');
+    if (s.size > MAX_FROM_BYTES) throw new Error(`larger than ${MAX_FROM_BYTES} bytes`);
+    const buffer = Buffer.alloc(MAX_FROM_BYTES + 1);
+    let length = 0;
+    for (let n; (n = readSync(fd, buffer, length, buffer.length - length, null)) > 0; ) {
+      length += n;
+      if (length > MAX_FROM_BYTES) throw new Error(`larger than ${MAX_FROM_BYTES} bytes`);
+    }
+    return buffer.subarray(0, length).toString('utf8');
+  } finally {
+    closeSync(fd);
+  }
 }
 
 /** The modulefile for `--from FILE`: the existing module rewritten through its syntax tree. */
@@ -73,7 +124,7 @@ function fromModule(o: ScaffoldOptions, imageName: string): string {
   const from = o.from!;
   let source: string;
   try {
-    source = readFileSync(from, 'utf8');
+    source = readModuleText(from);
   } catch (err) {
     throw new ScaffoldInputError(`cannot read module ${from}: ${(err as Error).message}`);
   }
@@ -101,20 +152,25 @@ export function planScaffold(o: ScaffoldOptions): PlannedFile[] {
   };
   const imageName = basename(o.image);
   const condaEnv = o.condaEnv ?? defaultCondaEnv(o.image);
-  const values = {
+  const text = { name: o.name, version: o.version, imageName, root: o.root };
+  const lua = {
+    // name and version are validated plain words: also fit for comments and [[long strings]].
     name: o.name,
     version: o.version,
-    imageName: imageName.replace(/'/g, "\\'"),
-    root: o.root.replace(/'/g, "\\'"),
+    'lua:name': luaString(o.name),
+    'lua:version': luaString(o.version),
+    'lua:imageName': luaString(imageName),
+    'lua:root': luaString(o.root),
+    'lua:loadMessage': luaString(`load-${o.name}.txt`),
     bindings: o.bindingsModule ? `depends_on(${luaString(o.bindingsModule)})\n` : '',
-    withConda: condaEnv ? `setenv("WITH_CONDA", "source /opt/conda/etc/profile.d/conda.sh && conda activate ${condaEnv}")` : '',
+    withConda: condaEnv ? `setenv("WITH_CONDA", ${luaString(`source /opt/conda/etc/profile.d/conda.sh && conda activate ${condaEnv}`, '"')})` : '',
   };
-  const modulefile = o.from === undefined ? fill(read('modulefile.lua'), values, 'modulefile.lua') : fromModule(o, imageName);
+  const modulefile = o.from === undefined ? fill(read('modulefile.lua'), lua, 'modulefile.lua') : fromModule(o, imageName);
   const files: PlannedFile[] = [
     { path: join(o.root, 'modules', o.name, `${o.version}.lua`), kind: 'file', content: modulefile, mode: 0o644 },
     { path: join(o.root, 'bin', 'python'), kind: 'file', content: read('wrapper.sh'), mode: 0o755 },
     ...WRAPPER_NAMES.map((n): PlannedFile => ({ path: join(o.root, 'bin', n), kind: 'symlink', target: 'python' })),
-    { path: join(o.root, 'txt', `load-${o.name}.txt`), kind: 'file', content: fill(read('load-message.txt'), values, 'load-message.txt'), mode: 0o644 },
+    { path: join(o.root, 'txt', `load-${o.name}.txt`), kind: 'file', content: fill(read('load-message.txt'), text, 'load-message.txt'), mode: 0o644 },
     { path: join(o.root, 'sif'), kind: 'dir' },
     { path: join(o.root, 'images'), kind: 'symlink', target: 'sif' },
   ];

@@ -67,17 +67,16 @@ function luacAccepts(text: string): void {
 }
 
 describe('rewriteModule', () => {
+  // pytorchVersion = "2.7.1" is PyTorch's release, not the module's version 2.7: it stays.
   const rewritten = [
     sourceLine('local singName'),
-    sourceLine('local pytorchVersion'),
     sourceLine('local signRoot'),
     sourceLine('local loadTxt'),
   ];
   const replacements = [
     'local singName = "my-image.sif"',
-    'local pytorchVersion = "2.7"   -- upstream PyTorch release',
     "local signRoot = os.getenv('PROJHOME') or '/project/project_465000000/me'",
-    "local loadTxt = capture('cat ' .. pathJoin(signRoot, 'txt', 'load-my-torch.txt'))",
+    `local loadTxt = capture("cat -- '" .. string.gsub(pathJoin(signRoot, 'txt', 'load-my-torch.txt'), "'", "'\\\\''") .. "'")`,
   ];
 
   it('changes only the rewritten lines and keeps every other line, comments included, in order', () => {
@@ -143,6 +142,29 @@ describe('rewriteModule', () => {
     assert.equal(noPath, `local r = os.getenv("HOME") or "/project/project_465000000/me"\nsetenv("SING_IMAGE", pathJoin(r, "sif", "my-image.sif"))\nprepend_path('PATH', pathJoin(r, 'bin'))\nsetenv("WITH_CONDA", "${CONDA('pytorch')}")\n`);
   });
 
+  it("rewrites only a version local equal to the source's version, and never uses a local before it is declared", () => {
+    // A real user's 4.0.lua (a copy of CSC's): the message is read on line 2, the root declared later.
+    const module = [
+      "local pytorchVersion = '2.3.0'",
+      "local loadTxt = capture('cat /appl/local/csc/soft/ai/pytorch/4.0/txt/load-pytorch.txt')",
+      "local moduleVersion = '4.0'",
+      "local singRoot = os.getenv('SING_ROOT') or '/appl/local/csc/soft/ai/pytorch/4.0'",
+      "if mode() == 'load' then LmodMessage(loadTxt) end",
+      "setenv('SING_IMAGE', pathJoin(singRoot, 'sif', 'x.sif'))",
+      "prepend_path('PATH', pathJoin(singRoot, 'bin'))",
+      '',
+    ].join('\n');
+    const out = rewriteModule(module, '/x/pytorch/4.0.lua', { ...base, version: '7.0', condaEnv: false });
+    const lines = out.split('\n');
+    assert.equal(lines[0], "local pytorchVersion = '2.3.0'");
+    assert.equal(lines[2], "local moduleVersion = '7.0'");
+    assert.equal(
+      lines[1],
+      `local loadTxt = capture("cat -- '" .. string.gsub(pathJoin((os.getenv('SING_ROOT') or '/project/project_465000000/me'), 'txt', 'load-my-torch.txt'), "'", "'\\\\''") .. "'")`,
+    );
+    luacAccepts(out);
+  });
+
   it('escapes new values as Lua strings', () => {
     const out = rewriteModule(source, fixture, { ...base, root: "/home/o'brien/\"x\"" });
     assert.ok(out.includes(`or '/home/o\\'brien/"x"'`));
@@ -164,7 +186,8 @@ describe('lumi-modules scaffold --from', () => {
     const r = run(['scaffold', '--from', fixture, '--name', 'my-torch', '--version', '2.7', '--image', image, '--root', root]);
     assert.equal(r.code, 0, r.stderr);
     const module = readFileSync(join(root, 'modules', 'my-torch', '2.7.lua'), 'utf8');
-    assert.deepEqual(lineDiff(source, module).removed.length, 4);
+    assert.deepEqual(lineDiff(source, module).removed.length, 3);
+    assert.ok(module.includes(sourceLine('local pytorchVersion')), 'the PyTorch version local is kept');
     luacAccepts(module);
     const loaded = runModuleCommands(
       [['use', bindingsModules], ['use', join(root, 'modules')], ['load', 'my-torch/2.7']],
