@@ -17,9 +17,7 @@ fi
 if [ -d /.singularity.d ] || [ -n "${SINGULARITY_CONTAINER:-}" ] || [ -n "${APPTAINER_CONTAINER:-}" ]; then
   PATH=$(printf '%s' "$PATH" | tr ':' '\n' | grep -vxF "$self_dir" | paste -sd: -)
   export PATH
-  if [ -n "${WITH_CONDA:-}" ]; then
-    eval "$WITH_CONDA"
-  fi
+  eval "${WITH_CONDA:-}" # unset or empty: no conda step
   exec -a "$0" "$cmd" "$@"
 fi
 

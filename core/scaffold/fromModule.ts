@@ -197,7 +197,7 @@ export function rewriteModule(source: string, fileName: string, o: RewriteOption
   // Load message: capture('cat ' .. pathJoin(root, 'txt', 'load-OLD.txt')) reads the new file,
   // with the path single-quoted for the shell inside Lua (gsub turns ' into '\'') so a project
   // path holding spaces, quotes, ; or $() is one word and never runs.
-  const newTxt = `load-${o.name}.txt`;
+  const newTxt = `load-${o.name}-${o.version}.txt`;
   for (const c of calls.filter((c) => c.name === 'capture' && c.node.arguments.length === 1)) {
     const arg = c.node.arguments[0];
     const txtLiterals: Node[] = [];

@@ -161,7 +161,7 @@ export function planScaffold(o: ScaffoldOptions): PlannedFile[] {
     'lua:version': luaString(o.version),
     'lua:imageName': luaString(imageName),
     'lua:root': luaString(o.root),
-    'lua:loadMessage': luaString(`load-${o.name}.txt`),
+    'lua:loadMessage': luaString(`load-${o.name}-${o.version}.txt`),
     bindings: o.bindingsModule ? `depends_on(${luaString(o.bindingsModule)})\n` : '',
     withConda: condaEnv ? `setenv("WITH_CONDA", ${luaString(`source /opt/conda/etc/profile.d/conda.sh && conda activate ${condaEnv}`, '"')})` : '',
   };
@@ -170,7 +170,7 @@ export function planScaffold(o: ScaffoldOptions): PlannedFile[] {
     { path: join(o.root, 'modules', o.name, `${o.version}.lua`), kind: 'file', content: modulefile, mode: 0o644 },
     { path: join(o.root, 'bin', 'python'), kind: 'file', content: read('wrapper.sh'), mode: 0o755 },
     ...WRAPPER_NAMES.map((n): PlannedFile => ({ path: join(o.root, 'bin', n), kind: 'symlink', target: 'python' })),
-    { path: join(o.root, 'txt', `load-${o.name}.txt`), kind: 'file', content: fill(read('load-message.txt'), text, 'load-message.txt'), mode: 0o644 },
+    { path: join(o.root, 'txt', `load-${o.name}-${o.version}.txt`), kind: 'file', content: fill(read('load-message.txt'), text, 'load-message.txt'), mode: 0o644 },
     { path: join(o.root, 'sif'), kind: 'dir' },
     { path: join(o.root, 'images'), kind: 'symlink', target: 'sif' },
   ];

@@ -283,8 +283,10 @@ export async function writeScaffold(
   const createdFiles: string[] = [];
   const backups: { path: string; backup: string }[] = [];
   const order = [...todo].sort((a, b) => Number(a.file.path.endsWith('.lua')) - Number(b.file.path.endsWith('.lua')));
+  const rootAndAbove: string[] = [];
+  for (let x = options.root; dirname(x) !== x; x = dirname(x)) rootAndAbove.unshift(x);
   const ensureDir = async (d: string) => {
-    for (const x of [options.root, ...dirsBelow(options.root, d)]) {
+    for (const x of [...rootAndAbove, ...dirsBelow(options.root, d)]) {
       if ((await target.stat(x)) !== undefined) continue;
       await target.mkdir(x);
       createdDirs.push(x);

@@ -76,7 +76,7 @@ describe('rewriteModule', () => {
   const replacements = [
     'local singName = "my-image.sif"',
     "local signRoot = os.getenv('PROJHOME') or '/project/project_465000000/me'",
-    `local loadTxt = capture("cat -- '" .. string.gsub(pathJoin(signRoot, 'txt', 'load-my-torch.txt'), "'", "'\\\\''") .. "'")`,
+    `local loadTxt = capture("cat -- '" .. string.gsub(pathJoin(signRoot, 'txt', 'load-my-torch-2.7.txt'), "'", "'\\\\''") .. "'")`,
   ];
 
   it('changes only the rewritten lines and keeps every other line, comments included, in order', () => {
@@ -160,7 +160,7 @@ describe('rewriteModule', () => {
     assert.equal(lines[2], "local moduleVersion = '7.0'");
     assert.equal(
       lines[1],
-      `local loadTxt = capture("cat -- '" .. string.gsub(pathJoin((os.getenv('SING_ROOT') or '/project/project_465000000/me'), 'txt', 'load-my-torch.txt'), "'", "'\\\\''") .. "'")`,
+      `local loadTxt = capture("cat -- '" .. string.gsub(pathJoin((os.getenv('SING_ROOT') or '/project/project_465000000/me'), 'txt', 'load-my-torch-7.0.txt'), "'", "'\\\\''") .. "'")`,
     );
     luacAccepts(out);
   });
