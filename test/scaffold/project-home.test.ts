@@ -281,19 +281,26 @@ describe('planted symlinks in a shared project directory', () => {
 describe('a project path holding spaces, quotes, ;, $() and a trailing backslash', () => {
   it('loads under real Lmod, shows the load message, and runs nothing from the path (template and --from)', () => {
     const marker = join(dir, 'MARKER');
-    const hostile = join(dir, `it's a "home" ;touch ${marker}; $(touch ${marker}) \`touch ${marker}\` \\`);
-    for (const [name, extra] of [['tpl', ['--no-conda']], ['frm', ['--from', cscModule, '--no-conda']]] as const) {
-      const r = scaffold(hostile, name, '1.0', [...extra]);
-      assert.equal(r.code, 0, r.stderr);
-      const module = readFileSync(join(hostile, 'modules', name, '1.0.lua'), 'utf8');
-      const luac = spawnSync('luac5.3', ['-p', '-'], { input: module, encoding: 'utf8' });
-      assert.equal(luac.status, 0, luac.stderr);
-      for (const env of [{}, { PROJHOME: hostile }] as Record<string, string>[]) {
-        const loaded = runModuleCommands([['use', bindingsModules], ['use', join(hostile, 'modules')], ['load', `${name}/1.0`]], env, 'echo "SING_IMAGE=$SING_IMAGE"');
-        assert.equal(loaded.status, 0, loaded.stderr);
-        assert.equal(loaded.stdout, `SING_IMAGE=${join(hostile, 'sif', image.split('/').pop()!)}\n`);
-        assert.match(loaded.stderr, new RegExp(`Module ${name}/1.0 loaded`), `${name}: the load message shows`);
-        assert.equal(existsSync(marker), false, `${name}: something in the path ran`);
+    // Separate paths: an unbalanced quote would make the shell refuse the whole line and hide the rest.
+    const hostiles = [
+      join(dir, `a b ;touch ${marker}; x`),
+      join(dir, `c $(touch ${marker}) \`touch ${marker}\``),
+      join(dir, `it's a "home" \\`),
+    ];
+    for (const hostile of hostiles) {
+      for (const [name, extra] of [['tpl', ['--no-conda']], ['frm', ['--from', cscModule, '--no-conda']]] as const) {
+        const r = scaffold(hostile, name, '1.0', [...extra]);
+        assert.equal(r.code, 0, r.stderr);
+        const module = readFileSync(join(hostile, 'modules', name, '1.0.lua'), 'utf8');
+        const luac = spawnSync('luac5.3', ['-p', '-'], { input: module, encoding: 'utf8' });
+        assert.equal(luac.status, 0, luac.stderr);
+        for (const env of [{}, { PROJHOME: hostile }] as Record<string, string>[]) {
+          const loaded = runModuleCommands([['use', bindingsModules], ['use', join(hostile, 'modules')], ['load', `${name}/1.0`]], env, 'echo "SING_IMAGE=$SING_IMAGE"');
+          assert.equal(loaded.status, 0, loaded.stderr);
+          assert.equal(loaded.stdout, `SING_IMAGE=${join(hostile, 'sif', image.split('/').pop()!)}\n`);
+          assert.match(loaded.stderr, new RegExp(`Module ${name}/1.0 loaded`), `${name} in ${hostile}: the load message shows`);
+          assert.equal(existsSync(marker), false, `${name} in ${hostile}: something in the path ran`);
+        }
       }
     }
   });
