@@ -1,11 +1,12 @@
 // `lumi-modules scaffold --name NAME --version VERSION --image PATH.sif --root ROOT
 //   [--conda-env ENV | --no-conda] [--bindings MODULE] [--from FILE] [--template-dir DIR]
 //   [--allow-missing-image] [--force]`
-// Exit 0: written (or everything already there); 1: refused (a differing file without --force,
-// nothing written); 2: bad input (nothing written).
+// Exit 0: written (or everything already there); 1: refused (a differing file, or a --from module
+// with errors the checker cannot fix, without --force; nothing written); 2: bad input (nothing written).
 import { statSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { planScaffold, ScaffoldInputError } from '../core/scaffold/plan';
+import { repairFromPlan, ScaffoldFromError } from '../core/scaffold/repair';
 import { ScaffoldBlockedError, ScaffoldConflictError, writeScaffold } from '../core/scaffold/write';
 import { shellQuote } from '../core/shell/quote';
 import { booleanFlag, parseArgs, stringFlag } from './args';
@@ -16,7 +17,9 @@ export const scaffoldUsage = `usage: lumi-modules scaffold --name NAME --version
                             [--template-dir DIR] [--allow-missing-image] [--force]
 Relative paths are taken from the current directory. Files already there and byte-identical are
 reused; a differing file is refused (exit 1, with a short diff) unless --force, which keeps the
-old one as FILE.~N~. --allow-missing-image links an image that is copied there later.`;
+old one as FILE.~N~. --allow-missing-image links an image that is copied there later.
+--from applies the checker's one-edit quick fixes (a typo'd Lmod function) and lists them; other
+errors in the rewritten module refuse it (exit 1) unless --force.`;
 
 export async function scaffoldCommand(argv: string[], io: CliIO): Promise<number> {
   const args = parseArgs(argv, {
@@ -45,6 +48,7 @@ export async function scaffoldCommand(argv: string[], io: CliIO): Promise<number
   const image = resolve(io.cwd, imageFlag);
   const root = rootFlag === '' ? '' : resolve(io.cwd, rootFlag);
   const allowMissingImage = booleanFlag(args, 'allow-missing-image');
+  const fromFlag = stringFlag(args, 'from');
   try {
     const plan = planScaffold({
       name,
@@ -57,6 +61,8 @@ export async function scaffoldCommand(argv: string[], io: CliIO): Promise<number
       from: path('from'),
       allowMissingImage,
     });
+    const fixed = fromFlag === undefined ? [] : await repairFromPlan(plan, root, booleanFlag(args, 'force'));
+    for (const f of fixed) io.stdout.write(`fixed ${plan[0].path} ${f}\n`);
     const result = await writeScaffold(plan, { force: booleanFlag(args, 'force'), root });
     for (const p of result.removedTemps) io.stdout.write(`removed ${p} (left by an interrupted run)\n`);
     for (const f of result.reused) io.stdout.write(`kept ${f.path} (already the same)\n`);
@@ -68,6 +74,10 @@ export async function scaffoldCommand(argv: string[], io: CliIO): Promise<number
   } catch (err) {
     if (err instanceof ScaffoldInputError) throw new UsageError(err.message);
     if (err instanceof ScaffoldBlockedError) throw new UsageError(`nothing written:\n${err.message}`);
+    if (err instanceof ScaffoldFromError) {
+      io.stderr.write(`lumi-modules scaffold: ${err.message}\nNothing written.\n`);
+      return 1;
+    }
     if (err instanceof ScaffoldConflictError) {
       io.stderr.write(`lumi-modules scaffold: ${err.message}\n${err.diffs.join('\n')}\nNothing written.\n`);
       return 1;

@@ -218,6 +218,35 @@ describe('lumi-modules scaffold --from', () => {
     assert.match(loaded.stdout, /^WITH_CONDA=unset$/m);
   });
 
+  it("applies the checker's one-edit quick fixes (a typo'd Lmod function), lists them, and the module loads", () => {
+    const typo = join(dir, 'typo', 'pytorch', '2.7.lua');
+    mkdirSync(join(dir, 'typo', 'pytorch'), { recursive: true });
+    writeFileSync(typo, source.replace('setenv("NCCL_SOCKET_IFNAME"', 'setnev("NCCL_SOCKET_IFNAME"'));
+    const root = join(dir, 'typo-home');
+    const r = run(['scaffold', '--from', typo, '--name', 'fixed', '--version', '2.7', '--image', image, '--root', root]);
+    assert.equal(r.code, 0, r.stderr);
+    assert.match(r.stdout, /^fixed .*fixed\/2\.7\.lua line 48: Rename to setenv \(unknown-function\)$/m);
+    const module = readFileSync(join(root, 'modules', 'fixed', '2.7.lua'), 'utf8');
+    assert.match(module, /^setenv\("NCCL_SOCKET_IFNAME", "hsn0,hsn1,hsn2,hsn3"\)$/m);
+    const loaded = runModuleCommands([['use', bindingsModules], ['use', join(root, 'modules')], ['load', 'fixed/2.7']], {}, 'echo "NCCL=$NCCL_SOCKET_IFNAME"');
+    assert.equal(loaded.status, 0, loaded.stderr);
+    assert.match(loaded.stdout, /^NCCL=hsn0,hsn1,hsn2,hsn3$/m);
+  });
+
+  it('refuses a module with an error the checker cannot fix (exit 1, nothing written) unless --force', () => {
+    const broken = join(dir, 'wrong-args.lua');
+    writeFileSync(broken, source.replace('setenv("NCCL_SOCKET_IFNAME", "hsn0,hsn1,hsn2,hsn3")', 'setenv("NCCL_SOCKET_IFNAME")'));
+    const root = join(dir, 'wrong-args-home');
+    const r = run(['scaffold', '--from', broken, '--name', 'w', '--version', '2.7', '--image', image, '--root', root]);
+    assert.equal(r.code, 1, r.stdout);
+    assert.match(r.stderr, /w\/2\.7\.lua:48:1: error: setenv takes 2 to 3 arguments, got 1.*\[wrong-arguments\]/);
+    assert.match(r.stderr, /Nothing written/);
+    assert.equal(existsSync(root), false);
+    const forced = run(['scaffold', '--from', broken, '--name', 'w', '--version', '2.7', '--image', image, '--root', root, '--force']);
+    assert.equal(forced.code, 0, forced.stderr);
+    assert.ok(existsSync(join(root, 'modules', 'w', '2.7.lua')));
+  });
+
   it('rejects a module without a root local, an unparseable or missing one with exit 2 and writes nothing', () => {
     const noRoot = join(dir, 'no-root.lua');
     writeFileSync(noRoot, source.replace("os.getenv('PROJHOME') or '/appl/local/csc/soft/ai/pytorch/2.7'", "'/appl/local/csc/soft/ai/pytorch/2.7'"));
