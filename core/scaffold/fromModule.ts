@@ -108,6 +108,12 @@ function parse(source: string, fileName: string): Node {
 }
 
 export function rewriteModule(source: string, fileName: string, o: RewriteOptions): string {
+  return rewriteModuleLayout(source, fileName, o).text;
+}
+
+/** The rewritten module and where its wrappers go (relative to the root: the source's own PATH directory, or 'bin'). */
+export function rewriteModuleLayout(source: string, fileName: string, o: RewriteOptions): { text: string; wrapperDir: string } {
+  let wrapperDir = 'bin';
   const ast = parse(source, fileName);
   const locals: LocalDef[] = [];
   const calls: Call[] = [];
@@ -213,10 +219,21 @@ export function rewriteModule(source: string, fileName: string, o: RewriteOption
   // Lines added after the SING_IMAGE statement (one insertion so their order is fixed).
   const after: string[] = [];
 
-  // PATH: the wrappers in ROOT/bin.
-  const isRootBin = (n: Node) => isCallTo(n, 'pathJoin') && n.arguments.length === 2 && isIdentifier(n.arguments[0], rootName) && stringValue(n.arguments[1]) === 'bin';
-  if (pathPrepends.length === 0) after.push(`prepend_path('PATH', ${rootPathJoin(singImage.node, "'bin'")})`);
-  else if (!pathPrepends.some((p) => isRootBin(p.node.arguments[1]))) {
+  // PATH: the wrappers in a directory under the root. The source's own one (pathJoin(root, 'a',
+  // 'b') or root .. '/a/b') is kept and the wrappers go there; otherwise ROOT/bin.
+  const dirUnderRoot = (n: Node): string | undefined => {
+    if (isCallTo(n, 'pathJoin') && n.arguments.length >= 2 && isIdentifier(n.arguments[0], rootName)) {
+      const parts = n.arguments.slice(1).map(stringValue);
+      return parts.every((x: string | undefined) => x !== undefined) ? parts.join('/') : undefined;
+    }
+    if (n?.type === 'BinaryExpression' && n.operator === '..' && isIdentifier(n.left, rootName)) return stringValue(n.right)?.replace(/^\/+/, '');
+    return undefined;
+  };
+  const cleanDir = (d: string | undefined) => (d === undefined ? undefined : d.split('/').filter((x) => x !== '' && x !== '.').join('/'));
+  const ownDir = pathPrepends.map((p) => cleanDir(dirUnderRoot(p.node.arguments[1]))).find((d) => d !== undefined && d !== '' && !d.split('/').includes('..'));
+  if (ownDir !== undefined) wrapperDir = ownDir;
+  else if (pathPrepends.length === 0) after.push(`prepend_path('PATH', ${rootPathJoin(singImage.node, "'bin'")})`);
+  else {
     const mentionsRoot = (n: Node) => {
       let found = false;
       walk(n, (x) => {
@@ -274,7 +291,7 @@ export function rewriteModule(source: string, fileName: string, o: RewriteOption
     edits.push({ start: lineEnd, end: lineEnd, text: after.map((l) => `${eol}${indent}${l}`).join('') });
   }
 
-  return applyEdits(source, edits);
+  return { text: applyEdits(source, edits), wrapperDir };
 }
 
 /** The edit removing a statement: with its whole line when nothing else (but `;`) is on it. */

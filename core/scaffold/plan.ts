@@ -4,7 +4,7 @@ import { closeSync, constants, fstatSync, openSync, readFileSync, readSync, stat
 import { basename, dirname, isAbsolute, join, relative } from 'node:path';
 import { resourcePath } from '../common/resources';
 import { ScaffoldInputError } from './errors';
-import { rewriteModule } from './fromModule';
+import { rewriteModuleLayout } from './fromModule';
 import { luaString } from './luaString';
 
 export interface ScaffoldOptions {
@@ -120,7 +120,7 @@ function readModuleText(path: string): string {
 }
 
 /** The modulefile for `--from FILE`: the existing module rewritten through its syntax tree. */
-function fromModule(o: ScaffoldOptions, imageName: string): string {
+function fromModule(o: ScaffoldOptions, imageName: string): { text: string; wrapperDir: string } {
   const from = o.from!;
   let source: string;
   try {
@@ -128,7 +128,7 @@ function fromModule(o: ScaffoldOptions, imageName: string): string {
   } catch (err) {
     throw new ScaffoldInputError(`cannot read module ${from}: ${(err as Error).message}`);
   }
-  return rewriteModule(source, from, {
+  return rewriteModuleLayout(source, from, {
     name: o.name,
     version: o.version,
     imageName,
@@ -165,11 +165,13 @@ export function planScaffold(o: ScaffoldOptions): PlannedFile[] {
     bindings: o.bindingsModule ? `depends_on(${luaString(o.bindingsModule)})\n` : '',
     withConda: condaEnv ? `setenv("WITH_CONDA", ${luaString(`source /opt/conda/etc/profile.d/conda.sh && conda activate ${condaEnv}`, '"')})` : '',
   };
-  const modulefile = o.from === undefined ? fill(read('modulefile.lua'), lua, 'modulefile.lua') : fromModule(o, imageName);
+  const rewritten = o.from === undefined ? undefined : fromModule(o, imageName);
+  const modulefile = rewritten?.text ?? fill(read('modulefile.lua'), lua, 'modulefile.lua');
+  const bin = join(o.root, ...(rewritten?.wrapperDir ?? 'bin').split('/'));
   const files: PlannedFile[] = [
     { path: join(o.root, 'modules', o.name, `${o.version}.lua`), kind: 'file', content: modulefile, mode: 0o644 },
-    { path: join(o.root, 'bin', 'python'), kind: 'file', content: read('wrapper.sh'), mode: 0o755 },
-    ...WRAPPER_NAMES.map((n): PlannedFile => ({ path: join(o.root, 'bin', n), kind: 'symlink', target: 'python' })),
+    { path: join(bin, 'python'), kind: 'file', content: read('wrapper.sh'), mode: 0o755 },
+    ...WRAPPER_NAMES.map((n): PlannedFile => ({ path: join(bin, n), kind: 'symlink', target: 'python' })),
     { path: join(o.root, 'txt', `load-${o.name}-${o.version}.txt`), kind: 'file', content: fill(read('load-message.txt'), text, 'load-message.txt'), mode: 0o644 },
     { path: join(o.root, 'sif'), kind: 'dir' },
     { path: join(o.root, 'images'), kind: 'symlink', target: 'sif' },

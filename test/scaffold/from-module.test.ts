@@ -233,6 +233,22 @@ describe('lumi-modules scaffold --from', () => {
     assert.match(loaded.stdout, /^NCCL=hsn0,hsn1,hsn2,hsn3$/m);
   });
 
+  it("keeps the source's own wrapper directory on PATH and puts the wrappers there", () => {
+    const own = join(dir, 'own-wrappers.lua');
+    writeFileSync(own, source.replace("prepend_path('PATH', pathJoin(signRoot, 'bin'))", "prepend_path('PATH', pathJoin(signRoot, 'bin', 'wrappers'))"));
+    const root = join(dir, 'own-wrappers-home');
+    const r = run(['scaffold', '--from', own, '--name', 'ow', '--version', '2.7', '--image', image, '--root', root]);
+    assert.equal(r.code, 0, r.stderr);
+    const module = readFileSync(join(root, 'modules', 'ow', '2.7.lua'), 'utf8');
+    assert.match(module, /^prepend_path\('PATH', pathJoin\(signRoot, 'bin', 'wrappers'\)\)/m);
+    assert.equal(existsSync(join(root, 'bin', 'wrappers', 'python')), true);
+    assert.equal(existsSync(join(root, 'bin', 'python')), false);
+    const loaded = runModuleCommands([['use', bindingsModules], ['use', join(root, 'modules')], ['load', 'ow/2.7']], {}, 'command -v python');
+    assert.equal(loaded.status, 0, loaded.stderr);
+    assert.equal(loaded.stdout, `${join(root, 'bin', 'wrappers', 'python')}\n`);
+    assertCheckClean(root);
+  });
+
   it('refuses a module with an error the checker cannot fix (exit 1, nothing written) unless --force', () => {
     const broken = join(dir, 'wrong-args.lua');
     writeFileSync(broken, source.replace('setenv("NCCL_SOCKET_IFNAME", "hsn0,hsn1,hsn2,hsn3")', 'setenv("NCCL_SOCKET_IFNAME")'));
