@@ -101,7 +101,7 @@ function fill(template: string, values: Record<string, string>, file: string): s
 const MAX_FROM_BYTES = 1 << 20;
 
 /** A regular file's text, at most MAX_FROM_BYTES; a FIFO, device or directory is refused unopened-blocking. */
-function readModuleText(path: string): string {
+export function readModuleText(path: string): string {
   const fd = openSync(path, constants.O_RDONLY | constants.O_NONBLOCK);
   try {
     const s = fstatSync(fd);
