@@ -3,6 +3,7 @@
 import { basename, dirname } from 'node:path';
 import { makeEnv } from '../analysis/env';
 import { analyzeModulefile } from '../analysis/modulefile/analyze';
+import { luaStringValue } from '../analysis/modulefile/strings';
 import { initBashParser } from '../analysis/wrapper/parser';
 
 export interface ModuleDescription {
@@ -20,8 +21,14 @@ const DEPENDENCIES = new Set(['depends_on', 'load', 'always_load', 'prereq', 'tr
 
 export async function describeModule(text: string, filePath: string): Promise<ModuleDescription> {
   await initBashParser(); // the analysis reads the wrappers on the module's PATH
-  // No environment: every os.getenv(...) is unknown, so `or` fallbacks give the module's own paths.
-  const analysis = analyzeModulefile(text, filePath, makeEnv({ vars: {}, processEnv: {} }));
+  // Each `os.getenv('X') or 'fallback'` takes its fallback (the module's own paths, as without X set);
+  // a prefill is a suggestion the user sees and edits, so the simple pattern is enough.
+  const vars: Record<string, string> = {};
+  for (const m of text.matchAll(/os\.getenv\(\s*(['"])(\w+)\1\s*\)\s+or\s+('(?:[^'\\\n]|\\.)*'|"(?:[^"\\\n]|\\.)*")/g)) {
+    const value = luaStringValue(m[3]);
+    if (value !== undefined && !(m[2] in vars)) vars[m[2]] = value;
+  }
+  const analysis = analyzeModulefile(text, filePath, makeEnv({ vars, processEnv: {} }));
   const withConda = analysis.setenv.get('WITH_CONDA')?.value;
   const bindings = analysis.calls
     .filter((c) => DEPENDENCIES.has(c.name))

@@ -7,6 +7,7 @@ import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
+import { describeModule } from '../../core/scaffold/describe';
 import { rewriteModule, type RewriteOptions } from '../../core/scaffold/fromModule';
 import { ScaffoldInputError } from '../../core/scaffold/plan';
 import { assertCheckClean, runCli } from '../helpers/cli';
@@ -177,6 +178,20 @@ describe('rewriteModule', () => {
     const noImage = "local signRoot = os.getenv('PROJHOME') or '/x'\nprepend_path('PATH', pathJoin(signRoot, 'bin'))\n";
     assert.throws(() => rewriteModule(noImage, '/m/a/1.lua', base), (e: Error) => e instanceof ScaffoldInputError && /no setenv\("SING_IMAGE", \.\.\.\) found/.test(e.message));
     assert.throws(() => rewriteModule('local x = 1\nsetenv("A", \n', '/m/a/1.lua', base), (e: Error) => e instanceof ScaffoldInputError && /^\/m\/a\/1\.lua:3: cannot parse as Lua: /.test(e.message));
+  });
+});
+
+describe('describeModule (prefills the editor steps from a module)', () => {
+  it("reads CSC's module: name and version from its path, its own image, conda environment and bindings", async () => {
+    assert.deepEqual(await describeModule(source, fixture), {
+      name: 'pytorch',
+      version: '2.7',
+      image: '/appl/local/csc/soft/ai/pytorch/2.7/sif/lumi-pytorch-rocm-6.2.4-python-3.12-pytorch-v2.7.1.sif',
+      condaEnv: 'pytorch',
+      bindingsModule: 'singularity-AI-bindings',
+    });
+    const plain = "local r = os.getenv('PROJHOME') or '/p'\nsetenv('SING_IMAGE', pathJoin(r, 'sif', 'a.sif'))\n";
+    assert.deepEqual(await describeModule(plain, '/m/tool/1.0.lua'), { name: 'tool', version: '1.0', image: '/p/sif/a.sif', condaEnv: '', bindingsModule: '' });
   });
 });
 
