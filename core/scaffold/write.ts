@@ -57,8 +57,11 @@ export interface ScaffoldTarget {
   list(path: string): Promise<string[]>;
 }
 
-/** Our temporary names: `.NAME.lumi-<16 hex>.tmp` beside NAME; a killed run leaves them behind. */
-export const TEMP_NAME = /^\.(.+)\.lumi-[0-9a-f]{16}\.tmp$/;
+/**
+ * Our temporary names: `.NAME.lumi-<16 hex>.tmp` beside NAME (and `.NAME.lumi-<pid>.tmp` of
+ * earlier versions); a killed run leaves them behind.
+ */
+export const TEMP_NAME = /^\.(.+)\.lumi-(?:[0-9a-f]{16}|\d+)\.tmp$/;
 
 export function tempNameFor(path: string): string {
   return join(dirname(path), `.${basename(path)}.lumi-${randomBytes(8).toString('hex')}.tmp`);

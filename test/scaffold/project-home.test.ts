@@ -217,11 +217,14 @@ describe('all or nothing', () => {
     const stale = join(root, 'bin', '.python.lumi-0123456789abcdef.tmp');
     assert.match('.python.lumi-0123456789abcdef.tmp', TEMP_NAME);
     writeFileSync(stale, 'half a wrapper');
+    const oldStyle = join(root, 'txt', '.load-k-1.0.txt.lumi-4242.tmp'); // earlier versions: the pid
+    writeFileSync(oldStyle, 'half a message');
     rmSync(join(root, 'modules', 'k', '1.0.lua'));
     const r = scaffold(root, 'k', '1.0');
     assert.equal(r.code, 0, r.stderr);
     assert.match(r.stdout, new RegExp(`removed ${stale} \\(left by an interrupted run\\)`));
     assert.equal(existsSync(stale), false);
+    assert.equal(existsSync(oldStyle), false);
     assert.equal(existsSync(join(root, 'modules', 'k', '1.0.lua')), true);
     assert.deepEqual(tree(root).filter((p) => TEMP_NAME.test(p.split('/').pop()!)), []);
   });
