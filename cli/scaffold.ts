@@ -1,11 +1,11 @@
 // `lumi-modules scaffold --name NAME --version VERSION --image PATH.sif --root ROOT
 //   [--conda-env ENV | --no-conda] [--bindings MODULE] [--from FILE] [--template-dir DIR]
-//   [--allow-missing-image] [--force]`
+//   [--style csc|laif] [--allow-missing-image] [--force]`
 // Exit 0: written (or everything already there); 1: refused (a differing file, or a --from module
 // with errors the checker cannot fix, without --force; nothing written); 2: bad input (nothing written).
 import { statSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { planScaffold, ScaffoldInputError } from '../core/scaffold/plan';
+import { planScaffold, ScaffoldInputError, STYLES, type ScaffoldStyle } from '../core/scaffold/plan';
 import { repairFromPlan, ScaffoldFromError } from '../core/scaffold/repair';
 import { ScaffoldBlockedError, ScaffoldConflictError, writeScaffold } from '../core/scaffold/write';
 import { shellQuote } from '../core/shell/quote';
@@ -14,7 +14,9 @@ import { CliIO, UsageError } from './io';
 
 export const scaffoldUsage = `usage: lumi-modules scaffold --name NAME --version VERSION --image PATH.sif --root ROOT
                             [--conda-env ENV | --no-conda] [--bindings MODULE] [--from FILE]
-                            [--template-dir DIR] [--allow-missing-image] [--force]
+                            [--template-dir DIR] [--style csc|laif] [--allow-missing-image] [--force]
+--style: csc (CSC's pattern) or laif (a LUMI AI Factory image: lumi-aif-singularity-bindings, the
+image's /opt/venv, no conda); default laif for lumi-multitorch-* images, else csc.
 Relative paths are taken from the current directory. Files already there and byte-identical are
 reused; a differing file is refused (exit 1, with a short diff) unless --force, which keeps the
 old one as FILE.~N~. --allow-missing-image links an image that is copied there later.
@@ -25,7 +27,7 @@ export async function scaffoldCommand(argv: string[], io: CliIO): Promise<number
   const args = parseArgs(argv, {
     name: { type: 'string' }, version: { type: 'string' }, image: { type: 'string' }, root: { type: 'string' },
     'conda-env': { type: 'string' }, 'no-conda': { type: 'boolean' }, bindings: { type: 'string' }, from: { type: 'string' },
-    'template-dir': { type: 'string' }, 'allow-missing-image': { type: 'boolean' }, force: { type: 'boolean' }, help: { type: 'boolean' },
+    'template-dir': { type: 'string' }, style: { type: 'string' }, 'allow-missing-image': { type: 'boolean' }, force: { type: 'boolean' }, help: { type: 'boolean' },
   });
   if (booleanFlag(args, 'help')) {
     io.stdout.write(scaffoldUsage + '\n');
@@ -49,6 +51,8 @@ export async function scaffoldCommand(argv: string[], io: CliIO): Promise<number
   const root = rootFlag === '' ? '' : resolve(io.cwd, rootFlag);
   const allowMissingImage = booleanFlag(args, 'allow-missing-image');
   const fromFlag = stringFlag(args, 'from');
+  const styleFlag = stringFlag(args, 'style');
+  if (styleFlag !== undefined && !STYLES.includes(styleFlag as ScaffoldStyle)) throw new UsageError(`--style must be one of ${STYLES.join(', ')}`);
   try {
     const plan = planScaffold({
       name,
@@ -60,6 +64,7 @@ export async function scaffoldCommand(argv: string[], io: CliIO): Promise<number
       templateDir: path('template-dir'),
       from: path('from'),
       allowMissingImage,
+      style: styleFlag as ScaffoldStyle | undefined,
     });
     const fixed = fromFlag === undefined ? [] : await repairFromPlan(plan, root, booleanFlag(args, 'force'));
     for (const f of fixed) io.stdout.write(`fixed ${plan[0].path} ${f}\n`);

@@ -22,7 +22,21 @@ export interface ScaffoldOptions {
   from?: string;
   /** Link an image that does not exist yet (copied later) instead of refusing. */
   allowMissingImage?: boolean;
+  /** Template convention; undefined: chosen from the image (defaultStyle). */
+  style?: ScaffoldStyle;
 }
+
+/** `csc`: CSC's delayed-container modules; `laif`: a user module for a LUMI AI Factory image. */
+export type ScaffoldStyle = 'csc' | 'laif';
+export const STYLES: readonly ScaffoldStyle[] = ['csc', 'laif'];
+
+/** LAIF images are named lumi-multitorch-* (or live under .../laifs/...); everything else: CSC's pattern. */
+export function defaultStyle(image: string): ScaffoldStyle {
+  return /^lumi-multitorch-/.test(basename(image)) || /\/laifs\//.test(image) ? 'laif' : 'csc';
+}
+
+/** LAIF's bindings module (LUMI's Local-LAIF stack). */
+export const LAIF_BINDINGS = 'lumi-aif-singularity-bindings';
 
 export interface PlannedFile {
   path: string;
@@ -64,6 +78,8 @@ export function validateScaffold(o: ScaffoldOptions): void {
     else if (kind === 'other') problems.push(`image '${o.image}' is not a regular file`);
   }
   if (!isAbsolute(o.root)) problems.push(`root '${o.root}' is not an absolute path`);
+  if (o.style === 'laif' && typeof o.condaEnv === 'string') problems.push('--style laif has no conda: LAIF images use their venv /opt/venv');
+  if (o.style !== undefined && o.from !== undefined) problems.push('--style chooses a template; --from starts from a module instead');
   if (o.condaEnv !== undefined && o.condaEnv !== false && !/^[A-Za-z0-9._-]+$/.test(o.condaEnv)) problems.push(`conda environment '${o.condaEnv}' is not a plain name`);
   if (o.bindingsModule !== undefined && componentProblem('bindings module', o.bindingsModule.replace('/', '')) !== undefined) problems.push(`bindings module '${o.bindingsModule}' is not a module name`);
   const found = problems.filter((p): p is string => p !== undefined);
@@ -140,18 +156,23 @@ function fromModule(o: ScaffoldOptions, imageName: string): { text: string; wrap
   });
 }
 
+function readTemplate(dir: string, file: string): string {
+  try {
+    return readFileSync(join(dir, file), 'utf8');
+  } catch (err) {
+    throw new ScaffoldInputError(`cannot read template ${join(dir, file)}: ${(err as Error).message}`);
+  }
+}
+
 export function planScaffold(o: ScaffoldOptions): PlannedFile[] {
   validateScaffold(o);
-  const templates = o.templateDir ?? resourcePath('templates');
-  const read = (file: string) => {
-    try {
-      return readFileSync(join(templates, file), 'utf8');
-    } catch (err) {
-      throw new ScaffoldInputError(`cannot read template ${join(templates, file)}: ${(err as Error).message}`);
-    }
-  };
+  const style = o.from === undefined ? (o.style ?? defaultStyle(o.image)) : 'csc';
+  const templates = o.templateDir ?? (style === 'laif' ? resourcePath('templates', 'laif') : resourcePath('templates'));
+  const sharedTemplates = o.templateDir ?? resourcePath('templates');
+  const read = (file: string) => readTemplate(templates, file);
   const imageName = basename(o.image);
-  const condaEnv = o.condaEnv ?? defaultCondaEnv(o.image);
+  const condaEnv = style === 'laif' ? false : (o.condaEnv ?? defaultCondaEnv(o.image));
+  const bindingsModule = o.bindingsModule ?? (style === 'laif' ? LAIF_BINDINGS : undefined);
   const text = { name: o.name, version: o.version, imageName, root: o.root };
   const lua = {
     // name and version are validated plain words: also fit for comments and [[long strings]].
@@ -162,7 +183,7 @@ export function planScaffold(o: ScaffoldOptions): PlannedFile[] {
     'lua:imageName': luaString(imageName),
     'lua:root': luaString(o.root),
     'lua:loadMessage': luaString(`load-${o.name}-${o.version}.txt`),
-    bindings: o.bindingsModule ? `depends_on(${luaString(o.bindingsModule)})\n` : '',
+    bindings: bindingsModule ? `depends_on(${luaString(bindingsModule)})\n` : '',
     withConda: condaEnv ? `setenv("WITH_CONDA", ${luaString(`source /opt/conda/etc/profile.d/conda.sh && conda activate ${condaEnv}`, '"')})` : '',
   };
   const rewritten = o.from === undefined ? undefined : fromModule(o, imageName);
@@ -170,7 +191,8 @@ export function planScaffold(o: ScaffoldOptions): PlannedFile[] {
   const bin = join(o.root, ...(rewritten?.wrapperDir ?? 'bin').split('/'));
   const files: PlannedFile[] = [
     { path: join(o.root, 'modules', o.name, `${o.version}.lua`), kind: 'file', content: modulefile, mode: 0o644 },
-    { path: join(bin, 'python'), kind: 'file', content: read('wrapper.sh'), mode: 0o755 },
+    // One wrapper for every style, so modules of both share one bin/.
+    { path: join(bin, 'python'), kind: 'file', content: readTemplate(sharedTemplates, 'wrapper.sh'), mode: 0o755 },
     ...WRAPPER_NAMES.map((n): PlannedFile => ({ path: join(bin, n), kind: 'symlink', target: 'python' })),
     { path: join(o.root, 'txt', `load-${o.name}-${o.version}.txt`), kind: 'file', content: fill(read('load-message.txt'), text, 'load-message.txt'), mode: 0o644 },
     { path: join(o.root, 'sif'), kind: 'dir' },
