@@ -161,6 +161,20 @@ describe('all or nothing', () => {
     assert.equal(existsSync(root), false);
   });
 
+  it('refuses --style values and combinations that make no sense, with exit 2', () => {
+    const root = join(dir, 'bad-style');
+    for (const [extra, message] of [
+      [['--style', 'tcl'], /--style must be one of csc, laif/],
+      [['--style', 'laif', '--conda-env', 'pytorch'], /--style laif has no conda/],
+      [['--style', 'csc', '--from', cscModule], /--style chooses a template; --from starts from a module/],
+    ] as const) {
+      const r = scaffold(root, 'st', '1.0', [...extra]);
+      assert.equal(r.code, 2, r.stdout);
+      assert.match(r.stderr, message);
+    }
+    assert.equal(existsSync(root), false);
+  });
+
   it('links a missing image with --allow-missing-image and says so', () => {
     const root = join(dir, 'later');
     const later = join(dir, 'images', 'copied-later.sif');
