@@ -5,7 +5,7 @@ import { existsSync, readdirSync } from 'node:fs';
 import { basename, isAbsolute, join } from 'node:path';
 import * as vscode from 'vscode';
 import { describeModule, type ModuleDescription } from '../../core/scaffold/describe';
-import { componentProblem, defaultCondaEnv, planScaffold, readModuleText, ScaffoldInputError, type ScaffoldOptions } from '../../core/scaffold/plan';
+import { componentProblem, defaultCondaEnv, defaultStyle, LAIF_BINDINGS, planScaffold, readModuleText, ScaffoldInputError, type ScaffoldOptions } from '../../core/scaffold/plan';
 import { repairFromPlan, ScaffoldFromError } from '../../core/scaffold/repair';
 import { ScaffoldBlockedError, ScaffoldConflictError, writeScaffold } from '../../core/scaffold/write';
 import { shellQuote } from '../../core/shell/quote';
@@ -146,7 +146,8 @@ export async function createContainerModule(): Promise<void> {
   if (condaEnv === undefined) return;
   const bindings = await ask(7, 'bindings module', {
     // From a module: its own bindings (none when it handles them itself), else the setting.
-    value: source !== undefined ? source.bindingsModule : (config.get<string>('bindingsModule') ?? 'singularity-AI-bindings'),
+    // A LUMI AI Factory image: LAIF's own bindings module.
+    value: source !== undefined ? source.bindingsModule : defaultStyle(image) === 'laif' ? LAIF_BINDINGS : (config.get<string>('bindingsModule') ?? 'singularity-AI-bindings'),
     prompt: 'Module with LUMI bind mounts to depend on (empty: none)',
     validate: (v) => (v === '' || componentProblem('bindings module', v.replace('/', '')) === undefined ? undefined : 'a module name such as singularity-AI-bindings'),
   });

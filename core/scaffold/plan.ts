@@ -78,7 +78,8 @@ export function validateScaffold(o: ScaffoldOptions): void {
     else if (kind === 'other') problems.push(`image '${o.image}' is not a regular file`);
   }
   if (!isAbsolute(o.root)) problems.push(`root '${o.root}' is not an absolute path`);
-  if (o.style === 'laif' && typeof o.condaEnv === 'string') problems.push('--style laif has no conda: LAIF images use their venv /opt/venv');
+  const style = o.from === undefined ? (o.style ?? defaultStyle(o.image)) : undefined;
+  if (style === 'laif' && typeof o.condaEnv === 'string') problems.push('--style laif has no conda: LAIF images use their venv /opt/venv');
   if (o.style !== undefined && o.from !== undefined) problems.push('--style chooses a template; --from starts from a module instead');
   if (o.condaEnv !== undefined && o.condaEnv !== false && !/^[A-Za-z0-9._-]+$/.test(o.condaEnv)) problems.push(`conda environment '${o.condaEnv}' is not a plain name`);
   if (o.bindingsModule !== undefined && componentProblem('bindings module', o.bindingsModule.replace('/', '')) !== undefined) problems.push(`bindings module '${o.bindingsModule}' is not a module name`);

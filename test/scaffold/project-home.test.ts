@@ -162,6 +162,11 @@ describe('all or nothing', () => {
   });
 
   it('refuses --style values and combinations that make no sense, with exit 2', () => {
+    const laifImage = () => {
+      const p = join(dir, 'images', 'lumi-multitorch-full-u24r70f21m50t210-20250827_120000.sif');
+      writeFileSync(p, '');
+      return p;
+    };
     const root = join(dir, 'bad-style');
     for (const [extra, message] of [
       [['--style', 'tcl'], /--style must be one of csc, laif/],
@@ -172,6 +177,10 @@ describe('all or nothing', () => {
       assert.equal(r.code, 2, r.stdout);
       assert.match(r.stderr, message);
     }
+    // laif chosen from the image's name: the same refusal.
+    const r = runCli(['scaffold', '--name', 'st', '--version', '1.0', '--image', laifImage(), '--root', root, '--conda-env', 'pytorch']);
+    assert.equal(r.code, 2, r.stdout);
+    assert.match(r.stderr, /--style laif has no conda/);
     assert.equal(existsSync(root), false);
   });
 
