@@ -1,59 +1,103 @@
 // `lumi-modules scaffold --name NAME --version VERSION --image PATH.sif --root ROOT
-//   [--conda-env ENV | --no-conda] [--bindings MODULE] [--from FILE] [--template-dir DIR] [--force]`
-// Exit 0: written; 1: refused to overwrite (nothing written); 2: bad input.
+//   [--conda-env ENV | --no-conda] [--bindings MODULE] [--from FILE] [--template-dir DIR]
+//   [--style csc|laif] [--allow-missing-image] [--force]`
+// Exit 0: written (or everything already there); 1: refused (a differing file, or a --from module
+// with errors the checker cannot fix, without --force; nothing written); 2: bad input (nothing written).
+import { statSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { planScaffold, ScaffoldInputError } from '../core/scaffold/plan';
-import { ScaffoldConflictError, writeScaffold } from '../core/scaffold/write';
+import { planScaffold, ScaffoldInputError, STYLES, type ScaffoldStyle } from '../core/scaffold/plan';
+import { repairFromPlan, ScaffoldFromError } from '../core/scaffold/repair';
+import { ScaffoldBlockedError, ScaffoldConflictError, writeScaffold } from '../core/scaffold/write';
 import { shellQuote } from '../core/shell/quote';
 import { parseCommandArgs } from './args';
 import { CliIO, UsageError } from './io';
 
 export const scaffoldUsage = `usage: lumi-modules scaffold --name NAME --version VERSION --image PATH.sif --root ROOT
                             [--conda-env ENV | --no-conda] [--bindings MODULE] [--from FILE]
-                            [--template-dir DIR] [--force]`;
+                            [--template-dir DIR] [--style csc|laif] [--allow-missing-image] [--force]
+--style: csc (CSC's pattern) or laif (a LUMI AI Factory image: lumi-aif-singularity-bindings, the
+image's /opt/venv, no conda); default laif for lumi-multitorch-* images, else csc.
+Relative paths are taken from the current directory. Files already there and byte-identical are
+reused; a differing file is refused (exit 1, with a short diff) unless --force, which keeps the
+old one as FILE.~N~. --allow-missing-image links an image that is copied there later.
+--from applies the checker's one-edit quick fixes (a typo'd Lmod function) and lists them; other
+errors in the rewritten module refuse it (exit 1) unless --force.`;
 
 export async function scaffoldCommand(argv: string[], io: CliIO): Promise<number> {
   const args = parseCommandArgs(argv, {
     name: { type: 'string' }, version: { type: 'string' }, image: { type: 'string' }, root: { type: 'string' },
     'conda-env': { type: 'string' }, 'no-conda': { type: 'boolean' }, bindings: { type: 'string' }, from: { type: 'string' },
-    'template-dir': { type: 'string' }, force: { type: 'boolean' }, help: { type: 'boolean', short: 'h' },
+    'template-dir': { type: 'string' }, style: { type: 'string' }, 'allow-missing-image': { type: 'boolean' }, force: { type: 'boolean' }, help: { type: 'boolean', short: 'h' },
   });
-  const flags = args.values;
-  if (flags.help) {
+  const values: Record<string, string | boolean | undefined> = args.values;
+  const stringFlag = (flag: string) => (typeof values[flag] === 'string' ? (values[flag] as string) : undefined);
+  const booleanFlag = (flag: string) => values[flag] === true;
+  if (booleanFlag('help')) {
     io.stdout.write(scaffoldUsage + '\n');
     return 0;
   }
   if (args.positionals.length > 0) throw new UsageError(`unexpected argument '${args.positionals[0]}'\n${scaffoldUsage}`);
-  const need = (flag: 'name' | 'version' | 'image' | 'root') => {
-    const v = flags[flag];
+  const need = (flag: string) => {
+    const v = stringFlag(flag);
     if (v === undefined) throw new UsageError(`--${flag} is required\n${scaffoldUsage}`);
     return v;
   };
-  const [name, version, image, root] = (['name', 'version', 'image', 'root'] as const).map(need);
-  if (flags['conda-env'] !== undefined && flags['no-conda']) throw new UsageError('--conda-env and --no-conda exclude each other');
-  const templateDir = flags['template-dir'];
-  const fromFlag = flags.from;
+  const [name, version, imageFlag, rootFlag] = ['name', 'version', 'image', 'root'].map(need);
+  if (stringFlag('conda-env') !== undefined && booleanFlag('no-conda')) throw new UsageError('--conda-env and --no-conda exclude each other');
+  // Every path flag is taken from the current directory, the same way.
+  const path = (flag: string) => {
+    const v = stringFlag(flag);
+    if (v === '') throw new UsageError(`--${flag} is empty`);
+    return v === undefined ? undefined : resolve(io.cwd, v);
+  };
+  const image = resolve(io.cwd, imageFlag);
+  const root = rootFlag === '' ? '' : resolve(io.cwd, rootFlag);
+  const allowMissingImage = booleanFlag('allow-missing-image');
+  const fromFlag = stringFlag('from');
+  const styleFlag = stringFlag('style');
+  if (styleFlag !== undefined && !STYLES.includes(styleFlag as ScaffoldStyle)) throw new UsageError(`--style must be one of ${STYLES.join(', ')}`);
   try {
     const plan = planScaffold({
       name,
       version,
-      image: resolve(io.cwd, image),
+      image,
       root,
-      condaEnv: flags['no-conda'] ? false : flags['conda-env'],
-      bindingsModule: flags.bindings,
-      templateDir: templateDir === undefined ? undefined : resolve(io.cwd, templateDir),
-      from: fromFlag === undefined ? undefined : resolve(io.cwd, fromFlag),
+      condaEnv: booleanFlag('no-conda') ? false : stringFlag('conda-env'),
+      bindingsModule: stringFlag('bindings'),
+      templateDir: path('template-dir'),
+      from: path('from'),
+      allowMissingImage,
+      style: styleFlag as ScaffoldStyle | undefined,
     });
-    const written = await writeScaffold(plan, { force: flags.force === true });
-    for (const f of written) if (f.kind !== 'dir') io.stdout.write(`wrote ${f.path}\n`);
+    const fixed = fromFlag === undefined ? [] : await repairFromPlan(plan, root, booleanFlag('force'));
+    for (const f of fixed) io.stdout.write(`fixed ${plan[0].path} ${f}\n`);
+    const result = await writeScaffold(plan, { force: booleanFlag('force'), root });
+    for (const p of result.removedTemps) io.stdout.write(`removed ${p} (left by an interrupted run)\n`);
+    for (const f of result.reused) io.stdout.write(`kept ${f.path} (already the same)\n`);
+    for (const b of result.backups) io.stdout.write(`backed up ${b.path} as ${b.backup}\n`);
+    for (const f of result.written) io.stdout.write(`wrote ${f.path}\n`);
+    if (allowMissingImage && !imageExists(image)) io.stdout.write(`\nNote: the image ${image} does not exist yet: copy it there before loading the module.\n`);
     io.stdout.write(`\nTo use it:\n  module use ${shellQuote(resolve(root, 'modules'))}\n  module load ${shellQuote(`${name}/${version}`)}\n`);
     return 0;
   } catch (err) {
     if (err instanceof ScaffoldInputError) throw new UsageError(err.message);
+    if (err instanceof ScaffoldBlockedError) throw new UsageError(`nothing written:\n${err.message}`);
+    if (err instanceof ScaffoldFromError) {
+      io.stderr.write(`lumi-modules scaffold: ${err.message}\nNothing written.\n`);
+      return 1;
+    }
     if (err instanceof ScaffoldConflictError) {
-      io.stderr.write(`lumi-modules scaffold: ${err.message}\n`);
+      io.stderr.write(`lumi-modules scaffold: ${err.message}\n${err.diffs.join('\n')}\nNothing written.\n`);
       return 1;
     }
     throw err;
+  }
+}
+
+function imageExists(path: string): boolean {
+  try {
+    return statSync(path).isFile();
+  } catch {
+    return false;
   }
 }

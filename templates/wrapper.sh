@@ -1,7 +1,9 @@
 #!/bin/bash
 # Delayed-container wrapper (CSC pattern): the module sets SING_IMAGE and puts this directory
 # first on PATH; the container starts only when python/pip is called, also in each srun task.
-# One file serves python, python3, pip and pip3: the command is this script's own name.
+# One file serves python, python3, pip and pip3: the command is this script's own name. Inside,
+# WITH_CONDA is applied when the module sets it (CSC's conda images); without it, an image's venv
+# /opt/venv is activated when there is one (LUMI AI Factory images have no conda).
 set -u
 
 cmd=$(basename "$0")
@@ -17,9 +19,9 @@ fi
 if [ -d /.singularity.d ] || [ -n "${SINGULARITY_CONTAINER:-}" ] || [ -n "${APPTAINER_CONTAINER:-}" ]; then
   PATH=$(printf '%s' "$PATH" | tr ':' '\n' | grep -vxF "$self_dir" | paste -sd: -)
   export PATH
-  if [ -n "${WITH_CONDA:-}" ]; then
-    eval "$WITH_CONDA"
-  fi
+  eval "${WITH_CONDA:-}" # unset or empty: no conda step
+  # shellcheck disable=SC1091  # the image's file, not ours to follow
+  if [ -z "${WITH_CONDA:-}" ] && [ -f /opt/venv/bin/activate ]; then . /opt/venv/bin/activate; fi
   exec -a "$0" "$cmd" "$@"
 fi
 
@@ -43,8 +45,8 @@ runtime=$(command -v singularity || command -v apptainer) || {
   exit 1
 }
 
-# 6. Arguments kept exactly (printf %q), WITH_CONDA applied inside (single quotes), exec -a so
+# 6. Arguments kept exactly (printf %q), WITH_CONDA or /opt/venv applied inside (single quotes), exec -a so
 #    that sys.executable is this wrapper and venvs made through it work; exit code passed through.
 args=$(printf ' %q' "$@")
 # shellcheck disable=SC2016  # single quotes on purpose: expands inside the container
-exec "$runtime" exec -B "$bind_list" "$SING_IMAGE" bash -c 'eval "${WITH_CONDA:-}"; exec -a "$1" "$2"'"$args" bash "$0" "$cmd"
+exec "$runtime" exec -B "$bind_list" "$SING_IMAGE" bash -c 'eval "${WITH_CONDA:-}"; if [ -z "${WITH_CONDA:-}" ] && [ -f /opt/venv/bin/activate ]; then . /opt/venv/bin/activate; fi; exec -a "$1" "$2"'"$args" bash "$0" "$cmd"

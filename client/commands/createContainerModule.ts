@@ -1,11 +1,13 @@
 // "LUMI: Create Container Module": a multi-step input (name, version, image, root, conda env,
 // bindings) validated at each step by the scaffold core, then the same plan and writer as
 // `lumi-modules scaffold`, writing through vscode.workspace.fs (works in a Remote-SSH window).
-import { existsSync } from 'node:fs';
+import { existsSync, readdirSync } from 'node:fs';
 import { basename, isAbsolute, join } from 'node:path';
 import * as vscode from 'vscode';
-import { componentProblem, defaultCondaEnv, planScaffold, ScaffoldInputError, type ScaffoldOptions } from '../../core/scaffold/plan';
-import { ScaffoldConflictError, writeScaffold } from '../../core/scaffold/write';
+import { describeModule, type ModuleDescription } from '../../core/scaffold/describe';
+import { componentProblem, defaultCondaEnv, defaultStyle, LAIF_BINDINGS, planScaffold, readModuleText, ScaffoldInputError, type ScaffoldOptions } from '../../core/scaffold/plan';
+import { repairFromPlan, ScaffoldFromError } from '../../core/scaffold/repair';
+import { ScaffoldBlockedError, ScaffoldConflictError, writeScaffold } from '../../core/scaffold/write';
 import { shellQuote } from '../../core/shell/quote';
 import type { LumiSettings } from '../../core/settings/schema';
 import type { Ctx } from '../ctx';
@@ -59,33 +61,73 @@ function defaultRoot(folder: vscode.WorkspaceFolder | undefined, settings: LumiS
   return isAbsolute(candidate) ? candidate : '';
 }
 
-/** Step 1: the bundled CSC-style template, or an existing module to rewrite (`--from`). */
-async function pickStart(): Promise<{ from?: string } | undefined> {
+/** Step 1: add a version of a module in the project home, the bundled template, or any module (`--from`). */
+async function pickStart(root: string): Promise<{ from?: string; newVersion?: boolean } | undefined> {
+  const modulesDir = root === '' ? '' : join(root, 'modules');
+  const ownModules = modulesDir === '' ? [] : listModules(modulesDir);
+  const addVersion = { label: 'Add a version of an existing module', description: ownModules.length > 0 ? `${ownModules.length} in ${modulesDir}` : 'pick its modulefile' };
   const template = { label: 'Bundled template', description: "CSC's delayed-container pattern" };
   const existing = { label: 'An existing modulefile...', description: "e.g. CSC's /appl/local/csc/modulefiles/pytorch/2.7.lua, rewritten in place of the template" };
-  const picked = await vscode.window.showQuickPick([template, existing], { title: 'Create container module: start from (1/7)', ignoreFocusOut: true });
+  const picked = await vscode.window.showQuickPick([addVersion, template, existing], { title: `Create container module: start from (1/${TOTAL_STEPS})`, ignoreFocusOut: true });
   if (picked === undefined) return undefined;
   if (picked === template) return {};
+  if (picked === addVersion && ownModules.length > 0) {
+    const module = await vscode.window.showQuickPick(
+      ownModules.map((m) => ({ label: m, path: join(modulesDir, `${m}.lua`) })),
+      { title: 'Module to add a version of', ignoreFocusOut: true },
+    );
+    return module === undefined ? undefined : { from: module.path, newVersion: true };
+  }
   const csc = '/appl/local/csc/modulefiles';
   const files = await vscode.window.showOpenDialog({
     canSelectMany: false,
     filters: { 'Lmod modulefiles': ['lua'] },
-    title: 'Module to start from',
-    defaultUri: existsSync(csc) ? vscode.Uri.file(csc) : undefined,
+    title: picked === addVersion ? 'Module to add a version of' : 'Module to start from',
+    defaultUri: modulesDir !== '' && existsSync(modulesDir) ? vscode.Uri.file(modulesDir) : existsSync(csc) ? vscode.Uri.file(csc) : undefined,
   });
-  return files?.[0] ? { from: files[0].fsPath } : undefined;
+  return files?.[0] ? { from: files[0].fsPath, newVersion: picked === addVersion } : undefined;
+}
+
+/** NAME/VERSION of the .lua modules in DIR (one level of names). */
+function listModules(dir: string): string[] {
+  const out: string[] = [];
+  try {
+    for (const name of readdirSync(dir, { withFileTypes: true })) {
+      if (!name.isDirectory()) continue;
+      for (const f of readdirSync(join(dir, name.name))) if (f.endsWith('.lua')) out.push(`${name.name}/${f.slice(0, -4)}`);
+    }
+  } catch {
+    return [];
+  }
+  return out.sort();
+}
+
+/** What the chosen module already says, to prefill the steps; undefined for the template. */
+async function prefillFrom(from: string | undefined): Promise<ModuleDescription | undefined> {
+  if (from === undefined) return undefined;
+  try {
+    return await describeModule(readModuleText(from), from);
+  } catch {
+    return undefined;
+  }
 }
 
 export async function createContainerModule(ctx: Ctx): Promise<void> {
   const folder = vscode.workspace.workspaceFolders?.[0];
   const settings = readSettings(folder?.uri);
-  const start = await pickStart();
+  const start = await pickStart(defaultRoot(folder, settings));
   if (start === undefined) return;
-  const name = await ask(2, 'name', { prompt: 'Module name (e.g. my-pytorch): letters, digits, . _ + -', validate: (v) => componentProblem('name', v) });
+  const source = await prefillFrom(start.from);
+  const name = await ask(2, 'name', { value: source?.name, prompt: 'Module name (e.g. my-pytorch): letters, digits, . _ + -', validate: (v) => componentProblem('name', v) });
   if (name === undefined) return;
-  const version = await ask(3, 'version', { prompt: 'Module version (e.g. 2.7)', validate: (v) => componentProblem('version', v) });
+  const version = await ask(3, 'version', {
+    value: start.newVersion ? '' : source?.version,
+    prompt: start.newVersion ? `New version (${source?.name ?? 'the module'} has ${source?.version ?? '?'})` : 'Module version (e.g. 2.7)',
+    validate: (v) => componentProblem('version', v) ?? (start.newVersion && v === source?.version ? 'that version exists: give a new one' : undefined),
+  });
   if (version === undefined) return;
   const image = await ask(4, 'image', {
+    value: source?.image,
     prompt: 'Absolute path of the Singularity image (.sif), e.g. /appl/local/containers/sif-images/lumi-pytorch-rocm-...sif',
     validate: (v) => (!v.endsWith('.sif') ? 'the image must be a .sif file' : !isAbsolute(v) ? 'give an absolute path' : undefined),
     browse: async () => (await vscode.window.showOpenDialog({ canSelectMany: false, filters: { 'Singularity images': ['sif'] }, title: 'Singularity image' }))?.[0]?.fsPath,
@@ -98,7 +140,7 @@ export async function createContainerModule(ctx: Ctx): Promise<void> {
     browse: async () => (await vscode.window.showOpenDialog({ canSelectFiles: false, canSelectFolders: true, title: 'Project home' }))?.[0]?.fsPath,
   });
   if (root === undefined) return;
-  const suggestedEnv = defaultCondaEnv(image);
+  const suggestedEnv = source !== undefined ? source.condaEnv : defaultCondaEnv(image);
   const condaEnv = await ask(6, 'conda environment', {
     value: suggestedEnv === false ? '' : suggestedEnv,
     prompt: 'Conda environment activated inside the container (WITH_CONDA); leave empty for none',
@@ -106,7 +148,9 @@ export async function createContainerModule(ctx: Ctx): Promise<void> {
   });
   if (condaEnv === undefined) return;
   const bindings = await ask(7, 'bindings module', {
-    value: settings.scaffold.bindingsModule,
+    // From a module: its own bindings (none when it handles them itself), else the setting.
+    // A LUMI AI Factory image: LAIF's own bindings module.
+    value: source !== undefined ? source.bindingsModule : defaultStyle(image) === 'laif' ? LAIF_BINDINGS : settings.scaffold.bindingsModule,
     prompt: 'Module with LUMI bind mounts to depend on (empty: none)',
     validate: (v) => (v === '' || componentProblem('bindings module', v.replace('/', '')) === undefined ? undefined : 'a module name such as singularity-AI-bindings'),
   });
@@ -115,15 +159,33 @@ export async function createContainerModule(ctx: Ctx): Promise<void> {
   const options: ScaffoldOptions = { name, version, image, root, condaEnv: condaEnv === '' ? false : condaEnv, bindingsModule: bindings || undefined, templateDir, from: start.from };
   try {
     const plan = planScaffold(options);
+    if (options.from !== undefined) {
+      let fixed: string[];
+      try {
+        fixed = await repairFromPlan(plan, root, false);
+      } catch (err) {
+        if (!(err instanceof ScaffoldFromError)) throw err;
+        const anyway = 'Write it anyway';
+        const answer = await vscode.window.showWarningMessage('The rewritten module still has errors the checker cannot fix.', { modal: true, detail: err.message }, anyway);
+        if (answer !== anyway) return;
+        fixed = await repairFromPlan(plan, root, true);
+      }
+      if (fixed.length > 0) void vscode.window.showInformationMessage(`Fixed in the new module: ${fixed.join('; ')}`);
+    }
     const target = workspaceFsTarget();
     try {
-      await writeScaffold(plan, { force: false, target });
+      await writeScaffold(plan, { force: false, target, root });
     } catch (err) {
+      if (err instanceof ScaffoldBlockedError) throw new ScaffoldInputError(`nothing written: ${err.problems.join('; ')}`);
       if (!(err instanceof ScaffoldConflictError)) throw err;
-      const overwrite = 'Overwrite';
-      const answer = await vscode.window.showWarningMessage(`${err.paths.length} file(s) already exist.`, { modal: true, detail: err.paths.join('\n') }, overwrite);
+      const overwrite = 'Overwrite (keep backups)';
+      const answer = await vscode.window.showWarningMessage(
+        `${err.paths.length} file(s) already exist and differ; overwriting keeps each old one as FILE.~N~.`,
+        { modal: true, detail: err.diffs.join('\n\n') },
+        overwrite,
+      );
       if (answer !== overwrite) return;
-      await writeScaffold(plan, { force: true, target });
+      await writeScaffold(plan, { force: true, target, root });
     }
     const modulefile = vscode.Uri.file(join(root, 'modules', name, `${version}.lua`));
     await vscode.window.showTextDocument(modulefile);

@@ -8,6 +8,7 @@ import { isGetenvCall } from '../analysis/modulefile/luaAst';
 import { firstLuaSyntaxError } from '../analysis/modulefile/luaGrammar';
 import { luaStringValue } from '../analysis/modulefile/strings';
 import { ScaffoldInputError } from './errors';
+import { luaString } from './luaString';
 
 export interface RewriteOptions {
   name: string;
@@ -67,21 +68,10 @@ function isCallTo(n: Node, name: string): boolean {
   return n?.type === 'CallExpression' && isIdentifier(n.base, name);
 }
 
-/** A Lua string literal for value, with the quote character of `like` when it is a quoted literal. */
-export function luaQuote(value: string, like?: Node): string {
+/** A Lua string literal for value (core/scaffold/luaString.ts), in the quote style of `like` when it is a quoted literal. */
+function luaQuote(value: string, like?: Node): string {
   const raw: string | undefined = like?.raw;
-  const q = raw?.[0] === '"' ? '"' : "'";
-  let out = '';
-  for (const c of value) {
-    if (c === '\\') out += '\\\\';
-    else if (c === q) out += `\\${q}`;
-    else if (c === '\n') out += '\\n';
-    else if (c === '\r') out += '\\r';
-    else if (c === '\t') out += '\\t';
-    else if (c.charCodeAt(0) < 0x20 || c.charCodeAt(0) === 0x7f) out += `\\${String(c.charCodeAt(0)).padStart(3, '0')}`;
-    else out += c;
-  }
-  return `${q}${out}${q}`;
+  return luaString(value, raw?.[0] === '"' ? '"' : "'");
 }
 
 /**
@@ -122,6 +112,12 @@ function parse(source: string, fileName: string): Node {
 }
 
 export function rewriteModule(source: string, fileName: string, o: RewriteOptions): string {
+  return rewriteModuleLayout(source, fileName, o).text;
+}
+
+/** The rewritten module and where its wrappers go (relative to the root: the source's own PATH directory, or 'bin'). */
+export function rewriteModuleLayout(source: string, fileName: string, o: RewriteOptions): { text: string; wrapperDir: string } {
+  let wrapperDir = 'bin';
   const ast = parse(source, fileName);
   const locals: LocalDef[] = [];
   const calls: Call[] = [];
@@ -177,7 +173,11 @@ export function rewriteModule(source: string, fileName: string, o: RewriteOption
   }
   replace(root.init.right, luaQuote(o.root, root.init.right));
   const rootName = root.name;
-  const rootPathJoin = (...parts: string[]) => `pathJoin(${rootName}, ${parts.join(', ')})`;
+  // Before its declaration the root local does not exist yet (Lua would read a nil global): there
+  // the root is written out as the local's own expression.
+  const rootBefore = `(${text(root.init.left)} or ${luaQuote(o.root, root.init.right)})`;
+  const rootAt = (at: Node) => (at.range[0] >= root.statement.range[1] ? rootName : rootBefore);
+  const rootPathJoin = (at: Node, ...parts: string[]) => `pathJoin(${rootAt(at)}, ${parts.join(', ')})`;
 
   // Image name: the local SING_IMAGE's pathJoin ends with, else `singName`, else any '*.sif' literal local.
   const stringLocals = locals.filter((l) => isString(l.init));
@@ -196,20 +196,18 @@ export function rewriteModule(source: string, fileName: string, o: RewriteOption
     const last = singImageArg.arguments[2];
     if (sing === undefined) replace(last, luaQuote(o.imageName, isString(last) ? last : singImageArg.arguments[1]));
     else if (!isIdentifier(last, sing.name)) replace(last, sing.name);
-  } else replace(singImageArg, rootPathJoin("'sif'", sing ? sing.name : luaQuote(o.imageName)));
+  } else replace(singImageArg, rootPathJoin(singImageArg, "'sif'", sing ? sing.name : luaQuote(o.imageName)));
 
-  // Version: a top-level local named *Version / *version with a string value.
-  const versionLocals = stringLocals.filter((l) => l.topLevel && /[Vv]ersion$/.test(l.name));
-  const oldName = basename(dirname(fileName)).toLowerCase().replace(/[^a-z0-9]/g, '');
-  const versionLocal =
-    versionLocals.find((l) => l.name.toLowerCase() === `${oldName}version`) ??
-    versionLocals.find((l) => l.name === 'moduleVersion' || l.name === 'version') ??
-    versionLocals.find((l) => stringValue(l.init) === basename(fileName).replace(/\.lua$/, '')) ??
-    versionLocals[0];
+  // Version: a top-level local named *Version / *version whose value is the source's own version
+  // (from its file name); another version (say pytorchVersion = '2.3.0' in 4.0.lua) means something else.
+  const sourceVersion = basename(fileName).replace(/\.lua$/, '');
+  const versionLocal = stringLocals.find((l) => l.topLevel && /[Vv]ersion$/.test(l.name) && stringValue(l.init) === sourceVersion);
   if (versionLocal) replace(versionLocal.init, luaQuote(o.version, versionLocal.init));
 
-  // Load message: capture('cat ' .. pathJoin(root, 'txt', 'load-OLD.txt')).
-  const newTxt = `load-${o.name}.txt`;
+  // Load message: capture('cat ' .. pathJoin(root, 'txt', 'load-OLD.txt')) reads the new file,
+  // with the path single-quoted for the shell inside Lua (gsub turns ' into '\'') so a project
+  // path holding spaces, quotes, ; or $() is one word and never runs.
+  const newTxt = `load-${o.name}-${o.version}.txt`;
   for (const c of calls.filter((c) => c.name === 'capture' && c.node.arguments.length === 1)) {
     const arg = c.node.arguments[0];
     const txtLiterals: Node[] = [];
@@ -217,21 +215,29 @@ export function rewriteModule(source: string, fileName: string, o: RewriteOption
       if (stringValue(n)?.endsWith('.txt')) txtLiterals.push(n);
     });
     if (txtLiterals.length === 0) continue;
-    const pj = arg.type === 'BinaryExpression' && arg.operator === '..' && stringValue(arg.left) === 'cat ' ? arg.right : undefined;
-    if (isCallTo(pj, 'pathJoin') && pj.arguments.length === 3 && isIdentifier(pj.arguments[0], rootName) && stringValue(pj.arguments[1]) === 'txt' && isString(pj.arguments[2])) {
-      replace(pj.arguments[2], luaQuote(newTxt, pj.arguments[2]));
-    } else {
-      replace(arg, `${luaQuote('cat ', txtLiterals[0])} .. ${rootPathJoin(luaQuote('txt', txtLiterals[0]), luaQuote(newTxt, txtLiterals[0]))}`);
-    }
+    const like = txtLiterals[0];
+    const file = rootPathJoin(arg, luaQuote('txt', like), luaQuote(newTxt, like));
+    replace(arg, `"cat -- '" .. string.gsub(${file}, "'", "'\\\\''") .. "'"`);
   }
 
   // Lines added after the SING_IMAGE statement (one insertion so their order is fixed).
   const after: string[] = [];
 
-  // PATH: the wrappers in ROOT/bin.
-  const isRootBin = (n: Node) => isCallTo(n, 'pathJoin') && n.arguments.length === 2 && isIdentifier(n.arguments[0], rootName) && stringValue(n.arguments[1]) === 'bin';
-  if (pathPrepends.length === 0) after.push(`prepend_path('PATH', ${rootPathJoin("'bin'")})`);
-  else if (!pathPrepends.some((p) => isRootBin(p.node.arguments[1]))) {
+  // PATH: the wrappers in a directory under the root. The source's own one (pathJoin(root, 'a',
+  // 'b') or root .. '/a/b') is kept and the wrappers go there; otherwise ROOT/bin.
+  const dirUnderRoot = (n: Node): string | undefined => {
+    if (isCallTo(n, 'pathJoin') && n.arguments.length >= 2 && isIdentifier(n.arguments[0], rootName)) {
+      const parts = n.arguments.slice(1).map(stringValue);
+      return parts.every((x: string | undefined) => x !== undefined) ? parts.join('/') : undefined;
+    }
+    if (n?.type === 'BinaryExpression' && n.operator === '..' && isIdentifier(n.left, rootName)) return stringValue(n.right)?.replace(/^\/+/, '');
+    return undefined;
+  };
+  const cleanDir = (d: string | undefined) => (d === undefined ? undefined : d.split('/').filter((x) => x !== '' && x !== '.').join('/'));
+  const ownDir = pathPrepends.map((p) => cleanDir(dirUnderRoot(p.node.arguments[1]))).find((d) => d !== undefined && d !== '' && !d.split('/').includes('..'));
+  if (ownDir !== undefined) wrapperDir = ownDir;
+  else if (pathPrepends.length === 0) after.push(`prepend_path('PATH', ${rootPathJoin(singImage.node, "'bin'")})`);
+  else {
     const mentionsRoot = (n: Node) => {
       let found = false;
       walk(n, (x) => {
@@ -241,7 +247,7 @@ export function rewriteModule(source: string, fileName: string, o: RewriteOption
     };
     const target = pathPrepends.find((p) => mentionsRoot(p.node.arguments[1])) ?? pathPrepends[0];
     const quote = target.node.arguments[0];
-    replace(target.node.arguments[1], rootPathJoin(luaQuote('bin', quote)));
+    replace(target.node.arguments[1], rootPathJoin(target.node, luaQuote('bin', quote)));
   }
 
   // WITH_CONDA.
@@ -289,7 +295,7 @@ export function rewriteModule(source: string, fileName: string, o: RewriteOption
     edits.push({ start: lineEnd, end: lineEnd, text: after.map((l) => `${eol}${indent}${l}`).join('') });
   }
 
-  return applyEdits(source, edits);
+  return { text: applyEdits(source, edits), wrapperDir };
 }
 
 /** The edit removing a statement: with its whole line when nothing else (but `;`) is on it. */

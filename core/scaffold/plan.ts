@@ -1,10 +1,12 @@
 // "Create container module": what to write for a module, its wrappers and its load message,
 // from the templates (files under templates/, or a user's template directory). Pure: no writes.
+import { statSync } from 'node:fs';
 import { MAX_READ_BYTES, readBounded } from '../common/boundedRead';
 import { basename, dirname, isAbsolute, join, relative } from 'node:path';
 import { resourcePath } from '../common/resources';
 import { ScaffoldInputError } from './errors';
-import { rewriteModule } from './fromModule';
+import { rewriteModuleLayout } from './fromModule';
+import { luaString } from './luaString';
 
 export interface ScaffoldOptions {
   name: string;
@@ -19,7 +21,23 @@ export interface ScaffoldOptions {
   templateDir?: string;
   /** Absolute path of an existing module to rewrite (instead of the modulefile template). */
   from?: string;
+  /** Link an image that does not exist yet (copied later) instead of refusing. */
+  allowMissingImage?: boolean;
+  /** Template convention; undefined: chosen from the image (defaultStyle). */
+  style?: ScaffoldStyle;
 }
+
+/** `csc`: CSC's delayed-container modules; `laif`: a user module for a LUMI AI Factory image. */
+export type ScaffoldStyle = 'csc' | 'laif';
+export const STYLES: readonly ScaffoldStyle[] = ['csc', 'laif'];
+
+/** LAIF images are named lumi-multitorch-* (or live under .../laifs/...); everything else: CSC's pattern. */
+export function defaultStyle(image: string): ScaffoldStyle {
+  return /^lumi-multitorch-/.test(basename(image)) || /\/laifs\//.test(image) ? 'laif' : 'csc';
+}
+
+/** LAIF's bindings module (LUMI's Local-LAIF stack). */
+export const LAIF_BINDINGS = 'lumi-aif-singularity-bindings';
 
 export interface PlannedFile {
   path: string;
@@ -33,23 +51,49 @@ export { ScaffoldInputError };
 
 const WRAPPER_NAMES = ['python3', 'pip', 'pip3'];
 
-/** Why a NAME or VERSION is unusable as a module path component, or undefined when fine. */
+/** Longest NAME or VERSION: file names built from them (with our temporary names) stay far below 255 bytes. */
+export const MAX_COMPONENT = 100;
+
+/**
+ * Why a NAME or VERSION is unusable as a module path component, or undefined when fine: Lmod
+ * takes NAME from a directory and VERSION from a file name, skips hidden ones (leading `.`), and
+ * `module load` reads a leading `-` as an option.
+ */
 export function componentProblem(what: string, value: string): string | undefined {
   if (value === '') return `${what} is empty`;
   if (/[/\s]/.test(value)) return `${what} '${value}' must not contain '/' or spaces`;
   if (value.includes('..')) return `${what} '${value}' must not contain '..'`;
   if (!/^[A-Za-z0-9._+-]+$/.test(value)) return `${what} '${value}' may only use letters, digits and . _ + -`;
+  if (!/^[A-Za-z0-9]/.test(value)) return `${what} '${value}' must start with a letter or digit`;
+  if (value.length > MAX_COMPONENT) return `${what} is ${value.length} characters long; at most ${MAX_COMPONENT}`;
   return undefined;
 }
 
 export function validateScaffold(o: ScaffoldOptions): void {
   const problems = [componentProblem('name', o.name), componentProblem('version', o.version)];
   if (!o.image.endsWith('.sif')) problems.push(`image '${o.image}' does not end in .sif`);
+  else if (!isAbsolute(o.image)) problems.push(`image '${o.image}' is not an absolute path`);
+  else if (!o.allowMissingImage) {
+    const kind = imageKind(o.image);
+    if (kind === 'missing') problems.push(`image '${o.image}' does not exist (use --allow-missing-image when it is copied there later)`);
+    else if (kind === 'other') problems.push(`image '${o.image}' is not a regular file`);
+  }
   if (!isAbsolute(o.root)) problems.push(`root '${o.root}' is not an absolute path`);
+  const style = o.from === undefined ? (o.style ?? defaultStyle(o.image)) : undefined;
+  if (style === 'laif' && typeof o.condaEnv === 'string') problems.push('--style laif has no conda: LAIF images use their venv /opt/venv');
+  if (o.style !== undefined && o.from !== undefined) problems.push('--style chooses a template; --from starts from a module instead');
   if (o.condaEnv !== undefined && o.condaEnv !== false && !/^[A-Za-z0-9._-]+$/.test(o.condaEnv)) problems.push(`conda environment '${o.condaEnv}' is not a plain name`);
   if (o.bindingsModule !== undefined && componentProblem('bindings module', o.bindingsModule.replace('/', '')) !== undefined) problems.push(`bindings module '${o.bindingsModule}' is not a module name`);
   const found = problems.filter((p): p is string => p !== undefined);
   if (found.length > 0) throw new ScaffoldInputError(found.join('; '));
+}
+
+function imageKind(path: string): 'file' | 'missing' | 'other' {
+  try {
+    return statSync(path).isFile() ? 'file' : 'other';
+  } catch {
+    return 'missing';
+  }
 }
 
 /** LUMI's lumi-*-rocm-* images have python on PATH only after `conda activate`. */
@@ -57,15 +101,18 @@ export function defaultCondaEnv(image: string): string | false {
   return /^lumi-.*-rocm-/.test(basename(image)) ? 'pytorch' : false;
 }
 
+/**
+ * Fills `{{key}}` placeholders. In modulefile.lua the values of `{{lua:key}}` are whole Lua
+ * string literals (escaped by luaString); a placeholder inside quotes there is refused, so a
+ * value can never end a string early.
+ */
 function fill(template: string, values: Record<string, string>, file: string): string {
-  return template.replace(/\{\{(\w+)\}\}/g, (_, key: string) => {
+  const quoted = /(['"])\{\{[\w:]+\}\}\1/.exec(template);
+  if (quoted && file.endsWith('.lua')) throw new ScaffoldInputError(`template ${file}: write {{lua:KEY}} without quotes (it is a whole Lua string), not ${quoted[0]}`);
+  return template.replace(/\{\{([\w:]+)\}\}/g, (_, key: string) => {
     if (!(key in values)) throw new ScaffoldInputError(`template ${file}: unknown placeholder {{${key}}}`);
     return values[key];
   });
-}
-
-function luaString(value: string): string {
-  return `'${value.replace(/\\/g, '\\\\').replace(/'/g, "\\'")}'`;
 }
 
 /** A module or template through the bounded reader: regular files only (never a FIFO or /dev/zero), within the limit. */
@@ -76,11 +123,16 @@ function readInput(path: string, what: string): string {
   return read.bytes.toString('utf8');
 }
 
+/** An existing module's text (for `--from` and the editor's prefilled steps), through the bounded reader. */
+export function readModuleText(path: string): string {
+  return readInput(path, 'module');
+}
+
 /** The modulefile for `--from FILE`: the existing module rewritten through its syntax tree. */
-function fromModule(o: ScaffoldOptions, imageName: string): string {
+function fromModule(o: ScaffoldOptions, imageName: string): { text: string; wrapperDir: string } {
   const from = o.from!;
   const source = readInput(from, 'module');
-  return rewriteModule(source, from, {
+  return rewriteModuleLayout(source, from, {
     name: o.name,
     version: o.version,
     imageName,
@@ -94,24 +146,35 @@ function fromModule(o: ScaffoldOptions, imageName: string): string {
 
 export function planScaffold(o: ScaffoldOptions): PlannedFile[] {
   validateScaffold(o);
-  const templates = o.templateDir ?? resourcePath('templates');
+  const style = o.from === undefined ? (o.style ?? defaultStyle(o.image)) : 'csc';
+  const templates = o.templateDir ?? (style === 'laif' ? resourcePath('templates', 'laif') : resourcePath('templates'));
+  const sharedTemplates = o.templateDir ?? resourcePath('templates');
   const read = (file: string) => readInput(join(templates, file), 'template');
   const imageName = basename(o.image);
-  const condaEnv = o.condaEnv ?? defaultCondaEnv(o.image);
-  const values = {
+  const condaEnv = style === 'laif' ? false : (o.condaEnv ?? defaultCondaEnv(o.image));
+  const bindingsModule = o.bindingsModule ?? (style === 'laif' ? LAIF_BINDINGS : undefined);
+  const text = { name: o.name, version: o.version, imageName, root: o.root };
+  const lua = {
+    // name and version are validated plain words: also fit for comments and [[long strings]].
     name: o.name,
     version: o.version,
-    imageName: imageName.replace(/'/g, "\\'"),
-    root: o.root.replace(/'/g, "\\'"),
-    bindings: o.bindingsModule ? `depends_on(${luaString(o.bindingsModule)})\n` : '',
-    withConda: condaEnv ? `setenv("WITH_CONDA", "source /opt/conda/etc/profile.d/conda.sh && conda activate ${condaEnv}")` : '',
+    'lua:name': luaString(o.name),
+    'lua:version': luaString(o.version),
+    'lua:imageName': luaString(imageName),
+    'lua:root': luaString(o.root),
+    'lua:loadMessage': luaString(`load-${o.name}-${o.version}.txt`),
+    bindings: bindingsModule ? `depends_on(${luaString(bindingsModule)})\n` : '',
+    withConda: condaEnv ? `setenv("WITH_CONDA", ${luaString(`source /opt/conda/etc/profile.d/conda.sh && conda activate ${condaEnv}`, '"')})` : '',
   };
-  const modulefile = o.from === undefined ? fill(read('modulefile.lua'), values, 'modulefile.lua') : fromModule(o, imageName);
+  const rewritten = o.from === undefined ? undefined : fromModule(o, imageName);
+  const modulefile = rewritten?.text ?? fill(read('modulefile.lua'), lua, 'modulefile.lua');
+  const bin = join(o.root, ...(rewritten?.wrapperDir ?? 'bin').split('/'));
   const files: PlannedFile[] = [
     { path: join(o.root, 'modules', o.name, `${o.version}.lua`), kind: 'file', content: modulefile, mode: 0o644 },
-    { path: join(o.root, 'bin', 'python'), kind: 'file', content: read('wrapper.sh'), mode: 0o755 },
-    ...WRAPPER_NAMES.map((n): PlannedFile => ({ path: join(o.root, 'bin', n), kind: 'symlink', target: 'python' })),
-    { path: join(o.root, 'txt', `load-${o.name}.txt`), kind: 'file', content: fill(read('load-message.txt'), values, 'load-message.txt'), mode: 0o644 },
+    // One wrapper for every style, so modules of both share one bin/.
+    { path: join(bin, 'python'), kind: 'file', content: readInput(join(sharedTemplates, 'wrapper.sh'), 'template'), mode: 0o755 },
+    ...WRAPPER_NAMES.map((n): PlannedFile => ({ path: join(bin, n), kind: 'symlink', target: 'python' })),
+    { path: join(o.root, 'txt', `load-${o.name}-${o.version}.txt`), kind: 'file', content: fill(read('load-message.txt'), text, 'load-message.txt'), mode: 0o644 },
     { path: join(o.root, 'sif'), kind: 'dir' },
     { path: join(o.root, 'images'), kind: 'symlink', target: 'sif' },
   ];

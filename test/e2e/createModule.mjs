@@ -81,7 +81,7 @@ export async function run({ wb, page, workspaces, codeServer, shot }) {
   for (const name of ['bin', 'modules', 'my-torch', '2.3.lua', 'sif', 'txt']) {
     await explorer.locator('.monaco-list-row', { hasText: new RegExp(`^\\s*${name.replace('.', '\\.')}\\s*$`) }).first().waitFor({ timeout: 15_000 });
   }
-  for (const f of ['modules/my-torch/2.3.lua', 'bin/python', 'txt/load-my-torch.txt', `sif/${IMAGE_NAME}`]) assert.ok(existsSync(join(ws, f)), `${f} was written`);
+  for (const f of ['modules/my-torch/2.3.lua', 'bin/python', 'txt/load-my-torch-2.3.txt', `sif/${IMAGE_NAME}`]) assert.ok(existsSync(join(ws, f)), `${f} was written`);
   assert.match(readFileSync(join(ws, 'modules', 'my-torch', '2.3.lua'), 'utf8'), /setenv\("WITH_CONDA", "source \/opt\/conda\/etc\/profile\.d\/conda\.sh && conda activate pytorch"\)/);
   await shot('create-done', { docs: 'create-module.png' });
 

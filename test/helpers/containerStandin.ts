@@ -265,7 +265,7 @@ function write(path: string, text: string, mode = 0o644) {
   chmodSync(path, mode);
 }
 
-export function createContainerStandin(baseDir: string, options: { condaEnvs?: string[] } = {}): ContainerStandin {
+export function createContainerStandin(baseDir: string, options: { condaEnvs?: string[]; venv?: boolean } = {}): ContainerStandin {
   const condaEnvs = options.condaEnvs ?? ['pytorch'];
   const root = join(baseDir, 'root');
   const binDir = join(baseDir, 'bin');
@@ -311,6 +311,15 @@ export function createContainerStandin(baseDir: string, options: { condaEnvs?: s
       `#!${inside}/bin/python\nimport sys\nfrom pip._internal.cli.main import main\nif __name__ == "__main__":\n    sys.exit(main())\n`,
       0o755,
     );
+  }
+
+  // venv: a LUMI AI Factory image's python, the venv /opt/venv (no conda), over the host's python.
+  if (options.venv) {
+    const venvBin = join(root, 'opt', 'venv', 'bin');
+    mkdirSync(venvBin, { recursive: true });
+    symlinkSync('/usr/bin/python3', join(venvBin, 'python'));
+    symlinkSync('/usr/bin/python3', join(venvBin, 'python3'));
+    write(join(venvBin, 'activate'), 'VIRTUAL_ENV=/opt/venv\nexport VIRTUAL_ENV\nPATH="$VIRTUAL_ENV/bin:$PATH"\nexport PATH\n');
   }
 
   mkdirSync(binDir, { recursive: true });

@@ -7,6 +7,7 @@ import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
+import { describeModule } from '../../core/scaffold/describe';
 import { rewriteModule, type RewriteOptions } from '../../core/scaffold/fromModule';
 import { ScaffoldInputError } from '../../core/scaffold/plan';
 import { assertCheckClean, runCli } from '../helpers/cli';
@@ -67,17 +68,16 @@ function luacAccepts(text: string): void {
 }
 
 describe('rewriteModule', () => {
+  // pytorchVersion = "2.7.1" is PyTorch's release, not the module's version 2.7: it stays.
   const rewritten = [
     sourceLine('local singName'),
-    sourceLine('local pytorchVersion'),
     sourceLine('local signRoot'),
     sourceLine('local loadTxt'),
   ];
   const replacements = [
     'local singName = "my-image.sif"',
-    'local pytorchVersion = "2.7"   -- upstream PyTorch release',
     "local signRoot = os.getenv('PROJHOME') or '/project/project_465000000/me'",
-    "local loadTxt = capture('cat ' .. pathJoin(signRoot, 'txt', 'load-my-torch.txt'))",
+    `local loadTxt = capture("cat -- '" .. string.gsub(pathJoin(signRoot, 'txt', 'load-my-torch-2.7.txt'), "'", "'\\\\''") .. "'")`,
   ];
 
   it('changes only the rewritten lines and keeps every other line, comments included, in order', () => {
@@ -143,6 +143,29 @@ describe('rewriteModule', () => {
     assert.equal(noPath, `local r = os.getenv("HOME") or "/project/project_465000000/me"\nsetenv("SING_IMAGE", pathJoin(r, "sif", "my-image.sif"))\nprepend_path('PATH', pathJoin(r, 'bin'))\nsetenv("WITH_CONDA", "${CONDA('pytorch')}")\n`);
   });
 
+  it("rewrites only a version local equal to the source's version, and never uses a local before it is declared", () => {
+    // A real user's 4.0.lua (a copy of CSC's): the message is read on line 2, the root declared later.
+    const module = [
+      "local pytorchVersion = '2.3.0'",
+      "local loadTxt = capture('cat /appl/local/csc/soft/ai/pytorch/4.0/txt/load-pytorch.txt')",
+      "local moduleVersion = '4.0'",
+      "local singRoot = os.getenv('SING_ROOT') or '/appl/local/csc/soft/ai/pytorch/4.0'",
+      "if mode() == 'load' then LmodMessage(loadTxt) end",
+      "setenv('SING_IMAGE', pathJoin(singRoot, 'sif', 'x.sif'))",
+      "prepend_path('PATH', pathJoin(singRoot, 'bin'))",
+      '',
+    ].join('\n');
+    const out = rewriteModule(module, '/x/pytorch/4.0.lua', { ...base, version: '7.0', condaEnv: false });
+    const lines = out.split('\n');
+    assert.equal(lines[0], "local pytorchVersion = '2.3.0'");
+    assert.equal(lines[2], "local moduleVersion = '7.0'");
+    assert.equal(
+      lines[1],
+      `local loadTxt = capture("cat -- '" .. string.gsub(pathJoin((os.getenv('SING_ROOT') or '/project/project_465000000/me'), 'txt', 'load-my-torch-7.0.txt'), "'", "'\\\\''") .. "'")`,
+    );
+    luacAccepts(out);
+  });
+
   it('escapes new values as Lua strings', () => {
     const out = rewriteModule(source, fixture, { ...base, root: "/home/o'brien/\"x\"" });
     assert.ok(out.includes(`or '/home/o\\'brien/"x"'`));
@@ -166,13 +189,28 @@ describe('rewriteModule', () => {
   });
 });
 
+describe('describeModule (prefills the editor steps from a module)', () => {
+  it("reads CSC's module: name and version from its path, its own image, conda environment and bindings", async () => {
+    assert.deepEqual(await describeModule(source, fixture), {
+      name: 'pytorch',
+      version: '2.7',
+      image: '/appl/local/csc/soft/ai/pytorch/2.7/sif/lumi-pytorch-rocm-6.2.4-python-3.12-pytorch-v2.7.1.sif',
+      condaEnv: 'pytorch',
+      bindingsModule: 'singularity-AI-bindings',
+    });
+    const plain = "local r = os.getenv('PROJHOME') or '/p'\nsetenv('SING_IMAGE', pathJoin(r, 'sif', 'a.sif'))\n";
+    assert.deepEqual(await describeModule(plain, '/m/tool/1.0.lua'), { name: 'tool', version: '1.0', image: '/p/sif/a.sif', condaEnv: '', bindingsModule: '' });
+  });
+});
+
 describe('lumi-modules scaffold --from', () => {
   it('rewrites the CSC module into one that real Lmod loads', () => {
     const root = join(dir, 'home');
     const r = run(['scaffold', '--from', fixture, '--name', 'my-torch', '--version', '2.7', '--image', image, '--root', root]);
     assert.equal(r.code, 0, r.stderr);
     const module = readFileSync(join(root, 'modules', 'my-torch', '2.7.lua'), 'utf8');
-    assert.deepEqual(lineDiff(source, module).removed.length, 4);
+    assert.deepEqual(lineDiff(source, module).removed.length, 3);
+    assert.ok(module.includes(sourceLine('local pytorchVersion')), 'the PyTorch version local is kept');
     luacAccepts(module);
     const loaded = runModuleCommands(
       [['use', bindingsModules], ['use', join(root, 'modules')], ['load', 'my-torch/2.7']],
@@ -201,6 +239,51 @@ describe('lumi-modules scaffold --from', () => {
     const loaded = runModuleCommands([['use', bindingsModules], ['use', join(root, 'modules')], ['load', 'my-torch/2.7']], {}, 'echo "WITH_CONDA=${WITH_CONDA-unset}"');
     assert.equal(loaded.status, 0, loaded.stderr);
     assert.match(loaded.stdout, /^WITH_CONDA=unset$/m);
+  });
+
+  it("applies the checker's one-edit quick fixes (a typo'd Lmod function), lists them, and the module loads", () => {
+    const typo = join(dir, 'typo', 'pytorch', '2.7.lua');
+    mkdirSync(join(dir, 'typo', 'pytorch'), { recursive: true });
+    writeFileSync(typo, source.replace('setenv("NCCL_SOCKET_IFNAME"', 'setnev("NCCL_SOCKET_IFNAME"'));
+    const root = join(dir, 'typo-home');
+    const r = run(['scaffold', '--from', typo, '--name', 'fixed', '--version', '2.7', '--image', image, '--root', root]);
+    assert.equal(r.code, 0, r.stderr);
+    assert.match(r.stdout, /^fixed .*fixed\/2\.7\.lua line 48: Rename to setenv \(unknown-function\)$/m);
+    const module = readFileSync(join(root, 'modules', 'fixed', '2.7.lua'), 'utf8');
+    assert.match(module, /^setenv\("NCCL_SOCKET_IFNAME", "hsn0,hsn1,hsn2,hsn3"\)$/m);
+    const loaded = runModuleCommands([['use', bindingsModules], ['use', join(root, 'modules')], ['load', 'fixed/2.7']], {}, 'echo "NCCL=$NCCL_SOCKET_IFNAME"');
+    assert.equal(loaded.status, 0, loaded.stderr);
+    assert.match(loaded.stdout, /^NCCL=hsn0,hsn1,hsn2,hsn3$/m);
+  });
+
+  it("keeps the source's own wrapper directory on PATH and puts the wrappers there", () => {
+    const own = join(dir, 'own-wrappers.lua');
+    writeFileSync(own, source.replace("prepend_path('PATH', pathJoin(signRoot, 'bin'))", "prepend_path('PATH', pathJoin(signRoot, 'bin', 'wrappers'))"));
+    const root = join(dir, 'own-wrappers-home');
+    const r = run(['scaffold', '--from', own, '--name', 'ow', '--version', '2.7', '--image', image, '--root', root]);
+    assert.equal(r.code, 0, r.stderr);
+    const module = readFileSync(join(root, 'modules', 'ow', '2.7.lua'), 'utf8');
+    assert.match(module, /^prepend_path\('PATH', pathJoin\(signRoot, 'bin', 'wrappers'\)\)/m);
+    assert.equal(existsSync(join(root, 'bin', 'wrappers', 'python')), true);
+    assert.equal(existsSync(join(root, 'bin', 'python')), false);
+    const loaded = runModuleCommands([['use', bindingsModules], ['use', join(root, 'modules')], ['load', 'ow/2.7']], {}, 'command -v python');
+    assert.equal(loaded.status, 0, loaded.stderr);
+    assert.equal(loaded.stdout, `${join(root, 'bin', 'wrappers', 'python')}\n`);
+    assertCheckClean(root);
+  });
+
+  it('refuses a module with an error the checker cannot fix (exit 1, nothing written) unless --force', () => {
+    const broken = join(dir, 'wrong-args.lua');
+    writeFileSync(broken, source.replace('setenv("NCCL_SOCKET_IFNAME", "hsn0,hsn1,hsn2,hsn3")', 'setenv("NCCL_SOCKET_IFNAME")'));
+    const root = join(dir, 'wrong-args-home');
+    const r = run(['scaffold', '--from', broken, '--name', 'w', '--version', '2.7', '--image', image, '--root', root]);
+    assert.equal(r.code, 1, r.stdout);
+    assert.match(r.stderr, /w\/2\.7\.lua:48:1: error: setenv needs at least 2 arguments, got 1.*\[wrong-arguments\]/);
+    assert.match(r.stderr, /Nothing written/);
+    assert.equal(existsSync(root), false);
+    const forced = run(['scaffold', '--from', broken, '--name', 'w', '--version', '2.7', '--image', image, '--root', root, '--force']);
+    assert.equal(forced.code, 0, forced.stderr);
+    assert.ok(existsSync(join(root, 'modules', 'w', '2.7.lua')));
   });
 
   it('rejects a module without a root local, an unparseable or missing one with exit 2 and writes nothing', () => {

@@ -67,7 +67,6 @@ describe('lumi-modules scaffold', () => {
       ['--name', 'a/b', ...base],
       ['--name', '..', ...base],
       ['--name', 'ok', '--version', '1.0', '--image', join(dir, 'x.img'), '--root', root],
-      ['--name', 'ok', '--version', '1.0', '--image', image, '--root', 'relative/root'],
       ['--name', 'ok', '--version', '1.0', '--image', image],
     ]) {
       const r = run(['scaffold', ...args]);

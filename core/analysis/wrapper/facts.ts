@@ -6,14 +6,18 @@ import { readWrapper, type WrapperScript } from './script';
 export interface WrapperFacts {
   /** Mentions singularity, apptainer or SING_IMAGE (outside comments): a container wrapper. */
   isContainerWrapper: boolean;
-  /** Reads $WITH_CONDA anywhere (also inside single-quoted `bash -c '...'` code). */
+  /**
+   * Needs $WITH_CONDA: reads it somewhere (also inside single-quoted `bash -c '...'` code) without
+   * a default. `${WITH_CONDA:-}` / `${WITH_CONDA-}` only apply it when set (a module for an image
+   * without conda sets none), so they alone do not count.
+   */
   usesWithConda: boolean;
 }
 
 export function factsOf(script: WrapperScript): WrapperFacts {
   return {
     isContainerWrapper: /\b(singularity|apptainer)\b|SING_IMAGE/.test(script.code),
-    usesWithConda: script.expandedVariables.has('WITH_CONDA'),
+    usesWithConda: script.expandedVariables.has('WITH_CONDA') && /\$(WITH_CONDA\b|\{WITH_CONDA\})/.test(script.code),
   };
 }
 

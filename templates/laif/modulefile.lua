@@ -1,0 +1,28 @@
+-- {{name}}/{{version}}: a user module for a LUMI AI Factory (LAIF) container image, made by
+-- `lumi-modules scaffold --style laif`. LAIF images have no conda: python is the image's venv
+-- /opt/venv (the wrappers activate it inside). The bindings come from LAIF's own
+-- lumi-aif-singularity-bindings module (Local-LAIF, or /appl/local/laifs/modules on MODULEPATH).
+-- Every path is built from signRoot; set PROJHOME to move the project.
+local singName = {{lua:imageName}}
+local moduleVersion = {{lua:version}}
+local signRoot = os.getenv('PROJHOME') or {{lua:root}}
+
+whatis("Name: {{name}}")
+whatis("Version: " .. moduleVersion)
+whatis("Image: " .. singName)
+help([[{{name}} {{version}} runs python, pip and friends inside the LAIF image ]] .. singName .. [[.
+The container starts when a command is called (also in each srun task); $SIF names the image
+for `singularity run $SIF ...` as in LAIF's documentation.]])
+
+if mode() == "load" then
+  -- Read with io.open, not capture('cat ...'): no shell runs, whatever the project path holds.
+  local loadTxt = io.open(pathJoin(signRoot, 'txt', {{lua:loadMessage}}))
+  if loadTxt then
+    LmodMessage(loadTxt:read('*a'))
+    loadTxt:close()
+  end
+end
+{{bindings}}
+setenv("SIF", pathJoin(signRoot, 'sif', singName))
+setenv("SING_IMAGE", pathJoin(signRoot, 'sif', singName))
+prepend_path('PATH', pathJoin(signRoot, 'bin'))

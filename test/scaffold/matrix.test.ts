@@ -1,0 +1,109 @@
+// Clean by construction: for every combination of options (conda or not, a bindings module or
+// not, the template or `--from`), what `lumi-modules scaffold` writes gets zero findings from
+// `lumi-modules check` (given the project home as PROJHOME), loads under real Lmod, and its
+// `python` runs a script through the container stand-in (test/helpers/containerStandin.ts).
+import assert from 'node:assert/strict';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import { shellQuote } from '../../core/shell/quote';
+import { runCli } from '../helpers/cli';
+import { createContainerStandin, type ContainerStandin } from '../helpers/containerStandin';
+import { runModuleCommands } from '../helpers/lmod';
+
+const repo = join(__dirname, '..', '..');
+const cscModule = join(repo, 'test', 'fixtures', 'csc', 'pytorch', '2.7.lua');
+const hostPath = process.env.PATH ?? '/usr/bin:/bin';
+
+interface Case {
+  style: 'csc' | 'laif';
+  conda: boolean;
+  bindings: boolean;
+  from: boolean;
+  /** --style given (else chosen from the image name). */
+  explicitStyle?: boolean;
+}
+
+const cases: Case[] = [];
+for (const conda of [true, false]) for (const bindings of [true, false]) for (const from of [false, true]) cases.push({ style: 'csc', conda, bindings, from });
+// LAIF: no conda, its own bindings module; the style from the image name or given.
+for (const explicitStyle of [false, true]) cases.push({ style: 'laif', conda: false, bindings: true, from: false, explicitStyle });
+
+let dir: string;
+let standin: ContainerStandin;
+let laifStandin: ContainerStandin;
+let laifImage: string;
+let condaImage: string;
+let plainImage: string;
+let imagePython: string; // a directory whose `python` stands for a no-conda image's own python on PATH
+let script: string;
+let bindingsModules: string;
+before(() => {
+  dir = mkdtempSync(join(tmpdir(), 'lumi-matrix-'));
+  mkdirSync(join(dir, 'images'));
+  condaImage = join(dir, 'images', 'lumi-pytorch-rocm-6.2.0-python-3.10-pytorch-v2.3.0.sif');
+  plainImage = join(dir, 'images', 'plain-python.sif');
+  writeFileSync(condaImage, '');
+  writeFileSync(plainImage, '');
+  imagePython = join(dir, 'image-python');
+  mkdirSync(imagePython);
+  symlinkSync('/usr/bin/python3', join(imagePython, 'python'));
+  script = join(dir, 'job.py');
+  writeFileSync(script, 'import json, os, sys\nprint(json.dumps([sys.argv[1:], os.path.isdir("/.singularity.d"), os.environ.get("CONDA_DEFAULT_ENV"), os.environ.get("VIRTUAL_ENV")]))\n');
+  standin = createContainerStandin(join(dir, 'standin'));
+  laifStandin = createContainerStandin(join(dir, 'laif-standin'), { condaEnvs: [], venv: true });
+  laifImage = join(dir, 'images', 'lumi-multitorch-full-u24r70f21m50t210-20250827_120000.sif');
+  writeFileSync(laifImage, '');
+  // singularity-AI-bindings as on LUMI (it sets SINGULARITY_BIND), binding a directory that exists
+  // here: the stand-in, like singularity, refuses a bind source that does not exist.
+  const libs = join(dir, 'host-libs');
+  mkdirSync(libs);
+  bindingsModules = join(dir, 'site-modules');
+  mkdirSync(join(bindingsModules, 'singularity-AI-bindings'), { recursive: true });
+  writeFileSync(join(bindingsModules, 'singularity-AI-bindings', '24.03.lua'), `prepend_path("SINGULARITY_BIND", ${JSON.stringify(libs)}, ",")\n`);
+  mkdirSync(join(bindingsModules, 'lumi-aif-singularity-bindings'));
+  writeFileSync(join(bindingsModules, 'lumi-aif-singularity-bindings', '1.0.lua'), `prepend_path("SINGULARITY_BIND", ${JSON.stringify(libs)}, ",")\n`);
+  // A --from source without a bindings dependency: CSC's module with that line removed.
+  writeFileSync(join(dir, 'no-bindings.lua'), readFileSync(cscModule, 'utf8').replace('depends_on("singularity-AI-bindings")\n', ''));
+});
+after(() => {
+  standin?.dispose();
+  laifStandin?.dispose();
+  if (dir) rmSync(dir, { recursive: true, force: true });
+});
+
+describe('scaffold matrix: check-clean, loads under Lmod, python runs in the stand-in', () => {
+  for (const c of cases) {
+    const label = `${c.style}${c.explicitStyle ? ' (--style)' : ''}, ${c.conda ? 'conda' : 'no conda'}, ${c.bindings ? 'bindings' : 'no bindings'}, ${c.from ? '--from' : 'template'}`;
+    it(label, () => {
+      const root = join(dir, label.replace(/[^a-z]+/g, '-'));
+      const laif = c.style === 'laif';
+      const args = ['scaffold', '--name', 'mx', '--version', '1.0', '--root', root, '--image', laif ? laifImage : c.conda ? condaImage : plainImage];
+      if (!c.conda && !laif) args.push('--no-conda');
+      if (c.explicitStyle) args.push('--style', c.style);
+      if (c.bindings && !c.from && !laif) args.push('--bindings', 'singularity-AI-bindings');
+      if (c.from) args.push('--from', c.bindings ? cscModule : join(dir, 'no-bindings.lua'));
+      const made = runCli(args);
+      assert.equal(made.code, 0, made.stderr);
+      const module = readFileSync(join(root, 'modules', 'mx', '1.0.lua'), 'utf8');
+      assert.equal(new RegExp(`depends_on\\(["']${laif ? 'lumi-aif-singularity-bindings' : 'singularity-AI-bindings'}["']\\)`).test(module), c.bindings, 'bindings dependency as asked');
+      if (laif) assert.match(module, /^setenv\("SIF", /m);
+      assert.equal(/^setenv\("WITH_CONDA"/m.test(module), c.conda, 'WITH_CONDA as asked');
+
+      const checked = runCli(['check', '--format', 'json', '--env', `PROJHOME=${root}`, root]);
+      assert.equal(checked.code, 0, checked.stdout + checked.stderr);
+      assert.deepEqual(JSON.parse(checked.stdout), [], 'zero findings');
+
+      const loaded = runModuleCommands(
+        [['use', bindingsModules], ['use', join(root, 'modules')], ['load', 'mx/1.0']],
+        { PATH: laif ? `${laifStandin.binDir}:${hostPath}` : `${standin.binDir}:${imagePython}:${hostPath}` },
+        `python ${shellQuote(script)} 'a b' "it's"; echo "BIND=\${SINGULARITY_BIND:-}" >&2`,
+      );
+      assert.equal(loaded.status, 0, loaded.stderr);
+      assert.match(loaded.stderr, /Module mx\/1\.0 loaded/);
+      assert.match(loaded.stderr, c.bindings ? /^BIND=.*host-libs$/m : /^BIND=$/m);
+      assert.deepEqual(JSON.parse(loaded.stdout), [['a b', "it's"], true, c.conda ? 'pytorch' : null, laif ? '/opt/venv' : null]);
+    });
+  }
+});
