@@ -144,7 +144,7 @@ export async function run({ wb, page, repo, base, workspaces, codeServer, shot, 
   // 3c. Again, and this time reload the window: the extension host goes, and the run with it (the
   // remote side hears its stdin end even when no cancel gets through).
   await wb.openFile(long);
-  await wb.runCommand('LUMI: Run Python file in container module');
+  await wb.runCommand('LUMI: Run Python File in Container Module');
   await wb.waitForTerminalText((t) => t.includes('LUMI_E2E_LONG started') && !t.includes('exited with code'), 'the third long run to start', 60_000);
   assert.notDeepEqual(pgrep(long), []);
   await wb.runCommand('Developer: Reload Window');

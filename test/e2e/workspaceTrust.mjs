@@ -87,7 +87,7 @@ export async function run({ wb, page, repo, workspaces, base, codeServer: shared
 
   // A run on LUMI needs a trusted folder: refused, with the way to trust it.
   await wb.openFile('hello.py');
-  await wb.runCommand('LUMI: Run Python file in container module');
+  await wb.runCommand('LUMI: Run Python File in Container Module');
   await wb.notification('runs on LUMI need a trusted folder').waitFor({ timeout: 30_000 });
   await shot('trust-2b-run-refused');
   assert.equal(existsSync(runMarker), false);

@@ -29,6 +29,12 @@ describe('tolerant modulefile analysis', () => {
     assert.ok(a.symbols.length > 0 || a.calls.length >= 3, 'calls after the error are analysed');
   });
 
+  it('reports no made-up call at the token Lua stopped at (an unescaped quote inside a string)', () => {
+    // Lmod rt/bioContainers: the word after the stray quote is not a function the user called.
+    const text = `whatis("Description: levels ("eQTLs") jointly")\nsetenv("AFTER")\n`;
+    assert.deepEqual(found(text).sort(), ['1:lua-syntax', '2:wrong-arguments']);
+  });
+
   it('analyses the body of an unclosed block and names the block', () => {
     const text = `if os.getenv("X") then\n  setenv("INSIDE")\n`;
     assert.deepEqual(found(text).sort(), ['2:wrong-arguments', '3:lua-syntax']);

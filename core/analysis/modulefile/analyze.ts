@@ -63,7 +63,12 @@ export function analyzeModulefile(text: string, filePath: string, env: AnalysisE
       insertionLine: source.lineCount(),
       render: (value) => renderValue(value, hiddenValues),
     };
-    const findings = [...syntax, ...modulefileRules.flatMap((rule) => rule(ctx))];
+    // The token Lua stopped at is a guess after recovery (in `"text ("word") text"` the word became
+    // a call): no name-based finding of ours exactly there besides the syntax error itself.
+    const guessed = (f: Finding) =>
+      (f.code === 'unknown-function' || f.code === 'undefined-variable') &&
+      syntax.some((s) => s.range.start.line === f.range.start.line && s.range.start.character === f.range.start.character);
+    const findings = [...syntax, ...modulefileRules.flatMap((rule) => rule(ctx)).filter((f) => !guessed(f))];
     return { findings, calls: evaluation.calls, paths, symbols: evaluation.symbols, setenv: evaluation.setenv, pathPrepends: evaluation.pathPrepends, wrapperDirs, isContainerModule, containerKind, functions };
   } catch (err) {
     if (err instanceof LuaSyntaxError) return emptyAnalysis(syntax.length > 0 ? syntax : syntaxFinding(err, source));

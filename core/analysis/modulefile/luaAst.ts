@@ -63,8 +63,9 @@ function blank(text: string, start: number, end: number): string {
  * blanked out and the rest is parsed again, so everything outside it is still analysed.
  */
 export function parseTolerant(text: string, luaVersion: LuaVersion): TolerantParse {
-  // luaL_loadfile skips a first line that starts with '#' (a shebang).
-  let current = text.startsWith('#') ? blank(text, 0, text.indexOf('\n') === -1 ? text.length : text.indexOf('\n')) : text;
+  // Lmod loads a modulefile's text as a string (load(), not luaL_loadfile): a first line starting
+  // with '#' is not skipped, it is a syntax error there.
+  let current = text;
   let first: SyntaxErrorAt | undefined;
   const attempts = text.length > LARGE_TEXT ? 2 : MAX_ATTEMPTS;
   for (let attempt = 0; attempt < attempts; attempt++) {
