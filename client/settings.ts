@@ -26,3 +26,19 @@ export async function requireTrust(what: string): Promise<boolean> {
   if (answer === manage) void vscode.commands.executeCommand('workbench.trust.manage');
   return false;
 }
+
+/**
+ * The Python file a run or a batch job is for (the argument, else the active editor), in a trusted
+ * folder, saved; undefined (after telling the user) otherwise.
+ */
+export async function pythonFileToSend(resource: vscode.Uri | undefined, purpose: string, trustFor: string): Promise<vscode.Uri | undefined> {
+  const uri = resource ?? vscode.window.activeTextEditor?.document.uri;
+  if (!uri || !uri.path.endsWith('.py')) {
+    void vscode.window.showErrorMessage(`LUMI: open a Python (.py) file to ${purpose}.`);
+    return undefined;
+  }
+  if (!(await requireTrust(trustFor))) return undefined;
+  const document = vscode.workspace.textDocuments.find((d) => d.uri.toString() === uri.toString());
+  if (document?.isDirty) await document.save();
+  return uri;
+}

@@ -6,7 +6,7 @@ import { SshError, type ConnectPrompts } from '../../core/remote/connection';
 import { ConnectionPool, type ConnectionState } from '../../core/remote/pool';
 import { runLocally, runOverSsh, type RunOutput, type RunRequest } from '../../core/remote/run';
 import { runRequestFromSettings, type RunSettings } from '../../core/remote/settings';
-import { readRunSettings, requireTrust } from '../settings';
+import { pythonFileToSend, readRunSettings } from '../settings';
 import { SshConfigError } from '../../core/remote/sshConfig';
 import type { Ctx } from '../ctx';
 
@@ -67,14 +67,8 @@ export class RemoteRuns implements vscode.Disposable {
   }
 
   async run(resource?: vscode.Uri): Promise<void> {
-    const uri = resource ?? vscode.window.activeTextEditor?.document.uri;
-    if (!uri || !uri.path.endsWith('.py')) {
-      void vscode.window.showErrorMessage('LUMI: open a Python (.py) file to run it in the container module.');
-      return;
-    }
-    if (!(await requireTrust('runs on LUMI'))) return;
-    const document = vscode.workspace.textDocuments.find((d) => d.uri.toString() === uri.toString());
-    if (document?.isDirty) await document.save();
+    const uri = await pythonFileToSend(resource, 'run it in the container module', 'runs on LUMI');
+    if (!uri) return;
     const settings = readRunSettings(uri);
     const onLumi = vscode.env.remoteName === 'ssh-remote';
     if (!onLumi && !settings.host) {

@@ -4,7 +4,7 @@
 import * as vscode from 'vscode';
 import { SshError, type SshConnection } from '../../core/remote/connection';
 import { uploadScript } from '../../core/remote/run';
-import { readRunSettings, requireTrust } from '../settings';
+import { pythonFileToSend, readRunSettings } from '../settings';
 import { SshConfigError } from '../../core/remote/sshConfig';
 import { accountProblem, SubmitInputError } from '../../core/slurm/jobScript';
 import { cancelJob, followJob, listJobs, readJobOutput, SlurmError, submitJob, type JobEvent, type JobSummary } from '../../core/slurm/jobs';
@@ -85,18 +85,12 @@ export class BatchJobs implements vscode.Disposable, vscode.TreeDataProvider<Nod
   }
 
   async submit(resource?: vscode.Uri): Promise<void> {
-    const uri = resource ?? vscode.window.activeTextEditor?.document.uri;
-    if (!uri || !uri.path.endsWith('.py')) {
-      void vscode.window.showErrorMessage('LUMI: open a Python (.py) file to submit it as a batch job.');
-      return;
-    }
-    if (!(await requireTrust('batch jobs on LUMI'))) return;
+    const uri = await pythonFileToSend(resource, 'submit it as a batch job', 'batch jobs on LUMI');
+    if (!uri) return;
     if (uri.scheme !== 'file') {
       void vscode.window.showErrorMessage('LUMI: batch jobs are submitted from a local file over SSH (set lumiModules.run.host); in a Remote-SSH window use lumi-modules submit in the terminal.');
       return;
     }
-    const document = vscode.workspace.textDocuments.find((d) => d.uri.toString() === uri.toString());
-    if (document?.isDirty) await document.save();
     const { run, submit } = this.settings(uri);
     const problem = submitSettingsProblem(submit);
     if (problem) {

@@ -34,8 +34,10 @@ export async function run({ wb, page, base, workspaces, codeServer, shot, cleanu
   writeFileSync(join(ws, SCRIPT), 'import time\n\nprint("\\x1b[32mepoch 1: loss 0.42\\x1b[0m", flush=True)\ntime.sleep(5)\nprint("training done")\n');
   writeFileSync(
     join(ws, '.vscode', 'settings.json'),
-    JSON.stringify({ 'lumiModules.run.host': ALIAS, 'lumiModules.run.sshConfigFile': sshConfig, 'lumiModules.submit.account': 'project_465000000' }, null, 2),
+    JSON.stringify({ 'lumiModules.run.host': ALIAS, 'lumiModules.submit.account': 'project_465000000' }, null, 2),
   );
+  // The SSH config file is a user-level setting only (a folder's settings cannot choose it).
+  codeServer.setUserSettings({ 'lumiModules.run.sshConfigFile': sshConfig });
   const queued = () => slurm.client('squeue', ['-h', '-o', '%i %j %T']).stdout;
 
   await wb.open(codeServer.folderUrl(ws));
