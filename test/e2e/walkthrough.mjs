@@ -32,6 +32,10 @@ export async function run({ wb, page, workspaces, codeServer, shot }) {
   await button.click();
   const settings = page.locator('.settings-editor');
   await settings.waitFor({ state: 'visible' });
+  // run.host is machine-overridable (a folder's settings may not choose where code runs unless
+  // trusted): in code-server, which VS Code treats as a remote, such settings are on the Remote tab.
+  const remoteTab = settings.locator('.settings-tabs-widget .action-label', { hasText: /^Remote/ }).first();
+  if (await remoteTab.count()) await remoteTab.click();
   const item = settings.locator('.setting-item-contents', { hasText: 'Run: Host' }).first();
   await item.waitFor({ state: 'visible' });
   assert.match(await textOf(item), /SSH host alias of LUMI/);

@@ -73,11 +73,12 @@ export async function run({ wb, page, repo, workspaces, base, codeServer: shared
   await restricted.waitFor({ timeout: 30_000 });
 
   await wb.openFile('bin/python');
-  // Our own checks and ShellCheck from PATH both report on the wrapper in Restricted Mode.
+  // Our own checks and ShellCheck from PATH both report on the wrapper in Restricted Mode (the
+  // unquoted $@ is ShellCheck's SC2068 alone: our wrapper-unquoted-args gives way to it).
   const untrusted = await waitUntil(
     () => wb.problems(),
-    (rows) => rows.some((r) => r.includes('wrapper-unquoted-args')) && rows.some((r) => r.includes('SC2068')),
-    'wrapper-unquoted-args and ShellCheck from PATH (SC2068) in Restricted Mode',
+    (rows) => rows.some((r) => r.includes('wrapper-no-venv')) && rows.some((r) => r.includes('SC2068')),
+    'our wrapper-no-venv and ShellCheck from PATH (SC2068) in Restricted Mode',
     90_000,
   );
   await shot('trust-2-restricted-mode-checks');
