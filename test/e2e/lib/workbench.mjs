@@ -110,7 +110,9 @@ export class Workbench {
     await box.waitFor({ state: 'visible' });
     await box.fill(relativePath);
     const name = relativePath.split('/').pop();
-    const row = this.page.locator('.quick-input-list .monaco-list-row', { hasText: name }).first();
+    // Enter opens the focused row: wait until the list has caught up with the typed path (a
+    // recently opened file can still be the focused row for a moment).
+    const row = this.page.locator('.quick-input-list .monaco-list-row.focused', { hasText: name }).first();
     await row.waitFor({ state: 'visible' });
     await this.page.keyboard.press('Enter');
     await this.activeTab(name).waitFor();
