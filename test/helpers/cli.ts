@@ -59,6 +59,16 @@ export function runProcessesWith(pattern: string): string {
   return found.join('\n');
 }
 
+/** Waits until a run process matches PATTERN (a child just started may still be exec'ing); returns it, or '' after TIMEOUT. */
+export async function waitForProcess(pattern: string, timeoutMs: number): Promise<string> {
+  const started = Date.now();
+  for (;;) {
+    const found = runProcessesWith(pattern);
+    if (found !== '' || Date.now() - started >= timeoutMs) return found;
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
 /** Waits until no run process matches PATTERN (runProcessesWith); returns what still matches after TIMEOUT. */
 export async function waitForNoProcess(pattern: string, timeoutMs: number): Promise<string> {
   const started = Date.now();

@@ -14,7 +14,7 @@ import { argsFileContent } from '../../core/remote/command';
 import { connect, type ConnectPrompts } from '../../core/remote/connection';
 import { runOverSsh, uploadScript, type CancelOutcome, type RunRequest } from '../../core/remote/run';
 import { resolveHost } from '../../core/remote/sshConfig';
-import { runProcessesWith, waitForNoProcess } from '../helpers/cli';
+import { runProcessesWith, waitForProcess, waitForNoProcess } from '../helpers/cli';
 import { startSshd, type SshdFixture } from '../helpers/sshd';
 
 const cli = join(__dirname, '..', '..', 'dist', 'cli.js');
@@ -74,7 +74,7 @@ describe('remote run under faults', () => {
       const script = join(dir, `hangup-${signal}.py`);
       writeFileSync(script, `import subprocess, time\nsubprocess.Popen(["bash", "-c", "sleep 3600; : ${marker}"])\nprint("started", flush=True)\ntime.sleep(3600)\n`);
       const run = await startCli(script, []);
-      assert.notEqual(runProcessesWith(marker), '', 'the remote child is not running');
+      assert.notEqual(await waitForProcess(marker, 10_000), '', 'the remote child is not running');
       run.child.kill(signal);
       assert.equal(await run.exited, code, run.stderr());
       assert.equal(await waitForNoProcess(marker, 10_000), '', `remote processes still alive after ${signal}`);
