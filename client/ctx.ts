@@ -7,6 +7,31 @@ import { LanguageClient, TransportKind, type LanguageClientOptions, type ServerO
 export const SERVER_READY_LINE = 'language server ready';
 const NAME = 'LUMI Container Modules';
 
+/**
+ * The output channel as the language client writes to it: a trace line that arrives while the
+ * window closes (the channel is already closed) is dropped instead of surfacing as an error.
+ */
+function closedTolerant(channel: vscode.OutputChannel): vscode.OutputChannel {
+  const write = (f: () => void) => {
+    try {
+      f();
+    } catch {
+      // the channel was closed: nobody can read the line anyway
+    }
+  };
+  return {
+    ...channel,
+    name: channel.name,
+    append: (value) => write(() => channel.append(value)),
+    appendLine: (value) => write(() => channel.appendLine(value)),
+    replace: (value) => write(() => channel.replace(value)),
+    clear: () => write(() => channel.clear()),
+    show: (...args: unknown[]) => write(() => (channel.show as (...a: unknown[]) => void)(...args)),
+    hide: () => write(() => channel.hide()),
+    dispose: () => write(() => channel.dispose()),
+  };
+}
+
 const DID_CHANGE_WORKSPACE_TRUST = 'lumiModules/didChangeWorkspaceTrust';
 
 /** Trust state and the user-level program settings (never a folder's value). */
@@ -54,7 +79,7 @@ export class Ctx implements vscode.Disposable {
       // Programs are chosen from the trust state and user-level values only (see userPrograms).
       initializationOptions: userPrograms(),
       // The client id `lumiModules` makes it read `lumiModules.trace.server` itself (and on change).
-      outputChannel: this.output,
+      outputChannel: closedTolerant(this.output),
       // Editors keep asking for code actions and hovers while a window closes or switches folders;
       // once the client is stopping those requests have no answer and must not surface as errors.
       middleware: {

@@ -24,7 +24,11 @@ export async function run({ wb, workspaces, codeServer, shot }) {
   const ws = join(workspaces, 'server-commands');
   mkdirSync(join(ws, '.vscode'), { recursive: true });
   writeFileSync(join(ws, '.vscode', 'settings.json'), JSON.stringify({ 'lumiModules.trace.server': 'messages' }));
-  await wb.open(codeServer.folderUrl(ws));
+  // A modulefile activates the extension by itself (workspaceContains). With the trace on, the
+  // ready line scrolls out of the output panel at once: this scenario reads the channel's log file.
+  mkdirSync(join(ws, 'modules', 'tool'), { recursive: true });
+  writeFileSync(join(ws, 'modules', 'tool', '1.0.lua'), 'setenv("TOOL_HOME", "/opt/tool")\n');
+  await wb.open(codeServer.folderUrl(ws), { waitForExtension: false });
   const log = await waitUntil(() => newestChannelLog(codeServer.userDataDir), Boolean, 'the output channel log file');
   const first = await waitUntil(() => readFileSync(log, 'utf8'), (t) => count(t, SERVER_READY_LINE) === 1, `one ready line in ${log}`);
   assert.match(first, /Sending request 'initialize/, 'trace.server "messages" traces the LSP messages');
