@@ -8,14 +8,16 @@ import { SERVER_READY_LINE, waitUntil } from './lib/workbench.mjs';
 
 export const title = 'LUMI: Restart Language Server, Show Output and lumiModules.trace.server';
 
-/** The newest "LUMI Container Modules" output channel log of the run (one per window). */
-function newestChannelLog(userDataDir) {
+/**
+ * The "LUMI Container Modules" output channel log of this scenario's window: the one holding the
+ * LSP trace (windows of earlier scenarios have channel logs too, without a trace).
+ */
+function tracedChannelLog(userDataDir) {
   const logs = join(userDataDir, 'logs');
   const files = readdirSync(logs, { recursive: true })
     .map((name) => join(logs, name))
     .filter((p) => /LUMI Container Modules/.test(p.split('/').pop()) && statSync(p).isFile());
-  assert.ok(files.length > 0, `an output channel log under ${logs}`);
-  return files.sort((a, b) => statSync(b).mtimeMs - statSync(a).mtimeMs)[0];
+  return files.find((p) => readFileSync(p, 'utf8').includes("Sending request 'initialize"));
 }
 
 const count = (text, line) => text.split('\n').filter((l) => l.includes(line)).length;
@@ -29,7 +31,7 @@ export async function run({ wb, workspaces, codeServer, shot }) {
   mkdirSync(join(ws, 'modules', 'tool'), { recursive: true });
   writeFileSync(join(ws, 'modules', 'tool', '1.0.lua'), 'setenv("TOOL_HOME", "/opt/tool")\n');
   await wb.open(codeServer.folderUrl(ws), { waitForExtension: false });
-  const log = await waitUntil(() => newestChannelLog(codeServer.userDataDir), Boolean, 'the output channel log file');
+  const log = await waitUntil(() => tracedChannelLog(codeServer.userDataDir), Boolean, 'the output channel log with the LSP trace', 120_000);
   const first = await waitUntil(() => readFileSync(log, 'utf8'), (t) => count(t, SERVER_READY_LINE) === 1, `one ready line in ${log}`);
   assert.match(first, /Sending request 'initialize/, 'trace.server "messages" traces the LSP messages');
 
