@@ -134,8 +134,9 @@ export async function createContainerModule(ctx: Ctx): Promise<void> {
   });
   if (image === undefined) return;
   const root = await ask(5, 'project home', {
-    value: defaultRoot(folder, settings),
-    prompt: 'Project home (ROOT): modules/, bin/, txt/ and sif/ go under it',
+    // From a module: its own root fallback (`os.getenv('PROJHOME') or '/project/...'`), like the other steps.
+    value: source?.root ?? defaultRoot(folder, settings),
+    prompt: source?.root !== undefined ? "Project home (ROOT), the chosen module's own: modules/, bin/, txt/ and sif/ go under it" : 'Project home (ROOT): modules/, bin/, txt/ and sif/ go under it',
     validate: (v) => (!isAbsolute(v) ? 'the project home must be an absolute path' : undefined),
     browse: async () => (await vscode.window.showOpenDialog({ canSelectFiles: false, canSelectFolders: true, title: 'Project home' }))?.[0]?.fsPath,
   });

@@ -1,16 +1,20 @@
 // What an existing module already says, to prefill "Create container module" when it starts from
-// that module: its name and version (from its path), image, conda environment and bindings module.
+// that module: its name and version (from its path), image, project home (its root fallback),
+// conda environment and bindings module.
 import { basename, dirname } from 'node:path';
 import { makeEnv } from '../analysis/env';
 import { analyzeModulefile } from '../analysis/modulefile/analyze';
 import { luaStringValue } from '../analysis/modulefile/strings';
 import { initBashParser } from '../analysis/wrapper/parser';
+import { moduleRootFallback } from './fromModule';
 
 export interface ModuleDescription {
   name: string;
   version: string;
   /** SING_IMAGE as the module sets it without PROJHOME (its own root fallback). */
   image?: string;
+  /** The fallback of its root local (`os.getenv('PROJHOME') or '/project/...'`), the one --from rewrites. */
+  root?: string;
   /** The environment its WITH_CONDA activates; '' when it sets no WITH_CONDA. */
   condaEnv: string;
   /** Its bindings dependency (a module whose name mentions bindings); '' when none. */
@@ -38,6 +42,7 @@ export async function describeModule(text: string, filePath: string): Promise<Mo
     name: basename(dirname(filePath)),
     version: basename(filePath).replace(/\.lua$/, ''),
     image: analysis.setenv.get('SING_IMAGE')?.value,
+    root: moduleRootFallback(text, filePath),
     condaEnv: /conda activate\s+(\S+)/.exec(withConda ?? '')?.[1] ?? '',
     bindingsModule: bindings ?? '',
   };

@@ -115,10 +115,18 @@ export function rewriteModule(source: string, fileName: string, o: RewriteOption
   return rewriteModuleLayout(source, fileName, o).text;
 }
 
-/** The rewritten module and where its wrappers go (relative to the root: the source's own PATH directory, or 'bin'). */
-export function rewriteModuleLayout(source: string, fileName: string, o: RewriteOptions): { text: string; wrapperDir: string } {
-  let wrapperDir = 'bin';
-  const ast = parse(source, fileName);
+interface ModuleParts {
+  locals: LocalDef[];
+  calls: Call[];
+  singImage: Call;
+  singImageArg: Node;
+  pathPrepends: Call[];
+  /** The root local: `local X = os.getenv(...) or '<literal>'` that SING_IMAGE / PATH start from. */
+  root: LocalDef;
+}
+
+/** The parts of a container module --from works on; throws ScaffoldInputError when one is missing. */
+function moduleParts(ast: Node, fileName: string): ModuleParts {
   const locals: LocalDef[] = [];
   const calls: Call[] = [];
   walk(ast, (n, parent, depth) => {
@@ -134,16 +142,9 @@ export function rewriteModuleLayout(source: string, fileName: string, o: Rewrite
     }
   });
   const lineOf = (node: Node) => node.loc.start.line as number;
-  const text = (node: Node) => source.slice(node.range[0], node.range[1]);
-  const edits: Edit[] = [];
-  const replace = (node: Node, newText: string) => {
-    if (text(node) !== newText) edits.push({ start: node.range[0], end: node.range[1], text: newText });
-  };
-  const setenvCalls = (variable: string) =>
-    calls.filter((c) => (c.name === 'setenv' || c.name === 'pushenv') && stringValue(c.node.arguments[0]) === variable);
 
   // SING_IMAGE: required; the anchor for insertions.
-  const singImage = setenvCalls('SING_IMAGE')[0];
+  const singImage = setenvCallsIn(calls, 'SING_IMAGE')[0];
   if (singImage === undefined) throw new ScaffoldInputError(`${fileName}: no setenv("SING_IMAGE", ...) found: --from needs a container module that sets SING_IMAGE`);
   const singImageArg: Node = singImage.node.arguments[1];
   if (singImageArg === undefined) throw new ScaffoldInputError(`${fileName}:${lineOf(singImage.node)}: setenv("SING_IMAGE") has no value`);
@@ -171,6 +172,39 @@ export function rewriteModuleLayout(source: string, fileName: string, o: Rewrite
     const why = fixed ? ` (local '${fixed.name}' at line ${lineOf(fixed.statement)} is ${isString(fixed.init) ? 'a fixed path, not' : 'not'} \`os.getenv(...) or '...'\`)` : '';
     throw new ScaffoldInputError(`${fileName}: no root local found: expected ${expected}${why}`);
   }
+  return { locals, calls, singImage, singImageArg, pathPrepends, root };
+}
+
+function setenvCallsIn(calls: Call[], variable: string): Call[] {
+  return calls.filter((c) => (c.name === 'setenv' || c.name === 'pushenv') && stringValue(c.node.arguments[0]) === variable);
+}
+
+/**
+ * The module's own root fallback (`'/project/...'` in `local signRoot = os.getenv('PROJHOME') or
+ * '/project/...'`), the same local --from rewrites; undefined when the module has none.
+ */
+export function moduleRootFallback(source: string, fileName: string): string | undefined {
+  try {
+    return stringValue(moduleParts(parse(source, fileName), fileName).root.init.right);
+  } catch (err) {
+    if (err instanceof ScaffoldInputError) return undefined;
+    throw err;
+  }
+}
+
+/** The rewritten module and where its wrappers go (relative to the root: the source's own PATH directory, or 'bin'). */
+export function rewriteModuleLayout(source: string, fileName: string, o: RewriteOptions): { text: string; wrapperDir: string } {
+  let wrapperDir = 'bin';
+  const ast = parse(source, fileName);
+  const { locals, calls, singImage, singImageArg, pathPrepends, root } = moduleParts(ast, fileName);
+  const lineOf = (node: Node) => node.loc.start.line as number;
+  const text = (node: Node) => source.slice(node.range[0], node.range[1]);
+  const edits: Edit[] = [];
+  const replace = (node: Node, newText: string) => {
+    if (text(node) !== newText) edits.push({ start: node.range[0], end: node.range[1], text: newText });
+  };
+  const setenvCalls = (variable: string) => setenvCallsIn(calls, variable);
+
   replace(root.init.right, luaQuote(o.root, root.init.right));
   const rootName = root.name;
   // Before its declaration the root local does not exist yet (Lua would read a nil global): there

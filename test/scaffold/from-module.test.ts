@@ -195,11 +195,25 @@ describe('describeModule (prefills the editor steps from a module)', () => {
       name: 'pytorch',
       version: '2.7',
       image: '/appl/local/csc/soft/ai/pytorch/2.7/sif/lumi-pytorch-rocm-6.2.4-python-3.12-pytorch-v2.7.1.sif',
+      root: '/appl/local/csc/soft/ai/pytorch/2.7',
       condaEnv: 'pytorch',
       bindingsModule: 'singularity-AI-bindings',
     });
     const plain = "local r = os.getenv('PROJHOME') or '/p'\nsetenv('SING_IMAGE', pathJoin(r, 'sif', 'a.sif'))\n";
-    assert.deepEqual(await describeModule(plain, '/m/tool/1.0.lua'), { name: 'tool', version: '1.0', image: '/p/sif/a.sif', condaEnv: '', bindingsModule: '' });
+    assert.deepEqual(await describeModule(plain, '/m/tool/1.0.lua'), { name: 'tool', version: '1.0', image: '/p/sif/a.sif', root: '/p', condaEnv: '', bindingsModule: '' });
+  });
+  it("prefills the project home from the module's own root fallback: the local SING_IMAGE and PATH start from, not another getenv fallback", async () => {
+    const own = [
+      "local scratch = os.getenv('SCRATCH') or '/scratch/project_465000001'",
+      "local signRoot = os.getenv('PROJHOME') or \"/project/project_465000001/me\"",
+      "setenv('SING_IMAGE', pathJoin(signRoot, 'sif', 'a.sif'))",
+      "prepend_path('PATH', pathJoin(signRoot, 'bin'))",
+      "setenv('DATA', scratch)",
+      '',
+    ].join('\n');
+    assert.equal((await describeModule(own, '/m/tool/1.0.lua')).root, '/project/project_465000001/me');
+    // No root local (a fixed path): nothing to prefill from, the editor's default root stays.
+    assert.equal((await describeModule("setenv('SING_IMAGE', '/p/sif/a.sif')\n", '/m/tool/1.0.lua')).root, undefined);
   });
 });
 
