@@ -1,6 +1,6 @@
 // `lumi-modules scaffold --name NAME --version VERSION --image PATH.sif --root ROOT
 //   [--conda-env ENV | --no-conda] [--bindings MODULE] [--from FILE] [--template-dir DIR]
-//   [--style csc|laif] [--allow-missing-image] [--force]`
+//   [--style csc|laif|easybuild] [--allow-missing-image] [--force]`
 // Exit 0: written (or everything already there); 1: refused (a differing file, or a --from module
 // with errors the checker cannot fix, without --force; nothing written); 2: bad input (nothing written).
 import { statSync } from 'node:fs';
@@ -14,9 +14,11 @@ import { CliIO, UsageError } from './io';
 
 export const scaffoldUsage = `usage: lumi-modules scaffold --name NAME --version VERSION --image PATH.sif --root ROOT
                             [--conda-env ENV | --no-conda] [--bindings MODULE] [--from FILE]
-                            [--template-dir DIR] [--style csc|laif] [--allow-missing-image] [--force]
---style: csc (CSC's pattern) or laif (a LUMI AI Factory image: lumi-aif-singularity-bindings, the
-image's /opt/venv, no conda); default laif for lumi-multitorch-* images, else csc.
+                            [--template-dir DIR] [--style csc|laif|easybuild] [--allow-missing-image] [--force]
+--style: csc (CSC's pattern), laif (a LUMI AI Factory image: lumi-aif-singularity-bindings, the
+image's /opt/venv, no conda) or easybuild (like LUMI's EasyBuild container modules: SIF, SIF<NAME>,
+SINGULARITY_BIND, CONTAINERROOT, run scripts in ROOT/runscripts); default laif for lumi-multitorch-*
+images, easybuild for images under .../easybuild-sif-images/, else csc.
 Relative paths are taken from the current directory. Files already there and byte-identical are
 reused; a differing file is refused (exit 1, with a short diff) unless --force, which keeps the
 old one as FILE.~N~. --allow-missing-image links an image that is copied there later.

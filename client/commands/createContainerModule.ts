@@ -1,11 +1,11 @@
-// "LUMI: Create Container Module": a multi-step input (name, version, image, root, conda env,
-// bindings) validated at each step by the scaffold core, then the same plan and writer as
+// "LUMI: Create Container Module": a multi-step input (start, name, version, image, style, root,
+// conda env, bindings) validated at each step by the scaffold core, then the same plan and writer as
 // `lumi-modules scaffold`, writing through vscode.workspace.fs (works in a Remote-SSH window).
 import { existsSync, readdirSync } from 'node:fs';
 import { basename, isAbsolute, join } from 'node:path';
 import * as vscode from 'vscode';
 import { describeModule, type ModuleDescription } from '../../core/scaffold/describe';
-import { componentProblem, defaultCondaEnv, defaultStyle, LAIF_BINDINGS, planScaffold, readModuleText, ScaffoldInputError, type ScaffoldOptions } from '../../core/scaffold/plan';
+import { componentProblem, defaultCondaEnv, defaultStyle, LAIF_BINDINGS, planScaffold, readModuleText, ScaffoldInputError, type ScaffoldOptions, type ScaffoldStyle } from '../../core/scaffold/plan';
 import { repairFromPlan, ScaffoldFromError } from '../../core/scaffold/repair';
 import { ScaffoldBlockedError, ScaffoldConflictError, writeScaffold } from '../../core/scaffold/write';
 import { shellQuote } from '../../core/shell/quote';
@@ -14,7 +14,7 @@ import type { Ctx } from '../ctx';
 import { readSettings } from '../settings';
 import { workspaceFsTarget } from '../workspaceFsTarget';
 
-const TOTAL_STEPS = 7;
+const TOTAL_STEPS = 8;
 
 /** One input box step; resolves undefined when the user cancels. */
 function ask(step: number, title: string, options: { value?: string; prompt: string; validate: (v: string) => string | undefined; browse?: () => Promise<string | undefined> }): Promise<string | undefined> {
@@ -102,6 +102,23 @@ function listModules(dir: string): string[] {
   return out.sort();
 }
 
+const STYLE_CHOICES: { style: ScaffoldStyle; label: string; description: string }[] = [
+  { style: 'csc', label: 'CSC style', description: "SING_IMAGE and wrappers on PATH, as CSC's pytorch modules" },
+  { style: 'laif', label: 'LUMI AI Factory (LAIF)', description: 'lumi-aif-singularity-bindings, the image\'s /opt/venv, no conda' },
+  { style: 'easybuild', label: "LUMI EasyBuild style", description: "SIF, SIF<NAME>, SINGULARITY_BIND, CONTAINERROOT and runscripts, as LUMI's container modules" },
+];
+
+/** Step 5 for the template: the convention, the one the image suggests first (as `--style`'s default). */
+async function pickStyle(image: string): Promise<ScaffoldStyle | undefined> {
+  const suggested = defaultStyle(image);
+  const items = [...STYLE_CHOICES].sort((a, b) => Number(b.style === suggested) - Number(a.style === suggested));
+  const picked = await vscode.window.showQuickPick(
+    items.map((c) => ({ ...c, detail: c.style === suggested ? 'suggested for this image' : undefined })),
+    { title: `Create container module: style (5/${TOTAL_STEPS})`, ignoreFocusOut: true },
+  );
+  return picked?.style;
+}
+
 /** What the chosen module already says, to prefill the steps; undefined for the template. */
 async function prefillFrom(from: string | undefined): Promise<ModuleDescription | undefined> {
   if (from === undefined) return undefined;
@@ -133,7 +150,10 @@ export async function createContainerModule(ctx: Ctx): Promise<void> {
     browse: async () => (await vscode.window.showOpenDialog({ canSelectMany: false, filters: { 'Singularity images': ['sif'] }, title: 'Singularity image' }))?.[0]?.fsPath,
   });
   if (image === undefined) return;
-  const root = await ask(5, 'project home', {
+  // A module to start from keeps its own convention (--from rewrites it); the template asks.
+  const style = start.from === undefined ? await pickStyle(image) : undefined;
+  if (start.from === undefined && style === undefined) return;
+  const root = await ask(6, 'project home', {
     // From a module: its own root fallback (`os.getenv('PROJHOME') or '/project/...'`), like the other steps.
     value: source?.root ?? defaultRoot(folder, settings),
     prompt: source?.root !== undefined ? "Project home (ROOT), the chosen module's own: modules/, bin/, txt/ and sif/ go under it" : 'Project home (ROOT): modules/, bin/, txt/ and sif/ go under it',
@@ -142,22 +162,24 @@ export async function createContainerModule(ctx: Ctx): Promise<void> {
   });
   if (root === undefined) return;
   const suggestedEnv = source !== undefined ? source.condaEnv : defaultCondaEnv(image);
-  const condaEnv = await ask(6, 'conda environment', {
+  // LAIF images have no conda (their venv /opt/venv): no step.
+  const condaEnv = style === 'laif' ? '' : await ask(7, 'conda environment', {
     value: suggestedEnv === false ? '' : suggestedEnv,
     prompt: 'Conda environment activated inside the container (WITH_CONDA); leave empty for none',
     validate: (v) => (v === '' || /^[A-Za-z0-9._-]+$/.test(v) ? undefined : 'a plain conda environment name'),
   });
   if (condaEnv === undefined) return;
-  const bindings = await ask(7, 'bindings module', {
+  // The EasyBuild style binds through SINGULARITY_BIND itself (LUMI's modules conflict with the bindings module): no step.
+  const bindings = style === 'easybuild' ? '' : await ask(8, 'bindings module', {
     // From a module: its own bindings (none when it handles them itself), else the setting.
-    // A LUMI AI Factory image: LAIF's own bindings module.
-    value: source !== undefined ? source.bindingsModule : defaultStyle(image) === 'laif' ? LAIF_BINDINGS : settings.scaffold.bindingsModule,
+    // The LAIF style: LAIF's own bindings module.
+    value: source !== undefined ? source.bindingsModule : style === 'laif' ? LAIF_BINDINGS : settings.scaffold.bindingsModule,
     prompt: 'Module with LUMI bind mounts to depend on (empty: none)',
     validate: (v) => (v === '' || componentProblem('bindings module', v.replace('/', '')) === undefined ? undefined : 'a module name such as singularity-AI-bindings'),
   });
   if (bindings === undefined) return;
   const templateDir = settings.scaffold.templateDir || undefined;
-  const options: ScaffoldOptions = { name, version, image, root, condaEnv: condaEnv === '' ? false : condaEnv, bindingsModule: bindings || undefined, templateDir, from: start.from };
+  const options: ScaffoldOptions = { name, version, image, root, condaEnv: condaEnv === '' ? false : condaEnv, bindingsModule: bindings || undefined, templateDir, from: start.from, style };
   try {
     const plan = planScaffold(options);
     if (options.from !== undefined) {

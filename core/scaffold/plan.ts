@@ -27,14 +27,35 @@ export interface ScaffoldOptions {
   style?: ScaffoldStyle;
 }
 
-/** `csc`: CSC's delayed-container modules; `laif`: a user module for a LUMI AI Factory image. */
-export type ScaffoldStyle = 'csc' | 'laif';
-export const STYLES: readonly ScaffoldStyle[] = ['csc', 'laif'];
+/**
+ * `csc`: CSC's delayed-container modules; `laif`: a user module for a LUMI AI Factory image;
+ * `easybuild`: a user module in the style of LUMI's EasyBuild container modules (SIF, SIF<NAME>,
+ * SINGULARITY_BIND, CONTAINERROOT, a runscripts directory).
+ */
+export type ScaffoldStyle = 'csc' | 'laif' | 'easybuild';
+export const STYLES: readonly ScaffoldStyle[] = ['csc', 'laif', 'easybuild'];
 
-/** LAIF images are named lumi-multitorch-* (or live under .../laifs/...); everything else: CSC's pattern. */
+/**
+ * LAIF images are named lumi-multitorch-* (or live under .../laifs/...); images from LUMI's
+ * EasyBuild repository (.../easybuild-sif-images/, get_EB_container_repository in LUMI's
+ * SitePackage.lua) get the EasyBuild style; everything else: CSC's pattern.
+ */
 export function defaultStyle(image: string): ScaffoldStyle {
-  return /^lumi-multitorch-/.test(basename(image)) || /\/laifs\//.test(image) ? 'laif' : 'csc';
+  if (/^lumi-multitorch-/.test(basename(image)) || /\/laifs\//.test(image)) return 'laif';
+  return /\/easybuild-sif-images\//.test(image) ? 'easybuild' : 'csc';
 }
+
+/**
+ * The SIF<NAME> variable of LUMI's create_container_vars for a module NAME: upper case, '-' as
+ * MIN (convert_to_EBvar in LUMI-SoftwareStack's SitePackage.lua), and, as EasyBuild's own
+ * convert_name does for EBROOT<NAME>, '+' as PLUS and '.' dropped, so the name is a shell variable.
+ */
+export function easybuildVar(prefix: string, name: string): string {
+  return prefix + name.toUpperCase().replace(/-/g, 'MIN').replace(/\+/g, 'PLUS').replace(/\./g, '');
+}
+
+/** The run scripts of the easybuild style, shared by all its modules in ROOT/runscripts. */
+const RUNSCRIPTS = ['conda-python-simple', 'conda-python-distributed'];
 
 /** LAIF's bindings module (LUMI's Local-LAIF stack). */
 export const LAIF_BINDINGS = 'lumi-aif-singularity-bindings';
@@ -81,6 +102,7 @@ export function validateScaffold(o: ScaffoldOptions): void {
   if (!isAbsolute(o.root)) problems.push(`root '${o.root}' is not an absolute path`);
   const style = o.from === undefined ? (o.style ?? defaultStyle(o.image)) : undefined;
   if (style === 'laif' && typeof o.condaEnv === 'string') problems.push('--style laif has no conda: LAIF images use their venv /opt/venv');
+  if (style === 'easybuild' && o.bindingsModule !== undefined) problems.push("--style easybuild binds through SINGULARITY_BIND itself (LUMI's EasyBuild container modules conflict with singularity-AI-bindings): no --bindings");
   if (o.style !== undefined && o.from !== undefined) problems.push('--style chooses a template; --from starts from a module instead');
   if (o.condaEnv !== undefined && o.condaEnv !== false && !/^[A-Za-z0-9._-]+$/.test(o.condaEnv)) problems.push(`conda environment '${o.condaEnv}' is not a plain name`);
   if (o.bindingsModule !== undefined && componentProblem('bindings module', o.bindingsModule.replace('/', '')) !== undefined) problems.push(`bindings module '${o.bindingsModule}' is not a module name`);
@@ -147,7 +169,7 @@ function fromModule(o: ScaffoldOptions, imageName: string): { text: string; wrap
 export function planScaffold(o: ScaffoldOptions): PlannedFile[] {
   validateScaffold(o);
   const style = o.from === undefined ? (o.style ?? defaultStyle(o.image)) : 'csc';
-  const templates = o.templateDir ?? (style === 'laif' ? resourcePath('templates', 'laif') : resourcePath('templates'));
+  const templates = o.templateDir ?? (style === 'csc' ? resourcePath('templates') : resourcePath('templates', style));
   const sharedTemplates = o.templateDir ?? resourcePath('templates');
   const read = (file: string) => readInput(join(templates, file), 'template');
   const imageName = basename(o.image);
@@ -163,6 +185,8 @@ export function planScaffold(o: ScaffoldOptions): PlannedFile[] {
     'lua:imageName': luaString(imageName),
     'lua:root': luaString(o.root),
     'lua:loadMessage': luaString(`load-${o.name}-${o.version}.txt`),
+    'lua:sifVar': luaString(easybuildVar('SIF', o.name)),
+    'lua:runscriptsVar': luaString(easybuildVar('RUNSCRIPTS', o.name)),
     bindings: bindingsModule ? `depends_on(${luaString(bindingsModule)})\n` : '',
     withConda: condaEnv ? `setenv("WITH_CONDA", ${luaString(`source /opt/conda/etc/profile.d/conda.sh && conda activate ${condaEnv}`, '"')})` : '',
   };
@@ -178,6 +202,12 @@ export function planScaffold(o: ScaffoldOptions): PlannedFile[] {
     { path: join(o.root, 'sif'), kind: 'dir' },
     { path: join(o.root, 'images'), kind: 'symlink', target: 'sif' },
   ];
+  if (style === 'easybuild') {
+    // Always the bundled run scripts: shared by every module of the home, byte for byte.
+    for (const script of RUNSCRIPTS) {
+      files.push({ path: join(o.root, 'runscripts', script), kind: 'file', content: readInput(resourcePath('templates', 'easybuild', 'runscripts', script), 'template'), mode: 0o755 });
+    }
+  }
   const inSif = join(o.root, 'sif', imageName);
   if (o.image !== inSif) files.push({ path: inSif, kind: 'symlink', target: relative(dirname(inSif), o.image).startsWith('..') ? o.image : relative(dirname(inSif), o.image) });
   return files;

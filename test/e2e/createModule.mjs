@@ -23,7 +23,7 @@ export async function run({ wb, page, workspaces, codeServer, shot }) {
   const message = page.locator('.quick-input-widget .quick-input-message');
   /** Waits for step N's input box (its title) and returns the prefilled value. */
   const atStep = async (step, name) => {
-    await waitUntil(() => textOf(titleBar), (t) => t.includes(`Create container module: ${name}`) && t.includes(`${step}/7`), `step ${step}/7 (${name})`);
+    await waitUntil(() => textOf(titleBar), (t) => t.includes(`Create container module: ${name}`) && t.includes(`${step}/8`), `step ${step}/8 (${name})`);
     await input.waitFor({ state: 'visible' });
     return input.inputValue();
   };
@@ -33,7 +33,7 @@ export async function run({ wb, page, workspaces, codeServer, shot }) {
   };
 
   // 1: a quick pick.
-  await waitUntil(() => textOf(titleBar), (t) => t.includes('start from (1/7)'), 'step 1/7 (start from)');
+  await waitUntil(() => textOf(titleBar), (t) => t.includes('start from (1/8)'), 'step 1/8 (start from)');
   const template = page.locator('.quick-input-list .monaco-list-row', { hasText: 'Bundled template' });
   await template.waitFor({ state: 'visible' });
   await shot('create-1-start');
@@ -45,7 +45,7 @@ export async function run({ wb, page, workspaces, codeServer, shot }) {
   await waitUntil(() => textOf(message), (t) => t.includes("must not contain '/' or spaces"), 'the validation message for a name with a space');
   await page.keyboard.press('Enter');
   await wb.settle(400); // Enter must not move on
-  assert.match(await textOf(titleBar), /Create container module: name.*2\/7/s);
+  assert.match(await textOf(titleBar), /Create container module: name.*2\/8/s);
   assert.equal(await input.inputValue(), 'my torch');
   assert.match(await textOf(message), /must not contain '\/' or spaces/);
   await shot('create-2-invalid-name');
@@ -57,15 +57,22 @@ export async function run({ wb, page, workspaces, codeServer, shot }) {
   await atStep(4, 'image');
   await answer(image);
 
-  // 5: the project home is offered as the workspace folder.
-  assert.equal(await atStep(5, 'project home'), ws);
+  // 5: the style, a quick pick; the one the image suggests comes first (CSC's for this image).
+  await waitUntil(() => textOf(titleBar), (t) => t.includes('style (5/8)'), 'step 5/8 (style)');
+  const suggested = page.locator('.quick-input-list .monaco-list-row').first();
+  await suggested.waitFor({ state: 'visible' });
+  assert.match(await textOf(suggested), /CSC style.*suggested for this image/s);
+  await suggested.click();
+
+  // 6: the project home is offered as the workspace folder.
+  assert.equal(await atStep(6, 'project home'), ws);
   await page.keyboard.press('Enter');
 
-  // 6: a lumi-*-rocm-* image suggests the pytorch conda environment.
-  assert.equal(await atStep(6, 'conda environment'), 'pytorch');
+  // 7: a lumi-*-rocm-* image suggests the pytorch conda environment.
+  assert.equal(await atStep(7, 'conda environment'), 'pytorch');
   await page.keyboard.press('Enter');
 
-  assert.equal(await atStep(7, 'bindings module'), 'singularity-AI-bindings');
+  assert.equal(await atStep(8, 'bindings module'), 'singularity-AI-bindings');
   await page.keyboard.press('Enter');
 
   // The modulefile opens, the notification offers the module commands.

@@ -1,7 +1,8 @@
 // Clean by construction: for every combination of options (conda or not, a bindings module or
-// not, the template or `--from`), what `lumi-modules scaffold` writes gets zero findings from
+// not, the template or `--from`, each --style), what `lumi-modules scaffold` writes gets zero findings from
 // `lumi-modules check` (given the project home as PROJHOME), loads under real Lmod, and its
-// `python` runs a script through the container stand-in (test/helpers/containerStandin.ts).
+// `python` runs a script through the container stand-in (test/helpers/containerStandin.ts); the
+// easybuild style's run script too, through `singularity exec $SIF conda-python-simple`.
 import assert from 'node:assert/strict';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -17,7 +18,7 @@ const cscModule = join(repo, 'test', 'fixtures', 'csc', 'pytorch', '2.7.lua');
 const hostPath = process.env.PATH ?? '/usr/bin:/bin';
 
 interface Case {
-  style: 'csc' | 'laif';
+  style: 'csc' | 'laif' | 'easybuild';
   conda: boolean;
   bindings: boolean;
   from: boolean;
@@ -29,11 +30,16 @@ const cases: Case[] = [];
 for (const conda of [true, false]) for (const bindings of [true, false]) for (const from of [false, true]) cases.push({ style: 'csc', conda, bindings, from });
 // LAIF: no conda, its own bindings module; the style from the image name or given.
 for (const explicitStyle of [false, true]) cases.push({ style: 'laif', conda: false, bindings: true, from: false, explicitStyle });
+// LUMI EasyBuild style: binds through SINGULARITY_BIND itself (no bindings module); conda or not;
+// the style given, or chosen from an image in LUMI's easybuild-sif-images repository.
+for (const conda of [true, false]) cases.push({ style: 'easybuild', conda, bindings: false, from: false, explicitStyle: true });
+cases.push({ style: 'easybuild', conda: true, bindings: false, from: false, explicitStyle: false });
 
 let dir: string;
 let standin: ContainerStandin;
 let laifStandin: ContainerStandin;
 let laifImage: string;
+let ebImage: string;
 let condaImage: string;
 let plainImage: string;
 let imagePython: string; // a directory whose `python` stands for a no-conda image's own python on PATH
@@ -55,6 +61,9 @@ before(() => {
   laifStandin = createContainerStandin(join(dir, 'laif-standin'), { condaEnvs: [], venv: true });
   laifImage = join(dir, 'images', 'lumi-multitorch-full-u24r70f21m50t210-20250827_120000.sif');
   writeFileSync(laifImage, '');
+  mkdirSync(join(dir, 'easybuild-sif-images'));
+  ebImage = join(dir, 'easybuild-sif-images', 'lumi-pytorch-rocm-6.2.4-python-3.12-pytorch-v2.7.1-dockerhash-0d479e852886.sif');
+  writeFileSync(ebImage, '');
   // singularity-AI-bindings as on LUMI (it sets SINGULARITY_BIND), binding a directory that exists
   // here: the stand-in, like singularity, refuses a bind source that does not exist.
   const libs = join(dir, 'host-libs');
@@ -79,7 +88,9 @@ describe('scaffold matrix: check-clean, loads under Lmod, python runs in the sta
     it(label, () => {
       const root = join(dir, label.replace(/[^a-z]+/g, '-'));
       const laif = c.style === 'laif';
-      const args = ['scaffold', '--name', 'mx', '--version', '1.0', '--root', root, '--image', laif ? laifImage : c.conda ? condaImage : plainImage];
+      const easybuild = c.style === 'easybuild';
+      const image = laif ? laifImage : easybuild && !c.explicitStyle ? ebImage : c.conda ? condaImage : plainImage;
+      const args = ['scaffold', '--name', 'mx', '--version', '1.0', '--root', root, '--image', image];
       if (!c.conda && !laif) args.push('--no-conda');
       if (c.explicitStyle) args.push('--style', c.style);
       if (c.bindings && !c.from && !laif) args.push('--bindings', 'singularity-AI-bindings');
@@ -88,7 +99,9 @@ describe('scaffold matrix: check-clean, loads under Lmod, python runs in the sta
       assert.equal(made.code, 0, made.stderr);
       const module = readFileSync(join(root, 'modules', 'mx', '1.0.lua'), 'utf8');
       assert.equal(new RegExp(`depends_on\\(["']${laif ? 'lumi-aif-singularity-bindings' : 'singularity-AI-bindings'}["']\\)`).test(module), c.bindings, 'bindings dependency as asked');
-      if (laif) assert.match(module, /^setenv\("SIF", /m);
+      if (laif || easybuild) assert.match(module, /^setenv\("SIF", /m);
+      assert.equal(/^setenv\("SING_IMAGE"/m.test(module), !easybuild, "LUMI's EasyBuild modules set no SING_IMAGE");
+      if (easybuild) for (const v of ["'SIFMX'", '"CONTAINERROOT"', '"SINGULARITY_BIND"', "'RUNSCRIPTSMX'"]) assert.match(module, new RegExp(`^setenv\\(${v}, `, 'm'));
       assert.equal(/^setenv\("WITH_CONDA"/m.test(module), c.conda, 'WITH_CONDA as asked');
 
       const checked = runCli(['check', '--format', 'json', '--env', `PROJHOME=${root}`, root]);
@@ -98,12 +111,35 @@ describe('scaffold matrix: check-clean, loads under Lmod, python runs in the sta
       const loaded = runModuleCommands(
         [['use', bindingsModules], ['use', join(root, 'modules')], ['load', 'mx/1.0']],
         { PATH: laif ? `${laifStandin.binDir}:${hostPath}` : `${standin.binDir}:${imagePython}:${hostPath}` },
-        `python ${shellQuote(script)} 'a b' "it's"; echo "BIND=\${SINGULARITY_BIND:-}" >&2`,
+        `python ${shellQuote(script)} 'a b' "it's"; echo "BIND=\${SINGULARITY_BIND:-}" >&2` +
+          (easybuild ? `; singularity exec "$SIFMX" conda-python-simple ${shellQuote(script)} 'a b' "it's"` : ''),
       );
       assert.equal(loaded.status, 0, loaded.stderr);
       assert.match(loaded.stderr, /Module mx\/1\.0 loaded/);
-      assert.match(loaded.stderr, c.bindings ? /^BIND=.*host-libs$/m : /^BIND=$/m);
-      assert.deepEqual(JSON.parse(loaded.stdout), [['a b', "it's"], true, c.conda ? 'pytorch' : null, laif ? '/opt/venv' : null]);
+      assert.match(loaded.stderr, c.bindings ? /^BIND=.*host-libs$/m : easybuild ? new RegExp(`^BIND=${root}/runscripts:/runscripts(,|$)`, 'm') : /^BIND=$/m);
+      const expected = [['a b', "it's"], true, c.conda ? 'pytorch' : null, laif ? '/opt/venv' : null];
+      // The easybuild style: the same from the run script in /runscripts (bound and on PATH in the container).
+      assert.deepEqual(loaded.stdout.trim().split('\n').map((l) => JSON.parse(l)), easybuild ? [expected, expected] : [expected]);
     });
   }
+});
+
+describe('easybuild style: the distributed run script', () => {
+  it("sets PyTorch's rendezvous from Slurm's variables (first node of a bracketed node list) and runs python in the container", () => {
+    const root = join(dir, 'eb-distributed');
+    const made = runCli(['scaffold', '--name', 'eb', '--version', '1.0', '--root', root, '--image', condaImage, '--style', 'easybuild']);
+    assert.equal(made.code, 0, made.stderr);
+    const probe = 'import json, os; print(json.dumps([os.environ[k] for k in ("MASTER_ADDR", "MASTER_PORT", "WORLD_SIZE", "RANK", "LOCAL_RANK", "ROCR_VISIBLE_DEVICES", "CONDA_DEFAULT_ENV")]))';
+    const slurm = "SLURM_PROCID=5 SLURM_LOCALID=1 SLURM_NODEID=0 SLURM_NTASKS=16 SLURM_NODELIST='nid[005-007,009],nid020'";
+    const loaded = runModuleCommands(
+      [['use', join(root, 'modules')], ['load', 'eb/1.0']],
+      { PATH: `${standin.binDir}:${hostPath}` },
+      `${slurm} singularity exec "$SIFEB" conda-python-distributed -c ${shellQuote(probe)}; singularity exec "$SIF" conda-python-distributed -c 1 || echo "exit=$?"`,
+    );
+    assert.equal(loaded.status, 0, loaded.stderr);
+    const [json, exit] = loaded.stdout.trim().split('\n');
+    assert.deepEqual(JSON.parse(json), ['nid005', '29500', '16', '5', '1', '1', 'pytorch']);
+    assert.equal(exit, 'exit=1', 'outside a Slurm task it refuses');
+    assert.match(loaded.stderr, /run it in a Slurm task/);
+  });
 });

@@ -169,7 +169,8 @@ describe('all or nothing', () => {
     };
     const root = join(dir, 'bad-style');
     for (const [extra, message] of [
-      [['--style', 'tcl'], /--style must be one of csc, laif/],
+      [['--style', 'tcl'], /--style must be one of csc, laif, easybuild/],
+      [['--style', 'easybuild', '--bindings', 'singularity-AI-bindings'], /--style easybuild binds through SINGULARITY_BIND itself/],
       [['--style', 'laif', '--conda-env', 'pytorch'], /--style laif has no conda/],
       [['--style', 'csc', '--from', cscModule], /--style chooses a template; --from starts from a module/],
     ] as const) {
