@@ -1,6 +1,6 @@
 // `lumi-modules scaffold --name NAME --version VERSION --image PATH.sif --root ROOT
 //   [--conda-env ENV | --no-conda] [--bindings MODULE] [--from FILE] [--template-dir DIR]
-//   [--style csc|laif|easybuild] [--allow-missing-image] [--force]`
+//   [--style csc|laif|easybuild] [--persistent] [--allow-missing-image] [--force]`
 // Exit 0: written (or everything already there); 1: refused (a differing file, or a --from module
 // with errors the checker cannot fix, without --force; nothing written); 2: bad input (nothing written).
 import { statSync } from 'node:fs';
@@ -14,11 +14,15 @@ import { CliIO, UsageError } from './io';
 
 export const scaffoldUsage = `usage: lumi-modules scaffold --name NAME --version VERSION --image PATH.sif --root ROOT
                             [--conda-env ENV | --no-conda] [--bindings MODULE] [--from FILE]
-                            [--template-dir DIR] [--style csc|laif|easybuild] [--allow-missing-image] [--force]
+                            [--template-dir DIR] [--style csc|laif|easybuild] [--persistent]
+                            [--allow-missing-image] [--force]
 --style: csc (CSC's pattern), laif (a LUMI AI Factory image: lumi-aif-singularity-bindings, the
 image's /opt/venv, no conda) or easybuild (like LUMI's EasyBuild container modules: SIF, SIF<NAME>,
 SINGULARITY_BIND, CONTAINERROOT, run scripts in ROOT/runscripts); default laif for lumi-multitorch-*
 images, easybuild for images under .../easybuild-sif-images/, else csc.
+--persistent also writes bin/container-start and bin/container-stop: between them, python, pip, ...
+run in one container instance (per Slurm job step and task, or per user outside a job) instead of
+starting a new container each time; without a running instance they start one as before.
 Relative paths are taken from the current directory. Files already there and byte-identical are
 reused; a differing file is refused (exit 1, with a short diff) unless --force, which keeps the
 old one as FILE.~N~. --allow-missing-image links an image that is copied there later.
@@ -29,7 +33,7 @@ export async function scaffoldCommand(argv: string[], io: CliIO): Promise<number
   const args = parseCommandArgs(argv, {
     name: { type: 'string' }, version: { type: 'string' }, image: { type: 'string' }, root: { type: 'string' },
     'conda-env': { type: 'string' }, 'no-conda': { type: 'boolean' }, bindings: { type: 'string' }, from: { type: 'string' },
-    'template-dir': { type: 'string' }, style: { type: 'string' }, 'allow-missing-image': { type: 'boolean' }, force: { type: 'boolean' }, help: { type: 'boolean', short: 'h' },
+    'template-dir': { type: 'string' }, style: { type: 'string' }, persistent: { type: 'boolean' }, 'allow-missing-image': { type: 'boolean' }, force: { type: 'boolean' }, help: { type: 'boolean', short: 'h' },
   });
   const values: Record<string, string | boolean | undefined> = args.values;
   const stringFlag = (flag: string) => (typeof values[flag] === 'string' ? (values[flag] as string) : undefined);
@@ -70,6 +74,7 @@ export async function scaffoldCommand(argv: string[], io: CliIO): Promise<number
       from: path('from'),
       allowMissingImage,
       style: styleFlag as ScaffoldStyle | undefined,
+      persistent: booleanFlag('persistent'),
     });
     const fixed = fromFlag === undefined ? [] : await repairFromPlan(plan, root, booleanFlag('force'));
     for (const f of fixed) io.stdout.write(`fixed ${plan[0].path} ${f}\n`);

@@ -25,6 +25,8 @@ export interface ScaffoldOptions {
   allowMissingImage?: boolean;
   /** Template convention; undefined: chosen from the image (defaultStyle). */
   style?: ScaffoldStyle;
+  /** Also write bin/container-start and bin/container-stop: many launches in one container instance. */
+  persistent?: boolean;
 }
 
 /**
@@ -71,6 +73,8 @@ export interface PlannedFile {
 export { ScaffoldInputError };
 
 const WRAPPER_NAMES = ['python3', 'pip', 'pip3'];
+/** --persistent: the one wrapper, under these names, starts and stops the container instance (its step 6). */
+const PERSISTENT_NAMES = ['container-start', 'container-stop'];
 
 /** Longest NAME or VERSION: file names built from them (with our temporary names) stay far below 255 bytes. */
 export const MAX_COMPONENT = 100;
@@ -175,7 +179,13 @@ export function planScaffold(o: ScaffoldOptions): PlannedFile[] {
   const imageName = basename(o.image);
   const condaEnv = style === 'laif' ? false : (o.condaEnv ?? defaultCondaEnv(o.image));
   const bindingsModule = o.bindingsModule ?? (style === 'laif' ? LAIF_BINDINGS : undefined);
-  const text = { name: o.name, version: o.version, imageName, root: o.root };
+  const text = {
+    name: o.name,
+    version: o.version,
+    imageName,
+    root: o.root,
+    persistent: o.persistent ? 'container-start runs later calls in one container (per job step and task) until container-stop.\n' : '',
+  };
   const lua = {
     // name and version are validated plain words: also fit for comments and [[long strings]].
     name: o.name,
@@ -197,7 +207,7 @@ export function planScaffold(o: ScaffoldOptions): PlannedFile[] {
     { path: join(o.root, 'modules', o.name, `${o.version}.lua`), kind: 'file', content: modulefile, mode: 0o644 },
     // One wrapper for every style, so modules of both share one bin/.
     { path: join(bin, 'python'), kind: 'file', content: readInput(join(sharedTemplates, 'wrapper.sh'), 'template'), mode: 0o755 },
-    ...WRAPPER_NAMES.map((n): PlannedFile => ({ path: join(bin, n), kind: 'symlink', target: 'python' })),
+    ...[...WRAPPER_NAMES, ...(o.persistent ? PERSISTENT_NAMES : [])].map((n): PlannedFile => ({ path: join(bin, n), kind: 'symlink', target: 'python' })),
     { path: join(o.root, 'txt', `load-${o.name}-${o.version}.txt`), kind: 'file', content: fill(read('load-message.txt'), text, 'load-message.txt'), mode: 0o644 },
     { path: join(o.root, 'sif'), kind: 'dir' },
     { path: join(o.root, 'images'), kind: 'symlink', target: 'sif' },

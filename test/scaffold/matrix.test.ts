@@ -24,6 +24,8 @@ interface Case {
   from: boolean;
   /** --style given (else chosen from the image name). */
   explicitStyle?: boolean;
+  /** --persistent: python runs between container-start and container-stop, in the instance. */
+  persistent?: boolean;
 }
 
 const cases: Case[] = [];
@@ -34,6 +36,11 @@ for (const explicitStyle of [false, true]) cases.push({ style: 'laif', conda: fa
 // the style given, or chosen from an image in LUMI's easybuild-sif-images repository.
 for (const conda of [true, false]) cases.push({ style: 'easybuild', conda, bindings: false, from: false, explicitStyle: true });
 cases.push({ style: 'easybuild', conda: true, bindings: false, from: false, explicitStyle: false });
+// --persistent with each style and with --from.
+cases.push({ style: 'csc', conda: true, bindings: true, from: false, persistent: true });
+cases.push({ style: 'csc', conda: true, bindings: true, from: true, persistent: true });
+cases.push({ style: 'laif', conda: false, bindings: true, from: false, persistent: true });
+cases.push({ style: 'easybuild', conda: false, bindings: false, from: false, explicitStyle: true, persistent: true });
 
 let dir: string;
 let standin: ContainerStandin;
@@ -84,7 +91,7 @@ after(() => {
 
 describe('scaffold matrix: check-clean, loads under Lmod, python runs in the stand-in', () => {
   for (const c of cases) {
-    const label = `${c.style}${c.explicitStyle ? ' (--style)' : ''}, ${c.conda ? 'conda' : 'no conda'}, ${c.bindings ? 'bindings' : 'no bindings'}, ${c.from ? '--from' : 'template'}`;
+    const label = `${c.style}${c.explicitStyle ? ' (--style)' : ''}, ${c.conda ? 'conda' : 'no conda'}, ${c.bindings ? 'bindings' : 'no bindings'}, ${c.from ? '--from' : 'template'}${c.persistent ? ', --persistent' : ''}`;
     it(label, () => {
       const root = join(dir, label.replace(/[^a-z]+/g, '-'));
       const laif = c.style === 'laif';
@@ -95,6 +102,7 @@ describe('scaffold matrix: check-clean, loads under Lmod, python runs in the sta
       if (c.explicitStyle) args.push('--style', c.style);
       if (c.bindings && !c.from && !laif) args.push('--bindings', 'singularity-AI-bindings');
       if (c.from) args.push('--from', c.bindings ? cscModule : join(dir, 'no-bindings.lua'));
+      if (c.persistent) args.push('--persistent');
       const made = runCli(args);
       assert.equal(made.code, 0, made.stderr);
       const module = readFileSync(join(root, 'modules', 'mx', '1.0.lua'), 'utf8');
@@ -108,14 +116,22 @@ describe('scaffold matrix: check-clean, loads under Lmod, python runs in the sta
       assert.equal(checked.code, 0, checked.stdout + checked.stderr);
       assert.deepEqual(JSON.parse(checked.stdout), [], 'zero findings');
 
+      const runtimeLog = (laif ? laifStandin : standin).logFile;
+      const logBefore = readFileSync(runtimeLog, 'utf8').length;
       const loaded = runModuleCommands(
         [['use', bindingsModules], ['use', join(root, 'modules')], ['load', 'mx/1.0']],
-        { PATH: laif ? `${laifStandin.binDir}:${hostPath}` : `${standin.binDir}:${imagePython}:${hostPath}` },
-        `python ${shellQuote(script)} 'a b' "it's"; echo "BIND=\${SINGULARITY_BIND:-}" >&2` +
+        { PATH: laif ? `${laifStandin.binDir}:${hostPath}` : `${standin.binDir}:${imagePython}:${hostPath}`, XDG_RUNTIME_DIR: dir },
+        (c.persistent ? 'container-start; ' : '') +
+          `python ${shellQuote(script)} 'a b' "it's"; echo "BIND=\${SINGULARITY_BIND:-}" >&2` +
+          (c.persistent ? '; container-stop' : '') +
           (easybuild ? `; singularity exec "$SIFMX" conda-python-simple ${shellQuote(script)} 'a b' "it's"` : ''),
       );
       assert.equal(loaded.status, 0, loaded.stderr);
       assert.match(loaded.stderr, /Module mx\/1\.0 loaded/);
+      if (c.persistent) {
+        assert.match(loaded.stderr, /container-start: python, pip, \.\.\. now run in instance /);
+        assert.match(readFileSync(runtimeLog, 'utf8').slice(logBefore), /^join instance:\/\/\S+ bash$/m, 'python ran in the instance');
+      }
       assert.match(loaded.stderr, c.bindings ? /^BIND=.*host-libs$/m : easybuild ? new RegExp(`^BIND=${root}/runscripts:/runscripts(,|$)`, 'm') : /^BIND=$/m);
       const expected = [['a b', "it's"], true, c.conda ? 'pytorch' : null, laif ? '/opt/venv' : null];
       // The easybuild style: the same from the run script in /runscripts (bound and on PATH in the container).
