@@ -12,7 +12,7 @@ self_dir=$(cd "$(dirname "$0")" && pwd)
 
 # 1. Only usable after `module load`. The image: SING_IMAGE (CSC-style modules), else SIF (modules
 #    in the style of LUMI's EasyBuild container modules, which set no SING_IMAGE).
-if [ -z "${SING_IMAGE:-}" ] && [ -n "${SIF:-}" ]; then SING_IMAGE=$SIF; fi
+SING_IMAGE=${SING_IMAGE:-${SIF:-}}
 if [ -z "${SING_IMAGE:-}" ]; then
   echo "$cmd: SING_IMAGE (or SIF) is not set: load the container module first (module load ...)" >&2
   exit 1
