@@ -73,7 +73,7 @@ if [ -e "$self_dir/container-start" ]; then
     slot=$image_key-$user
     new_name=$slot-p$$
   fi
-  state_dir=${XDG_RUNTIME_DIR:-/tmp}/lumi-container-instances-$(id -u)
+  state_dir=${XDG_RUNTIME_DIR:-/tmp}/lumi-container-instances-$UID
   marker=$state_dir/$slot
   running=''
   # Only a marker in our own directory counts (/tmp is shared); the runtime says whether it runs here.

@@ -240,6 +240,7 @@ async function main(): Promise<void> {
   await benchShapes(lines);
   if (!process.argv.includes('--no-remote')) await benchRemote(lines);
   if (!process.argv.includes('--no-slurm')) await benchSlurm(lines);
+  if (!process.argv.includes('--no-persistent')) await (await import('./persistentBench')).benchPersistent(lines);
   console.log(lines.join('\n'));
 }
 
