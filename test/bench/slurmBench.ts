@@ -17,8 +17,7 @@ import { connect, type ConnectPrompts } from '../../core/remote/connection';
 import { resolveHost } from '../../core/remote/sshConfig';
 import { followJob, submitJob, type JobEvent } from '../../core/slurm/jobs';
 import type { SubmitSpec } from '../../core/slurm/jobScript';
-import { startSlurm } from '../helpers/slurm';
-import { startSshd } from '../helpers/sshd';
+import { startSlurmBehindSshd } from '../helpers/slurm';
 
 const N = 5;
 const refuse: ConnectPrompts = { confirmUnknownHost: async () => false, passphrase: async () => undefined, keyboardInteractive: async () => undefined };
@@ -30,16 +29,13 @@ function median(values: number[]): number {
 
 export async function benchSlurm(lines: string[]): Promise<void> {
   const dir = mkdtempSync(join(tmpdir(), 'lumi-bench-slurm-'));
-  const slurm = await startSlurm();
-  const sshd = await startSshd();
+  // `python` on the login shell's PATH: the job runs the script with the machine's python3.
+  mkdirSync(join(dir, 'bin'));
+  symlinkSync('/usr/bin/python3', join(dir, 'bin', 'python'));
+  const pair = await startSlurmBehindSshd('lumi-bench', { profile: `export PATH=${join(dir, 'bin')}:$PATH` });
+  const { slurm, config } = pair;
   try {
-    sshd.addRemoteProfile(slurm.profileLines);
-    const config = sshd.writeSshConfig('lumi-bench');
     const connection = await connect(await resolveHost('lumi-bench', config), refuse);
-    // `python` on the login shell's PATH: the job runs the script with the machine's python3.
-    mkdirSync(join(dir, 'bin'));
-    symlinkSync('/usr/bin/python3', join(dir, 'bin', 'python'));
-    sshd.addRemoteProfile(`export PATH=${join(dir, 'bin')}:$PATH`);
     const script = join(dir, 'hello.py');
     // The line carries the wall-clock time it was written: write -> shown is the follower's own part.
     writeFileSync(script, 'import sys, time\nprint(f"{time.time() * 1000:.0f}", flush=True)\ntime.sleep(float(sys.argv[1]) if len(sys.argv) > 1 else 0)\n');
@@ -100,8 +96,7 @@ export async function benchSlurm(lines: string[]): Promise<void> {
     lines.push(`Batch job, sbatch returned -> first output line shown: median ${ms(median(first))} (max ${ms(Math.max(...first))}); of it Slurm (sbatch returned -> the job wrote the line): median ${ms(median(slurmPart))}, the follower (line written -> shown): median ${ms(median(written))} (max ${ms(Math.max(...written))}; output read every 0.2 s)`);
     lines.push(`Batch job, state change (PENDING -> RUNNING) -> shown: median ${ms(median(state))} (max ${ms(Math.max(...state))}; target < 1 s); Slurm itself took ${ms(median(start))} to start a released job`);
   } finally {
-    await sshd.stop();
-    await slurm.stop();
+    await pair.stop();
     rmSync(dir, { recursive: true, force: true });
   }
 }

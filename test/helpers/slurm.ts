@@ -21,6 +21,7 @@ import { randomBytes } from 'node:crypto';
 import * as net from 'node:net';
 import { hostname, tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { startSshd, type SshdFixture } from './sshd';
 
 export interface SlurmFixture {
   dir: string;
@@ -211,4 +212,39 @@ export async function startSlurm(extraConf: string[] = []): Promise<SlurmFixture
     rmSync(dir, { recursive: true, force: true });
     throw err;
   }
+}
+
+export interface SlurmBehindSshd {
+  slurm: SlurmFixture;
+  sshd: SshdFixture;
+  /** SSH config file with Host ALIAS for the test sshd. */
+  config: string;
+  /** Stops sshd, then Slurm. */
+  stop(): Promise<void>;
+}
+
+/**
+ * The pair the remote Slurm tests use: the cluster, and a test sshd whose user's login shell finds
+ * it (SLURM_CONF in ~/.bash_profile, plus PROFILE lines); an SSH config with Host ALIAS.
+ */
+export async function startSlurmBehindSshd(alias: string, options: { profile?: string; sshOptions?: Record<string, string> } = {}): Promise<SlurmBehindSshd> {
+  const slurm = await startSlurm();
+  let sshd: SshdFixture;
+  try {
+    sshd = await startSshd();
+  } catch (err) {
+    await slurm.stop();
+    throw err;
+  }
+  sshd.addRemoteProfile(options.profile ? `${slurm.profileLines}\n${options.profile}` : slurm.profileLines);
+  const config = sshd.writeSshConfig(alias, options.sshOptions ? { extra: options.sshOptions } : undefined);
+  return {
+    slurm,
+    sshd,
+    config,
+    async stop() {
+      await sshd.stop();
+      await slurm.stop();
+    },
+  };
 }

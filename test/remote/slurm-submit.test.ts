@@ -11,12 +11,13 @@ import { connect } from '../../core/remote/connection';
 import { uploadScript } from '../../core/remote/run';
 import { resolveHost } from '../../core/remote/sshConfig';
 import { followJob, readJobOutput, submitJob } from '../../core/slurm/jobs';
-import { startSlurm, type SlurmFixture } from '../helpers/slurm';
-import { startSshd, type SshdFixture } from '../helpers/sshd';
+import { startSlurmBehindSshd, type SlurmBehindSshd, type SlurmFixture } from '../helpers/slurm';
+import type { SshdFixture } from '../helpers/sshd';
 import { WEIRD_ARGS } from '../helpers/weirdArgs';
 
 const cli = join(__dirname, '..', '..', 'dist', 'cli.js');
 
+let pair: SlurmBehindSshd;
 let slurm: SlurmFixture;
 let sshd: SshdFixture;
 let dir: string;
@@ -28,15 +29,12 @@ before(async () => {
   venv = join(dir, 'venv with space');
   const made = spawnSync('python3', ['-m', 'venv', '--without-pip', venv], { encoding: 'utf8' });
   assert.equal(made.status, 0, made.stderr);
-  slurm = await startSlurm();
-  sshd = await startSshd();
-  sshd.addRemoteProfile(slurm.profileLines);
-  config = sshd.writeSshConfig('lumi-slurm');
+  pair = await startSlurmBehindSshd('lumi-slurm');
+  ({ slurm, sshd, config } = pair);
 });
 
 after(async () => {
-  await sshd?.stop();
-  await slurm?.stop();
+  await pair?.stop();
   rmSync(dir, { recursive: true, force: true });
 });
 
