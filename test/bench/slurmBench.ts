@@ -17,6 +17,7 @@ import { connect, type ConnectPrompts } from '../../core/remote/connection';
 import { resolveHost } from '../../core/remote/sshConfig';
 import { followJob, submitJob, type JobEvent } from '../../core/slurm/jobs';
 import type { SubmitSpec } from '../../core/slurm/jobScript';
+import { sshTransport } from '../../core/slurm/transport';
 import { startSlurmBehindSshd } from '../helpers/slurm';
 
 const N = 5;
@@ -36,6 +37,7 @@ export async function benchSlurm(lines: string[]): Promise<void> {
   const { slurm, config } = pair;
   try {
     const connection = await connect(await resolveHost('lumi-bench', config), refuse);
+    const transport = sshTransport(connection);
     const script = join(dir, 'hello.py');
     // The line carries the wall-clock time it was written: write -> shown is the follower's own part.
     writeFileSync(script, 'import sys, time\nprint(f"{time.time() * 1000:.0f}", flush=True)\ntime.sleep(float(sys.argv[1]) if len(sys.argv) > 1 else 0)\n');
@@ -47,11 +49,11 @@ export async function benchSlurm(lines: string[]): Promise<void> {
     const squeueState = async (jobId: string) =>
       (await promisify(execFile)('squeue', ['-h', '-j', jobId, '-o', '%T'], { env: { ...process.env, SLURM_CONF: slurm.conf } })).stdout.trim();
     for (let i = 0; i < N; i++) {
-      const { jobId } = await submitJob(connection, spec([]));
+      const { jobId } = await submitJob(transport, spec([]));
       const submitted = performance.now();
       let seen = 0;
       let wroteAt = 0;
-      await followJob(connection, jobId, {
+      await followJob(transport, jobId, {
         stdout: (c) => {
           if (seen) return;
           seen = performance.now();
@@ -64,12 +66,12 @@ export async function benchSlurm(lines: string[]): Promise<void> {
       first.push(seen - submitted);
       written.push(wroteAt);
 
-      const held = await submitJob(connection, spec(['--begin=now+600'], ['3']));
+      const held = await submitJob(transport, spec(['--begin=now+600'], ['3']));
       let released = 0;
       let running = 0;
       let pending!: () => void;
       const isPending = new Promise<void>((r) => (pending = r));
-      const follow = followJob(connection, held.jobId, {
+      const follow = followJob(transport, held.jobId, {
         stdout: () => undefined,
         stderr: () => undefined,
         event: (e: JobEvent) => {

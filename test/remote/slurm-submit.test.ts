@@ -8,9 +8,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { connect } from '../../core/remote/connection';
-import { uploadScript } from '../../core/remote/run';
 import { resolveHost } from '../../core/remote/sshConfig';
 import { followJob, readJobOutput, submitJob } from '../../core/slurm/jobs';
+import { sshTransport } from '../../core/slurm/transport';
 import { startSlurmBehindSshd, type SlurmBehindSshd, type SlurmFixture } from '../helpers/slurm';
 import type { SshdFixture } from '../helpers/sshd';
 import { WEIRD_ARGS } from '../helpers/weirdArgs';
@@ -152,11 +152,12 @@ describe('lumi-modules submit against a real Slurm', () => {
     const refuse = { confirmUnknownHost: async () => false, passphrase: async () => undefined, keyboardInteractive: async () => undefined };
     const connection = await connect(await resolveHost('lumi-slurm', config), refuse);
     try {
-      const remote = await uploadScript(connection, script('out.py', 'print("x" * 10)\nprint("end")\n'));
-      const { jobId } = await submitJob(connection, { modulePaths: [], modules: [], venv, sbatch: [], srun: [], script: remote, args: [] });
-      const ended = await followJob(connection, jobId, { stdout: () => undefined, stderr: () => undefined, event: () => undefined });
+      const transport = sshTransport(connection);
+      const remote = await transport.placeScript(script('out.py', 'print("x" * 10)\nprint("end")\n'));
+      const { jobId } = await submitJob(transport, { modulePaths: [], modules: [], venv, sbatch: [], srun: [], script: remote, args: [] });
+      const ended = await followJob(transport, jobId, { stdout: () => undefined, stderr: () => undefined, event: () => undefined });
       assert.deepEqual(ended, { outcome: 'ended', state: 'COMPLETED', exitCode: 0 });
-      const output = await readJobOutput(connection, jobId, 8);
+      const output = await readJobOutput(transport, jobId, 8);
       assert.deepEqual(output, { path: join(sshd.remoteHome, `out.py-${jobId}.out`), text: 'xxx\nend\n', skipped: 7 });
     } finally {
       connection.close();
