@@ -1,12 +1,12 @@
 // Batch-job figures for `npm run bench`, on the kept connection to the test sshd with the real
 // one-node Slurm behind it (test/helpers/slurm.ts), N jobs each:
 // - first output: from sbatch returning (submitJob resolved) to the job's first line reaching
-//   this process; includes Slurm scheduling and starting the job, the login shell of the
-//   follower and one output poll (0.2 s);
+//   this process; split into Slurm's part (until the job wrote the line: the line carries its
+//   wall-clock time, same machine) and the follower's (one output read, 0.2 s, and the way back);
 // - state change: a job held with --begin=now+600 is followed until it shows PENDING, then
 //   released (scontrol update StartTime=now); from the moment a local squeue loop (every 20 ms)
-//   first sees it RUNNING to the RUNNING event arriving here: one state poll (1 s) at most plus
-//   the way over SSH. Slurm's own time to start the released job is reported apart.
+//   first sees it RUNNING to the RUNNING event arriving here: the output file's appearance (or the
+//   1 s state poll) plus the way over SSH. Slurm's own time to start the released job is apart.
 import { execFile } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { promisify } from 'node:util';
