@@ -28,9 +28,8 @@ export async function submitJob(transport: SlurmTransport, spec: SubmitSpec): Pr
   // --parsable prints "ID" or "ID;CLUSTER" as its last line; a login banner may come before it.
   const last = result.stdout.trim().split('\n').pop() ?? '';
   const jobId = /^(\d+)(?:;.*)?$/.exec(last)?.[1];
-  if (result.code !== 0 || jobId === undefined) {
-    throw new SlurmError(result.stderr.trim() || result.stdout.trim() || `sbatch exited with ${result.code}`);
-  }
+  succeeded(result, 'sbatch');
+  if (jobId === undefined) throw new SlurmError(result.stderr.trim() || `sbatch printed no job id: ${JSON.stringify(result.stdout.slice(-200))}`);
   return { jobId, jobScript };
 }
 

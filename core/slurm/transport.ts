@@ -31,8 +31,6 @@ export interface StreamHandlers {
 }
 
 export interface SlurmTransport {
-  /** For messages: the SSH alias, or 'this machine'. */
-  readonly where: string;
   /** Runs ARGV (sbatch, squeue, scontrol, scancel) as the user, INPUT on stdin, from CWD (`~/` allowed). */
   run(argv: readonly string[], options?: { input?: string; cwd?: string }): Promise<CommandResult>;
   /** Runs a bash SCRIPT (a file of this project, never user text) with ARGS as $1...; resolves with its exit code. */
@@ -60,7 +58,7 @@ const cdProblem = (cwd: string) => `cannot change to the submit directory ${cwd}
 
 /**
  * The remote command for ARGV over SSH: in a login shell, change to CWD, then run ARGV with INPUT
- * on its stdin (printf into a pipe: an exec channel's stdin carries nothing else).
+ * piped in by printf (the input travels inside the command, so no stdin stream has to be closed).
  */
 export function buildLoginCommand(argv: readonly string[], options: { input?: string; cwd?: string } = {}): string {
   const lines: string[] = [];
@@ -77,7 +75,6 @@ function collect(): { push: (c: Buffer) => void; text: () => string } {
 /** Slurm over the kept SSH connection. SSH failures stay SshError (exit 255 in the CLI). */
 export function sshTransport(connection: SshConnection): SlurmTransport {
   return {
-    where: connection.host.alias,
     async run(argv, options = {}) {
       const out = collect();
       const err = collect();
@@ -127,7 +124,6 @@ export function localTransport(options: { env?: NodeJS.ProcessEnv; cwd?: string 
   const env = options.env ?? process.env;
   const defaultCwd = options.cwd ?? expandHome('~', env);
   return {
-    where: 'this machine',
     async run(argv, options = {}) {
       let cwd = defaultCwd;
       if (options.cwd) {
