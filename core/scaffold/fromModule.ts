@@ -9,6 +9,7 @@ import { firstLuaSyntaxError } from '../analysis/modulefile/luaGrammar';
 import { luaStringValue } from '../analysis/modulefile/strings';
 import { ScaffoldInputError } from './errors';
 import { luaString } from './luaString';
+import { shellQuote } from '../shell/quote';
 
 export interface RewriteOptions {
   name: string;
@@ -253,7 +254,7 @@ export function rewriteModuleLayout(source: string, fileName: string, o: Rewrite
   // WITH_CONDA.
   const withConda = setenvCalls('WITH_CONDA');
   const condaEnv = o.condaEnv === undefined ? (withConda.length > 0 ? undefined : o.defaultCondaEnv) : o.condaEnv;
-  const activate = (env: string) => `source /opt/conda/etc/profile.d/conda.sh && conda activate ${env}`;
+  const activate = (env: string) => `source /opt/conda/etc/profile.d/conda.sh && conda activate ${shellQuote(env)}`;
   if (typeof condaEnv === 'string') {
     if (withConda.length === 0) after.push(`setenv("WITH_CONDA", ${luaQuote(activate(condaEnv), { raw: '"' })})`);
     for (const c of withConda) {
