@@ -91,6 +91,17 @@ function concatParts(e: ts.Expression): ts.Expression[] | undefined {
   return parts.some((p) => ts.isStringLiteral(p) || ts.isNoSubstitutionTemplateLiteral(p) || ts.isTemplateExpression(p)) ? parts : undefined;
 }
 
+/** F of each item, flattened; undefined as soon as one gives undefined (a value that cannot be traced). */
+function everyOf<T, U>(items: readonly T[], f: (item: T) => U[] | undefined): U[] | undefined {
+  const out: U[] = [];
+  for (const item of items) {
+    const some = f(item);
+    if (!some) return undefined;
+    out.push(...some);
+  }
+  return out;
+}
+
 export function findShellStringViolations(sources: readonly Source[]): string[] {
   const modules = new Map<string, Module>();
   for (const { path, text } of sources) {
@@ -214,13 +225,8 @@ export function findShellStringViolations(sources: readonly Source[]): string[] 
     }
     if (ts.isIdentifier(e)) {
       const values = valuesOf(e);
-      if (!values) return undefined;
-      const out: ts.Expression[] = [];
-      for (const v of values) {
-        const inner = elementsOf(v, seen);
-        if (!inner) return undefined;
-        out.push(...inner);
-      }
+      const out = values && everyOf(values, (v) => elementsOf(v, seen));
+      if (!out) return undefined;
       // What `.push(...)` / `.unshift(...)` add to it in the same file.
       if (!parameterOf(e, e.text)) {
         const walk = (n: ts.Node): void => {
@@ -256,14 +262,7 @@ export function findShellStringViolations(sources: readonly Source[]): string[] 
       const f = resolveFunction(obj.expression);
       sources = f ? returnsOf(f) : undefined;
     }
-    if (!sources) return undefined;
-    const out: ts.Expression[] = [];
-    for (const s of sources) {
-      const inner = propertyValuesOf(s, seen);
-      if (!inner) return undefined;
-      out.push(...inner);
-    }
-    return out;
+    return sources && everyOf(sources, (s) => propertyValuesOf(s, seen));
   }
 
   const codeSeen = new Set<ts.Node>();
