@@ -83,6 +83,19 @@ describe('architecture', () => {
     assert.deepEqual(offenders.map((f) => relative(repo, f)), []);
   });
 
+  it('docs/ARCHITECTURE.md names every folder and every file of the layers (rules: one file per code, listed by index.ts)', () => {
+    const doc = readFileSync(join(repo, 'docs', 'ARCHITECTURE.md'), 'utf8');
+    const unnamed: string[] = [];
+    for (const file of allLayerSources()) {
+      const path = relative(repo, file).split(sep);
+      for (let i = 1; i < path.length - 1; i++) if (!doc.includes(`${path[i]}/`)) unnamed.push(`${path.slice(0, i + 1).join('/')}/`);
+      const name = path[path.length - 1];
+      const inRules = path.includes('rules') && !['index.ts', 'types.ts'].includes(name);
+      if (!inRules && !new RegExp(`(^|[\\s/(\`])${name.replace('.', '\\.')}\\b`, 'm').test(doc)) unnamed.push(path.join('/'));
+    }
+    assert.deepEqual([...new Set(unnamed)], []);
+  });
+
   it('only core/shell/quote.ts defines a shell quoting function', () => {
     assert.deepEqual(findQuotingFunctions(layerSourceTexts()), []);
   });
