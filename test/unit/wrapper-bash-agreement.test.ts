@@ -3,6 +3,9 @@
 // run as a command (plain or in bash -c) found, with bash itself showing why it is a bug.
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { before, describe, it } from 'node:test';
 import { makeEnv } from '../../core/analysis/env';
 import { finalizeFindings } from '../../core/analysis/policy';
@@ -120,5 +123,46 @@ describe('wrapper-with-conda-not-evaluated', () => {
     assert.deepEqual(codes(text), ['wrapper-with-conda-not-evaluated']);
     // The host-expansion finding stays where $WITH_CONDA really expands on the host.
     assert.ok(codes(wrapper('exec singularity exec "$SING_IMAGE" bash -c "eval $WITH_CONDA && python" python')).includes('wrapper-no-with-conda'));
+  });
+});
+
+// Shapes found in the real-world corpus review (test/corpus/REVIEW.md), as minimal wrappers of our own.
+describe('conventions and launchers (corpus review)', () => {
+  it("bash: LUMI's image value of WITH_CONDA (one command) runs as a command; CSC's (with &&) does not", () => {
+    const dir = mkdtempSync(join(tmpdir(), 'with-conda-'));
+    try {
+      writeFileSync(join(dir, 'activate'), 'ACTIVATED="$1"\n');
+      writeFileSync(join(dir, 'conda.sh'), 'conda() { ACTIVATED="$2"; }\n');
+      const run = (value: string) =>
+        spawnSync('bash', ['-c', 'bash -c \'$WITH_CONDA ; echo "activated: $ACTIVATED"\''], { encoding: 'utf8', env: { PATH: process.env.PATH, WITH_CONDA: value } }).stdout;
+      assert.equal(run(`source ${join(dir, 'activate')} jax`), 'activated: jax\n');
+      assert.equal(run(`source ${join(dir, 'conda.sh')} && conda activate pytorch`), 'activated: \n');
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('wrapper-with-conda-not-evaluated: not in a LUMI EasyBuild wrapper ($SIF...) unless a module on PATH sets WITH_CONDA', () => {
+    const lumi = "#!/bin/bash -e\nif [ -d /.singularity.d ]; then exec bash \"$@\"; fi\nsingularity exec $SIFJAX bash -c '$WITH_CONDA ; exec bash'\n";
+    const on = (text: string, withConda: string[]) => analyzeWrapper(text, '/p/bin/start-shell', { modulesSettingWithConda: withConda }).findings.map((f) => f.code);
+    assert.deepEqual(on(lumi, []), []);
+    assert.ok(on(lumi, ['m/1.0.lua']).includes('wrapper-with-conda-not-evaluated'), 'the module sets the value: CSC style');
+    assert.ok(on(lumi.replace('$SIFJAX', '"$SING_IMAGE"'), []).includes('wrapper-with-conda-not-evaluated'), 'SING_IMAGE: CSC style');
+  });
+
+  it('wrapper-no-venv: not in a LUMI EasyBuild wrapper (its venv lives in the container)', () => {
+    const lumi = '#!/bin/bash\nEXEC_BIN=$(basename "$0")\nif [ -d /.singularity.d/ ]; then exit 1; fi\nsingularity exec $SIFPYTORCH $EXEC_BIN "$@"\n';
+    assert.ok(!codes(lumi).includes('wrapper-no-venv'));
+    assert.ok(codes(lumi.replace('$SIFPYTORCH', '"$SING_IMAGE"')).includes('wrapper-no-venv'));
+  });
+
+  it("wrapper-no-container-check: not on a launcher that runs the caller's command; on one that names its own program", () => {
+    const noCheck = (run: string) => codes(`#!/bin/bash\ncmd=$(basename "$0")\n${run}\n`, '/p/bin/launcher').includes('wrapper-no-container-check');
+    for (const launcher of ['singularity exec $SING_FLAGS $SING_IMAGE "${@:2}"', 'singularity exec "$SIFCCPE" "$@"', 'singularity run "$SIFCCPE" "$@"', 'singularity exec --cleanenv /appl/img.sif "$@"']) {
+      assert.equal(noCheck(launcher), false, launcher);
+    }
+    for (const own of ['singularity exec "$SIF" python "$@"', 'singularity exec "$SING_IMAGE" "$cmd" "$@"', "singularity exec -B /appl \"$SING_IMAGE\" bash -c 'python \"$@\"' bash \"$@\""]) {
+      assert.equal(noCheck(own), true, own);
+    }
   });
 });
