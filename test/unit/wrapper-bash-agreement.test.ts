@@ -166,3 +166,27 @@ describe('conventions and launchers (corpus review)', () => {
     }
   });
 });
+
+describe('wrapper-error-exits-zero', () => {
+  const guarded = (exit: string, message = '>&2 echo "SIF is not set: load the module"') =>
+    `#!/bin/bash\nif [ -z "$SIF" ]; then\n    ${message}\n    ${exit}\nfi\nif [ -d /.singularity.d ]; then exit 1; fi\nsingularity exec "$SIF" R "$@"\n`;
+
+  it('bash: a bare exit after the message exits 0, exit 1 exits 1', () => {
+    const status = (text: string) => spawnSync('bash', ['-c', text], { encoding: 'utf8', env: { PATH: process.env.PATH } }).status;
+    assert.equal(status(guarded('exit')), 0);
+    assert.equal(status(guarded('exit 1')), 1);
+  });
+
+  it('fires on a bare exit after >&2 echo or echo ... 1>&2, with the fix exit 1; not on exit 1 or after plain echo', () => {
+    for (const message of ['>&2 echo "SIF is not set"', 'echo "SIF is not set" 1>&2', '1>&2 echo "SIF is not set"']) {
+      const text = guarded('exit', message);
+      const f = findings(text, '/p/bin/R').filter((x) => x.code === 'wrapper-error-exits-zero');
+      assert.equal(f.length, 1, message);
+      assert.equal(f[0].severity, 'warning');
+      assert.equal(at(text, f[0]), 'exit');
+      assert.equal(f[0].fixes![0].edits[0].newText, 'exit 1');
+    }
+    assert.ok(!codes(guarded('exit 1'), '/p/bin/R').includes('wrapper-error-exits-zero'));
+    assert.ok(!codes(guarded('exit', 'echo "done"'), '/p/bin/R').includes('wrapper-error-exits-zero'));
+  });
+});
