@@ -73,7 +73,7 @@ export function jobScriptValues(spec: SubmitSpec): Record<string, string> {
     ? `[ -f ${shellQuotePath(spec.venv)}/bin/activate ] || ${fail(`no venv at ${spec.venv} (bin/activate is missing): fix --venv (lumiModules.run.venv)`)}\nsource ${shellQuotePath(spec.venv)}/bin/activate`
     : '';
   return {
-    account: spec.account ? `#SBATCH --account=${spec.account}` : '',
+    account: spec.account ? `#SBATCH --account=${shellQuote(spec.account)}` : '',
     preamble: spec.preamble ?? '',
     modules: modules.join('\n'),
     venv,

@@ -51,7 +51,7 @@ export function loginShell(script: string, args: readonly string[]): string {
 
 /** A shell fragment that prints `lumi-modules: MESSAGE` on stderr and exits with CODE. */
 export function shellFail(message: string, code = 127): string {
-  return `{ printf '%s\\n' ${shellQuote(`lumi-modules: ${message}`)} >&2; exit ${code}; }`;
+  return `{ printf '%s\\n' ${shellQuote(`lumi-modules: ${message}`)} >&2; exit ${shellQuote(String(code))}; }`;
 }
 
 const cdProblem = (cwd: string) => `cannot change to the submit directory ${cwd}`;

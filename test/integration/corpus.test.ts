@@ -2,35 +2,44 @@
 // names each repository, commit and licence). The files are not ours and are not committed;
 // test/corpus/collect.mjs copies them from git clones into a corpus directory, found here as
 // $LUMI_MODULES_CORPUS, ../shared/corpus beside the clone, or .cache/corpus. Without one the
-// suite is skipped and says why.
+// suite is skipped and says where it looked and how to make one.
 //
 // What it holds the checker to:
 // - syntax verdicts equal Lua's own on every Lua file, fed whole as Lmod reads files (Lmod does not
 //   skip a leading `#` line: it loads the text as a string);
-// - every finding equals the reviewed expectation in test/corpus/expected.json
-//   (UPDATE_CORPUS_EXPECTED=1 rewrites it; review the diff before committing it).
+// - every finding equals the reviewed expectation: test/corpus/expected.json (modulefiles) and
+//   expected-wrappers.json (wrapper scripts), both without ShellCheck, whose findings change with
+//   its version (UPDATE_CORPUS_EXPECTED=1, =lua or =wrappers rewrites them; review the diff and
+//   test/corpus/REVIEW.md before committing);
+// - ShellCheck, where installed, runs on every container wrapper, and `check` reports exactly what
+//   ShellCheck itself reports on each file, besides our own findings.
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { existsSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, realpathSync, statSync, writeFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
-import { describe, it } from 'node:test';
+import { before, describe, it } from 'node:test';
+import { initBashParser } from '../../core/analysis/wrapper/parser';
+import { wrapperFacts } from '../../core/analysis/wrapper/facts';
+import { mayBeScript, shellOfShebang } from '../../core/analysis/wrapper/shebang';
 import { CLI } from '../helpers/cli';
-
 const repo = join(__dirname, '..', '..');
-const EXPECTED = join(repo, 'test', 'corpus', 'expected.json');
+
+const CANDIDATES = [process.env.LUMI_MODULES_CORPUS, join(repo, '..', 'shared', 'corpus'), join(repo, '.cache', 'corpus')].filter((c): c is string => c !== undefined && c !== '');
+const COLLECT = 'node test/corpus/collect.mjs --clones DIR --out .cache/corpus';
 
 function corpusDir(): string | undefined {
-  const candidates = [process.env.LUMI_MODULES_CORPUS, join(repo, '..', 'shared', 'corpus'), join(repo, '.cache', 'corpus')];
-  return candidates.find((c): c is string => c !== undefined && c !== '' && existsSync(join(c, 'MANIFEST.json')));
+  return CANDIDATES.find((c) => existsSync(join(c, 'MANIFEST.json')));
 }
 
-function luaFiles(dir: string): string[] {
+/** Every file under dir (links followed, as the checker and Lmod follow them). */
+function allFiles(dir: string): string[] {
   return readdirSync(dir).flatMap((name) => {
     const p = join(dir, name);
     const st = statSync(p);
-    return st.isDirectory() ? luaFiles(p) : st.isFile() && name.endsWith('.lua') ? [p] : [];
+    return st.isDirectory() ? allFiles(p) : st.isFile() ? [p] : [];
   });
 }
+const luaFiles = (dir: string) => allFiles(dir).filter((f) => f.endsWith('.lua'));
 
 // One lua5.3 process for all files: each file's text is loaded whole (as Lmod's loadstring does).
 const LUA_VERDICTS = `
@@ -62,16 +71,36 @@ interface JsonFinding {
   message: string;
 }
 
-function checkCorpus(dir: string): JsonFinding[] {
+const checked = new Map<boolean, JsonFinding[]>();
+/** `check --format json DIR`, with or without ShellCheck (once each per run). */
+function checkCorpus(dir: string, shellcheck = false): JsonFinding[] {
+  const done = checked.get(shellcheck);
+  if (done) return done;
   // A fixed, minimal environment: the machine's own variables must not change what is found.
   const env = { PATH: process.env.PATH ?? '/usr/bin:/bin', HOME: '/nonexistent-home', LANG: 'C.UTF-8' };
-  const r = spawnSync(process.execPath, [CLI, 'check', '--format', 'json', '--no-shellcheck', dir], { encoding: 'utf8', env, maxBuffer: 1 << 28 });
+  const r = spawnSync(process.execPath, [CLI, 'check', '--format', 'json', ...(shellcheck ? [] : ['--no-shellcheck']), dir], { encoding: 'utf8', env, maxBuffer: 1 << 28 });
   assert.ok(r.status === 0 || r.status === 1, `check exited ${r.status}: ${r.stderr}`);
-  return JSON.parse(r.stdout) as JsonFinding[];
+  const findings = JSON.parse(r.stdout) as JsonFinding[];
+  checked.set(shellcheck, findings);
+  return findings;
 }
 
+const hasShellcheck = spawnSync('shellcheck', ['--version'], { stdio: 'ignore' }).status === 0;
+const isShellcheckCode = (code: string) => /^SC\d+$/.test(code);
+
 const dir = corpusDir();
-describe('real-world corpus', { skip: dir === undefined ? 'no corpus directory (see test/corpus/collect.mjs)' : false }, () => {
+const skipReason = `no corpus: none of ${CANDIDATES.join(', ')} holds MANIFEST.json; make one from git clones of test/corpus/sources.json with \`${COLLECT}\` (README, "Real-world corpus")`;
+if (dir === undefined) console.log(`corpus test skipped: ${skipReason}`);
+describe('real-world corpus', { skip: dir === undefined ? skipReason : false }, () => {
+  before(() => initBashParser());
+
+  it('was made by this version of test/corpus/collect.mjs', () => {
+    const wanted = (JSON.parse(readFileSync(join(repo, 'test', 'corpus', 'sources.json'), 'utf8')) as { collectorVersion: number }).collectorVersion;
+    const versionFile = join(dir!, 'COLLECTOR_VERSION');
+    const made = existsSync(versionFile) ? Number(readFileSync(versionFile, 'utf8')) : 1;
+    assert.equal(made, wanted, `${dir} was made by collect.mjs version ${made}, this one is ${wanted}: re-run \`node test/corpus/collect.mjs --clones DIR --out ${dir}\` into an empty directory`);
+  });
+
   it('has at least 1,000 modulefiles and 100 wrappers', () => {
     const manifest = JSON.parse(readFileSync(join(dir!, 'MANIFEST.json'), 'utf8')) as { file: string }[];
     const lua = manifest.filter((m) => m.file.endsWith('.lua')).length;
@@ -119,4 +148,35 @@ describe('real-world corpus', { skip: dir === undefined ? 'no corpus directory (
       assert.deepEqual(actual, expected);
     });
   }
+  it('ShellCheck runs on every container wrapper; check reports exactly its findings, and ours unchanged', { skip: hasShellcheck ? false : 'shellcheck is not installed' }, () => {
+    const withShellcheck = checkCorpus(dir!, true);
+    const withoutShellcheck = checkCorpus(dir!, false);
+    // Ours are the same with ShellCheck, but for wrapper-unquoted-args left to ShellCheck's same finding.
+    const ours = (fs: JsonFinding[]) => fs.filter((f) => !isShellcheckCode(f.code) && f.code !== 'wrapper-unquoted-args').map((f) => `${f.file}:${f.range.start.line + 1} ${f.code}`);
+    assert.deepEqual(ours(withShellcheck), ours(withoutShellcheck));
+    const reported = new Map<string, string[]>();
+    for (const f of withShellcheck.filter((x) => isShellcheckCode(x.code))) (reported.get(f.file) ?? reported.set(f.file, []).get(f.file)!).push(`${f.range.start.line + 1} ${f.code}`);
+    // The container wrappers, decided as check decides them; ShellCheck run on each alone.
+    const wrappers = allFiles(dir!).filter((f) => {
+      if (f.endsWith('.lua') || f.endsWith('MANIFEST.json')) return false;
+      const text = readFileSync(f, 'utf8');
+      return mayBeScript(Buffer.from(text.slice(0, 256)), () => (statSync(f).mode & 0o111) !== 0) && wrapperFacts(text).isContainerWrapper;
+    });
+    assert.ok(wrappers.length >= 50, `${wrappers.length} container wrappers`);
+    // Links to one file (bin/wrap-container -> ../frontends/containerize) are checked once, under one of their names.
+    const byReal = new Map<string, string[]>();
+    for (const f of wrappers) (byReal.get(realpathSync(f)) ?? byReal.set(realpathSync(f), []).get(realpathSync(f))!).push(f);
+    const disagreements: string[] = [];
+    for (const [real, names] of byReal) {
+      const text = readFileSync(real, 'utf8');
+      const r = spawnSync('shellcheck', ['--format=json1', '--norc', '--shell', shellOfShebang(text) ?? 'bash', real], { encoding: 'utf8' });
+      assert.ok(r.status === 0 || r.status === 1, `shellcheck failed on ${real}: ${r.status} ${r.stderr}`);
+      const own = (JSON.parse(r.stdout) as { comments: { line: number; code: number }[] }).comments.map((c) => `${c.line} SC${c.code}`).sort();
+      const under = names.filter((n) => reported.has(n));
+      const ours = under.flatMap((n) => reported.get(n)!).sort();
+      if (under.length > 1 || JSON.stringify(own) !== JSON.stringify(ours)) disagreements.push(`${relative(dir!, real)}: ShellCheck ${own.join(', ')}; check ${ours.join(', ')} (under ${under.length} names)`);
+    }
+    assert.deepEqual(disagreements, []);
+    assert.ok([...reported.values()].flat().length > 0, 'ShellCheck reported something on the corpus');
+  });
 });
