@@ -10,20 +10,46 @@
 // `modluafooter` as `<file>.footer.lua` and the scripts they install as `<file>.install/<path>`
 // (as written into the installation directory: see embeddedTexts). Modes and symbolic links are
 // kept as git has them. OUT/MANIFEST.json lists every file with its source, commit, licence and
-// SHA-256 (of a link: of its target's name). Only git is run (read-only: ls-tree, show), never a shell.
+// SHA-256 (of a link: of its target's name) and the copy of its repository's licence text
+// (`licenceFile`, e.g. TACC/Lmod/License, copied from the repository at the commit).
+//
+// The part CI checks (sources.json `redistributable`: their licences allow redistribution with the
+// licence text) is committed as test/corpus/redistributable.tar.xz, made reproducibly with
+//
+//   node test/corpus/collect.mjs --clones DIR --redistributable-only --archive test/corpus/redistributable.tar.xz
+//
+// (sorted entries, mtime 0, owner 0, modes u=rwX,go=rX, xz single-threaded: the same clones give
+// the same bytes). Only git (read-only: ls-tree, show), tar and xz are run, never a shell.
 import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, symlinkSync, writeFileSync } from 'node:fs';
-import { dirname, join, posix } from 'node:path';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join, posix, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 
-const { values } = parseArgs({ options: { clones: { type: 'string' }, out: { type: 'string' } }, strict: true });
-if (!values.clones || !values.out) {
-  console.error('usage: node test/corpus/collect.mjs --clones DIR --out DIR');
+const { values } = parseArgs({
+  options: { clones: { type: 'string' }, out: { type: 'string' }, 'redistributable-only': { type: 'boolean' }, archive: { type: 'string' } },
+  strict: true,
+});
+const usage = 'usage: node test/corpus/collect.mjs --clones DIR (--out DIR | --redistributable-only --archive FILE.tar.xz [--out EMPTY-DIR])';
+if (!values.clones || (!values.out && !values.archive)) {
+  console.error(usage);
   process.exit(2);
 }
+// The archive is committed: only sources whose licence allows it may go in.
+if (values.archive && !values['redistributable-only']) {
+  console.error(`collect: --archive needs --redistributable-only (the other sources' files must not be redistributed)\n${usage}`);
+  process.exit(2);
+}
+// An archive holds exactly what this run collects: no stale files of an earlier run.
+if (values.archive && values.out && existsSync(values.out) && readdirSync(values.out).length > 0) {
+  console.error(`collect: ${values.out} is not empty; --archive collects into an empty (or new) directory`);
+  process.exit(2);
+}
+const out = values.out ?? mkdtempSync(join(tmpdir(), 'lumi-modules-corpus-'));
 // collectorVersion (2: scripts as installed, git modes and links kept) is written beside MANIFEST.json.
-const { sources, collectorVersion } = JSON.parse(execFileSync('cat', [new URL('./sources.json', import.meta.url).pathname], { encoding: 'utf8' }));
+const { sources: allSources, collectorVersion } = JSON.parse(execFileSync('cat', [new URL('./sources.json', import.meta.url).pathname], { encoding: 'utf8' }));
+const sources = values['redistributable-only'] ? allSources.filter((s) => s.redistributable === true) : allSources;
 
 function gitDir(repo) {
   const [owner, name] = repo.split('/');
@@ -142,10 +168,16 @@ for (const s of sources) {
     const target = posix.normalize(posix.join(posix.dirname(e.path), git(dir, ['show', `${s.commit}:${e.path}`]).toString('utf8')));
     if (byPath.has(target) && !selected.has(target)) selected.set(target, byPath.get(target));
   }
+  // The repository's licence text beside its files (redistribution with attribution needs it).
+  const licenceFile = s.licenceFile === undefined ? undefined : posix.join(s.repo, s.licenceFile);
+  if (licenceFile !== undefined) {
+    mkdirSync(join(out, s.repo), { recursive: true });
+    writeFileSync(join(out, licenceFile), git(dir, ['show', `${s.commit}:${s.licenceFile}`]), { mode: 0o644 });
+  }
   let count = 0;
   for (const { mode, path } of [...selected.values()].sort((a, b) => (a.path < b.path ? -1 : 1))) {
     const bytes = git(dir, ['show', `${s.commit}:${path}`]);
-    const base = join(values.out, s.repo, path);
+    const base = join(out, s.repo, path);
     const pieces =
       s.kind === 'easyconfig'
         ? [...embeddedTexts(bytes.toString('utf8'), installDir(path))].map(([suffix, piece]) => ({ outPath: `${base}.${suffix}`, content: Buffer.from(piece.text, 'utf8'), mode: piece.mode }))
@@ -156,13 +188,23 @@ for (const s of sources) {
       // content is the target, which is no modulefile or script of its own.
       if (link) symlinkSync(content.toString('utf8'), outPath);
       else writeFileSync(outPath, content, { mode: fileMode });
-      manifest.push({ file: outPath.slice(values.out.length + 1), repo: s.repo, commit: s.commit, path, licence: s.licence, ...(link ? { link: content.toString('utf8') } : {}), sha256: createHash('sha256').update(content).digest('hex') });
+      manifest.push({ file: outPath.slice(out.length + 1), repo: s.repo, commit: s.commit, path, licence: s.licence, ...(licenceFile ? { licenceFile } : {}), ...(link ? { link: content.toString('utf8') } : {}), sha256: createHash('sha256').update(content).digest('hex') });
       count++;
     }
   }
   console.error(`collect: ${s.repo}@${s.commit.slice(0, 7)}: ${count} files`);
 }
-writeFileSync(join(values.out, 'MANIFEST.json'), JSON.stringify(manifest, null, 1) + '\n');
+writeFileSync(join(out, 'MANIFEST.json'), JSON.stringify(manifest, null, 1) + '\n');
 // The corpus test refuses a corpus made by an older collector (its files differ from this one's).
-writeFileSync(join(values.out, 'COLLECTOR_VERSION'), `${collectorVersion}\n`);
-console.error(`collect: ${manifest.length} files in ${values.out}`);
+writeFileSync(join(out, 'COLLECTOR_VERSION'), `${collectorVersion}\n`);
+console.error(`collect: ${manifest.length} files in ${out}`);
+
+if (values.archive) {
+  // Reproducible: names sorted, no times, owners or umask of this machine; xz single-threaded
+  // (multi-threaded xz splits blocks differently).
+  const tarball = execFileSync('tar', ['--sort=name', '--mtime=@0', '--owner=0', '--group=0', '--numeric-owner', '--format=gnu', '--mode=u=rwX,go=rX', '-C', out, '-cf', '-', '.'], { maxBuffer: 1 << 30 });
+  const compressed = execFileSync('xz', ['-T1', '-9e', '-c'], { input: tarball, maxBuffer: 1 << 30 });
+  writeFileSync(resolve(values.archive), compressed);
+  if (!values.out) rmSync(out, { recursive: true, force: true });
+  console.error(`collect: ${values.archive}: ${compressed.length} bytes (${tarball.length} uncompressed)`);
+}
