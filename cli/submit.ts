@@ -4,12 +4,11 @@
 import { existsSync, statSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { connect, SshError, type SshConnection } from '../core/remote/connection';
-import { uploadScript } from '../core/remote/run';
 import { resolveHost, SshConfigError } from '../core/remote/sshConfig';
 import { ShellWordsError, splitShellWords } from '../core/shell/words';
 import { shellQuote } from '../core/shell/quote';
-import { cancelJob, followJob, listJobs, SlurmError, type FollowResult, type JobEvent } from '../core/slurm/jobs';
-import { submitJob } from '../core/slurm/jobs';
+import { cancelJob, followJob, listJobs, SlurmError, submitJob, type FollowResult, type JobEvent } from '../core/slurm/jobs';
+import { LOCAL_HOST, localTransport, sshTransport, type SlurmTransport } from '../core/slurm/transport';
 import { SubmitInputError } from '../core/slurm/jobScript';
 import { parseCommandArgs } from './args';
 
@@ -25,17 +24,23 @@ const HOST_OPTIONS = { host: { type: 'string' }, 'ssh-config': { type: 'string' 
 import { CliIO, UsageError } from './io';
 import { cliPrompts } from './run';
 
+const LOCAL_HOST_HELP = `--host ${LOCAL_HOST}: Slurm on this machine (on a LUMI login node), no SSH: sbatch, squeue, scontrol
+and scancel from PATH, the script used in place, submitted from the current directory (or --cwd).`;
+
 export const submitUsage = `usage: lumi-modules submit --host ALIAS [--ssh-config FILE] [--module-use DIR]... [--module NAME]...
                           [--venv DIR] [--cwd DIR] [--preamble 'LINES'] [--sbatch 'SBATCH OPTIONS']
                           [--srun 'SRUN OPTIONS'] [--template FILE] [--detach] [--remote-script]
                           SCRIPT [ARGS...]
 Submits SCRIPT as a batch job (templates/slurm-lumi-g.sh: small-g, 1 GPU, 7 cores, 30 min), prints
 its id, follows it (states on stderr, its output live) and exits with its exit code. Ctrl+C cancels
-the job (scancel); with --detach, Ctrl+C only stops following.`;
-export const jobsUsage = 'usage: lumi-modules jobs --host ALIAS [--ssh-config FILE]';
+the job (scancel); with --detach, Ctrl+C only stops following.
+${LOCAL_HOST_HELP}`;
+export const jobsUsage = `usage: lumi-modules jobs --host ALIAS [--ssh-config FILE]
+${LOCAL_HOST_HELP}`;
 export const followUsage = `usage: lumi-modules follow --host ALIAS [--ssh-config FILE] JOBID
 Re-attaches to a job: states on stderr, its output live, exit with its exit code. Ctrl+C stops
-following and leaves the job alone.`;
+following and leaves the job alone.
+${LOCAL_HOST_HELP}`;
 
 function words(args: ParsedArgs, flag: string): string[] {
   try {
@@ -46,16 +51,21 @@ function words(args: ParsedArgs, flag: string): string[] {
   }
 }
 
-/** Opens the connection, runs FN, maps SSH and Slurm failures to messages and exit codes. */
-async function withConnection(name: string, io: CliIO, args: ParsedArgs, usage: string, fn: (connection: SshConnection) => Promise<number>): Promise<number> {
+/**
+ * Opens the transport (--host local: this machine; else the SSH connection), runs FN, maps SSH and
+ * Slurm failures to messages and exit codes.
+ */
+async function withTransport(name: string, io: CliIO, args: ParsedArgs, usage: string, fn: (transport: SlurmTransport) => Promise<number>): Promise<number> {
   const host = stringFlag(args, 'host');
   if (!host) throw new UsageError(`--host is required\n${usage}`);
   const sshConfig = stringFlag(args, 'ssh-config');
+  if (host === LOCAL_HOST && sshConfig) throw new UsageError(`--ssh-config does not apply to --host ${LOCAL_HOST} (no SSH)\n${usage}`);
   let connection: SshConnection | undefined;
   try {
+    if (host === LOCAL_HOST) return await fn(localTransport({ env: io.env, cwd: io.cwd }));
     const resolved = await resolveHost(host, sshConfig ? resolve(io.cwd, sshConfig) : undefined, io.env);
     connection = await connect(resolved, cliPrompts(io));
-    return await fn(connection);
+    return await fn(sshTransport(connection));
   } catch (err) {
     if (err instanceof SlurmError || err instanceof SubmitInputError) {
       io.stderr.write(`lumi-modules ${name}: ${err.message}\n`);
@@ -90,7 +100,7 @@ export function describeEvent(jobId: string, event: JobEvent): string | undefine
  * Follows JOBID on CONNECTION with the CLI's Ctrl+C: first Ctrl+C cancels the job (scancel) when
  * CANCEL_ON_INTERRUPT, else stops following; a second one exits at once.
  */
-async function followInCli(name: string, io: CliIO, connection: SshConnection, jobId: string, hostArgs: string, cancelOnInterrupt: boolean): Promise<number> {
+async function followInCli(name: string, io: CliIO, transport: SlurmTransport, jobId: string, hostArgs: string, cancelOnInterrupt: boolean): Promise<number> {
   const detach = new AbortController();
   let interrupts = 0;
   let cancelling: Promise<unknown> | undefined;
@@ -100,7 +110,7 @@ async function followInCli(name: string, io: CliIO, connection: SshConnection, j
     if (interrupts > 1) process.exit(130);
     if (cancelOnInterrupt) {
       io.stderr.write(`\nlumi-modules: cancelling job ${jobId} (scancel)...\n`);
-      cancelling = cancelJob(connection, jobId).catch((err: Error) => {
+      cancelling = cancelJob(transport, jobId).catch((err: Error) => {
         io.stderr.write(`lumi-modules ${name}: could not cancel job ${jobId}: ${err.message}\n`);
         detach.abort();
       });
@@ -114,7 +124,7 @@ async function followInCli(name: string, io: CliIO, connection: SshConnection, j
   let result: FollowResult;
   try {
     result = await followJob(
-      connection,
+      transport,
       jobId,
       {
         stdout: (c) => io.stdout.write(c),
@@ -167,16 +177,16 @@ export async function submitCommand(argv: string[], io: CliIO): Promise<number> 
   if (!stringFlag(args, 'host')) throw new UsageError(`--host is required\n${submitUsage}`);
   if (script === undefined) throw new UsageError(`a SCRIPT to submit is required\n${submitUsage}`);
   const remoteScript = booleanFlag(args, 'remote-script');
-  const localScript = remoteScript ? script : resolve(io.cwd, script);
+  const localScript = remoteScript && stringFlag(args, 'host') !== LOCAL_HOST ? script : resolve(io.cwd, script);
   if (!remoteScript && !(existsSync(localScript) && statSync(localScript).isFile())) {
     throw new UsageError(`${script} is not a local file (use --remote-script for a path on the remote)`);
   }
   const template = stringFlag(args, 'template');
   const sbatch = words(args, 'sbatch');
   const srun = words(args, 'srun');
-  return withConnection('submit', io, args, submitUsage, async (connection) => {
-    const remotePath = remoteScript ? localScript : await uploadScript(connection, localScript);
-    const { jobId } = await submitJob(connection, {
+  return withTransport('submit', io, args, submitUsage, async (transport) => {
+    const remotePath = remoteScript ? localScript : await transport.placeScript(localScript);
+    const { jobId } = await submitJob(transport, {
       modulePaths: listFlag(args, 'module-use'),
       modules: listFlag(args, 'module'),
       venv: stringFlag(args, 'venv'),
@@ -190,7 +200,7 @@ export async function submitCommand(argv: string[], io: CliIO): Promise<number> 
     });
     io.stdout.write(`${jobId}\n`);
     io.stderr.write(`lumi-modules: submitted batch job ${jobId}\n`);
-    return followInCli('submit', io, connection, jobId, hostArgsOf(args), !booleanFlag(args, 'detach'));
+    return followInCli('submit', io, transport, jobId, hostArgsOf(args), !booleanFlag(args, 'detach'));
   });
 }
 
@@ -204,7 +214,7 @@ export async function followCommand(argv: string[], io: CliIO): Promise<number> 
   if (args.positionals.length !== 1) throw new UsageError(`one JOBID is required\n${followUsage}`);
   const jobId = args.positionals[0];
   if (!/^\d+(?:_\d+)?$/.test(jobId)) throw new UsageError(`'${jobId}' is not a Slurm job id\n${followUsage}`);
-  return withConnection('follow', io, args, followUsage, (connection) => followInCli('follow', io, connection, jobId, hostArgsOf(args), false));
+  return withTransport('follow', io, args, followUsage, (transport) => followInCli('follow', io, transport, jobId, hostArgsOf(args), false));
 }
 
 export async function jobsCommand(argv: string[], io: CliIO): Promise<number> {
@@ -214,8 +224,8 @@ export async function jobsCommand(argv: string[], io: CliIO): Promise<number> {
     return 0;
   }
   if (args.positionals.length > 0) throw new UsageError(`unexpected argument '${args.positionals[0]}'\n${jobsUsage}`);
-  return withConnection('jobs', io, args, jobsUsage, async (connection) => {
-    const jobs = await listJobs(connection);
+  return withTransport('jobs', io, args, jobsUsage, async (transport) => {
+    const jobs = await listJobs(transport);
     const rows = [['JOBID', 'PARTITION', 'STATE', 'TIME', 'TIME_LIMIT', 'NODES/REASON', 'NAME'], ...jobs.map((j) => [j.jobId, j.partition, j.state, j.elapsed, j.timeLimit, j.where, j.name])];
     const widths = rows[0].map((_, i) => Math.max(...rows.map((r) => r[i].length)));
     for (const r of rows) io.stdout.write(r.map((c, i) => (i === r.length - 1 ? c : c.padEnd(widths[i]))).join('  ') + '\n');

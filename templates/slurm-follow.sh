@@ -3,10 +3,12 @@
 # reports the job's state as event records on stderr: \036 NONCE \037 kind \037 fields... \n.
 # One writer, whole records: an event never lands inside a chunk of the job's own output.
 # $1 job id, $2 nonce, $3 seconds between state polls (scontrol is an RPC to slurmctld: keep it
-# modest), $4 seconds between output reads (local stat of two files).
+# modest), $4 seconds between output reads (local stat of two files). slurmstepd creates the output
+# file when the job starts: its appearance brings the next state poll forward, so RUNNING shows
+# within one read interval instead of one state interval.
 id=$1 nonce=$2 state_every=$3 read_every=$4
 event() { local IFS=$'\037'; printf '\036%s\037%s\n' "$nonce" "$*" >&2; }
-out_file='' err_file='' out_off=0 err_off=0 last=''
+out_file='' err_file='' out_off=0 err_off=0 last='' started=''
 # Prints what FILE gained since the offset held in variable $2, to fd $3.
 read_new() {
   local -n off=$2
@@ -66,5 +68,9 @@ while :; do
   fi
   read_all
   tick=$(( (tick + 1) % ticks_per_poll ))
+  if [ -z "$started" ] && [ -n "$out_file" ] && [ -e "$out_file" ]; then
+    started=1
+    [ "$state" != PENDING ] || { tick=0; continue; }
+  fi
   sleep "$read_every"
 done

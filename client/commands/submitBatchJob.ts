@@ -1,13 +1,14 @@
 // "LUMI: Submit Python File as Batch Job", the status bar item of each followed job and the
-// "LUMI Jobs" view. Everything goes over the kept connection of `run` (RemoteRuns' pool); the
-// Slurm work itself (job script, sbatch, follow, scancel, squeue) is core/slurm.
+// "LUMI Jobs" view. Everything goes over the kept connection of `run` (RemoteRuns' pool), or, in a
+// Remote-SSH window (the extension host is on LUMI), straight to Slurm on this machine (host
+// LOCAL_HOST); the Slurm work itself (job script, sbatch, follow, scancel, squeue) is core/slurm.
 import * as vscode from 'vscode';
-import { SshError, type SshConnection } from '../../core/remote/connection';
-import { uploadScript } from '../../core/remote/run';
+import { SshError } from '../../core/remote/connection';
 import { pythonFileToSend, readRunSettings } from '../settings';
 import { SshConfigError } from '../../core/remote/sshConfig';
 import { accountProblem, SubmitInputError } from '../../core/slurm/jobScript';
 import { cancelJob, followJob, listJobs, readJobOutput, SlurmError, submitJob, type JobEvent, type JobSummary } from '../../core/slurm/jobs';
+import { LOCAL_HOST, localTransport, sshTransport, type SlurmTransport } from '../../core/slurm/transport';
 import { parseSubmitSettings, sbatchHasAccount, submitSettingsProblem, submitSpecFromSettings } from '../../core/slurm/settings';
 import type { RemoteRuns } from './runPythonFile';
 
@@ -33,6 +34,15 @@ interface Follow {
 type Node = { kind: 'host'; host: string; sshConfigFile?: string } | { kind: 'job'; host: string; sshConfigFile?: string; job: JobSummary } | { kind: 'message'; text: string };
 
 const ACTIVE_ICON: Record<string, string> = { PENDING: '$(watch)', RUNNING: '$(sync~spin)', COMPLETING: '$(sync~spin)', CONFIGURING: '$(sync~spin)' };
+
+/**
+ * A Remote-SSH window: the extension host already runs on LUMI, so Slurm is used there directly
+ * (not guessed from `sbatch` on PATH: a laptop with its own Slurm client would submit elsewhere).
+ */
+const onLumi = () => vscode.env.remoteName === 'ssh-remote';
+
+/** How a host reads in messages and the view. */
+const hostLabel = (host: string) => (host === LOCAL_HOST ? 'this LUMI node' : host);
 
 function message(err: unknown): string {
   if (err instanceof SshError || err instanceof SshConfigError || err instanceof SlurmError || err instanceof SubmitInputError) return err.message;
@@ -78,17 +88,18 @@ export class BatchJobs implements vscode.Disposable, vscode.TreeDataProvider<Nod
     void this.context.workspaceState.update(FOLLOWED_KEY, [...this.follows.values()].map((f) => f.job));
   }
 
-  /** Opens (or reuses) the kept connection for HOST, runs FN, releases it. */
-  private async withConnection<T>(host: string, sshConfigFile: string | undefined, fn: (c: SshConnection) => Promise<T>): Promise<T> {
+  /** Runs FN with Slurm on HOST: this machine for LOCAL_HOST, else the kept connection (opened or reused, then released). */
+  private async withTransport<T>(host: string, sshConfigFile: string | undefined, fn: (t: SlurmTransport) => Promise<T>): Promise<T> {
+    if (host === LOCAL_HOST) return fn(localTransport());
     const pool = this.runs.getPool(this.settings().run.idleTimeoutSeconds);
-    return pool.with(host, sshConfigFile, fn);
+    return pool.with(host, sshConfigFile, (connection) => fn(sshTransport(connection)));
   }
 
   async submit(resource?: vscode.Uri): Promise<void> {
     const uri = await pythonFileToSend(resource, 'submit it as a batch job', 'batch jobs on LUMI');
     if (!uri) return;
     if (uri.scheme !== 'file') {
-      void vscode.window.showErrorMessage('LUMI: batch jobs are submitted from a local file over SSH (set lumiModules.run.host); in a Remote-SSH window use lumi-modules submit in the terminal.');
+      void vscode.window.showErrorMessage(`LUMI: ${uri.scheme} files cannot be submitted: save the script to a file first.`);
       return;
     }
     const { run, submit } = this.settings(uri);
@@ -98,7 +109,7 @@ export class BatchJobs implements vscode.Disposable, vscode.TreeDataProvider<Nod
       return;
     }
     // The missing values are asked for, the last answers offered again.
-    let host = run.host;
+    let host = onLumi() ? LOCAL_HOST : run.host;
     if (!host) {
       const answer = await vscode.window.showInputBox({
         title: 'LUMI: Submit batch job',
@@ -126,10 +137,10 @@ export class BatchJobs implements vscode.Disposable, vscode.TreeDataProvider<Nod
     }
     const name = uri.path.split('/').pop() ?? 'script';
     try {
-      const jobId = await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: `LUMI: submitting ${name} to ${host}` }, () =>
-        this.withConnection(host, run.sshConfigFile, async (connection) => {
-          const remote = await uploadScript(connection, uri.fsPath);
-          return (await submitJob(connection, submitSpecFromSettings(run, submit, remote))).jobId;
+      const jobId = await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: `LUMI: submitting ${name} on ${hostLabel(host)}` }, () =>
+        this.withTransport(host, run.sshConfigFile, async (transport) => {
+          const script = await transport.placeScript(uri.fsPath);
+          return (await submitJob(transport, submitSpecFromSettings(run, submit, script))).jobId;
         }),
       );
       this.follow({ host, sshConfigFile: run.sshConfigFile, jobId, name });
@@ -170,7 +181,7 @@ export class BatchJobs implements vscode.Disposable, vscode.TreeDataProvider<Nod
     const show = (state: string, detail = '') => {
       entry.state = state;
       status.text = `${ACTIVE_ICON[state] ?? (state === 'COMPLETED' ? '$(pass)' : '$(error)')} ${job.jobId} ${state}`;
-      status.tooltip = `LUMI job ${job.jobId} (${job.name}) on ${job.host}: ${state}${detail ? ` ${detail}` : ''}\nClick: show the output or cancel the job`;
+      status.tooltip = `LUMI job ${job.jobId} (${job.name}) on ${hostLabel(job.host)}: ${state}${detail ? ` ${detail}` : ''}\nClick: show the output or cancel the job`;
       status.show();
       this.changed.fire(undefined);
     };
@@ -191,9 +202,9 @@ export class BatchJobs implements vscode.Disposable, vscode.TreeDataProvider<Nod
     };
     void (async () => {
       await ready;
-      note(`Following job ${job.jobId} (${job.name}) on ${job.host}. Ctrl+C cancels the job; closing this terminal only stops following.`);
+      note(`Following job ${job.jobId} (${job.name}) on ${hostLabel(job.host)}. Ctrl+C cancels the job; closing this terminal only stops following.`);
       try {
-        const result = await this.withConnection(job.host, job.sshConfigFile, (c) => followJob(c, job.jobId, { stdout: toTerminal, stderr: toTerminal, event: onEvent }, abort.signal));
+        const result = await this.withTransport(job.host, job.sshConfigFile, (t) => followJob(t, job.jobId, { stdout: toTerminal, stderr: toTerminal, event: onEvent }, abort.signal));
         if (result.outcome === 'unknown') {
           note(result.message ?? `job ${job.jobId} is unknown`, '31');
           show('UNKNOWN');
@@ -228,11 +239,11 @@ export class BatchJobs implements vscode.Disposable, vscode.TreeDataProvider<Nod
   async cancel(job: { host: string; sshConfigFile?: string; jobId: string; name?: string }, confirm = true): Promise<void> {
     if (confirm) {
       const yes = 'Cancel job';
-      const answer = await vscode.window.showWarningMessage(`Cancel LUMI job ${job.jobId}${job.name ? ` (${job.name})` : ''} on ${job.host}?`, { modal: true, detail: 'Slurm ends the job (scancel); its output so far stays in its files.' }, yes);
+      const answer = await vscode.window.showWarningMessage(`Cancel LUMI job ${job.jobId}${job.name ? ` (${job.name})` : ''} on ${hostLabel(job.host)}?`, { modal: true, detail: 'Slurm ends the job (scancel); its output so far stays in its files.' }, yes);
       if (answer !== yes) return;
     }
     try {
-      await this.withConnection(job.host, job.sshConfigFile, (c) => cancelJob(c, job.jobId));
+      await this.withTransport(job.host, job.sshConfigFile, (t) => cancelJob(t, job.jobId));
       this.changed.fire(undefined);
     } catch (err) {
       void vscode.window.showErrorMessage(`LUMI: ${message(err)}`);
@@ -251,11 +262,11 @@ export class BatchJobs implements vscode.Disposable, vscode.TreeDataProvider<Nod
     }
   }
 
-  /** The job's stdout file, read over SFTP (its last MiB), in an editor. */
+  /** The job's stdout file (its last MiB; over SFTP, or read here on LUMI), in an editor. */
   async openOutput(node: Node): Promise<void> {
     if (node.kind !== 'job') return;
     try {
-      const output = await this.withConnection(node.host, node.sshConfigFile, (c) => readJobOutput(c, node.job.jobId));
+      const output = await this.withTransport(node.host, node.sshConfigFile, (t) => readJobOutput(t, node.job.jobId));
       const text = (output.skipped > 0 ? `[${output.path}: the first ${output.skipped} bytes are not shown]\n` : '') + output.text;
       await vscode.window.showTextDocument(await vscode.workspace.openTextDocument({ content: text, language: 'log' }), { preview: true });
     } catch (err) {
@@ -267,7 +278,7 @@ export class BatchJobs implements vscode.Disposable, vscode.TreeDataProvider<Nod
   getTreeItem(node: Node): vscode.TreeItem {
     if (node.kind === 'message') return new vscode.TreeItem(node.text);
     if (node.kind === 'host') {
-      const item = new vscode.TreeItem(node.host, vscode.TreeItemCollapsibleState.Expanded);
+      const item = new vscode.TreeItem(hostLabel(node.host), vscode.TreeItemCollapsibleState.Expanded);
       item.iconPath = new vscode.ThemeIcon('remote');
       item.contextValue = 'host';
       return item;
@@ -287,14 +298,15 @@ export class BatchJobs implements vscode.Disposable, vscode.TreeDataProvider<Nod
     if (!node) {
       const hosts = new Map<string, string | undefined>();
       const { run } = this.settings();
-      if (run.host) hosts.set(run.host, run.sshConfigFile);
+      if (onLumi()) hosts.set(LOCAL_HOST, undefined);
+      else if (run.host) hosts.set(run.host, run.sshConfigFile);
       for (const f of this.follows.values()) if (!hosts.has(f.job.host)) hosts.set(f.job.host, f.job.sshConfigFile);
       if (hosts.size === 0) return [{ kind: 'message', text: 'Set lumiModules.run.host to list your LUMI jobs' }];
       return [...hosts].map(([host, sshConfigFile]) => ({ kind: 'host', host, sshConfigFile }));
     }
     if (node.kind !== 'host') return [];
     try {
-      const jobs = await this.withConnection(node.host, node.sshConfigFile, (c) => listJobs(c));
+      const jobs = await this.withTransport(node.host, node.sshConfigFile, (t) => listJobs(t));
       if (jobs.length === 0) return [{ kind: 'message', text: 'No jobs in the queue' }];
       return jobs.map((job) => ({ kind: 'job', host: node.host, sshConfigFile: node.sshConfigFile, job }));
     } catch (err) {

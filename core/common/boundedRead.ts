@@ -33,7 +33,10 @@ export function describeKind(st: Stats): string {
   return 'not a regular file';
 }
 
-function failure(err: unknown): BoundedRead {
+/** Why a file was not read. */
+export type ReadRefusal = Extract<BoundedRead, { ok: false }>;
+
+function failure(err: unknown): ReadRefusal {
   const code = (err as NodeJS.ErrnoException).code;
   if (code === 'ENOENT' || code === 'ENOTDIR') return { ok: false, reason: 'missing', message: 'no such file' };
   if (code === 'EACCES' || code === 'EPERM') return { ok: false, reason: 'permission', message: 'permission denied' };
@@ -42,7 +45,7 @@ function failure(err: unknown): BoundedRead {
   return { ok: false, reason: 'error', message: `cannot read: ${code ?? (err as Error).message}` };
 }
 
-function notRegular(st: Stats): BoundedRead {
+function notRegular(st: Stats): ReadRefusal {
   return st.isDirectory()
     ? { ok: false, reason: 'directory', message: 'a directory, not a file' }
     : { ok: false, reason: 'not-regular', message: `${describeKind(st)}, not a regular file: not read` };
@@ -73,6 +76,36 @@ export function readBounded(path: string, limit = MAX_READ_BYTES, buffer?: Buffe
     }
     const truncated = read > limit;
     return { ok: true, bytes: target.subarray(0, Math.min(read, limit)), truncated, size: Math.max(size, read) };
+  } catch (err) {
+    return failure(err);
+  } finally {
+    if (fd !== undefined) closeSync(fd);
+  }
+}
+
+export type BoundedTail = { ok: true; bytes: Buffer; /** Bytes before `bytes` that were not read. */ skipped: number } | ReadRefusal;
+
+/**
+ * The last `limit` bytes of the regular file at PATH (a growing log: the end is what matters),
+ * with the same refusals as readBounded: nothing that is not a regular file is opened.
+ */
+export function readBoundedTail(path: string, limit = MAX_READ_BYTES): BoundedTail {
+  let fd: number | undefined;
+  try {
+    const st = statSync(path);
+    if (!st.isFile()) return notRegular(st);
+    fd = openSync(path, constants.O_RDONLY | constants.O_NONBLOCK | constants.O_NOCTTY);
+    const fst = fstatSync(fd);
+    if (!fst.isFile()) return notRegular(fst);
+    const start = Math.max(0, fst.size - limit);
+    const target = Buffer.alloc(fst.size - start);
+    let read = 0;
+    while (read < target.length) {
+      const n = readSync(fd, target, read, target.length - read, start + read);
+      if (n === 0) break;
+      read += n;
+    }
+    return { ok: true, bytes: target.subarray(0, read), skipped: start };
   } catch (err) {
     return failure(err);
   } finally {

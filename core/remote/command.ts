@@ -62,7 +62,7 @@ function fail(message: string): string {
 export function buildRunScript(spec: RunSpec): string {
   const lines = [
     '# lumi-modules run: the login shell has loaded Lmod; $$ leads the process group of this run.',
-    `lumi_run_marker=${RUN_MARKER_PREFIX}${runId(spec.pidFile)}`,
+    `lumi_run_marker=${shellQuote(RUN_MARKER_PREFIX + runId(spec.pidFile))}`,
     `lumi_pid_file=${shellQuotePath(spec.pidFile)}`,
     // Private (0700) and written whole (rename), so a cancel never reads an empty pid file.
     `(umask 077 && mkdir -p ${shellQuotePath(PID_DIR)} && echo "$$" > "$lumi_pid_file.new" && mv -f "$lumi_pid_file.new" "$lumi_pid_file")`,
@@ -72,7 +72,7 @@ export function buildRunScript(spec: RunSpec): string {
     // killed, SIGHUP) or silence (link dead) ends the whole process group, TERM then KILL.
     lines.push(
       'exec 3<&0 </dev/null',
-      `( trap '' TERM INT HUP; while IFS= read -r -t ${spec.heartbeatTimeoutSeconds} _ <&3; do :; done; kill -TERM -- "-$$" 2>/dev/null; sleep 2; kill -KILL -- "-$$" 2>/dev/null ) &`,
+      `( trap '' TERM INT HUP; while IFS= read -r -t ${shellQuote(String(spec.heartbeatTimeoutSeconds))} _ <&3; do :; done; kill -TERM -- "-$$" 2>/dev/null; sleep 2; kill -KILL -- "-$$" 2>/dev/null ) &`,
       'lumi_watchdog=$!',
       'exec 3<&-',
       `trap 'rm -f "$lumi_pid_file"; kill -KILL "$lumi_watchdog" 2>/dev/null' EXIT`,

@@ -7,8 +7,10 @@ import * as luaparse from 'luaparse';
 import { isGetenvCall } from '../analysis/modulefile/luaAst';
 import { firstLuaSyntaxError } from '../analysis/modulefile/luaGrammar';
 import { luaStringValue } from '../analysis/modulefile/strings';
+import { walkLua } from '../analysis/modulefile/luaWalk';
 import { ScaffoldInputError } from './errors';
 import { luaString } from './luaString';
+import { shellQuote } from '../shell/quote';
 
 export interface RewriteOptions {
   name: string;
@@ -26,7 +28,7 @@ export interface RewriteOptions {
   bindingsModule?: string;
 }
 
-// Nodes are read structurally here: the generic walk below visits every key of every node.
+// Nodes are read structurally here: walkLua (luaWalk.ts) visits every key of every node.
 // (The analysis reads the same tree through @types/luaparse; see analysis/modulefile/evaluate.ts.)
 type Node = any;
 
@@ -74,27 +76,6 @@ function luaQuote(value: string, like?: Node): string {
   return luaString(value, raw?.[0] === '"' ? '"' : "'");
 }
 
-/**
- * Visits every node of the tree in source order, with the nearest enclosing statement list depth.
- * An explicit stack, not recursion: `a.b.b.b...` nests as deep as it is long.
- */
-function walk(root: Node, visit: (n: Node, parent: Node, depth: number) => void): void {
-  const stack: [Node, Node, number][] = [[root, undefined, 0]];
-  while (stack.length > 0) {
-    const [node, parent, depth] = stack.pop()!;
-    if (node === null || typeof node !== 'object') continue;
-    if (Array.isArray(node)) {
-      for (let i = node.length - 1; i >= 0; i--) stack.push([node[i], parent, depth]);
-      continue;
-    }
-    if (typeof node.type !== 'string') continue;
-    visit(node, parent, depth);
-    const inner = node.type === 'Chunk' ? depth : 'body' in node || 'clauses' in node ? depth + 1 : depth;
-    const keys = Object.keys(node).filter((key) => key !== 'loc' && key !== 'range');
-    for (let i = keys.length - 1; i >= 0; i--) stack.push([node[keys[i]], node, inner]);
-  }
-}
-
 function parse(source: string, fileName: string): Node {
   // Lua's own verdict first: deep nesting is Lua's "too many C levels", never a JS stack overflow.
   const lua = firstLuaSyntaxError(source.startsWith('#') ? source.replace(/^[^\n]*/, (line) => ' '.repeat(line.length)) : source);
@@ -129,7 +110,7 @@ interface ModuleParts {
 function moduleParts(ast: Node, fileName: string): ModuleParts {
   const locals: LocalDef[] = [];
   const calls: Call[] = [];
-  walk(ast, (n, parent, depth) => {
+  walkLua(ast, (n, parent, depth) => {
     if (n.type === 'LocalStatement') {
       n.variables.forEach((v: Node, i: number) => {
         if (n.init[i] !== undefined) locals.push({ name: v.name, init: n.init[i], statement: n, topLevel: depth === 0 });
@@ -157,7 +138,7 @@ function moduleParts(ast: Node, fileName: string): ModuleParts {
   const usedNames = [singImageArg, ...pathPrepends.map((p) => p.node.arguments[1])].map(firstPathJoinArg).filter((a) => isIdentifier(a)).map((a) => a.name as string);
   // Otherwise (paths built with `..`): a candidate the SING_IMAGE / PATH expressions mention at all.
   const mentioned = new Set<string>();
-  walk([singImageArg, ...pathPrepends.map((p) => p.node.arguments[1])], (n) => {
+  walkLua([singImageArg, ...pathPrepends.map((p) => p.node.arguments[1])], (n) => {
     if (isIdentifier(n)) mentioned.add(n.name);
   });
   const root = rootCandidates.find((l) => usedNames.includes(l.name)) ?? (usedNames.length === 0 ? rootCandidates.find((l) => mentioned.has(l.name)) : undefined);
@@ -245,7 +226,7 @@ export function rewriteModuleLayout(source: string, fileName: string, o: Rewrite
   for (const c of calls.filter((c) => c.name === 'capture' && c.node.arguments.length === 1)) {
     const arg = c.node.arguments[0];
     const txtLiterals: Node[] = [];
-    walk(arg, (n) => {
+    walkLua(arg, (n) => {
       if (stringValue(n)?.endsWith('.txt')) txtLiterals.push(n);
     });
     if (txtLiterals.length === 0) continue;
@@ -274,7 +255,7 @@ export function rewriteModuleLayout(source: string, fileName: string, o: Rewrite
   else {
     const mentionsRoot = (n: Node) => {
       let found = false;
-      walk(n, (x) => {
+      walkLua(n, (x) => {
         if (isIdentifier(x, rootName)) found = true;
       });
       return found;
@@ -287,7 +268,7 @@ export function rewriteModuleLayout(source: string, fileName: string, o: Rewrite
   // WITH_CONDA.
   const withConda = setenvCalls('WITH_CONDA');
   const condaEnv = o.condaEnv === undefined ? (withConda.length > 0 ? undefined : o.defaultCondaEnv) : o.condaEnv;
-  const activate = (env: string) => `source /opt/conda/etc/profile.d/conda.sh && conda activate ${env}`;
+  const activate = (env: string) => `source /opt/conda/etc/profile.d/conda.sh && conda activate ${shellQuote(env)}`;
   if (typeof condaEnv === 'string') {
     if (withConda.length === 0) after.push(`setenv("WITH_CONDA", ${luaQuote(activate(condaEnv), { raw: '"' })})`);
     for (const c of withConda) {

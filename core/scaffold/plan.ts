@@ -7,6 +7,7 @@ import { resourcePath } from '../common/resources';
 import { ScaffoldInputError } from './errors';
 import { rewriteModuleLayout } from './fromModule';
 import { luaString } from './luaString';
+import { shellQuote } from '../shell/quote';
 
 export interface ScaffoldOptions {
   name: string;
@@ -198,7 +199,7 @@ export function planScaffold(o: ScaffoldOptions): PlannedFile[] {
     'lua:sifVar': luaString(easybuildVar('SIF', o.name)),
     'lua:runscriptsVar': luaString(easybuildVar('RUNSCRIPTS', o.name)),
     bindings: bindingsModule ? `depends_on(${luaString(bindingsModule)})\n` : '',
-    withConda: condaEnv ? `setenv("WITH_CONDA", ${luaString(`source /opt/conda/etc/profile.d/conda.sh && conda activate ${condaEnv}`, '"')})` : '',
+    withConda: condaEnv ? `setenv("WITH_CONDA", ${luaString(`source /opt/conda/etc/profile.d/conda.sh && conda activate ${shellQuote(condaEnv)}`, '"')})` : '',
   };
   const rewritten = o.from === undefined ? undefined : fromModule(o, imageName);
   const modulefile = rewritten?.text ?? fill(read('modulefile.lua'), lua, 'modulefile.lua');

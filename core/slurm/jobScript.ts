@@ -4,7 +4,8 @@
 import { readFileSync } from 'node:fs';
 import { basename } from 'node:path';
 import { resourcePath } from '../common/resources';
-import { shellJoin, shellQuote, shellQuotePath } from '../shell/quote';
+import { shellQuote, shellQuotePath } from '../shell/quote';
+import { shellFail as fail } from './transport';
 
 export interface SubmitSpec {
   modulePaths: readonly string[];
@@ -51,10 +52,6 @@ export function bundledTemplate(sbatch: readonly string[]): string {
   return resourcePath('templates', partition !== undefined && !/-g$/.test(partition) ? 'slurm-lumi-c.sh' : 'slurm-lumi-g.sh');
 }
 
-function fail(message: string): string {
-  return `{ printf '%s\\n' ${shellQuote(`lumi-modules: ${message}`)} >&2; exit 127; }`;
-}
-
 /** The placeholder values, each already valid bash. */
 export function jobScriptValues(spec: SubmitSpec): Record<string, string> {
   if (spec.account !== undefined) {
@@ -76,7 +73,7 @@ export function jobScriptValues(spec: SubmitSpec): Record<string, string> {
     ? `[ -f ${shellQuotePath(spec.venv)}/bin/activate ] || ${fail(`no venv at ${spec.venv} (bin/activate is missing): fix --venv (lumiModules.run.venv)`)}\nsource ${shellQuotePath(spec.venv)}/bin/activate`
     : '';
   return {
-    account: spec.account ? `#SBATCH --account=${spec.account}` : '',
+    account: spec.account ? `#SBATCH --account=${shellQuote(spec.account)}` : '',
     preamble: spec.preamble ?? '',
     modules: modules.join('\n'),
     venv,
@@ -106,18 +103,7 @@ export function buildJobScript(spec: SubmitSpec): string {
   return fillJobTemplate(text, jobScriptValues(spec), file);
 }
 
-/**
- * The remote command: in a login shell (Slurm and Lmod set up as for the user), change to the
- * submit directory and hand the job script to `sbatch --parsable` on stdin.
- */
-export function buildSubmitCommand(spec: SubmitSpec, jobScript: string): string {
-  const lines: string[] = [];
-  if (spec.cwd) lines.push(`cd ${shellQuotePath(spec.cwd)} || ${fail(`cannot change to the submit directory ${spec.cwd}`).replace('exit 127', 'exit 1')}`);
-  lines.push(`printf '%s' ${shellQuote(jobScript)} | sbatch --parsable ${shellJoin([`--job-name=${basename(spec.script)}`, ...spec.sbatch])}`);
-  return loginShell(lines.join('\n'), []);
-}
-
-/** `bash -l -c SCRIPT` with ARGS as $1...: the user's login environment, where sbatch and module live. */
-export function loginShell(script: string, args: readonly string[]): string {
-  return `exec bash -l -c ${shellQuote(script)} lumi-modules ${shellJoin(args)}`.trimEnd();
+/** sbatch's command line: the job script comes on stdin; --sbatch words override the template's lines. */
+export function submitArgv(spec: SubmitSpec): string[] {
+  return ['sbatch', '--parsable', `--job-name=${basename(spec.script)}`, ...spec.sbatch];
 }

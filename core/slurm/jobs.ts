@@ -1,47 +1,42 @@
-// Slurm over one SSH connection: submit a job script, follow a job (state changes and its output
-// files, through templates/slurm-follow.sh on the login node), cancel, list the user's jobs.
+// Slurm through a transport (transport.ts: the kept SSH connection, or this machine): submit a job
+// script, follow a job (state changes and its output files, through templates/slurm-follow.sh on the
+// login node), cancel, list the user's jobs, read a job's output.
 import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
-import type { SshConnection } from '../remote/connection';
 import { resourcePath } from '../common/resources';
-import { buildJobScript, buildSubmitCommand, loginShell, type SubmitSpec } from './jobScript';
+import { buildJobScript, submitArgv, type SubmitSpec } from './jobScript';
+import { SlurmError, type CommandResult, type SlurmTransport } from './transport';
 
-/** sbatch refused the job; the message is Slurm's own (e.g. "sbatch: error: invalid partition specified: x"). */
-export class SlurmError extends Error {}
+export { SlurmError } from './transport';
 
 const JOB_ID = /^\d+(?:_\d+)?$/;
-
-function collect(): { chunks: Buffer[]; push: (c: Buffer) => void; text: () => string } {
-  const chunks: Buffer[] = [];
-  return { chunks, push: (c) => chunks.push(c), text: () => Buffer.concat(chunks).toString('utf8') };
-}
 
 function checkJobId(jobId: string): void {
   if (!JOB_ID.test(jobId)) throw new SlurmError(`'${jobId}' is not a Slurm job id`);
 }
 
+/** Throws Slurm's own message when the command failed. */
+function succeeded(result: CommandResult, program: string): CommandResult {
+  if (result.code !== 0) throw new SlurmError(result.stderr.trim() || result.stdout.trim() || `${program} exited with ${result.code}`);
+  return result;
+}
+
 /** Submits the job; resolves with its id. */
-export async function submitJob(connection: SshConnection, spec: SubmitSpec): Promise<{ jobId: string; jobScript: string }> {
+export async function submitJob(transport: SlurmTransport, spec: SubmitSpec): Promise<{ jobId: string; jobScript: string }> {
   const jobScript = buildJobScript(spec);
-  const out = collect();
-  const err = collect();
-  const result = await connection.exec(buildSubmitCommand(spec, jobScript), { onStdout: out.push, onStderr: err.push });
+  const result = await transport.run(submitArgv(spec), { input: jobScript, cwd: spec.cwd });
   // --parsable prints "ID" or "ID;CLUSTER" as its last line; a login banner may come before it.
-  const last = out.text().trim().split('\n').pop() ?? '';
+  const last = result.stdout.trim().split('\n').pop() ?? '';
   const jobId = /^(\d+)(?:;.*)?$/.exec(last)?.[1];
-  if (result.code !== 0 || jobId === undefined) {
-    const message = err.text().trim() || out.text().trim() || `sbatch exited with ${result.code}`;
-    throw new SlurmError(message);
-  }
+  succeeded(result, 'sbatch');
+  if (jobId === undefined) throw new SlurmError(result.stderr.trim() || `sbatch printed no job id: ${JSON.stringify(result.stdout.slice(-200))}`);
   return { jobId, jobScript };
 }
 
 /** Asks Slurm to cancel the job (scancel). */
-export async function cancelJob(connection: SshConnection, jobId: string): Promise<void> {
+export async function cancelJob(transport: SlurmTransport, jobId: string): Promise<void> {
   checkJobId(jobId);
-  const err = collect();
-  const result = await connection.exec(loginShell('scancel -- "$1"', [jobId]), { onStderr: err.push });
-  if (result.code !== 0) throw new SlurmError(err.text().trim() || `scancel exited with ${result.code}`);
+  succeeded(await transport.run(['scancel', '--', jobId]), 'scancel');
 }
 
 export interface JobSummary {
@@ -58,14 +53,10 @@ export interface JobSummary {
 }
 
 /** The user's jobs in the queue (squeue --me). */
-export async function listJobs(connection: SshConnection): Promise<JobSummary[]> {
-  const out = collect();
-  const err = collect();
+export async function listJobs(transport: SlurmTransport): Promise<JobSummary[]> {
   // \x1f between fields; the name (which may hold anything but a newline) last.
-  const result = await connection.exec(loginShell('squeue --me -h -o "$1"', ['%i\x1f%P\x1f%T\x1f%M\x1f%l\x1f%R\x1f%j']), { onStdout: out.push, onStderr: err.push });
-  if (result.code !== 0) throw new SlurmError(err.text().trim() || `squeue exited with ${result.code}`);
-  return out
-    .text()
+  const result = succeeded(await transport.run(['squeue', '--me', '-h', '-o', '%i\x1f%P\x1f%T\x1f%M\x1f%l\x1f%R\x1f%j']), 'squeue');
+  return result.stdout
     .split('\n')
     .filter((l) => l.includes('\x1f'))
     .map((l) => {
@@ -75,32 +66,15 @@ export async function listJobs(connection: SshConnection): Promise<JobSummary[]>
 }
 
 /**
- * The end of the job's stdout file (at most MAX_BYTES, read over SFTP) and its path, from
- * `scontrol show job` (which knows the job until MinJobAge after its end).
+ * The end of the job's stdout file (at most MAX_BYTES) and its path, from `scontrol show job`
+ * (which knows the job until MinJobAge after its end).
  */
-export async function readJobOutput(connection: SshConnection, jobId: string, maxBytes = 1 << 20): Promise<{ path: string; text: string; skipped: number }> {
+export async function readJobOutput(transport: SlurmTransport, jobId: string, maxBytes = 1 << 20): Promise<{ path: string; text: string; skipped: number }> {
   checkJobId(jobId);
-  const out = collect();
-  const err = collect();
-  const result = await connection.exec(loginShell('scontrol show job "$1"', [jobId]), { onStdout: out.push, onStderr: err.push });
-  if (result.code !== 0) throw new SlurmError(err.text().trim() || `scontrol exited with ${result.code}`);
-  const path = /^\s*StdOut=(.*)$/m.exec(out.text())?.[1];
+  const result = succeeded(await transport.run(['scontrol', 'show', 'job', jobId]), 'scontrol');
+  const path = /^\s*StdOut=(.*)$/m.exec(result.stdout)?.[1];
   if (!path) throw new SlurmError(`Slurm does not say where job ${jobId} writes its output`);
-  const sftp = await connection.sftp();
-  try {
-    const size = await new Promise<number>((resolve, reject) => sftp.stat(path, (e, st) => (e ? reject(new SlurmError(`${path}: ${e.message} (has the job started?)`)) : resolve(st.size))));
-    const start = Math.max(0, size - maxBytes);
-    const chunks: Buffer[] = [];
-    await new Promise<void>((resolve, reject) => {
-      const stream = sftp.createReadStream(path, { start });
-      stream.on('data', (d: Buffer) => chunks.push(d));
-      stream.on('error', (e: Error) => reject(new SlurmError(`${path}: ${e.message}`)));
-      stream.on('end', () => resolve());
-    });
-    return { path, text: Buffer.concat(chunks).toString('utf8'), skipped: start };
-  } finally {
-    sftp.end();
-  }
+  return { path, ...(await transport.readTail(path, maxBytes)) };
 }
 
 export type JobEvent =
@@ -203,7 +177,7 @@ export interface FollowOptions {
  * Follows JOBID until it ends (or SIGNAL aborts: then the follow stops and the job is left alone).
  * The job's output is streamed as it grows; state changes arrive as events.
  */
-export async function followJob(connection: SshConnection, jobId: string, handlers: FollowHandlers, signal?: AbortSignal, options: FollowOptions = {}): Promise<FollowResult> {
+export async function followJob(transport: SlurmTransport, jobId: string, handlers: FollowHandlers, signal?: AbortSignal, options: FollowOptions = {}): Promise<FollowResult> {
   checkJobId(jobId);
   followScript ??= readFileSync(resourcePath('templates', 'slurm-follow.sh'), 'utf8');
   const nonce = randomBytes(8).toString('hex');
@@ -221,10 +195,10 @@ export async function followJob(connection: SshConnection, jobId: string, handle
     } else if (kind === 'gone') gone = rest.join(' ');
   });
   const args = [jobId, nonce, String(options.stateInterval ?? 1), String(options.readInterval ?? 0.2)];
-  const result = await connection.exec(loginShell(followScript, args), { onStdout: handlers.stdout, onStderr: (c) => demux.push(c), signal });
+  const code = await transport.runScript(followScript, args, { stdout: handlers.stdout, stderr: (c) => demux.push(c) }, signal);
   demux.flush();
   if (end) return end;
   if (signal?.aborted) return { outcome: 'detached', exitCode: 130 };
   if (gone !== undefined) return { outcome: 'unknown', exitCode: 1, message: `Slurm no longer knows job ${jobId} (${gone.trim()})` };
-  return { outcome: 'unknown', exitCode: 1, message: `following job ${jobId} stopped unexpectedly (exit ${result.code})` };
+  return { outcome: 'unknown', exitCode: 1, message: `following job ${jobId} stopped unexpectedly (exit ${code})` };
 }

@@ -31,6 +31,13 @@ describe('lumi-modules submit/jobs/follow usage', () => {
     assert.match(r.stdout, /--sbatch 'SBATCH OPTIONS'/);
     assert.match(r.stdout, /--detach/);
     assert.match(runCli(['--help']).stdout, /submit .*\n.*jobs .*\n.*follow /);
+    for (const command of ['submit', 'jobs', 'follow']) assert.match(runCli([command, '--help']).stdout, /--host local: Slurm on this machine/, command);
+  });
+
+  it('--host local where Slurm is not installed: exit 1 saying which command is missing', () => {
+    const r = runCli(['jobs', '--host', 'local'], { env: { PATH: '/nonexistent' } });
+    assert.equal(r.code, 1, r.stderr);
+    assert.match(r.stderr, /^lumi-modules jobs: cannot run squeue on this machine \(is it a Slurm login node\?\)/);
   });
 
   it('exits 255 when the host cannot be reached', () => {

@@ -16,17 +16,13 @@ const ALIAS = 'lumi-jobs-e2e';
 const SCRIPT = 'train_e2e.py';
 
 export async function run({ wb, page, base, workspaces, codeServer, shot, cleanup }) {
-  const { startSshd } = await import('../helpers/sshd.ts');
-  const { startSlurm } = await import('../helpers/slurm.ts');
-  const slurm = await startSlurm();
-  cleanup.push(() => slurm.stop());
-  const sshd = await startSshd();
-  cleanup.push(() => sshd.stop());
+  const { startSlurmBehindSshd } = await import('../helpers/slurm.ts');
   // `python` on the login PATH (and so in the job) without a container: this is about Slurm.
   mkdirSync(join(base, 'jobs-bin'), { recursive: true });
   symlinkSync('/usr/bin/python3', join(base, 'jobs-bin', 'python'));
-  sshd.addRemoteProfile(`${slurm.profileLines}\nexport PATH=${join(base, 'jobs-bin')}:$PATH`);
-  const sshConfig = sshd.writeSshConfig(ALIAS, { extra: { StrictHostKeyChecking: 'yes' } });
+  const pair = await startSlurmBehindSshd(ALIAS, { profile: `export PATH=${join(base, 'jobs-bin')}:$PATH`, sshOptions: { StrictHostKeyChecking: 'yes' } });
+  cleanup.push(() => pair.stop());
+  const { slurm, config: sshConfig } = pair;
 
   const ws = join(workspaces, 'jobs-project');
   mkdirSync(join(ws, '.vscode'), { recursive: true });

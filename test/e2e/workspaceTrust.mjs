@@ -10,21 +10,11 @@ import { join } from 'node:path';
 import { CodeServer } from './lib/codeServer.mjs';
 import { extensionErrors } from './extensionLog.mjs';
 import { waitUntil } from './lib/workbench.mjs';
+import { wrapperWithFindings, writeFakeShellcheck } from '../helpers/wrapperFixture.ts';
 
 export const title = 'a folder of someone else never chooses the program that runs (trust on)';
 
-const WRAPPER = `#!/bin/bash
-# Delayed-container wrapper with a ShellCheck finding of its own (unquoted $@).
-if [ -z "\${SING_IMAGE:-}" ]; then
-  echo "load the module first" >&2
-  exit 1
-fi
-cmd=$(basename "$0")
-if [ -d /.singularity.d ]; then
-  exec "$cmd" "$@"
-fi
-exec singularity exec "$SING_IMAGE" "$cmd" $@
-`;
+const WRAPPER = wrapperWithFindings();
 
 export async function run({ wb, page, repo, workspaces, base, codeServer: sharedServer, shot, cleanup }) {
   const root = join(base, 'trust');
@@ -37,9 +27,7 @@ export async function run({ wb, page, repo, workspaces, base, codeServer: shared
 
   // The folder's "shellcheck": would leave a marker and report SC9999.
   const planted = join(ws, '.vscode', 'shellcheck');
-  const json = JSON.stringify({ comments: [{ file: '-', line: 1, endLine: 1, column: 1, endColumn: 2, level: 'error', code: 9999, message: 'planted program ran' }] });
-  writeFileSync(planted, `#!/bin/sh\ntouch '${folderMarker}'\ncat >/dev/null\necho '${json}'\n`);
-  chmodSync(planted, 0o755);
+  writeFakeShellcheck(planted, folderMarker, 9999);
   const runMarker = join(root, 'preamble-ran');
   writeFileSync(
     join(ws, '.vscode', 'settings.json'),

@@ -21,6 +21,7 @@ import { randomBytes } from 'node:crypto';
 import * as net from 'node:net';
 import { hostname, tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { startSshd, type SshdFixture } from './sshd';
 
 export interface SlurmFixture {
   dir: string;
@@ -62,7 +63,7 @@ function readOr(file: string): string {
   }
 }
 
-export async function startSlurm(): Promise<SlurmFixture> {
+export async function startSlurm(extraConf: string[] = []): Promise<SlurmFixture> {
   for (const tool of ['/usr/sbin/munged', '/usr/sbin/slurmctld', '/usr/sbin/slurmd', '/usr/bin/sbatch']) {
     if (spawnSync('test', ['-x', tool]).status !== 0) throw new Error(`slurm fixture: ${tool} not found (apt-get install munge slurmctld slurmd slurm-client)`);
   }
@@ -133,6 +134,11 @@ export async function startSlurm(): Promise<SlurmFixture> {
         'GresTypes=gpu',
         // Finished jobs stay visible to `scontrol show job` (their exit code) for 10 minutes.
         'MinJobAge=600',
+        // Configured as a site would for quick starts: schedule a submitted job at the next pass of
+        // slurmctld's background loop (once a second, fixed in controller.c) instead of waiting
+        // until 3 s (the default) have passed since the previous scheduling pass.
+        'SchedulerParameters=batch_sched_delay=0',
+        ...extraConf,
         `NodeName=${nodeName} NodeAddr=127.0.0.1 CPUs=64 RealMemory=4000 Gres=gpu:8 State=UNKNOWN`,
         `PartitionName=small-g Nodes=${nodeName} Default=YES MaxTime=3-00:00:00 State=UP`,
         `PartitionName=small Nodes=${nodeName} MaxTime=3-00:00:00 State=UP`,
@@ -206,4 +212,39 @@ export async function startSlurm(): Promise<SlurmFixture> {
     rmSync(dir, { recursive: true, force: true });
     throw err;
   }
+}
+
+export interface SlurmBehindSshd {
+  slurm: SlurmFixture;
+  sshd: SshdFixture;
+  /** SSH config file with Host ALIAS for the test sshd. */
+  config: string;
+  /** Stops sshd, then Slurm. */
+  stop(): Promise<void>;
+}
+
+/**
+ * The pair the remote Slurm tests use: the cluster, and a test sshd whose user's login shell finds
+ * it (SLURM_CONF in ~/.bash_profile, plus PROFILE lines); an SSH config with Host ALIAS.
+ */
+export async function startSlurmBehindSshd(alias: string, options: { profile?: string; sshOptions?: Record<string, string> } = {}): Promise<SlurmBehindSshd> {
+  const slurm = await startSlurm();
+  let sshd: SshdFixture;
+  try {
+    sshd = await startSshd();
+  } catch (err) {
+    await slurm.stop();
+    throw err;
+  }
+  sshd.addRemoteProfile(options.profile ? `${slurm.profileLines}\n${options.profile}` : slurm.profileLines);
+  const config = sshd.writeSshConfig(alias, options.sshOptions ? { extra: options.sshOptions } : undefined);
+  return {
+    slurm,
+    sshd,
+    config,
+    async stop() {
+      await sshd.stop();
+      await slurm.stop();
+    },
+  };
 }

@@ -8,22 +8,7 @@ import { after, before, describe, it } from 'node:test';
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import type { CodeAction, CompletionItem, CompletionList, Hover, Diagnostic } from 'vscode-languageserver-protocol';
 import { codes, startServer, type TestClient } from '../helpers/lspClient';
-
-const GOOD_WRAPPER = `#!/bin/bash
-# Delayed-container wrapper (minimal): runs the command of the same name inside $SING_IMAGE.
-if [ -z "\${SING_IMAGE:-}" ]; then
-  echo "SING_IMAGE is not set: load the container module first (module load ...)" >&2
-  exit 1
-fi
-cmd=$(basename "$0")
-if [ -d /.singularity.d ]; then
-  exec "$cmd" "$@"
-fi
-if [ -n "\${VIRTUAL_ENV:-}" ]; then
-  export SINGULARITYENV_PYTHONPATH="$VIRTUAL_ENV/lib/python3/site-packages"
-fi
-exec singularity exec "$SING_IMAGE" "$cmd" "$@"
-`;
+import { GOOD_WRAPPER, wrapperWithUnquotedArgs } from '../helpers/wrapperFixture';
 
 function writeProject(root: string): void {
   for (const d of ['modules/tool', 'bin', 'sif', 'txt']) mkdirSync(join(root, d), { recursive: true });
@@ -161,7 +146,7 @@ describe('language server over stdio', () => {
     const second = await client.diagnostics(moduleUri, (d) => d.some((x) => x.code === 'missing-with-conda'));
     assert.equal(second.find((d) => d.code === 'missing-with-conda')!.severity, 2);
 
-    client.change(wrapperUri, GOOD_WRAPPER.replace('exec singularity exec "$SING_IMAGE" "$cmd" "$@"', 'exec singularity exec "$SING_IMAGE" "$cmd" $@'));
+    client.change(wrapperUri, wrapperWithUnquotedArgs());
     const wrapperDiagnostics = await client.diagnostics(wrapperUri, (d) => d.some((x) => x.code === 'wrapper-unquoted-args'));
     assert.equal(wrapperDiagnostics.find((d) => d.code === 'wrapper-unquoted-args')!.severity, 1);
   });

@@ -3,32 +3,15 @@
 // by workspace/configuration to run a program inside the folder; only ShellCheck from PATH or the
 // user's own absolute path may run. Needs `npm run build` and Debian's shellcheck.
 import assert from 'node:assert/strict';
-import { chmodSync, existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import type { Diagnostic } from 'vscode-languageserver-protocol';
 import { codes, startServer } from '../helpers/lspClient';
+import { wrapperWithFindings, writeFakeShellcheck } from '../helpers/wrapperFixture';
 
-// A container wrapper with ShellCheck findings of its own (unquoted $@ and $SING_IMAGE).
-const WRAPPER = `#!/bin/bash
-if [ -z "\${SING_IMAGE:-}" ]; then
-  echo "load the module first" >&2
-  exit 1
-fi
-cmd=$(basename "$0")
-if [ -d /.singularity.d ]; then
-  exec "$cmd" "$@"
-fi
-exec singularity exec $SING_IMAGE "$cmd" $@
-`;
-
-/** A stand-in ShellCheck that leaves MARKER and reports code SC<code>. */
-function fakeShellcheck(path: string, marker: string, code: number): void {
-  const json = JSON.stringify({ comments: [{ file: '-', line: 1, endLine: 1, column: 1, endColumn: 2, level: 'warning', code, message: 'fake shellcheck ran' }] });
-  writeFileSync(path, `#!/bin/sh\ntouch '${marker}'\ncat >/dev/null\necho '${json}'\n`);
-  chmodSync(path, 0o755);
-}
+const WRAPPER = wrapperWithFindings();
 
 const hasRealShellcheckFinding = (d: Diagnostic[]) => d.some((x) => x.code === 'SC2068' || x.code === 'SC2086');
 
@@ -45,10 +28,10 @@ before(() => {
   mkdirSync(join(folder, 'bin'));
   folderMarker = join(base, 'folder-program-ran');
   userMarker = join(base, 'user-program-ran');
-  fakeShellcheck(join(folder, '.vscode', 'shellcheck'), folderMarker, 9999);
+  writeFakeShellcheck(join(folder, '.vscode', 'shellcheck'), folderMarker, 9999);
   userProgram = join(base, 'user-tools', 'my-shellcheck');
   mkdirSync(join(base, 'user-tools'));
-  fakeShellcheck(userProgram, userMarker, 9998);
+  writeFakeShellcheck(userProgram, userMarker, 9998);
 });
 
 after(() => rmSync(base, { recursive: true, force: true }));

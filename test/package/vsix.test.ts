@@ -28,8 +28,12 @@ function zipEntries(zip: Buffer): string[] {
 
 describe('vsix package', () => {
   it('contains what runs and nothing else', () => {
-    const r = spawnSync('npm', ['run', 'package'], { cwd: repo, encoding: 'utf8' });
-    assert.equal(r.status, 0, r.stdout + r.stderr);
+    // On a terminal, as a developer runs it: vsce asks "Do you want to continue? [y/N]" for
+    // anything it doubts (a missing repository: none is published, so none is named) and waits.
+    // `script` gives it a terminal; the timeout only ends a run that waits for an answer.
+    const r = spawnSync('script', ['-qec', 'npm run package', '/dev/null'], { cwd: repo, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'], timeout: 240_000 });
+    assert.equal(r.status, 0, `npm run package on a terminal did not finish by itself (a prompt?):\n${r.stdout}${r.stderr}`);
+    assert.doesNotMatch(r.stdout, /\[y\/N\]/, 'no question asked');
     const entries = zipEntries(readFileSync(join(repo, 'dist', 'lumi-container-modules.vsix')));
     const files = entries.filter((e) => e.startsWith('extension/')).map((e) => e.slice('extension/'.length));
     assert.ok(files.some((f) => f.toLowerCase() === 'readme.md'), 'README (vsce stores it as readme.md)');

@@ -5,24 +5,20 @@ import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { after, before, describe, it } from 'node:test';
 import { waitForNoProcess } from '../helpers/cli';
-import { startSlurm, type SlurmFixture } from '../helpers/slurm';
-import { startSshd, type SshdFixture } from '../helpers/sshd';
+import { startSlurm, startSlurmBehindSshd, type SlurmBehindSshd, type SlurmFixture } from '../helpers/slurm';
+import type { SshdFixture } from '../helpers/sshd';
 
+let pair: SlurmBehindSshd;
 let slurm: SlurmFixture;
 let sshd: SshdFixture;
 let config: string;
 
 before(async () => {
-  slurm = await startSlurm();
-  sshd = await startSshd();
-  sshd.addRemoteProfile(slurm.profileLines);
-  config = sshd.writeSshConfig('lumi-slurm');
+  pair = await startSlurmBehindSshd('lumi-slurm');
+  ({ slurm, sshd, config } = pair);
 });
 
-after(async () => {
-  await sshd?.stop();
-  await slurm?.stop();
-});
+after(() => pair?.stop());
 
 function ssh(command: string) {
   return spawnSync('ssh', ['-F', config, '-o', 'BatchMode=yes', 'lumi-slurm', `bash -l -c ${JSON.stringify(command)}`], { encoding: 'utf8', timeout: 60_000 });

@@ -8,15 +8,16 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { connect } from '../../core/remote/connection';
-import { uploadScript } from '../../core/remote/run';
 import { resolveHost } from '../../core/remote/sshConfig';
 import { followJob, readJobOutput, submitJob } from '../../core/slurm/jobs';
-import { startSlurm, type SlurmFixture } from '../helpers/slurm';
-import { startSshd, type SshdFixture } from '../helpers/sshd';
+import { sshTransport } from '../../core/slurm/transport';
+import { startSlurmBehindSshd, type SlurmBehindSshd, type SlurmFixture } from '../helpers/slurm';
+import type { SshdFixture } from '../helpers/sshd';
 import { WEIRD_ARGS } from '../helpers/weirdArgs';
 
 const cli = join(__dirname, '..', '..', 'dist', 'cli.js');
 
+let pair: SlurmBehindSshd;
 let slurm: SlurmFixture;
 let sshd: SshdFixture;
 let dir: string;
@@ -28,15 +29,12 @@ before(async () => {
   venv = join(dir, 'venv with space');
   const made = spawnSync('python3', ['-m', 'venv', '--without-pip', venv], { encoding: 'utf8' });
   assert.equal(made.status, 0, made.stderr);
-  slurm = await startSlurm();
-  sshd = await startSshd();
-  sshd.addRemoteProfile(slurm.profileLines);
-  config = sshd.writeSshConfig('lumi-slurm');
+  pair = await startSlurmBehindSshd('lumi-slurm');
+  ({ slurm, sshd, config } = pair);
 });
 
 after(async () => {
-  await sshd?.stop();
-  await slurm?.stop();
+  await pair?.stop();
   rmSync(dir, { recursive: true, force: true });
 });
 
@@ -154,11 +152,12 @@ describe('lumi-modules submit against a real Slurm', () => {
     const refuse = { confirmUnknownHost: async () => false, passphrase: async () => undefined, keyboardInteractive: async () => undefined };
     const connection = await connect(await resolveHost('lumi-slurm', config), refuse);
     try {
-      const remote = await uploadScript(connection, script('out.py', 'print("x" * 10)\nprint("end")\n'));
-      const { jobId } = await submitJob(connection, { modulePaths: [], modules: [], venv, sbatch: [], srun: [], script: remote, args: [] });
-      const ended = await followJob(connection, jobId, { stdout: () => undefined, stderr: () => undefined, event: () => undefined });
+      const transport = sshTransport(connection);
+      const remote = await transport.placeScript(script('out.py', 'print("x" * 10)\nprint("end")\n'));
+      const { jobId } = await submitJob(transport, { modulePaths: [], modules: [], venv, sbatch: [], srun: [], script: remote, args: [] });
+      const ended = await followJob(transport, jobId, { stdout: () => undefined, stderr: () => undefined, event: () => undefined });
       assert.deepEqual(ended, { outcome: 'ended', state: 'COMPLETED', exitCode: 0 });
-      const output = await readJobOutput(connection, jobId, 8);
+      const output = await readJobOutput(transport, jobId, 8);
       assert.deepEqual(output, { path: join(sshd.remoteHome, `out.py-${jobId}.out`), text: 'xxx\nend\n', skipped: 7 });
     } finally {
       connection.close();

@@ -112,6 +112,11 @@ describe('site functions', () => {
     const viaLmodPackagePath = analyze(text, moduleFile(), makeEnv({ processEnv: { LMOD_PACKAGE_PATH: dir } }));
     assert.deepEqual(viaLmodPackagePath.findings.filter((f) => f.code === 'unknown-function'), []);
   });
+
+  it('reads a SitePackage.lua whose tree nests deeper than the JS stack (a long a.b.b... chain)', () => {
+    const sp = `local x = a${'.b'.repeat(200_000)}\nsandbox_registration{ site_deep = x }\n`;
+    assert.deepEqual(sandboxRegistrationNames(sp), ['site_deep']);
+  });
 });
 
 describe('which files are modulefiles; severities', () => {

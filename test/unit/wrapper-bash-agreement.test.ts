@@ -3,6 +3,9 @@
 // run as a command (plain or in bash -c) found, with bash itself showing why it is a bug.
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { before, describe, it } from 'node:test';
 import { makeEnv } from '../../core/analysis/env';
 import { finalizeFindings } from '../../core/analysis/policy';
@@ -120,5 +123,70 @@ describe('wrapper-with-conda-not-evaluated', () => {
     assert.deepEqual(codes(text), ['wrapper-with-conda-not-evaluated']);
     // The host-expansion finding stays where $WITH_CONDA really expands on the host.
     assert.ok(codes(wrapper('exec singularity exec "$SING_IMAGE" bash -c "eval $WITH_CONDA && python" python')).includes('wrapper-no-with-conda'));
+  });
+});
+
+// Shapes found in the real-world corpus review (test/corpus/REVIEW.md), as minimal wrappers of our own.
+describe('conventions and launchers (corpus review)', () => {
+  it("bash: LUMI's image value of WITH_CONDA (one command) runs as a command; CSC's (with &&) does not", () => {
+    const dir = mkdtempSync(join(tmpdir(), 'with-conda-'));
+    try {
+      writeFileSync(join(dir, 'activate'), 'ACTIVATED="$1"\n');
+      writeFileSync(join(dir, 'conda.sh'), 'conda() { ACTIVATED="$2"; }\n');
+      const run = (value: string) =>
+        spawnSync('bash', ['-c', 'bash -c \'$WITH_CONDA ; echo "activated: $ACTIVATED"\''], { encoding: 'utf8', env: { PATH: process.env.PATH, WITH_CONDA: value } }).stdout;
+      assert.equal(run(`source ${join(dir, 'activate')} jax`), 'activated: jax\n');
+      assert.equal(run(`source ${join(dir, 'conda.sh')} && conda activate pytorch`), 'activated: \n');
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('wrapper-with-conda-not-evaluated: not in a LUMI EasyBuild wrapper ($SIF...) unless a module on PATH sets WITH_CONDA', () => {
+    const lumi = "#!/bin/bash -e\nif [ -d /.singularity.d ]; then exec bash \"$@\"; fi\nsingularity exec $SIFJAX bash -c '$WITH_CONDA ; exec bash'\n";
+    const on = (text: string, withConda: string[]) => analyzeWrapper(text, '/p/bin/start-shell', { modulesSettingWithConda: withConda }).findings.map((f) => f.code);
+    assert.deepEqual(on(lumi, []), []);
+    assert.ok(on(lumi, ['m/1.0.lua']).includes('wrapper-with-conda-not-evaluated'), 'the module sets the value: CSC style');
+    assert.ok(on(lumi.replace('$SIFJAX', '"$SING_IMAGE"'), []).includes('wrapper-with-conda-not-evaluated'), 'SING_IMAGE: CSC style');
+  });
+
+  it('wrapper-no-venv: not in a LUMI EasyBuild wrapper (its venv lives in the container)', () => {
+    const lumi = '#!/bin/bash\nEXEC_BIN=$(basename "$0")\nif [ -d /.singularity.d/ ]; then exit 1; fi\nsingularity exec $SIFPYTORCH $EXEC_BIN "$@"\n';
+    assert.ok(!codes(lumi).includes('wrapper-no-venv'));
+    assert.ok(codes(lumi.replace('$SIFPYTORCH', '"$SING_IMAGE"')).includes('wrapper-no-venv'));
+  });
+
+  it("wrapper-no-container-check: not on a launcher that runs the caller's command; on one that names its own program", () => {
+    const noCheck = (run: string) => codes(`#!/bin/bash\ncmd=$(basename "$0")\n${run}\n`, '/p/bin/launcher').includes('wrapper-no-container-check');
+    for (const launcher of ['singularity exec $SING_FLAGS $SING_IMAGE "${@:2}"', 'singularity exec "$SIFCCPE" "$@"', 'singularity run "$SIFCCPE" "$@"', 'singularity exec --cleanenv /appl/img.sif "$@"']) {
+      assert.equal(noCheck(launcher), false, launcher);
+    }
+    for (const own of ['singularity exec "$SIF" python "$@"', 'singularity exec "$SING_IMAGE" "$cmd" "$@"', "singularity exec -B /appl \"$SING_IMAGE\" bash -c 'python \"$@\"' bash \"$@\""]) {
+      assert.equal(noCheck(own), true, own);
+    }
+  });
+});
+
+describe('wrapper-error-exits-zero', () => {
+  const guarded = (exit: string, message = '>&2 echo "SIF is not set: load the module"') =>
+    `#!/bin/bash\nif [ -z "$SIF" ]; then\n    ${message}\n    ${exit}\nfi\nif [ -d /.singularity.d ]; then exit 1; fi\nsingularity exec "$SIF" R "$@"\n`;
+
+  it('bash: a bare exit after the message exits 0, exit 1 exits 1', () => {
+    const status = (text: string) => spawnSync('bash', ['-c', text], { encoding: 'utf8', env: { PATH: process.env.PATH } }).status;
+    assert.equal(status(guarded('exit')), 0);
+    assert.equal(status(guarded('exit 1')), 1);
+  });
+
+  it('fires on a bare exit after >&2 echo or echo ... 1>&2, with the fix exit 1; not on exit 1 or after plain echo', () => {
+    for (const message of ['>&2 echo "SIF is not set"', 'echo "SIF is not set" 1>&2', '1>&2 echo "SIF is not set"']) {
+      const text = guarded('exit', message);
+      const f = findings(text, '/p/bin/R').filter((x) => x.code === 'wrapper-error-exits-zero');
+      assert.equal(f.length, 1, message);
+      assert.equal(f[0].severity, 'warning');
+      assert.equal(at(text, f[0]), 'exit');
+      assert.equal(f[0].fixes![0].edits[0].newText, 'exit 1');
+    }
+    assert.ok(!codes(guarded('exit 1'), '/p/bin/R').includes('wrapper-error-exits-zero'));
+    assert.ok(!codes(guarded('exit', 'echo "done"'), '/p/bin/R').includes('wrapper-error-exits-zero'));
   });
 });

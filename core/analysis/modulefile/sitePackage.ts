@@ -3,6 +3,7 @@
 import type * as luaparse from 'luaparse';
 import type { FileSystemView } from '../env';
 import { parseLua } from './luaAst';
+import { walkLua } from './luaWalk';
 import { luaStringValue } from './strings';
 
 /** Registered names, in order; [] for a file that does not parse or registers nothing. */
@@ -14,13 +15,7 @@ export function sandboxRegistrationNames(text: string): string[] {
     return [];
   }
   const names: string[] = [];
-  const visit = (node: unknown): void => {
-    if (!node || typeof node !== 'object') return;
-    if (Array.isArray(node)) {
-      for (const n of node) visit(n);
-      return;
-    }
-    const n = node as luaparse.Node;
+  walkLua(chunk.body, (n: luaparse.Node) => {
     if ((n.type === 'TableCallExpression' || n.type === 'CallExpression') && n.base.type === 'Identifier' && n.base.name === 'sandbox_registration') {
       const table = n.type === 'TableCallExpression' ? n.arguments : n.arguments[0];
       if (table?.type === 'TableConstructorExpression') {
@@ -33,9 +28,7 @@ export function sandboxRegistrationNames(text: string): string[] {
         }
       }
     }
-    for (const [key, value] of Object.entries(n)) if (key !== 'range') visit(value);
-  };
-  visit(chunk.body);
+  });
   return names;
 }
 

@@ -1,4 +1,5 @@
 // Every wrapper rule, one per diagnostic code.
+import { errorExitsZero } from './errorExitsZero';
 import { noContainerCheck } from './noContainerCheck';
 import { noSingImageCheck } from './noSingImageCheck';
 import { noVenv } from './noVenv';
@@ -7,4 +8,4 @@ import type { WrapperRule } from './types';
 import { unquotedArgs } from './unquotedArgs';
 import { withCondaNotEvaluated } from './withCondaNotEvaluated';
 
-export const wrapperRules: readonly WrapperRule[] = [noSingImageCheck, unquotedArgs, noContainerCheck, noWithConda, noVenv, withCondaNotEvaluated];
+export const wrapperRules: readonly WrapperRule[] = [noSingImageCheck, unquotedArgs, noContainerCheck, noWithConda, noVenv, withCondaNotEvaluated, errorExitsZero];

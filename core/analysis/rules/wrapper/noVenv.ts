@@ -1,6 +1,9 @@
 // wrapper-no-venv (information): VIRTUAL_ENV is not carried into the container, so a venv
-// activated after `module load` is ignored by the container's python. Python wrappers only.
+// activated after `module load` is ignored by the container's python. Python wrappers only, and
+// not those of LUMI's EasyBuild container modules, whose venv lives inside the container
+// (`/user-software/venv/...`, activated by the module and the image).
 import { basename } from 'node:path';
+import { isLumiEasyBuildWrapper } from '../../wrapper/convention';
 import type { WrapperRule } from './types';
 
 /** python, python3.12, pip3 ... as a word of the code (a command, an argument, inside bash -c '...'). */
@@ -13,7 +16,7 @@ export function isPythonWrapper(filePath: string, code: string): boolean {
 
 export const noVenv: WrapperRule = ({ script, filePath }) => {
   const start = script.containerCommands[0];
-  if (!start || !isPythonWrapper(filePath, script.code) || script.expandedVariables.has('VIRTUAL_ENV') || /VIRTUAL_ENV/.test(script.code)) return [];
+  if (!start || !isPythonWrapper(filePath, script.code) || isLumiEasyBuildWrapper(script) || script.expandedVariables.has('VIRTUAL_ENV') || /VIRTUAL_ENV/.test(script.code)) return [];
   return [
     {
       range: script.range(start.node),

@@ -2,8 +2,12 @@
 // Its value is shell code (`source .../conda.sh && conda activate env`); expanded as a command, the
 // `&&` is a plain word passed to `source`, so `conda activate` never runs. Plain in the wrapper, or
 // inside the code of `bash -c '...'` / `bash -c "...\$WITH_CONDA..."` (CSC's wrapper uses eval).
+// Not in a wrapper of a LUMI EasyBuild container module when no module on PATH sets WITH_CONDA:
+// there the image sets it to one command (`source /opt/miniconda3/bin/activate ENV`), which runs
+// as a command just as well, and LUMI's own scripts and image recipes use it so.
 import type { Node } from 'web-tree-sitter';
 import type { Finding } from '../../types';
+import { isLumiEasyBuildWrapper } from '../../wrapper/convention';
 import { readWrapper } from '../../wrapper/script';
 import type { WrapperRule } from './types';
 
@@ -47,8 +51,9 @@ function bashCBodies(words: readonly Node[]): Node[] {
   return out;
 }
 
-export const withCondaNotEvaluated: WrapperRule = ({ script }) => {
+export const withCondaNotEvaluated: WrapperRule = ({ script, modulesSettingWithConda }) => {
   const out: Finding[] = [];
+  if (modulesSettingWithConda.length === 0 && isLumiEasyBuildWrapper(script)) return out;
   for (const command of script.commands) {
     if (WITH_CONDA_COMMAND.test(command.name)) {
       const nameNode = command.node.childForFieldName('name') ?? command.node;

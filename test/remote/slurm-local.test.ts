@@ -1,0 +1,135 @@
+// `lumi-modules submit`, `jobs` and `follow` with `--host local`: Slurm on this machine, no SSH
+// (a Remote-SSH window or a terminal on a LUMI login node). The real one-node Slurm of
+// test/helpers/slurm.ts, its commands found through SLURM_CONF in the CLI's environment.
+import assert from 'node:assert/strict';
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import { readJobOutput } from '../../core/slurm/jobs';
+import { localTransport } from '../../core/slurm/transport';
+import { startSlurm, type SlurmFixture } from '../helpers/slurm';
+
+const cli = join(__dirname, '..', '..', 'dist', 'cli.js');
+
+let slurm: SlurmFixture;
+let dir: string;
+let home: string;
+let venv: string;
+let env: NodeJS.ProcessEnv;
+
+before(async () => {
+  dir = mkdtempSync(join(tmpdir(), 'lumi-submit-local-'));
+  home = join(dir, 'home');
+  mkdirSync(home);
+  venv = join(dir, 'venv');
+  const made = spawnSync('python3', ['-m', 'venv', '--without-pip', venv], { encoding: 'utf8' });
+  assert.equal(made.status, 0, made.stderr);
+  slurm = await startSlurm();
+  // HOME in the temp dir: the script copies (~/.cache/lumi-modules/runs) land there.
+  env = { ...process.env, SLURM_CONF: slurm.conf, HOME: home };
+});
+
+after(async () => {
+  await slurm?.stop();
+  rmSync(dir, { recursive: true, force: true });
+});
+
+function script(name: string, body: string): string {
+  const file = join(dir, name);
+  writeFileSync(file, body);
+  return file;
+}
+
+const local = () => ['--host', 'local', '--venv', venv];
+
+/** A running CLI (from DIR) whose output is collected; waitFor resolves once stderr (or stdout) matches. */
+function start(args: string[]) {
+  const child: ChildProcess = spawn(process.execPath, [cli, ...args], { cwd: dir, env, stdio: ['ignore', 'pipe', 'pipe'] });
+  let stdout = '';
+  let stderr = '';
+  child.stdout!.on('data', (c: Buffer) => (stdout += c.toString()));
+  child.stderr!.on('data', (c: Buffer) => (stderr += c.toString()));
+  const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+  return {
+    child,
+    exited,
+    out: () => stdout,
+    err: () => stderr,
+    async waitFor(pattern: RegExp, what: 'stdout' | 'stderr' = 'stderr', timeoutMs = 60_000) {
+      const until = Date.now() + timeoutMs;
+      while (!pattern.test(what === 'stdout' ? stdout : stderr)) {
+        if (Date.now() > until) throw new Error(`timed out waiting for ${pattern}; stdout:\n${stdout}\nstderr:\n${stderr}\n${slurm.logs().slice(-3000)}`);
+        await new Promise((r) => setTimeout(r, 100));
+      }
+    },
+  };
+}
+
+function squeueIds(): string[] {
+  return slurm.client('squeue', ['-h', '-o', '%i']).stdout.split('\n').filter(Boolean);
+}
+
+describe('lumi-modules submit --host local against a real Slurm (no SSH)', () => {
+  it('a job that prints and exits 3: its lines streamed, its states shown, exit 3; its output read back', async () => {
+    const file = script('prints.py', 'import sys\nprint("first line", flush=True)\nprint("to stderr", file=sys.stderr, flush=True)\nprint("last line")\nsys.exit(3)\n');
+    const run = start(['submit', ...local(), file]);
+    const code = await run.exited;
+    assert.equal(code, 3, run.out() + run.err());
+    const [jobId, ...lines] = run.out().split('\n');
+    assert.match(jobId, /^\d+$/);
+    assert.deepEqual(lines, ['first line', 'last line', '']);
+    assert.match(run.err(), new RegExp(`job ${jobId} RUNNING on ${slurm.nodeName}`));
+    assert.match(run.err(), new RegExp(`job ${jobId} FAILED, exit code 3`));
+    assert.match(run.err(), /^to stderr$/m);
+    // Submitted from the CLI's directory: the template's NAME-JOBID.out is there.
+    const show = slurm.client('scontrol', ['show', 'job', jobId]).stdout;
+    assert.match(show, new RegExp(`StdOut=${dir}/prints\\.py-${jobId}\\.out`));
+    assert.match(show, new RegExp(`WorkDir=${dir}$`, 'm'));
+    assert.match(readFileSync(join(dir, `prints.py-${jobId}.err`), 'utf8'), /to stderr/);
+    const output = await readJobOutput(localTransport({ env }), jobId, 10);
+    assert.deepEqual(output, { path: join(dir, `prints.py-${jobId}.out`), text: 'last line\n', skipped: 11 });
+  });
+
+  it('a pending job shows PENDING with its reason; Ctrl+C cancels it and squeue no longer lists it', async () => {
+    const file = script('never.py', 'print("must not run")\n');
+    const run = start(['submit', ...local(), '--sbatch', '--begin=now+600', file]);
+    await run.waitFor(/^\d+\n/, 'stdout');
+    const jobId = run.out().trim();
+    await run.waitFor(new RegExp(`job ${jobId} PENDING \\(BeginTime\\)`));
+    assert.ok(squeueIds().includes(jobId));
+    run.child.kill('SIGINT');
+    assert.equal(await run.exited, 130, run.err());
+    assert.ok(!squeueIds().includes(jobId), `squeue still lists ${jobId}`);
+    assert.match(slurm.client('scontrol', ['show', 'job', jobId]).stdout, /JobState=CANCELLED/);
+  });
+
+  it('--detach leaves the job queued; jobs lists it; follow re-attaches; the job runs the script as submitted, not as edited since', async () => {
+    const file = script('edited.py', 'print("as submitted")\n');
+    const run = start(['submit', ...local(), '--detach', '--sbatch', '--begin=now+600 --job-name=local-one', file]);
+    await run.waitFor(/PENDING \(BeginTime\)/);
+    const jobId = run.out().trim();
+    run.child.kill('SIGINT');
+    assert.equal(await run.exited, 130);
+    assert.match(run.err(), new RegExp(`re-attach with: lumi-modules follow --host local ${jobId}`));
+    writeFileSync(file, 'print("edited after submit")\n');
+
+    const jobs = spawnSync(process.execPath, [cli, 'jobs', '--host', 'local'], { encoding: 'utf8', env, timeout: 60_000 });
+    assert.equal(jobs.status, 0, jobs.stderr);
+    assert.match(jobs.stdout, new RegExp(`^${jobId}\\s+small-g\\s+PENDING\\s+0:00\\s+30:00\\s+\\(BeginTime\\)\\s+local-one$`, 'm'));
+
+    const follow = start(['follow', '--host', 'local', jobId]);
+    await follow.waitFor(new RegExp(`job ${jobId} PENDING \\(BeginTime\\)`));
+    const released = slurm.client('scontrol', ['update', `jobid=${jobId}`, 'StartTime=now']);
+    assert.equal(released.status, 0, released.stderr);
+    assert.equal(await follow.exited, 0, follow.err());
+    assert.equal(follow.out(), 'as submitted\n');
+  });
+
+  it('--ssh-config does not apply to --host local (usage error, exit 2)', () => {
+    const r = spawnSync(process.execPath, [cli, 'jobs', '--host', 'local', '--ssh-config', join(dir, 'config')], { encoding: 'utf8', env, timeout: 60_000 });
+    assert.equal(r.status, 2, r.stderr);
+    assert.match(r.stderr, /--ssh-config does not apply to --host local/);
+  });
+});
