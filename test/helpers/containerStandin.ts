@@ -317,7 +317,7 @@ instance_start() {
   parse_binds "$@"
   set -- \${rest_args[@]+"\${rest_args[@]}"}
   if [ $# -ne 2 ]; then usage_error "instance start requires 2 arg(s): IMAGE NAME (the stand-in runs no startscript arguments)"; fi
-  local name=$2 dir info pid
+  local name=$2 dir ready pid
   valid_name "$name"
   check_image "$1"
   dir=$(instance_dir)
@@ -326,17 +326,19 @@ instance_start() {
   container_args
   startup_cost
   printf 'instance-start %s %s\\n' "$1" "$name" >>"$LOG"
-  info=$(mktemp "$dir/.start.XXXXXX")
+  ready=$(mktemp "$dir/.start.XXXXXX")
   # The instance: a process holding the container's namespaces until stopped (the image has no
-  # startscript). Detached, in its own session, like Singularity's instance.
-  setsid bwrap "\${args[@]}" --info-fd 3 -- /bin/sh -c 'exec sleep infinity' \\
-    3>"$info" </dev/null >/dev/null 2>&1 &
-  for _ in $(seq 100); do
-    pid=$(sed -n 's/.*"child-pid": *\\([0-9]*\\).*/\\1/p' "$info")
+  # startscript). Detached, in its own session, like Singularity's instance. It reports its pid
+  # from inside, i.e. once the container is set up (bwrap's own --info-fd comes before the mounts).
+  # shellcheck disable=SC2016  # expands inside the instance
+  setsid bwrap "\${args[@]}" -- /bin/sh -c 'echo "$$" >&4; exec 4>&-; exec sleep infinity' \\
+    4>"$ready" </dev/null >/dev/null 2>&1 &
+  for _ in $(seq 400); do
+    pid=$(cat "$ready")
     if [ -n "$pid" ]; then break; fi
     sleep 0.05
   done
-  rm -f "$info"
+  rm -f "$ready"
   if [ -z "\${pid:-}" ] || ! kill -0 "$pid" 2>/dev/null; then fatal "failed to start instance $name"; fi
   printf '%s\\n%s\\n' "$pid" "$image_abs" >"$dir/$name"
   echo "INFO:    instance started successfully" >&2
