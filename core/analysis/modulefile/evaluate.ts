@@ -38,6 +38,13 @@ export function evaluateModulefile(chunk: luaparse.Chunk, source: SourceMap, fil
 
 /** Lmod tests that make the paths they test safe to use inside the `if` clause. */
 const GUARD_FUNCTIONS = new Set(['isDir', 'isFile']);
+/**
+ * `isAvail(name)`: the clause runs only where that module is installed, which a static check
+ * cannot tell (a laptop has none of a site's stack): every path inside it is the site's business.
+ */
+const SITE_GUARD_FUNCTIONS = new Set(['isAvail']);
+/** A guard that covers every path of its clause. */
+const ALL_PATHS = Symbol('all paths');
 
 /** Deeper expressions are not walked (their value is unknown); keeps the JS stack safe. */
 const MAX_EXPRESSION_DEPTH = 1000;
@@ -168,10 +175,11 @@ class Evaluator {
 
   /**
    * Evaluates an `if` condition and returns the paths it tests with isDir/isFile (directly or
-   * in an `and` chain): inside the clause those paths are known to exist.
+   * in an `and` chain): inside the clause those paths are known to exist. An isAvail test guards
+   * the whole clause (ALL_PATHS).
    */
-  private pathGuards(condition: luaparse.Expression): string[] {
-    const guards: string[] = [];
+  private pathGuards(condition: luaparse.Expression): (string | typeof ALL_PATHS)[] {
+    const guards: (string | typeof ALL_PATHS)[] = [];
     const visit = (e: luaparse.Expression): void => {
       if (e.type === 'LogicalExpression' && e.operator === 'and') {
         visit(e.left);
@@ -182,17 +190,20 @@ class Evaluator {
       if (e.type === 'CallExpression' && e.base.type === 'Identifier' && GUARD_FUNCTIONS.has(e.base.name) && !this.lookup(e.base.name)) {
         const tested = this.evaluation.calls[this.evaluation.calls.length - 1]?.args[0]?.value;
         if (tested !== undefined) guards.push(tested);
+      } else if (e.type === 'CallExpression' && e.base.type === 'Identifier' && SITE_GUARD_FUNCTIONS.has(e.base.name) && !this.lookup(e.base.name)) {
+        guards.push(ALL_PATHS);
       }
     };
     visit(condition);
     return guards;
   }
 
-  private markGuarded(from: number, guards: readonly string[]): void {
+  private markGuarded(from: number, guards: readonly (string | typeof ALL_PATHS)[]): void {
     const paths = this.evaluation.paths;
+    const all = guards.includes(ALL_PATHS);
     for (let i = from; i < paths.length; i++) {
       const value = paths[i].value;
-      if (value !== undefined && guards.some((g) => value === g || value.startsWith(g.endsWith('/') ? g : g + '/'))) paths[i].guarded = true;
+      if (all || (value !== undefined && guards.some((g) => g !== ALL_PATHS && (value === g || value.startsWith(g.endsWith('/') ? g : g + '/'))))) paths[i].guarded = true;
     }
   }
 
