@@ -93,19 +93,26 @@ export function snapshotFileSystem(base: FileSystemView): FileSystemView {
   const sizes = new Map<string, number | undefined>();
   const executables = new Map<string, boolean>();
   const listings = new Map<string, string[] | undefined>();
+  // get() first: one lookup for the common hit (has() then get() is two).
   const memo = <T>(map: Map<string, T>, path: string, compute: (p: string) => T): T => {
-    if (map.has(path)) return map.get(path) as T;
+    const known = map.get(path);
+    if (known !== undefined || map.has(path)) return known as T;
     const value = compute(path);
     map.set(path, value);
     return value;
   };
+  const kind = base.kind.bind(base);
+  const readText = base.readText.bind(base);
+  const size = base.size.bind(base);
+  const isExecutable = base.isExecutable.bind(base);
+  const listDir = base.listDir.bind(base);
   return {
-    kind: (path) => memo(kinds, path, (p) => base.kind(p)),
-    readText: (path) => memo(texts, path, (p) => base.readText(p)),
-    size: (path) => memo(sizes, path, (p) => base.size(p)),
+    kind: (path) => memo(kinds, path, kind),
+    readText: (path) => memo(texts, path, readText),
+    size: (path) => memo(sizes, path, size),
     readStart: base.readStart && ((path, bytes) => base.readStart!(path, bytes)),
-    isExecutable: (path) => memo(executables, path, (p) => base.isExecutable(p)),
-    listDir: (path) => memo(listings, path, (p) => base.listDir(p)),
+    isExecutable: (path) => memo(executables, path, isExecutable),
+    listDir: (path) => memo(listings, path, listDir),
   };
 }
 

@@ -53,11 +53,15 @@ function notRegular(st: Stats): BoundedRead {
  * stat first (nothing that is not a regular file is opened), then open non-blocking and fstat the
  * descriptor (the path may have been swapped meanwhile).
  */
-export function readBounded(path: string, limit = MAX_READ_BYTES, buffer?: Buffer): BoundedRead {
+export function readBounded(path: string, limit = MAX_READ_BYTES, buffer?: Buffer, seenAsRegularFile = false): BoundedRead {
   let fd: number | undefined;
   try {
-    const st = statSync(path);
-    if (!st.isFile()) return notRegular(st);
+    // A caller that has just listed the path as a regular file (a tree walk over thousands) skips
+    // the stat: the non-blocking open cannot hang and the fstat below still refuses anything else.
+    if (!seenAsRegularFile) {
+      const st = statSync(path);
+      if (!st.isFile()) return notRegular(st);
+    }
     fd = openSync(path, constants.O_RDONLY | constants.O_NONBLOCK | constants.O_NOCTTY);
     const fst = fstatSync(fd);
     if (!fst.isFile()) return notRegular(fst);

@@ -102,7 +102,7 @@ export async function checkProject(paths: readonly string[], cwd: string, env: A
   const candidates: { file: string; text: string; notes: Finding[] }[] = [];
   for (const file of files) {
     if (isModulefilePath(file) || !isScriptCandidate(file, env) || !firstVisit(file)) continue;
-    const source = readSource(file);
+    const source = readSource(file, true);
     if (!source.ok || !CONTAINER_WORDS.test(source.text)) continue;
     candidates.push({ file, text: source.text, notes: source.notes });
     shellcheckEarly(file, source.text);
@@ -124,7 +124,7 @@ export async function checkProject(paths: readonly string[], cwd: string, env: A
       index.set(file, hit.summary);
       continue;
     }
-    const source = readSource(file);
+    const source = readSource(file, true);
     if (!source.ok) {
       add(file, source.notes);
       continue;
