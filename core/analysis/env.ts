@@ -3,7 +3,7 @@
 import { accessSync, constants, readdirSync, statSync } from 'node:fs';
 import { readBounded } from '../common/boundedRead';
 import { join } from 'node:path';
-import { readSitePackage } from './modulefile/sitePackage';
+import type * as SitePackageModule from './modulefile/sitePackage';
 
 export type LuaVersion = '5.1' | '5.2' | '5.3' | 'LuaJIT';
 
@@ -132,7 +132,8 @@ export function makeEnv(options: {
   const getenv = (name: string) => (Object.prototype.hasOwnProperty.call(vars, name) ? vars[name] : processEnv[name]);
   const packagePath = getenv('LMOD_PACKAGE_PATH');
   const sitePackage = options.sitePackage || (packagePath ? join(packagePath, 'SitePackage.lua') : undefined);
-  const names = sitePackage ? readSitePackage(sitePackage, fs) : undefined;
+  // Loaded only when there is one: it needs the Lua parser, which a full cache hit never loads.
+  const names = sitePackage ? (require('./modulefile/sitePackage') as typeof SitePackageModule).readSitePackage(sitePackage, fs) : undefined;
   return {
     getenv,
     getenvOrigin: (name) => (Object.prototype.hasOwnProperty.call(vars, name) ? 'asked' : 'environment'),
