@@ -93,6 +93,7 @@ export function snapshotFileSystem(base: FileSystemView): FileSystemView {
   const sizes = new Map<string, number | undefined>();
   const executables = new Map<string, boolean>();
   const listings = new Map<string, string[] | undefined>();
+  const starts = new Map<string, string | undefined>();
   // get() first: one lookup for the common hit (has() then get() is two).
   const memo = <T>(map: Map<string, T>, path: string, compute: (p: string) => T): T => {
     const known = map.get(path);
@@ -110,7 +111,7 @@ export function snapshotFileSystem(base: FileSystemView): FileSystemView {
     kind: (path) => memo(kinds, path, kind),
     readText: (path) => memo(texts, path, readText),
     size: (path) => memo(sizes, path, size),
-    readStart: base.readStart && ((path, bytes) => base.readStart!(path, bytes)),
+    readStart: base.readStart && ((path, bytes) => memo(starts, `${bytes}:${path}`, () => base.readStart!(path, bytes))),
     isExecutable: (path) => memo(executables, path, isExecutable),
     listDir: (path) => memo(listings, path, listDir),
   };

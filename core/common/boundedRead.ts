@@ -74,6 +74,9 @@ export function readBounded(path: string, limit = MAX_READ_BYTES, buffer?: Buffe
       const n = readSync(fd, target, read, want - read, read);
       if (n === 0) break;
       read += n;
+      // All fstat reported, within the limit: done without one more read to see the end (a
+      // tree check reads thousands); only a file at the limit needs the extra byte.
+      if (read === size && size <= limit) break;
     }
     const truncated = read > limit;
     return { ok: true, bytes: target.subarray(0, Math.min(read, limit)), truncated, size: Math.max(size, read) };

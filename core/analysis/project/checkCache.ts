@@ -245,7 +245,20 @@ export class CheckCache {
     renameSync(temp, this.location);
   }
 
+  /** Answers asked this run: thousands of modules ask the same (a shared bin/, its wrapper). */
+  private readonly answers = new Map<string, string | boolean | null>();
+
   private answer(kind: Dependency[0], arg: string): string | boolean | null {
+    const key = `${kind}\u0000${arg}`;
+    let answer = this.answers.get(key);
+    if (answer === undefined) {
+      answer = this.freshAnswer(kind, arg);
+      this.answers.set(key, answer);
+    }
+    return answer;
+  }
+
+  private freshAnswer(kind: Dependency[0], arg: string): string | boolean | null {
     const fs = this.env.fs;
     switch (kind) {
       case 'k':
