@@ -128,6 +128,9 @@ export function parseTolerant(text: string, luaVersion: LuaVersion): TolerantPar
   let first: SyntaxErrorAt | undefined;
   const attempts = text.length > LARGE_TEXT ? 2 : MAX_ATTEMPTS;
   for (let attempt = 0; attempt < attempts; attempt++) {
+    // After a statement was blanked, the rest is most often valid: one trusted parse, no rules pass.
+    const rest = attempt > 0 ? trustedParse(current, luaVersion) : undefined;
+    if (rest) return { chunk: rest, parsedText: current, syntaxError: first };
     const luaRules = luaVersion === '5.3' || luaVersion === '5.2';
     let grammarError = firstLuaSyntaxError(current);
     // Lua 5.1 and LuaJIT: luaparse words the errors; the 5.3 rules still stop deep nesting first.
