@@ -46,6 +46,9 @@ const SITE_GUARD_FUNCTIONS = new Set(['isAvail']);
 /** A guard that covers every path of its clause. */
 const ALL_PATHS = Symbol('all paths');
 
+/** Argument node types written as literals (LmodCall args' literalType). */
+const LITERAL_TYPES = new Set(['StringLiteral', 'NumericLiteral', 'BooleanLiteral', 'NilLiteral', 'VarargLiteral', 'TableConstructorExpression', 'FunctionDeclaration']);
+
 /** Deeper expressions are not walked (their value is unknown); keeps the JS stack safe. */
 const MAX_EXPRESSION_DEPTH = 1000;
 
@@ -83,10 +86,11 @@ class Evaluator {
   }
 
   private declare(id: luaparse.Identifier, value: LuaValue): void {
-    const local: LocalVariable = { name: id.name, value, depth: this.depth, nameRange: this.rangeOf(id), used: false, envReads: [...this.builtinContext.envReads] };
+    const nameRange = this.rangeOf(id);
+    const local: LocalVariable = { name: id.name, value, depth: this.depth, nameRange, used: false, envReads: [...this.builtinContext.envReads] };
     this.scopes[this.scopes.length - 1].set(id.name, local);
     this.evaluation.locals.push(local);
-    this.evaluation.symbols.push({ name: id.name, kind: 'local', detail: typeof value === 'string' ? value : undefined, range: this.rangeOf(id), selectionRange: this.rangeOf(id) });
+    this.evaluation.symbols.push({ name: id.name, kind: 'local', detail: typeof value === 'string' ? value : undefined, range: nameRange, selectionRange: nameRange });
   }
 
   /** Loop variables and parameters: unknown values, never reported unused. */
@@ -363,7 +367,7 @@ class Evaluator {
           return {
             range: this.rangeOf(a),
             value: typeof value === 'string' ? value : undefined,
-            literalType: /Literal$|TableConstructorExpression|FunctionDeclaration/.test(a.type) ? a.type : undefined,
+            literalType: LITERAL_TYPES.has(a.type) ? a.type : undefined,
           };
         }),
       });
