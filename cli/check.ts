@@ -62,23 +62,9 @@ export function formatText(findings: readonly FileFinding[], cwd: string): strin
 }
 
 export function formatJson(findings: readonly FileFinding[]): string {
-  // Written out by hand (same text as JSON.stringify of {file, range, severity, code, message}):
-  // a tree check may print tens of thousands, and each file's name is encoded once.
-  const parts: string[] = new Array(findings.length);
-  let lastFile: string | undefined;
-  let fileJson = '';
-  for (let i = 0; i < findings.length; i++) {
-    const f = findings[i];
-    if (f.file !== lastFile) {
-      lastFile = f.file;
-      fileJson = JSON.stringify(f.file);
-    }
-    const { start, end } = f.range;
-    parts[i] =
-      `{"file":${fileJson},"range":{"start":{"line":${start.line},"character":${start.character}},"end":{"line":${end.line},"character":${end.character}}},` +
-      `"severity":${JSON.stringify(f.severity)},"code":${JSON.stringify(f.code)},"message":${JSON.stringify(f.message)}}`;
-  }
-  return `[${parts.join(',')}]`;
+  return JSON.stringify(
+    findings.map((f) => ({ file: f.file, range: f.range, severity: f.severity, code: f.code, message: f.message })),
+  );
 }
 
 /** The cache file: --cache-location (a directory gets .lumi-modules-cache inside), else ./.lumi-modules-cache. */

@@ -245,15 +245,19 @@ export class CheckCache {
     renameSync(temp, this.location);
   }
 
-  /** Answers asked this run: thousands of modules ask the same (a shared bin/, its wrapper). */
-  private readonly answers = new Map<string, string | boolean | null>();
+  /**
+   * Hashed answers (a listing, a file's first bytes) asked this run: thousands of modules ask them
+   * of one shared bin/ and its wrapper. The others come from the run's file-system snapshot already.
+   */
+  private readonly hashedAnswers = new Map<string, string | null>();
 
   private answer(kind: Dependency[0], arg: string): string | boolean | null {
-    const key = `${kind}\u0000${arg}`;
-    let answer = this.answers.get(key);
+    if (kind !== 'l' && kind !== 'h') return this.freshAnswer(kind, arg);
+    const key = kind + arg;
+    let answer = this.hashedAnswers.get(key);
     if (answer === undefined) {
-      answer = this.freshAnswer(kind, arg);
-      this.answers.set(key, answer);
+      answer = this.freshAnswer(kind, arg) as string | null;
+      this.hashedAnswers.set(key, answer);
     }
     return answer;
   }
