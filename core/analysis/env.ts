@@ -3,7 +3,7 @@
 import { accessSync, constants, readdirSync, statSync } from 'node:fs';
 import { readBounded } from '../common/boundedRead';
 import { join } from 'node:path';
-import { readSitePackage } from './modulefile/sitePackage';
+import type * as SitePackageModule from './modulefile/sitePackage';
 
 export type LuaVersion = '5.1' | '5.2' | '5.3' | 'LuaJIT';
 
@@ -93,19 +93,27 @@ export function snapshotFileSystem(base: FileSystemView): FileSystemView {
   const sizes = new Map<string, number | undefined>();
   const executables = new Map<string, boolean>();
   const listings = new Map<string, string[] | undefined>();
+  const starts = new Map<string, string | undefined>();
+  // get() first: one lookup for the common hit (has() then get() is two).
   const memo = <T>(map: Map<string, T>, path: string, compute: (p: string) => T): T => {
-    if (map.has(path)) return map.get(path) as T;
+    const known = map.get(path);
+    if (known !== undefined || map.has(path)) return known as T;
     const value = compute(path);
     map.set(path, value);
     return value;
   };
+  const kind = base.kind.bind(base);
+  const readText = base.readText.bind(base);
+  const size = base.size.bind(base);
+  const isExecutable = base.isExecutable.bind(base);
+  const listDir = base.listDir.bind(base);
   return {
-    kind: (path) => memo(kinds, path, (p) => base.kind(p)),
-    readText: (path) => memo(texts, path, (p) => base.readText(p)),
-    size: (path) => memo(sizes, path, (p) => base.size(p)),
-    readStart: base.readStart && ((path, bytes) => base.readStart!(path, bytes)),
-    isExecutable: (path) => memo(executables, path, (p) => base.isExecutable(p)),
-    listDir: (path) => memo(listings, path, (p) => base.listDir(p)),
+    kind: (path) => memo(kinds, path, kind),
+    readText: (path) => memo(texts, path, readText),
+    size: (path) => memo(sizes, path, size),
+    readStart: base.readStart && ((path, bytes) => memo(starts, `${bytes}:${path}`, () => base.readStart!(path, bytes))),
+    isExecutable: (path) => memo(executables, path, isExecutable),
+    listDir: (path) => memo(listings, path, listDir),
   };
 }
 
@@ -125,7 +133,8 @@ export function makeEnv(options: {
   const getenv = (name: string) => (Object.prototype.hasOwnProperty.call(vars, name) ? vars[name] : processEnv[name]);
   const packagePath = getenv('LMOD_PACKAGE_PATH');
   const sitePackage = options.sitePackage || (packagePath ? join(packagePath, 'SitePackage.lua') : undefined);
-  const names = sitePackage ? readSitePackage(sitePackage, fs) : undefined;
+  // Loaded only when there is one: it needs the Lua parser, which a full cache hit never loads.
+  const names = sitePackage ? (require('./modulefile/sitePackage') as typeof SitePackageModule).readSitePackage(sitePackage, fs) : undefined;
   return {
     getenv,
     getenvOrigin: (name) => (Object.prototype.hasOwnProperty.call(vars, name) ? 'asked' : 'environment'),

@@ -56,11 +56,15 @@ function notRegular(st: Stats): ReadRefusal {
  * stat first (nothing that is not a regular file is opened), then open non-blocking and fstat the
  * descriptor (the path may have been swapped meanwhile).
  */
-export function readBounded(path: string, limit = MAX_READ_BYTES, buffer?: Buffer): BoundedRead {
+export function readBounded(path: string, limit = MAX_READ_BYTES, buffer?: Buffer, seenAsRegularFile = false): BoundedRead {
   let fd: number | undefined;
   try {
-    const st = statSync(path);
-    if (!st.isFile()) return notRegular(st);
+    // A caller that has just listed the path as a regular file (a tree walk over thousands) skips
+    // the stat: the non-blocking open cannot hang and the fstat below still refuses anything else.
+    if (!seenAsRegularFile) {
+      const st = statSync(path);
+      if (!st.isFile()) return notRegular(st);
+    }
     fd = openSync(path, constants.O_RDONLY | constants.O_NONBLOCK | constants.O_NOCTTY);
     const fst = fstatSync(fd);
     if (!fst.isFile()) return notRegular(fst);
@@ -73,6 +77,9 @@ export function readBounded(path: string, limit = MAX_READ_BYTES, buffer?: Buffe
       const n = readSync(fd, target, read, want - read, read);
       if (n === 0) break;
       read += n;
+      // All fstat reported, within the limit: done without one more read to see the end (a
+      // tree check reads thousands); only a file at the limit needs the extra byte.
+      if (read === size && size <= limit) break;
     }
     const truncated = read > limit;
     return { ok: true, bytes: target.subarray(0, Math.min(read, limit)), truncated, size: Math.max(size, read) };

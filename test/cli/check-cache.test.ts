@@ -5,7 +5,9 @@ import assert from 'node:assert/strict';
 import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { after, beforeEach, describe, it } from 'node:test';
+import { spawnSync } from 'node:child_process';
 import { runCli } from '../helpers/cli';
 
 let root: string;
@@ -115,5 +117,27 @@ describe('check --cache', () => {
     assert.equal(r.code, 1);
     assert.ok(has(r, 'path-not-found'));
     assert.match(r.stderr, /^lumi-modules check: cannot write the cache \/dev\/full\/cache: \w+\n$/);
+  });
+
+  it('a run where every file (module and wrapper) is unchanged loads neither parser (luaparse, web-tree-sitter)', () => {
+    // The same command through the sources in a fresh process; it reports which parser packages it loaded.
+    const repo = join(__dirname, '..', '..');
+    const probe = `const { main } = require(${JSON.stringify(join(repo, 'cli', 'main.ts'))});
+const io = { stdout: { write() { return true; } }, stderr: process.stderr, stdin: process.stdin, env: { ...process.env, PROJHOME: '' }, cwd: process.cwd(), isTTY: false };
+main(['check', '--format', 'json', '--no-shellcheck', '--cache', '--env', 'PROJHOME=' + process.cwd(), '.'], io).then((code) => {
+  const loaded = Object.keys(require.cache).filter((k) => /node_modules[\\/](luaparse|web-tree-sitter)[\\/]/.test(k)).map((k) => k.includes('luaparse') ? 'luaparse' : 'web-tree-sitter');
+  console.log(JSON.stringify({ code, loaded: [...new Set(loaded)].sort() }));
+});`;
+    const run = () => {
+      const tsx = pathToFileURL(require.resolve('tsx', { paths: [repo] })).href;
+      const r = spawnSync(process.execPath, ['--import', tsx, '-e', probe], { cwd: root, encoding: 'utf8' });
+      assert.equal(r.status, 0, r.stderr);
+      return JSON.parse(r.stdout.trim().split('\n').pop()!) as { code: number; loaded: string[] };
+    };
+    const first = run();
+    assert.deepEqual(first, { code: 1, loaded: ['luaparse', 'web-tree-sitter'] }, 'the first run analyses both files');
+    assert.deepEqual(run(), { code: 1, loaded: [] }, 'every finding from the cache');
+    writeFileSync(join(root, 'modules/tool/1.0.lua'), MODULE + '\n');
+    assert.ok(run().loaded.includes('luaparse'), 'a changed module is analysed again');
   });
 });

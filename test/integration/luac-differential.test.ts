@@ -100,4 +100,42 @@ describe('lua-syntax agrees with luac5.3 -p', () => {
       rmSync(dir, { recursive: true, force: true });
     }
   });
+
+  it('agrees on texts luaparse accepts and Lua does not (the tree is trusted only when Lua accepts too)', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'lumi-luac-lenient-'));
+    const env = makeEnv({ processEnv: {} });
+    const nested = (open: string, close: string, n: number) => `x = ${open.repeat(n)}1${close.repeat(n)}\n`;
+    const texts: Record<string, string> = {
+      'numeral touching ..': 'x = 5..."a"\n',
+      'numeral touching a name': 'x = 1a = 2\n',
+      'numeral touching a dot': 'local v = 2..3\n',
+      'call with a leading comma': 'setenv(, "A", "b")\n',
+      'a comma before a commented argument': 'f(--[[x]] , 1)\n',
+      '200 assignment targets': `${Array.from({ length: 200 }, (_, i) => `a${i}`).join(', ')} = 1\n`,
+      '150 assignment targets': `${Array.from({ length: 150 }, (_, i) => `a${i}`).join(', ')} = 1\n`,
+      'parentheses with comments between, 199': nested('( --[[c]] ', ')', 199),
+      'parentheses with line comments between, 199': nested('(--c\n', ')', 199),
+      'parentheses, 140 (within the limit)': nested('(', ')', 140),
+      'calls in calls, 120': nested('f(', ')', 120),
+      'unary minus, 199': nested('- ', '', 199),
+      'not, 120': nested('not ', '', 120),
+      'tables of parenthesised values, 105': nested('{(', ')}', 105),
+      'index chains, 199': nested('a[', ']', 199),
+      'blocks in functions, 99': `${'function f()\n'.repeat(99)}${'end\n'.repeat(99)}`,
+      'ifs, 199': `${'if x then\n'.repeat(199)}y()\n${'end\n'.repeat(199)}`,
+    };
+    try {
+      for (const [name, text] of Object.entries(texts)) {
+        const file = join(dir, 'm.lua');
+        writeFileSync(file, text);
+        const r = spawnSync('luac5.3', ['-p', file], { encoding: 'utf8' });
+        const expected = r.status === 0 ? 'ok' : r.stderr.trim().replace(`luac5.3: ${file}:`, '');
+        const syntax = analyzeModulefile(text, file, env).findings.find((f) => f.code === 'lua-syntax');
+        const actual = syntax ? `${syntax.range.start.line + 1}: ${syntax.message}` : 'ok';
+        assert.equal(actual, expected, name);
+      }
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
 });

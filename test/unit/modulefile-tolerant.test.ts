@@ -1,5 +1,5 @@
 // Tolerant modulefile analysis: a syntax error costs only its statement (Lua's message, with the
-// line of the unclosed construct), and paths the module guards with isDir/isFile are not reported.
+// line of the unclosed construct), and paths the module guards with isDir/isFile (or inside isAvail) are not reported.
 import assert from 'node:assert/strict';
 import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -47,5 +47,17 @@ describe('tolerant modulefile analysis', () => {
     assert.deepEqual(found(guarded).filter((c) => c.endsWith('path-not-found')), []);
     const unguarded = `local d = "${missing}"\nif isDir("/other") then\n  prepend_path("PATH", d)\nend\n`;
     assert.deepEqual(found(unguarded).filter((c) => c.endsWith('path-not-found')), ['3:path-not-found']);
+  });
+
+  it('does not report paths inside an isAvail guard (the clause runs only where that module exists)', () => {
+    const missing = join(home, 'rocm-6.2');
+    const guarded = `if isAvail("rocm/6.2") then\n  prepend_path("PATH", "${missing}/lib")\nelse\n  prepend_path("PATH", "${missing}/bin")\nend\n`;
+    // The else clause runs where the module is missing: its path is still checked.
+    assert.deepEqual(found(guarded).filter((c) => c.endsWith('path-not-found')), ['4:path-not-found']);
+    const inAnd = `if mode() == "load" and isAvail("rocm") then\n  prepend_path("PATH", "${missing}/lib")\nend\n`;
+    assert.deepEqual(found(inAnd).filter((c) => c.endsWith('path-not-found')), []);
+    // A local function of the same name is no Lmod test.
+    const shadowed = `local function isAvail(m) return true end\nif isAvail("rocm") then\n  prepend_path("PATH", "${missing}/lib")\nend\n`;
+    assert.deepEqual(found(shadowed).filter((c) => c.endsWith('path-not-found')), ['3:path-not-found']);
   });
 });

@@ -29,7 +29,7 @@ describe('ShellCheck batches', () => {
     for (let i = 0; i < 40; i++) {
       const shell = i < 35 ? 'bash' : 'sh';
       // Different findings per file: unquoted $1 on line 2 or 3, and a tab before it in some.
-      const text = `#!/bin/${shell}\n${'echo ok\n'.repeat(i % 2)}${i % 3 === 0 ? '\t' : ''}echo $1 "é" $${i % 2 ? '@' : '*'}\n`;
+      const text = `#!/bin/${shell}\n# wrapper ${i}\n${'echo ok\n'.repeat(i % 2)}${i % 3 === 0 ? '\t' : ''}echo $1 "é" $${i % 2 ? '@' : '*'}\n`;
       const path = join(dir, `w${i}`);
       writeFileSync(path, text);
       files.set(path, text);
@@ -42,6 +42,26 @@ describe('ShellCheck batches', () => {
       const alone = await runShellcheck(text, makeEnv({ processEnv: {}, shellcheck: { enabled: true, path: findExecutable('shellcheck', process.env.PATH)! } }));
       assert.ok(alone.length >= 2, `${path}: ${JSON.stringify(alone)}`);
       assert.deepEqual(batched.get(path), alone, path);
+    }
+  });
+
+  it('runs ShellCheck once per distinct wrapper text and gives every file with that text its findings', async () => {
+    writeFileSync(log, '');
+    const files = new Map<string, string>();
+    const texts = [0, 1, 2].map((k) => `#!/bin/bash\n${'echo ok\n'.repeat(k)}echo $1 $*\n`);
+    for (let i = 0; i < 30; i++) {
+      const path = join(dir, `same${i}`);
+      writeFileSync(path, texts[i % 3]);
+      files.set(path, texts[i % 3]);
+    }
+    const env = makeEnv({ processEnv: {}, shellcheck: { enabled: true, path: counting } });
+    const batched = await runShellcheckFiles(files, env);
+    assert.deepEqual(readFileSync(log, 'utf8').trim().split('\n').map(Number), [3], 'one process, one file per distinct text');
+    const scPath = findExecutable('shellcheck', process.env.PATH)!;
+    for (const [k, text] of texts.entries()) {
+      const alone = await runShellcheck(text, makeEnv({ processEnv: {}, shellcheck: { enabled: true, path: scPath } }));
+      assert.ok(alone.length >= 2 && alone.every((f) => f.range.start.line === k + 1), JSON.stringify(alone));
+      for (const [path, t] of files) if (t === text) assert.deepEqual(batched.get(path), alone, path);
     }
   });
 });

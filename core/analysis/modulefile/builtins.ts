@@ -46,6 +46,7 @@ function addPath(ctx: BuiltinContext, node: luaparse.Node, value: LuaValue, role
 
 /** Lmod's pathJoin: `//` collapsed, `/.` segments dropped, no trailing slash. */
 function regularizePath(p: string): string {
+  if (!p.includes('//') && !p.includes('/.') && !p.endsWith('/')) return p; // the common case, no regex
   let s = p.replace(/\/+/g, '/').replace(/\/\.(?=\/|$)/g, '');
   if (s.length > 1 && s.endsWith('/')) s = s.slice(0, -1);
   return s;

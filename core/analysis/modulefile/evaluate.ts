@@ -38,6 +38,16 @@ export function evaluateModulefile(chunk: luaparse.Chunk, source: SourceMap, fil
 
 /** Lmod tests that make the paths they test safe to use inside the `if` clause. */
 const GUARD_FUNCTIONS = new Set(['isDir', 'isFile']);
+/**
+ * `isAvail(name)`: the clause runs only where that module is installed, which a static check
+ * cannot tell (a laptop has none of a site's stack): every path inside it is the site's business.
+ */
+const SITE_GUARD_FUNCTIONS = new Set(['isAvail']);
+/** A guard that covers every path of its clause. */
+const ALL_PATHS = Symbol('all paths');
+
+/** Argument node types written as literals (LmodCall args' literalType). */
+const LITERAL_TYPES = new Set(['StringLiteral', 'NumericLiteral', 'BooleanLiteral', 'NilLiteral', 'VarargLiteral', 'TableConstructorExpression', 'FunctionDeclaration']);
 
 /** Deeper expressions are not walked (their value is unknown); keeps the JS stack safe. */
 const MAX_EXPRESSION_DEPTH = 1000;
@@ -76,10 +86,11 @@ class Evaluator {
   }
 
   private declare(id: luaparse.Identifier, value: LuaValue): void {
-    const local: LocalVariable = { name: id.name, value, depth: this.depth, nameRange: this.rangeOf(id), used: false, envReads: [...this.builtinContext.envReads] };
+    const nameRange = this.rangeOf(id);
+    const local: LocalVariable = { name: id.name, value, depth: this.depth, nameRange, used: false, envReads: [...this.builtinContext.envReads] };
     this.scopes[this.scopes.length - 1].set(id.name, local);
     this.evaluation.locals.push(local);
-    this.evaluation.symbols.push({ name: id.name, kind: 'local', detail: typeof value === 'string' ? value : undefined, range: this.rangeOf(id), selectionRange: this.rangeOf(id) });
+    this.evaluation.symbols.push({ name: id.name, kind: 'local', detail: typeof value === 'string' ? value : undefined, range: nameRange, selectionRange: nameRange });
   }
 
   /** Loop variables and parameters: unknown values, never reported unused. */
@@ -168,10 +179,11 @@ class Evaluator {
 
   /**
    * Evaluates an `if` condition and returns the paths it tests with isDir/isFile (directly or
-   * in an `and` chain): inside the clause those paths are known to exist.
+   * in an `and` chain): inside the clause those paths are known to exist. An isAvail test guards
+   * the whole clause (ALL_PATHS).
    */
-  private pathGuards(condition: luaparse.Expression): string[] {
-    const guards: string[] = [];
+  private pathGuards(condition: luaparse.Expression): (string | typeof ALL_PATHS)[] {
+    const guards: (string | typeof ALL_PATHS)[] = [];
     const visit = (e: luaparse.Expression): void => {
       if (e.type === 'LogicalExpression' && e.operator === 'and') {
         visit(e.left);
@@ -182,17 +194,20 @@ class Evaluator {
       if (e.type === 'CallExpression' && e.base.type === 'Identifier' && GUARD_FUNCTIONS.has(e.base.name) && !this.lookup(e.base.name)) {
         const tested = this.evaluation.calls[this.evaluation.calls.length - 1]?.args[0]?.value;
         if (tested !== undefined) guards.push(tested);
+      } else if (e.type === 'CallExpression' && e.base.type === 'Identifier' && SITE_GUARD_FUNCTIONS.has(e.base.name) && !this.lookup(e.base.name)) {
+        guards.push(ALL_PATHS);
       }
     };
     visit(condition);
     return guards;
   }
 
-  private markGuarded(from: number, guards: readonly string[]): void {
+  private markGuarded(from: number, guards: readonly (string | typeof ALL_PATHS)[]): void {
     const paths = this.evaluation.paths;
+    const all = guards.includes(ALL_PATHS);
     for (let i = from; i < paths.length; i++) {
       const value = paths[i].value;
-      if (value !== undefined && guards.some((g) => value === g || value.startsWith(g.endsWith('/') ? g : g + '/'))) paths[i].guarded = true;
+      if (all || (value !== undefined && guards.some((g) => g !== ALL_PATHS && (value === g || value.startsWith(g.endsWith('/') ? g : g + '/'))))) paths[i].guarded = true;
     }
   }
 
@@ -352,7 +367,7 @@ class Evaluator {
           return {
             range: this.rangeOf(a),
             value: typeof value === 'string' ? value : undefined,
-            literalType: /Literal$|TableConstructorExpression|FunctionDeclaration/.test(a.type) ? a.type : undefined,
+            literalType: LITERAL_TYPES.has(a.type) ? a.type : undefined,
           };
         }),
       });

@@ -47,6 +47,63 @@ export interface TolerantParse {
   syntaxError?: SyntaxErrorAt;
 }
 
+/**
+ * Tree height above which luaparse's tree is not trusted to be within Lua's limits (200 C levels,
+ * see luaGrammar.ts); the bound below over-counts, so real modules stay far under it.
+ */
+const TRUSTED_HEIGHT = 150;
+
+/**
+ * luaparse's tree when Lua certainly accepts the text too; undefined when luaparse rejects it or
+ * when Lua might not (then the Lua rules of luaGrammar.ts decide, at about the cost of a second
+ * parse). What luaparse accepts and Lua does not: nesting past Lua's C-level limit, `f(, x)`, a
+ * numeral that Lua's greedy lexer reads on into the next token (`5..."a"`, `x = 1a = 2`).
+ * The nesting bound is the tree's height, computed as nodes are finished (children before their
+ * parent): each of Lua's levels (a statement, a sub-expression) is a node under the one of the
+ * level it is in, except parenthesised expressions, which luaparse leaves out; so every `(`
+ * between a child and what precedes it inside its parent counts as one more level.
+ */
+function trustedParse(text: string, luaVersion: LuaVersion): luaparse.Chunk | undefined {
+  // A stack of finished nodes not yet adopted by a parent (`top` entries; never shrunk: cheaper).
+  const starts: number[] = [];
+  const ends: number[] = [];
+  const heights: number[] = [];
+  let top = 0;
+  let suspicious = false;
+  let tallest = 0;
+  const onCreateNode = (node: luaparse.Node) => {
+    const range = offsetsOf(node);
+    const start = range[0];
+    // Children: the finished nodes inside this one, the last ones on the stack.
+    let first = top;
+    while (first > 0 && starts[first - 1] >= start) first--;
+    let height = 0;
+    let gapStart = start;
+    for (let i = first; i < top; i++) {
+      let parens = 0;
+      for (let at = gapStart; at < starts[i]; at++) if (text.charCodeAt(at) === 40 /* ( */) parens++;
+      if (heights[i] + parens > height) height = heights[i] + parens;
+      gapStart = ends[i];
+    }
+    height++;
+    if (node.type === 'AssignmentStatement') height += node.variables.length;
+    else if (node.type === 'NumericLiteral') suspicious ||= /[\w.]/.test(text[range[1]] ?? '');
+    else if (node.type === 'CallExpression' && node.arguments.length > 0) suspicious ||= text.slice(offsetsOf(node.base)[1], offsetsOf(node.arguments[0])[0]).includes(',');
+    if (height > tallest) tallest = height;
+    starts[first] = start;
+    ends[first] = range[1];
+    heights[first] = height;
+    top = first + 1;
+  };
+  let chunk: luaparse.Chunk;
+  try {
+    chunk = luaparse.parse(text, { locations: false, ranges: true, luaVersion, comments: false, onCreateNode });
+  } catch {
+    return undefined;
+  }
+  return suspicious || tallest > TRUSTED_HEIGHT ? undefined : chunk;
+}
+
 /** Resynchronisation attempts: each blanks one broken statement and parses again. */
 const MAX_ATTEMPTS = 8;
 /** Above this size a single resynchronisation is tried (each attempt is a full parse). */
@@ -65,10 +122,15 @@ function blank(text: string, start: number, end: number): string {
 export function parseTolerant(text: string, luaVersion: LuaVersion): TolerantParse {
   // Lmod loads a modulefile's text as a string (load(), not luaL_loadfile): a first line starting
   // with '#' is not skipped, it is a syntax error there.
+  const trusted = trustedParse(text, luaVersion);
+  if (trusted) return { chunk: trusted, parsedText: text };
   let current = text;
   let first: SyntaxErrorAt | undefined;
   const attempts = text.length > LARGE_TEXT ? 2 : MAX_ATTEMPTS;
   for (let attempt = 0; attempt < attempts; attempt++) {
+    // After a statement was blanked, the rest is most often valid: one trusted parse, no rules pass.
+    const rest = attempt > 0 ? trustedParse(current, luaVersion) : undefined;
+    if (rest) return { chunk: rest, parsedText: current, syntaxError: first };
     const luaRules = luaVersion === '5.3' || luaVersion === '5.2';
     let grammarError = firstLuaSyntaxError(current);
     // Lua 5.1 and LuaJIT: luaparse words the errors; the 5.3 rules still stop deep nesting first.

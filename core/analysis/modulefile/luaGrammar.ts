@@ -321,7 +321,8 @@ class Recognizer {
       while (this.testNext(',')) {
         this.suffixedExp();
         if (!this.lastWasVar) this.fail('syntax error');
-        if (++vars + this.level > MAX_C_LEVELS) this.enterLevelLimit();
+        // lparser.c restassign: checklimit(nvars + nCcalls) with nvars the targets before this one.
+        if (vars++ + this.level > MAX_C_LEVELS) this.enterLevelLimit();
       }
       this.checkNext('=');
       this.explist();

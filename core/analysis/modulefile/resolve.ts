@@ -30,13 +30,24 @@ export function resolveModule(paths: readonly PathExpression[], pathPrepends: re
   const wrapperDirs = [...new Set(pathPrepends.filter((p) => p.variable === 'PATH' && p.value !== undefined && isAbsolute(p.value)).map((p) => p.value!))];
   const uncheckedRoots = new Set<string>();
   const existsOnThisMachine = (path: string): boolean => {
-    const root = '/' + (path.split('/').find((segment) => segment !== '') ?? '');
-    if (root === '/' || fs.kind(root) !== 'missing') return true;
+    // The first segment of an absolute path (leading slashes collapsed), as '/name'.
+    let from = 0;
+    while (path.charCodeAt(from) === 47 /* / */) from++;
+    if (from === path.length) return true;
+    const slash = path.indexOf('/', from);
+    const root = '/' + path.slice(from, slash === -1 ? path.length : slash);
+    if (fs.kind(root) !== 'missing') return true;
     uncheckedRoots.add(root);
     return false;
   };
+  const resolved: PathExpression[] = [];
+  for (const p of paths) {
+    const exists = p.value !== undefined && isAbsolute(p.value) && existsOnThisMachine(p.value) ? fs.kind(p.value) : undefined;
+    // One object shape for every path (a spread of varying shapes is slow over thousands of modules).
+    resolved.push({ range: p.range, value: p.value, role: p.role, envVariables: p.envVariables, exists, guarded: p.guarded });
+  }
   return {
-    paths: paths.map((p) => ({ ...p, exists: p.value !== undefined && isAbsolute(p.value) && existsOnThisMachine(p.value) ? fs.kind(p.value) : undefined })),
+    paths: resolved,
     wrapperDirs,
     wrappers: wrappersIn(wrapperDirs, fs),
     uncheckedRoots: [...uncheckedRoots].sort(),

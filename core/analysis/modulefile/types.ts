@@ -15,7 +15,7 @@ export interface PathExpression {
   envVariables?: string[];
   /** Filled by the resolve step for absolute values; undefined when not resolvable. */
   exists?: FileKind;
-  /** Inside `if isDir(p) then` / `if isFile(p) then` with this very path (or one under it): the module checks it. */
+  /** Inside `if isDir(p) then` / `if isFile(p) then` with this very path (or one under it), or inside `if isAvail(m) then`: the module checks it. */
   guarded?: boolean;
 }
 

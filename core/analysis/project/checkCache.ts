@@ -18,7 +18,7 @@ import type { AnalysisEnv, FileSystemView } from '../env';
 import type { Finding, Severity } from '../types';
 import type { ModuleSummary } from './moduleIndex';
 
-const FORMAT = 2;
+const FORMAT = 3;
 
 /** One recorded question and its answer: [kind|text|exec|list|env, argument, answer]. */
 // k: kind, r: text, s: size, h: first bytes (arg `N:path`), x: executable, l: listing, e: getenv.
@@ -47,8 +47,8 @@ type StoredEntry = [
   findings: number[],
   /** kind letter, argument, answer (a string index, a boolean or null) per dependency, flat. */
   deps: (string | number | boolean | null)[],
-  /** Module summary: wrapper directories (indexes) and whether it sets WITH_CONDA; 0 for wrappers. */
-  summary: [number[], boolean] | 0,
+  /** Module summary: wrapper directories (indexes) and whether it sets WITH_CONDA; for a wrapper 1 when it is a container wrapper, else 0. */
+  summary: [number[], boolean] | 0 | 1,
 ];
 
 interface CacheFile {
@@ -185,6 +185,12 @@ export class CheckCache {
     return Array.isArray(entry) && entry[2] === sha1(text);
   }
 
+  /** Whether a script with this text was a container wrapper when stored (its facts need no parse). */
+  knownContainerWrapper(path: string, text: string): boolean {
+    const entry = Object.prototype.hasOwnProperty.call(this.files, path) ? this.files[path] : undefined;
+    return Array.isArray(entry) && entry[6] === 1 && entry[2] === sha1(text);
+  }
+
   /** The findings of an unchanged file (same state or same content, same context, same answers), else undefined. */
   lookup(path: string, state: FileState | undefined, context: string, readText: () => string | undefined): Entry | undefined {
     const entry = Object.prototype.hasOwnProperty.call(this.files, path) ? this.files[path] : undefined;
@@ -212,11 +218,11 @@ export class CheckCache {
         message: this.strings[f[i + 6]],
       });
     }
-    const summary = entry[6] === 0 ? undefined : { wrapperDirs: entry[6][0].map((d) => this.strings[d]), setsWithConda: entry[6][1] };
+    const summary = !Array.isArray(entry[6]) ? undefined : { wrapperDirs: entry[6][0].map((d) => this.strings[d]), setsWithConda: entry[6][1] };
     return { findings, summary };
   }
 
-  store(path: string, state: FileState | undefined, text: string, context: string, data: { findings: readonly Finding[]; deps?: Dependency[]; summary?: ModuleSummary }): void {
+  store(path: string, state: FileState | undefined, text: string, context: string, data: { findings: readonly Finding[]; deps?: Dependency[]; summary?: ModuleSummary; containerWrapper?: boolean }): void {
     if (!state) return;
     const findings: number[] = [];
     for (const f of data.findings) {
@@ -224,7 +230,7 @@ export class CheckCache {
     }
     const deps: (string | number | boolean | null)[] = [];
     for (const [kind, arg, answer] of data.deps ?? []) deps.push(kind, this.intern(arg), typeof answer === 'string' ? this.intern(answer) : answer);
-    const summary: StoredEntry[6] = data.summary ? [data.summary.wrapperDirs.map((d) => this.intern(d)), data.summary.setsWithConda] : 0;
+    const summary: StoredEntry[6] = data.summary ? [data.summary.wrapperDirs.map((d) => this.intern(d)), data.summary.setsWithConda] : data.containerWrapper ? 1 : 0;
     this.files[path] = [state.size, state.mtimeMs, sha1(text), this.intern(context), findings, deps, summary];
     this.dirty = true;
   }
@@ -239,7 +245,24 @@ export class CheckCache {
     renameSync(temp, this.location);
   }
 
+  /**
+   * Hashed answers (a listing, a file's first bytes) asked this run: thousands of modules ask them
+   * of one shared bin/ and its wrapper. The others come from the run's file-system snapshot already.
+   */
+  private readonly hashedAnswers = new Map<string, string | null>();
+
   private answer(kind: Dependency[0], arg: string): string | boolean | null {
+    if (kind !== 'l' && kind !== 'h') return this.freshAnswer(kind, arg);
+    const key = kind + arg;
+    let answer = this.hashedAnswers.get(key);
+    if (answer === undefined) {
+      answer = this.freshAnswer(kind, arg) as string | null;
+      this.hashedAnswers.set(key, answer);
+    }
+    return answer;
+  }
+
+  private freshAnswer(kind: Dependency[0], arg: string): string | boolean | null {
     const fs = this.env.fs;
     switch (kind) {
       case 'k':

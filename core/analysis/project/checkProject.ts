@@ -6,18 +6,23 @@ import { join } from 'node:path';
 import type { AnalysisEnv } from '../env';
 import type { FileFinding, Finding } from '../types';
 import { compareStrings, severityRank } from '../types';
-import { analyzeModulefile } from '../modulefile/analyze';
-import { analyzeWrapper } from '../wrapper/analyze';
-import { bashParserReady, initBashParser } from '../wrapper/parser';
-import { wrapperFacts } from '../wrapper/facts';
 import { mayBeScript } from '../wrapper/shebang';
 import { ShellcheckBatches } from '../wrapper/shellcheck';
+import type { WrapperAnalysis } from '../wrapper/analyze';
 import { finalizeFindings, type CommentSyntax } from '../policy';
 import { ProjectConfigFinder } from '../projectConfig';
 import { fileState, recordingEnv, type CheckCache } from './checkCache';
 import { readHeader, readSource } from './readSource';
 import { walkPaths } from './walk';
 import { ModuleIndex, moduleSummary } from './moduleIndex';
+
+type Analysers = typeof import('./analysers');
+let analysersLoading: Promise<Analysers> | undefined;
+/** Loaded on first need (see analysers.ts): a full cache hit costs no parser start-up. */
+function loadAnalysers(): Promise<Analysers> {
+  analysersLoading ??= import('./analysers');
+  return analysersLoading;
+}
 
 export function isModulefilePath(path: string): boolean {
   return path.endsWith('.lua');
@@ -102,14 +107,21 @@ export async function checkProject(paths: readonly string[], cwd: string, env: A
   const candidates: { file: string; text: string; notes: Finding[] }[] = [];
   for (const file of files) {
     if (isModulefilePath(file) || !isScriptCandidate(file, env) || !firstVisit(file)) continue;
-    const source = readSource(file);
+    const source = readSource(file, true);
     if (!source.ok || !CONTAINER_WORDS.test(source.text)) continue;
     candidates.push({ file, text: source.text, notes: source.notes });
     shellcheckEarly(file, source.text);
   }
-  if (candidates.length > 0) await initBashParser();
+  // The analysers, once loaded (awaited only the first time); `withBash` also starts the bash parser.
+  let analysers: Analysers | undefined;
+  const withBash = async () => {
+    analysers ??= await loadAnalysers();
+    if (!analysers.bashParserReady()) await analysers.initBashParser();
+    return analysers;
+  };
   for (const { file, text, notes } of candidates) {
-    if (!wrapperFacts(text).isContainerWrapper) continue;
+    // The cache knows whether this very text was a container wrapper: no parse needed.
+    if (!cache?.knownContainerWrapper(file, text) && !(await withBash()).wrapperFacts(text).isContainerWrapper) continue;
     wrappers.set(file, text);
     wrapperNotes.set(file, notes);
   }
@@ -124,17 +136,18 @@ export async function checkProject(paths: readonly string[], cwd: string, env: A
       index.set(file, hit.summary);
       continue;
     }
-    const source = readSource(file);
+    const source = readSource(file, true);
     if (!source.ok) {
       add(file, source.notes);
       continue;
     }
+    const { analyzeModulefile, bashParserReady } = analysers ?? (analysers = await loadAnalysers());
     let recorder = cache ? recordingEnv(env) : undefined;
     let analysis = analyzeModulefile(source.text, file, recorder?.env ?? env);
     // The module's wrappers need the bash parser (their facts: WITH_CONDA use); started only now
     // when no script was among the checked files.
     if (!bashParserReady() && analysis.wrapperDirs.some((d) => (env.fs.listDir(d)?.length ?? 0) > 0)) {
-      await initBashParser();
+      await withBash();
       recorder = cache ? recordingEnv(env) : undefined;
       analysis = analyzeModulefile(source.text, file, recorder?.env ?? env);
     }
@@ -153,14 +166,13 @@ export async function checkProject(paths: readonly string[], cwd: string, env: A
       if (source.ok) {
         wrappers.set(path, source.text);
         wrapperNotes.set(path, source.notes);
-        await initBashParser();
-        if (wrapperFacts(source.text).isContainerWrapper) shellcheckEarly(path, source.text);
+        // (shellcheckEarly leaves out texts the cache has anyway: no parse for those.)
+        if (!cache?.hasContent(path, source.text) && (await withBash()).wrapperFacts(source.text).isContainerWrapper) shellcheckEarly(path, source.text);
       } else add(path, source.notes, 'shell');
     }
   }
 
-  if (wrappers.size > 0) await initBashParser();
-  const analyses = new Map<string, Finding[]>();
+  const analyses = new Map<string, WrapperAnalysis>();
   const wrapperContext = (path: string) => `${severityContext(path)}\u0000${index.modulesSettingWithConda(path).join('\u0000')}`;
   for (const [path, text] of wrappers) {
     const hit = cache?.lookup(path, fileState(path), wrapperContext(path), () => text);
@@ -169,15 +181,16 @@ export async function checkProject(paths: readonly string[], cwd: string, env: A
       wrappers.delete(path);
       continue;
     }
-    const analysis = analyzeWrapper(text, path, { modulesSettingWithConda: index.modulesSettingWithConda(path) });
-    analyses.set(path, analysis.findings);
+    const analysis = (await withBash()).analyzeWrapper(text, path, { modulesSettingWithConda: index.modulesSettingWithConda(path) });
+    analyses.set(path, analysis);
     if (analysis.facts.isContainerWrapper) shellcheck.add(path, text); // no-op when already queued
   }
   const shellcheckFindings = await shellcheck.collect();
   for (const [path, text] of wrappers) {
     const state = cache ? fileState(path) : undefined;
-    const findings = add(path, [...(wrapperNotes.get(path) ?? []), ...analyses.get(path)!, ...(shellcheckFindings.get(path) ?? [])], 'shell', text);
-    cache?.store(path, state, text, wrapperContext(path), { findings });
+    const analysis = analyses.get(path)!;
+    const findings = add(path, [...(wrapperNotes.get(path) ?? []), ...analysis.findings, ...(shellcheckFindings.get(path) ?? [])], 'shell', text);
+    cache?.store(path, state, text, wrapperContext(path), { findings, containerWrapper: analysis.facts.isContainerWrapper });
   }
   return sortFindings(out);
 }

@@ -37,9 +37,10 @@ export function readHeader(path: string, bytes = 256): Buffer | undefined {
   return read.ok ? read.bytes : undefined;
 }
 
-export function readSource(path: string): SourceRead {
+/** `seenAsRegularFile`: the walk listed it as a regular file just now (see readBounded). */
+export function readSource(path: string, seenAsRegularFile = false): SourceRead {
   // The buffer is reused because the text is decoded out of it (a tree check reads thousands).
-  const read = readBounded(path, MAX_CHECKED_BYTES, readBuffer);
+  const read = readBounded(path, MAX_CHECKED_BYTES, readBuffer, seenAsRegularFile);
   if (read.ok) return read.truncated ? { ok: false, notes: [tooLargeNote(read.size)] } : decodeSource(read.bytes);
   const why =
     read.reason === 'missing' ? 'file does not exist (deleted while being checked?)'

@@ -21,11 +21,28 @@ export function factsOf(script: WrapperScript): WrapperFacts {
   };
 }
 
+/**
+ * Facts of recent texts: a check asks for the same wrapper from the walk and from every module
+ * that puts its directory on PATH, and python/pip/torchrun are often one text. Small texts only,
+ * a bounded number (the server sees every edit of a wrapper).
+ */
+const factsByText = new Map<string, WrapperFacts>();
+const MEMO_ENTRIES = 512;
+const MEMO_MAX_CHARS = 64 * 1024;
+
 export function wrapperFacts(text: string): WrapperFacts {
+  const known = factsByText.get(text);
+  if (known) return known;
   const script = readWrapper(text);
+  let facts: WrapperFacts;
   try {
-    return factsOf(script);
+    facts = factsOf(script);
   } finally {
     script.dispose();
   }
+  if (text.length <= MEMO_MAX_CHARS) {
+    if (factsByText.size >= MEMO_ENTRIES) factsByText.delete(factsByText.keys().next().value!);
+    factsByText.set(text, facts);
+  }
+  return facts;
 }

@@ -94,6 +94,10 @@ const BATCH_SIZE = 32;
  */
 export class ShellcheckBatches {
   private readonly texts = new Map<string, string>();
+  /** Text -> the first path queued with it: ShellCheck checks each distinct text once. */
+  private readonly firstWithText = new Map<string, string>();
+  /** First path -> later paths with the same text (python, pip, torchrun are often one script). */
+  private readonly sameText = new Map<string, string[]>();
   private readonly waiting = new Map<string, string[]>(); // shell -> paths not yet in a batch
   private readonly queued: { shell: string; paths: string[] }[] = [];
   private readonly results = new Map<string, Finding[]>();
@@ -105,6 +109,15 @@ export class ShellcheckBatches {
   add(path: string, text: string): void {
     if (!this.env.shellcheck.enabled || this.texts.has(path)) return;
     this.texts.set(path, text);
+    const first = this.firstWithText.get(text);
+    if (first !== undefined) {
+      // Findings of a text do not depend on its file's name (no rc file, no sourced files followed).
+      const copies = this.sameText.get(first);
+      if (copies) copies.push(path);
+      else this.sameText.set(first, [path]);
+      return;
+    }
+    this.firstWithText.set(text, path);
     const shell = shellFromShebang(text);
     const paths = this.waiting.get(shell) ?? [];
     paths.push(path);
@@ -141,7 +154,11 @@ export class ShellcheckBatches {
     if (!comments) return;
     const byFile = new Map<string, ShellcheckComment[]>(paths.map((p) => [p, []]));
     for (const c of comments) byFile.get(c.file ?? '')?.push(c);
-    for (const [path, list] of byFile) this.results.set(path, toFindings(list, this.texts.get(path)!));
+    for (const [path, list] of byFile) {
+      const text = this.texts.get(path)!;
+      this.results.set(path, toFindings(list, text));
+      for (const copy of this.sameText.get(path) ?? []) this.results.set(copy, toFindings(list, text));
+    }
   }
 }
 
