@@ -57,7 +57,13 @@ while :; do
     [ -n "$last" ] || event files "$out_file" "$err_file"
     case $state in
       PENDING|CONFIGURING|RUNNING|COMPLETING|SUSPENDED|REQUEUED|REQUEUE_HOLD|REQUEUE_FED|RESIZING|SIGNALING|STAGE_OUT|STOPPED|RESV_DEL_HOLD|SPECIAL_EXIT|'') ;;
-      *) read_all; event end "$state" "$exit_code"; exit 0 ;;
+      *)
+        # A job that ran and ended between two polls was never seen RUNNING: its output file
+        # exists, so say where it ran before its end (the state sequence stays whole).
+        if [ "${last%%|*}" != RUNNING ] && [ -n "$out_file" ] && [ -e "$out_file" ]; then
+          event state RUNNING '' "$nodes"
+        fi
+        read_all; event end "$state" "$exit_code"; exit 0 ;;
     esac
     if [ "$state|$reason|$nodes" != "$last" ]; then
       last="$state|$reason|$nodes"

@@ -90,6 +90,13 @@ describe('lumi-modules submit --host local against a real Slurm (no SSH)', () =>
     assert.match(readFileSync(join(dir, `prints.py-${jobId}.err`), 'utf8'), /to stderr/);
     const output = await readJobOutput(localTransport({ env }), jobId, 10);
     assert.deepEqual(output, { path: join(dir, `prints.py-${jobId}.out`), text: 'last line\n', skipped: 11 });
+
+    // Followed after its end (as a job that ran and ended between two polls is first seen): where
+    // it ran is still shown before the end state, and its whole output is streamed.
+    const late = start(['follow', '--host', 'local', jobId]);
+    assert.equal(await late.exited, 3, late.err());
+    assert.equal(late.out(), 'first line\nlast line\n');
+    assert.match(late.err(), new RegExp(`job ${jobId} RUNNING on ${slurm.nodeName}[^]*job ${jobId} FAILED, exit code 3`));
   });
 
   it('a pending job shows PENDING with its reason; Ctrl+C cancels it and squeue no longer lists it', async () => {
