@@ -1,7 +1,7 @@
 // The bundled CLI (dist/cli.js) as users run it, with PROJHOME cleared so the machine's own
 // environment never leaks into a test; and process checks shared by the run tests.
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { readdirSync, readFileSync, readlinkSync } from 'node:fs';
 import { join } from 'node:path';
 
@@ -79,4 +79,30 @@ export async function waitForNoProcess(pattern: string, timeoutMs: number): Prom
     await new Promise((r) => setTimeout(r, 100));
   } while (Date.now() - started < timeoutMs);
   return left;
+}
+
+/**
+ * A running CLI whose output is collected; waitFor resolves once stderr (or stdout) matches and,
+ * on timeout, throws with both outputs and whatever context() adds (a server's log, say).
+ */
+export function startCli(args: string[], options: { cwd?: string; env?: NodeJS.ProcessEnv; context?: () => string } = {}) {
+  const child: ChildProcess = spawn(process.execPath, [CLI, ...args], { cwd: options.cwd, env: options.env, stdio: ['ignore', 'pipe', 'pipe'] });
+  let stdout = '';
+  let stderr = '';
+  child.stdout!.on('data', (c: Buffer) => (stdout += c.toString()));
+  child.stderr!.on('data', (c: Buffer) => (stderr += c.toString()));
+  const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+  return {
+    child,
+    exited,
+    out: () => stdout,
+    err: () => stderr,
+    async waitFor(pattern: RegExp, what: 'stdout' | 'stderr' = 'stderr', timeoutMs = 60_000) {
+      const until = Date.now() + timeoutMs;
+      while (!pattern.test(what === 'stdout' ? stdout : stderr)) {
+        if (Date.now() > until) throw new Error(`timed out waiting for ${pattern}; stdout:\n${stdout}\nstderr:\n${stderr}\n${options.context?.() ?? ''}`);
+        await new Promise((r) => setTimeout(r, 100));
+      }
+    },
+  };
 }

@@ -2,7 +2,7 @@
 // (a Remote-SSH window or a terminal on a LUMI login node). The real one-node Slurm of
 // test/helpers/slurm.ts, its commands found through SLURM_CONF in the CLI's environment.
 import assert from 'node:assert/strict';
-import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -11,7 +11,7 @@ import { readJobOutput } from '../../core/slurm/jobs';
 import { localTransport } from '../../core/slurm/transport';
 import { startSlurm, type SlurmFixture } from '../helpers/slurm';
 
-const cli = join(__dirname, '..', '..', 'dist', 'cli.js');
+import { CLI as cli, startCli } from '../helpers/cli';
 
 let slurm: SlurmFixture;
 let dir: string;
@@ -44,28 +44,7 @@ function script(name: string, body: string): string {
 
 const local = () => ['--host', 'local', '--venv', venv];
 
-/** A running CLI (from DIR) whose output is collected; waitFor resolves once stderr (or stdout) matches. */
-function start(args: string[]) {
-  const child: ChildProcess = spawn(process.execPath, [cli, ...args], { cwd: dir, env, stdio: ['ignore', 'pipe', 'pipe'] });
-  let stdout = '';
-  let stderr = '';
-  child.stdout!.on('data', (c: Buffer) => (stdout += c.toString()));
-  child.stderr!.on('data', (c: Buffer) => (stderr += c.toString()));
-  const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
-  return {
-    child,
-    exited,
-    out: () => stdout,
-    err: () => stderr,
-    async waitFor(pattern: RegExp, what: 'stdout' | 'stderr' = 'stderr', timeoutMs = 60_000) {
-      const until = Date.now() + timeoutMs;
-      while (!pattern.test(what === 'stdout' ? stdout : stderr)) {
-        if (Date.now() > until) throw new Error(`timed out waiting for ${pattern}; stdout:\n${stdout}\nstderr:\n${stderr}\n${slurm.logs().slice(-3000)}`);
-        await new Promise((r) => setTimeout(r, 100));
-      }
-    },
-  };
-}
+const start = (args: string[]) => startCli(args, { cwd: dir, env, context: () => slurm.logs().slice(-3000) });
 
 function squeueIds(): string[] {
   return slurm.client('squeue', ['-h', '-o', '%i']).stdout.split('\n').filter(Boolean);

@@ -2,7 +2,7 @@
 // reached through a real sshd (test/helpers/sshd.ts): the job runs the uploaded script with a
 // venv's python under srun, with the bundled LUMI-G template's defaults (small-g, 1 GPU, 7 cores).
 import assert from 'node:assert/strict';
-import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -15,7 +15,7 @@ import { startSlurmBehindSshd, type SlurmBehindSshd, type SlurmFixture } from '.
 import type { SshdFixture } from '../helpers/sshd';
 import { WEIRD_ARGS } from '../helpers/weirdArgs';
 
-const cli = join(__dirname, '..', '..', 'dist', 'cli.js');
+import { CLI as cli, startCli } from '../helpers/cli';
 
 let pair: SlurmBehindSshd;
 let slurm: SlurmFixture;
@@ -50,28 +50,7 @@ function submit(args: string[]) {
   return spawnSync(process.execPath, [cli, 'submit', ...base(), ...args], { encoding: 'utf8', timeout: 120_000 });
 }
 
-/** A running CLI whose output is collected; waitFor resolves once stderr (or stdout) matches. */
-function start(args: string[]) {
-  const child: ChildProcess = spawn(process.execPath, [cli, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
-  let stdout = '';
-  let stderr = '';
-  child.stdout!.on('data', (c: Buffer) => (stdout += c.toString()));
-  child.stderr!.on('data', (c: Buffer) => (stderr += c.toString()));
-  const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
-  return {
-    child,
-    exited,
-    out: () => stdout,
-    err: () => stderr,
-    async waitFor(pattern: RegExp, what: 'stdout' | 'stderr' = 'stderr', timeoutMs = 60_000) {
-      const until = Date.now() + timeoutMs;
-      while (!pattern.test(what === 'stdout' ? stdout : stderr)) {
-        if (Date.now() > until) throw new Error(`timed out waiting for ${pattern}; stdout:\n${stdout}\nstderr:\n${stderr}\n${slurm.logs().slice(-3000)}`);
-        await new Promise((r) => setTimeout(r, 100));
-      }
-    },
-  };
-}
+const start = (args: string[]) => startCli(args, { context: () => slurm.logs().slice(-3000) });
 
 function squeueIds(): string[] {
   return slurm.client('squeue', ['-h', '-o', '%i']).stdout.split('\n').filter(Boolean);
