@@ -46,6 +46,18 @@ function processesWith(needle: string): string[] {
   return found;
 }
 
+/** The `sleep MARKER` processes themselves (argv exactly that): the remote bash whose `-c` text
+ * holds the same words, and its forks before they exec, are not counted. */
+function sleepsWith(marker: string): string[] {
+  return readdirSync('/proc').filter((pid) => {
+    try {
+      return /^\d+$/.test(pid) && readFileSync(`/proc/${pid}/cmdline`, 'utf8') === `sleep\0${marker}\0`;
+    } catch {
+      return false; // exited
+    }
+  });
+}
+
 const LOGIN_HOME = `bash -lc 'type module >/dev/null && echo "$HOME"'`;
 
 describe('sshd fixture', () => {
@@ -202,8 +214,8 @@ describe('sshd fixture: stop()', () => {
       assert.equal(r.status, 0, r.stderr);
       assert.equal(r.stdout, 'started\n');
       // `&` returns before each background child has exec'd sleep: wait until all 100 run.
-      for (let waited = 0; processesWith(`sleep ${marker}`).length < 100 && waited < 10_000; waited += 100) await new Promise((r) => setTimeout(r, 100));
-      assert.equal(processesWith(`sleep ${marker}`).length, 100, 'the detached remote processes are not running');
+      for (let waited = 0; sleepsWith(marker).length < 100 && waited < 10_000; waited += 100) await new Promise((r) => setTimeout(r, 100));
+      assert.equal(sleepsWith(marker).length, 100, 'the detached remote processes are not running');
       assert.equal(await connectOutcome(f.port), 'connected');
       const log = f.log();
 
