@@ -4,7 +4,7 @@
 // usage or a malformed .lumi-modules.json.
 import { existsSync, lstatSync, statSync } from 'node:fs';
 import { join, relative, resolve } from 'node:path';
-import { makeEnv, realFileSystem, snapshotFileSystem } from '../core/analysis/env';
+import { isLuaVersion, LUA_VERSIONS, makeEnv, realFileSystem, snapshotFileSystem } from '../core/analysis/env';
 import { checkProject } from '../core/analysis/project/checkProject';
 import type { FileFinding } from '../core/analysis/types';
 import { parseCommandArgs } from './args';
@@ -19,7 +19,8 @@ import { shellcheckVersion } from '../core/analysis/wrapper/shellcheck';
 const CACHE_NAME = '.lumi-modules-cache';
 
 export const checkUsage = `usage: lumi-modules check [--format text|json|sarif] [--env NAME=VALUE]... [--no-shellcheck]
-                          [--max-warnings N] [--cache] [--cache-location PATH] [--site-package FILE] PATH...
+                          [--max-warnings N] [--cache] [--cache-location PATH] [--site-package FILE]
+                          [--lua-version 5.1|5.2|5.3|LuaJIT] PATH...
 
 Checks Lmod modulefiles (*.lua) and the container wrapper scripts they put on PATH.
   --format text|json|sarif  text: file:line:col: severity code: message (default); json: an array;
@@ -34,6 +35,8 @@ Checks Lmod modulefiles (*.lua) and the container wrapper scripts they put on PA
   --site-package FILE  a site's SitePackage.lua: the functions its sandbox_registration{...}
                        makes callable from modulefiles (default: $LMOD_PACKAGE_PATH/SitePackage.lua
                        when set; LUMI's are always known)
+  --lua-version V      the Lua grammar of the modulefiles: 5.1, 5.2, 5.3 (default: Lmod on LUMI
+                       runs Lua 5.3) or LuaJIT; the setting lumiModules.luaVersion in the editor
 
 Per-code severity and 'off' come from the nearest .lumi-modules.json above each checked file;
 '-- lumi-modules: ignore CODE' (Lua) or '# lumi-modules: ignore CODE' (shell) on a line or the
@@ -89,6 +92,7 @@ export async function checkCommand(argv: string[], io: CliIO): Promise<number> {
     cache: { type: 'boolean' },
     'cache-location': { type: 'string' },
     'site-package': { type: 'string' },
+    'lua-version': { type: 'string' },
     help: { type: 'boolean', short: 'h' },
   });
   if (args.values.help) {
@@ -107,6 +111,8 @@ export async function checkCommand(argv: string[], io: CliIO): Promise<number> {
   }
   const sitePackage = args.values['site-package'];
   if (sitePackage !== undefined && !existsSync(resolve(io.cwd, sitePackage))) throw new UsageError(`no such file: --site-package ${sitePackage}`);
+  const luaVersion = args.values['lua-version'] ?? '5.3';
+  if (!isLuaVersion(luaVersion)) throw new UsageError(`--lua-version must be one of ${LUA_VERSIONS.join(', ')}, got '${luaVersion}'`);
   const shellcheckPath = args.values['no-shellcheck'] ? undefined : findExecutable('shellcheck', io.env.PATH);
   const env = makeEnv({
     vars: parseEnvAssignments(args.values.env ?? []),
@@ -114,6 +120,7 @@ export async function checkCommand(argv: string[], io: CliIO): Promise<number> {
     shellcheck: { enabled: shellcheckPath !== undefined, path: shellcheckPath ?? 'shellcheck' },
     fs: snapshotFileSystem(realFileSystem),
     sitePackage: sitePackage === undefined ? undefined : resolve(io.cwd, sitePackage),
+    luaVersion,
   });
   const cacheLocation = args.values['cache-location'];
   if (cacheLocation !== undefined && !args.values.cache) throw new UsageError('--cache-location needs --cache');

@@ -5,7 +5,10 @@ import { readBounded } from '../common/boundedRead';
 import { join } from 'node:path';
 import type * as SitePackageModule from './modulefile/sitePackage';
 
-export type LuaVersion = '5.1' | '5.2' | '5.3' | 'LuaJIT';
+/** The Lua grammars a modulefile can be checked with (lumiModules.luaVersion, check --lua-version). */
+export const LUA_VERSIONS = ['5.1', '5.2', '5.3', 'LuaJIT'] as const;
+export type LuaVersion = (typeof LUA_VERSIONS)[number];
+export const isLuaVersion = (value: string): value is LuaVersion => (LUA_VERSIONS as readonly string[]).includes(value);
 
 export type FileKind = 'file' | 'dir' | 'other' | 'missing';
 

@@ -3,8 +3,8 @@
 // VS Code commands and the CLI read settings through `parseSettings`; package.json's
 // `contributes.configuration` is checked against this schema by test/unit/settings-schema.test.ts.
 import { z } from 'zod';
+import { LUA_VERSIONS } from '../analysis/env';
 
-export const LUA_VERSIONS = ['5.1', '5.2', '5.3', 'LuaJIT'] as const;
 export const TRACE_LEVELS = ['off', 'messages', 'verbose'] as const;
 
 const strings = () => z.array(z.string()).default([]);

@@ -17,7 +17,7 @@ describe('check flags', () => {
     for (const flag of ['--format', '--env', '--no-shellcheck', '--max-warnings', '--cache', '--cache-location']) assert.ok(flagsOf(usageSynopsis).has(flag), flag);
     const io = { stdout: new PassThrough(), stderr: new PassThrough(), stdin: new PassThrough(), env: {}, cwd: '/', isTTY: false };
     for (const flag of flagsOf(usageSynopsis)) {
-      const takesValue = ['--format', '--env', '--max-warnings', '--cache-location', '--site-package'].includes(flag);
+      const takesValue = ['--format', '--env', '--max-warnings', '--cache-location', '--site-package', '--lua-version'].includes(flag);
       assert.equal(await checkCommand([flag, ...(takesValue ? ['x=y'] : []), '--help'], io), 0, `${flag} is accepted`);
     }
     // Every flag explained below the synopsis too.
