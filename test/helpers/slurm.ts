@@ -21,6 +21,8 @@ import { randomBytes } from 'node:crypto';
 import * as net from 'node:net';
 import { hostname, tmpdir } from 'node:os';
 import { join } from 'node:path';
+import assert from 'node:assert/strict';
+import type { startCli } from './cli';
 import { startSshd, type SshdFixture } from './sshd';
 
 export interface SlurmFixture {
@@ -247,4 +249,27 @@ export async function startSlurmBehindSshd(alias: string, options: { profile?: s
       await slurm.stop();
     },
   };
+}
+
+/** The ids squeue lists now. */
+export function queuedJobIds(slurm: SlurmFixture): string[] {
+  return slurm.client('squeue', ['-h', '-o', '%i']).stdout.split('\n').filter(Boolean);
+}
+
+/**
+ * What every transport of `submit` must do with a pending job: a job held for 10 minutes shows
+ * PENDING with its reason; Ctrl+C ends the CLI with 130 and cancels the job, which squeue no longer
+ * lists. Returns the finished run for the caller's own checks.
+ */
+export async function assertCtrlCCancelsPendingJob(slurm: SlurmFixture, start: (args: string[]) => ReturnType<typeof startCli>, submitArgs: string[], file: string) {
+  const run = start(['submit', ...submitArgs, '--sbatch', '--begin=now+600', file]);
+  await run.waitFor(/^\d+\n/, 'stdout');
+  const jobId = run.out().trim();
+  await run.waitFor(new RegExp(`job ${jobId} PENDING \\(BeginTime\\)`));
+  assert.ok(queuedJobIds(slurm).includes(jobId));
+  run.child.kill('SIGINT');
+  assert.equal(await run.exited, 130, run.err());
+  assert.ok(!queuedJobIds(slurm).includes(jobId), `squeue still lists ${jobId}`);
+  assert.match(slurm.client('scontrol', ['show', 'job', jobId]).stdout, /JobState=CANCELLED/);
+  return run;
 }

@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { readJobOutput } from '../../core/slurm/jobs';
 import { localTransport } from '../../core/slurm/transport';
-import { startSlurm, type SlurmFixture } from '../helpers/slurm';
+import { assertCtrlCCancelsPendingJob, queuedJobIds, startSlurm, type SlurmFixture } from '../helpers/slurm';
 
 import { CLI as cli, startCli } from '../helpers/cli';
 
@@ -46,9 +46,7 @@ const local = () => ['--host', 'local', '--venv', venv];
 
 const start = (args: string[]) => startCli(args, { cwd: dir, env, context: () => slurm.logs().slice(-3000) });
 
-function squeueIds(): string[] {
-  return slurm.client('squeue', ['-h', '-o', '%i']).stdout.split('\n').filter(Boolean);
-}
+const squeueIds = () => queuedJobIds(slurm);
 
 describe('lumi-modules submit --host local against a real Slurm (no SSH)', () => {
   it('a job that prints and exits 3: its lines streamed, its states shown, exit 3; its output read back', async () => {
@@ -80,15 +78,8 @@ describe('lumi-modules submit --host local against a real Slurm (no SSH)', () =>
 
   it('a pending job shows PENDING with its reason; Ctrl+C cancels it and squeue no longer lists it', async () => {
     const file = script('never.py', 'print("must not run")\n');
-    const run = start(['submit', ...local(), '--sbatch', '--begin=now+600', file]);
-    await run.waitFor(/^\d+\n/, 'stdout');
-    const jobId = run.out().trim();
-    await run.waitFor(new RegExp(`job ${jobId} PENDING \\(BeginTime\\)`));
-    assert.ok(squeueIds().includes(jobId));
-    run.child.kill('SIGINT');
-    assert.equal(await run.exited, 130, run.err());
-    assert.ok(!squeueIds().includes(jobId), `squeue still lists ${jobId}`);
-    assert.match(slurm.client('scontrol', ['show', 'job', jobId]).stdout, /JobState=CANCELLED/);
+    const run = await assertCtrlCCancelsPendingJob(slurm, start, local(), file);
+    assert.doesNotMatch(run.out(), /must not run/);
   });
 
   it('--detach leaves the job queued; jobs lists it; follow re-attaches; the job runs the script as submitted, not as edited since', async () => {

@@ -11,7 +11,7 @@ import { connect } from '../../core/remote/connection';
 import { resolveHost } from '../../core/remote/sshConfig';
 import { followJob, readJobOutput, submitJob } from '../../core/slurm/jobs';
 import { sshTransport } from '../../core/slurm/transport';
-import { startSlurmBehindSshd, type SlurmBehindSshd, type SlurmFixture } from '../helpers/slurm';
+import { assertCtrlCCancelsPendingJob, queuedJobIds, startSlurmBehindSshd, type SlurmBehindSshd, type SlurmFixture } from '../helpers/slurm';
 import type { SshdFixture } from '../helpers/sshd';
 import { WEIRD_ARGS } from '../helpers/weirdArgs';
 
@@ -52,9 +52,7 @@ function submit(args: string[]) {
 
 const start = (args: string[]) => startCli(args, { context: () => slurm.logs().slice(-3000) });
 
-function squeueIds(): string[] {
-  return slurm.client('squeue', ['-h', '-o', '%i']).stdout.split('\n').filter(Boolean);
-}
+const squeueIds = () => queuedJobIds(slurm);
 
 describe('lumi-modules submit against a real Slurm', () => {
   it('a job that prints and exits 3: its lines streamed, its states shown, exit 3', () => {
@@ -91,15 +89,7 @@ describe('lumi-modules submit against a real Slurm', () => {
 
   it('a pending job shows PENDING with its reason; Ctrl+C cancels it and squeue no longer lists it', async () => {
     const file = script('never.py', 'print("must not run")\n');
-    const run = start(['submit', ...base(), '--sbatch', '--begin=now+600', file]);
-    await run.waitFor(/^\d+\n/, 'stdout');
-    const jobId = run.out().trim();
-    await run.waitFor(new RegExp(`job ${jobId} PENDING \\(BeginTime\\)`));
-    assert.ok(squeueIds().includes(jobId));
-    run.child.kill('SIGINT');
-    assert.equal(await run.exited, 130, run.err());
-    assert.ok(!squeueIds().includes(jobId), `squeue still lists ${jobId}`);
-    assert.match(slurm.client('scontrol', ['show', 'job', jobId]).stdout, /JobState=CANCELLED/);
+    const run = await assertCtrlCCancelsPendingJob(slurm, start, base(), file);
     assert.doesNotMatch(run.out(), /must not run/);
   });
 
