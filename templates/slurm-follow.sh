@@ -8,7 +8,7 @@
 # within one read interval instead of one state interval.
 id=$1 nonce=$2 state_every=$3 read_every=$4
 event() { local IFS=$'\037'; printf '\036%s\037%s\n' "$nonce" "$*" >&2; }
-out_file='' err_file='' out_off=0 err_off=0 last='' started=''
+out_file='' err_file='' out_off=0 err_off=0 last='' started='' shown_running=''
 # Prints what FILE gained since the offset held in variable $2, to fd $3.
 read_new() {
   local -n off=$2
@@ -60,7 +60,7 @@ while :; do
       *)
         # A job that ran and ended between two polls was never seen RUNNING: its output file
         # exists, so say where it ran before its end (the state sequence stays whole).
-        if [ "${last%%|*}" != RUNNING ] && [ -n "$out_file" ] && [ -e "$out_file" ]; then
+        if [ -z "$shown_running" ] && [ -n "$out_file" ] && [ -e "$out_file" ]; then
           event state RUNNING '' "$nodes"
         fi
         read_all; event end "$state" "$exit_code"; exit 0 ;;
@@ -68,6 +68,7 @@ while :; do
     if [ "$state|$reason|$nodes" != "$last" ]; then
       last="$state|$reason|$nodes"
       event state "$state" "$reason" "$nodes"
+      [ "$state" != RUNNING ] || shown_running=1
     else
       event alive # when the follower is gone, this write ends the loop (SIGPIPE)
     fi

@@ -57,7 +57,7 @@ describe('lumi-modules submit --host local against a real Slurm (no SSH)', () =>
     const [jobId, ...lines] = run.out().split('\n');
     assert.match(jobId, /^\d+$/);
     assert.deepEqual(lines, ['first line', 'last line', '']);
-    assert.match(run.err(), new RegExp(`job ${jobId} RUNNING on ${slurm.nodeName}`));
+    assert.equal(run.err().split(`job ${jobId} RUNNING on ${slurm.nodeName}`).length, 2, 'RUNNING shown exactly once');
     assert.match(run.err(), new RegExp(`job ${jobId} FAILED, exit code 3`));
     assert.match(run.err(), /^to stderr$/m);
     // Submitted from the CLI's directory: the template's NAME-JOBID.out is there.
@@ -74,6 +74,7 @@ describe('lumi-modules submit --host local against a real Slurm (no SSH)', () =>
     assert.equal(await late.exited, 3, late.err());
     assert.equal(late.out(), 'first line\nlast line\n');
     assert.match(late.err(), new RegExp(`job ${jobId} RUNNING on ${slurm.nodeName}[^]*job ${jobId} FAILED, exit code 3`));
+    assert.equal(late.err().split(`job ${jobId} RUNNING on`).length, 2, 'RUNNING shown exactly once');
   });
 
   it('a pending job shows PENDING with its reason; Ctrl+C cancels it and squeue no longer lists it', async () => {
