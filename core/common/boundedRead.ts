@@ -52,15 +52,15 @@ function notRegular(st: Stats): ReadRefusal {
 }
 
 /**
- * Reads at most `limit` bytes of the regular file at PATH. Never throws, never blocks on a FIFO:
- * stat first (nothing that is not a regular file is opened), then open non-blocking and fstat the
- * descriptor (the path may have been swapped meanwhile).
+ * Opens PATH only when it is a regular file and hands its descriptor and size to USE. Never throws,
+ * never blocks on a FIFO: stat first (nothing that is not a regular file is opened), then open
+ * non-blocking and fstat the descriptor (the path may have been swapped meanwhile). A caller that
+ * has just listed the path as a regular file (a tree walk over thousands) skips the stat: the
+ * non-blocking open cannot hang and the fstat still refuses anything else.
  */
-export function readBounded(path: string, limit = MAX_READ_BYTES, buffer?: Buffer, seenAsRegularFile = false): BoundedRead {
+function withRegularFile<T>(path: string, seenAsRegularFile: boolean, use: (fd: number, size: number) => T): T | ReadRefusal {
   let fd: number | undefined;
   try {
-    // A caller that has just listed the path as a regular file (a tree walk over thousands) skips
-    // the stat: the non-blocking open cannot hang and the fstat below still refuses anything else.
     if (!seenAsRegularFile) {
       const st = statSync(path);
       if (!st.isFile()) return notRegular(st);
@@ -68,7 +68,17 @@ export function readBounded(path: string, limit = MAX_READ_BYTES, buffer?: Buffe
     fd = openSync(path, constants.O_RDONLY | constants.O_NONBLOCK | constants.O_NOCTTY);
     const fst = fstatSync(fd);
     if (!fst.isFile()) return notRegular(fst);
-    const size = fst.size;
+    return use(fd, fst.size);
+  } catch (err) {
+    return failure(err);
+  } finally {
+    if (fd !== undefined) closeSync(fd);
+  }
+}
+
+/** Reads at most `limit` bytes of the regular file at PATH (refusals: withRegularFile). */
+export function readBounded(path: string, limit = MAX_READ_BYTES, buffer?: Buffer, seenAsRegularFile = false): BoundedRead {
+  return withRegularFile(path, seenAsRegularFile, (fd, size): BoundedRead => {
     // One byte more than the limit tells whether there was more (a file may grow meanwhile).
     const want = Math.min(limit + 1, Math.max(size + 1, 1));
     const target = buffer && buffer.length >= want ? buffer : Buffer.alloc(want);
@@ -83,11 +93,7 @@ export function readBounded(path: string, limit = MAX_READ_BYTES, buffer?: Buffe
     }
     const truncated = read > limit;
     return { ok: true, bytes: target.subarray(0, Math.min(read, limit)), truncated, size: Math.max(size, read) };
-  } catch (err) {
-    return failure(err);
-  } finally {
-    if (fd !== undefined) closeSync(fd);
-  }
+  });
 }
 
 export type BoundedTail = { ok: true; bytes: Buffer; /** Bytes before `bytes` that were not read. */ skipped: number } | ReadRefusal;
@@ -97,15 +103,9 @@ export type BoundedTail = { ok: true; bytes: Buffer; /** Bytes before `bytes` th
  * with the same refusals as readBounded: nothing that is not a regular file is opened.
  */
 export function readBoundedTail(path: string, limit = MAX_READ_BYTES): BoundedTail {
-  let fd: number | undefined;
-  try {
-    const st = statSync(path);
-    if (!st.isFile()) return notRegular(st);
-    fd = openSync(path, constants.O_RDONLY | constants.O_NONBLOCK | constants.O_NOCTTY);
-    const fst = fstatSync(fd);
-    if (!fst.isFile()) return notRegular(fst);
-    const start = Math.max(0, fst.size - limit);
-    const target = Buffer.alloc(fst.size - start);
+  return withRegularFile(path, false, (fd, size): BoundedTail => {
+    const start = Math.max(0, size - limit);
+    const target = Buffer.alloc(size - start);
     let read = 0;
     while (read < target.length) {
       const n = readSync(fd, target, read, target.length - read, start + read);
@@ -113,9 +113,5 @@ export function readBoundedTail(path: string, limit = MAX_READ_BYTES): BoundedTa
       read += n;
     }
     return { ok: true, bytes: target.subarray(0, read), skipped: start };
-  } catch (err) {
-    return failure(err);
-  } finally {
-    if (fd !== undefined) closeSync(fd);
-  }
+  });
 }
