@@ -4,7 +4,7 @@
 import { dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { TextDocument } from 'vscode-languageserver-textdocument';
-import type { AnalysisEnv } from '../core/analysis/env';
+import { snapshotFileSystem, type AnalysisEnv } from '../core/analysis/env';
 import { analyzeModulefile } from '../core/analysis/modulefile/analyze';
 import type { ModulefileAnalysis } from '../core/analysis/modulefile/types';
 import { ModuleIndex, moduleSummary } from '../core/analysis/project/moduleIndex';
@@ -80,7 +80,7 @@ export class DocumentChecker {
   modulefileAnalysis(doc: TextDocument): ModulefileAnalysis {
     const cached = this.modulefileCache.get(doc.uri);
     if (cached && cached.version === doc.version) return cached.analysis;
-    const analysis = analyzeModulefile(doc.getText(), uriToPath(doc.uri) ?? doc.uri, this.host.env());
+    const analysis = analyzeModulefile(doc.getText(), uriToPath(doc.uri) ?? doc.uri, this.analysisEnv());
     if (this.parsersReady) this.modulefileCache.set(doc.uri, { version: doc.version, analysis });
     return analysis;
   }
@@ -92,7 +92,17 @@ export class DocumentChecker {
       this.index.delete(path);
       return;
     }
-    this.index.set(path, moduleSummary(analyzeModulefile(text, path, this.host.env())));
+    this.index.set(path, moduleSummary(analyzeModulefile(text, path, this.analysisEnv())));
+  }
+
+  /**
+   * The environment for one modulefile analysis: the file system seen as one snapshot, so a path
+   * the module names many times (its root, image and bin directories) is looked at once. Never
+   * kept: the next analysis sees the disk and the open documents afresh.
+   */
+  private analysisEnv(): AnalysisEnv {
+    const env = this.host.env();
+    return { ...env, fs: snapshotFileSystem(env.fs) };
   }
 
   schedule(uri: string, cause: 'edit' | 'dependant' = 'edit'): void {
@@ -169,7 +179,7 @@ export class DocumentChecker {
     const large = tooLarge(text);
     if (large) return large;
     const env = this.host.env();
-    if (kind === 'modulefile') return this.finalize(path, kind, text, analyzeModulefile(text, path, env).findings);
+    if (kind === 'modulefile') return this.finalize(path, kind, text, analyzeModulefile(text, path, this.analysisEnv()).findings);
     if (kind !== 'wrapper') return [];
     const analysis = analyzeWrapper(text, path, { modulesSettingWithConda: this.index.modulesSettingWithConda(path) });
     const shellcheck = analysis.facts.isContainerWrapper ? await this.shellcheck(text, path, env) : [];

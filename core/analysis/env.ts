@@ -87,8 +87,8 @@ export const realFileSystem: FileSystemView = {
 
 /**
  * Memoizes a view for one batch run (a CLI check sees the file system as a snapshot; thousands of
- * modules name the same root, image and bin directories). The language server does not use it:
- * files change under an editor.
+ * modules name the same root, image and bin directories). The language server takes one per
+ * analysis only: files change under an editor.
  */
 export function snapshotFileSystem(base: FileSystemView): FileSystemView {
   const kinds = new Map<string, FileKind>();
