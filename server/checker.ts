@@ -76,11 +76,14 @@ export class DocumentChecker {
     return this.published.get(uri) ?? [];
   }
 
-  /** The modulefile analysis of the document's current version (cached). */
-  modulefileAnalysis(doc: TextDocument): ModulefileAnalysis {
+  /**
+   * The modulefile analysis of the document's current version (cached; `fresh`: analysed again,
+   * other files changed). The previous version's analysis is handed on: what still holds is reused.
+   */
+  modulefileAnalysis(doc: TextDocument, fresh = false): ModulefileAnalysis {
     const cached = this.modulefileCache.get(doc.uri);
-    if (cached && cached.version === doc.version) return cached.analysis;
-    const analysis = analyzeModulefile(doc.getText(), uriToPath(doc.uri) ?? doc.uri, this.analysisEnv());
+    if (cached && cached.version === doc.version && !fresh) return cached.analysis;
+    const analysis = analyzeModulefile(doc.getText(), uriToPath(doc.uri) ?? doc.uri, this.analysisEnv(), cached?.analysis);
     if (this.parsersReady) this.modulefileCache.set(doc.uri, { version: doc.version, analysis });
     return analysis;
   }
@@ -219,8 +222,7 @@ export class DocumentChecker {
 
     if (kind === 'modulefile') {
       // A dependant check means another file changed: the cached analysis of this version is stale.
-      if (cause === 'dependant') this.modulefileCache.delete(uri);
-      const analysis = this.modulefileAnalysis(doc);
+      const analysis = this.modulefileAnalysis(doc, cause === 'dependant');
       const before = this.index.wrapperDirs();
       this.index.set(path, moduleSummary(analysis));
       this.publish(uri, version, this.finalize(path, kind, text, analysis.findings));

@@ -101,6 +101,24 @@ describe('lua-syntax agrees with luac5.3 -p', () => {
     }
   });
 
+  it('names an unexpected character as luac5.3 -p does, whatever was parsed before', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'lumi-luac-symbol-'));
+    const env = makeEnv({ processEnv: {} });
+    try {
+      for (const text of ['x = \u69d6\n', 'f(@)\n', 'x = 1 $\n', 'setenv("A", "b")\n!\n']) {
+        // Something else parsed first: luaparse's lexer keeps state between parses.
+        analyzeModulefile('setenv("A", 28)\n', join(dir, 'other.lua'), env);
+        const file = join(dir, 'm.lua');
+        writeFileSync(file, text);
+        const r = spawnSync('luac5.3', ['-p', file], { encoding: 'utf8' });
+        const syntax = analyzeModulefile(text, file, env).findings.find((f) => f.code === 'lua-syntax');
+        assert.equal(syntax ? `${syntax.range.start.line + 1}: ${syntax.message}` : 'ok', r.stderr.trim().replace(`luac5.3: ${file}:`, ''), JSON.stringify(text));
+      }
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
   it('agrees on texts luaparse accepts and Lua does not (the tree is trusted only when Lua accepts too)', () => {
     const dir = mkdtempSync(join(tmpdir(), 'lumi-luac-lenient-'));
     const env = makeEnv({ processEnv: {} });

@@ -45,6 +45,23 @@ export interface TolerantParse {
   parsedText: string;
   /** The first syntax error, as Lua reports it. */
   syntaxError?: SyntaxErrorAt;
+  /** What the parse of an edited version of this text may reuse (see parseTolerant). */
+  resumable?: ResumableParse;
+}
+
+/** The statements a tolerant parse blanked, in order, with the text that decided each. */
+export interface ResumableParse {
+  text: string;
+  luaVersion: LuaVersion;
+  blanks: readonly Blank[];
+  firstError: SyntaxErrorAt;
+}
+
+interface Blank {
+  start: number;
+  end: number;
+  /** Offset before which the text decided this blank (Infinity: the whole text did). */
+  decidedBefore: number;
 }
 
 /**
@@ -118,19 +135,34 @@ function blank(text: string, start: number, end: number): string {
  * Parses like Lua, going on after a syntax error: the first error is reported as Lua words it
  * (Lua 5.2/5.3 rules from luaGrammar.ts: message, nesting limit), then the broken statement is
  * blanked out and the rest is parsed again, so everything outside it is still analysed.
+ *
+ * `previous` is the last parse of an earlier version of the text (an editor's document): blanks
+ * decided by text that is unchanged are taken over, which spares the failing parse and the Lua
+ * rules pass (a syntax error stays for many edits elsewhere in the file while someone types).
  */
-export function parseTolerant(text: string, luaVersion: LuaVersion): TolerantParse {
-  // Lmod loads a modulefile's text as a string (load(), not luaL_loadfile): a first line starting
-  // with '#' is not skipped, it is a syntax error there.
-  const trusted = trustedParse(text, luaVersion);
-  if (trusted) return { chunk: trusted, parsedText: text };
-  let current = text;
-  let first: SyntaxErrorAt | undefined;
+export function parseTolerant(text: string, luaVersion: LuaVersion, previous?: ResumableParse): TolerantParse {
   const attempts = text.length > LARGE_TEXT ? 2 : MAX_ATTEMPTS;
-  for (let attempt = 0; attempt < attempts; attempt++) {
+  const blanks = previous?.luaVersion === luaVersion ? unchangedBlanks(previous, text).slice(0, attempts) : [];
+  if (blanks.length === 0) {
+    // Lmod loads a modulefile's text as a string (load(), not luaL_loadfile): a first line starting
+    // with '#' is not skipped, it is a syntax error there.
+    const trusted = trustedParse(text, luaVersion);
+    if (trusted) return { chunk: trusted, parsedText: text };
+  }
+  let current = text;
+  for (const b of blanks) current = blank(current, b.start, b.end);
+  // A taken-over first blank stands for the same first error (same text up to where it was decided).
+  let first: SyntaxErrorAt | undefined = blanks.length > 0 ? previous!.firstError : undefined;
+  const done = (chunk: luaparse.Chunk | undefined): TolerantParse => ({
+    chunk,
+    parsedText: current,
+    syntaxError: first,
+    resumable: blanks.length > 0 && first ? { text, luaVersion, blanks, firstError: first } : undefined,
+  });
+  for (let attempt = blanks.length; attempt < attempts; attempt++) {
     // After a statement was blanked, the rest is most often valid: one trusted parse, no rules pass.
     const rest = attempt > 0 ? trustedParse(current, luaVersion) : undefined;
-    if (rest) return { chunk: rest, parsedText: current, syntaxError: first };
+    if (rest) return done(rest);
     const luaRules = luaVersion === '5.3' || luaVersion === '5.2';
     let grammarError = firstLuaSyntaxError(current);
     // Lua 5.1 and LuaJIT: luaparse words the errors; the 5.3 rules still stop deep nesting first.
@@ -139,11 +171,12 @@ export function parseTolerant(text: string, luaVersion: LuaVersion): TolerantPar
     if (grammarError) {
       first ??= { index: grammarError.index, message: grammarError.message };
       if (!grammarError.recovery) break;
+      blanks.push({ ...grammarError.recovery, decidedBefore: grammarError.decidedBefore });
       current = blank(current, grammarError.recovery.start, grammarError.recovery.end);
       continue;
     }
     try {
-      return { chunk: parseLua(current, luaVersion), parsedText: current, syntaxError: first };
+      return done(parseLua(current, luaVersion));
     } catch (err) {
       const e = err as { index?: number; message?: string };
       if (err instanceof RangeError || typeof e.index !== 'number') {
@@ -153,8 +186,10 @@ export function parseTolerant(text: string, luaVersion: LuaVersion): TolerantPar
       }
       first ??= { index: e.index, message: String(e.message ?? 'syntax error').replace(/^\[\d+:\d+\]\s*/, '') };
       // The broken statement's extent from the Lua rules when they see the same chunk as broken.
+      // luaparse's verdict needs the whole text: these blanks are never taken over.
       const recovery = firstLuaSyntaxError(current)?.recovery;
       if (recovery) {
+        blanks.push({ ...recovery, decidedBefore: Infinity });
         current = blank(current, recovery.start, recovery.end);
         continue;
       }
@@ -162,8 +197,27 @@ export function parseTolerant(text: string, luaVersion: LuaVersion): TolerantPar
       const lineEnd = current.indexOf('\n', e.index);
       const end = lineEnd === -1 ? current.length : lineEnd;
       if (!/\S/.test(current.slice(lineStart, end))) break;
+      blanks.push({ start: lineStart, end, decidedBefore: Infinity });
       current = blank(current, lineStart, end);
     }
   }
-  return { chunk: undefined, parsedText: current, syntaxError: first };
+  return done(undefined);
+}
+
+/**
+ * The leading blanks of an earlier parse that `text` leaves standing: each was decided by text
+ * before its `decidedBefore`, which `text` starts with unchanged (blanks before it are taken
+ * over too, so the text the decision saw is the same).
+ */
+function unchangedBlanks(previous: ResumableParse, text: string): Blank[] {
+  const old = previous.text;
+  const taken: Blank[] = [];
+  let same = 0;
+  for (const b of previous.blanks) {
+    if (b.decidedBefore > text.length || b.decidedBefore > old.length) break;
+    while (same < b.decidedBefore && old.charCodeAt(same) === text.charCodeAt(same)) same++;
+    if (same < b.decidedBefore) break;
+    taken.push(b);
+  }
+  return taken;
 }

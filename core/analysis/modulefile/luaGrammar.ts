@@ -14,6 +14,11 @@ export interface LuaGrammarError {
   lexical: boolean;
   /** Text to blank out to analyse the rest; undefined when nothing sensible can be blanked. */
   recovery?: { start: number; end: number };
+  /**
+   * The verdict (message, index, recovery) depends on the text before this offset only: the end
+   * of the line the lexer last read on, past its newline; Infinity when that is the text's end.
+   */
+  decidedBefore: number;
 }
 
 /** lparser.c's LUAI_MAXCCALLS; luac starts parsing at one level already used. */
@@ -40,7 +45,7 @@ const UNARY = new Set(['not', '-', '~', '#']);
 const UNARY_PRIORITY = 12;
 
 class Stop {
-  constructor(readonly error: LuaGrammarError) {}
+  constructor(readonly error: Omit<LuaGrammarError, 'decidedBefore'>) {}
 }
 
 interface Statement {
@@ -51,6 +56,8 @@ class Recognizer {
   private tok!: Token;
   private ahead: Token | undefined;
   private level = FIRST_LEVEL;
+  /** How far the lexer has read: the end of the last token, or where it raised an error. */
+  private lexedTo = 0;
   private readonly statements: Statement[] = [];
   /** Line where each enclosing function body starts (empty: the main chunk). */
   private readonly functionLines: number[] = [];
@@ -64,8 +71,11 @@ class Recognizer {
       if (this.tok.type !== T.EOF) this.errorExpected('<eof>');
       return undefined;
     } catch (e) {
-      if (e instanceof Stop) return e.error;
-      throw e;
+      if (!(e instanceof Stop)) throw e;
+      // The lexer peeks a character past a token: the rest of that line is counted as read too.
+      const read = Math.max(this.lexedTo, e.error.index, e.error.recovery?.end ?? 0);
+      const lineEnd = this.text.indexOf('\n', read);
+      return { ...e.error, decidedBefore: lineEnd === -1 ? Infinity : lineEnd + 1 };
     }
   }
 
@@ -74,21 +84,34 @@ class Recognizer {
   private lex(): Token {
     try {
       const tok = lexer.lex() as Token;
+      this.lexedTo = tok.range[1];
       if (tok.type === T.NumericLiteral) this.checkNumeral(tok);
       return tok;
     } catch (err) {
       if (err instanceof Stop) throw err;
       const e = err as { index?: number; message?: string };
       if (typeof e.index !== 'number') throw err;
+      this.lexedTo = e.index;
       const lineEnd = this.text.indexOf('\n', e.index);
       const start = this.statements.length > 0 ? this.statements[this.statements.length - 1].start : e.index;
       throw new Stop({
         index: e.index,
-        message: String(e.message ?? 'syntax error').replace(/^\[\d+:\d+\]\s*/, ''),
+        message: this.lexicalMessage(e.index, String(e.message ?? 'syntax error').replace(/^\[\d+:\d+\]\s*/, '')),
         lexical: true,
         recovery: { start: Math.min(start, e.index), end: lineEnd === -1 ? this.text.length : lineEnd },
       });
     }
+  }
+
+  /**
+   * luaparse's "unexpected symbol 'c' near 'x'" takes `x` from whatever luaparse parsed last (its
+   * lookahead; the recognizer drives the bare lexer): Lua says "unexpected symbol near 'c'", the
+   * character as llex.c's luaX_token2str shows a byte (`'<\230>'` when not printable).
+   */
+  private lexicalMessage(index: number, message: string): string {
+    if (!message.startsWith('unexpected symbol ')) return message;
+    const byte = Buffer.from(String.fromCodePoint(this.text.codePointAt(index) ?? 0))[0];
+    return `unexpected symbol near '${byte >= 0x20 && byte < 0x7f ? String.fromCharCode(byte) : `<\\${byte}>`}'`;
   }
 
   /** Lua's lexer reads a numeral greedily (llex.c read_numeral): `6.2.0` is one malformed number. */

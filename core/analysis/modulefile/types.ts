@@ -3,6 +3,7 @@
 import type { FileKind } from '../env';
 import type { Finding, Range } from '../types';
 import type { LmodFunction } from './lmodApi';
+import type { ResumableParse } from './luaAst';
 
 /** A folded Lua value: a known string, nil (null) or unknown (undefined). Never a guess. */
 export type LuaValue = string | null | undefined;
@@ -73,6 +74,8 @@ export interface ModulefileAnalysis {
   containerKind: ContainerKind | undefined;
   /** The functions this file may call (modulefile or modulerc set, with the site's). */
   functions: ReadonlyMap<string, LmodFunction>;
+  /** With a syntax error: what the analysis of the next version of the text may reuse of its parse. */
+  resumableParse?: ResumableParse;
 }
 
 /** csc: SING_IMAGE + wrapper directory (+ WITH_CONDA); lumi-easybuild: create_container_vars, SIF, CONTAINERROOT; laif: lumi-aif-singularity-bindings, /opt/venv. */
