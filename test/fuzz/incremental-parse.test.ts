@@ -1,12 +1,13 @@
 // An editor's document is parsed again after every edit, handing on the previous parse
 // (parseTolerant's `previous`): what it reuses must never change the result. Seeded chains of
 // random edits of real modulefiles, each parse with the previous one compared with a parse from
-// scratch: the same syntax error, the same blanked text, the same tree.
+// scratch: the same syntax error, the same blanked text, the same tree, the same findings.
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { before, describe, it } from 'node:test';
-import type { LuaVersion } from '../../core/analysis/env';
+import { makeEnv, type LuaVersion } from '../../core/analysis/env';
+import { analyzeModulefile } from '../../core/analysis/modulefile/analyze';
 import { parseTolerant, type TolerantParse } from '../../core/analysis/modulefile/luaAst';
 import { filesUnder, FRAGMENTS, mutate } from '../helpers/mutate';
 import { pick, seededRandom } from '../helpers/random';
@@ -36,9 +37,19 @@ describe('incremental tolerant parsing', () => {
     assert.ok(modulefiles.length >= 5, 'modulefiles to start from');
   });
 
+  it('parses a text with gotos whole: a label removed far from the goto is its error', () => {
+    const before = 'setenv("A", "1")\ngoto done\nsetenv("B", "2")\nsetenv("C", "3")\n::done::\n';
+    const after = before.replace('::done::\n', '');
+    const fresh = parseTolerant(after, '5.3');
+    assert.match(fresh.syntaxError?.message ?? '', /done/);
+    assert.deepEqual(visible(parseTolerant(after, '5.3', parseTolerant(before, '5.3').resumable)), visible(fresh));
+  });
+
   it(`gives the result of a parse from scratch over ${CHAINS} chains of ${EDITS_PER_CHAIN} seeded edits`, () => {
     const random = seededRandom(13);
     let takenOver = 0;
+    let statementsKept = 0;
+    const file = join(repo, 'examples', 'modules', 'tool', '1.0.lua');
     for (let chain = 0; chain < CHAINS; chain++) {
       const luaVersion: LuaVersion = pick(random, ['5.3', '5.3', '5.2', '5.1']);
       // Half the chains start broken in the middle (an unclosed call), as while typing.
@@ -47,16 +58,24 @@ describe('incremental tolerant parsing', () => {
         const mid = text.indexOf('\n', text.length >> 1) + 1;
         text = text.slice(0, mid) + 'local broken = pathJoin("/a", "b"\n' + text.slice(mid);
       }
+      const env = makeEnv({ processEnv: {}, luaVersion });
       let previous = parseTolerant(text, luaVersion);
+      let previousAnalysis = analyzeModulefile(text, file, env);
       for (let step = 0; step < EDITS_PER_CHAIN; step++) {
         text = edit(text, random);
         const incremental = parseTolerant(text, luaVersion, previous.resumable);
         assert.deepEqual(visible(incremental), visible(parseTolerant(text, luaVersion)), `chain ${chain} edit ${step} (Lua ${luaVersion}):\n${text}`);
         if (incremental.resumable?.blanks[0] && incremental.resumable.blanks[0] === previous.resumable?.blanks[0]) takenOver++;
+        if (incremental.chunk && incremental.chunk.body[0] === previous.chunk?.body[0]) statementsKept++;
         previous = incremental;
+        // The analysis on a tree that shares statements with the last one (nothing may change them).
+        const analysis = analyzeModulefile(text, file, env, previousAnalysis);
+        assert.deepEqual(analysis.findings, analyzeModulefile(text, file, env).findings, `chain ${chain} edit ${step}: findings`);
+        previousAnalysis = analysis;
       }
     }
     // The comparison above is only worth something if reuse happened in many of the edits.
     assert.ok(takenOver >= 50, `blanks taken over in ${takenOver} edits`);
+    assert.ok(statementsKept >= 200, `statements kept in ${statementsKept} edits`);
   });
 });

@@ -54,7 +54,16 @@ export interface ResumableParse {
   text: string;
   luaVersion: LuaVersion;
   blanks: readonly Blank[];
-  firstError: SyntaxErrorAt;
+  /** The first syntax error, when `blanks` is not empty. */
+  firstError?: SyntaxErrorAt;
+  /** The final tree when it came from trustedParse: its unchanged statements are taken over. */
+  tree?: TrustedTree;
+}
+
+/** A tree trustedParse returned, with the text it was parsed from (blanks applied). */
+interface TrustedTree {
+  text: string;
+  chunk: luaparse.Chunk;
 }
 
 interface Blank {
@@ -80,7 +89,55 @@ const TRUSTED_HEIGHT = 150;
  * level it is in, except parenthesised expressions, which luaparse leaves out; so every `(`
  * between a child and what precedes it inside its parent counts as one more level.
  */
-function trustedParse(text: string, luaVersion: LuaVersion): luaparse.Chunk | undefined {
+function trustedParse(text: string, luaVersion: LuaVersion, earlier?: TrustedTree): luaparse.Chunk | undefined {
+  const kept = earlier ? unchangedStatements(earlier, text) : 0;
+  if (kept === 0) return trustedParseWhole(text, luaVersion);
+  // The rest is parsed where it stands (offsets kept), the statements before it as blanks.
+  const body = earlier!.chunk.body;
+  const from = offsetsOf(body[kept])[0];
+  const rest = trustedParseWhole(' '.repeat(from) + text.slice(from), luaVersion);
+  if (!rest) return undefined;
+  const chunk = { ...rest, body: body.slice(0, kept).concat(rest.body) };
+  (chunk as unknown as { range: [number, number] }).range = [offsetsOf(earlier!.chunk)[0], offsetsOf(rest)[1]];
+  return chunk;
+}
+
+/**
+ * How many leading top-level statements of an earlier trusted tree `text` leaves standing, so
+ * that parsing only the rest gives the tree of the whole text. luaparse ends a statement when it
+ * sees the next token: a statement is kept when the whole next one is unchanged, with the
+ * character after it (the lexer peeks one). At the top level nothing else carries over from one
+ * statement to the next, except labels and gotos: a text with either is parsed whole. The kept
+ * statements passed trustedParse's checks (nesting height, numerals, commas) within the earlier
+ * tree, and those checks look no further than a statement and the character after it.
+ */
+function unchangedStatements(earlier: TrustedTree, text: string): number {
+  const body = earlier.chunk.body;
+  if (body.length < 2 || /\bgoto\b|::/.test(text)) return 0;
+  const old = earlier.text;
+  const same = commonPrefixLength(old, text);
+  // The first statement that is not unchanged up to one character past its end.
+  let lo = 0;
+  let hi = body.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (offsetsOf(body[mid])[1] + 1 <= same) lo = mid + 1;
+    else hi = mid;
+  }
+  return Math.max(0, lo - 1);
+}
+
+/** Length of the longest common prefix (compared a block at a time, then by character). */
+function commonPrefixLength(a: string, b: string): number {
+  const limit = Math.min(a.length, b.length);
+  let same = 0;
+  const BLOCK = 4096;
+  while (same + BLOCK <= limit && a.slice(same, same + BLOCK) === b.slice(same, same + BLOCK)) same += BLOCK;
+  while (same < limit && a.charCodeAt(same) === b.charCodeAt(same)) same++;
+  return same;
+}
+
+function trustedParseWhole(text: string, luaVersion: LuaVersion): luaparse.Chunk | undefined {
   // A stack of finished nodes not yet adopted by a parent (`top` entries; never shrunk: cheaper).
   const starts: number[] = [];
   const ends: number[] = [];
@@ -142,27 +199,29 @@ function blank(text: string, start: number, end: number): string {
  */
 export function parseTolerant(text: string, luaVersion: LuaVersion, previous?: ResumableParse): TolerantParse {
   const attempts = text.length > LARGE_TEXT ? 2 : MAX_ATTEMPTS;
-  const blanks = previous?.luaVersion === luaVersion ? unchangedBlanks(previous, text).slice(0, attempts) : [];
+  const sameVersion = previous?.luaVersion === luaVersion;
+  const blanks = sameVersion ? unchangedBlanks(previous!, text).slice(0, attempts) : [];
+  const earlierTree = sameVersion ? previous!.tree : undefined;
   if (blanks.length === 0) {
     // Lmod loads a modulefile's text as a string (load(), not luaL_loadfile): a first line starting
     // with '#' is not skipped, it is a syntax error there.
-    const trusted = trustedParse(text, luaVersion);
-    if (trusted) return { chunk: trusted, parsedText: text };
+    const trusted = trustedParse(text, luaVersion, earlierTree);
+    if (trusted) return { chunk: trusted, parsedText: text, resumable: { text, luaVersion, blanks: [], tree: { text, chunk: trusted } } };
   }
   let current = text;
   for (const b of blanks) current = blank(current, b.start, b.end);
   // A taken-over first blank stands for the same first error (same text up to where it was decided).
   let first: SyntaxErrorAt | undefined = blanks.length > 0 ? previous!.firstError : undefined;
-  const done = (chunk: luaparse.Chunk | undefined): TolerantParse => ({
+  const done = (chunk: luaparse.Chunk | undefined, trusted = false): TolerantParse => ({
     chunk,
     parsedText: current,
     syntaxError: first,
-    resumable: blanks.length > 0 && first ? { text, luaVersion, blanks, firstError: first } : undefined,
+    resumable: { text, luaVersion, blanks, firstError: first, tree: chunk && trusted ? { text: current, chunk } : undefined },
   });
   for (let attempt = blanks.length; attempt < attempts; attempt++) {
     // After a statement was blanked, the rest is most often valid: one trusted parse, no rules pass.
-    const rest = attempt > 0 ? trustedParse(current, luaVersion) : undefined;
-    if (rest) return done(rest);
+    const rest = attempt > 0 ? trustedParse(current, luaVersion, earlierTree) : undefined;
+    if (rest) return done(rest, true);
     const luaRules = luaVersion === '5.3' || luaVersion === '5.2';
     let grammarError = firstLuaSyntaxError(current);
     // Lua 5.1 and LuaJIT: luaparse words the errors; the 5.3 rules still stop deep nesting first.
