@@ -92,10 +92,9 @@ const TRUSTED_HEIGHT = 150;
 function trustedParse(text: string, luaVersion: LuaVersion, earlier?: TrustedTree): luaparse.Chunk | undefined {
   const kept = earlier ? unchangedStatements(earlier, text) : 0;
   if (kept === 0) return trustedParseWhole(text, luaVersion);
-  // The rest is parsed where it stands (offsets kept), the statements before it as blanks.
   const body = earlier!.chunk.body;
   const from = offsetsOf(body[kept])[0];
-  const rest = trustedParseWhole(' '.repeat(from) + text.slice(from), luaVersion);
+  const rest = trustedParseWhole(text.slice(from), luaVersion, from);
   if (!rest) return undefined;
   const chunk = { ...rest, body: body.slice(0, kept).concat(rest.body) };
   (chunk as unknown as { range: [number, number] }).range = [offsetsOf(earlier!.chunk)[0], offsetsOf(rest)[1]];
@@ -137,7 +136,8 @@ function commonPrefixLength(a: string, b: string): number {
   return same;
 }
 
-function trustedParseWhole(text: string, luaVersion: LuaVersion): luaparse.Chunk | undefined {
+/** `offset`: where `text` starts in the whole text (node offsets are made offsets of the whole). */
+function trustedParseWhole(text: string, luaVersion: LuaVersion, offset = 0): luaparse.Chunk | undefined {
   // A stack of finished nodes not yet adopted by a parent (`top` entries; never shrunk: cheaper).
   const starts: number[] = [];
   const ends: number[] = [];
@@ -162,12 +162,20 @@ function trustedParseWhole(text: string, luaVersion: LuaVersion): luaparse.Chunk
     height++;
     if (node.type === 'AssignmentStatement') height += node.variables.length;
     else if (node.type === 'NumericLiteral') suspicious ||= /[\w.]/.test(text[range[1]] ?? '');
-    else if (node.type === 'CallExpression' && node.arguments.length > 0) suspicious ||= text.slice(offsetsOf(node.base)[1], offsetsOf(node.arguments[0])[0]).includes(',');
+    else if (node.type === 'CallExpression' && node.arguments.length > 0) {
+      // The children's offsets are shifted already.
+      suspicious ||= text.slice(offsetsOf(node.base)[1] - offset, offsetsOf(node.arguments[0])[0] - offset).includes(',');
+    }
     if (height > tallest) tallest = height;
     starts[first] = start;
     ends[first] = range[1];
     heights[first] = height;
     top = first + 1;
+    if (offset !== 0) {
+      // luaparse gives every node its own range array: shifting it in place touches no other node.
+      (range as [number, number])[0] += offset;
+      (range as [number, number])[1] += offset;
+    }
   };
   let chunk: luaparse.Chunk;
   try {
@@ -269,13 +277,12 @@ export function parseTolerant(text: string, luaVersion: LuaVersion, previous?: R
  * over too, so the text the decision saw is the same).
  */
 function unchangedBlanks(previous: ResumableParse, text: string): Blank[] {
-  const old = previous.text;
   const taken: Blank[] = [];
-  let same = 0;
+  // Nothing to take over (most often no error at all): the texts are not compared.
+  if (previous.blanks.length === 0 || previous.blanks[0].decidedBefore === Infinity) return taken;
+  const same = commonPrefixLength(previous.text, text);
   for (const b of previous.blanks) {
-    if (b.decidedBefore > text.length || b.decidedBefore > old.length) break;
-    while (same < b.decidedBefore && old.charCodeAt(same) === text.charCodeAt(same)) same++;
-    if (same < b.decidedBefore) break;
+    if (b.decidedBefore > same) break;
     taken.push(b);
   }
   return taken;
