@@ -83,7 +83,7 @@ export class DocumentChecker {
   modulefileAnalysis(doc: TextDocument, fresh = false): ModulefileAnalysis {
     const cached = this.modulefileCache.get(doc.uri);
     if (cached && cached.version === doc.version && !fresh) return cached.analysis;
-    const analysis = analyzeModulefile(doc.getText(), uriToPath(doc.uri) ?? doc.uri, this.analysisEnv(), cached?.analysis);
+    const analysis = analyzeModulefile(doc.getText(), uriToPath(doc.uri) ?? doc.uri, this.analysisEnv(), { previous: cached?.analysis });
     if (this.parsersReady) this.modulefileCache.set(doc.uri, { version: doc.version, analysis });
     return analysis;
   }

@@ -49,6 +49,7 @@ describe('incremental tolerant parsing', () => {
     const random = seededRandom(13);
     let takenOver = 0;
     let statementsKept = 0;
+    let analysesWithTree = 0;
     const file = join(repo, 'examples', 'modules', 'tool', '1.0.lua');
     for (let chain = 0; chain < CHAINS; chain++) {
       const luaVersion: LuaVersion = pick(random, ['5.3', '5.3', '5.2', '5.1']);
@@ -60,7 +61,7 @@ describe('incremental tolerant parsing', () => {
       }
       const env = makeEnv({ processEnv: {}, luaVersion });
       let previous = parseTolerant(text, luaVersion);
-      let previousAnalysis = analyzeModulefile(text, file, env);
+      let previousAnalysis = analyzeModulefile(text, file, env, {});
       for (let step = 0; step < EDITS_PER_CHAIN; step++) {
         text = edit(text, random);
         const incremental = parseTolerant(text, luaVersion, previous.resumable);
@@ -69,13 +70,18 @@ describe('incremental tolerant parsing', () => {
         if (incremental.chunk && incremental.chunk.body[0] === previous.chunk?.body[0]) statementsKept++;
         previous = incremental;
         // The analysis on a tree that shares statements with the last one (nothing may change them).
-        const analysis = analyzeModulefile(text, file, env, previousAnalysis);
-        assert.deepEqual(analysis.findings, analyzeModulefile(text, file, env).findings, `chain ${chain} edit ${step}: findings`);
+        const analysis = analyzeModulefile(text, file, env, { previous: previousAnalysis });
+        const once = analyzeModulefile(text, file, env);
+        assert.deepEqual(analysis.findings, once.findings, `chain ${chain} edit ${step}: findings`);
+        // Only a document's analysis keeps its syntax tree (a batch check keeps none alive).
+        assert.equal(once.resumableParse, undefined);
+        if (analysis.resumableParse?.tree) analysesWithTree++;
         previousAnalysis = analysis;
       }
     }
     // The comparison above is only worth something if reuse happened in many of the edits.
     assert.ok(takenOver >= 50, `blanks taken over in ${takenOver} edits`);
     assert.ok(statementsKept >= 200, `statements kept in ${statementsKept} edits`);
+    assert.ok(analysesWithTree >= 200, `analyses handing on a tree: ${analysesWithTree}`);
   });
 });

@@ -15,11 +15,15 @@ import { renderValue, type HiddenValue } from './renderValue';
 import { SourceMap } from './source';
 import type { ModulefileAnalysis } from './types';
 
-/** `previous`: the analysis of an earlier version of the same document (an editor's), to reuse what still holds. */
-export function analyzeModulefile(text: string, filePath: string, env: AnalysisEnv, previous?: ModulefileAnalysis): ModulefileAnalysis {
+/**
+ * `document`: the text is an editor's document, analysed again after every edit. The result then
+ * keeps what the next analysis may reuse (resumableParse: the syntax tree among it, so only then),
+ * and `document.previous`, the analysis of its last version, is reused where it still holds.
+ */
+export function analyzeModulefile(text: string, filePath: string, env: AnalysisEnv, document?: { previous?: ModulefileAnalysis }): ModulefileAnalysis {
   const source = new SourceMap(text);
   // A syntax error costs only its own statement: the rest is parsed and analysed as usual.
-  const { chunk, parsedText, syntaxError, resumable } = parseTolerant(text, env.luaVersion, previous?.resumableParse);
+  const { chunk, parsedText, syntaxError, resumable } = parseTolerant(text, env.luaVersion, document?.previous?.resumableParse);
   const syntax = syntaxError ? syntaxFinding(syntaxError, source) : [];
   if (!chunk) return emptyAnalysis(syntax);
   try {
@@ -70,7 +74,7 @@ export function analyzeModulefile(text: string, filePath: string, env: AnalysisE
       (f.code === 'unknown-function' || f.code === 'undefined-variable') &&
       syntax.some((s) => s.range.start.line === f.range.start.line && s.range.start.character === f.range.start.character);
     const findings = [...syntax, ...modulefileRules.flatMap((rule) => rule(ctx)).filter((f) => !guessed(f))];
-    return { findings, calls: evaluation.calls, paths, symbols: evaluation.symbols, setenv: evaluation.setenv, pathPrepends: evaluation.pathPrepends, wrapperDirs, isContainerModule, containerKind, functions, resumableParse: resumable };
+    return { findings, calls: evaluation.calls, paths, symbols: evaluation.symbols, setenv: evaluation.setenv, pathPrepends: evaluation.pathPrepends, wrapperDirs, isContainerModule, containerKind, functions, resumableParse: document ? resumable : undefined };
   } catch (err) {
     if (err instanceof LuaSyntaxError) return emptyAnalysis(syntax.length > 0 ? syntax : syntaxFinding(err, source));
     // A bug in a rule must not take the editor down: report it as a finding instead.
