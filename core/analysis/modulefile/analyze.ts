@@ -24,8 +24,9 @@ export function analyzeModulefile(text: string, filePath: string, env: AnalysisE
   const source = new SourceMap(text);
   // A syntax error costs only its own statement: the rest is parsed and analysed as usual.
   const { chunk, parsedText, syntaxError, resumable } = parseTolerant(text, env.luaVersion, document?.previous?.resumableParse);
+  const resumableParse = document ? resumable : undefined;
   const syntax = syntaxError ? syntaxFinding(syntaxError, source) : [];
-  if (!chunk) return emptyAnalysis(syntax);
+  if (!chunk) return { ...emptyAnalysis(syntax), resumableParse };
   try {
     // Values from the process environment are used for resolving but never shown in messages.
     const hiddenValues: HiddenValue[] = [];
@@ -37,10 +38,10 @@ export function analyzeModulefile(text: string, filePath: string, env: AnalysisE
     const parsedSource = parsedText === text ? source : new SourceMap(parsedText);
     const evaluation = evaluateModulefile(chunk, parsedSource, filePath, getenv);
     const kind = modulefileKind(filePath, evaluation.calls, env.modulercPaths ?? [], lmodFunctions, modulercFunctions);
-    if (kind === 'lmod-config') return emptyAnalysis(syntax);
+    if (kind === 'lmod-config') return { ...emptyAnalysis(syntax), resumableParse };
     const functions = functionCatalogue(kind, env);
     // A Lua file outside a module tree (a Neovim init.lua, a script) is none of Lmod's business.
-    if (kind === 'modulefile' && !isInModuleTree(filePath, env.modulePath ?? [], evaluation.calls, functions)) return emptyAnalysis(syntax);
+    if (kind === 'modulefile' && !isInModuleTree(filePath, env.modulePath ?? [], evaluation.calls, functions)) return { ...emptyAnalysis(syntax), resumableParse };
     const { paths, wrapperDirs, wrappers, uncheckedRoots } = resolveModule(evaluation.paths, evaluation.pathPrepends, env.fs);
     const containerKind = kind === 'modulefile' ? containerKindOf(evaluation, wrappers) : undefined;
     const isContainerModule = containerKind !== undefined;
@@ -74,7 +75,7 @@ export function analyzeModulefile(text: string, filePath: string, env: AnalysisE
       (f.code === 'unknown-function' || f.code === 'undefined-variable') &&
       syntax.some((s) => s.range.start.line === f.range.start.line && s.range.start.character === f.range.start.character);
     const findings = [...syntax, ...modulefileRules.flatMap((rule) => rule(ctx)).filter((f) => !guessed(f))];
-    return { findings, calls: evaluation.calls, paths, symbols: evaluation.symbols, setenv: evaluation.setenv, pathPrepends: evaluation.pathPrepends, wrapperDirs, isContainerModule, containerKind, functions, resumableParse: document ? resumable : undefined };
+    return { findings, calls: evaluation.calls, paths, symbols: evaluation.symbols, setenv: evaluation.setenv, pathPrepends: evaluation.pathPrepends, wrapperDirs, isContainerModule, containerKind, functions, resumableParse };
   } catch (err) {
     if (err instanceof LuaSyntaxError) return emptyAnalysis(syntax.length > 0 ? syntax : syntaxFinding(err, source));
     // A bug in a rule must not take the editor down: report it as a finding instead.
