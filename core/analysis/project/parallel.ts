@@ -25,7 +25,7 @@ export type WorkerMessage = { start: number; results: ModulefileResult[] } | { d
 /** Files taken at a time: small enough to balance the end, large enough that messages stay few. */
 export const BATCH = 32;
 /** A worker pays for its start-up (a thread, the bundle, the parsers) only past this many files each. */
-const FILES_PER_WORKER = 250;
+const FILES_PER_WORKER = 500;
 const MAX_WORKERS = 7;
 
 export interface ParallelOptions {
