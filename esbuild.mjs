@@ -29,6 +29,8 @@ const builds = [
   { entryPoints: ['client/extension.ts'], outfile: 'dist/extension.js', banner: { js: importMetaShim } },
   { entryPoints: ['server/server.ts'], outfile: 'dist/server.js', banner: { js: importMetaShim } },
   { entryPoints: ['cli/main.ts'], outfile: 'dist/cli.js', banner: { js: `#!/usr/bin/env node\n${importMetaShim}` } },
+  // The tree check's worker thread (core/analysis/project/parallel.ts), next to the CLI bundle.
+  { entryPoints: ['core/analysis/project/checkWorker.ts'], outfile: 'dist/checkWorker.js', banner: { js: importMetaShim } },
 ];
 for (const b of builds) {
   if (watch) {

@@ -114,14 +114,14 @@ export async function checkCommand(argv: string[], io: CliIO): Promise<number> {
   const luaVersion = args.values['lua-version'] ?? '5.3';
   if (!isLuaVersion(luaVersion)) throw new UsageError(`--lua-version must be one of ${LUA_VERSIONS.join(', ')}, got '${luaVersion}'`);
   const shellcheckPath = args.values['no-shellcheck'] ? undefined : findExecutable('shellcheck', io.env.PATH);
-  const env = makeEnv({
+  const envOptions = {
     vars: parseEnvAssignments(args.values.env ?? []),
     processEnv: io.env,
     shellcheck: { enabled: shellcheckPath !== undefined, path: shellcheckPath ?? 'shellcheck' },
-    fs: snapshotFileSystem(realFileSystem),
     sitePackage: sitePackage === undefined ? undefined : resolve(io.cwd, sitePackage),
     luaVersion,
-  });
+  };
+  const env = makeEnv({ ...envOptions, fs: snapshotFileSystem(realFileSystem) });
   const cacheLocation = args.values['cache-location'];
   if (cacheLocation !== undefined && !args.values.cache) throw new UsageError('--cache-location needs --cache');
   const cache = args.values.cache
@@ -129,7 +129,7 @@ export async function checkCommand(argv: string[], io: CliIO): Promise<number> {
     : undefined;
   let findings;
   try {
-    findings = await checkProject(args.positionals, io.cwd, env, { cache });
+    findings = await checkProject(args.positionals, io.cwd, env, { cache, parallel: { workerScript: checkWorkerScript(), envOptions } });
   } catch (err) {
     if (err instanceof ProjectConfigError) throw new UsageError(err.message);
     throw err;
@@ -148,6 +148,12 @@ export async function checkCommand(argv: string[], io: CliIO): Promise<number> {
     return 1;
   }
   return 0;
+}
+
+/** The bundled worker of a tree check next to this bundle (dist/checkWorker.js); absent when run from source. */
+function checkWorkerScript(): string | undefined {
+  const script = join(__dirname, 'checkWorker.js');
+  return existsSync(script) ? script : undefined;
 }
 
 /** Why a PATH argument cannot be checked at all (a link that leads nowhere says so), or undefined. */

@@ -120,8 +120,8 @@ export function snapshotFileSystem(base: FileSystemView): FileSystemView {
   };
 }
 
-/** An environment over the real file system; `vars` wins over `processEnv`. */
-export function makeEnv(options: {
+/** What an environment is made of (plain data besides `fs`: a tree check's workers rebuild it). */
+export interface MakeEnvOptions {
   vars?: Record<string, string>;
   processEnv?: Record<string, string | undefined>;
   luaVersion?: LuaVersion;
@@ -129,7 +129,10 @@ export function makeEnv(options: {
   fs?: FileSystemView;
   /** A SitePackage.lua to read registered function names from; else `$LMOD_PACKAGE_PATH/SitePackage.lua` when set. */
   sitePackage?: string;
-}): AnalysisEnv {
+}
+
+/** An environment over the real file system; `vars` wins over `processEnv`. */
+export function makeEnv(options: MakeEnvOptions): AnalysisEnv {
   const vars = options.vars ?? {};
   const processEnv = options.processEnv ?? {};
   const fs = options.fs ?? realFileSystem;

@@ -193,8 +193,15 @@ const MODULERC_ROWS: Row[] = [
 ];
 
 function catalogue(rows: Row[]): ReadonlyMap<string, LmodFunction> {
+  // The first row of a name wins (a Set, not findIndex: this runs as every thread starts).
+  const seen = new Set<string>();
+  const firstRows = rows.filter(([name]) => {
+    if (seen.has(name)) return false;
+    seen.add(name);
+    return true;
+  });
   return new Map(
-    rows.filter(([name], i) => rows.findIndex(([n]) => n === name) === i).map(([name, kind, params, minArgs, maxArgs, stringArgs, doc, snippet, since]) => {
+    firstRows.map(([name, kind, params, minArgs, maxArgs, stringArgs, doc, snippet, since]) => {
       const labels = params ? params.split(', ') : [];
       const sinceDoc = since ? `\n\n(Lmod ${since} and later.)` : '';
       return [name, { name, kind, since, signature: `${name}(${params})`, params: labels.map((label) => ({ label })), minArgs, maxArgs, stringArgs, doc: doc + sinceDoc, snippet }];

@@ -2,10 +2,13 @@
 const ESCAPES: Record<string, string> = { n: '\n', t: '\t', r: '\r', a: '\x07', b: '\b', f: '\f', v: '\v', '\\': '\\', '"': '"', "'": "'", '\n': '\n' };
 
 export function luaStringValue(raw: string): string | undefined {
-  const long = /^\[(=*)\[\n?([\s\S]*)\]\1\]$/.exec(raw);
-  if (long) return long[2];
+  if (raw[0] === '[') {
+    const long = /^\[(=*)\[\n?([\s\S]*)\]\1\]$/.exec(raw);
+    return long ? long[2] : undefined;
+  }
   if (raw.length < 2 || (raw[0] !== '"' && raw[0] !== "'")) return undefined;
   const body = raw.slice(1, -1);
+  if (!body.includes('\\')) return body; // no escapes: most literals
   let out = '';
   for (let i = 0; i < body.length; i++) {
     const c = body[i];

@@ -11,10 +11,11 @@ import { ShellcheckBatches } from '../wrapper/shellcheck';
 import type { WrapperAnalysis } from '../wrapper/analyze';
 import { finalizeFindings, type CommentSyntax } from '../policy';
 import { ProjectConfigFinder } from '../projectConfig';
-import { fileState, recordingEnv, type CheckCache } from './checkCache';
+import { fileState, type CheckCache, type FileState } from './checkCache';
+import { checkModulefiles, type ParallelOptions } from './parallel';
 import { readHeader, readSource } from './readSource';
 import { walkPaths } from './walk';
-import { ModuleIndex, moduleSummary } from './moduleIndex';
+import { ModuleIndex } from './moduleIndex';
 
 type Analysers = typeof import('./analysers');
 let analysersLoading: Promise<Analysers> | undefined;
@@ -59,6 +60,8 @@ export interface CheckProjectOptions {
   configs?: ProjectConfigFinder;
   /** `check --cache`: findings of unchanged files (and unchanged dependencies) reused. */
   cache?: CheckCache;
+  /** Modulefiles analysed in worker threads too (the CLI; see parallel.ts). */
+  parallel?: ParallelOptions;
 }
 
 export async function checkProject(paths: readonly string[], cwd: string, env: AnalysisEnv, options: CheckProjectOptions = {}): Promise<FileFinding[]> {
@@ -126,6 +129,8 @@ export async function checkProject(paths: readonly string[], cwd: string, env: A
     wrapperNotes.set(file, notes);
   }
 
+  // Modulefiles: findings of unchanged ones from the cache, the others analysed (on every core).
+  const toCheck: { file: string; state?: FileState; context: string }[] = [];
   for (const file of files) {
     if (!isModulefilePath(file)) continue;
     const state = cache ? fileState(file) : undefined;
@@ -134,27 +139,21 @@ export async function checkProject(paths: readonly string[], cwd: string, env: A
     if (hit?.summary) {
       push(file, hit.findings);
       index.set(file, hit.summary);
-      continue;
-    }
-    const source = readSource(file, true);
-    if (!source.ok) {
-      add(file, source.notes);
-      continue;
-    }
-    const { analyzeModulefile, bashParserReady } = analysers ?? (analysers = await loadAnalysers());
-    let recorder = cache ? recordingEnv(env) : undefined;
-    let analysis = analyzeModulefile(source.text, file, recorder?.env ?? env);
-    // The module's wrappers need the bash parser (their facts: WITH_CONDA use); started only now
-    // when no script was among the checked files.
-    if (!bashParserReady() && analysis.wrapperDirs.some((d) => (env.fs.listDir(d)?.length ?? 0) > 0)) {
-      await withBash();
-      recorder = cache ? recordingEnv(env) : undefined;
-      analysis = analyzeModulefile(source.text, file, recorder?.env ?? env);
-    }
-    const findings = add(file, [...source.notes, ...analysis.findings], 'lua', source.text);
-    const summary = moduleSummary(analysis);
-    index.set(file, summary);
-    cache?.store(file, state, source.text, context, { findings, deps: recorder?.deps, summary });
+    } else toCheck.push({ file, state, context });
+  }
+  if (toCheck.length > 0) {
+    analysers ??= await loadAnalysers();
+    const results = await checkModulefiles(toCheck.map((c) => c.file), env, analysers, cache !== undefined, options.parallel);
+    toCheck.forEach(({ file, state, context }, i) => {
+      const result = results[i];
+      if (!result.readable) {
+        add(file, result.findings);
+        return;
+      }
+      const findings = add(file, result.findings, 'lua', result.text);
+      index.set(file, result.summary!);
+      cache?.store(file, state, result.text!, context, { findings, deps: result.deps, summary: result.summary });
+    });
   }
 
   // Every script in a directory a checked module puts on PATH is a wrapper of that module.

@@ -1,0 +1,21 @@
+// A worker thread of the tree check (parallel.ts): analyses the batches of modulefiles it claims
+// and posts their results. Bundled on its own (dist/checkWorker.js): only the analysers, so it
+// starts fast.
+import { parentPort, workerData } from 'node:worker_threads';
+import { makeEnv, realFileSystem, snapshotFileSystem } from '../env';
+import * as analysers from './analysers';
+import { checkModulefileFile } from './modulefileJob';
+import { claimBatch, type WorkerInput, type WorkerMessage } from './parallel';
+
+async function work(input: WorkerInput): Promise<void> {
+  const env = makeEnv({ ...input.envOptions, fs: snapshotFileSystem(realFileSystem) });
+  const next = new Int32Array(input.next);
+  for (let batch = claimBatch(next, input.files.length); batch; batch = claimBatch(next, input.files.length)) {
+    const results = [];
+    for (let i = batch[0]; i < batch[1]; i++) results.push(await checkModulefileFile(input.files[i], env, analysers, input.forCache));
+    parentPort!.postMessage({ start: batch[0], results } satisfies WorkerMessage);
+  }
+  parentPort!.postMessage({ done: true } satisfies WorkerMessage);
+}
+
+void work(workerData as WorkerInput);
