@@ -22,8 +22,19 @@ export function processIO(): CliIO {
   };
 }
 
-/** Thrown for bad command-line usage; main() prints it and exits with 2. */
-export class UsageError extends Error {}
+const USAGE_ERROR = Symbol.for('lumi-modules.UsageError');
+
+/**
+ * Thrown for bad command-line usage; main() prints it and exits with 2. Each command's bundle
+ * (dist/cli-*.js) has its own copy of this class, so `instanceof` goes by a process-wide mark.
+ */
+export class UsageError extends Error {
+  readonly [USAGE_ERROR] = true;
+
+  static [Symbol.hasInstance](value: unknown): boolean {
+    return typeof value === 'object' && value !== null && USAGE_ERROR in value;
+  }
+}
 
 /** Exit status after a closed pipe on our output (`check ... | head -1`): 128 + SIGPIPE, as a shell reports a writer SIGPIPE ended. */
 export const EXIT_BROKEN_PIPE = 141;
