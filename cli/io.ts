@@ -31,7 +31,7 @@ const USAGE_ERROR = Symbol.for('lumi-modules.UsageError');
 export class UsageError extends Error {
   readonly [USAGE_ERROR] = true;
 
-  static [Symbol.hasInstance](value: unknown): boolean {
+  static override [Symbol.hasInstance](value: unknown): boolean {
     return typeof value === 'object' && value !== null && USAGE_ERROR in value;
   }
 }
