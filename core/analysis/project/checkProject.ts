@@ -62,7 +62,7 @@ export interface CheckProjectOptions {
 }
 
 export async function checkProject(paths: readonly string[], cwd: string, env: AnalysisEnv, options: CheckProjectOptions = {}): Promise<FileFinding[]> {
-  const { files, notes } = walkPaths(paths, cwd);
+  const { files, states, notes } = walkPaths(paths, cwd);
   const configs = options.configs ?? new ProjectConfigFinder(env.fs);
   const out: FileFinding[] = [];
   // Configuration is applied here, once per file, after every analyser (and ShellCheck) ran.
@@ -128,7 +128,7 @@ export async function checkProject(paths: readonly string[], cwd: string, env: A
 
   for (const file of files) {
     if (!isModulefilePath(file)) continue;
-    const state = cache ? fileState(file) : undefined;
+    const state = cache ? states.get(file) : undefined;
     const context = cache ? severityContext(file) : '';
     const hit = cache?.lookup(file, state, context, () => readText(file));
     if (hit?.summary) {
