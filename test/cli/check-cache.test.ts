@@ -2,7 +2,7 @@
 // any change to a file, a path it resolved, a wrapper it reads, an --env value or the
 // configuration makes it checked again. The bundled CLI.
 import assert from 'node:assert/strict';
-import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -63,6 +63,32 @@ describe('check --cache', () => {
     // Without --cache nothing is reused.
     const fresh = runCli(['check', '--format', 'json', '--no-shellcheck', '--env', `PROJHOME=${root}`, 'modules'], { cwd: root });
     assert.ok(!fresh.stdout.includes('[from cache]'));
+  });
+
+  it('leaves the cache file alone when nothing changed; a change rewrites it', () => {
+    const cacheFile = join(root, '.lumi-modules-cache');
+    const first = check();
+    const written = statSync(cacheFile);
+    const again = check();
+    assert.deepEqual(again.findings, first.findings);
+    const after = statSync(cacheFile);
+    assert.deepEqual([after.ino, after.mtimeMs], [written.ino, written.mtimeMs], 'not rewritten');
+    writeFileSync(join(root, 'modules/tool/1.0.lua'), MODULE + '\n');
+    check();
+    const rewritten = statSync(cacheFile);
+    assert.notDeepEqual([rewritten.ino, rewritten.mtimeMs], [written.ino, written.mtimeMs], 'rewritten after a change');
+  });
+
+  it('a cache whose tables do not hold what an entry points to is not trusted for that entry', () => {
+    const first = check();
+    const path = join(root, '.lumi-modules-cache');
+    const data = JSON.parse(readFileSync(path, 'utf8'));
+    for (const table of ['findingLists', 'depSets', 'summaries']) {
+      writeFileSync(path, JSON.stringify({ ...data, [table]: [] }));
+      const r = check();
+      assert.equal(r.code, first.code, `${table}: ${r.stderr}`);
+      assert.deepEqual(r.findings, first.findings, table);
+    }
   });
 
   it('checks again when a path the module resolved appears (the module itself unchanged)', () => {
