@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { after, beforeEach, describe, it } from 'node:test';
 import { spawnSync } from 'node:child_process';
-import { runCli } from '../helpers/cli';
+import { CLI, runCli } from '../helpers/cli';
 
 let root: string;
 const dirs: string[] = [];
@@ -143,6 +143,19 @@ describe('check --cache', () => {
     assert.equal(r.code, 1);
     assert.ok(has(r, 'path-not-found'));
     assert.match(r.stderr, /^lumi-modules check: cannot write the cache \/dev\/full\/cache: \w+\n$/);
+  });
+
+  it('the bundled CLI: a run where every file is unchanged loads only dist/cli.js and dist/cli-check.js', () => {
+    // Which of our bundles the process loaded, written to stderr as it exits.
+    const probe = join(root, 'probe.cjs');
+    writeFileSync(probe, `process.on('exit', () => process.stderr.write('LOADED ' + JSON.stringify(Object.keys(require.cache).filter((k) => k.startsWith(${JSON.stringify(join(CLI, '..'))})).map((k) => k.split('/').pop()).sort()) + '\\n'));\n`);
+    const run = () => {
+      const r = spawnSync(process.execPath, ['-r', probe, CLI, 'check', '--format', 'json', '--no-shellcheck', '--cache', '--env', `PROJHOME=${root}`, 'modules', 'bin'], { cwd: root, encoding: 'utf8', env: { ...process.env, PROJHOME: '' } });
+      assert.equal(r.status, 1, r.stderr);
+      return JSON.parse(/^LOADED (.*)$/m.exec(r.stderr)![1]) as string[];
+    };
+    assert.deepEqual(run(), ['cli-analysers.js', 'cli-check.js', 'cli.js'], 'the first run analyses');
+    assert.deepEqual(run(), ['cli-check.js', 'cli.js'], 'every finding from the cache: no analyser compiled');
   });
 
   it('a run where every file (module and wrapper) is unchanged loads neither parser (luaparse, web-tree-sitter)', () => {
