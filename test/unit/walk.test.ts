@@ -5,7 +5,8 @@ import { mkdirSync, mkdtempSync, rmSync, statSync, symlinkSync, writeFileSync } 
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
-import { walkPaths } from '../../core/analysis/project/walk';
+import { walkPaths, withWalkListings } from '../../core/analysis/project/walk';
+import { realFileSystem } from '../../core/analysis/env';
 
 const dirs: string[] = [];
 after(() => dirs.forEach((d) => rmSync(d, { recursive: true, force: true })));
@@ -30,5 +31,20 @@ describe('walkPaths', () => {
     assert.deepEqual(states.get(linked), { size: 'a longer text'.length, mtimeMs: statSync(join(elsewhere, 'target.lua')).mtimeMs });
     // A file given as the PATH argument itself has its state too.
     assert.deepEqual(walkPaths([plain], '/').states.get(plain), { size: 3, mtimeMs: statSync(plain).mtimeMs });
+  });
+
+  it('withWalkListings: a name missing from a directory the walk listed is missing without asking the file system', () => {
+    const root = mkdtempSync(join(tmpdir(), 'lumi-walk-'));
+    dirs.push(root);
+    mkdirSync(join(root, 'modules', 'tool'), { recursive: true });
+    writeFileSync(join(root, 'modules', 'tool', '1.0.lua'), '');
+    writeFileSync(join(root, 'modules', '.lumi-modules.json'), '{}');
+    const asked: string[] = [];
+    const fs = withWalkListings({ ...realFileSystem, kind: (p) => (asked.push(p), realFileSystem.kind(p)) }, walkPaths(['modules'], root).listings);
+    assert.equal(fs.kind(join(root, 'modules', 'tool', '.lumi-modules.json')), 'missing');
+    assert.deepEqual(asked, [], 'answered from the listing');
+    assert.equal(fs.kind(join(root, 'modules', '.lumi-modules.json')), 'file', 'a listed name is asked');
+    assert.equal(fs.kind(join(root, '.lumi-modules.json')), 'missing', 'a directory the walk did not list is asked');
+    assert.deepEqual(asked, [join(root, 'modules', '.lumi-modules.json'), join(root, '.lumi-modules.json')]);
   });
 });

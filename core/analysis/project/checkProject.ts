@@ -13,7 +13,7 @@ import { finalizeFindings, type CommentSyntax } from '../policy';
 import { ProjectConfigFinder } from '../projectConfig';
 import { fileState, recordingEnv, type CheckCache } from './checkCache';
 import { readHeader, readSource } from './readSource';
-import { walkPaths } from './walk';
+import { walkPaths, withWalkListings } from './walk';
 import { ModuleIndex, moduleSummary } from './moduleIndex';
 
 type Analysers = typeof import('./analysers');
@@ -62,8 +62,8 @@ export interface CheckProjectOptions {
 }
 
 export async function checkProject(paths: readonly string[], cwd: string, env: AnalysisEnv, options: CheckProjectOptions = {}): Promise<FileFinding[]> {
-  const { files, states, notes } = walkPaths(paths, cwd);
-  const configs = options.configs ?? new ProjectConfigFinder(env.fs);
+  const { files, states, listings, notes } = walkPaths(paths, cwd);
+  const configs = options.configs ?? new ProjectConfigFinder(withWalkListings(env.fs, listings));
   const out: FileFinding[] = [];
   // Configuration is applied here, once per file, after every analyser (and ShellCheck) ran.
   const cache = options.cache;

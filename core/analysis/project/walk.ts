@@ -6,7 +6,8 @@
 // Every entry is stat'ed once (lstat, and stat behind a link); the size and mtime of each file
 // found come with the result, for `check --cache` (one stat per file, not a second one there).
 import { lstatSync, readdirSync, realpathSync, statSync, type Stats } from 'node:fs';
-import { resolve, sep } from 'node:path';
+import { basename, dirname, resolve, sep } from 'node:path';
+import type { FileSystemView } from '../env';
 import { describeKind } from '../../common/boundedRead';
 import { compareStrings, type FileFinding } from '../types';
 import { fileNote } from './readSource';
@@ -16,7 +17,24 @@ export interface WalkResult {
   files: string[];
   /** Size and mtime of each file in `files` (of the target, behind a link), as stat'ed by the walk. */
   states: Map<string, FileState>;
+  /** The names in each directory walked (sorted), as listed by the walk. */
+  listings: Map<string, readonly string[]>;
   notes: FileFinding[];
+}
+
+/**
+ * `fs` where a path in a directory the walk listed, and not among its names, is missing without a
+ * stat (the directories of thousands of modules have no .lumi-modules.json). Like the run's file
+ * system snapshot, it is the tree as the walk saw it.
+ */
+export function withWalkListings(fs: FileSystemView, listings: WalkResult['listings']): FileSystemView {
+  return {
+    ...fs,
+    kind: (path) => {
+      const names = listings.get(dirname(path));
+      return names !== undefined && !names.includes(basename(path)) ? 'missing' : fs.kind(path);
+    },
+  };
 }
 
 const SKIPPED_DIRS = new Set(['.git', 'node_modules']);
@@ -26,6 +44,7 @@ const idOf = (st: Stats) => `${st.dev}:${st.ino}`;
 export function walkPaths(paths: readonly string[], cwd: string): WalkResult {
   const files: string[] = [];
   const states = new Map<string, FileState>();
+  const listings = new Map<string, readonly string[]>();
   const notes: FileFinding[] = [];
   const walkedDirs = new Set<string>();
   const roots: string[] = [];
@@ -50,6 +69,7 @@ export function walkPaths(paths: readonly string[], cwd: string): WalkResult {
       note(dir, 'unreadable', `cannot list directory: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`);
       return;
     }
+    listings.set(dir, names);
     const inner = new Set(ancestors).add(id);
     for (const name of names) {
       if (SKIPPED_DIRS.has(name)) continue;
@@ -99,7 +119,7 @@ export function walkPaths(paths: readonly string[], cwd: string): WalkResult {
     if (real !== undefined) roots.push(real);
   }
   for (const p of absolute) visit(p, new Set(), true);
-  return { files, states, notes };
+  return { files, states, listings, notes };
 }
 
 function realOf(path: string): string | undefined {
