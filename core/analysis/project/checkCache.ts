@@ -205,7 +205,8 @@ export class CheckCache {
   }
 
   private entry(path: string): StoredEntry | undefined {
-    const entry = Object.prototype.hasOwnProperty.call(this.data.files, path) ? this.data.files[path] : undefined;
+    // One lookup: what a path could inherit from Object.prototype is no array.
+    const entry = this.data.files[path];
     return Array.isArray(entry) ? entry : undefined;
   }
 
