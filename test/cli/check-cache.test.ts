@@ -158,6 +158,23 @@ describe('check --cache', () => {
     assert.deepEqual(run(), ['cli-check.js', 'cli.js'], 'every finding from the cache: no analyser compiled');
   });
 
+  it('TurboFan is off while the cache answers, on again at the first file it cannot answer and when done', () => {
+    // check.ts's calls of v8.setFlagsFromString, recorded in a fresh process running the sources.
+    const repo = join(__dirname, '..', '..');
+    const probe = `const v8 = require('node:v8'); const calls = []; const set = v8.setFlagsFromString; v8.setFlagsFromString = (f) => { calls.push(f); set(f); };
+const { main } = require(${JSON.stringify(join(repo, 'cli', 'main.ts'))});
+const io = { stdout: { write() { return true; } }, stderr: process.stderr, stdin: process.stdin, env: { ...process.env, PROJHOME: '' }, cwd: process.cwd(), isTTY: false };
+main(['check', '--format', 'json', '--no-shellcheck', '--cache', '--env', 'PROJHOME=' + process.cwd(), '.'], io).then(() => console.log(JSON.stringify(calls)));`;
+    const run = () => {
+      const tsx = pathToFileURL(require.resolve('tsx', { paths: [repo] })).href;
+      const r = spawnSync(process.execPath, ['--import', tsx, '-e', probe], { cwd: root, encoding: 'utf8' });
+      assert.equal(r.status, 0, r.stderr);
+      return JSON.parse(r.stdout.trim().split('\n').pop()!) as string[];
+    };
+    assert.deepEqual(run(), ['--no-opt', '--opt', '--opt'], 'the first run: on again at its first file');
+    assert.deepEqual(run(), ['--no-opt', '--opt'], 'every file from the cache: on again only when done');
+  });
+
   it('a run where every file (module and wrapper) is unchanged loads neither parser (luaparse, web-tree-sitter)', () => {
     // The same command through the sources in a fresh process; it reports which parser packages it loaded.
     const repo = join(__dirname, '..', '..');

@@ -221,8 +221,21 @@ export class CheckCache {
     return entry !== undefined && entry[6] === CONTAINER_WRAPPER && entry[2] === sha1(text);
   }
 
+  /** Called once, at the first lookup that finds nothing to reuse (the run analyses after all). */
+  onFirstMiss: (() => void) | undefined;
+
   /** The findings of an unchanged file (same state or same content, same context, same answers), else undefined. */
   lookup(path: string, state: FileState | undefined, context: string, readText: () => string | undefined): Entry | undefined {
+    const hit = this.reusable(path, state, context, readText);
+    if (!hit && this.onFirstMiss) {
+      const onFirstMiss = this.onFirstMiss;
+      this.onFirstMiss = undefined;
+      onFirstMiss();
+    }
+    return hit;
+  }
+
+  private reusable(path: string, state: FileState | undefined, context: string, readText: () => string | undefined): Entry | undefined {
     const entry = this.entry(path);
     const { strings } = this.data;
     if (!entry || !state || strings[entry[3]] !== context) return undefined;
