@@ -2,13 +2,15 @@
 // Exit codes: subcommand's own; 2 for bad usage and output errors; 141 when the reader of our
 // output went away (EPIPE).
 import { version } from '../package.json';
-import { CliIO, exitOnOutputErrors, processIO, UsageError } from './io';
+import { CliIO, exitOnOutputErrors, exitWhenWritten, processIO, UsageError } from './io';
 
 type Command = (argv: string[], io: CliIO) => Promise<number>;
 
 // Loaded on use: `check` on thousands of files should not pay for initialising ssh2.
-const commands: Record<string, { run: Command; summary: string }> = {
-  check: { run: async (a, io) => (await import('./check')).checkCommand(a, io), summary: 'check modulefiles and wrapper scripts' },
+// `exitWhenDone`: nothing of the command runs on after its result, so the process ends as soon as
+// its output is written.
+const commands: Record<string, { run: Command; summary: string; exitWhenDone?: true }> = {
+  check: { run: async (a, io) => (await import('./check')).checkCommand(a, io), summary: 'check modulefiles and wrapper scripts', exitWhenDone: true },
   scaffold: { run: async (a, io) => (await import('./scaffold')).scaffoldCommand(a, io), summary: 'create a container module, its wrappers and load message' },
   run: { run: async (a, io) => (await import('./run')).runCommand(a, io), summary: 'run a Python script on LUMI through a container module, over SSH' },
   submit: { run: async (a, io) => (await import('./submit')).submitCommand(a, io), summary: 'submit a Python script as a Slurm batch job and follow it live' },
@@ -57,6 +59,7 @@ if (require.main === module) {
   main(process.argv.slice(2), processIO()).then(
     (code) => {
       process.exitCode = code;
+      if (commands[process.argv[2]]?.exitWhenDone) exitWhenWritten(code, [process.stdout, process.stderr]);
     },
     (err: unknown) => {
       process.stderr.write(`lumi-modules: ${err instanceof Error ? err.message : String(err)}\n`);

@@ -53,6 +53,9 @@ describe('lumi-modules arguments', () => {
       const r = runCli([...args], { cwd: dir });
       assert.equal(r.code, 2, `${args.join(' ')}: ${r.stdout}${r.stderr}`);
       assert.match(r.stderr, reason, args.join(' '));
+      // Worded by main() with the command's name: a UsageError thrown in a command's bundle
+      // (dist/cli-*.js) is recognised by the entry bundle (dist/cli.js).
+      if (args[0] !== 'frobnicate') assert.ok(r.stderr.startsWith(`lumi-modules ${args[0]}: `), r.stderr);
       assert.doesNotMatch(r.stderr, /\n\s+at /, 'no stack trace');
     }
   });

@@ -2,13 +2,13 @@
 // any change to a file, a path it resolved, a wrapper it reads, an --env value or the
 // configuration makes it checked again. The bundled CLI.
 import assert from 'node:assert/strict';
-import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { after, beforeEach, describe, it } from 'node:test';
 import { spawnSync } from 'node:child_process';
-import { runCli } from '../helpers/cli';
+import { CLI, runCli } from '../helpers/cli';
 
 let root: string;
 const dirs: string[] = [];
@@ -65,6 +65,32 @@ describe('check --cache', () => {
     assert.ok(!fresh.stdout.includes('[from cache]'));
   });
 
+  it('leaves the cache file alone when nothing changed; a change rewrites it', () => {
+    const cacheFile = join(root, '.lumi-modules-cache');
+    const first = check();
+    const written = statSync(cacheFile);
+    const again = check();
+    assert.deepEqual(again.findings, first.findings);
+    const after = statSync(cacheFile);
+    assert.deepEqual([after.ino, after.mtimeMs], [written.ino, written.mtimeMs], 'not rewritten');
+    writeFileSync(join(root, 'modules/tool/1.0.lua'), MODULE + '\n');
+    check();
+    const rewritten = statSync(cacheFile);
+    assert.notDeepEqual([rewritten.ino, rewritten.mtimeMs], [written.ino, written.mtimeMs], 'rewritten after a change');
+  });
+
+  it('a cache whose tables do not hold what an entry points to is not trusted for that entry', () => {
+    const first = check();
+    const path = join(root, '.lumi-modules-cache');
+    const data = JSON.parse(readFileSync(path, 'utf8'));
+    for (const table of ['findingLists', 'depSets', 'summaries']) {
+      writeFileSync(path, JSON.stringify({ ...data, [table]: [] }));
+      const r = check();
+      assert.equal(r.code, first.code, `${table}: ${r.stderr}`);
+      assert.deepEqual(r.findings, first.findings, table);
+    }
+  });
+
   it('checks again when a path the module resolved appears (the module itself unchanged)', () => {
     check();
     tamperCache();
@@ -117,6 +143,36 @@ describe('check --cache', () => {
     assert.equal(r.code, 1);
     assert.ok(has(r, 'path-not-found'));
     assert.match(r.stderr, /^lumi-modules check: cannot write the cache \/dev\/full\/cache: \w+\n$/);
+  });
+
+  it('the bundled CLI: a run where every file is unchanged loads only dist/cli.js and dist/cli-check.js', () => {
+    // Which of our bundles the process loaded, written to stderr as it exits.
+    const probe = join(root, 'probe.cjs');
+    writeFileSync(probe, `process.on('exit', () => process.stderr.write('LOADED ' + JSON.stringify(Object.keys(require.cache).filter((k) => k.startsWith(${JSON.stringify(join(CLI, '..'))})).map((k) => k.split('/').pop()).sort()) + '\\n'));\n`);
+    const run = () => {
+      const r = spawnSync(process.execPath, ['-r', probe, CLI, 'check', '--format', 'json', '--no-shellcheck', '--cache', '--env', `PROJHOME=${root}`, 'modules', 'bin'], { cwd: root, encoding: 'utf8', env: { ...process.env, PROJHOME: '' } });
+      assert.equal(r.status, 1, r.stderr);
+      return JSON.parse(/^LOADED (.*)$/m.exec(r.stderr)![1]) as string[];
+    };
+    assert.deepEqual(run(), ['cli-analysers.js', 'cli-check.js', 'cli.js'], 'the first run analyses');
+    assert.deepEqual(run(), ['cli-check.js', 'cli.js'], 'every finding from the cache: no analyser compiled');
+  });
+
+  it('TurboFan is off while the cache answers, on again at the first file it cannot answer and when done', () => {
+    // check.ts's calls of v8.setFlagsFromString, recorded in a fresh process running the sources.
+    const repo = join(__dirname, '..', '..');
+    const probe = `const v8 = require('node:v8'); const calls = []; const set = v8.setFlagsFromString; v8.setFlagsFromString = (f) => { calls.push(f); set(f); };
+const { main } = require(${JSON.stringify(join(repo, 'cli', 'main.ts'))});
+const io = { stdout: { write() { return true; } }, stderr: process.stderr, stdin: process.stdin, env: { ...process.env, PROJHOME: '' }, cwd: process.cwd(), isTTY: false };
+main(['check', '--format', 'json', '--no-shellcheck', '--cache', '--env', 'PROJHOME=' + process.cwd(), '.'], io).then(() => console.log(JSON.stringify(calls)));`;
+    const run = () => {
+      const tsx = pathToFileURL(require.resolve('tsx', { paths: [repo] })).href;
+      const r = spawnSync(process.execPath, ['--import', tsx, '-e', probe], { cwd: root, encoding: 'utf8' });
+      assert.equal(r.status, 0, r.stderr);
+      return JSON.parse(r.stdout.trim().split('\n').pop()!) as string[];
+    };
+    assert.deepEqual(run(), ['--no-opt', '--opt', '--opt'], 'the first run: on again at its first file');
+    assert.deepEqual(run(), ['--no-opt', '--opt'], 'every file from the cache: on again only when done');
   });
 
   it('a run where every file (module and wrapper) is unchanged loads neither parser (luaparse, web-tree-sitter)', () => {

@@ -37,7 +37,7 @@ describe('vsix package', () => {
     const entries = zipEntries(readFileSync(join(repo, 'dist', 'lumi-container-modules.vsix')));
     const files = entries.filter((e) => e.startsWith('extension/')).map((e) => e.slice('extension/'.length));
     assert.ok(files.some((f) => f.toLowerCase() === 'readme.md'), 'README (vsce stores it as readme.md)');
-    for (const needed of ['package.json', 'dist/extension.js', 'dist/server.js', 'dist/cli.js', 'dist/checkWorker.js', 'dist/tree-sitter.wasm', 'dist/tree-sitter-bash.wasm', 'syntaxes/lmod.injection.tmLanguage.json']) {
+    for (const needed of ['package.json', 'dist/extension.js', 'dist/server.js', 'dist/cli.js', 'dist/cli-check.js', 'dist/cli-scaffold.js', 'dist/cli-run.js', 'dist/cli-submit.js', 'dist/cli-analysers.js', 'dist/cli-execa.js', 'dist/checkWorker.js', 'dist/tree-sitter.wasm', 'dist/tree-sitter-bash.wasm', 'syntaxes/lmod.injection.tmLanguage.json']) {
       assert.ok(files.includes(needed), `${needed} is in the vsix`);
     }
     assert.ok(files.includes('templates/modulefile.lua') && files.includes('templates/wrapper.sh'), 'scaffold templates are in the vsix');

@@ -18,7 +18,7 @@ import type { AnalysisEnv, FileSystemView } from '../env';
 import type { Finding, Severity } from '../types';
 import type { ModuleSummary } from './moduleIndex';
 
-const FORMAT = 3;
+const FORMAT = 4;
 
 /** One recorded question and its answer: [kind|text|exec|list|env, argument, answer]. */
 // k: kind, r: text, s: size, h: first bytes (arg `N:path`), x: executable, l: listing, e: getenv.
@@ -26,36 +26,60 @@ type Dependency = ['k' | 'r' | 's' | 'h' | 'x' | 'l' | 'e', string, string | boo
 
 type StoredFinding = Omit<Finding, 'fixes'>;
 
-/** What a hit gives back. */
+/** What a hit gives back (shared by the files whose stored findings are the same: read only). */
 export interface Entry {
-  findings: StoredFinding[];
+  findings: readonly StoredFinding[];
   summary?: ModuleSummary;
 }
 
 const SEVERITIES: readonly Severity[] = ['error', 'warning', 'information', 'hint'];
 
+/** StoredEntry's role of a wrapper script; a modulefile's is its summary's index (>= 0). */
+const WRAPPER = -1;
+const CONTAINER_WRAPPER = -2;
+
 /**
- * An entry as stored: strings are indexes into the file's string table (paths, messages and
- * hashes repeat across thousands of modules), findings are 7 numbers each
- * (line, character, end line, end character, severity, code, message).
+ * An entry as stored. Strings are indexes into the file's string table (paths, messages and
+ * hashes repeat across thousands of modules); findings, dependency sets and module summaries are
+ * indexes into tables of their own, as thousands of modules share them (a cached run checks each
+ * dependency once, not once per module).
  */
-type StoredEntry = [
-  size: number,
-  mtimeMs: number,
-  hash: string,
-  context: number,
-  findings: number[],
-  /** kind letter, argument, answer (a string index, a boolean or null) per dependency, flat. */
-  deps: (string | number | boolean | null)[],
-  /** Module summary: wrapper directories (indexes) and whether it sets WITH_CONDA; for a wrapper 1 when it is a container wrapper, else 0. */
-  summary: [number[], boolean] | 0 | 1,
-];
+type StoredEntry = [size: number, mtimeMs: number, hash: string, context: number, findings: number, deps: number, role: number];
 
 interface CacheFile {
   format: number;
   key: string;
   strings: string[];
+  /** Dependencies, 3 slots each: kind letter, argument (a string index), answer (a string index, a boolean or null). */
+  deps: (string | number | boolean | null)[];
+  /** Sets of dependencies (numbers of the dependencies in `deps`). */
+  depSets: number[][];
+  /** Lists of findings, 7 numbers each: line, character, end line, end character, severity, code, message. */
+  findingLists: number[][];
+  /** Module summaries: 1 when it sets WITH_CONDA else 0, then its wrapper directories (string indexes). */
+  summaries: number[][];
   files: Record<string, StoredEntry>;
+}
+
+const TABLES = ['strings', 'deps', 'depSets', 'findingLists', 'summaries'] as const;
+
+/** Interns values by a key: their index in a table, which may come from the cache file. */
+class Interner<T> {
+  private index: Map<string, number> | undefined;
+
+  constructor(readonly table: T[], private readonly keyOf: (value: T) => string) {}
+
+  intern(value: T): number {
+    // Built on the first store only: a run that stores nothing never indexes the loaded table.
+    this.index ??= new Map(this.table.map((v, i) => [this.keyOf(v), i]));
+    const key = this.keyOf(value);
+    let i = this.index.get(key);
+    if (i === undefined) {
+      i = this.table.push(value) - 1;
+      this.index.set(key, i);
+    }
+    return i;
+  }
 }
 
 export interface FileState {
@@ -145,16 +169,27 @@ export function recordingEnv(env: AnalysisEnv): { env: AnalysisEnv; deps: Depend
 }
 
 export class CheckCache {
-  private readonly strings: string[];
-  private readonly stringIndex = new Map<string, number>();
-  private readonly files: Record<string, StoredEntry>;
-  private readonly textHashes = new Map<string, string | null>();
+  private readonly data: CacheFile;
+  private readonly strings: Interner<string>;
+  private readonly depSets: Interner<number[]>;
+  private readonly findingLists: Interner<number[]>;
+  private readonly summaries: Interner<number[]>;
+  /** Per dependency number / dependency set / finding list: checked (or decoded) once per run. */
+  private readonly depVerdicts: boolean[] = [];
+  private readonly setVerdicts: boolean[] = [];
+  private readonly decodedFindings: StoredFinding[][] = [];
+  private readonly decodedSummaries: ModuleSummary[] = [];
+  /** Fresh answers by kind and argument: many modules ask the same of one shared bin/ and wrapper. */
+  private readonly answers = new Map<string, string | boolean | null>();
   private dirty = false;
 
-  private constructor(readonly location: string, private readonly key: string, data: CacheFile | undefined, private readonly env: AnalysisEnv) {
-    this.strings = data?.strings ?? [];
-    this.files = data?.files ?? {};
+  private constructor(readonly location: string, key: string, data: CacheFile | undefined, private readonly env: AnalysisEnv) {
+    this.data = data ?? { format: FORMAT, key, strings: [], deps: [], depSets: [], findingLists: [], summaries: [], files: {} };
     this.dirty = data === undefined;
+    this.strings = new Interner(this.data.strings, (t) => t);
+    this.depSets = new Interner(this.data.depSets, (set) => set.join());
+    this.findingLists = new Interner(this.data.findingLists, (list) => list.join());
+    this.summaries = new Interner(this.data.summaries, (summary) => summary.join());
   }
 
   /** Loads the cache at `location`; a missing, unreadable or other run's cache starts empty. */
@@ -162,39 +197,48 @@ export class CheckCache {
     let data: CacheFile | undefined;
     try {
       const parsed = JSON.parse(readFileSync(location, 'utf8')) as CacheFile;
-      if (parsed.format === FORMAT && parsed.key === key && Array.isArray(parsed.strings) && typeof parsed.files === 'object' && parsed.files !== null) data = parsed;
+      if (parsed.format === FORMAT && parsed.key === key && TABLES.every((t) => Array.isArray(parsed[t])) && typeof parsed.files === 'object' && parsed.files !== null) data = parsed;
     } catch {
       // none yet, or not ours: rebuilt
     }
     return new CheckCache(location, key, data, env);
   }
 
-  private intern(text: string): number {
-    if (this.stringIndex.size === 0 && this.strings.length > 0) this.strings.forEach((t, i) => this.stringIndex.set(t, i));
-    let i = this.stringIndex.get(text);
-    if (i === undefined) {
-      i = this.strings.push(text) - 1;
-      this.stringIndex.set(text, i);
-    }
-    return i;
+  private entry(path: string): StoredEntry | undefined {
+    // One lookup: what a path could inherit from Object.prototype is no array.
+    const entry = this.data.files[path];
+    return Array.isArray(entry) ? entry : undefined;
   }
 
   /** Whether a file with this text has an entry (its findings will probably be reused). */
   hasContent(path: string, text: string): boolean {
-    const entry = Object.prototype.hasOwnProperty.call(this.files, path) ? this.files[path] : undefined;
-    return Array.isArray(entry) && entry[2] === sha1(text);
+    return this.entry(path)?.[2] === sha1(text);
   }
 
   /** Whether a script with this text was a container wrapper when stored (its facts need no parse). */
   knownContainerWrapper(path: string, text: string): boolean {
-    const entry = Object.prototype.hasOwnProperty.call(this.files, path) ? this.files[path] : undefined;
-    return Array.isArray(entry) && entry[6] === 1 && entry[2] === sha1(text);
+    const entry = this.entry(path);
+    return entry !== undefined && entry[6] === CONTAINER_WRAPPER && entry[2] === sha1(text);
   }
+
+  /** Called once, at the first lookup that finds nothing to reuse (the run analyses after all). */
+  onFirstMiss: (() => void) | undefined;
 
   /** The findings of an unchanged file (same state or same content, same context, same answers), else undefined. */
   lookup(path: string, state: FileState | undefined, context: string, readText: () => string | undefined): Entry | undefined {
-    const entry = Object.prototype.hasOwnProperty.call(this.files, path) ? this.files[path] : undefined;
-    if (!entry || !state || !Array.isArray(entry) || this.strings[entry[3]] !== context) return undefined;
+    const hit = this.reusable(path, state, context, readText);
+    if (!hit && this.onFirstMiss) {
+      const onFirstMiss = this.onFirstMiss;
+      this.onFirstMiss = undefined;
+      onFirstMiss();
+    }
+    return hit;
+  }
+
+  private reusable(path: string, state: FileState | undefined, context: string, readText: () => string | undefined): Entry | undefined {
+    const entry = this.entry(path);
+    const { strings } = this.data;
+    if (!entry || !state || strings[entry[3]] !== context) return undefined;
     if (entry[0] !== state.size || entry[1] !== state.mtimeMs) {
       const text = readText();
       if (text === undefined || sha1(text) !== entry[2]) return undefined;
@@ -202,62 +246,125 @@ export class CheckCache {
       entry[1] = state.mtimeMs;
       this.dirty = true;
     }
-    const deps = entry[5];
-    for (let i = 0; i < deps.length; i += 3) {
-      const stored = deps[i + 2];
-      const answer = this.answer(deps[i] as Dependency[0], this.strings[deps[i + 1] as number]);
-      if ((typeof stored === 'number' ? this.strings[stored] : stored) !== answer) return undefined;
+    if (!this.setStillHolds(entry[5])) return undefined;
+    const findings = this.findings(entry[4]);
+    if (!findings) return undefined;
+    if (entry[6] < 0) return { findings };
+    const summary = this.summary(entry[6]);
+    return summary && { findings, summary };
+  }
+
+  /** Whether every dependency of the set still has its stored answer (each checked once per run). */
+  private setStillHolds(set: number): boolean {
+    let holds = this.setVerdicts[set];
+    if (holds === undefined) {
+      const members = this.data.depSets[set];
+      holds = Array.isArray(members) && members.every((d) => this.depStillHolds(d));
+      this.setVerdicts[set] = holds;
     }
-    const f = entry[4];
-    const findings: StoredFinding[] = [];
-    for (let i = 0; i < f.length; i += 7) {
-      findings.push({
-        range: { start: { line: f[i], character: f[i + 1] }, end: { line: f[i + 2], character: f[i + 3] } },
-        severity: SEVERITIES[f[i + 4]],
-        code: this.strings[f[i + 5]],
-        message: this.strings[f[i + 6]],
-      });
+    return holds;
+  }
+
+  private depStillHolds(d: number): boolean {
+    let holds = this.depVerdicts[d];
+    if (holds === undefined) {
+      const { deps, strings } = this.data;
+      const [kind, arg, stored] = [deps[3 * d], deps[3 * d + 1], deps[3 * d + 2]];
+      holds = typeof kind === 'string' && typeof arg === 'number' && (typeof stored === 'number' ? strings[stored] : stored) === this.answer(kind as Dependency[0], strings[arg]);
+      this.depVerdicts[d] = holds;
     }
-    const summary = !Array.isArray(entry[6]) ? undefined : { wrapperDirs: entry[6][0].map((d) => this.strings[d]), setsWithConda: entry[6][1] };
-    return { findings, summary };
+    return holds;
+  }
+
+  private findings(list: number): StoredFinding[] | undefined {
+    let findings = this.decodedFindings[list];
+    if (findings === undefined) {
+      const f = this.data.findingLists[list];
+      if (!Array.isArray(f)) return undefined;
+      const { strings } = this.data;
+      findings = [];
+      for (let i = 0; i < f.length; i += 7) {
+        findings.push({
+          range: { start: { line: f[i], character: f[i + 1] }, end: { line: f[i + 2], character: f[i + 3] } },
+          severity: SEVERITIES[f[i + 4]],
+          code: strings[f[i + 5]],
+          message: strings[f[i + 6]],
+        });
+      }
+      this.decodedFindings[list] = findings;
+    }
+    return findings;
+  }
+
+  private summary(index: number): ModuleSummary | undefined {
+    let summary = this.decodedSummaries[index];
+    if (summary === undefined) {
+      const stored = this.data.summaries[index];
+      if (!Array.isArray(stored)) return undefined;
+      summary = { setsWithConda: stored[0] === 1, wrapperDirs: stored.slice(1).map((d) => this.data.strings[d]) };
+      this.decodedSummaries[index] = summary;
+    }
+    return summary;
+  }
+
+  /** The number of a dependency in `deps` (3 slots each), added when new. */
+  private dependency([kind, arg, answer]: Dependency): number {
+    const stored = typeof answer === 'string' ? this.strings.intern(answer) : answer;
+    const argIndex = this.strings.intern(arg);
+    // Keyed by kind, argument and answer: the slot layout of the flat table is 3 per dependency.
+    const key = `${kind}\u0000${argIndex}\u0000${typeof stored === 'number' ? `#${stored}` : String(stored)}`;
+    this.depNumbers ??= this.indexDeps();
+    let d = this.depNumbers.get(key);
+    if (d === undefined) {
+      d = this.data.deps.push(kind, argIndex, stored) / 3 - 1;
+      this.depNumbers.set(key, d);
+    }
+    return d;
+  }
+
+  private depNumbers: Map<string, number> | undefined;
+
+  private indexDeps(): Map<string, number> {
+    const { deps } = this.data;
+    const numbers = new Map<string, number>();
+    for (let d = 0; 3 * d + 2 < deps.length; d++) {
+      const stored = deps[3 * d + 2];
+      numbers.set(`${deps[3 * d]}\u0000${deps[3 * d + 1]}\u0000${typeof stored === 'number' ? `#${stored}` : String(stored)}`, d);
+    }
+    return numbers;
   }
 
   store(path: string, state: FileState | undefined, text: string, context: string, data: { findings: readonly Finding[]; deps?: Dependency[]; summary?: ModuleSummary; containerWrapper?: boolean }): void {
     if (!state) return;
     const findings: number[] = [];
     for (const f of data.findings) {
-      findings.push(f.range.start.line, f.range.start.character, f.range.end.line, f.range.end.character, SEVERITIES.indexOf(f.severity), this.intern(f.code), this.intern(f.message));
+      findings.push(f.range.start.line, f.range.start.character, f.range.end.line, f.range.end.character, SEVERITIES.indexOf(f.severity), this.strings.intern(f.code), this.strings.intern(f.message));
     }
-    const deps: (string | number | boolean | null)[] = [];
-    for (const [kind, arg, answer] of data.deps ?? []) deps.push(kind, this.intern(arg), typeof answer === 'string' ? this.intern(answer) : answer);
-    const summary: StoredEntry[6] = data.summary ? [data.summary.wrapperDirs.map((d) => this.intern(d)), data.summary.setsWithConda] : data.containerWrapper ? 1 : 0;
-    this.files[path] = [state.size, state.mtimeMs, sha1(text), this.intern(context), findings, deps, summary];
+    const depSet = (data.deps ?? []).map((d) => this.dependency(d));
+    const role = data.summary
+      ? this.summaries.intern([data.summary.setsWithConda ? 1 : 0, ...data.summary.wrapperDirs.map((d) => this.strings.intern(d))])
+      : data.containerWrapper
+        ? CONTAINER_WRAPPER
+        : WRAPPER;
+    this.data.files[path] = [state.size, state.mtimeMs, sha1(text), this.strings.intern(context), this.findingLists.intern(findings), this.depSets.intern(depSet), role];
     this.dirty = true;
   }
 
   /** Writes the cache when anything changed (entries of files not checked this run are kept). Throws on a write error. */
   save(): void {
     if (!this.dirty) return;
-    const data: CacheFile = { format: FORMAT, key: this.key, strings: this.strings, files: this.files };
     mkdirSync(dirname(this.location), { recursive: true });
     const temp = `${this.location}.${process.pid}.tmp`;
-    writeFileSync(temp, JSON.stringify(data));
+    writeFileSync(temp, JSON.stringify(this.data));
     renameSync(temp, this.location);
   }
 
-  /**
-   * Hashed answers (a listing, a file's first bytes) asked this run: thousands of modules ask them
-   * of one shared bin/ and its wrapper. The others come from the run's file-system snapshot already.
-   */
-  private readonly hashedAnswers = new Map<string, string | null>();
-
   private answer(kind: Dependency[0], arg: string): string | boolean | null {
-    if (kind !== 'l' && kind !== 'h') return this.freshAnswer(kind, arg);
     const key = kind + arg;
-    let answer = this.hashedAnswers.get(key);
+    let answer = this.answers.get(key);
     if (answer === undefined) {
-      answer = this.freshAnswer(kind, arg) as string | null;
-      this.hashedAnswers.set(key, answer);
+      answer = this.freshAnswer(kind, arg);
+      this.answers.set(key, answer);
     }
     return answer;
   }
@@ -268,11 +375,8 @@ export class CheckCache {
       case 'k':
         return fs.kind(arg);
       case 'r': {
-        if (!this.textHashes.has(arg)) {
-          const t = fs.readText(arg);
-          this.textHashes.set(arg, t === undefined ? null : sha1(t));
-        }
-        return this.textHashes.get(arg)!;
+        const t = fs.readText(arg);
+        return t === undefined ? null : sha1(t);
       }
       case 's': {
         const n = fs.size(arg);

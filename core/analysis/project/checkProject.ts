@@ -14,7 +14,7 @@ import { ProjectConfigFinder } from '../projectConfig';
 import { fileState, type CheckCache, type FileState } from './checkCache';
 import { checkModulefiles, type ParallelOptions } from './parallel';
 import { readHeader, readSource } from './readSource';
-import { walkPaths } from './walk';
+import { walkPaths, withWalkListings } from './walk';
 import { ModuleIndex } from './moduleIndex';
 
 type Analysers = typeof import('./analysers');
@@ -65,8 +65,8 @@ export interface CheckProjectOptions {
 }
 
 export async function checkProject(paths: readonly string[], cwd: string, env: AnalysisEnv, options: CheckProjectOptions = {}): Promise<FileFinding[]> {
-  const { files, notes } = walkPaths(paths, cwd);
-  const configs = options.configs ?? new ProjectConfigFinder(env.fs);
+  const { files, states, listings, notes } = walkPaths(paths, cwd);
+  const configs = options.configs ?? new ProjectConfigFinder(withWalkListings(env.fs, listings));
   const out: FileFinding[] = [];
   // Configuration is applied here, once per file, after every analyser (and ShellCheck) ran.
   const cache = options.cache;
@@ -133,7 +133,7 @@ export async function checkProject(paths: readonly string[], cwd: string, env: A
   const toCheck: { file: string; state?: FileState; context: string }[] = [];
   for (const file of files) {
     if (!isModulefilePath(file)) continue;
-    const state = cache ? fileState(file) : undefined;
+    const state = cache ? states.get(file) : undefined;
     const context = cache ? severityContext(file) : '';
     const hit = cache?.lookup(file, state, context, () => readText(file));
     if (hit?.summary) {

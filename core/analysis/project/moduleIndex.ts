@@ -36,7 +36,10 @@ export class ModuleIndex {
   /** Modules that put the directory of `wrapperPath` on PATH. */
   owners(wrapperPath: string): string[] {
     const dir = dirname(wrapperPath);
-    return [...this.modules].filter(([, m]) => m.wrapperDirs.includes(dir)).map(([path]) => path).sort();
+    // A loop, not [...modules].filter().map(): `check` asks this of a bin/ shared by 10,000 modules.
+    const owners: string[] = [];
+    for (const [path, m] of this.modules) if (m.wrapperDirs.includes(dir)) owners.push(path);
+    return owners.sort();
   }
 
   /** Owners of `wrapperPath` that set WITH_CONDA (the wrapper must then apply it). */

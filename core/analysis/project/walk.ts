@@ -3,15 +3,38 @@
 // would block the check forever). Each real directory is walked once (by device and inode, so
 // links that share a target cost nothing), symbolic links to directories outside the given roots
 // are reported and not followed, loops are reported. Nothing here is fatal.
-import { lstatSync, readdirSync, realpathSync, statSync, type Dirent, type Stats } from 'node:fs';
-import { resolve, sep } from 'node:path';
+// Every entry is stat'ed once (lstat, and stat behind a link); the size and mtime of each file
+// found come with the result, for `check --cache` (one stat per file, not a second one there).
+import { lstatSync, readdirSync, realpathSync, statSync, type Stats } from 'node:fs';
+import { basename, dirname, resolve, sep } from 'node:path';
+import type { FileSystemView } from '../env';
 import { describeKind } from '../../common/boundedRead';
 import { compareStrings, type FileFinding } from '../types';
 import { fileNote } from './readSource';
+import type { FileState } from './checkCache';
 
 export interface WalkResult {
   files: string[];
+  /** Size and mtime of each file in `files` (of the target, behind a link), as stat'ed by the walk. */
+  states: Map<string, FileState>;
+  /** The names in each directory walked (sorted), as listed by the walk. */
+  listings: Map<string, readonly string[]>;
   notes: FileFinding[];
+}
+
+/**
+ * `fs` where a path in a directory the walk listed, and not among its names, is missing without a
+ * stat (the directories of thousands of modules have no .lumi-modules.json). Like the run's file
+ * system snapshot, it is the tree as the walk saw it.
+ */
+export function withWalkListings(fs: FileSystemView, listings: WalkResult['listings']): FileSystemView {
+  return {
+    ...fs,
+    kind: (path) => {
+      const names = listings.get(dirname(path));
+      return names !== undefined && !names.includes(basename(path)) ? 'missing' : fs.kind(path);
+    },
+  };
 }
 
 const SKIPPED_DIRS = new Set(['.git', 'node_modules']);
@@ -20,8 +43,9 @@ const idOf = (st: Stats) => `${st.dev}:${st.ino}`;
 
 export function walkPaths(paths: readonly string[], cwd: string): WalkResult {
   const files: string[] = [];
+  const states = new Map<string, FileState>();
+  const listings = new Map<string, readonly string[]>();
   const notes: FileFinding[] = [];
-  const seenFiles = new Set<string>();
   const walkedDirs = new Set<string>();
   const roots: string[] = [];
   const note = (file: string, code: string, message: string, severity: FileFinding['severity'] = 'warning') =>
@@ -37,21 +61,20 @@ export function walkPaths(paths: readonly string[], cwd: string): WalkResult {
     }
     if (walkedDirs.has(id)) return; // the same directory through another link: walked once
     walkedDirs.add(id);
-    let entries: Dirent[];
+    let names: string[];
     try {
-      entries = readdirSync(dir, { withFileTypes: true }).sort((a, b) => compareStrings(a.name, b.name));
+      // Names only: the lstat below tells the kind (and a file's size and mtime).
+      names = readdirSync(dir).sort(compareStrings);
     } catch (err) {
       note(dir, 'unreadable', `cannot list directory: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`);
       return;
     }
+    listings.set(dir, names);
     const inner = new Set(ancestors).add(id);
-    for (const entry of entries) {
-      if (SKIPPED_DIRS.has(entry.name)) continue;
+    for (const name of names) {
+      if (SKIPPED_DIRS.has(name)) continue;
       // dir is absolute and normalised, a name has no slash: no join() needed (thousands of files).
-      const path = dir.endsWith(sep) ? dir + entry.name : dir + sep + entry.name;
-      // A plain file needs no further stat (the common case: thousands of modulefiles).
-      if (entry.isFile()) addFile(path);
-      else visit(path, inner, false);
+      visit(dir.endsWith(sep) ? dir + name : dir + sep + name, inner, false);
     }
   };
 
@@ -60,6 +83,8 @@ export function walkPaths(paths: readonly string[], cwd: string): WalkResult {
     let isLink = false;
     try {
       const lst = lstatSync(path);
+      // A plain file (the common case: thousands of modulefiles) needs nothing more.
+      if (lst.isFile()) return addFile(path, lst);
       isLink = lst.isSymbolicLink();
       st = isLink ? statSync(path) : lst;
     } catch (err) {
@@ -78,13 +103,13 @@ export function walkPaths(paths: readonly string[], cwd: string): WalkResult {
         }
       }
       visitDir(path, st, ancestors);
-    } else if (st.isFile()) addFile(path);
+    } else if (st.isFile()) addFile(path, st);
     else note(path, 'unreadable', `${describeKind(st)}, not a regular file: not read`);
   };
 
-  const addFile = (path: string) => {
-    if (seenFiles.has(path)) return;
-    seenFiles.add(path);
+  const addFile = (path: string, st: Stats) => {
+    if (states.has(path)) return;
+    states.set(path, { size: st.size, mtimeMs: st.mtimeMs });
     files.push(path);
   };
 
@@ -94,7 +119,7 @@ export function walkPaths(paths: readonly string[], cwd: string): WalkResult {
     if (real !== undefined) roots.push(real);
   }
   for (const p of absolute) visit(p, new Set(), true);
-  return { files, notes };
+  return { files, states, listings, notes };
 }
 
 function realOf(path: string): string | undefined {

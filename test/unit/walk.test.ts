@@ -1,0 +1,50 @@
+// walkPaths (core/analysis/project/walk.ts): the files under the PATH arguments, each with the size
+// and mtime the walk stat'ed (what `check --cache` compares), of the target behind a link.
+import assert from 'node:assert/strict';
+import { mkdirSync, mkdtempSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, describe, it } from 'node:test';
+import { walkPaths, withWalkListings } from '../../core/analysis/project/walk';
+import { realFileSystem } from '../../core/analysis/env';
+
+const dirs: string[] = [];
+after(() => dirs.forEach((d) => rmSync(d, { recursive: true, force: true })));
+
+describe('walkPaths', () => {
+  it('gives every file found its size and mtime; a linked file those of its target', () => {
+    const root = mkdtempSync(join(tmpdir(), 'lumi-walk-'));
+    const elsewhere = mkdtempSync(join(tmpdir(), 'lumi-walk-target-'));
+    dirs.push(root, elsewhere);
+    mkdirSync(join(root, 'modules', 'tool'), { recursive: true });
+    writeFileSync(join(root, 'modules', 'tool', '1.0.lua'), 'abc');
+    writeFileSync(join(elsewhere, 'target.lua'), 'a longer text');
+    symlinkSync(join(elsewhere, 'target.lua'), join(root, 'modules', 'tool', '2.0.lua'));
+
+    const { files, states, notes } = walkPaths(['modules'], root);
+    const plain = join(root, 'modules', 'tool', '1.0.lua');
+    const linked = join(root, 'modules', 'tool', '2.0.lua');
+    assert.deepEqual(files, [plain, linked]);
+    assert.deepEqual(notes, []);
+    assert.deepEqual([...states.keys()], files);
+    assert.deepEqual(states.get(plain), { size: 3, mtimeMs: statSync(plain).mtimeMs });
+    assert.deepEqual(states.get(linked), { size: 'a longer text'.length, mtimeMs: statSync(join(elsewhere, 'target.lua')).mtimeMs });
+    // A file given as the PATH argument itself has its state too.
+    assert.deepEqual(walkPaths([plain], '/').states.get(plain), { size: 3, mtimeMs: statSync(plain).mtimeMs });
+  });
+
+  it('withWalkListings: a name missing from a directory the walk listed is missing without asking the file system', () => {
+    const root = mkdtempSync(join(tmpdir(), 'lumi-walk-'));
+    dirs.push(root);
+    mkdirSync(join(root, 'modules', 'tool'), { recursive: true });
+    writeFileSync(join(root, 'modules', 'tool', '1.0.lua'), '');
+    writeFileSync(join(root, 'modules', '.lumi-modules.json'), '{}');
+    const asked: string[] = [];
+    const fs = withWalkListings({ ...realFileSystem, kind: (p) => (asked.push(p), realFileSystem.kind(p)) }, walkPaths(['modules'], root).listings);
+    assert.equal(fs.kind(join(root, 'modules', 'tool', '.lumi-modules.json')), 'missing');
+    assert.deepEqual(asked, [], 'answered from the listing');
+    assert.equal(fs.kind(join(root, 'modules', '.lumi-modules.json')), 'file', 'a listed name is asked');
+    assert.equal(fs.kind(join(root, '.lumi-modules.json')), 'missing', 'a directory the walk did not list is asked');
+    assert.deepEqual(asked, [join(root, 'modules', '.lumi-modules.json'), join(root, '.lumi-modules.json')]);
+  });
+});
