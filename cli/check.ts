@@ -21,7 +21,7 @@ const CACHE_NAME = '.lumi-modules-cache';
 
 export const checkUsage = `usage: lumi-modules check [--format text|json|sarif] [--env NAME=VALUE]... [--no-shellcheck]
                           [--max-warnings N] [--cache] [--cache-location PATH] [--site-package FILE]
-                          [--lua-version 5.1|5.2|5.3|LuaJIT] PATH...
+                          [--lua-version 5.1|5.2|5.3|LuaJIT] [--concurrency N|auto|off] PATH...
 
 Checks Lmod modulefiles (*.lua) and the container wrapper scripts they put on PATH.
   --format text|json|sarif  text: file:line:col: severity code: message (default); json: an array;
@@ -38,6 +38,8 @@ Checks Lmod modulefiles (*.lua) and the container wrapper scripts they put on PA
                        when set; LUMI's are always known)
   --lua-version V      the Lua grammar of the modulefiles: 5.1, 5.2, 5.3 (default: Lmod on LUMI
                        runs Lua 5.3) or LuaJIT; the setting lumiModules.luaVersion in the editor
+  --concurrency N|auto|off  threads that analyse modulefiles (default auto: more than one only
+                       with 4 or more cores and 500 or more modulefiles per thread; off: one)
 
 Per-code severity and 'off' come from the nearest .lumi-modules.json above each checked file;
 '-- lumi-modules: ignore CODE' (Lua) or '# lumi-modules: ignore CODE' (shell) on a line or the
@@ -94,6 +96,7 @@ export async function checkCommand(argv: string[], io: CliIO): Promise<number> {
     'cache-location': { type: 'string' },
     'site-package': { type: 'string' },
     'lua-version': { type: 'string' },
+    concurrency: { type: 'string' },
     help: { type: 'boolean', short: 'h' },
   });
   if (args.values.help) {
@@ -112,6 +115,7 @@ export async function checkCommand(argv: string[], io: CliIO): Promise<number> {
   }
   const sitePackage = args.values['site-package'];
   if (sitePackage !== undefined && !existsSync(resolve(io.cwd, sitePackage))) throw new UsageError(`no such file: --site-package ${sitePackage}`);
+  const workers = threadsBesidesMain(args.values.concurrency ?? 'auto');
   const luaVersion = args.values['lua-version'] ?? '5.3';
   if (!isLuaVersion(luaVersion)) throw new UsageError(`--lua-version must be one of ${LUA_VERSIONS.join(', ')}, got '${luaVersion}'`);
   const shellcheckPath = args.values['no-shellcheck'] ? undefined : findExecutable('shellcheck', io.env.PATH);
@@ -137,7 +141,7 @@ export async function checkCommand(argv: string[], io: CliIO): Promise<number> {
   }
   let findings;
   try {
-    findings = await checkProject(args.positionals, io.cwd, env, { cache, parallel: { workerScript: checkWorkerScript(), envOptions } });
+    findings = await checkProject(args.positionals, io.cwd, env, { cache, parallel: { workerScript: checkWorkerScript(), envOptions, workers } });
   } catch (err) {
     if (cache) setFlagsFromString('--opt');
     if (err instanceof ProjectConfigError) throw new UsageError(err.message);
@@ -158,6 +162,14 @@ export async function checkCommand(argv: string[], io: CliIO): Promise<number> {
     return 1;
   }
   return 0;
+}
+
+/** --concurrency N|auto|off (ESLint's): N threads analyse modulefiles, the main one among them. */
+function threadsBesidesMain(value: string): number | undefined {
+  if (value === 'auto') return undefined;
+  if (value === 'off') return 0;
+  if (!/^[1-9]\d{0,2}$/.test(value)) throw new UsageError(`--concurrency needs a number of threads (1-999), auto or off, got '${value}'`);
+  return Number(value) - 1;
 }
 
 /** The bundled worker of a tree check next to this bundle (dist/checkWorker.js); absent when run from source. */

@@ -17,9 +17,10 @@ describe('check flags', () => {
     for (const flag of ['--format', '--env', '--no-shellcheck', '--max-warnings', '--cache', '--cache-location']) assert.ok(flagsOf(usageSynopsis).has(flag), flag);
     const io = { stdout: new PassThrough(), stderr: new PassThrough(), stdin: new PassThrough(), env: {}, cwd: '/', isTTY: false };
     for (const flag of flagsOf(usageSynopsis)) {
-      const takesValue = ['--format', '--env', '--max-warnings', '--cache-location', '--site-package', '--lua-version'].includes(flag);
+      const takesValue = ['--format', '--env', '--max-warnings', '--cache-location', '--site-package', '--lua-version', '--concurrency'].includes(flag);
       assert.equal(await checkCommand([flag, ...(takesValue ? ['x=y'] : []), '--help'], io), 0, `${flag} is accepted`);
     }
+    for (const bad of ['0', 'many', '-1', '2.5']) await assert.rejects(checkCommand(['--concurrency', bad, '.'], io), /--concurrency needs a number of threads \(1-999\), auto or off/);
     // Every flag explained below the synopsis too.
     for (const flag of flagsOf(usageSynopsis)) assert.ok(checkUsage.split('\n\n')[1].includes(flag), `${flag} explained`);
   });

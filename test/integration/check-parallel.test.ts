@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { makeEnv, realFileSystem, snapshotFileSystem } from '../../core/analysis/env';
 import { checkProject } from '../../core/analysis/project/checkProject';
+import { workerCount } from '../../core/analysis/project/parallel';
 import type { FileFinding } from '../../core/analysis/types';
 import { runCli } from '../helpers/cli';
 
@@ -89,15 +90,27 @@ describe('tree check on several threads', () => {
     }
   });
 
-  it('through the CLI: the same findings, and --cache entries filled by workers notice a dependency change', () => {
+  it('starts workers only where they pay: 4 or more cores, 500 or more modulefiles per thread', () => {
+    assert.equal(workerCount(10_000, undefined, 2), 0);
+    assert.equal(workerCount(10_000, undefined, 4), 1);
+    assert.equal(workerCount(10_000, undefined, 64), 7);
+    assert.equal(workerCount(1_200, undefined, 64), 2);
+    assert.equal(workerCount(400, undefined, 64), 0);
+    assert.equal(workerCount(400, 3, 2), 3, '--concurrency 4 is obeyed');
+    assert.equal(workerCount(2, 3, 64), 1, 'never more workers than further files');
+  });
+
+  it('through the CLI (--concurrency 3 and off): the same findings, and --cache entries filled by workers notice a dependency change', () => {
     const cli = (...extra: string[]) => {
-      const r = runCli(['check', '--format', 'json', '--no-shellcheck', '--env', `PROJHOME=${root}`, ...extra, root], { cwd: root });
+      const threads = extra[0] === '--concurrency' ? [] : ['--concurrency', '3'];
+      const r = runCli(['check', '--format', 'json', '--no-shellcheck', ...threads, '--env', `PROJHOME=${root}`, ...extra, root], { cwd: root });
       assert.ok(r.code === 0 || r.code === 1, r.stderr);
       return JSON.parse(r.stdout) as FileFinding[];
     };
     const strip = (fs: FileFinding[]) => fs.map(({ file, code, message, range }) => ({ file, code, message, line: range.start.line }));
     const expected = strip(serial);
     assert.deepEqual(strip(cli()), expected);
+    assert.deepEqual(strip(cli('--concurrency', 'off')), expected);
     assert.deepEqual(strip(cli('--cache')), expected);
     // The images the modules ask for appear: every module that named one is checked again.
     for (let i = 1; i < 5; i++) writeFileSync(join(root, 'sif', `tool${i}.sif`), '');
