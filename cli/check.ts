@@ -136,14 +136,14 @@ export async function checkCommand(argv: string[], io: CliIO): Promise<number> {
   // process cannot exit while one runs (checkProject's: ~50 ms measured after the output). On
   // again at the first file the cache cannot answer (analysing it is long), and when done.
   if (cache) {
-    setFlagsFromString('--no-opt');
-    cache.onFirstMiss = () => setFlagsFromString('--opt');
+    setFlagsFromString('--no-turbofan');
+    cache.onFirstMiss = () => setFlagsFromString('--turbofan');
   }
   let findings;
   try {
     findings = await checkProject(args.positionals, io.cwd, env, { cache, parallel: { workerScript: checkWorkerScript(), envOptions, workers } });
   } catch (err) {
-    if (cache) setFlagsFromString('--opt');
+    if (cache) setFlagsFromString('--turbofan');
     if (err instanceof ProjectConfigError) throw new UsageError(err.message);
     throw err;
   }
@@ -154,7 +154,7 @@ export async function checkCommand(argv: string[], io: CliIO): Promise<number> {
   }
   const output = format === 'json' ? formatJson(findings) : format === 'sarif' ? formatSarif(findings, io.cwd, packageVersion()) : formatText(findings, io.cwd);
   if (output) io.stdout.write(output + '\n');
-  if (cache) setFlagsFromString('--opt');
+  if (cache) setFlagsFromString('--turbofan');
   if (findings.some((f) => f.severity === 'error')) return 1;
   const warnings = findings.filter((f) => f.severity === 'warning').length;
   if (maxWarnings !== undefined && warnings > maxWarnings) {
