@@ -79,6 +79,49 @@ describe('check --cache', () => {
     assert.notDeepEqual([rewritten.ino, rewritten.mtimeMs], [written.ino, written.mtimeMs], 'rewritten after a change');
   });
 
+  it('keeps in its tables only what its entries use, and drops the entries of deleted files', () => {
+    const cacheFile = join(root, '.lumi-modules-cache');
+    const tables = () => {
+      const data = JSON.parse(readFileSync(cacheFile, 'utf8')) as { strings: string[]; deps: unknown[]; files: Record<string, unknown> };
+      return { strings: data.strings.length, deps: data.deps.length, files: Object.keys(data.files).sort() };
+    };
+    // Each version names another missing image: a new message and a new dependency every time.
+    const version = (n: number) => writeFileSync(join(root, 'modules/tool/1.0.lua'), MODULE.replace('tool.sif', `tool-${n}.sif`));
+    version(1);
+    assert.ok(has(check(), 'path-not-found', 'tool-1.sif'));
+    const first = tables();
+    let largest = first;
+    for (let n = 2; n <= 40; n++) {
+      version(n);
+      assert.ok(has(check(), 'path-not-found', `tool-${n}.sif`));
+      const now = tables();
+      if (now.strings > largest.strings) largest = now;
+    }
+    // Compacted whenever a table grew by half (plus 64 entries): it never holds much more than what is used.
+    assert.ok(largest.strings <= 1.5 * first.strings + 64 + 2 && largest.deps <= 1.5 * first.deps + 64 + 3 * 2, `at most ${largest.strings} strings, ${largest.deps} dependency slots`);
+    assert.ok(largest.strings > first.strings, 'it did grow in between (the changes were stored)');
+    assert.equal(tables().files.length, first.files.length);
+    // Another module, checked once; then only modules/tool is checked: the other entry stays while its file exists.
+    mkdirSync(join(root, 'modules/other'));
+    writeFileSync(join(root, 'modules/other/2.0.lua'), MODULE);
+    check();
+    const both = tables().files;
+    assert.ok(both.some((f) => f.endsWith('modules/other/2.0.lua')));
+    version(7);
+    runCli(['check', '--format', 'json', '--no-shellcheck', '--cache', '--env', `PROJHOME=${root}`, 'modules/tool'], { cwd: root });
+    assert.deepEqual(tables().files, both, 'entries of files not checked in this run are kept');
+    rmSync(join(root, 'modules/other/2.0.lua'));
+    version(8);
+    runCli(['check', '--format', 'json', '--no-shellcheck', '--cache', '--env', `PROJHOME=${root}`, 'modules/tool'], { cwd: root });
+    assert.deepEqual(tables().files, both.filter((f) => !f.endsWith('modules/other/2.0.lua')), 'a deleted file has no entry');
+    // The compacted cache is still right: a change to what a module names is noticed.
+    writeFileSync(join(root, 'modules/tool/1.0.lua'), MODULE);
+    assert.ok(has(check(), 'path-not-found', 'tool.sif'));
+    mkdirSync(join(root, 'sif'));
+    writeFileSync(join(root, 'sif/tool.sif'), '');
+    assert.ok(!has(check(), 'path-not-found', 'tool.sif'));
+  });
+
   it('a cache whose tables do not hold what an entry points to is not trusted for that entry', () => {
     const first = check();
     const path = join(root, '.lumi-modules-cache');

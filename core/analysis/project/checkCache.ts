@@ -11,8 +11,9 @@
 // - The run key: our version, Node's version, the analysis environment's settings (Lua version,
 //   ShellCheck) and each file's severity configuration.
 // A cache that cannot be read is ignored (and rebuilt); one that cannot be written is reported.
+// Saved only when something changed; compacted when the tables grew by half or files went.
 import { createHash } from 'node:crypto';
-import { mkdirSync, readFileSync, renameSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, renameSync, statSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 import type { AnalysisEnv, FileSystemView } from '../env';
 import type { Finding, Severity } from '../types';
@@ -59,6 +60,8 @@ interface CacheFile {
   /** Module summaries: 1 when it sets WITH_CONDA else 0, then its wrapper directories (string indexes). */
   summaries: number[][];
   files: Record<string, StoredEntry>;
+  /** The tables' lengths when the file was last compacted (see save). */
+  compactedSizes?: number[];
 }
 
 const TABLES = ['strings', 'deps', 'depSets', 'findingLists', 'summaries'] as const;
@@ -80,6 +83,51 @@ class Interner<T> {
     }
     return i;
   }
+}
+
+/**
+ * The cache as saved: the entries KEEP keeps, and in the tables only what they refer to. A run
+ * only ever appends to the tables (a changed message is a new string, a changed answer a new
+ * dependency), so without this the file would grow with every change over the months a project
+ * keeps it. An entry whose references are broken is left out (checked again next time).
+ */
+function compacted(data: CacheFile, keep: (path: string) => boolean): CacheFile {
+  const out: CacheFile = { format: data.format, key: data.key, strings: [], deps: [], depSets: [], findingLists: [], summaries: [], files: {} };
+  const strings = new Interner(out.strings, (t) => t);
+  const depSets = new Interner(out.depSets, (set) => set.join());
+  const findingLists = new Interner(out.findingLists, (list) => list.join());
+  const summaries = new Interner(out.summaries, (summary) => summary.join());
+  const depNumbers = new Map<string, number>();
+  const text = (i: unknown): number | undefined => (typeof i === 'number' && typeof data.strings[i] === 'string' ? strings.intern(data.strings[i]) : undefined);
+  const dependency = (d: number): number | undefined => {
+    const [kind, arg, stored] = [data.deps[3 * d], text(data.deps[3 * d + 1]), data.deps[3 * d + 2]];
+    const answer = typeof stored === 'number' ? text(stored) : stored;
+    if (typeof kind !== 'string' || arg === undefined || answer === undefined) return undefined;
+    const key = `${kind}\u0000${arg}\u0000${typeof answer === 'number' ? `#${answer}` : String(answer)}`;
+    let number = depNumbers.get(key);
+    if (number === undefined) {
+      number = out.deps.push(kind, arg, answer) / 3 - 1;
+      depNumbers.set(key, number);
+    }
+    return number;
+  };
+  for (const [path, entry] of Object.entries(data.files)) {
+    if (!Array.isArray(entry) || !keep(path)) continue;
+    const [size, mtimeMs, hash, context, findings, deps, role] = entry;
+    const list = data.findingLists[findings];
+    const set = data.depSets[deps];
+    const summary = role >= 0 ? data.summaries[role] : undefined;
+    if (!Array.isArray(list) || !Array.isArray(set) || (role >= 0 && !Array.isArray(summary))) continue;
+    // Finding slots 5 and 6 (code, message) and a summary's directories are string indexes.
+    const newList = list.map((v, i) => (i % 7 >= 5 ? text(v) : v));
+    const newSet = set.map(dependency);
+    const newSummary = summary?.map((v, i) => (i === 0 ? v : text(v)));
+    const newContext = text(context);
+    if (newList.includes(undefined) || newSet.includes(undefined) || newSummary?.includes(undefined) || newContext === undefined) continue;
+    const newRole = newSummary ? summaries.intern(newSummary as number[]) : role;
+    out.files[path] = [size, mtimeMs, hash, newContext, findingLists.intern(newList as number[]), depSets.intern(newSet as number[]), newRole];
+  }
+  return out;
 }
 
 export interface FileState {
@@ -175,6 +223,8 @@ export class CheckCache {
   private readonly findingLists: Interner<number[]>;
   private readonly summaries: Interner<number[]>;
   /** Per dependency number / dependency set / finding list: checked (or decoded) once per run. */
+  /** Paths looked up or stored this run. */
+  private readonly visited = new Set<string>();
   private readonly depVerdicts: boolean[] = [];
   private readonly setVerdicts: boolean[] = [];
   private readonly decodedFindings: StoredFinding[][] = [];
@@ -226,6 +276,7 @@ export class CheckCache {
 
   /** The findings of an unchanged file (same state or same content, same context, same answers), else undefined. */
   lookup(path: string, state: FileState | undefined, context: string, readText: () => string | undefined): Entry | undefined {
+    this.visited.add(path);
     const hit = this.reusable(path, state, context, readText);
     if (!hit && this.onFirstMiss) {
       const onFirstMiss = this.onFirstMiss;
@@ -335,6 +386,7 @@ export class CheckCache {
   }
 
   store(path: string, state: FileState | undefined, text: string, context: string, data: { findings: readonly Finding[]; deps?: Dependency[]; summary?: ModuleSummary; containerWrapper?: boolean }): void {
+    this.visited.add(path);
     if (!state) return;
     const findings: number[] = [];
     for (const f of data.findings) {
@@ -355,7 +407,17 @@ export class CheckCache {
     if (!this.dirty) return;
     mkdirSync(dirname(this.location), { recursive: true });
     const temp = `${this.location}.${process.pid}.tmp`;
-    writeFileSync(temp, JSON.stringify(this.data));
+    // Files not looked at this run keep their entries while they exist (`check a/` then `check b/`).
+    const gone = Object.keys(this.data.files).filter((path) => !this.visited.has(path) && !existsSync(path));
+    // Compacting a 10,000-entry cache costs ~0.1 s: done when a file went or the tables grew by half.
+    const grown = TABLES.some((t, i) => this.data[t].length > 1.5 * (this.data.compactedSizes?.[i] ?? 0) + 64);
+    let saved = this.data;
+    if (gone.length > 0 || grown) {
+      const goneSet = new Set(gone);
+      saved = compacted(this.data, (path) => !goneSet.has(path));
+      saved.compactedSizes = TABLES.map((t) => saved[t].length);
+    }
+    writeFileSync(temp, JSON.stringify(saved));
     renameSync(temp, this.location);
   }
 
