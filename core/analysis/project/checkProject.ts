@@ -115,6 +115,7 @@ export async function checkProject(paths: readonly string[], cwd: string, env: A
     candidates.push({ file, text: source.text, notes: source.notes });
     shellcheckEarly(file, source.text);
   }
+  shellcheck.startWaiting();
   // The analysers, once loaded (awaited only the first time); `withBash` also starts the bash parser.
   let analysers: Analysers | undefined;
   const withBash = async () => {

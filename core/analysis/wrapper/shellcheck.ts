@@ -83,14 +83,15 @@ export async function runShellcheck(text: string, env: AnalysisEnv, timeoutMs = 
   return comments ? toFindings(comments, text) : [];
 }
 
-/** Files per ShellCheck process: its start-up (tens of ms) is paid once per batch, not per wrapper. */
-const BATCH_SIZE = 32;
+/** Files per ShellCheck process at most: its start-up (tens of ms) is paid once per batch, not per wrapper. */
+const BATCH_SIZE = 100;
+/** Files per process at least when splitting: a few files are not worth another start-up. */
+const MIN_BATCH = 8;
 
 /**
  * ShellCheck on many files on disk, a batch per process (json1 names each comment's file), grouped
- * by the shell of their shebang. Files are added while the rest of the check runs: a full batch
- * starts at once (at most `concurrency` processes), so ShellCheck works on the other core while
- * modules are analysed. A file whose batch failed gets no ShellCheck findings, as with one run.
+ * by the shell of their shebang. The check starts the files found by its walk (startWaiting) before
+ * it analyses the modules, so ShellCheck works on the other core meanwhile; the rest at collect(). A file whose batch failed gets no ShellCheck findings, as with one run.
  */
 export class ShellcheckBatches {
   private readonly texts = new Map<string, string>();
@@ -122,18 +123,25 @@ export class ShellcheckBatches {
     const paths = this.waiting.get(shell) ?? [];
     paths.push(path);
     this.waiting.set(shell, paths);
-    if (paths.length >= BATCH_SIZE) {
-      this.waiting.delete(shell);
-      this.queued.push({ shell, paths });
-      this.startQueued();
+  }
+
+  /**
+   * Starts ShellCheck on the files added so far, in batches of even size, one per process that may
+   * run (batches of unequal size leave a core idle at the end: 32+32 then 32+4 of 100 wrappers).
+   */
+  startWaiting(): void {
+    for (const [shell, paths] of this.waiting) {
+      const batches = Math.max(1, Math.min(this.concurrency, Math.floor(paths.length / MIN_BATCH)), Math.ceil(paths.length / BATCH_SIZE));
+      const size = Math.ceil(paths.length / batches);
+      for (let i = 0; i < paths.length; i += size) this.queued.push({ shell, paths: paths.slice(i, i + size) });
     }
+    this.waiting.clear();
+    this.startQueued();
   }
 
   /** Runs what is left and resolves with every queued file's findings. */
   async collect(): Promise<Map<string, Finding[]>> {
-    for (const [shell, paths] of this.waiting) this.queued.push({ shell, paths });
-    this.waiting.clear();
-    this.startQueued();
+    this.startWaiting();
     while (this.running.size > 0) await Promise.race(this.running);
     return this.results;
   }
