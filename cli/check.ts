@@ -5,7 +5,7 @@
 import { existsSync, lstatSync, statSync } from 'node:fs';
 import { join, relative, resolve } from 'node:path';
 import { setFlagsFromString } from 'node:v8';
-import { isLuaVersion, LUA_VERSIONS, makeEnv, realFileSystem, snapshotFileSystem } from '../core/analysis/env';
+import { batchEnv, isLuaVersion, LUA_VERSIONS } from '../core/analysis/env';
 import { checkProject } from '../core/analysis/project/checkProject';
 import type { FileFinding } from '../core/analysis/types';
 import { parseCommandArgs } from './args';
@@ -126,7 +126,7 @@ export async function checkCommand(argv: string[], io: CliIO): Promise<number> {
     sitePackage: sitePackage === undefined ? undefined : resolve(io.cwd, sitePackage),
     luaVersion,
   };
-  const env = makeEnv({ ...envOptions, fs: snapshotFileSystem(realFileSystem) });
+  const env = batchEnv(envOptions);
   const cacheLocation = args.values['cache-location'];
   if (cacheLocation !== undefined && !args.values.cache) throw new UsageError('--cache-location needs --cache');
   const cache = args.values.cache
@@ -141,20 +141,22 @@ export async function checkCommand(argv: string[], io: CliIO): Promise<number> {
   }
   let findings;
   try {
-    findings = await checkProject(args.positionals, io.cwd, env, { cache, parallel: { workerScript: checkWorkerScript(), envOptions, workers } });
-  } catch (err) {
+    try {
+      findings = await checkProject(args.positionals, io.cwd, env, { cache, parallel: { workerScript: checkWorkerScript(), envOptions, workers } });
+    } catch (err) {
+      if (err instanceof ProjectConfigError) throw new UsageError(err.message);
+      throw err;
+    }
+    try {
+      cache?.save();
+    } catch (err) {
+      io.stderr.write(`lumi-modules check: cannot write the cache ${cache!.location}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}\n`);
+    }
+    const output = format === 'json' ? formatJson(findings) : format === 'sarif' ? formatSarif(findings, io.cwd, packageVersion()) : formatText(findings, io.cwd);
+    if (output) io.stdout.write(output + '\n');
+  } finally {
     if (cache) setFlagsFromString('--turbofan');
-    if (err instanceof ProjectConfigError) throw new UsageError(err.message);
-    throw err;
   }
-  try {
-    cache?.save();
-  } catch (err) {
-    io.stderr.write(`lumi-modules check: cannot write the cache ${cache!.location}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}\n`);
-  }
-  const output = format === 'json' ? formatJson(findings) : format === 'sarif' ? formatSarif(findings, io.cwd, packageVersion()) : formatText(findings, io.cwd);
-  if (output) io.stdout.write(output + '\n');
-  if (cache) setFlagsFromString('--turbofan');
   if (findings.some((f) => f.severity === 'error')) return 1;
   const warnings = findings.filter((f) => f.severity === 'warning').length;
   if (maxWarnings !== undefined && warnings > maxWarnings) {

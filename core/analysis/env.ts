@@ -131,6 +131,14 @@ export interface MakeEnvOptions {
   sitePackage?: string;
 }
 
+/**
+ * A batch run's environment (`check` and its worker threads, which must see the same): the real
+ * file system as one snapshot.
+ */
+export function batchEnv(options: Omit<MakeEnvOptions, 'fs'>): AnalysisEnv {
+  return makeEnv({ ...options, fs: snapshotFileSystem(realFileSystem) });
+}
+
 /** An environment over the real file system; `vars` wins over `processEnv`. */
 export function makeEnv(options: MakeEnvOptions): AnalysisEnv {
   const vars = options.vars ?? {};

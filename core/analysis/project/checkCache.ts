@@ -85,6 +85,43 @@ class Interner<T> {
   }
 }
 
+/** A dependency's key in the flat `deps` table: kind, argument and answer (string indexes already). */
+function dependencyKey(kind: unknown, arg: unknown, answer: unknown): string {
+  return `${String(kind)}\u0000${String(arg)}\u0000${typeof answer === 'number' ? `#${answer}` : String(answer)}`;
+}
+
+/** The tables of a cache file, each with its index (built on first use): what entries are added to. */
+class CacheTables {
+  readonly strings: Interner<string>;
+  readonly depSets: Interner<number[]>;
+  readonly findingLists: Interner<number[]>;
+  readonly summaries: Interner<number[]>;
+  private depNumbers: Map<string, number> | undefined;
+
+  constructor(private readonly data: CacheFile) {
+    this.strings = new Interner(data.strings, (t) => t);
+    this.depSets = new Interner(data.depSets, (set) => set.join());
+    this.findingLists = new Interner(data.findingLists, (list) => list.join());
+    this.summaries = new Interner(data.summaries, (summary) => summary.join());
+  }
+
+  /** The number of a dependency in `deps` (3 slots each), added when new. */
+  dependency(kind: string, arg: number, answer: number | boolean | null): number {
+    const { deps } = this.data;
+    if (!this.depNumbers) {
+      this.depNumbers = new Map();
+      for (let d = 0; 3 * d + 2 < deps.length; d++) this.depNumbers.set(dependencyKey(deps[3 * d], deps[3 * d + 1], deps[3 * d + 2]), d);
+    }
+    const key = dependencyKey(kind, arg, answer);
+    let d = this.depNumbers.get(key);
+    if (d === undefined) {
+      d = deps.push(kind, arg, answer) / 3 - 1;
+      this.depNumbers.set(key, d);
+    }
+    return d;
+  }
+}
+
 /**
  * The cache as saved: the entries KEEP keeps, and in the tables only what they refer to. A run
  * only ever appends to the tables (a changed message is a new string, a changed answer a new
@@ -93,23 +130,14 @@ class Interner<T> {
  */
 function compacted(data: CacheFile, keep: (path: string) => boolean): CacheFile {
   const out: CacheFile = { format: data.format, key: data.key, strings: [], deps: [], depSets: [], findingLists: [], summaries: [], files: {} };
-  const strings = new Interner(out.strings, (t) => t);
-  const depSets = new Interner(out.depSets, (set) => set.join());
-  const findingLists = new Interner(out.findingLists, (list) => list.join());
-  const summaries = new Interner(out.summaries, (summary) => summary.join());
-  const depNumbers = new Map<string, number>();
+  const outTables = new CacheTables(out);
+  const { strings, depSets, findingLists, summaries } = outTables;
   const text = (i: unknown): number | undefined => (typeof i === 'number' && typeof data.strings[i] === 'string' ? strings.intern(data.strings[i]) : undefined);
   const dependency = (d: number): number | undefined => {
     const [kind, arg, stored] = [data.deps[3 * d], text(data.deps[3 * d + 1]), data.deps[3 * d + 2]];
     const answer = typeof stored === 'number' ? text(stored) : stored;
-    if (typeof kind !== 'string' || arg === undefined || answer === undefined) return undefined;
-    const key = `${kind}\u0000${arg}\u0000${typeof answer === 'number' ? `#${answer}` : String(answer)}`;
-    let number = depNumbers.get(key);
-    if (number === undefined) {
-      number = out.deps.push(kind, arg, answer) / 3 - 1;
-      depNumbers.set(key, number);
-    }
-    return number;
+    if (typeof kind !== 'string' || arg === undefined || answer === undefined || typeof answer === 'string') return undefined;
+    return outTables.dependency(kind, arg, answer);
   };
   for (const [path, entry] of Object.entries(data.files)) {
     if (!Array.isArray(entry) || !keep(path)) continue;
@@ -218,13 +246,10 @@ export function recordingEnv(env: AnalysisEnv): { env: AnalysisEnv; deps: Depend
 
 export class CheckCache {
   private readonly data: CacheFile;
-  private readonly strings: Interner<string>;
-  private readonly depSets: Interner<number[]>;
-  private readonly findingLists: Interner<number[]>;
-  private readonly summaries: Interner<number[]>;
-  /** Per dependency number / dependency set / finding list: checked (or decoded) once per run. */
+  private readonly tables: CacheTables;
   /** Paths looked up or stored this run. */
   private readonly visited = new Set<string>();
+  /** Per dependency number / dependency set / finding list: checked (or decoded) once per run. */
   private readonly depVerdicts: boolean[] = [];
   private readonly setVerdicts: boolean[] = [];
   private readonly decodedFindings: StoredFinding[][] = [];
@@ -236,10 +261,7 @@ export class CheckCache {
   private constructor(readonly location: string, key: string, data: CacheFile | undefined, private readonly env: AnalysisEnv) {
     this.data = data ?? { format: FORMAT, key, strings: [], deps: [], depSets: [], findingLists: [], summaries: [], files: {} };
     this.dirty = data === undefined;
-    this.strings = new Interner(this.data.strings, (t) => t);
-    this.depSets = new Interner(this.data.depSets, (set) => set.join());
-    this.findingLists = new Interner(this.data.findingLists, (list) => list.join());
-    this.summaries = new Interner(this.data.summaries, (summary) => summary.join());
+    this.tables = new CacheTables(this.data);
   }
 
   /** Loads the cache at `location`; a missing, unreadable or other run's cache starts empty. */
@@ -358,47 +380,27 @@ export class CheckCache {
     return summary;
   }
 
-  /** The number of a dependency in `deps` (3 slots each), added when new. */
+  /** The number of a dependency in `deps`, its strings interned. */
   private dependency([kind, arg, answer]: Dependency): number {
-    const stored = typeof answer === 'string' ? this.strings.intern(answer) : answer;
-    const argIndex = this.strings.intern(arg);
-    // Keyed by kind, argument and answer: the slot layout of the flat table is 3 per dependency.
-    const key = `${kind}\u0000${argIndex}\u0000${typeof stored === 'number' ? `#${stored}` : String(stored)}`;
-    this.depNumbers ??= this.indexDeps();
-    let d = this.depNumbers.get(key);
-    if (d === undefined) {
-      d = this.data.deps.push(kind, argIndex, stored) / 3 - 1;
-      this.depNumbers.set(key, d);
-    }
-    return d;
-  }
-
-  private depNumbers: Map<string, number> | undefined;
-
-  private indexDeps(): Map<string, number> {
-    const { deps } = this.data;
-    const numbers = new Map<string, number>();
-    for (let d = 0; 3 * d + 2 < deps.length; d++) {
-      const stored = deps[3 * d + 2];
-      numbers.set(`${deps[3 * d]}\u0000${deps[3 * d + 1]}\u0000${typeof stored === 'number' ? `#${stored}` : String(stored)}`, d);
-    }
-    return numbers;
+    const stored = typeof answer === 'string' ? this.tables.strings.intern(answer) : answer;
+    return this.tables.dependency(kind, this.tables.strings.intern(arg), stored);
   }
 
   store(path: string, state: FileState | undefined, text: string, context: string, data: { findings: readonly Finding[]; deps?: Dependency[]; summary?: ModuleSummary; containerWrapper?: boolean }): void {
     this.visited.add(path);
     if (!state) return;
+    const { strings, summaries, findingLists, depSets } = this.tables;
     const findings: number[] = [];
     for (const f of data.findings) {
-      findings.push(f.range.start.line, f.range.start.character, f.range.end.line, f.range.end.character, SEVERITIES.indexOf(f.severity), this.strings.intern(f.code), this.strings.intern(f.message));
+      findings.push(f.range.start.line, f.range.start.character, f.range.end.line, f.range.end.character, SEVERITIES.indexOf(f.severity), strings.intern(f.code), strings.intern(f.message));
     }
     const depSet = (data.deps ?? []).map((d) => this.dependency(d));
     const role = data.summary
-      ? this.summaries.intern([data.summary.setsWithConda ? 1 : 0, ...data.summary.wrapperDirs.map((d) => this.strings.intern(d))])
+      ? summaries.intern([data.summary.setsWithConda ? 1 : 0, ...data.summary.wrapperDirs.map((d) => strings.intern(d))])
       : data.containerWrapper
         ? CONTAINER_WRAPPER
         : WRAPPER;
-    this.data.files[path] = [state.size, state.mtimeMs, sha1(text), this.strings.intern(context), this.findingLists.intern(findings), this.depSets.intern(depSet), role];
+    this.data.files[path] = [state.size, state.mtimeMs, sha1(text), strings.intern(context), findingLists.intern(findings), depSets.intern(depSet), role];
     this.dirty = true;
   }
 

@@ -174,8 +174,12 @@ export async function checkProject(paths: readonly string[], cwd: string, env: A
 
   const analyses = new Map<string, WrapperAnalysis>();
   const wrapperContext = (path: string) => `${severityContext(path)}\u0000${index.modulesSettingWithConda(path).join('\u0000')}`;
+  // Stat'ed once: by the walk, or now for a wrapper found through a module's PATH.
+  const wrapperStates = new Map<string, FileState | undefined>();
   for (const [path, text] of wrappers) {
-    const hit = cache?.lookup(path, fileState(path), wrapperContext(path), () => text);
+    const state = cache ? (states.get(path) ?? fileState(path)) : undefined;
+    wrapperStates.set(path, state);
+    const hit = cache?.lookup(path, state, wrapperContext(path), () => text);
     if (hit) {
       push(path, hit.findings);
       wrappers.delete(path);
@@ -187,7 +191,7 @@ export async function checkProject(paths: readonly string[], cwd: string, env: A
   }
   const shellcheckFindings = await shellcheck.collect();
   for (const [path, text] of wrappers) {
-    const state = cache ? fileState(path) : undefined;
+    const state = wrapperStates.get(path);
     const analysis = analyses.get(path)!;
     const findings = add(path, [...(wrapperNotes.get(path) ?? []), ...analysis.findings, ...(shellcheckFindings.get(path) ?? [])], 'shell', text);
     cache?.store(path, state, text, wrapperContext(path), { findings, containerWrapper: analysis.facts.isContainerWrapper });

@@ -2,13 +2,13 @@
 // and posts their results. Bundled on its own (dist/checkWorker.js): only the analysers, so it
 // starts fast.
 import { parentPort, workerData } from 'node:worker_threads';
-import { makeEnv, realFileSystem, snapshotFileSystem } from '../env';
+import { batchEnv } from '../env';
 import * as analysers from './analysers';
 import { checkModulefileFile } from './modulefileJob';
 import { claimBatch, type WorkerInput, type WorkerMessage } from './parallel';
 
 async function work(input: WorkerInput): Promise<void> {
-  const env = makeEnv({ ...input.envOptions, fs: snapshotFileSystem(realFileSystem) });
+  const env = batchEnv(input.envOptions);
   const next = new Int32Array(input.next);
   for (let batch = claimBatch(next, input.files.length); batch; batch = claimBatch(next, input.files.length)) {
     const results = [];

@@ -91,7 +91,8 @@ const MIN_BATCH = 8;
 /**
  * ShellCheck on many files on disk, a batch per process (json1 names each comment's file), grouped
  * by the shell of their shebang. The check starts the files found by its walk (startWaiting) before
- * it analyses the modules, so ShellCheck works on the other core meanwhile; the rest at collect(). A file whose batch failed gets no ShellCheck findings, as with one run.
+ * it analyses the modules, so ShellCheck works on the other core meanwhile; the rest at collect().
+ * A file whose batch failed gets no ShellCheck findings, as with one run.
  */
 export class ShellcheckBatches {
   private readonly texts = new Map<string, string>();
