@@ -74,6 +74,14 @@ describe('wrapper rules', () => {
     const stripped = ignoring.replace(/.*WITH_CONDA.*\n/g, '');
     assert.ok(codes(stripped, ['modules/m/1.0.lua']).includes('wrapper-no-with-conda'));
     assert.ok(!codes(stripped, []).includes('wrapper-no-with-conda'));
+    // A bin/ shared by every version of a tool: the message names three modules and counts the rest.
+    const owners = Array.from({ length: 10_000 }, (_, i) => `/p/modules/tool/${i}.lua`);
+    const shared = analyze(stripped, owners).findings.find((f) => f.code === 'wrapper-no-with-conda')!;
+    assert.equal(
+      shared.message,
+      '/p/modules/tool/0.lua, /p/modules/tool/1.lua, /p/modules/tool/2.lua and 9,997 more modules set WITH_CONDA but this wrapper never applies it: python may not be on PATH inside the container',
+    );
+    assert.match(analyze(stripped, owners.slice(0, 2)).findings.find((f) => f.code === 'wrapper-no-with-conda')!.message, /^\/p\/modules\/tool\/0\.lua, \/p\/modules\/tool\/1\.lua set WITH_CONDA/);
     const broken = readFileSync(join(fixtures, 'csc-style-broken.sh'), 'utf8');
     const all = codes(broken);
     for (const code of ['wrapper-no-sing-image-check', 'wrapper-unquoted-args', 'wrapper-no-container-check', 'wrapper-no-with-conda', 'wrapper-no-venv']) {

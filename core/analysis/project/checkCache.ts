@@ -163,7 +163,8 @@ export interface FileState {
   mtimeMs: number;
 }
 
-function sha1(text: string): string {
+/** A short key for a long text (contents, and the owners of a wrapper shared by thousands of modules). */
+export function sha1(text: string): string {
   return createHash('sha1').update(text).digest('hex');
 }
 

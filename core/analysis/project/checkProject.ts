@@ -11,7 +11,7 @@ import { ShellcheckBatches } from '../wrapper/shellcheck';
 import type { WrapperAnalysis } from '../wrapper/analyze';
 import { finalizeFindings, type CommentSyntax } from '../policy';
 import { ProjectConfigFinder } from '../projectConfig';
-import { fileState, type CheckCache, type FileState } from './checkCache';
+import { fileState, sha1, type CheckCache, type FileState } from './checkCache';
 import { checkModulefiles, type ParallelOptions } from './parallel';
 import { readHeader, readSource } from './readSource';
 import { walkPaths, withWalkListings } from './walk';
@@ -173,7 +173,8 @@ export async function checkProject(paths: readonly string[], cwd: string, env: A
   }
 
   const analyses = new Map<string, WrapperAnalysis>();
-  const wrapperContext = (path: string) => `${severityContext(path)}\u0000${index.modulesSettingWithConda(path).join('\u0000')}`;
+  // The owners setting WITH_CONDA are hashed: a bin/ shared by 10,000 modules would put their paths in the cache file.
+  const wrapperContext = (path: string) => `${severityContext(path)}\u0000${sha1(index.modulesSettingWithConda(path).join('\u0000'))}`;
   // Stat'ed once: by the walk, or now for a wrapper found through a module's PATH.
   const wrapperStates = new Map<string, FileState | undefined>();
   for (const [path, text] of wrappers) {

@@ -26,8 +26,17 @@ export const noWithConda: WrapperRule = ({ script, modulesSettingWithConda }) =>
       range: at ? script.range(at) : script.source.range(0, 0),
       severity: 'warning',
       code: 'wrapper-no-with-conda',
-      message: `${modulesSettingWithConda.join(', ')} set${modulesSettingWithConda.length === 1 ? 's' : ''} WITH_CONDA but this wrapper never applies it: python may not be on PATH inside the container`,
+      message: `${namedModules(modulesSettingWithConda)} set${modulesSettingWithConda.length === 1 ? 's' : ''} WITH_CONDA but this wrapper never applies it: python may not be on PATH inside the container`,
     });
   }
   return out;
 };
+
+/** How many modules a message names: a bin/ shared by every version of a tool has hundreds of owners. */
+const NAMED_MODULES = 3;
+
+/** `a, b, c and 9,997 more modules`: the first few by name, the rest counted. */
+export function namedModules(paths: readonly string[]): string {
+  if (paths.length <= NAMED_MODULES) return paths.join(', ');
+  return `${paths.slice(0, NAMED_MODULES).join(', ')} and ${(paths.length - NAMED_MODULES).toLocaleString('en-US')} more modules`;
+}
