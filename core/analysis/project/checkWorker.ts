@@ -4,15 +4,14 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import { batchEnv } from '../env';
 import * as analysers from './analysers';
-import { checkModulefileFile } from './modulefileJob';
+import { checkModulefileBatch } from './modulefileJob';
 import { claimBatch, type WorkerInput, type WorkerMessage } from './parallel';
 
 async function work(input: WorkerInput): Promise<void> {
   const env = batchEnv(input.envOptions);
   const next = new Int32Array(input.next);
   for (let batch = claimBatch(next, input.files.length); batch; batch = claimBatch(next, input.files.length)) {
-    const results = [];
-    for (let i = batch[0]; i < batch[1]; i++) results.push(await checkModulefileFile(input.files[i], env, analysers, input.forCache));
+    const results = await checkModulefileBatch(input.files, batch[0], batch[1], env, analysers, input.forCache);
     parentPort!.postMessage({ start: batch[0], results } satisfies WorkerMessage);
   }
   parentPort!.postMessage({ done: true } satisfies WorkerMessage);
