@@ -2,7 +2,7 @@
 // (with what those modules set, e.g. WITH_CONDA) and any other container wrapper found.
 // This is what `lumi-modules check` runs; the language server uses the same pieces per document.
 import { realpathSync } from 'node:fs';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import type { AnalysisEnv } from '../env';
 import type { FileFinding, Finding } from '../types';
 import { compareStrings, severityRank } from '../types';
@@ -79,10 +79,17 @@ export async function checkProject(paths: readonly string[], cwd: string, env: A
     return final;
   };
   const contexts = new WeakMap<object, string>();
+  // The walk gives a directory's files one after another: its context is looked up once.
+  let lastDir: string | undefined;
+  let lastContext = '';
   const severityContext = (file: string) => {
-    const severity = configs.forFile(file).severity;
+    const dir = dirname(file);
+    if (dir === lastDir) return lastContext;
+    const severity = configs.forDirectory(dir).severity;
     let context = contexts.get(severity);
     if (context === undefined) contexts.set(severity, (context = JSON.stringify(severity)));
+    lastDir = dir;
+    lastContext = context;
     return context;
   };
   for (const note of notes) add(note.file, [note]);

@@ -17,33 +17,57 @@ export function moduleSummary(analysis: ModulefileAnalysis): ModuleSummary {
 
 export class ModuleIndex {
   private readonly modules = new Map<string, ModuleSummary>();
+  /** Directory -> the modules that put it on PATH: a tree check asks for the owners of every wrapper. */
+  private readonly ownersByDir = new Map<string, Set<string>>();
+  /** Per directory, its owners sorted and those setting WITH_CONDA; dropped when its owners change. */
+  private readonly answers = new Map<string, { owners: readonly string[]; settingWithConda: readonly string[] }>();
 
   set(modulePath: string, summary: ModuleSummary): void {
-    this.modules.set(modulePath, { wrapperDirs: [...summary.wrapperDirs], setsWithConda: summary.setsWithConda });
+    this.delete(modulePath);
+    // Kept as given: summaries are not changed after they are made (a cache hands out shared ones).
+    this.modules.set(modulePath, summary);
+    for (const dir of summary.wrapperDirs) {
+      let owners = this.ownersByDir.get(dir);
+      if (!owners) this.ownersByDir.set(dir, (owners = new Set()));
+      owners.add(modulePath);
+      this.answers.delete(dir);
+    }
   }
 
   delete(modulePath: string): void {
+    const old = this.modules.get(modulePath);
+    if (!old) return;
     this.modules.delete(modulePath);
+    for (const dir of old.wrapperDirs) {
+      const owners = this.ownersByDir.get(dir);
+      owners?.delete(modulePath);
+      if (owners?.size === 0) this.ownersByDir.delete(dir);
+      this.answers.delete(dir);
+    }
   }
 
   /** Every directory some indexed module puts on PATH. */
   wrapperDirs(): Set<string> {
-    const dirs = new Set<string>();
-    for (const m of this.modules.values()) for (const d of m.wrapperDirs) dirs.add(d);
-    return dirs;
+    return new Set(this.ownersByDir.keys());
   }
 
-  /** Modules that put the directory of `wrapperPath` on PATH. */
+  /** Modules that put the directory of `wrapperPath` on PATH, sorted. */
   owners(wrapperPath: string): string[] {
-    const dir = dirname(wrapperPath);
-    // A loop, not [...modules].filter().map(): `check` asks this of a bin/ shared by 10,000 modules.
-    const owners: string[] = [];
-    for (const [path, m] of this.modules) if (m.wrapperDirs.includes(dir)) owners.push(path);
-    return owners.sort();
+    return [...this.answersFor(dirname(wrapperPath)).owners];
   }
 
-  /** Owners of `wrapperPath` that set WITH_CONDA (the wrapper must then apply it). */
+  /** Owners of `wrapperPath` that set WITH_CONDA (the wrapper must then apply it), sorted. */
   modulesSettingWithConda(wrapperPath: string): string[] {
-    return this.owners(wrapperPath).filter((path) => this.modules.get(path)!.setsWithConda);
+    return [...this.answersFor(dirname(wrapperPath)).settingWithConda];
+  }
+
+  private answersFor(dir: string): { owners: readonly string[]; settingWithConda: readonly string[] } {
+    let answer = this.answers.get(dir);
+    if (!answer) {
+      const owners = [...(this.ownersByDir.get(dir) ?? [])].sort();
+      answer = { owners, settingWithConda: owners.filter((path) => this.modules.get(path)!.setsWithConda) };
+      this.answers.set(dir, answer);
+    }
+    return answer;
   }
 }
