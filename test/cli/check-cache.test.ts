@@ -2,7 +2,7 @@
 // any change to a file, a path it resolved, a wrapper it reads, an --env value or the
 // configuration makes it checked again. The bundled CLI.
 import assert from 'node:assert/strict';
-import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -201,10 +201,12 @@ describe('check --cache', () => {
     assert.deepEqual(run(), ['cli-check.js', 'cli.js'], 'every finding from the cache: no analyser compiled');
   });
 
-  it('TurboFan is off while the cache answers, on again at the first file it cannot answer and when done', () => {
-    // check.ts's calls of v8.setFlagsFromString, recorded in a fresh process running the sources.
+  it('TurboFan is off while the cache answers (after the walk), on again at the first file it cannot answer and when done', () => {
+    // check.ts's calls of v8.setFlagsFromString, recorded in a fresh process running the sources,
+    // with the number of lstat calls made before each (the walk makes one per file).
     const repo = join(__dirname, '..', '..');
-    const probe = `const v8 = require('node:v8'); const calls = []; const set = v8.setFlagsFromString; v8.setFlagsFromString = (f) => { calls.push(f); set(f); };
+    const probe = `const v8 = require('node:v8'); const fs = require('node:fs'); let lstats = 0; const lstat = fs.lstatSync; fs.lstatSync = (...a) => (lstats++, lstat(...a));
+const calls = []; const set = v8.setFlagsFromString; v8.setFlagsFromString = (f) => { calls.push(f); if (f === '--no-turbofan') calls.push(lstats); set(f); };
 const { main } = require(${JSON.stringify(join(repo, 'cli', 'main.ts'))});
 const io = { stdout: { write() { return true; } }, stderr: process.stderr, stdin: process.stdin, env: { ...process.env, PROJHOME: '' }, cwd: process.cwd(), isTTY: false };
 main(['check', '--format', 'json', '--no-shellcheck', '--cache', '--env', 'PROJHOME=' + process.cwd(), '.'], io).then(() => console.log(JSON.stringify(calls)));`;
@@ -212,11 +214,17 @@ main(['check', '--format', 'json', '--no-shellcheck', '--cache', '--env', 'PROJH
       const tsx = pathToFileURL(require.resolve('tsx', { paths: [repo] })).href;
       const r = spawnSync(process.execPath, ['--import', tsx, '-e', probe], { cwd: root, encoding: 'utf8' });
       assert.equal(r.status, 0, r.stderr);
-      return JSON.parse(r.stdout.trim().split('\n').pop()!) as string[];
+      return JSON.parse(r.stdout.trim().split('\n').pop()!) as (string | number)[];
     };
     // --liftoff-only first, before the bash parser's WebAssembly is compiled (see checkCommand).
-    assert.deepEqual(run(), ['--liftoff-only', '--no-turbofan', '--turbofan', '--turbofan'], 'the first run: on again at its first file');
-    assert.deepEqual(run(), ['--liftoff-only', '--no-turbofan', '--turbofan'], 'every file from the cache: on again only when done');
+    const walked = (calls: (string | number)[]) => {
+      const lstats = calls.find((c) => typeof c === 'number') as number;
+      // Every file under the root was lstat'ed before TurboFan went off.
+      assert.ok(lstats >= walkedFiles(root), `--no-turbofan after ${lstats} lstat calls, before the walk ended`);
+      return calls.filter((c) => typeof c === 'string');
+    };
+    assert.deepEqual(walked(run()), ['--liftoff-only', '--no-turbofan', '--turbofan', '--turbofan'], 'the first run: on again at its first file');
+    assert.deepEqual(walked(run()), ['--liftoff-only', '--no-turbofan', '--turbofan'], 'every file from the cache: on again only when done');
   });
 
   it('a run where every file (module and wrapper) is unchanged loads neither parser (luaparse, web-tree-sitter)', () => {
@@ -241,3 +249,10 @@ main(['check', '--format', 'json', '--no-shellcheck', '--cache', '--env', 'PROJH
     assert.ok(run().loaded.includes('luaparse'), 'a changed module is analysed again');
   });
 });
+
+/** Regular files under DIR (what the walk lstats), not counting the cache file a run writes there. */
+function walkedFiles(dir: string): number {
+  let n = 0;
+  for (const entry of readdirSync(dir, { withFileTypes: true, recursive: true })) if (entry.isFile() && entry.name !== '.lumi-modules-cache') n++;
+  return n;
+}

@@ -294,11 +294,19 @@ export class CheckCache {
     return entry !== undefined && entry[6] === CONTAINER_WRAPPER && entry[2] === sha1(text);
   }
 
+  /** Called once, at the first lookup (the files are known: answering them begins). */
+  onFirstLookup: (() => void) | undefined;
+
   /** Called once, at the first lookup that finds nothing to reuse (the run analyses after all). */
   onFirstMiss: (() => void) | undefined;
 
   /** The findings of an unchanged file (same state or same content, same context, same answers), else undefined. */
   lookup(path: string, state: FileState | undefined, context: string, readText: () => string | undefined): Entry | undefined {
+    if (this.onFirstLookup) {
+      const onFirstLookup = this.onFirstLookup;
+      this.onFirstLookup = undefined;
+      onFirstLookup();
+    }
     this.visited.add(path);
     const hit = this.reusable(path, state, context, readText);
     if (!hit && this.onFirstMiss) {
