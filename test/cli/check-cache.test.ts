@@ -167,6 +167,16 @@ describe('check --cache', () => {
     assert.ok(!has(r, 'path-not-found'), r.stdout);
   });
 
+  it('applies a changed .lumi-modules.json of one directory to its files only', () => {
+    mkdirSync(join(root, 'modules/other'));
+    writeFileSync(join(root, 'modules/other/1.0.lua'), MODULE);
+    writeFileSync(join(root, 'modules/tool/.lumi-modules.json'), JSON.stringify({ severity: { 'path-not-found': 'off' } }));
+    const pathNotFoundIn = (r: { findings: JsonFinding[] }) => [...new Set(r.findings.filter((f) => f.code === 'path-not-found').map((f) => f.file.slice(root.length + 1)))];
+    assert.deepEqual(pathNotFoundIn(check()), ['modules/other/1.0.lua']);
+    rmSync(join(root, 'modules/tool/.lumi-modules.json'));
+    assert.deepEqual(pathNotFoundIn(check()), ['modules/other/1.0.lua', 'modules/tool/1.0.lua']);
+  });
+
   it('--cache-location: a file or a directory; without --cache it is a usage error; an unreadable cache is rebuilt', () => {
     const file = join(root, 'caches', 'mine.json');
     check('--cache-location', file);
