@@ -2,6 +2,7 @@
 // and mtime the walk stat'ed (what `check --cache` compares), of the target behind a link.
 import assert from 'node:assert/strict';
 import { mkdirSync, mkdtempSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
@@ -31,6 +32,39 @@ describe('walkPaths', () => {
     assert.deepEqual(states.get(linked), { size: 'a longer text'.length, mtimeMs: statSync(join(elsewhere, 'target.lua')).mtimeMs });
     // A file given as the PATH argument itself has its state too.
     assert.deepEqual(walkPaths([plain], '/').states.get(plain), { size: 3, mtimeMs: statSync(plain).mtimeMs });
+  });
+
+  it('without fileStates: the same files and notes, and a plain file known from its listing (no stat)', () => {
+    const root = mkdtempSync(join(tmpdir(), 'lumi-walk-'));
+    const elsewhere = mkdtempSync(join(tmpdir(), 'lumi-walk-target-'));
+    dirs.push(root, elsewhere);
+    mkdirSync(join(root, 'modules', 'tool', 'deeper'), { recursive: true });
+    const plain = join(root, 'modules', 'tool', '1.0.lua');
+    const linked = join(root, 'modules', 'tool', '2.0.lua');
+    writeFileSync(plain, 'abc');
+    writeFileSync(join(root, 'modules', 'tool', 'deeper', '3.0.lua'), 'x');
+    writeFileSync(join(elsewhere, 'target.lua'), 'a longer text');
+    symlinkSync(join(elsewhere, 'target.lua'), linked);
+    execFileSync('mkfifo', [join(root, 'modules', 'tool', 'pipe.lua')]);
+    const withStates = walkPaths(['modules'], root);
+    // walk.ts calls fs.lstatSync through the module object (CommonJS), so this sees its calls.
+    const nodeFs = require('node:fs') as { lstatSync: unknown };
+    const lstated: string[] = [];
+    const lstat = nodeFs.lstatSync;
+    nodeFs.lstatSync = (path: string, ...rest: unknown[]) => (lstated.push(path), (lstat as (...a: unknown[]) => unknown)(path, ...rest));
+    let without;
+    try {
+      without = walkPaths(['modules'], root, { fileStates: false });
+    } finally {
+      nodeFs.lstatSync = lstat;
+    }
+    assert.deepEqual(without.files, withStates.files);
+    assert.equal(without.files.length, 3);
+    assert.deepEqual(without.notes, withStates.notes);
+    assert.match(without.notes.map((n) => n.message).join('\n'), /FIFO/);
+    assert.equal(without.states.size, 0);
+    assert.ok(lstated.includes(linked) && lstated.includes(join(root, 'modules', 'tool', 'pipe.lua')), 'a link and a FIFO are looked at');
+    assert.ok(!lstated.includes(plain) && !lstated.some((p) => p.endsWith('3.0.lua')), `plain files stat'ed: ${lstated.join(', ')}`);
   });
 
   it('withWalkListings: a name missing from a directory the walk listed is missing without asking the file system', () => {

@@ -74,7 +74,7 @@ export interface CheckProjectOptions {
 }
 
 export async function checkProject(paths: readonly string[], cwd: string, env: AnalysisEnv, options: CheckProjectOptions = {}): Promise<FileFinding[]> {
-  const { files, states, listings, notes } = walkPaths(paths, cwd);
+  const { files, states, listings, notes } = walkPaths(paths, cwd, { fileStates: options.cache !== undefined });
   const configs = options.configs ?? new ProjectConfigFinder(withWalkListings(env.fs, listings));
   const out: FileFinding[] = [];
   // Configuration is applied here, once per file, after every analyser (and ShellCheck) ran.

@@ -3,9 +3,12 @@
 // would block the check forever). Each real directory is walked once (by device and inode, so
 // links that share a target cost nothing), symbolic links to directories outside the given roots
 // are reported and not followed, loops are reported. Nothing here is fatal.
-// Every entry is stat'ed once (lstat, and stat behind a link); the size and mtime of each file
-// found come with the result, for `check --cache` (one stat per file, not a second one there).
-import { lstatSync, readdirSync, realpathSync, statSync, type Stats } from 'node:fs';
+// A directory's listing tells the kind of each entry (d_type; the file system is asked only where
+// it does not say). Files are stat'ed only when their size and mtime are wanted (`check --cache`,
+// once per file, not a second time there); everything else is lstat'ed once (and stat'ed behind a
+// link). A tree of 10,000 modules without --cache costs 1,000 readdir calls, not 11,000 calls: on
+// a parallel file system (Lustre), each stat is a round trip to a metadata server.
+import { lstatSync, readdirSync, realpathSync, statSync, type Dirent, type Stats } from 'node:fs';
 import { basename, dirname, resolve, sep } from 'node:path';
 import type { FileSystemView } from '../env';
 import { describeKind } from '../../common/boundedRead';
@@ -13,9 +16,14 @@ import { compareStrings, type FileFinding } from '../types';
 import { fileNote } from './readSource';
 import type { FileState } from './checkCache';
 
+export interface WalkOptions {
+  /** Stat every file for its size and mtime (`states`); else a plain file is known from its listing. Default true. */
+  fileStates?: boolean;
+}
+
 export interface WalkResult {
   files: string[];
-  /** Size and mtime of each file in `files` (of the target, behind a link), as stat'ed by the walk. */
+  /** Size and mtime of each file in `files` (of the target, behind a link), as stat'ed by the walk; empty without `fileStates`. */
   states: Map<string, FileState>;
   /** The names in each directory walked (sorted), as listed by the walk. */
   listings: Map<string, readonly string[]>;
@@ -41,8 +49,10 @@ const SKIPPED_DIRS = new Set(['.git', 'node_modules']);
 
 const idOf = (st: Stats) => `${st.dev}:${st.ino}`;
 
-export function walkPaths(paths: readonly string[], cwd: string): WalkResult {
+export function walkPaths(paths: readonly string[], cwd: string, options: WalkOptions = {}): WalkResult {
+  const fileStates = options.fileStates ?? true;
   const files: string[] = [];
+  const seen = new Set<string>();
   const states = new Map<string, FileState>();
   const listings = new Map<string, readonly string[]>();
   const notes: FileFinding[] = [];
@@ -61,20 +71,23 @@ export function walkPaths(paths: readonly string[], cwd: string): WalkResult {
     }
     if (walkedDirs.has(id)) return; // the same directory through another link: walked once
     walkedDirs.add(id);
-    let names: string[];
+    let entries: Dirent[];
     try {
-      // Names only: the lstat below tells the kind (and a file's size and mtime).
-      names = readdirSync(dir).sort(compareStrings);
+      entries = readdirSync(dir, { withFileTypes: true }).sort((a, b) => compareStrings(a.name, b.name));
     } catch (err) {
       note(dir, 'unreadable', `cannot list directory: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`);
       return;
     }
-    listings.set(dir, names);
+    listings.set(dir, entries.map((e) => e.name));
     const inner = new Set(ancestors).add(id);
-    for (const name of names) {
-      if (SKIPPED_DIRS.has(name)) continue;
+    for (const entry of entries) {
+      if (SKIPPED_DIRS.has(entry.name)) continue;
       // dir is absolute and normalised, a name has no slash: no join() needed (thousands of files).
-      visit(dir.endsWith(sep) ? dir + name : dir + sep + name, inner, false);
+      const path = dir.endsWith(sep) ? dir + entry.name : dir + sep + entry.name;
+      // A plain file as listed needs no stat unless its state is wanted (Node lstats an entry
+      // whose type the file system left unknown, so isFile() is never a guess).
+      if (!fileStates && entry.isFile()) addFile(path);
+      else visit(path, inner, false);
     }
   };
 
@@ -107,9 +120,10 @@ export function walkPaths(paths: readonly string[], cwd: string): WalkResult {
     else note(path, 'unreadable', `${describeKind(st)}, not a regular file: not read`);
   };
 
-  const addFile = (path: string, st: Stats) => {
-    if (states.has(path)) return;
-    states.set(path, { size: st.size, mtimeMs: st.mtimeMs });
+  const addFile = (path: string, st?: Stats) => {
+    if (seen.has(path)) return;
+    seen.add(path);
+    if (fileStates && st) states.set(path, { size: st.size, mtimeMs: st.mtimeMs });
     files.push(path);
   };
 
