@@ -67,6 +67,29 @@ describe('walkPaths', () => {
     assert.ok(!lstated.includes(plain) && !lstated.some((p) => p.endsWith('3.0.lua')), `plain files stat'ed: ${lstated.join(', ')}`);
   });
 
+  it('a listing that fails over a vanished entry of unknown type is taken again by name, not reported as an unreadable directory', () => {
+    const root = mkdtempSync(join(tmpdir(), 'lumi-walk-'));
+    dirs.push(root);
+    mkdirSync(join(root, 'modules', 'tool'), { recursive: true });
+    writeFileSync(join(root, 'modules', 'tool', '1.0.lua'), 'abc');
+    // What Node's readdir(withFileTypes) throws when it lstats an entry of unknown type that was
+    // deleted meanwhile (d_type unknown: some NFS mounts, XFS without ftype).
+    const nodeFs = require('node:fs') as { readdirSync: unknown };
+    const readdir = nodeFs.readdirSync as (...a: unknown[]) => unknown;
+    nodeFs.readdirSync = (path: string, options?: { withFileTypes?: boolean }) => {
+      if (options?.withFileTypes && path.endsWith('tool')) throw Object.assign(new Error('ENOENT: no such file or directory, lstat'), { code: 'ENOENT' });
+      return readdir(path, options);
+    };
+    let result;
+    try {
+      result = walkPaths(['modules'], root, { fileStates: false });
+    } finally {
+      nodeFs.readdirSync = readdir;
+    }
+    assert.deepEqual(result.files, [join(root, 'modules', 'tool', '1.0.lua')]);
+    assert.deepEqual(result.notes, []);
+  });
+
   it('withWalkListings: a name missing from a directory the walk listed is missing without asking the file system', () => {
     const root = mkdtempSync(join(tmpdir(), 'lumi-walk-'));
     dirs.push(root);

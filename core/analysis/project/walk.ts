@@ -71,9 +71,9 @@ export function walkPaths(paths: readonly string[], cwd: string, options: WalkOp
     }
     if (walkedDirs.has(id)) return; // the same directory through another link: walked once
     walkedDirs.add(id);
-    let entries: Dirent[];
+    let entries: Listed[];
     try {
-      entries = readdirSync(dir, { withFileTypes: true }).sort((a, b) => compareStrings(a.name, b.name));
+      entries = listDirectory(dir);
     } catch (err) {
       note(dir, 'unreadable', `cannot list directory: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`);
       return;
@@ -84,9 +84,8 @@ export function walkPaths(paths: readonly string[], cwd: string, options: WalkOp
       if (SKIPPED_DIRS.has(entry.name)) continue;
       // dir is absolute and normalised, a name has no slash: no join() needed (thousands of files).
       const path = dir.endsWith(sep) ? dir + entry.name : dir + sep + entry.name;
-      // A plain file as listed needs no stat unless its state is wanted (Node lstats an entry
-      // whose type the file system left unknown, so isFile() is never a guess).
-      if (!fileStates && entry.isFile()) addFile(path);
+      // A plain file as listed needs no stat unless its state is wanted.
+      if (!fileStates && entry.plainFile) addFile(path);
       else visit(path, inner, false);
     }
   };
@@ -134,6 +133,28 @@ export function walkPaths(paths: readonly string[], cwd: string, options: WalkOp
   }
   for (const p of absolute) visit(p, new Set(), true);
   return { files, states, listings, notes };
+}
+
+interface Listed {
+  name: string;
+  /** The listing says: a regular file (not a link, not unknown). */
+  plainFile: boolean;
+}
+
+/**
+ * A directory's entries, sorted, with what the listing says of each. Node lstats an entry whose
+ * type the file system left unknown (d_type), so `plainFile` is never a guess; if one of those
+ * vanishes meanwhile that lstat throws, and the names alone are listed again (each entry is then
+ * looked at on its own, a vanished one noted as such, not the whole directory).
+ */
+function listDirectory(dir: string): Listed[] {
+  let entries: Listed[];
+  try {
+    entries = readdirSync(dir, { withFileTypes: true }).map((e: Dirent) => ({ name: e.name, plainFile: e.isFile() }));
+  } catch {
+    entries = readdirSync(dir).map((name) => ({ name, plainFile: false }));
+  }
+  return entries.sort((a, b) => compareStrings(a.name, b.name));
 }
 
 function realOf(path: string): string | undefined {
