@@ -78,6 +78,23 @@ describe('check --max-warnings', () => {
   });
 });
 
+describe('check --format json', () => {
+  it('each element is exactly { file, range: { start, end: { line, character } }, severity, code, message }, also where a finding has fixes', () => {
+    // missing-sing-image carries a quick fix; ShellCheck's SC2086 has its own.
+    const wrapper = '#!/bin/bash\nif [ -z "${SING_IMAGE:-}" ]; then exit 1; fi\nif [ -d /.singularity.d ]; then exec python "$@"; fi\nexec singularity exec $SING_IMAGE python "$@"\n';
+    const root = project({ 'modules/a/1.lua': ERROR_MODULE, 'bin/python': wrapper });
+    const findings = JSON.parse(runCli(['check', '--format', 'json', '.'], { cwd: root }).stdout) as Record<string, unknown>[];
+    const codes = findings.map((f) => f.code);
+    for (const code of ['SC2086', 'missing-sing-image']) assert.ok(codes.includes(code), `${code} in ${codes}`);
+    for (const f of findings) {
+      assert.deepEqual(Object.keys(f), ['file', 'range', 'severity', 'code', 'message'], JSON.stringify(f));
+      const range = f.range as Record<string, Record<string, unknown>>;
+      assert.deepEqual(Object.keys(range), ['start', 'end']);
+      for (const end of [range.start, range.end]) assert.deepEqual(Object.keys(end), ['line', 'character']);
+    }
+  });
+});
+
 describe('check --format sarif', () => {
   it('is SARIF 2.1.0 with the schema\'s required fields, one run, a rule per code used', () => {
     const root = project({ 'modules/a/1.lua': ERROR_MODULE, 'modules/b/1.lua': WARNING_MODULE });
