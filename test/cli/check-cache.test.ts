@@ -167,6 +167,22 @@ describe('check --cache', () => {
     assert.ok(!has(r, 'path-not-found'), r.stdout);
   });
 
+  it("a wrapper's findings follow the modules that own its own directory", () => {
+    // Two bin/ directories, each owned by one module; only tool's sets WITH_CONDA at first.
+    mkdirSync(join(root, 'modules/other'));
+    mkdirSync(join(root, 'other/bin'), { recursive: true });
+    const withConda = "setenv('WITH_CONDA', 'true')\n";
+    writeFileSync(join(root, 'modules/tool/1.0.lua'), MODULE + withConda);
+    writeFileSync(join(root, 'modules/other/1.0.lua'), MODULE.replace("pathJoin(root, 'bin')", "pathJoin(root, 'other', 'bin')"));
+    writeFileSync(join(root, 'other/bin/python'), WRAPPER);
+    chmodSync(join(root, 'other/bin/python'), 0o755);
+    const flagged = (r: { findings: JsonFinding[] }) => r.findings.filter((f) => f.code === 'wrapper-no-with-conda').map((f) => f.file.slice(root.length + 1));
+    assert.deepEqual(flagged(check()), ['bin/python']);
+    assert.deepEqual(flagged(check()), ['bin/python'], 'the same from the cache');
+    writeFileSync(join(root, 'modules/other/1.0.lua'), MODULE.replace("pathJoin(root, 'bin')", "pathJoin(root, 'other', 'bin')") + withConda);
+    assert.deepEqual(flagged(check()), ['bin/python', 'other/bin/python']);
+  });
+
   it('applies a changed .lumi-modules.json of one directory to its files only', () => {
     mkdirSync(join(root, 'modules/other'));
     writeFileSync(join(root, 'modules/other/1.0.lua'), MODULE);

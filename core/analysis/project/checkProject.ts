@@ -189,8 +189,16 @@ export async function checkProject(paths: readonly string[], cwd: string, env: A
   }
 
   const analyses = new Map<string, WrapperAnalysis>();
-  // The owners setting WITH_CONDA are hashed: a bin/ shared by 10,000 modules would put their paths in the cache file.
-  const wrapperContext = (path: string) => `${severityContext(path)}\u0000${sha1(index.modulesSettingWithConda(path).join('\u0000'))}`;
+  // A wrapper's context depends on its directory only (its severity configuration, the modules that
+  // own it): made once per directory, as a bin/ holds hundreds of wrappers. The owners setting
+  // WITH_CONDA are hashed: a bin/ shared by 10,000 modules would put their paths in the cache file.
+  const contextsByDir = new Map<string, string>();
+  const wrapperContext = (path: string) => {
+    const dir = directoryOf(path);
+    let context = contextsByDir.get(dir);
+    if (context === undefined) contextsByDir.set(dir, (context = `${severityContext(path)}\u0000${sha1(index.modulesSettingWithConda(path).join('\u0000'))}`));
+    return context;
+  };
   // Stat'ed once: by the walk, or now for a wrapper found through a module's PATH.
   const wrapperStates = new Map<string, FileState | undefined>();
   for (const [path, text] of wrappers) {

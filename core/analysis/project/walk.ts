@@ -52,7 +52,7 @@ const idOf = (st: Stats) => `${st.dev}:${st.ino}`;
 export function walkPaths(paths: readonly string[], cwd: string, options: WalkOptions = {}): WalkResult {
   const fileStates = options.fileStates ?? true;
   const files: string[] = [];
-  const seen = new Set<string>();
+  const seenFiles = new Set<string>();
   const states = new Map<string, FileState>();
   const listings = new Map<string, readonly string[]>();
   const notes: FileFinding[] = [];
@@ -120,8 +120,8 @@ export function walkPaths(paths: readonly string[], cwd: string, options: WalkOp
   };
 
   const addFile = (path: string, st?: Stats) => {
-    if (seen.has(path)) return;
-    seen.add(path);
+    if (seenFiles.has(path)) return;
+    seenFiles.add(path);
     if (fileStates && st) states.set(path, { size: st.size, mtimeMs: st.mtimeMs });
     files.push(path);
   };
