@@ -2,6 +2,7 @@
 // `ranges: true` adds to every node (the type definitions leave them out).
 import * as luaparse from 'luaparse';
 import type { LuaVersion } from '../env';
+import { fastParseLua } from './fastLuaParse';
 import { firstLuaSyntaxError, type LuaGrammarError } from './luaGrammar';
 
 /** Parses a whole chunk; throws luaparse's SyntaxError (with `index`) on invalid Lua. */
@@ -138,6 +139,11 @@ function commonPrefixLength(a: string, b: string): number {
 
 /** `offset`: where `text` starts in the whole text (node offsets are made offsets of the whole). */
 function trustedParseWhole(text: string, luaVersion: LuaVersion, offset = 0): luaparse.Chunk | undefined {
+  // The common case, valid Lua 5.3, at a third of luaparse's cost; the same tree (fastLuaParse.ts).
+  if (luaVersion === '5.3') {
+    const fast = fastParseLua(text, offset);
+    if (fast) return fast;
+  }
   // A stack of finished nodes not yet adopted by a parent (`top` entries; never shrunk: cheaper).
   const starts: number[] = [];
   const ends: number[] = [];
