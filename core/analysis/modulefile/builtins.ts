@@ -41,7 +41,7 @@ function stringArg(call: BuiltinCall, i: number): string | undefined {
 }
 
 function addPath(ctx: BuiltinContext, node: luaparse.Node, value: LuaValue, role: PathExpression['role']): void {
-  ctx.effects.paths.push({ range: ctx.rangeOf(node), value: typeof value === 'string' ? value : undefined, role, envVariables: [...ctx.envReads] });
+  ctx.effects.paths.push({ range: ctx.rangeOf(node), value: typeof value === 'string' ? value : undefined, role, envVariables: ctx.envReads.size > 0 ? [...ctx.envReads] : [] });
 }
 
 /** Lmod's pathJoin: `//` collapsed, `/.` segments dropped, no trailing slash. */

@@ -87,7 +87,8 @@ class Evaluator {
 
   private declare(id: luaparse.Identifier, value: LuaValue): void {
     const nameRange = this.rangeOf(id);
-    const local: LocalVariable = { name: id.name, value, depth: this.depth, nameRange, used: false, envReads: [...this.builtinContext.envReads] };
+    const reads = this.builtinContext.envReads;
+    const local: LocalVariable = { name: id.name, value, depth: this.depth, nameRange, used: false, envReads: reads.size > 0 ? [...reads] : [] };
     this.scopes[this.scopes.length - 1].set(id.name, local);
     this.evaluation.locals.push(local);
     this.evaluation.symbols.push({ name: id.name, kind: 'local', detail: typeof value === 'string' ? value : undefined, range: nameRange, selectionRange: nameRange });
@@ -110,7 +111,9 @@ class Evaluator {
 
   statement(s: luaparse.Statement): void {
     // Which environment variables a statement's values depend on (for hover: "unknown because X is unset").
-    if (s.type === 'LocalStatement' || s.type === 'AssignmentStatement' || s.type === 'CallStatement' || s.type === 'ReturnStatement') this.builtinContext.envReads.clear();
+    // (Clearing an empty Set still allocates a new table in V8: most statements read no variable.)
+    const reads = this.builtinContext.envReads;
+    if (reads.size > 0 && (s.type === 'LocalStatement' || s.type === 'AssignmentStatement' || s.type === 'CallStatement' || s.type === 'ReturnStatement')) reads.clear();
     switch (s.type) {
       case 'LocalStatement': {
         const values = s.init.map((e) => this.expression(e));

@@ -6,7 +6,12 @@ export class SourceMap {
   constructor(readonly text: string) {
     for (let i = text.indexOf('\n'); i !== -1; i = text.indexOf('\n', i + 1)) this.lineStarts.push(i + 1);
   }
+  /** The line of the last answer: the evaluator asks in source order, mostly on that line or the next. */
+  private lastLine = 0;
   position(offset: number): Position {
+    const starts = this.lineStarts;
+    const last = this.lastLine;
+    if (starts[last] <= offset && (last + 1 === starts.length || offset < starts[last + 1])) return { line: last, character: offset - starts[last] };
     let lo = 0;
     let hi = this.lineStarts.length - 1;
     while (lo < hi) {
@@ -14,6 +19,7 @@ export class SourceMap {
       if (this.lineStarts[mid] <= offset) lo = mid;
       else hi = mid - 1;
     }
+    this.lastLine = lo;
     return { line: lo, character: offset - this.lineStarts[lo] };
   }
   range(start: number, end: number): Range {
