@@ -21,12 +21,14 @@ export interface BuiltinCall {
   args: readonly luaparse.Expression[];
   /** Folded values of args, index for index. */
   values: readonly LuaValue[];
+  /** Where the call and each argument are (the evaluator's, shared with the call's record). */
+  range: Range;
+  argRanges: readonly Range[];
 }
 
 export interface BuiltinContext {
   filePath: string;
   getenv(name: string): string | undefined;
-  rangeOf(node: luaparse.Node): Range;
   effects: ModuleEffects;
   /** os.getenv names read by the statement being evaluated (hover explains unknown values with them). */
   envReads: Set<string>;
@@ -40,8 +42,8 @@ function stringArg(call: BuiltinCall, i: number): string | undefined {
   return typeof v === 'string' ? v : undefined;
 }
 
-function addPath(ctx: BuiltinContext, node: luaparse.Node, value: LuaValue, role: PathExpression['role']): void {
-  ctx.effects.paths.push({ range: ctx.rangeOf(node), value: typeof value === 'string' ? value : undefined, role, envVariables: ctx.envReads.size > 0 ? [...ctx.envReads] : [] });
+function addPath(ctx: BuiltinContext, range: Range, value: LuaValue, role: PathExpression['role']): void {
+  ctx.effects.paths.push({ range, value: typeof value === 'string' ? value : undefined, role, envVariables: ctx.envReads.size > 0 ? [...ctx.envReads] : [] });
 }
 
 /** Lmod's pathJoin: `//` collapsed, `/.` segments dropped, no trailing slash. */
@@ -57,11 +59,11 @@ const moduleVersion = (filePath: string) => basename(filePath).replace(/\.lua$/,
 
 const pathJoin: Builtin = (call, ctx) => {
   if (call.values.some((v) => v === undefined)) {
-    addPath(ctx, call.node, undefined, 'other');
+    addPath(ctx, call.range, undefined, 'other');
     return undefined;
   }
   const joined = regularizePath(call.values.filter((v): v is string => v !== null && v !== '').join('/'));
-  addPath(ctx, call.node, joined, 'other');
+  addPath(ctx, call.range, joined, 'other');
   return joined;
 };
 
@@ -87,30 +89,30 @@ const stringFormat: Builtin = (call) => {
 const capture: Builtin = (call, ctx) => {
   const command = stringArg(call, 0);
   if (command === undefined) {
-    if (call.args[0]) addPath(ctx, call.args[0], undefined, 'capture-file');
+    if (call.args[0]) addPath(ctx, call.argRanges[0], undefined, 'capture-file');
     return undefined;
   }
   const cat = /^\s*cat\s+(\S+)\s*$/.exec(command);
   if (!cat) return undefined;
-  addPath(ctx, call.args[0], cat[1], 'capture-file');
-  ctx.effects.symbols.push({ name: `load message: ${cat[1]}`, kind: 'message', range: ctx.rangeOf(call.node), selectionRange: ctx.rangeOf(call.node) });
+  addPath(ctx, call.argRanges[0], cat[1], 'capture-file');
+  ctx.effects.symbols.push({ name: `load message: ${cat[1]}`, kind: 'message', range: call.range, selectionRange: call.range });
   return undefined;
 };
 
 const setenv: Builtin = (call, ctx) => {
   const variable = stringArg(call, 0);
   if (variable === undefined) return undefined;
-  const range = ctx.rangeOf(call.node);
+  const range = call.range;
   if (!ctx.effects.setenv.has(variable)) ctx.effects.setenv.set(variable, { value: stringArg(call, 1), range });
-  if (variable === 'SING_IMAGE' && call.args[1]) addPath(ctx, call.args[1], call.values[1], 'sing-image');
-  ctx.effects.symbols.push({ name: variable, kind: 'env', detail: stringArg(call, 1), range, selectionRange: ctx.rangeOf(call.args[0]) });
+  if (variable === 'SING_IMAGE' && call.args[1]) addPath(ctx, call.argRanges[1], call.values[1], 'sing-image');
+  ctx.effects.symbols.push({ name: variable, kind: 'env', detail: stringArg(call, 1), range, selectionRange: call.argRanges[0] });
   return undefined;
 };
 
 const addToPath: Builtin = (call, ctx) => {
   const variable = stringArg(call, 0);
   if (variable === undefined) return undefined;
-  const range = ctx.rangeOf(call.node);
+  const range = call.range;
   ctx.effects.pathPrepends.push({ variable, value: stringArg(call, 1), range });
   if (call.args[1] && (variable === 'PATH' || variable === 'MODULEPATH')) {
     // Lmod splits the value at the delimiter (':' unless a third argument says otherwise).
@@ -118,18 +120,18 @@ const addToPath: Builtin = (call, ctx) => {
     const value = call.values[1];
     const delim = call.values[2];
     const parts = typeof value === 'string' && (delim === undefined || delim === ':') ? value.split(':').filter((p) => p !== '') : [value];
-    for (const part of parts) addPath(ctx, call.args[1], part, role);
+    for (const part of parts) addPath(ctx, call.argRanges[1], part, role);
   }
-  ctx.effects.symbols.push({ name: `${variable} += ${stringArg(call, 1) ?? '…'}`, kind: 'path', range, selectionRange: ctx.rangeOf(call.args[0]) });
+  ctx.effects.symbols.push({ name: `${variable} += ${stringArg(call, 1) ?? '…'}`, kind: 'path', range, selectionRange: call.argRanges[0] });
   return undefined;
 };
 
 const dependency =
   (name: string): Builtin =>
   (call, ctx) => {
-    call.args.forEach((arg, i) => {
+    call.args.forEach((_, i) => {
       const module = stringArg(call, i);
-      if (module) ctx.effects.symbols.push({ name: module, kind: 'dependency', detail: name, range: ctx.rangeOf(call.node), selectionRange: ctx.rangeOf(arg) });
+      if (module) ctx.effects.symbols.push({ name: module, kind: 'dependency', detail: name, range: call.range, selectionRange: call.argRanges[i] });
     });
     return undefined;
   };

@@ -64,7 +64,7 @@ class Evaluator {
   private readonly builtinContext: BuiltinContext;
 
   constructor(private readonly source: SourceMap, filePath: string, getenv: (name: string) => string | undefined) {
-    this.builtinContext = { filePath, getenv, rangeOf: (node) => this.rangeOf(node), effects: this.evaluation, envReads: new Set() };
+    this.builtinContext = { filePath, getenv, effects: this.evaluation, envReads: new Set() };
   }
 
   private rangeOf(node: luaparse.Node): Range {
@@ -358,24 +358,22 @@ class Evaluator {
       for (const a of args) if (isGetenvCall(a)) this.evaluation.getenvWithoutFallback.push(this.getenvUse(a));
     }
     const values = args.map((a) => this.expression(a));
-    if (name) {
-      this.evaluation.calls.push({
-        name,
-        range: this.rangeOf(e),
-        nameRange: this.rangeOf(e.base),
-        isGlobal,
-        tableForm,
-        args: args.map((a, i) => {
-          const value = values[i];
-          return {
-            range: this.rangeOf(a),
-            value: typeof value === 'string' ? value : undefined,
-            literalType: LITERAL_TYPES.has(a.type) ? a.type : undefined,
-          };
-        }),
-      });
-    }
-    if (!name || !isGlobal) return undefined;
-    return lmodBuiltins.get(name)?.({ node: e, args, values }, this.builtinContext);
+    if (!name) return undefined;
+    // Computed once: the call's record and the built-in's effects share them (ranges are never changed).
+    const range = this.rangeOf(e);
+    const argRanges = args.map((a) => this.rangeOf(a));
+    this.evaluation.calls.push({
+      name,
+      range,
+      nameRange: this.rangeOf(e.base),
+      isGlobal,
+      tableForm,
+      args: args.map((a, i) => {
+        const value = values[i];
+        return { range: argRanges[i], value: typeof value === 'string' ? value : undefined, literalType: LITERAL_TYPES.has(a.type) ? a.type : undefined };
+      }),
+    });
+    if (!isGlobal) return undefined;
+    return lmodBuiltins.get(name)?.({ node: e, args, values, range, argRanges }, this.builtinContext);
   }
 }
