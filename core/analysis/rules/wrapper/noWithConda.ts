@@ -38,5 +38,10 @@ const NAMED_MODULES = 3;
 /** `a, b, c and 9,997 more modules`: the first few by name, the rest counted. */
 export function namedModules(paths: readonly string[]): string {
   if (paths.length <= NAMED_MODULES) return paths.join(', ');
-  return `${paths.slice(0, NAMED_MODULES).join(', ')} and ${(paths.length - NAMED_MODULES).toLocaleString('en-US')} more modules`;
+  return `${paths.slice(0, NAMED_MODULES).join(', ')} and ${withThousandsSeparators(paths.length - NAMED_MODULES)} more modules`;
+}
+
+/** 9997 -> `9,997`, as toLocaleString('en-US') writes it without loading ICU's formatter (15 ms in a CLI run). */
+function withThousandsSeparators(n: number): string {
+  return String(n).replace(/\B(?=(\d{3})+$)/g, ',');
 }
