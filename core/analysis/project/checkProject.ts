@@ -83,7 +83,7 @@ export async function checkProject(paths: readonly string[], cwd: string, env: A
     for (const f of findings) out.push({ file, range: f.range, severity: f.severity, code: f.code, message: f.message });
   };
   const add = (file: string, findings: Finding[], syntax: CommentSyntax = 'lua', text?: string): Finding[] => {
-    const final = finalizeFindings(findings, { text, syntax, severity: configs.forFile(file).severity });
+    const final = finalizeFindings(findings, { text, syntax, severity: configs.forDirectory(directoryOf(file)).severity });
     push(file, final);
     return final;
   };
