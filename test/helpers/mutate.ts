@@ -49,3 +49,20 @@ export function mutate(text: string, random: () => number): string {
     }
   }
 }
+
+/**
+ * One edit made of Lua tokens (a deletion, a token inserted bare or between spaces, a line cut, a
+ * character doubled): the shape of the syntax differential tests against Lua itself.
+ */
+export function mutateWithTokens(text: string, random: () => number, tokens: readonly string[]): string {
+  const at = Math.floor(random() * text.length);
+  const lines = text.split('\n');
+  const line = Math.floor(random() * lines.length);
+  switch (Math.floor(random() * 5)) {
+    case 0: return text.slice(0, at) + text.slice(at + 1 + Math.floor(random() * 4));
+    case 1: return text.slice(0, at) + pick(random, tokens) + text.slice(at);
+    case 2: lines.splice(line, 1); return lines.join('\n');
+    case 3: return text.slice(0, at) + text[at] + text.slice(at);
+    default: return text.slice(0, at) + ' ' + pick(random, tokens) + ' ' + text.slice(at);
+  }
+}

@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { makeEnv } from '../../core/analysis/env';
 import { analyzeModulefile } from '../../core/analysis/modulefile/analyze';
+import { mutateWithTokens } from '../helpers/mutate';
 import { pick, seededRandom } from '../helpers/random';
 
 const repo = join(__dirname, '..', '..');
@@ -20,19 +21,6 @@ function luaFiles(dir: string): string[] {
     const p = join(dir, n);
     return statSync(p).isDirectory() ? luaFiles(p) : p.endsWith('.lua') ? [p] : [];
   });
-}
-
-function mutate(text: string, random: () => number): string {
-  const at = Math.floor(random() * text.length);
-  const lines = text.split('\n');
-  const line = Math.floor(random() * lines.length);
-  switch (Math.floor(random() * 5)) {
-    case 0: return text.slice(0, at) + text.slice(at + 1 + Math.floor(random() * 4));
-    case 1: return text.slice(0, at) + pick(random, TOKENS) + text.slice(at);
-    case 2: lines.splice(line, 1); return lines.join('\n');
-    case 3: return text.slice(0, at) + text[at] + text.slice(at);
-    default: return text.slice(0, at) + ' ' + pick(random, TOKENS) + ' ' + text.slice(at);
-  }
 }
 
 /** luac's verdict: undefined when the chunk compiles, else the 1-based error line. */
@@ -54,7 +42,7 @@ describe('lua-syntax agrees with luac5.3 -p', () => {
     let errors = 0;
     try {
       for (let i = 0; i < CASES; i++) {
-        const text = mutate(pick(random, sources), random);
+        const text = mutateWithTokens(pick(random, sources), random, TOKENS);
         const file = join(dir, `m${i}.lua`);
         writeFileSync(file, text);
         const expected = luacLine(file);

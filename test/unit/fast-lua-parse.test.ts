@@ -4,12 +4,13 @@
 // luaGrammar.ts (their verdicts are held to luac in test/integration/luac-differential.test.ts).
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { lstatSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import * as luaparse from 'luaparse';
 import { fastParseLua } from '../../core/analysis/modulefile/fastLuaParse';
+import { filesUnder, mutateWithTokens } from '../helpers/mutate';
 import { pick, seededRandom } from '../helpers/random';
 
 const repo = join(__dirname, '..', '..');
@@ -22,14 +23,6 @@ function luaparseTree(text: string): luaparse.Chunk | undefined {
   }
 }
 
-function filesUnder(dir: string): string[] {
-  return readdirSync(dir).flatMap((name) => {
-    const path = join(dir, name);
-    const st = lstatSync(path);
-    return st.isDirectory() ? filesUnder(path) : st.isFile() && st.size < 1 << 20 ? [path] : [];
-  });
-}
-
 /** Modulefiles and other Lua of the real-world corpus (redistributable part), fixtures, examples. */
 let corpusDir: string;
 let realTexts: { path: string; text: string }[];
@@ -38,8 +31,9 @@ before(() => {
   corpusDir = mkdtempSync(join(tmpdir(), 'lumi-fast-parse-'));
   const r = spawnSync('tar', ['-xJf', join(repo, 'test/corpus/redistributable.tar.xz'), '-C', corpusDir], { encoding: 'utf8' });
   assert.equal(r.status, 0, `tar: ${r.stderr}`);
-  const paths = [...filesUnder(corpusDir), ...filesUnder(join(repo, 'test/fixtures')), ...filesUnder(join(repo, 'examples'))];
-  realTexts = paths.filter((p) => p.endsWith('.lua') || /\/(rt|modulefiles?|modules)\//.test(p)).map((path) => ({ path, text: readFileSync(path, 'utf8') }));
+  const luaOrModule = (p: string) => p.endsWith('.lua') || /\/(rt|modulefiles?|modules)\//.test(p);
+  const paths = [corpusDir, join(repo, 'test/fixtures'), join(repo, 'examples')].flatMap((dir) => filesUnder(dir, luaOrModule));
+  realTexts = paths.map((path) => ({ path, text: readFileSync(path, 'utf8') }));
 });
 
 after(() => rmSync(corpusDir, { recursive: true, force: true }));
@@ -69,19 +63,6 @@ print("done")
 
 const MUTATION_TOKENS = ['(', ')', 'end', 'then', '..', ',', '"', "'", 'local', '=', '{', '}', 'if', 'do', '[[', ']]', 'function', '.', ':', '0x1', '1e', '--', '[=[', '\\', '#', '~', '//', '...', 'return', 'break', 'goto', ';', '-', 'not', '^', '2'];
 
-function mutate(text: string, random: () => number): string {
-  const at = Math.floor(random() * text.length);
-  const lines = text.split('\n');
-  const line = Math.floor(random() * lines.length);
-  switch (Math.floor(random() * 5)) {
-    case 0: return text.slice(0, at) + text.slice(at + 1 + Math.floor(random() * 4));
-    case 1: return text.slice(0, at) + pick(random, MUTATION_TOKENS) + text.slice(at);
-    case 2: lines.splice(line, 1); return lines.join('\n');
-    case 3: return text.slice(0, at) + text[at] + text.slice(at);
-    default: return text.slice(0, at) + ' ' + pick(random, MUTATION_TOKENS) + ' ' + text.slice(at);
-  }
-}
-
 describe('fastParseLua', () => {
   it("builds luaparse's tree for every real file luaparse accepts (corpus, fixtures, examples)", () => {
     let accepted = 0;
@@ -103,7 +84,7 @@ describe('fastParseLua', () => {
     let gaveUp = 0;
     for (let i = 0; i < 4000; i++) {
       let text = pick(random, lua).text;
-      for (let k = 1 + Math.floor(random() * 3); k > 0; k--) text = mutate(text, random);
+      for (let k = 1 + Math.floor(random() * 3); k > 0; k--) text = mutateWithTokens(text, random, MUTATION_TOKENS);
       const fast = fastParseLua(text);
       if (!fast) {
         gaveUp++;
