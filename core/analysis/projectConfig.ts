@@ -2,6 +2,7 @@
 // walking up from the checked file's directory applies (no merging with files further up).
 //   { "severity": { "unused-local": "off", "wrapper-no-venv": "hint", "SC2086": "error" } }
 import { dirname, join } from 'node:path';
+import { directoryOf } from '../common/paths';
 import type { FileSystemView } from './env';
 import { SEVERITY_OVERRIDES, type SeverityOverride, type SeverityPolicy } from './policy';
 
@@ -73,7 +74,7 @@ export class ProjectConfigFinder {
   }
 
   forFile(path: string): ProjectConfig {
-    return this.forDirectory(dirname(path));
+    return this.forDirectory(directoryOf(path));
   }
 
   clear(): void {

@@ -2,7 +2,8 @@
 // (with what those modules set, e.g. WITH_CONDA) and any other container wrapper found.
 // This is what `lumi-modules check` runs; the language server uses the same pieces per document.
 import { realpathSync } from 'node:fs';
-import { dirname, join, sep } from 'node:path';
+import { join } from 'node:path';
+import { directoryOf } from '../../common/paths';
 import type { AnalysisEnv } from '../env';
 import type { FileFinding, Finding } from '../types';
 import { compareStrings, severityRank } from '../types';
@@ -55,15 +56,6 @@ function realPath(path: string): string {
   }
 }
 
-/**
- * The directory of an absolute, normalised path (as the walk gives them): path.dirname's loop costs
- * ~1 us a call before V8 optimises it, and a `--cache` run asks this of 10,000 files unoptimised.
- */
-function directoryOf(path: string): string {
-  const slash = path.lastIndexOf(sep);
-  return slash > 0 ? path.slice(0, slash) : dirname(path);
-}
-
 export interface CheckProjectOptions {
   /** Finds each file's `.lumi-modules.json` (one per run; a malformed file throws ProjectConfigError). */
   configs?: ProjectConfigFinder;
@@ -83,7 +75,7 @@ export async function checkProject(paths: readonly string[], cwd: string, env: A
     for (const f of findings) out.push({ file, range: f.range, severity: f.severity, code: f.code, message: f.message });
   };
   const add = (file: string, findings: Finding[], syntax: CommentSyntax = 'lua', text?: string): Finding[] => {
-    const final = finalizeFindings(findings, { text, syntax, severity: configs.forDirectory(directoryOf(file)).severity });
+    const final = finalizeFindings(findings, { text, syntax, severity: configs.forFile(file).severity });
     push(file, final);
     return final;
   };
