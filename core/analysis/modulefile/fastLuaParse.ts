@@ -12,6 +12,7 @@
 // was finished; parentheses make no node) come out the same; test/unit/fast-lua-parse.test.ts
 // compares the two trees on the real-world corpus and on generated programs.
 import type * as luaparse from 'luaparse';
+import { BINARY, UNARY, UNARY_PRIORITY } from './luaGrammar';
 
 /**
  * Lua's parser counts a C level per statement and per sub-expression (lparser.c enterlevel) and
@@ -48,24 +49,6 @@ function reservedWord(name: string): string | undefined {
       return name === 'function' ? 'function' : undefined;
   }
   return undefined;
-}
-
-/** luaparse's binaryPrecedence (Lua's priorities, left side), 0 for no binary operator. */
-function binaryPrecedence(op: string): number {
-  switch (op) {
-    case 'or': return 1;
-    case 'and': return 2;
-    case '<': case '>': case '<=': case '>=': case '~=': case '==': return 3;
-    case '|': return 4;
-    case '~': return 5;
-    case '&': return 6;
-    case '<<': case '>>': return 7;
-    case '..': return 8;
-    case '+': case '-': return 9;
-    case '*': case '/': case '//': case '%': return 10;
-    case '^': return 12;
-  }
-  return 0;
 }
 
 const isDigit = (c: number) => c >= 48 && c <= 57;
@@ -176,7 +159,7 @@ class FastParser {
         return this.number();
       case 46: // .
         if (isDigit(d)) return this.number();
-        if (d === 46) return src.charCodeAt(p + 2) === 46 ? this.vararg3() : this.punct('..', 2);
+        if (d === 46) return src.charCodeAt(p + 2) === 46 ? this.varargToken() : this.punct('..', 2);
         return this.punct('.', 1);
       case 91: // [
         if (d === 91 || d === 61) {
@@ -219,7 +202,7 @@ class FastParser {
     this.end = this.start + length;
   }
 
-  private vararg3(): void {
+  private varargToken(): void {
     this.type = VARARG;
     this.value = '';
     this.end = this.start + 3;
@@ -348,8 +331,9 @@ class FastParser {
     if (!this.consume(value)) throw GIVE_UP;
   }
 
-  private enter(extra = 0): void {
-    if (++this.level + extra > FAST_MAX_LEVEL) throw GIVE_UP;
+  /** A statement or sub-expression begins: one more of Lua's C levels (FAST_MAX_LEVEL). */
+  private enter(): void {
+    if (++this.level > FAST_MAX_LEVEL) throw GIVE_UP;
   }
 
   // ---- statements ----
@@ -618,15 +602,18 @@ class FastParser {
     return e;
   }
 
-  private subExpression(minPrecedence: number): Expression | null {
+  /**
+   * Lua's subexpr (lparser.c), with Lua's priorities: luaparse's own numbers differ but order the
+   * operators the same way, so the trees are the same.
+   */
+  private subExpression(limit: number): Expression | null {
     this.enter();
     const start = this.start;
     let expression: Expression | null;
-    const t = this.type;
     const v = this.value;
-    if ((t === PUNCT && (v === '-' || v === '#' || v === '~')) || (t === KEYWORD && v === 'not')) {
+    if ((this.type === PUNCT || this.type === KEYWORD) && UNARY.has(v)) {
       this.next();
-      const argument = this.subExpression(10);
+      const argument = this.subExpression(UNARY_PRIORITY);
       if (argument === null) throw GIVE_UP;
       expression = { type: 'UnaryExpression', operator: v, argument, range: this.range(start, this.prevEnd) } as Expression;
     } else {
@@ -638,11 +625,10 @@ class FastParser {
     }
     for (;;) {
       const op = this.value;
-      let precedence = this.type === PUNCT || this.type === KEYWORD ? binaryPrecedence(op) : 0;
-      if (precedence === 0 || precedence <= minPrecedence) break;
-      if (op === '^' || op === '..') precedence--;
+      const priority = this.type === PUNCT || this.type === KEYWORD ? BINARY[op] : undefined;
+      if (priority === undefined || priority[0] <= limit) break;
       this.next();
-      const right = this.subExpression(precedence);
+      const right = this.subExpression(priority[1]);
       if (right === null) throw GIVE_UP;
       expression = { type: op === 'and' || op === 'or' ? 'LogicalExpression' : 'BinaryExpression', operator: op, left: expression, right, range: this.range(start, this.prevEnd) } as Expression;
     }

@@ -36,13 +36,14 @@ interface Token {
   range: [number, number];
 }
 
-const BINARY: Record<string, [number, number]> = {
+/** Lua's operator priorities (lparser.c): [left, right]; fastLuaParse.ts parses with them too. */
+export const BINARY: Record<string, [number, number]> = {
   '+': [10, 10], '-': [10, 10], '*': [11, 11], '%': [11, 11], '^': [14, 13], '/': [11, 11], '//': [11, 11],
   '&': [6, 6], '|': [4, 4], '~': [5, 5], '<<': [7, 7], '>>': [7, 7], '..': [9, 8],
   '==': [3, 3], '<': [3, 3], '<=': [3, 3], '~=': [3, 3], '>': [3, 3], '>=': [3, 3], and: [2, 2], or: [1, 1],
 };
-const UNARY = new Set(['not', '-', '~', '#']);
-const UNARY_PRIORITY = 12;
+export const UNARY = new Set(['not', '-', '~', '#']);
+export const UNARY_PRIORITY = 12;
 
 class Stop {
   constructor(readonly error: Omit<LuaGrammarError, 'decidedBefore'>) {}
