@@ -34,10 +34,20 @@ const linkBundles = (links) => ({
   name: 'link-bundles',
   setup(build) {
     for (const { filter, importer, bundle } of links) {
-      build.onResolve({ filter }, (args) => (importer === undefined || args.importer.endsWith(importer) ? { path: bundle, namespace: 'linked-bundle' } : undefined));
+      build.onResolve({ filter }, (args) =>
+        importer === undefined || args.importer.endsWith(importer)
+          ? { path: bundle, namespace: 'linked-bundle' }
+          : undefined,
+      );
     }
-    build.onLoad({ filter: /.*/, namespace: 'linked-bundle' }, (args) => ({ contents: `module.exports = require('./${args.path}.js');`, loader: 'js' }));
-    build.onResolve({ filter: /.*/, namespace: 'linked-bundle' }, (args) => ({ path: args.path, external: true }));
+    build.onLoad({ filter: /.*/, namespace: 'linked-bundle' }, (args) => ({
+      contents: `module.exports = require('./${args.path}.js');`,
+      loader: 'js',
+    }));
+    build.onResolve({ filter: /.*/, namespace: 'linked-bundle' }, (args) => ({
+      path: args.path,
+      external: true,
+    }));
   },
 });
 
@@ -47,7 +57,11 @@ const linkBundles = (links) => ({
 // UsageError, which the entry catches, is recognised across bundles).
 const CLI_COMMAND_FILES = ['check', 'scaffold', 'run', 'submit'];
 const cliCommands = linkBundles(
-  CLI_COMMAND_FILES.map((name) => ({ filter: new RegExp(`^\\./${name}$`), importer: `cli${sep}main.ts`, bundle: `cli-${name}` })),
+  CLI_COMMAND_FILES.map((name) => ({
+    filter: new RegExp(`^\\./${name}$`),
+    importer: `cli${sep}main.ts`,
+    bundle: `cli-${name}`,
+  })),
 );
 // `check` loads two parts only when it needs them: the analysers (on a cache miss: luaparse, the
 // rules, web-tree-sitter; core/analysis/project/analysers.ts) and execa (to run ShellCheck). A run
@@ -62,17 +76,34 @@ const checkLazyParts = linkBundles([
 const builds = [
   { entryPoints: ['client/extension.ts'], outfile: 'dist/extension.js', banner: { js: importMetaShim } },
   { entryPoints: ['server/server.ts'], outfile: 'dist/server.js', banner: { js: importMetaShim } },
-  { entryPoints: ['cli/main.ts'], outfile: 'dist/cli.js', banner: { js: `#!/usr/bin/env node\n${importMetaShim}` }, plugins: [cliCommands] },
+  {
+    entryPoints: ['cli/main.ts'],
+    outfile: 'dist/cli.js',
+    banner: { js: `#!/usr/bin/env node\n${importMetaShim}` },
+    plugins: [cliCommands],
+  },
   ...CLI_COMMAND_FILES.map((name) => ({
     entryPoints: [`cli/${name}.ts`],
     outfile: `dist/cli-${name}.js`,
     banner: { js: importMetaShim },
     plugins: name === 'check' ? [checkLazyParts] : [],
   })),
-  { entryPoints: ['core/analysis/project/analysers.ts'], outfile: 'dist/cli-analysers.js', banner: { js: importMetaShim }, plugins: [checkLazyParts] },
-  { stdin: { contents: "export * from 'execa';", resolveDir: '.', loader: 'js' }, outfile: 'dist/cli-execa.js' },
+  {
+    entryPoints: ['core/analysis/project/analysers.ts'],
+    outfile: 'dist/cli-analysers.js',
+    banner: { js: importMetaShim },
+    plugins: [checkLazyParts],
+  },
+  {
+    stdin: { contents: "export * from 'execa';", resolveDir: '.', loader: 'js' },
+    outfile: 'dist/cli-execa.js',
+  },
   // The tree check's worker thread (core/analysis/project/parallel.ts), next to the CLI bundle.
-  { entryPoints: ['core/analysis/project/checkWorker.ts'], outfile: 'dist/checkWorker.js', banner: { js: importMetaShim } },
+  {
+    entryPoints: ['core/analysis/project/checkWorker.ts'],
+    outfile: 'dist/checkWorker.js',
+    banner: { js: importMetaShim },
+  },
 ];
 for (const b of builds) {
   if (watch) {

@@ -14,11 +14,21 @@ function isParseArgsError(err: unknown): err is Error {
   return err instanceof Error && typeof code === 'string' && code.startsWith('ERR_PARSE_ARGS_');
 }
 
-export function parseCommandArgs<T extends Options>(argv: readonly string[], options: T, { stopAtFirstPositional = false } = {}) {
+export function parseCommandArgs<T extends Options>(
+  argv: readonly string[],
+  options: T,
+  { stopAtFirstPositional = false } = {},
+) {
   try {
     // A lenient pass reads the words as the option table says (a string option takes the next
     // word whatever it looks like) and finds where the positionals start.
-    const { tokens } = parseArgs({ args: [...argv], options, strict: false, allowPositionals: true, tokens: true });
+    const { tokens } = parseArgs({
+      args: [...argv],
+      options,
+      strict: false,
+      allowPositionals: true,
+      tokens: true,
+    });
     const words: string[] = [];
     const rest: string[] = [];
     const seen = new Set<string>();

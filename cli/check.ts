@@ -76,7 +76,9 @@ export function formatJson(findings: readonly FileFinding[]): string {
   return JSON.stringify(findings);
 }
 
-/** The cache file: --cache-location (a directory gets .lumi-modules-cache inside), else ./.lumi-modules-cache. */
+/**
+ * The cache file: --cache-location (a directory gets .lumi-modules-cache inside), else ./.lumi-modules-cache.
+ */
 function cacheFile(cwd: string, location: string | undefined): string {
   if (location === undefined) return join(cwd, CACHE_NAME);
   const path = resolve(cwd, location);
@@ -107,9 +109,11 @@ export async function checkCommand(argv: string[], io: CliIO): Promise<number> {
     return 0;
   }
   const format = args.values.format ?? 'text';
-  if (format !== 'text' && format !== 'json' && format !== 'sarif') throw new UsageError(`--format must be text, json or sarif, got '${format}'`);
+  if (format !== 'text' && format !== 'json' && format !== 'sarif')
+    throw new UsageError(`--format must be text, json or sarif, got '${format}'`);
   const maxWarningsText = args.values['max-warnings'];
-  if (maxWarningsText !== undefined && !/^\d+$/.test(maxWarningsText)) throw new UsageError(`--max-warnings needs a whole number >= 0, got '${maxWarningsText}'`);
+  if (maxWarningsText !== undefined && !/^\d+$/.test(maxWarningsText))
+    throw new UsageError(`--max-warnings needs a whole number >= 0, got '${maxWarningsText}'`);
   const maxWarnings = maxWarningsText === undefined ? undefined : Number(maxWarningsText);
   if (args.positionals.length === 0) throw new UsageError(`no PATH given\n${checkUsage}`);
   for (const p of args.positionals) {
@@ -117,10 +121,12 @@ export async function checkCommand(argv: string[], io: CliIO): Promise<number> {
     if (problem) throw new UsageError(`${problem}: ${p}`);
   }
   const sitePackage = args.values['site-package'];
-  if (sitePackage !== undefined && !existsSync(resolve(io.cwd, sitePackage))) throw new UsageError(`no such file: --site-package ${sitePackage}`);
+  if (sitePackage !== undefined && !existsSync(resolve(io.cwd, sitePackage)))
+    throw new UsageError(`no such file: --site-package ${sitePackage}`);
   const workers = threadsBesidesMain(args.values.concurrency ?? 'auto');
   const luaVersion = args.values['lua-version'] ?? '5.3';
-  if (!isLuaVersion(luaVersion)) throw new UsageError(`--lua-version must be one of ${LUA_VERSIONS.join(', ')}, got '${luaVersion}'`);
+  if (!isLuaVersion(luaVersion))
+    throw new UsageError(`--lua-version must be one of ${LUA_VERSIONS.join(', ')}, got '${luaVersion}'`);
   const shellcheckPath = args.values['no-shellcheck'] ? undefined : findExecutable('shellcheck', io.env.PATH);
   const envOptions = {
     vars: parseEnvAssignments(args.values.env ?? []),
@@ -131,9 +137,18 @@ export async function checkCommand(argv: string[], io: CliIO): Promise<number> {
   };
   const env = batchEnv(envOptions);
   const cacheLocation = args.values['cache-location'];
-  if (cacheLocation !== undefined && !args.values.cache) throw new UsageError('--cache-location needs --cache');
+  if (cacheLocation !== undefined && !args.values.cache)
+    throw new UsageError('--cache-location needs --cache');
   const cache = args.values.cache
-    ? CheckCache.load(cacheFile(io.cwd, cacheLocation), runKey(env, packageVersion(), shellcheckPath ? `${shellcheckPath} ${await shellcheckVersion(shellcheckPath)}` : 'off'), env)
+    ? CheckCache.load(
+        cacheFile(io.cwd, cacheLocation),
+        runKey(
+          env,
+          packageVersion(),
+          shellcheckPath ? `${shellcheckPath} ${await shellcheckVersion(shellcheckPath)}` : 'off',
+        ),
+        env,
+      )
     : undefined;
   // A run the cache serves is short: TurboFan's background compiles do not pay off in it, and the
   // process cannot exit while one runs (checkProject's: ~50 ms measured after the output). Off
@@ -147,7 +162,10 @@ export async function checkCommand(argv: string[], io: CliIO): Promise<number> {
   let findings;
   try {
     try {
-      findings = await checkProject(args.positionals, io.cwd, env, { cache, parallel: { workerScript: checkWorkerScript(), envOptions, workers } });
+      findings = await checkProject(args.positionals, io.cwd, env, {
+        cache,
+        parallel: { workerScript: checkWorkerScript(), envOptions, workers },
+      });
     } catch (err) {
       if (err instanceof ProjectConfigError) throw new UsageError(err.message);
       throw err;
@@ -155,9 +173,16 @@ export async function checkCommand(argv: string[], io: CliIO): Promise<number> {
     try {
       cache?.save();
     } catch (err) {
-      io.stderr.write(`lumi-modules check: cannot write the cache ${cache!.location}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}\n`);
+      io.stderr.write(
+        `lumi-modules check: cannot write the cache ${cache!.location}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}\n`,
+      );
     }
-    const output = format === 'json' ? formatJson(findings) : format === 'sarif' ? formatSarif(findings, io.cwd, packageVersion()) : formatText(findings, io.cwd);
+    const output =
+      format === 'json'
+        ? formatJson(findings)
+        : format === 'sarif'
+          ? formatSarif(findings, io.cwd, packageVersion())
+          : formatText(findings, io.cwd);
     if (output) io.stdout.write(output + '\n');
   } finally {
     if (cache) setFlagsFromString('--turbofan');
@@ -175,11 +200,14 @@ export async function checkCommand(argv: string[], io: CliIO): Promise<number> {
 function threadsBesidesMain(value: string): number | undefined {
   if (value === 'auto') return undefined;
   if (value === 'off') return 0;
-  if (!/^[1-9]\d{0,2}$/.test(value)) throw new UsageError(`--concurrency needs a number of threads (1-999), auto or off, got '${value}'`);
+  if (!/^[1-9]\d{0,2}$/.test(value))
+    throw new UsageError(`--concurrency needs a number of threads (1-999), auto or off, got '${value}'`);
   return Number(value) - 1;
 }
 
-/** The bundled worker of a tree check next to this bundle (dist/checkWorker.js); absent when run from source. */
+/**
+ * The bundled worker of a tree check next to this bundle (dist/checkWorker.js); absent when run from source.
+ */
 function checkWorkerScript(): string | undefined {
   const script = join(__dirname, 'checkWorker.js');
   return existsSync(script) ? script : undefined;

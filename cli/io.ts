@@ -36,7 +36,10 @@ export class UsageError extends Error {
   }
 }
 
-/** Exit status after a closed pipe on our output (`check ... | head -1`): 128 + SIGPIPE, as a shell reports a writer SIGPIPE ended. */
+/**
+ * Exit status after a closed pipe on our output (`check ... | head -1`): 128 + SIGPIPE, as a shell reports a
+ * writer SIGPIPE ended.
+ */
 export const EXIT_BROKEN_PIPE = 141;
 
 /**
@@ -44,7 +47,11 @@ export const EXIT_BROKEN_PIPE = 141;
  * with a stack trace: a reader that went away (EPIPE) stops us quietly; any other write error
  * (a full disk) is one line on stderr and exit 2.
  */
-export function exitOnOutputErrors(stdout: Writable, stderr: Writable, exit: (code: number) => void = (code) => process.exit(code)): void {
+export function exitOnOutputErrors(
+  stdout: Writable,
+  stderr: Writable,
+  exit: (code: number) => void = (code) => process.exit(code),
+): void {
   let ended = false;
   const end = (code: number, message?: string) => {
     if (ended) return;
@@ -60,7 +67,11 @@ export function exitOnOutputErrors(stdout: Writable, stderr: Writable, exit: (co
   };
   stdout.on('error', (err: NodeJS.ErrnoException) => {
     if (err.code === 'EPIPE') end(EXIT_BROKEN_PIPE);
-    else end(2, `lumi-modules: cannot write output: ${err.code ?? err.message}${err.code ? ` (${err.message.replace(/^\w+: /, '').split(',')[0]})` : ''}\n`);
+    else
+      end(
+        2,
+        `lumi-modules: cannot write output: ${err.code ?? err.message}${err.code ? ` (${err.message.replace(/^\w+: /, '').split(',')[0]})` : ''}\n`,
+      );
   });
   stderr.on('error', (err: NodeJS.ErrnoException) => end(err.code === 'EPIPE' ? EXIT_BROKEN_PIPE : 2));
 }
@@ -70,7 +81,11 @@ export function exitOnOutputErrors(stdout: Writable, stderr: Writable, exit: (co
  * that leaves nothing running after its result (`check`): waiting for the event loop to empty
  * instead costs ~40 ms, as Node first waits for V8's background tasks (compilers, GC).
  */
-export function exitWhenWritten(code: number, streams: readonly Writable[], exit: (code: number) => void = (c) => process.exit(c)): void {
+export function exitWhenWritten(
+  code: number,
+  streams: readonly Writable[],
+  exit: (code: number) => void = (c) => process.exit(c),
+): void {
   let pending = streams.length;
   // A write's callback runs after every earlier write to that stream went out. On a write error
   // the stream's 'error' listener (exitOnOutputErrors) ends the process with that error's code.

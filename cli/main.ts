@@ -11,12 +11,31 @@ type Command = (argv: string[], io: CliIO) => Promise<number>;
 // `exitWhenDone`: nothing of the command runs on after its result, so the process ends as soon as
 // its output is written.
 const commands: Record<string, { run: Command; summary: string; exitWhenDone?: true }> = {
-  check: { run: async (a, io) => (await import('./check')).checkCommand(a, io), summary: 'check modulefiles and wrapper scripts', exitWhenDone: true },
-  scaffold: { run: async (a, io) => (await import('./scaffold')).scaffoldCommand(a, io), summary: 'create a container module, its wrappers and load message' },
-  run: { run: async (a, io) => (await import('./run')).runCommand(a, io), summary: 'run a Python script on LUMI through a container module, over SSH' },
-  submit: { run: async (a, io) => (await import('./submit')).submitCommand(a, io), summary: 'submit a Python script as a Slurm batch job and follow it live' },
-  jobs: { run: async (a, io) => (await import('./submit')).jobsCommand(a, io), summary: 'list your Slurm jobs on a host' },
-  follow: { run: async (a, io) => (await import('./submit')).followCommand(a, io), summary: 'follow a Slurm job again: its states and output live' },
+  check: {
+    run: async (a, io) => (await import('./check')).checkCommand(a, io),
+    summary: 'check modulefiles and wrapper scripts',
+    exitWhenDone: true,
+  },
+  scaffold: {
+    run: async (a, io) => (await import('./scaffold')).scaffoldCommand(a, io),
+    summary: 'create a container module, its wrappers and load message',
+  },
+  run: {
+    run: async (a, io) => (await import('./run')).runCommand(a, io),
+    summary: 'run a Python script on LUMI through a container module, over SSH',
+  },
+  submit: {
+    run: async (a, io) => (await import('./submit')).submitCommand(a, io),
+    summary: 'submit a Python script as a Slurm batch job and follow it live',
+  },
+  jobs: {
+    run: async (a, io) => (await import('./submit')).jobsCommand(a, io),
+    summary: 'list your Slurm jobs on a host',
+  },
+  follow: {
+    run: async (a, io) => (await import('./submit')).followCommand(a, io),
+    summary: 'follow a Slurm job again: its states and output live',
+  },
 };
 
 export const usage = `usage: lumi-modules <command> [options]

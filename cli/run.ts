@@ -22,7 +22,8 @@ export const runUsage = `usage: lumi-modules run --host ALIAS [--ssh-config FILE
 export function cliPrompts(io: CliIO): ConnectPrompts {
   return {
     confirmUnknownHost: async () => false,
-    passphrase: async (keyFile) => (io.isTTY ? readSecret(io, `Enter passphrase for key '${keyFile}': `) : undefined),
+    passphrase: async (keyFile) =>
+      io.isTTY ? readSecret(io, `Enter passphrase for key '${keyFile}': `) : undefined,
     keyboardInteractive: async ({ name, instructions, prompts }) => {
       if (!io.isTTY) return undefined;
       if (name) io.stderr.write(name + '\n');
@@ -38,9 +39,16 @@ export async function runCommand(argv: string[], io: CliIO): Promise<number> {
   const args = parseCommandArgs(
     argv,
     {
-      host: { type: 'string' }, 'ssh-config': { type: 'string' }, 'module-use': { type: 'string', multiple: true }, module: { type: 'string', multiple: true },
-      venv: { type: 'string' }, cwd: { type: 'string' }, preamble: { type: 'string' }, srun: { type: 'string' },
-      'remote-script': { type: 'boolean' }, help: { type: 'boolean', short: 'h' },
+      host: { type: 'string' },
+      'ssh-config': { type: 'string' },
+      'module-use': { type: 'string', multiple: true },
+      module: { type: 'string', multiple: true },
+      venv: { type: 'string' },
+      cwd: { type: 'string' },
+      preamble: { type: 'string' },
+      srun: { type: 'string' },
+      'remote-script': { type: 'boolean' },
+      help: { type: 'boolean', short: 'h' },
     },
     { stopAtFirstPositional: true },
   );
@@ -80,7 +88,8 @@ export async function runCommand(argv: string[], io: CliIO): Promise<number> {
     io.stderr.write(`\nlumi-modules: ${why}: stopping the remote run...\n`);
     aborter.abort();
   };
-  const onSignal = (sig: NodeJS.Signals) => stop(`got ${sig}`, 128 + (sig === 'SIGHUP' ? 1 : sig === 'SIGINT' ? 2 : 15));
+  const onSignal = (sig: NodeJS.Signals) =>
+    stop(`got ${sig}`, 128 + (sig === 'SIGHUP' ? 1 : sig === 'SIGINT' ? 2 : 15));
   const signals: NodeJS.Signals[] = ['SIGINT', 'SIGTERM', 'SIGHUP'];
   for (const sig of signals) process.on(sig, onSignal);
   const parent = process.ppid;
@@ -93,7 +102,10 @@ export async function runCommand(argv: string[], io: CliIO): Promise<number> {
   const ignore = () => undefined; // a closed terminal makes writes to stderr fail: never a crash
   io.stderr.on('error', ignore);
   // Backpressure: while the local stdout or stderr is full, the remote output is held back.
-  const sink = (stream: NodeJS.WritableStream) => (chunk: Buffer) => (stream.write(chunk) ? undefined : once(stream, 'drain', { signal: aborter.signal }).catch(() => undefined));
+  const sink = (stream: NodeJS.WritableStream) => (chunk: Buffer) =>
+    stream.write(chunk)
+      ? undefined
+      : once(stream, 'drain', { signal: aborter.signal }).catch(() => undefined);
   let connection;
   try {
     const resolved = await resolveHost(host, sshConfig ? resolve(io.cwd, sshConfig) : undefined, io.env);
@@ -114,9 +126,16 @@ export async function runCommand(argv: string[], io: CliIO): Promise<number> {
       { stdout: sink(io.stdout), stderr: sink(io.stderr) },
       aborter.signal,
       {
-        orphanFile: join(io.env.XDG_STATE_HOME || join(io.env.HOME || homedir(), '.local', 'state'), 'lumi-modules', 'orphaned-runs.json'),
+        orphanFile: join(
+          io.env.XDG_STATE_HOME || join(io.env.HOME || homedir(), '.local', 'state'),
+          'lumi-modules',
+          'orphaned-runs.json',
+        ),
         onOrphanCleaned: (pidFile, outcome) => {
-          if (outcome.state === 'stopped') io.stderr.write(`lumi-modules: ended run ${pidFile.slice(pidFile.lastIndexOf('/') + 1)} left on ${host} by a dropped connection\n`);
+          if (outcome.state === 'stopped')
+            io.stderr.write(
+              `lumi-modules: ended run ${pidFile.slice(pidFile.lastIndexOf('/') + 1)} left on ${host} by a dropped connection\n`,
+            );
         },
         onCancelled: (outcome) => {
           const text =

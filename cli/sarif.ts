@@ -5,13 +5,21 @@ import { relative, sep } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { FileFinding, Severity } from '../core/analysis/types';
 
-const LEVELS: Record<Severity, 'error' | 'warning' | 'note'> = { error: 'error', warning: 'warning', information: 'note', hint: 'note' };
+const LEVELS: Record<Severity, 'error' | 'warning' | 'note'> = {
+  error: 'error',
+  warning: 'warning',
+  information: 'note',
+  hint: 'note',
+};
 
 function helpUri(code: string): string | undefined {
   return /^SC\d+$/.test(code) ? `https://www.shellcheck.net/wiki/${code}` : undefined;
 }
 
-/** A file under the working directory as a relative URI against %SRCROOT% (what code scanning expects), else absolute. */
+/**
+ * A file under the working directory as a relative URI against %SRCROOT% (what code scanning expects), else
+ * absolute.
+ */
 function artifactLocation(file: string, cwd: string): { uri: string; uriBaseId?: string } {
   const rel = relative(cwd, file);
   if (rel === '' || rel.startsWith('..') || rel.startsWith(sep)) return { uri: pathToFileURL(file).href };

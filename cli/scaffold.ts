@@ -31,25 +31,39 @@ errors in the rewritten module refuse it (exit 1) unless --force.`;
 
 export async function scaffoldCommand(argv: string[], io: CliIO): Promise<number> {
   const args = parseCommandArgs(argv, {
-    name: { type: 'string' }, version: { type: 'string' }, image: { type: 'string' }, root: { type: 'string' },
-    'conda-env': { type: 'string' }, 'no-conda': { type: 'boolean' }, bindings: { type: 'string' }, from: { type: 'string' },
-    'template-dir': { type: 'string' }, style: { type: 'string' }, persistent: { type: 'boolean' }, 'allow-missing-image': { type: 'boolean' }, force: { type: 'boolean' }, help: { type: 'boolean', short: 'h' },
+    name: { type: 'string' },
+    version: { type: 'string' },
+    image: { type: 'string' },
+    root: { type: 'string' },
+    'conda-env': { type: 'string' },
+    'no-conda': { type: 'boolean' },
+    bindings: { type: 'string' },
+    from: { type: 'string' },
+    'template-dir': { type: 'string' },
+    style: { type: 'string' },
+    persistent: { type: 'boolean' },
+    'allow-missing-image': { type: 'boolean' },
+    force: { type: 'boolean' },
+    help: { type: 'boolean', short: 'h' },
   });
   const values: Record<string, string | boolean | undefined> = args.values;
-  const stringFlag = (flag: string) => (typeof values[flag] === 'string' ? (values[flag] as string) : undefined);
+  const stringFlag = (flag: string) =>
+    typeof values[flag] === 'string' ? (values[flag] as string) : undefined;
   const booleanFlag = (flag: string) => values[flag] === true;
   if (booleanFlag('help')) {
     io.stdout.write(scaffoldUsage + '\n');
     return 0;
   }
-  if (args.positionals.length > 0) throw new UsageError(`unexpected argument '${args.positionals[0]}'\n${scaffoldUsage}`);
+  if (args.positionals.length > 0)
+    throw new UsageError(`unexpected argument '${args.positionals[0]}'\n${scaffoldUsage}`);
   const need = (flag: string) => {
     const v = stringFlag(flag);
     if (v === undefined) throw new UsageError(`--${flag} is required\n${scaffoldUsage}`);
     return v;
   };
   const [name, version, imageFlag, rootFlag] = ['name', 'version', 'image', 'root'].map(need);
-  if (stringFlag('conda-env') !== undefined && booleanFlag('no-conda')) throw new UsageError('--conda-env and --no-conda exclude each other');
+  if (stringFlag('conda-env') !== undefined && booleanFlag('no-conda'))
+    throw new UsageError('--conda-env and --no-conda exclude each other');
   // Every path flag is taken from the current directory, the same way.
   const path = (flag: string) => {
     const v = stringFlag(flag);
@@ -61,7 +75,8 @@ export async function scaffoldCommand(argv: string[], io: CliIO): Promise<number
   const allowMissingImage = booleanFlag('allow-missing-image');
   const fromFlag = stringFlag('from');
   const styleFlag = stringFlag('style');
-  if (styleFlag !== undefined && !STYLES.includes(styleFlag as ScaffoldStyle)) throw new UsageError(`--style must be one of ${STYLES.join(', ')}`);
+  if (styleFlag !== undefined && !STYLES.includes(styleFlag as ScaffoldStyle))
+    throw new UsageError(`--style must be one of ${STYLES.join(', ')}`);
   try {
     const plan = planScaffold({
       name,
@@ -83,8 +98,13 @@ export async function scaffoldCommand(argv: string[], io: CliIO): Promise<number
     for (const f of result.reused) io.stdout.write(`kept ${f.path} (already the same)\n`);
     for (const b of result.backups) io.stdout.write(`backed up ${b.path} as ${b.backup}\n`);
     for (const f of result.written) io.stdout.write(`wrote ${f.path}\n`);
-    if (allowMissingImage && !imageExists(image)) io.stdout.write(`\nNote: the image ${image} does not exist yet: copy it there before loading the module.\n`);
-    io.stdout.write(`\nTo use it:\n  module use ${shellQuote(resolve(root, 'modules'))}\n  module load ${shellQuote(`${name}/${version}`)}\n`);
+    if (allowMissingImage && !imageExists(image))
+      io.stdout.write(
+        `\nNote: the image ${image} does not exist yet: copy it there before loading the module.\n`,
+      );
+    io.stdout.write(
+      `\nTo use it:\n  module use ${shellQuote(resolve(root, 'modules'))}\n  module load ${shellQuote(`${name}/${version}`)}\n`,
+    );
     return 0;
   } catch (err) {
     if (err instanceof ScaffoldInputError) throw new UsageError(err.message);

@@ -7,7 +7,15 @@ import { connect, SshError, type SshConnection } from '../core/remote/connection
 import { resolveHost, SshConfigError } from '../core/remote/sshConfig';
 import { ShellWordsError, splitShellWords } from '../core/shell/words';
 import { shellQuote } from '../core/shell/quote';
-import { cancelJob, followJob, listJobs, SlurmError, submitJob, type FollowResult, type JobEvent } from '../core/slurm/jobs';
+import {
+  cancelJob,
+  followJob,
+  listJobs,
+  SlurmError,
+  submitJob,
+  type FollowResult,
+  type JobEvent,
+} from '../core/slurm/jobs';
 import { LOCAL_HOST, localTransport, sshTransport, type SlurmTransport } from '../core/slurm/transport';
 import { SubmitInputError } from '../core/slurm/jobScript';
 import { parseCommandArgs } from './args';
@@ -17,10 +25,16 @@ interface ParsedArgs {
   values: Record<string, string | boolean | string[] | undefined>;
   positionals: string[];
 }
-const stringFlag = (args: ParsedArgs, name: string) => (typeof args.values[name] === 'string' ? (args.values[name] as string) : undefined);
+const stringFlag = (args: ParsedArgs, name: string) =>
+  typeof args.values[name] === 'string' ? (args.values[name] as string) : undefined;
 const booleanFlag = (args: ParsedArgs, name: string) => args.values[name] === true;
-const listFlag = (args: ParsedArgs, name: string) => (Array.isArray(args.values[name]) ? (args.values[name] as string[]) : []);
-const HOST_OPTIONS = { host: { type: 'string' }, 'ssh-config': { type: 'string' }, help: { type: 'boolean', short: 'h' } } as const;
+const listFlag = (args: ParsedArgs, name: string) =>
+  Array.isArray(args.values[name]) ? (args.values[name] as string[]) : [];
+const HOST_OPTIONS = {
+  host: { type: 'string' },
+  'ssh-config': { type: 'string' },
+  help: { type: 'boolean', short: 'h' },
+} as const;
 import { CliIO, UsageError } from './io';
 import { cliPrompts } from './run';
 
@@ -55,11 +69,18 @@ function words(args: ParsedArgs, flag: string): string[] {
  * Opens the transport (--host local: this machine; else the SSH connection), runs FN, maps SSH and
  * Slurm failures to messages and exit codes.
  */
-async function withTransport(name: string, io: CliIO, args: ParsedArgs, usage: string, fn: (transport: SlurmTransport) => Promise<number>): Promise<number> {
+async function withTransport(
+  name: string,
+  io: CliIO,
+  args: ParsedArgs,
+  usage: string,
+  fn: (transport: SlurmTransport) => Promise<number>,
+): Promise<number> {
   const host = stringFlag(args, 'host');
   if (!host) throw new UsageError(`--host is required\n${usage}`);
   const sshConfig = stringFlag(args, 'ssh-config');
-  if (host === LOCAL_HOST && sshConfig) throw new UsageError(`--ssh-config does not apply to --host ${LOCAL_HOST} (no SSH)\n${usage}`);
+  if (host === LOCAL_HOST && sshConfig)
+    throw new UsageError(`--ssh-config does not apply to --host ${LOCAL_HOST} (no SSH)\n${usage}`);
   let connection: SshConnection | undefined;
   try {
     if (host === LOCAL_HOST) return await fn(localTransport({ env: io.env, cwd: io.cwd }));
@@ -84,11 +105,14 @@ async function withTransport(name: string, io: CliIO, args: ParsedArgs, usage: s
 /** How a state change reads on stderr. */
 export function describeEvent(jobId: string, event: JobEvent): string | undefined {
   if (event.kind === 'state') {
-    if (event.state === 'PENDING') return `job ${jobId} PENDING${event.reason && event.reason !== 'None' ? ` (${event.reason})` : ''}`;
-    if (event.state === 'RUNNING') return `job ${jobId} RUNNING${event.nodes && event.nodes !== '(null)' ? ` on ${event.nodes}` : ''}`;
+    if (event.state === 'PENDING')
+      return `job ${jobId} PENDING${event.reason && event.reason !== 'None' ? ` (${event.reason})` : ''}`;
+    if (event.state === 'RUNNING')
+      return `job ${jobId} RUNNING${event.nodes && event.nodes !== '(null)' ? ` on ${event.nodes}` : ''}`;
     return `job ${jobId} ${event.state}`;
   }
-  if (event.kind === 'end') return `job ${jobId} ${event.state}, exit code ${event.exitCode}${event.slurmExitCode ? ` (Slurm ExitCode=${event.slurmExitCode})` : ''}`;
+  if (event.kind === 'end')
+    return `job ${jobId} ${event.state}, exit code ${event.exitCode}${event.slurmExitCode ? ` (Slurm ExitCode=${event.slurmExitCode})` : ''}`;
   if (event.kind === 'files') {
     const files = event.stdout === event.stderr ? event.stdout : `${event.stdout} and ${event.stderr}`;
     return files ? `job ${jobId} output: ${files}` : undefined;
@@ -100,7 +124,14 @@ export function describeEvent(jobId: string, event: JobEvent): string | undefine
  * Follows JOBID on CONNECTION with the CLI's Ctrl+C: first Ctrl+C cancels the job (scancel) when
  * CANCEL_ON_INTERRUPT, else stops following; a second one exits at once.
  */
-async function followInCli(name: string, io: CliIO, transport: SlurmTransport, jobId: string, hostArgs: string, cancelOnInterrupt: boolean): Promise<number> {
+async function followInCli(
+  name: string,
+  io: CliIO,
+  transport: SlurmTransport,
+  jobId: string,
+  hostArgs: string,
+  cancelOnInterrupt: boolean,
+): Promise<number> {
   const detach = new AbortController();
   let interrupts = 0;
   let cancelling: Promise<unknown> | undefined;
@@ -115,7 +146,9 @@ async function followInCli(name: string, io: CliIO, transport: SlurmTransport, j
         detach.abort();
       });
     } else {
-      io.stderr.write(`\nlumi-modules: stopped following; job ${jobId} keeps its place in Slurm (${reattach})\n`);
+      io.stderr.write(
+        `\nlumi-modules: stopped following; job ${jobId} keeps its place in Slurm (${reattach})\n`,
+      );
       detach.abort();
     }
   };
@@ -163,9 +196,17 @@ export async function submitCommand(argv: string[], io: CliIO): Promise<number> 
   const args: ParsedArgs = parseCommandArgs(
     argv,
     {
-      ...HOST_OPTIONS, 'module-use': { type: 'string', multiple: true }, module: { type: 'string', multiple: true },
-      venv: { type: 'string' }, cwd: { type: 'string' }, preamble: { type: 'string' }, sbatch: { type: 'string' }, srun: { type: 'string' },
-      template: { type: 'string' }, detach: { type: 'boolean' }, 'remote-script': { type: 'boolean' },
+      ...HOST_OPTIONS,
+      'module-use': { type: 'string', multiple: true },
+      module: { type: 'string', multiple: true },
+      venv: { type: 'string' },
+      cwd: { type: 'string' },
+      preamble: { type: 'string' },
+      sbatch: { type: 'string' },
+      srun: { type: 'string' },
+      template: { type: 'string' },
+      detach: { type: 'boolean' },
+      'remote-script': { type: 'boolean' },
     },
     { stopAtFirstPositional: true },
   );
@@ -177,7 +218,8 @@ export async function submitCommand(argv: string[], io: CliIO): Promise<number> 
   if (!stringFlag(args, 'host')) throw new UsageError(`--host is required\n${submitUsage}`);
   if (script === undefined) throw new UsageError(`a SCRIPT to submit is required\n${submitUsage}`);
   const remoteScript = booleanFlag(args, 'remote-script');
-  const localScript = remoteScript && stringFlag(args, 'host') !== LOCAL_HOST ? script : resolve(io.cwd, script);
+  const localScript =
+    remoteScript && stringFlag(args, 'host') !== LOCAL_HOST ? script : resolve(io.cwd, script);
   if (!remoteScript && !(existsSync(localScript) && statSync(localScript).isFile())) {
     throw new UsageError(`${script} is not a local file (use --remote-script for a path on the remote)`);
   }
@@ -214,7 +256,9 @@ export async function followCommand(argv: string[], io: CliIO): Promise<number> 
   if (args.positionals.length !== 1) throw new UsageError(`one JOBID is required\n${followUsage}`);
   const jobId = args.positionals[0];
   if (!/^\d+(?:_\d+)?$/.test(jobId)) throw new UsageError(`'${jobId}' is not a Slurm job id\n${followUsage}`);
-  return withTransport('follow', io, args, followUsage, (transport) => followInCli('follow', io, transport, jobId, hostArgsOf(args), false));
+  return withTransport('follow', io, args, followUsage, (transport) =>
+    followInCli('follow', io, transport, jobId, hostArgsOf(args), false),
+  );
 }
 
 export async function jobsCommand(argv: string[], io: CliIO): Promise<number> {
@@ -223,12 +267,17 @@ export async function jobsCommand(argv: string[], io: CliIO): Promise<number> {
     io.stdout.write(jobsUsage + '\n');
     return 0;
   }
-  if (args.positionals.length > 0) throw new UsageError(`unexpected argument '${args.positionals[0]}'\n${jobsUsage}`);
+  if (args.positionals.length > 0)
+    throw new UsageError(`unexpected argument '${args.positionals[0]}'\n${jobsUsage}`);
   return withTransport('jobs', io, args, jobsUsage, async (transport) => {
     const jobs = await listJobs(transport);
-    const rows = [['JOBID', 'PARTITION', 'STATE', 'TIME', 'TIME_LIMIT', 'NODES/REASON', 'NAME'], ...jobs.map((j) => [j.jobId, j.partition, j.state, j.elapsed, j.timeLimit, j.where, j.name])];
+    const rows = [
+      ['JOBID', 'PARTITION', 'STATE', 'TIME', 'TIME_LIMIT', 'NODES/REASON', 'NAME'],
+      ...jobs.map((j) => [j.jobId, j.partition, j.state, j.elapsed, j.timeLimit, j.where, j.name]),
+    ];
     const widths = rows[0].map((_, i) => Math.max(...rows.map((r) => r[i].length)));
-    for (const r of rows) io.stdout.write(r.map((c, i) => (i === r.length - 1 ? c : c.padEnd(widths[i]))).join('  ') + '\n');
+    for (const r of rows)
+      io.stdout.write(r.map((c, i) => (i === r.length - 1 ? c : c.padEnd(widths[i]))).join('  ') + '\n');
     return 0;
   });
 }

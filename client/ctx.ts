@@ -1,7 +1,12 @@
 // The extension's state, as rust-analyzer's editors/code/src/ctx.ts: the language client and the
 // one output channel, with start/stop/restart. Commands receive a Ctx instead of reaching for globals.
 import * as vscode from 'vscode';
-import { LanguageClient, TransportKind, type LanguageClientOptions, type ServerOptions } from 'vscode-languageclient/node';
+import {
+  LanguageClient,
+  TransportKind,
+  type LanguageClientOptions,
+  type ServerOptions,
+} from 'vscode-languageclient/node';
 
 /** Shown in the output channel once the server answered `initialize` (the e2e tests wait for it). */
 export const SERVER_READY_LINE = 'language server ready';
@@ -36,8 +41,13 @@ const DID_CHANGE_WORKSPACE_TRUST = 'lumiModules/didChangeWorkspaceTrust';
 
 /** Trust state and the user-level program settings (never a folder's value). */
 function userPrograms(): { workspaceTrusted: boolean; lumiModules: { shellcheck: { path?: string } } } {
-  const path = vscode.workspace.getConfiguration('lumiModules').inspect<string>('shellcheck.path')?.globalValue;
-  return { workspaceTrusted: vscode.workspace.isTrusted, lumiModules: { shellcheck: { path: typeof path === 'string' && path !== '' ? path : undefined } } };
+  const path = vscode.workspace
+    .getConfiguration('lumiModules')
+    .inspect<string>('shellcheck.path')?.globalValue;
+  return {
+    workspaceTrusted: vscode.workspace.isTrusted,
+    lumiModules: { shellcheck: { path: typeof path === 'string' && path !== '' ? path : undefined } },
+  };
 }
 
 export class Ctx implements vscode.Disposable {
@@ -67,7 +77,11 @@ export class Ctx implements vscode.Disposable {
     const cwd = this.extension.extensionPath;
     const serverOptions: ServerOptions = {
       run: { module: serverModule, transport: TransportKind.ipc, options: { cwd } },
-      debug: { module: serverModule, transport: TransportKind.ipc, options: { cwd, execArgv: ['--nolazy', '--inspect=6011'] } },
+      debug: {
+        module: serverModule,
+        transport: TransportKind.ipc,
+        options: { cwd, execArgv: ['--nolazy', '--inspect=6011'] },
+      },
     };
     const clientOptions: LanguageClientOptions = {
       // Modulefiles are Lua; wrappers are shell scripts (VS Code detects extension-less ones by shebang).
@@ -83,11 +97,16 @@ export class Ctx implements vscode.Disposable {
       // Editors keep asking for code actions and hovers while a window closes or switches folders;
       // once the client is stopping those requests have no answer and must not surface as errors.
       middleware: {
-        provideCodeActions: (document, range, context, token, next) => this.whileRunning(() => next(document, range, context, token)),
-        provideHover: (document, position, token, next) => this.whileRunning(() => next(document, position, token)),
-        provideCompletionItem: (document, position, context, token, next) => this.whileRunning(() => next(document, position, context, token)),
-        provideSignatureHelp: (document, position, context, token, next) => this.whileRunning(() => next(document, position, context, token)),
-        provideDefinition: (document, position, token, next) => this.whileRunning(() => next(document, position, token)),
+        provideCodeActions: (document, range, context, token, next) =>
+          this.whileRunning(() => next(document, range, context, token)),
+        provideHover: (document, position, token, next) =>
+          this.whileRunning(() => next(document, position, token)),
+        provideCompletionItem: (document, position, context, token, next) =>
+          this.whileRunning(() => next(document, position, context, token)),
+        provideSignatureHelp: (document, position, context, token, next) =>
+          this.whileRunning(() => next(document, position, context, token)),
+        provideDefinition: (document, position, token, next) =>
+          this.whileRunning(() => next(document, position, token)),
         provideDocumentSymbols: (document, token, next) => this.whileRunning(() => next(document, token)),
       },
     };

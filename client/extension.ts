@@ -26,7 +26,9 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
   );
   // Creating modules and running scripts work without the server: a failed start is only logged.
   await c.start().catch((err: unknown) => {
-    void vscode.window.showErrorMessage(`LUMI: the language server did not start (${(err as Error).message}). See LUMI: Show Output.`);
+    void vscode.window.showErrorMessage(
+      `LUMI: the language server did not start (${(err as Error).message}). See LUMI: Show Output.`,
+    );
   });
   // The server picks programs from user-level values and the trust state only; tell it when either changes.
   context.subscriptions.push(
@@ -40,10 +42,22 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
     jobs,
     vscode.commands.registerCommand('lumiModules.submitPythonFile', (uri?: vscode.Uri) => jobs.submit(uri)),
     vscode.commands.registerCommand('lumiModules.jobs.refresh', () => jobs.refresh()),
-    vscode.commands.registerCommand('lumiModules.jobs.follow', (n: JobNode) => n?.kind === 'job' && jobs.follow({ host: n.host, sshConfigFile: n.sshConfigFile, jobId: n.job.jobId, name: n.job.name })),
-    vscode.commands.registerCommand('lumiModules.jobs.cancel', (n: JobNode) => n?.kind === 'job' && jobs.cancel({ host: n.host, sshConfigFile: n.sshConfigFile, jobId: n.job.jobId, name: n.job.name })),
+    vscode.commands.registerCommand(
+      'lumiModules.jobs.follow',
+      (n: JobNode) =>
+        n?.kind === 'job' &&
+        jobs.follow({ host: n.host, sshConfigFile: n.sshConfigFile, jobId: n.job.jobId, name: n.job.name }),
+    ),
+    vscode.commands.registerCommand(
+      'lumiModules.jobs.cancel',
+      (n: JobNode) =>
+        n?.kind === 'job' &&
+        jobs.cancel({ host: n.host, sshConfigFile: n.sshConfigFile, jobId: n.job.jobId, name: n.job.name }),
+    ),
     vscode.commands.registerCommand('lumiModules.jobs.openOutput', (n: JobNode) => n && jobs.openOutput(n)),
-    vscode.commands.registerCommand('lumiModules.jobs.statusMenu', (host: string, jobId: string) => jobs.statusMenu(host, jobId)),
+    vscode.commands.registerCommand('lumiModules.jobs.statusMenu', (host: string, jobId: string) =>
+      jobs.statusMenu(host, jobId),
+    ),
   );
   jobs.reattach();
 }

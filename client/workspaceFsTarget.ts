@@ -29,7 +29,9 @@ export function workspaceFsTarget(): ScaffoldTarget {
       try {
         const s = await vscode.workspace.fs.stat(uri(path));
         if (s.type & vscode.FileType.SymbolicLink) return { kind: 'symlink' };
-        return { kind: s.type & vscode.FileType.Directory ? 'dir' : s.type & vscode.FileType.File ? 'file' : 'other' };
+        return {
+          kind: s.type & vscode.FileType.Directory ? 'dir' : s.type & vscode.FileType.File ? 'file' : 'other',
+        };
       } catch {
         return undefined;
       }
@@ -48,17 +50,29 @@ export function workspaceFsTarget(): ScaffoldTarget {
     },
     async symlink(linkTarget, path) {
       const tmp = await freshTemp(path);
-      await vscode.workspace.fs.copy(uri(linkTarget.startsWith('/') ? linkTarget : join(dirname(path), linkTarget)), uri(tmp));
+      await vscode.workspace.fs.copy(
+        uri(linkTarget.startsWith('/') ? linkTarget : join(dirname(path), linkTarget)),
+        uri(tmp),
+      );
       await vscode.workspace.fs.rename(uri(tmp), uri(path), { overwrite: true });
     },
-    keepCopy: (path, copy) => Promise.resolve(vscode.workspace.fs.copy(uri(path), uri(copy), { overwrite: false })),
-    rename: (from, to) => Promise.resolve(vscode.workspace.fs.rename(uri(from), uri(to), { overwrite: true })),
-    remove: (path) => Promise.resolve(vscode.workspace.fs.delete(uri(path), { useTrash: false })).catch(() => undefined),
+    keepCopy: (path, copy) =>
+      Promise.resolve(vscode.workspace.fs.copy(uri(path), uri(copy), { overwrite: false })),
+    rename: (from, to) =>
+      Promise.resolve(vscode.workspace.fs.rename(uri(from), uri(to), { overwrite: true })),
+    remove: (path) =>
+      Promise.resolve(vscode.workspace.fs.delete(uri(path), { useTrash: false })).catch(() => undefined),
     rmdir: async (path) => {
-      const entries = await Promise.resolve(vscode.workspace.fs.readDirectory(uri(path))).catch(() => undefined);
-      if (entries?.length === 0) await Promise.resolve(vscode.workspace.fs.delete(uri(path))).catch(() => undefined);
+      const entries = await Promise.resolve(vscode.workspace.fs.readDirectory(uri(path))).catch(
+        () => undefined,
+      );
+      if (entries?.length === 0)
+        await Promise.resolve(vscode.workspace.fs.delete(uri(path))).catch(() => undefined);
     },
-    list: async (path) => (await Promise.resolve(vscode.workspace.fs.readDirectory(uri(path))).catch(() => [])).map(([name]) => name),
+    list: async (path) =>
+      (await Promise.resolve(vscode.workspace.fs.readDirectory(uri(path))).catch(() => [])).map(
+        ([name]) => name,
+      ),
   };
   return target;
 }

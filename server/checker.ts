@@ -56,13 +56,19 @@ export class DocumentChecker {
   private readonly timers = new Map<string, NodeJS.Timeout>();
   private readonly modulefileCache = new Map<string, { version: number; analysis: ModulefileAnalysis }>();
   private readonly published = new Map<string, Finding[]>();
-  /** ShellCheck's findings by wrapper text (and ShellCheck path and version): unchanged text is not re-checked. */
+  /**
+   * ShellCheck's findings by wrapper text (and ShellCheck path and version): unchanged text is not
+   * re-checked.
+   */
   private readonly shellcheckCache = new Map<string, Finding[]>();
 
   /** Before the parsers are ready an analysis lacks wrapper facts: it is not cached. */
   private parsersReady: boolean;
 
-  constructor(private readonly host: CheckerHost, private readonly debounceMs = 25) {
+  constructor(
+    private readonly host: CheckerHost,
+    private readonly debounceMs = 25,
+  ) {
     this.parsersReady = host.ready === undefined;
     void host.ready?.then(() => (this.parsersReady = true));
   }
@@ -83,7 +89,9 @@ export class DocumentChecker {
   modulefileAnalysis(doc: TextDocument, fresh = false): ModulefileAnalysis {
     const cached = this.modulefileCache.get(doc.uri);
     if (cached && cached.version === doc.version && !fresh) return cached.analysis;
-    const analysis = analyzeModulefile(doc.getText(), uriToPath(doc.uri) ?? doc.uri, this.analysisEnv(), { previous: cached?.analysis });
+    const analysis = analyzeModulefile(doc.getText(), uriToPath(doc.uri) ?? doc.uri, this.analysisEnv(), {
+      previous: cached?.analysis,
+    });
     if (this.parsersReady) this.modulefileCache.set(doc.uri, { version: doc.version, analysis });
     return analysis;
   }
@@ -114,7 +122,9 @@ export class DocumentChecker {
       uri,
       setTimeout(() => {
         this.timers.delete(uri);
-        this.check(uri, cause).catch((err: unknown) => this.host.log(`check of ${uri} failed: ${String(err)}`));
+        this.check(uri, cause).catch((err: unknown) =>
+          this.host.log(`check of ${uri} failed: ${String(err)}`),
+        );
       }, this.debounceMs),
     );
   }
@@ -126,12 +136,16 @@ export class DocumentChecker {
    */
   filesChanged(paths: readonly string[]): void {
     const open = new Set(this.host.openDocuments().map((d) => uriToPath(d.uri)));
-    const touches = (value: string) => paths.some((p) => p === value || p.startsWith(value.endsWith('/') ? value : value + '/'));
+    const touches = (value: string) =>
+      paths.some((p) => p === value || p.startsWith(value.endsWith('/') ? value : value + '/'));
     for (const path of paths) if (path.endsWith('.lua') && !open.has(path)) this.indexFromDisk(path);
     for (const doc of this.host.openDocuments()) {
       if (this.kindOf(doc) === 'modulefile') {
         const cached = this.modulefileCache.get(doc.uri)?.analysis;
-        const depends = !cached || cached.paths.some((p) => p.value !== undefined && touches(p.value)) || cached.wrapperDirs.some(touches);
+        const depends =
+          !cached ||
+          cached.paths.some((p) => p.value !== undefined && touches(p.value)) ||
+          cached.wrapperDirs.some(touches);
         if (depends) this.schedule(doc.uri, 'dependant');
       } else if (this.kindOf(doc) === 'wrapper') {
         // A wrapper's findings depend on the modules that put it on PATH (re-indexed above).
@@ -161,18 +175,26 @@ export class DocumentChecker {
 
   /** Findings as the user sees them: configuration applied once, after the analysers. */
   private finalize(path: string, kind: DocumentKind, text: string, findings: Finding[]): Finding[] {
-    return finalizeFindings(findings, { text, syntax: kind === 'wrapper' ? 'shell' : 'lua', severity: this.host.severityPolicy?.(path) });
+    return finalizeFindings(findings, {
+      text,
+      syntax: kind === 'wrapper' ? 'shell' : 'lua',
+      severity: this.host.severityPolicy?.(path),
+    });
   }
 
   /** ShellCheck for a wrapper text, reused while the text, ShellCheck's path and version stay the same. */
   async shellcheck(text: string, path: string, env: AnalysisEnv): Promise<Finding[]> {
     if (!env.shellcheck.enabled) return [];
     const version = await shellcheckVersion(env.shellcheck.path);
-    const key = createHash('sha256').update(`${env.shellcheck.path}\0${version}\0`).update(text).digest('hex');
+    const key = createHash('sha256')
+      .update(`${env.shellcheck.path}\0${version}\0`)
+      .update(text)
+      .digest('hex');
     const cached = this.shellcheckCache.get(key);
     if (cached) return cached;
     const findings = await runShellcheck(text, env);
-    if (this.shellcheckCache.size >= 500) this.shellcheckCache.delete(this.shellcheckCache.keys().next().value!);
+    if (this.shellcheckCache.size >= 500)
+      this.shellcheckCache.delete(this.shellcheckCache.keys().next().value!);
     this.shellcheckCache.set(key, findings);
     return findings;
   }
@@ -182,9 +204,12 @@ export class DocumentChecker {
     const large = tooLarge(text);
     if (large) return large;
     const env = this.host.env();
-    if (kind === 'modulefile') return this.finalize(path, kind, text, analyzeModulefile(text, path, this.analysisEnv()).findings);
+    if (kind === 'modulefile')
+      return this.finalize(path, kind, text, analyzeModulefile(text, path, this.analysisEnv()).findings);
     if (kind !== 'wrapper') return [];
-    const analysis = analyzeWrapper(text, path, { modulesSettingWithConda: this.index.modulesSettingWithConda(path) });
+    const analysis = analyzeWrapper(text, path, {
+      modulesSettingWithConda: this.index.modulesSettingWithConda(path),
+    });
     const shellcheck = analysis.facts.isContainerWrapper ? await this.shellcheck(text, path, env) : [];
     return this.finalize(path, kind, text, [...analysis.findings, ...shellcheck]);
   }
@@ -204,7 +229,11 @@ export class DocumentChecker {
     const candidates = [...(finding.fixes ?? []), ...(ignore ? [ignore] : [])];
     if (candidates.length === 0) return [];
     const before = await this.findingsOfText(path, kind, text);
-    const verdicts = await Promise.all(candidates.map(async (fix) => fixIsSafe(finding, before, await this.findingsOfText(path, kind, applyEdits(text, fix.edits)))));
+    const verdicts = await Promise.all(
+      candidates.map(async (fix) =>
+        fixIsSafe(finding, before, await this.findingsOfText(path, kind, applyEdits(text, fix.edits))),
+      ),
+    );
     return candidates.filter((_, i) => verdicts[i]);
   }
 
@@ -226,13 +255,19 @@ export class DocumentChecker {
       const before = this.index.wrapperDirs();
       this.index.set(path, moduleSummary(analysis));
       this.publish(uri, version, this.finalize(path, kind, text, analysis.findings));
-      if (cause === 'edit') this.scheduleDependants((p) => before.has(dirname(p)) || analysis.wrapperDirs.includes(dirname(p)), 'wrapper');
+      if (cause === 'edit')
+        this.scheduleDependants(
+          (p) => before.has(dirname(p)) || analysis.wrapperDirs.includes(dirname(p)),
+          'wrapper',
+        );
       return;
     }
     if (kind !== 'wrapper') return this.publish(uri, version, []);
 
     const env = this.host.env();
-    const analysis = analyzeWrapper(text, path, { modulesSettingWithConda: this.index.modulesSettingWithConda(path) });
+    const analysis = analyzeWrapper(text, path, {
+      modulesSettingWithConda: this.index.modulesSettingWithConda(path),
+    });
     this.publish(uri, version, this.finalize(path, kind, text, analysis.findings));
     if (cause === 'edit') {
       const owners = new Set(this.index.owners(path));

@@ -26,7 +26,13 @@ const severities: Record<Severity, DiagnosticSeverity> = {
 
 export function toDiagnostic(finding: Finding): Diagnostic {
   const source = /^SC\d+$/.test(finding.code) ? 'shellcheck' : DIAGNOSTIC_SOURCE;
-  return { range: finding.range, severity: severities[finding.severity], code: finding.code, source, message: finding.message };
+  return {
+    range: finding.range,
+    severity: severities[finding.severity],
+    code: finding.code,
+    source,
+    message: finding.message,
+  };
 }
 
 function sameRange(a: Diagnostic['range'], b: Diagnostic['range']): boolean {

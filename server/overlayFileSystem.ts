@@ -2,7 +2,10 @@
 // modulefile is checked against the wrapper text being typed in another tab.
 import { realFileSystem, type FileSystemView } from '../core/analysis/env';
 
-export function overlayFileSystem(openText: (path: string) => string | undefined, disk: FileSystemView = realFileSystem): FileSystemView {
+export function overlayFileSystem(
+  openText: (path: string) => string | undefined,
+  disk: FileSystemView = realFileSystem,
+): FileSystemView {
   return {
     kind: (path) => (openText(path) !== undefined ? 'file' : disk.kind(path)),
     readText: (path) => openText(path) ?? disk.readText(path),

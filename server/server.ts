@@ -22,14 +22,25 @@ import { initBashParser } from '../core/analysis/wrapper/parser';
 import { DocumentChecker, isTooLarge, uriToPath } from './checker';
 import { DIAGNOSTIC_SOURCE, quickFixes, toCompletionItem, toDiagnostic, toDocumentSymbol } from './convert';
 import { overlayFileSystem } from './overlayFileSystem';
-import { chooseShellcheck, defaultSettings, DID_CHANGE_WORKSPACE_TRUST, envFromSettings, parseProgramSettings, parseSettingsReporting, type ProgramSettings, type ServerSettings } from './settings';
+import {
+  chooseShellcheck,
+  defaultSettings,
+  DID_CHANGE_WORKSPACE_TRUST,
+  envFromSettings,
+  parseProgramSettings,
+  parseSettingsReporting,
+  type ProgramSettings,
+  type ServerSettings,
+} from './settings';
 import { findModulefiles } from './workspaceScan';
 import type { AnalysisEnv } from '../core/analysis/env';
 import type { SeverityPolicy } from '../core/analysis/policy';
 import { ProjectConfigFinder } from '../core/analysis/projectConfig';
 
 const stdio = stdioStreams();
-const connection = stdio ? createConnection(ProposedFeatures.all, stdio.reader, stdio.writer) : createConnection(ProposedFeatures.all);
+const connection = stdio
+  ? createConnection(ProposedFeatures.all, stdio.reader, stdio.writer)
+  : createConnection(ProposedFeatures.all);
 
 /**
  * Over stdio, a message header the reader cannot parse (a malformed Content-Length) would leave
@@ -42,7 +53,9 @@ function stdioStreams(): { reader: StreamMessageReader; writer: StreamMessageWri
   reader.onError((err) => {
     // A bad JSON body is skipped by the reader; only a bad header blocks the stream.
     if (!/Content-Length|Header must provide/.test(err.message)) return;
-    process.stderr.write(`lumi-modules language server: unreadable message from the client (${err.message.split('\n')[0]}); exiting so that the client restarts the server\n`);
+    process.stderr.write(
+      `lumi-modules language server: unreadable message from the client (${err.message.split('\n')[0]}); exiting so that the client restarts the server\n`,
+    );
     process.exit(1);
   });
   return { reader, writer: new StreamMessageWriter(process.stdout) };
@@ -64,7 +77,9 @@ let canPullConfiguration = false;
 let canRegisterFileWatcher = false;
 
 function makeEnvFromSettings(): AnalysisEnv {
-  const choice = settings.shellcheck.enable ? chooseShellcheck(programs, process.env.PATH) : { path: undefined };
+  const choice = settings.shellcheck.enable
+    ? chooseShellcheck(programs, process.env.PATH)
+    : { path: undefined };
   if (choice.problem && choice.problem !== refusedProgram) connection.console.error(choice.problem);
   refusedProgram = choice.problem;
   const shellcheckPath = choice.path;
@@ -72,14 +87,17 @@ function makeEnvFromSettings(): AnalysisEnv {
 }
 
 // Started at once: the first documents arrive in the same message burst as `initialize`.
-const parsersReady = initBashParser().catch((err: unknown) => connection.console.error(`bash parser failed to load: ${String(err)}`));
+const parsersReady = initBashParser().catch((err: unknown) =>
+  connection.console.error(`bash parser failed to load: ${String(err)}`),
+);
 
 const checker = new DocumentChecker({
   ready: parsersReady,
   document: (uri) => documents.get(uri),
   openDocuments: validDocuments,
   env: () => env,
-  publish: (uri, version, findings) => void connection.sendDiagnostics({ uri, version, diagnostics: findings.map(toDiagnostic) }),
+  publish: (uri, version, findings) =>
+    void connection.sendDiagnostics({ uri, version, diagnostics: findings.map(toDiagnostic) }),
   log: (message) => connection.console.error(message),
   severityPolicy: (path) => severityPolicy(path),
 });
@@ -91,7 +109,8 @@ function severityPolicy(path: string | undefined): SeverityPolicy {
   let project: SeverityPolicy = {};
   try {
     if (path) project = new ProjectConfigFinder(fs).forFile(path).severity;
-    else if (workspaceRoots[0]) project = new ProjectConfigFinder(fs).forDirectory(workspaceRoots[0]).severity;
+    else if (workspaceRoots[0])
+      project = new ProjectConfigFinder(fs).forDirectory(workspaceRoots[0]).severity;
   } catch (err) {
     // A malformed project file: said once per message, then only the settings apply.
     const message = String((err as Error).message);
@@ -110,7 +129,9 @@ function safely<A extends unknown[], R>(name: string, fallback: R, handler: (...
     try {
       return await handler(...args);
     } catch (err) {
-      connection.console.error(`${name} failed: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}`);
+      connection.console.error(
+        `${name} failed: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}`,
+      );
       return fallback;
     }
   };
@@ -145,7 +166,9 @@ connection.onInitialize((params): InitializeResult => {
   if (params.initializationOptions !== undefined) settings = takeSettings(params.initializationOptions);
   // Program paths come from the user's side only (see ProgramSettings), never from the folder.
   programs = parseProgramSettings(params.initializationOptions);
-  workspaceRoots = (params.workspaceFolders ?? []).map((f) => uriToPath(f.uri)).filter((p): p is string => p !== undefined);
+  workspaceRoots = (params.workspaceFolders ?? [])
+    .map((f) => uriToPath(f.uri))
+    .filter((p): p is string => p !== undefined);
   if (workspaceRoots.length === 0 && params.rootUri) {
     const root = uriToPath(params.rootUri);
     if (root) workspaceRoots.push(root);
@@ -173,7 +196,9 @@ connection.onInitialized(
     }
     if (canRegisterFileWatcher) {
       // Diagnostics depend on files beside the edited ones (images, load messages, wrappers, other modules).
-      void connection.client.register(DidChangeWatchedFilesNotification.type, { watchers: [{ globPattern: '**/*' }] });
+      void connection.client.register(DidChangeWatchedFilesNotification.type, {
+        watchers: [{ globPattern: '**/*' }],
+      });
     }
     await parsersReady;
     checker.scheduleAll();
@@ -203,7 +228,9 @@ connection.onNotification(
 
 documents.onDidOpen((e) => {
   if (typeof e.document.uri !== 'string') {
-    connection.console.error(`didOpen ignored: the document URI is not a string (${JSON.stringify(e.document.uri)})`);
+    connection.console.error(
+      `didOpen ignored: the document URI is not a string (${JSON.stringify(e.document.uri)})`,
+    );
     return;
   }
   checker.schedule(e.document.uri);
@@ -218,7 +245,9 @@ documents.onDidClose((e) => {
 
 connection.onDidChangeWatchedFiles(
   safely('didChangeWatchedFiles', undefined, (params) => {
-    const paths = params.changes.map((c) => (typeof c.uri === 'string' ? uriToPath(c.uri) : undefined)).filter((p): p is string => p !== undefined);
+    const paths = params.changes
+      .map((c) => (typeof c.uri === 'string' ? uriToPath(c.uri) : undefined))
+      .filter((p): p is string => p !== undefined);
     if (paths.length > 0) checker.filesChanged(paths);
   }),
 );
@@ -227,7 +256,13 @@ connection.onCompletion(
   safely('completion', [], (params) => {
     const doc = modulefileDocument(params.textDocument.uri);
     if (!doc) return [];
-    const entries = completeModulefile(doc.getText(), doc.offsetAt(params.position), uriToPath(doc.uri) ?? '', env, Object.keys({ ...process.env, ...settings.env }));
+    const entries = completeModulefile(
+      doc.getText(),
+      doc.offsetAt(params.position),
+      uriToPath(doc.uri) ?? '',
+      env,
+      Object.keys({ ...process.env, ...settings.env }),
+    );
     return entries.map((e) => toCompletionItem(e, doc));
   }),
 );
@@ -237,7 +272,9 @@ connection.onHover(
     const doc = modulefileDocument(params.textDocument.uri);
     if (!doc) return null;
     const hover = hoverModulefile(checker.modulefileAnalysis(doc), params.position);
-    return hover ? { contents: { kind: 'markdown' as const, value: hover.markdown }, range: hover.range } : null;
+    return hover
+      ? { contents: { kind: 'markdown' as const, value: hover.markdown }, range: hover.range }
+      : null;
   }),
 );
 
@@ -247,7 +284,13 @@ connection.onSignatureHelp(
     const sig = doc && signatureModulefile(doc.getText(), doc.offsetAt(params.position));
     if (!sig) return null;
     return {
-      signatures: [{ label: sig.label, documentation: { kind: 'markdown' as const, value: sig.documentation }, parameters: sig.parameters }],
+      signatures: [
+        {
+          label: sig.label,
+          documentation: { kind: 'markdown' as const, value: sig.documentation },
+          parameters: sig.parameters,
+        },
+      ],
       activeSignature: 0,
       activeParameter: sig.activeParameter,
     };
@@ -273,7 +316,12 @@ connection.onDocumentSymbol(
 
 connection.onCodeAction(
   safely('codeAction', [], (params) =>
-    quickFixes(params.textDocument.uri, checker.findings(params.textDocument.uri), params.context.diagnostics, (f) => checker.safeFixes(params.textDocument.uri, f)),
+    quickFixes(
+      params.textDocument.uri,
+      checker.findings(params.textDocument.uri),
+      params.context.diagnostics,
+      (f) => checker.safeFixes(params.textDocument.uri, f),
+    ),
   ),
 );
 

@@ -20,7 +20,8 @@ export function envFromSettings(
 ): AnalysisEnv {
   // `${workspaceFolder}` in a value, as in VS Code's own settings, so that a checked-in
   // .vscode/settings.json can say `"PROJHOME": "${workspaceFolder}"`.
-  const expand = (value: string) => (workspaceFolder === undefined ? value : value.split('${workspaceFolder}').join(workspaceFolder));
+  const expand = (value: string) =>
+    workspaceFolder === undefined ? value : value.split('${workspaceFolder}').join(workspaceFolder);
   const vars: Record<string, string> = {};
   for (const [name, value] of Object.entries(settings.env)) vars[name] = expand(value);
   return makeEnv({
@@ -28,7 +29,10 @@ export function envFromSettings(
     processEnv,
     luaVersion: settings.luaVersion,
     fs,
-    shellcheck: { enabled: settings.shellcheck.enable && shellcheckPath !== undefined, path: shellcheckPath ?? 'shellcheck' },
+    shellcheck: {
+      enabled: settings.shellcheck.enable && shellcheckPath !== undefined,
+      path: shellcheckPath ?? 'shellcheck',
+    },
     sitePackage: expand(settings.sitePackage) || undefined,
   });
 }
@@ -52,14 +56,18 @@ export interface ProgramSettings {
 
 export const DID_CHANGE_WORKSPACE_TRUST = 'lumiModules/didChangeWorkspaceTrust';
 
-/** `{ workspaceTrusted?, lumiModules?: { shellcheck?: { path? } } }` (initializationOptions or the notification). */
+/**
+ * `{ workspaceTrusted?, lumiModules?: { shellcheck?: { path? } } }` (initializationOptions or the
+ * notification).
+ */
 export function parseProgramSettings(raw: unknown): ProgramSettings {
   if (!isRecord(raw)) return { workspaceTrusted: true };
   const section = isRecord(raw.lumiModules) ? raw.lumiModules : raw;
   const shellcheck = isRecord(section.shellcheck) ? section.shellcheck : {};
   return {
     workspaceTrusted: raw.workspaceTrusted !== false,
-    shellcheckPath: typeof shellcheck.path === 'string' && shellcheck.path !== '' ? shellcheck.path : undefined,
+    shellcheckPath:
+      typeof shellcheck.path === 'string' && shellcheck.path !== '' ? shellcheck.path : undefined,
   };
 }
 
@@ -77,7 +85,10 @@ export interface ShellcheckChoice {
 export function chooseShellcheck(programs: ProgramSettings, pathVar: string | undefined): ShellcheckChoice {
   const wanted = programs.workspaceTrusted ? (programs.shellcheckPath ?? 'shellcheck') : 'shellcheck';
   if (wanted.includes('/') && !isAbsolute(wanted)) {
-    return { path: undefined, problem: `lumiModules.shellcheck.path must be an absolute path or a name on PATH; refusing the relative path ${JSON.stringify(wanted)}` };
+    return {
+      path: undefined,
+      problem: `lumiModules.shellcheck.path must be an absolute path or a name on PATH; refusing the relative path ${JSON.stringify(wanted)}`,
+    };
   }
   const found = findExecutable(wanted, pathVar);
   return found === undefined ? { path: undefined } : { path: found };

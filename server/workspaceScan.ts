@@ -7,7 +7,10 @@ import { isModulefilePath } from '../core/analysis/project/checkProject';
 const SKIPPED = new Set(['.git', 'node_modules', '__pycache__', 'site-packages', '.cache', '.venv', 'venv']);
 export const MAX_SCANNED_ENTRIES = 50_000;
 
-export async function findModulefiles(roots: readonly string[], maxEntries = MAX_SCANNED_ENTRIES): Promise<string[]> {
+export async function findModulefiles(
+  roots: readonly string[],
+  maxEntries = MAX_SCANNED_ENTRIES,
+): Promise<string[]> {
   const found: string[] = [];
   const queue = [...roots];
   let seen = 0;

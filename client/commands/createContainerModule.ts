@@ -5,7 +5,17 @@ import { existsSync, readdirSync } from 'node:fs';
 import { basename, isAbsolute, join } from 'node:path';
 import * as vscode from 'vscode';
 import { describeModule, type ModuleDescription } from '../../core/scaffold/describe';
-import { componentProblem, defaultCondaEnv, defaultStyle, LAIF_BINDINGS, planScaffold, readModuleText, ScaffoldInputError, type ScaffoldOptions, type ScaffoldStyle } from '../../core/scaffold/plan';
+import {
+  componentProblem,
+  defaultCondaEnv,
+  defaultStyle,
+  LAIF_BINDINGS,
+  planScaffold,
+  readModuleText,
+  ScaffoldInputError,
+  type ScaffoldOptions,
+  type ScaffoldStyle,
+} from '../../core/scaffold/plan';
 import { repairFromPlan, ScaffoldFromError } from '../../core/scaffold/repair';
 import { ScaffoldBlockedError, ScaffoldConflictError, writeScaffold } from '../../core/scaffold/write';
 import { shellQuote } from '../../core/shell/quote';
@@ -17,7 +27,16 @@ import { workspaceFsTarget } from '../workspaceFsTarget';
 const TOTAL_STEPS = 8;
 
 /** One input box step; resolves undefined when the user cancels. */
-function ask(step: number, title: string, options: { value?: string; prompt: string; validate: (v: string) => string | undefined; browse?: () => Promise<string | undefined> }): Promise<string | undefined> {
+function ask(
+  step: number,
+  title: string,
+  options: {
+    value?: string;
+    prompt: string;
+    validate: (v: string) => string | undefined;
+    browse?: () => Promise<string | undefined>;
+  },
+): Promise<string | undefined> {
   return new Promise((resolve) => {
     const box = vscode.window.createInputBox();
     box.title = `Create container module: ${title}`;
@@ -26,7 +45,10 @@ function ask(step: number, title: string, options: { value?: string; prompt: str
     box.value = options.value ?? '';
     box.prompt = options.prompt;
     box.ignoreFocusOut = true;
-    const browseButton: vscode.QuickInputButton = { iconPath: new vscode.ThemeIcon('folder-opened'), tooltip: 'Browse...' };
+    const browseButton: vscode.QuickInputButton = {
+      iconPath: new vscode.ThemeIcon('folder-opened'),
+      tooltip: 'Browse...',
+    };
     if (options.browse) box.buttons = [browseButton];
     let done = false;
     const finish = (value: string | undefined) => {
@@ -57,7 +79,11 @@ function ask(step: number, title: string, options: { value?: string; prompt: str
 function defaultRoot(folder: vscode.WorkspaceFolder | undefined, settings: LumiSettings): string {
   const configured = settings.env.PROJHOME;
   const fromEnv = process.env.PROJHOME;
-  const candidate = configured?.replace('${workspaceFolder}', folder?.uri.fsPath ?? '') || fromEnv || folder?.uri.fsPath || '';
+  const candidate =
+    configured?.replace('${workspaceFolder}', folder?.uri.fsPath ?? '') ||
+    fromEnv ||
+    folder?.uri.fsPath ||
+    '';
   return isAbsolute(candidate) ? candidate : '';
 }
 
@@ -65,10 +91,19 @@ function defaultRoot(folder: vscode.WorkspaceFolder | undefined, settings: LumiS
 async function pickStart(root: string): Promise<{ from?: string; newVersion?: boolean } | undefined> {
   const modulesDir = root === '' ? '' : join(root, 'modules');
   const ownModules = modulesDir === '' ? [] : listModules(modulesDir);
-  const addVersion = { label: 'Add a version of an existing module', description: ownModules.length > 0 ? `${ownModules.length} in ${modulesDir}` : 'pick its modulefile' };
+  const addVersion = {
+    label: 'Add a version of an existing module',
+    description: ownModules.length > 0 ? `${ownModules.length} in ${modulesDir}` : 'pick its modulefile',
+  };
   const template = { label: 'Bundled template', description: "CSC's delayed-container pattern" };
-  const existing = { label: 'An existing modulefile...', description: "e.g. CSC's /appl/local/csc/modulefiles/pytorch/2.7.lua, rewritten in place of the template" };
-  const picked = await vscode.window.showQuickPick([addVersion, template, existing], { title: `Create container module: start from (1/${TOTAL_STEPS})`, ignoreFocusOut: true });
+  const existing = {
+    label: 'An existing modulefile...',
+    description: "e.g. CSC's /appl/local/csc/modulefiles/pytorch/2.7.lua, rewritten in place of the template",
+  };
+  const picked = await vscode.window.showQuickPick([addVersion, template, existing], {
+    title: `Create container module: start from (1/${TOTAL_STEPS})`,
+    ignoreFocusOut: true,
+  });
   if (picked === undefined) return undefined;
   if (picked === template) return {};
   if (picked === addVersion && ownModules.length > 0) {
@@ -83,7 +118,12 @@ async function pickStart(root: string): Promise<{ from?: string; newVersion?: bo
     canSelectMany: false,
     filters: { 'Lmod modulefiles': ['lua'] },
     title: picked === addVersion ? 'Module to add a version of' : 'Module to start from',
-    defaultUri: modulesDir !== '' && existsSync(modulesDir) ? vscode.Uri.file(modulesDir) : existsSync(csc) ? vscode.Uri.file(csc) : undefined,
+    defaultUri:
+      modulesDir !== '' && existsSync(modulesDir)
+        ? vscode.Uri.file(modulesDir)
+        : existsSync(csc)
+          ? vscode.Uri.file(csc)
+          : undefined,
   });
   return files?.[0] ? { from: files[0].fsPath, newVersion: picked === addVersion } : undefined;
 }
@@ -94,7 +134,8 @@ function listModules(dir: string): string[] {
   try {
     for (const name of readdirSync(dir, { withFileTypes: true })) {
       if (!name.isDirectory()) continue;
-      for (const f of readdirSync(join(dir, name.name))) if (f.endsWith('.lua')) out.push(`${name.name}/${f.slice(0, -4)}`);
+      for (const f of readdirSync(join(dir, name.name)))
+        if (f.endsWith('.lua')) out.push(`${name.name}/${f.slice(0, -4)}`);
     }
   } catch {
     return [];
@@ -103,15 +144,30 @@ function listModules(dir: string): string[] {
 }
 
 const STYLE_CHOICES: { style: ScaffoldStyle; label: string; description: string }[] = [
-  { style: 'csc', label: 'CSC style', description: "SING_IMAGE and wrappers on PATH, as CSC's pytorch modules" },
-  { style: 'laif', label: 'LUMI AI Factory (LAIF)', description: 'lumi-aif-singularity-bindings, the image\'s /opt/venv, no conda' },
-  { style: 'easybuild', label: "LUMI EasyBuild style", description: "SIF, SIF<NAME>, SINGULARITY_BIND, CONTAINERROOT and runscripts, as LUMI's container modules" },
+  {
+    style: 'csc',
+    label: 'CSC style',
+    description: "SING_IMAGE and wrappers on PATH, as CSC's pytorch modules",
+  },
+  {
+    style: 'laif',
+    label: 'LUMI AI Factory (LAIF)',
+    description: "lumi-aif-singularity-bindings, the image's /opt/venv, no conda",
+  },
+  {
+    style: 'easybuild',
+    label: 'LUMI EasyBuild style',
+    description:
+      "SIF, SIF<NAME>, SINGULARITY_BIND, CONTAINERROOT and runscripts, as LUMI's container modules",
+  },
 ];
 
 /** Step 5 for the template: the convention, the one the image suggests first (as `--style`'s default). */
 async function pickStyle(image: string): Promise<ScaffoldStyle | undefined> {
   const suggested = defaultStyle(image);
-  const items = [...STYLE_CHOICES].sort((a, b) => Number(b.style === suggested) - Number(a.style === suggested));
+  const items = [...STYLE_CHOICES].sort(
+    (a, b) => Number(b.style === suggested) - Number(a.style === suggested),
+  );
   const picked = await vscode.window.showQuickPick(
     items.map((c) => ({ ...c, detail: c.style === suggested ? 'suggested for this image' : undefined })),
     { title: `Create container module: style (5/${TOTAL_STEPS})`, ignoreFocusOut: true },
@@ -135,19 +191,40 @@ export async function createContainerModule(ctx: Ctx): Promise<void> {
   const start = await pickStart(defaultRoot(folder, settings));
   if (start === undefined) return;
   const source = await prefillFrom(start.from);
-  const name = await ask(2, 'name', { value: source?.name, prompt: 'Module name (e.g. my-pytorch): letters, digits, . _ + -', validate: (v) => componentProblem('name', v) });
+  const name = await ask(2, 'name', {
+    value: source?.name,
+    prompt: 'Module name (e.g. my-pytorch): letters, digits, . _ + -',
+    validate: (v) => componentProblem('name', v),
+  });
   if (name === undefined) return;
   const version = await ask(3, 'version', {
     value: start.newVersion ? '' : source?.version,
-    prompt: start.newVersion ? `New version (${source?.name ?? 'the module'} has ${source?.version ?? '?'})` : 'Module version (e.g. 2.7)',
-    validate: (v) => componentProblem('version', v) ?? (start.newVersion && v === source?.version ? 'that version exists: give a new one' : undefined),
+    prompt: start.newVersion
+      ? `New version (${source?.name ?? 'the module'} has ${source?.version ?? '?'})`
+      : 'Module version (e.g. 2.7)',
+    validate: (v) =>
+      componentProblem('version', v) ??
+      (start.newVersion && v === source?.version ? 'that version exists: give a new one' : undefined),
   });
   if (version === undefined) return;
   const image = await ask(4, 'image', {
     value: source?.image,
-    prompt: 'Absolute path of the Singularity image (.sif), e.g. /appl/local/containers/sif-images/lumi-pytorch-rocm-...sif',
-    validate: (v) => (!v.endsWith('.sif') ? 'the image must be a .sif file' : !isAbsolute(v) ? 'give an absolute path' : undefined),
-    browse: async () => (await vscode.window.showOpenDialog({ canSelectMany: false, filters: { 'Singularity images': ['sif'] }, title: 'Singularity image' }))?.[0]?.fsPath,
+    prompt:
+      'Absolute path of the Singularity image (.sif), e.g. /appl/local/containers/sif-images/lumi-pytorch-rocm-...sif',
+    validate: (v) =>
+      !v.endsWith('.sif')
+        ? 'the image must be a .sif file'
+        : !isAbsolute(v)
+          ? 'give an absolute path'
+          : undefined,
+    browse: async () =>
+      (
+        await vscode.window.showOpenDialog({
+          canSelectMany: false,
+          filters: { 'Singularity images': ['sif'] },
+          title: 'Singularity image',
+        })
+      )?.[0]?.fsPath,
   });
   if (image === undefined) return;
   // A module to start from keeps its own convention (--from rewrites it); the template asks.
@@ -156,30 +233,66 @@ export async function createContainerModule(ctx: Ctx): Promise<void> {
   const root = await ask(6, 'project home', {
     // From a module: its own root fallback (`os.getenv('PROJHOME') or '/project/...'`), like the other steps.
     value: source?.root ?? defaultRoot(folder, settings),
-    prompt: source?.root !== undefined ? "Project home (ROOT), the chosen module's own: modules/, bin/, txt/ and sif/ go under it" : 'Project home (ROOT): modules/, bin/, txt/ and sif/ go under it',
+    prompt:
+      source?.root !== undefined
+        ? "Project home (ROOT), the chosen module's own: modules/, bin/, txt/ and sif/ go under it"
+        : 'Project home (ROOT): modules/, bin/, txt/ and sif/ go under it',
     validate: (v) => (!isAbsolute(v) ? 'the project home must be an absolute path' : undefined),
-    browse: async () => (await vscode.window.showOpenDialog({ canSelectFiles: false, canSelectFolders: true, title: 'Project home' }))?.[0]?.fsPath,
+    browse: async () =>
+      (
+        await vscode.window.showOpenDialog({
+          canSelectFiles: false,
+          canSelectFolders: true,
+          title: 'Project home',
+        })
+      )?.[0]?.fsPath,
   });
   if (root === undefined) return;
   const suggestedEnv = source !== undefined ? source.condaEnv : defaultCondaEnv(image);
   // LAIF images have no conda (their venv /opt/venv): no step.
-  const condaEnv = style === 'laif' ? '' : await ask(7, 'conda environment', {
-    value: suggestedEnv === false ? '' : suggestedEnv,
-    prompt: 'Conda environment activated inside the container (WITH_CONDA); leave empty for none',
-    validate: (v) => (v === '' || /^[A-Za-z0-9._-]+$/.test(v) ? undefined : 'a plain conda environment name'),
-  });
+  const condaEnv =
+    style === 'laif'
+      ? ''
+      : await ask(7, 'conda environment', {
+          value: suggestedEnv === false ? '' : suggestedEnv,
+          prompt: 'Conda environment activated inside the container (WITH_CONDA); leave empty for none',
+          validate: (v) =>
+            v === '' || /^[A-Za-z0-9._-]+$/.test(v) ? undefined : 'a plain conda environment name',
+        });
   if (condaEnv === undefined) return;
-  // The EasyBuild style binds through SINGULARITY_BIND itself (LUMI's modules conflict with the bindings module): no step.
-  const bindings = style === 'easybuild' ? '' : await ask(8, 'bindings module', {
-    // From a module: its own bindings (none when it handles them itself), else the setting.
-    // The LAIF style: LAIF's own bindings module.
-    value: source !== undefined ? source.bindingsModule : style === 'laif' ? LAIF_BINDINGS : settings.scaffold.bindingsModule,
-    prompt: 'Module with LUMI bind mounts to depend on (empty: none)',
-    validate: (v) => (v === '' || componentProblem('bindings module', v.replace('/', '')) === undefined ? undefined : 'a module name such as singularity-AI-bindings'),
-  });
+  // The EasyBuild style binds through SINGULARITY_BIND itself (LUMI's modules conflict with the bindings
+  // module): no step.
+  const bindings =
+    style === 'easybuild'
+      ? ''
+      : await ask(8, 'bindings module', {
+          // From a module: its own bindings (none when it handles them itself), else the setting.
+          // The LAIF style: LAIF's own bindings module.
+          value:
+            source !== undefined
+              ? source.bindingsModule
+              : style === 'laif'
+                ? LAIF_BINDINGS
+                : settings.scaffold.bindingsModule,
+          prompt: 'Module with LUMI bind mounts to depend on (empty: none)',
+          validate: (v) =>
+            v === '' || componentProblem('bindings module', v.replace('/', '')) === undefined
+              ? undefined
+              : 'a module name such as singularity-AI-bindings',
+        });
   if (bindings === undefined) return;
   const templateDir = settings.scaffold.templateDir || undefined;
-  const options: ScaffoldOptions = { name, version, image, root, condaEnv: condaEnv === '' ? false : condaEnv, bindingsModule: bindings || undefined, templateDir, from: start.from, style };
+  const options: ScaffoldOptions = {
+    name,
+    version,
+    image,
+    root,
+    condaEnv: condaEnv === '' ? false : condaEnv,
+    bindingsModule: bindings || undefined,
+    templateDir,
+    from: start.from,
+    style,
+  };
   try {
     const plan = planScaffold(options);
     if (options.from !== undefined) {
@@ -189,17 +302,23 @@ export async function createContainerModule(ctx: Ctx): Promise<void> {
       } catch (err) {
         if (!(err instanceof ScaffoldFromError)) throw err;
         const anyway = 'Write it anyway';
-        const answer = await vscode.window.showWarningMessage('The rewritten module still has errors the checker cannot fix.', { modal: true, detail: err.message }, anyway);
+        const answer = await vscode.window.showWarningMessage(
+          'The rewritten module still has errors the checker cannot fix.',
+          { modal: true, detail: err.message },
+          anyway,
+        );
         if (answer !== anyway) return;
         fixed = await repairFromPlan(plan, root, true);
       }
-      if (fixed.length > 0) void vscode.window.showInformationMessage(`Fixed in the new module: ${fixed.join('; ')}`);
+      if (fixed.length > 0)
+        void vscode.window.showInformationMessage(`Fixed in the new module: ${fixed.join('; ')}`);
     }
     const target = workspaceFsTarget();
     try {
       await writeScaffold(plan, { force: false, target, root });
     } catch (err) {
-      if (err instanceof ScaffoldBlockedError) throw new ScaffoldInputError(`nothing written: ${err.problems.join('; ')}`);
+      if (err instanceof ScaffoldBlockedError)
+        throw new ScaffoldInputError(`nothing written: ${err.problems.join('; ')}`);
       if (!(err instanceof ScaffoldConflictError)) throw err;
       const overwrite = 'Overwrite (keep backups)';
       const answer = await vscode.window.showWarningMessage(
@@ -214,10 +333,16 @@ export async function createContainerModule(ctx: Ctx): Promise<void> {
     await vscode.window.showTextDocument(modulefile);
     const lines = `module use ${shellQuote(join(root, 'modules'))}\nmodule load ${shellQuote(`${name}/${version}`)}`;
     const copy = 'Copy module commands';
-    const answer = await vscode.window.showInformationMessage(`Created ${name}/${version} for ${basename(image)}. Use it with: ${lines.replace('\n', '; ')}`, copy);
+    const answer = await vscode.window.showInformationMessage(
+      `Created ${name}/${version} for ${basename(image)}. Use it with: ${lines.replace('\n', '; ')}`,
+      copy,
+    );
     if (answer === copy) await vscode.env.clipboard.writeText(lines + '\n');
   } catch (err) {
-    const message = err instanceof ScaffoldInputError ? err.message : `could not create the module: ${(err as Error).message}`;
+    const message =
+      err instanceof ScaffoldInputError
+        ? err.message
+        : `could not create the module: ${(err as Error).message}`;
     ctx.log(`Create Container Module: ${message}`);
     void vscode.window.showErrorMessage(`LUMI: ${message}`);
   }

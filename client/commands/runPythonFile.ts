@@ -16,16 +16,31 @@ const editorPrompts: ConnectPrompts = {
     const trust = 'Trust and connect';
     const answer = await vscode.window.showWarningMessage(
       `The authenticity of host ${host} can't be established.`,
-      { modal: true, detail: `${keyType} key fingerprint is ${fingerprint}.\nCompare it with the fingerprint LUMI publishes before you continue.` },
+      {
+        modal: true,
+        detail: `${keyType} key fingerprint is ${fingerprint}.\nCompare it with the fingerprint LUMI publishes before you continue.`,
+      },
       trust,
     );
     return answer === trust;
   },
-  passphrase: (keyFile) => Promise.resolve(vscode.window.showInputBox({ prompt: `Passphrase for ${keyFile}`, password: true, ignoreFocusOut: true })),
+  passphrase: (keyFile) =>
+    Promise.resolve(
+      vscode.window.showInputBox({
+        prompt: `Passphrase for ${keyFile}`,
+        password: true,
+        ignoreFocusOut: true,
+      }),
+    ),
   async keyboardInteractive({ name, instructions, prompts }) {
     const answers: string[] = [];
     for (const p of prompts) {
-      const a = await vscode.window.showInputBox({ title: name || 'SSH login', prompt: [instructions, p.prompt].filter(Boolean).join(' '), password: !p.echo, ignoreFocusOut: true });
+      const a = await vscode.window.showInputBox({
+        title: name || 'SSH login',
+        prompt: [instructions, p.prompt].filter(Boolean).join(' '),
+        password: !p.echo,
+        ignoreFocusOut: true,
+      });
       if (a === undefined) return undefined;
       answers.push(a);
     }
@@ -55,10 +70,21 @@ export class RemoteRuns implements vscode.Disposable {
     return this.pool;
   }
 
-  private showState(host: { alias: string; configFile?: string }, state: ConnectionState, detail?: string): void {
-    const icon = state === 'connected' ? '$(vm-active)' : state === 'connecting' ? '$(sync~spin)' : '$(vm-outline)';
+  private showState(
+    host: { alias: string; configFile?: string },
+    state: ConnectionState,
+    detail?: string,
+  ): void {
+    const icon =
+      state === 'connected' ? '$(vm-active)' : state === 'connecting' ? '$(sync~spin)' : '$(vm-outline)';
     this.status.text = `${icon} LUMI: ${host.alias}`;
-    this.status.tooltip = [`SSH connection to ${host.alias}: ${state}`, detail, host.configFile && `SSH config: ${host.configFile}`].filter(Boolean).join('\n');
+    this.status.tooltip = [
+      `SSH connection to ${host.alias}: ${state}`,
+      detail,
+      host.configFile && `SSH config: ${host.configFile}`,
+    ]
+      .filter(Boolean)
+      .join('\n');
     this.status.show();
   }
 
@@ -73,13 +99,20 @@ export class RemoteRuns implements vscode.Disposable {
     const onLumi = vscode.env.remoteName === 'ssh-remote';
     if (!onLumi && !settings.host) {
       const open = 'Open Settings';
-      if ((await vscode.window.showErrorMessage('LUMI: set lumiModules.run.host to the SSH host alias of LUMI (from ~/.ssh/config).', open)) === open) {
+      if (
+        (await vscode.window.showErrorMessage(
+          'LUMI: set lumiModules.run.host to the SSH host alias of LUMI (from ~/.ssh/config).',
+          open,
+        )) === open
+      ) {
         void vscode.commands.executeCommand('workbench.action.openSettings', 'lumiModules.run');
       }
       return;
     }
     if (settings.modules.length === 0) {
-      void vscode.window.showWarningMessage('LUMI: no module in lumiModules.run.modules: python runs without a container module.');
+      void vscode.window.showWarningMessage(
+        'LUMI: no module in lumiModules.run.modules: python runs without a container module.',
+      );
     }
     const request = runRequestFromSettings(settings, uri.fsPath, onLumi || uri.scheme !== 'file');
     const abort = new AbortController();
@@ -96,18 +129,29 @@ export class RemoteRuns implements vscode.Disposable {
           if (data === '\x03') abort.abort();
         },
       };
-      vscode.window.createTerminal({ name: `LUMI: ${name}`, pty, iconPath: new vscode.ThemeIcon('remote') }).show(true);
+      vscode.window
+        .createTerminal({ name: `LUMI: ${name}`, pty, iconPath: new vscode.ThemeIcon('remote') })
+        .show(true);
     });
     await ready;
     const toTerminal = (chunk: Buffer) => write.fire(chunk.toString('utf8').replace(/\r?\n/g, '\r\n'));
     const output: RunOutput = { stdout: toTerminal, stderr: toTerminal };
     const where = onLumi ? 'this LUMI node' : settings.host;
-    write.fire(`\x1b[2mRunning ${name} on ${where}${request.srun ? ' with srun' : ''}... (Ctrl+C stops it)\x1b[0m\r\n`);
+    write.fire(
+      `\x1b[2mRunning ${name} on ${where}${request.srun ? ' with srun' : ''}... (Ctrl+C stops it)\x1b[0m\r\n`,
+    );
     try {
-      const code = onLumi ? await runLocally(request, output, abort.signal) : await this.runOverKeptConnection(settings, request, output, abort);
-      write.fire(`\r\n\x1b[${code === 0 ? '32' : '31'}m[${name} exited with code ${code}${abort.signal.aborted ? ', stopped' : ''}]\x1b[0m\r\n`);
+      const code = onLumi
+        ? await runLocally(request, output, abort.signal)
+        : await this.runOverKeptConnection(settings, request, output, abort);
+      write.fire(
+        `\r\n\x1b[${code === 0 ? '32' : '31'}m[${name} exited with code ${code}${abort.signal.aborted ? ', stopped' : ''}]\x1b[0m\r\n`,
+      );
     } catch (err) {
-      const message = err instanceof SshError || err instanceof SshConfigError ? err.message : `unexpected error: ${(err as Error).message}`;
+      const message =
+        err instanceof SshError || err instanceof SshConfigError
+          ? err.message
+          : `unexpected error: ${(err as Error).message}`;
       write.fire(`\r\n\x1b[31mLUMI: ${message}\x1b[0m\r\n`);
       this.ctx.log(`Run ${name}: ${message}`);
       void vscode.window.showErrorMessage(`LUMI: ${message}`);
@@ -117,10 +161,19 @@ export class RemoteRuns implements vscode.Disposable {
     }
   }
 
-  private async runOverKeptConnection(settings: RunSettings, request: RunRequest, output: RunOutput, abort: AbortController): Promise<number> {
+  private async runOverKeptConnection(
+    settings: RunSettings,
+    request: RunRequest,
+    output: RunOutput,
+    abort: AbortController,
+  ): Promise<number> {
     const pool = this.getPool(settings.idleTimeoutSeconds);
     const connection = await vscode.window.withProgress(
-      { location: vscode.ProgressLocation.Notification, title: `LUMI: connecting to ${settings.host}`, cancellable: true },
+      {
+        location: vscode.ProgressLocation.Notification,
+        title: `LUMI: connecting to ${settings.host}`,
+        cancellable: true,
+      },
       (_progress, token) => {
         token.onCancellationRequested(() => abort.abort());
         return pool.acquire(settings.host, settings.sshConfigFile, abort.signal);

@@ -7,9 +7,23 @@ import { SshError } from '../../core/remote/connection';
 import { pythonFileToSend, readRunSettings } from '../settings';
 import { SshConfigError } from '../../core/remote/sshConfig';
 import { accountProblem, SubmitInputError } from '../../core/slurm/jobScript';
-import { cancelJob, followJob, listJobs, readJobOutput, SlurmError, submitJob, type JobEvent, type JobSummary } from '../../core/slurm/jobs';
+import {
+  cancelJob,
+  followJob,
+  listJobs,
+  readJobOutput,
+  SlurmError,
+  submitJob,
+  type JobEvent,
+  type JobSummary,
+} from '../../core/slurm/jobs';
 import { LOCAL_HOST, localTransport, sshTransport, type SlurmTransport } from '../../core/slurm/transport';
-import { parseSubmitSettings, sbatchHasAccount, submitSettingsProblem, submitSpecFromSettings } from '../../core/slurm/settings';
+import {
+  parseSubmitSettings,
+  sbatchHasAccount,
+  submitSettingsProblem,
+  submitSpecFromSettings,
+} from '../../core/slurm/settings';
 import type { RemoteRuns } from './runPythonFile';
 
 /** A job this window follows; kept in workspaceState so a reloaded window re-attaches. */
@@ -31,9 +45,17 @@ interface Follow {
   abort: AbortController;
 }
 
-type Node = { kind: 'host'; host: string; sshConfigFile?: string } | { kind: 'job'; host: string; sshConfigFile?: string; job: JobSummary } | { kind: 'message'; text: string };
+type Node =
+  | { kind: 'host'; host: string; sshConfigFile?: string }
+  | { kind: 'job'; host: string; sshConfigFile?: string; job: JobSummary }
+  | { kind: 'message'; text: string };
 
-const ACTIVE_ICON: Record<string, string> = { PENDING: '$(watch)', RUNNING: '$(sync~spin)', COMPLETING: '$(sync~spin)', CONFIGURING: '$(sync~spin)' };
+const ACTIVE_ICON: Record<string, string> = {
+  PENDING: '$(watch)',
+  RUNNING: '$(sync~spin)',
+  COMPLETING: '$(sync~spin)',
+  CONFIGURING: '$(sync~spin)',
+};
 
 /**
  * A Remote-SSH window: the extension host already runs on LUMI, so Slurm is used there directly
@@ -45,7 +67,13 @@ const onLumi = () => vscode.env.remoteName === 'ssh-remote';
 const hostLabel = (host: string) => (host === LOCAL_HOST ? 'this LUMI node' : host);
 
 function message(err: unknown): string {
-  if (err instanceof SshError || err instanceof SshConfigError || err instanceof SlurmError || err instanceof SubmitInputError) return err.message;
+  if (
+    err instanceof SshError ||
+    err instanceof SshConfigError ||
+    err instanceof SlurmError ||
+    err instanceof SubmitInputError
+  )
+    return err.message;
   return `unexpected error: ${(err as Error).message}`;
 }
 
@@ -62,7 +90,10 @@ export class BatchJobs implements vscode.Disposable, vscode.TreeDataProvider<Nod
     private readonly context: vscode.ExtensionContext,
     private readonly runs: RemoteRuns,
   ) {
-    this.view = vscode.window.createTreeView('lumiModules.jobs', { treeDataProvider: this, showCollapseAll: false });
+    this.view = vscode.window.createTreeView('lumiModules.jobs', {
+      treeDataProvider: this,
+      showCollapseAll: false,
+    });
     // squeue only while someone looks at the list.
     this.view.onDidChangeVisibility((e) => this.autoRefresh(e.visible));
     this.autoRefresh(this.view.visible);
@@ -76,7 +107,10 @@ export class BatchJobs implements vscode.Disposable, vscode.TreeDataProvider<Nod
   private settings(uri?: vscode.Uri) {
     const config = vscode.workspace.getConfiguration('lumiModules', uri);
     // The template is a job script run on LUMI: user-level only, as the preamble.
-    const submit = { ...config.get<Record<string, unknown>>('submit'), template: config.inspect('submit.template')?.globalValue };
+    const submit = {
+      ...config.get<Record<string, unknown>>('submit'),
+      template: config.inspect('submit.template')?.globalValue,
+    };
     return { run: readRunSettings(uri), submit: parseSubmitSettings(submit) };
   }
 
@@ -85,11 +119,21 @@ export class BatchJobs implements vscode.Disposable, vscode.TreeDataProvider<Nod
   }
 
   private saveFollowed(): void {
-    void this.context.workspaceState.update(FOLLOWED_KEY, [...this.follows.values()].map((f) => f.job));
+    void this.context.workspaceState.update(
+      FOLLOWED_KEY,
+      [...this.follows.values()].map((f) => f.job),
+    );
   }
 
-  /** Runs FN with Slurm on HOST: this machine for LOCAL_HOST, else the kept connection (opened or reused, then released). */
-  private async withTransport<T>(host: string, sshConfigFile: string | undefined, fn: (t: SlurmTransport) => Promise<T>): Promise<T> {
+  /**
+   * Runs FN with Slurm on HOST: this machine for LOCAL_HOST, else the kept connection (opened or reused, then
+   * released).
+   */
+  private async withTransport<T>(
+    host: string,
+    sshConfigFile: string | undefined,
+    fn: (t: SlurmTransport) => Promise<T>,
+  ): Promise<T> {
     if (host === LOCAL_HOST) return fn(localTransport());
     const pool = this.runs.getPool(this.settings().run.idleTimeoutSeconds);
     return pool.with(host, sshConfigFile, (connection) => fn(sshTransport(connection)));
@@ -99,7 +143,9 @@ export class BatchJobs implements vscode.Disposable, vscode.TreeDataProvider<Nod
     const uri = await pythonFileToSend(resource, 'submit it as a batch job', 'batch jobs on LUMI');
     if (!uri) return;
     if (uri.scheme !== 'file') {
-      void vscode.window.showErrorMessage(`LUMI: ${uri.scheme} files cannot be submitted: save the script to a file first.`);
+      void vscode.window.showErrorMessage(
+        `LUMI: ${uri.scheme} files cannot be submitted: save the script to a file first.`,
+      );
       return;
     }
     const { run, submit } = this.settings(uri);
@@ -121,27 +167,37 @@ export class BatchJobs implements vscode.Disposable, vscode.TreeDataProvider<Nod
       if (!answer) return;
       host = answer;
       await this.context.globalState.update(LAST_HOST_KEY, host);
-      await vscode.workspace.getConfiguration('lumiModules').update('run.host', host, vscode.ConfigurationTarget.Global);
+      await vscode.workspace
+        .getConfiguration('lumiModules')
+        .update('run.host', host, vscode.ConfigurationTarget.Global);
     }
     if (!submit.account && !sbatchHasAccount(submit.sbatchOptions)) {
       const answer = await vscode.window.showInputBox({
         title: 'LUMI: Submit batch job',
-        prompt: 'Project account to bill (project_ and nine digits, see `lumi-workspaces`); saved as lumiModules.submit.account',
+        prompt:
+          'Project account to bill (project_ and nine digits, see `lumi-workspaces`); saved as lumiModules.submit.account',
         placeHolder: 'project_465000000',
         ignoreFocusOut: true,
         validateInput: (v) => accountProblem(v.trim()),
       });
       if (!answer) return;
       submit.account = answer.trim();
-      await vscode.workspace.getConfiguration('lumiModules').update('submit.account', submit.account, vscode.ConfigurationTarget.Global);
+      await vscode.workspace
+        .getConfiguration('lumiModules')
+        .update('submit.account', submit.account, vscode.ConfigurationTarget.Global);
     }
     const name = uri.path.split('/').pop() ?? 'script';
     try {
-      const jobId = await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: `LUMI: submitting ${name} on ${hostLabel(host)}` }, () =>
-        this.withTransport(host, run.sshConfigFile, async (transport) => {
-          const script = await transport.placeScript(uri.fsPath);
-          return (await submitJob(transport, submitSpecFromSettings(run, submit, script))).jobId;
-        }),
+      const jobId = await vscode.window.withProgress(
+        {
+          location: vscode.ProgressLocation.Notification,
+          title: `LUMI: submitting ${name} on ${hostLabel(host)}`,
+        },
+        () =>
+          this.withTransport(host, run.sshConfigFile, async (transport) => {
+            const script = await transport.placeScript(uri.fsPath);
+            return (await submitJob(transport, submitSpecFromSettings(run, submit, script))).jobId;
+          }),
       );
       this.follow({ host, sshConfigFile: run.sshConfigFile, jobId, name });
     } catch (err) {
@@ -173,11 +229,19 @@ export class BatchJobs implements vscode.Disposable, vscode.TreeDataProvider<Nod
         if (data === '\x03') void this.cancel(job);
       },
     };
-    const terminal = vscode.window.createTerminal({ name: `LUMI job ${job.jobId}: ${job.name}`, pty, iconPath: new vscode.ThemeIcon('server-process') });
+    const terminal = vscode.window.createTerminal({
+      name: `LUMI job ${job.jobId}: ${job.name}`,
+      pty,
+      iconPath: new vscode.ThemeIcon('server-process'),
+    });
     const entry: Follow = { job, state: 'SUBMITTED', status, terminal, abort };
     this.follows.set(this.key(job), entry);
     this.saveFollowed();
-    status.command = { command: 'lumiModules.jobs.statusMenu', title: 'Job actions', arguments: [job.host, job.jobId] };
+    status.command = {
+      command: 'lumiModules.jobs.statusMenu',
+      title: 'Job actions',
+      arguments: [job.host, job.jobId],
+    };
     const show = (state: string, detail = '') => {
       entry.state = state;
       status.text = `${ACTIVE_ICON[state] ?? (state === 'COMPLETED' ? '$(pass)' : '$(error)')} ${job.jobId} ${state}`;
@@ -190,9 +254,15 @@ export class BatchJobs implements vscode.Disposable, vscode.TreeDataProvider<Nod
     const toTerminal = (chunk: Buffer) => write.fire(chunk.toString('utf8').replace(/\r?\n/g, '\r\n'));
     const note = (text: string, colour = '2') => write.fire(`\x1b[${colour}m${text}\x1b[0m\r\n`);
     const onEvent = (e: JobEvent) => {
-      if (e.kind === 'files') note(`output: ${e.stdout === e.stderr ? e.stdout : `${e.stdout}, ${e.stderr}`}`);
+      if (e.kind === 'files')
+        note(`output: ${e.stdout === e.stderr ? e.stdout : `${e.stdout}, ${e.stderr}`}`);
       else if (e.kind === 'state') {
-        const detail = e.state === 'PENDING' && e.reason !== 'None' ? `(${e.reason})` : e.state === 'RUNNING' ? `on ${e.nodes}` : '';
+        const detail =
+          e.state === 'PENDING' && e.reason !== 'None'
+            ? `(${e.reason})`
+            : e.state === 'RUNNING'
+              ? `on ${e.nodes}`
+              : '';
         note(`[job ${job.jobId} ${e.state}${detail ? ` ${detail}` : ''}]`, '36');
         show(e.state, detail);
       } else if (e.kind === 'end') {
@@ -202,16 +272,23 @@ export class BatchJobs implements vscode.Disposable, vscode.TreeDataProvider<Nod
     };
     void (async () => {
       await ready;
-      note(`Following job ${job.jobId} (${job.name}) on ${hostLabel(job.host)}. Ctrl+C cancels the job; closing this terminal only stops following.`);
+      note(
+        `Following job ${job.jobId} (${job.name}) on ${hostLabel(job.host)}. Ctrl+C cancels the job; closing this terminal only stops following.`,
+      );
       try {
-        const result = await this.withTransport(job.host, job.sshConfigFile, (t) => followJob(t, job.jobId, { stdout: toTerminal, stderr: toTerminal, event: onEvent }, abort.signal));
+        const result = await this.withTransport(job.host, job.sshConfigFile, (t) =>
+          followJob(t, job.jobId, { stdout: toTerminal, stderr: toTerminal, event: onEvent }, abort.signal),
+        );
         if (result.outcome === 'unknown') {
           note(result.message ?? `job ${job.jobId} is unknown`, '31');
           show('UNKNOWN');
         }
         if (result.outcome !== 'detached') this.forget(job, false);
       } catch (err) {
-        note(`LUMI: ${message(err)}; the job is not affected: follow it again from the LUMI Jobs view.`, '31');
+        note(
+          `LUMI: ${message(err)}; the job is not affected: follow it again from the LUMI Jobs view.`,
+          '31',
+        );
         show('DISCONNECTED');
         this.forget(job, false);
       }
@@ -236,10 +313,17 @@ export class BatchJobs implements vscode.Disposable, vscode.TreeDataProvider<Nod
     }
   }
 
-  async cancel(job: { host: string; sshConfigFile?: string; jobId: string; name?: string }, confirm = true): Promise<void> {
+  async cancel(
+    job: { host: string; sshConfigFile?: string; jobId: string; name?: string },
+    confirm = true,
+  ): Promise<void> {
     if (confirm) {
       const yes = 'Cancel job';
-      const answer = await vscode.window.showWarningMessage(`Cancel LUMI job ${job.jobId}${job.name ? ` (${job.name})` : ''} on ${hostLabel(job.host)}?`, { modal: true, detail: 'Slurm ends the job (scancel); its output so far stays in its files.' }, yes);
+      const answer = await vscode.window.showWarningMessage(
+        `Cancel LUMI job ${job.jobId}${job.name ? ` (${job.name})` : ''} on ${hostLabel(job.host)}?`,
+        { modal: true, detail: 'Slurm ends the job (scancel); its output so far stays in its files.' },
+        yes,
+      );
       if (answer !== yes) return;
     }
     try {
@@ -253,7 +337,10 @@ export class BatchJobs implements vscode.Disposable, vscode.TreeDataProvider<Nod
   async statusMenu(host: string, jobId: string): Promise<void> {
     const entry = this.follows.get(this.key({ host, jobId }));
     if (!entry) return;
-    const pick = await vscode.window.showQuickPick(['Show output', 'Cancel job', 'Stop following (the job keeps running)'], { title: `LUMI job ${jobId}: ${entry.state}` });
+    const pick = await vscode.window.showQuickPick(
+      ['Show output', 'Cancel job', 'Stop following (the job keeps running)'],
+      { title: `LUMI job ${jobId}: ${entry.state}` },
+    );
     if (pick === 'Show output') entry.terminal.show();
     else if (pick === 'Cancel job') await this.cancel(entry.job);
     else if (pick?.startsWith('Stop following')) {
@@ -266,9 +353,16 @@ export class BatchJobs implements vscode.Disposable, vscode.TreeDataProvider<Nod
   async openOutput(node: Node): Promise<void> {
     if (node.kind !== 'job') return;
     try {
-      const output = await this.withTransport(node.host, node.sshConfigFile, (t) => readJobOutput(t, node.job.jobId));
-      const text = (output.skipped > 0 ? `[${output.path}: the first ${output.skipped} bytes are not shown]\n` : '') + output.text;
-      await vscode.window.showTextDocument(await vscode.workspace.openTextDocument({ content: text, language: 'log' }), { preview: true });
+      const output = await this.withTransport(node.host, node.sshConfigFile, (t) =>
+        readJobOutput(t, node.job.jobId),
+      );
+      const text =
+        (output.skipped > 0 ? `[${output.path}: the first ${output.skipped} bytes are not shown]\n` : '') +
+        output.text;
+      await vscode.window.showTextDocument(
+        await vscode.workspace.openTextDocument({ content: text, language: 'log' }),
+        { preview: true },
+      );
     } catch (err) {
       void vscode.window.showErrorMessage(`LUMI: ${message(err)}`);
     }
@@ -288,7 +382,9 @@ export class BatchJobs implements vscode.Disposable, vscode.TreeDataProvider<Nod
     const where = j.state === 'PENDING' ? j.where : `on ${j.where}`;
     item.description = `${j.state} ${j.elapsed} ${where}`;
     item.tooltip = `Job ${j.jobId} (${j.name}) in ${j.partition}\nState: ${j.state}\nElapsed: ${j.elapsed} of ${j.timeLimit}\n${j.state === 'PENDING' ? 'Reason' : 'Nodes'}: ${j.where}`;
-    item.iconPath = new vscode.ThemeIcon(j.state === 'PENDING' ? 'watch' : j.state === 'RUNNING' ? 'play-circle' : 'circle-outline');
+    item.iconPath = new vscode.ThemeIcon(
+      j.state === 'PENDING' ? 'watch' : j.state === 'RUNNING' ? 'play-circle' : 'circle-outline',
+    );
     item.contextValue = 'job';
     item.command = { command: 'lumiModules.jobs.follow', title: 'Follow', arguments: [node] };
     return item;
@@ -300,8 +396,10 @@ export class BatchJobs implements vscode.Disposable, vscode.TreeDataProvider<Nod
       const { run } = this.settings();
       if (onLumi()) hosts.set(LOCAL_HOST, undefined);
       else if (run.host) hosts.set(run.host, run.sshConfigFile);
-      for (const f of this.follows.values()) if (!hosts.has(f.job.host)) hosts.set(f.job.host, f.job.sshConfigFile);
-      if (hosts.size === 0) return [{ kind: 'message', text: 'Set lumiModules.run.host to list your LUMI jobs' }];
+      for (const f of this.follows.values())
+        if (!hosts.has(f.job.host)) hosts.set(f.job.host, f.job.sshConfigFile);
+      if (hosts.size === 0)
+        return [{ kind: 'message', text: 'Set lumiModules.run.host to list your LUMI jobs' }];
       return [...hosts].map(([host, sshConfigFile]) => ({ kind: 'host', host, sshConfigFile }));
     }
     if (node.kind !== 'host') return [];

@@ -8,7 +8,8 @@ import type * as SitePackageModule from './modulefile/sitePackage';
 /** The Lua grammars a modulefile can be checked with (lumiModules.luaVersion, check --lua-version). */
 export const LUA_VERSIONS = ['5.1', '5.2', '5.3', 'LuaJIT'] as const;
 export type LuaVersion = (typeof LUA_VERSIONS)[number];
-export const isLuaVersion = (value: string): value is LuaVersion => (LUA_VERSIONS as readonly string[]).includes(value);
+export const isLuaVersion = (value: string): value is LuaVersion =>
+  (LUA_VERSIONS as readonly string[]).includes(value);
 
 export type FileKind = 'file' | 'dir' | 'other' | 'missing';
 
@@ -114,7 +115,9 @@ export function snapshotFileSystem(base: FileSystemView): FileSystemView {
     kind: (path) => memo(kinds, path, kind),
     readText: (path) => memo(texts, path, readText),
     size: (path) => memo(sizes, path, size),
-    readStart: base.readStart && ((path, bytes) => memo(starts, `${bytes}:${path}`, () => base.readStart!(path, bytes))),
+    readStart:
+      base.readStart &&
+      ((path, bytes) => memo(starts, `${bytes}:${path}`, () => base.readStart!(path, bytes))),
     isExecutable: (path) => memo(executables, path, isExecutable),
     listDir: (path) => memo(listings, path, listDir),
   };
@@ -127,7 +130,10 @@ export interface MakeEnvOptions {
   luaVersion?: LuaVersion;
   shellcheck?: { enabled: boolean; path: string };
   fs?: FileSystemView;
-  /** A SitePackage.lua to read registered function names from; else `$LMOD_PACKAGE_PATH/SitePackage.lua` when set. */
+  /**
+   * A SitePackage.lua to read registered function names from; else `$LMOD_PACKAGE_PATH/SitePackage.lua` when
+   * set.
+   */
   sitePackage?: string;
 }
 
@@ -144,11 +150,14 @@ export function makeEnv(options: MakeEnvOptions): AnalysisEnv {
   const vars = options.vars ?? {};
   const processEnv = options.processEnv ?? {};
   const fs = options.fs ?? realFileSystem;
-  const getenv = (name: string) => (Object.prototype.hasOwnProperty.call(vars, name) ? vars[name] : processEnv[name]);
+  const getenv = (name: string) =>
+    Object.prototype.hasOwnProperty.call(vars, name) ? vars[name] : processEnv[name];
   const packagePath = getenv('LMOD_PACKAGE_PATH');
   const sitePackage = options.sitePackage || (packagePath ? join(packagePath, 'SitePackage.lua') : undefined);
   // Loaded only when there is one: it needs the Lua parser, which a full cache hit never loads.
-  const names = sitePackage ? (require('./modulefile/sitePackage') as typeof SitePackageModule).readSitePackage(sitePackage, fs) : undefined;
+  const names = sitePackage
+    ? (require('./modulefile/sitePackage') as typeof SitePackageModule).readSitePackage(sitePackage, fs)
+    : undefined;
   return {
     getenv,
     getenvOrigin: (name) => (Object.prototype.hasOwnProperty.call(vars, name) ? 'asked' : 'environment'),
@@ -157,6 +166,8 @@ export function makeEnv(options: MakeEnvOptions): AnalysisEnv {
     shellcheck: options.shellcheck ?? { enabled: false, path: 'shellcheck' },
     siteFunctions: sitePackage && names ? { names, origin: sitePackage } : undefined,
     modulePath: (getenv('MODULEPATH') ?? '').split(':').filter((p) => p.startsWith('/')),
-    modulercPaths: ['LMOD_MODULERC', 'LMOD_MODULERCFILE', 'MODULERCFILE'].flatMap((v) => (getenv(v) ?? '').split(':')).filter((p) => p.startsWith('/')),
+    modulercPaths: ['LMOD_MODULERC', 'LMOD_MODULERCFILE', 'MODULERCFILE']
+      .flatMap((v) => (getenv(v) ?? '').split(':'))
+      .filter((p) => p.startsWith('/')),
   };
 }

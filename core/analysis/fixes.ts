@@ -21,7 +21,12 @@ function offsetAt(text: string, starts: number[], p: Position): number {
 export function applyEdits(text: string, edits: readonly TextEdit[]): string {
   const starts = lineStarts(text);
   const spans = edits
-    .map((e, i) => ({ start: offsetAt(text, starts, e.range.start), end: offsetAt(text, starts, e.range.end), newText: e.newText, i }))
+    .map((e, i) => ({
+      start: offsetAt(text, starts, e.range.start),
+      end: offsetAt(text, starts, e.range.end),
+      newText: e.newText,
+      i,
+    }))
     .sort((a, b) => b.start - a.start || b.end - a.end || b.i - a.i);
   let out = text;
   for (const s of spans) out = out.slice(0, s.start) + s.newText + out.slice(s.end);
@@ -43,14 +48,26 @@ export function ignoreFix(finding: Finding, text: string, syntax: CommentSyntax)
   const code = finding.code;
   const shellcheck = syntax === 'shell' && isShellcheckCode(code);
   const above = line > 0 ? lines[line - 1] : undefined;
-  const existing = above === undefined ? null : shellcheck ? /^\s*#\s*shellcheck\s+disable=[A-Za-z0-9,]+/.exec(above) : syntax === 'lua' ? /^\s*--\s*lumi-modules:\s*ignore\s+[A-Za-z0-9_-]+(?:\s*[, ]\s*[A-Za-z0-9_-]+)*/.exec(above) : /^\s*#\s*lumi-modules:\s*ignore\s+[A-Za-z0-9_-]+(?:\s*[, ]\s*[A-Za-z0-9_-]+)*/.exec(above);
+  const existing =
+    above === undefined
+      ? null
+      : shellcheck
+        ? /^\s*#\s*shellcheck\s+disable=[A-Za-z0-9,]+/.exec(above)
+        : syntax === 'lua'
+          ? /^\s*--\s*lumi-modules:\s*ignore\s+[A-Za-z0-9_-]+(?:\s*[, ]\s*[A-Za-z0-9_-]+)*/.exec(above)
+          : /^\s*#\s*lumi-modules:\s*ignore\s+[A-Za-z0-9_-]+(?:\s*[, ]\s*[A-Za-z0-9_-]+)*/.exec(above);
   const title = `Ignore ${code} on this line`;
   if (existing) {
     const at = { line: line - 1, character: existing[0].length };
-    return { title, edits: [{ range: { start: at, end: at }, newText: shellcheck ? `,${code}` : `, ${code}` }] };
+    return {
+      title,
+      edits: [{ range: { start: at, end: at }, newText: shellcheck ? `,${code}` : `, ${code}` }],
+    };
   }
   const indent = /^[ \t]*/.exec(lines[line])![0];
-  const directive = shellcheck ? `# shellcheck disable=${code}` : `${syntax === 'lua' ? '--' : '#'} lumi-modules: ignore ${code}`;
+  const directive = shellcheck
+    ? `# shellcheck disable=${code}`
+    : `${syntax === 'lua' ? '--' : '#'} lumi-modules: ignore ${code}`;
   const at = { line, character: 0 };
   return { title, edits: [{ range: { start: at, end: at }, newText: `${indent}${directive}\n` }] };
 }

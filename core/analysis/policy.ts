@@ -12,7 +12,13 @@ export type SeverityPolicy = Readonly<Record<string, SeverityOverride>>;
 /** Comment syntax of the checked file: Lua modulefiles (`--`) or shell wrappers (`#`). */
 export type CommentSyntax = 'lua' | 'shell';
 
-export const SEVERITY_OVERRIDES: readonly SeverityOverride[] = ['error', 'warning', 'information', 'hint', 'off'];
+export const SEVERITY_OVERRIDES: readonly SeverityOverride[] = [
+  'error',
+  'warning',
+  'information',
+  'hint',
+  'off',
+];
 
 export const UNUSED_SUPPRESSION = 'unused-suppression';
 
@@ -20,7 +26,9 @@ const COMMENT_START: Record<CommentSyntax, string> = { lua: '--', shell: '#' };
 
 /** `-- lumi-modules: ignore CODE[, CODE]...` (Lua) / `# lumi-modules: ignore CODE...` (shell). */
 function directivePattern(syntax: CommentSyntax): RegExp {
-  return new RegExp(`${COMMENT_START[syntax]}\\s*lumi-modules:\\s*ignore\\s+([A-Za-z0-9_-]+(?:\\s*[, ]\\s*[A-Za-z0-9_-]+)*)`);
+  return new RegExp(
+    `${COMMENT_START[syntax]}\\s*lumi-modules:\\s*ignore\\s+([A-Za-z0-9_-]+(?:\\s*[, ]\\s*[A-Za-z0-9_-]+)*)`,
+  );
 }
 
 export interface Suppression {
@@ -53,7 +61,8 @@ export function findSuppressions(text: string, syntax: CommentSyntax): Suppressi
 const SHELLCHECK_UNQUOTED_ARGS = new Set(['SC2068', 'SC2048', 'SC2086', 'SC2145']);
 
 function overlaps(a: Range, b: Range): boolean {
-  const before = (x: Range['start'], y: Range['start']) => x.line < y.line || (x.line === y.line && x.character < y.character);
+  const before = (x: Range['start'], y: Range['start']) =>
+    x.line < y.line || (x.line === y.line && x.character < y.character);
   return !before(a.end, b.start) && !before(b.end, a.start);
 }
 
@@ -61,7 +70,9 @@ function overlaps(a: Range, b: Range): boolean {
 export function dropShellcheckDuplicates(findings: readonly Finding[]): Finding[] {
   const shellcheck = findings.filter((f) => SHELLCHECK_UNQUOTED_ARGS.has(f.code));
   if (shellcheck.length === 0) return [...findings];
-  return findings.filter((f) => f.code !== 'wrapper-unquoted-args' || !shellcheck.some((s) => overlaps(s.range, f.range)));
+  return findings.filter(
+    (f) => f.code !== 'wrapper-unquoted-args' || !shellcheck.some((s) => overlaps(s.range, f.range)),
+  );
 }
 
 export interface FinalizeOptions {
@@ -83,7 +94,9 @@ export function finalizeFindings(findings: readonly Finding[], options: Finalize
     const used = new Set<string>(); // `${line}:${code}`
     out = out.filter((f) => {
       const line = f.range.start.line;
-      const s = suppressions.find((x) => (x.line === line || x.line === line - 1) && x.codes.includes(f.code));
+      const s = suppressions.find(
+        (x) => (x.line === line || x.line === line - 1) && x.codes.includes(f.code),
+      );
       if (!s) return true;
       used.add(`${s.line}:${f.code}`);
       return false;
@@ -96,7 +109,12 @@ export function finalizeFindings(findings: readonly Finding[], options: Finalize
           severity: 'hint',
           code: UNUSED_SUPPRESSION,
           message: `'lumi-modules: ignore ${code}' suppresses nothing: no ${code} finding on this line or the next`,
-          fixes: [{ title: `Remove the unused suppression of ${code}`, edits: [removeCodeEdit(options.text!, s, code)] }],
+          fixes: [
+            {
+              title: `Remove the unused suppression of ${code}`,
+              edits: [removeCodeEdit(options.text!, s, code)],
+            },
+          ],
         });
       }
     }
@@ -127,8 +145,14 @@ function removeCodeEdit(text: string, s: Suppression, code: string): { range: Ra
   // The whole comment: with the blanks before it; and the line itself when nothing else is on it.
   const before = lineText.slice(0, s.range.start.character);
   if (before.trim() === '' && lineText.slice(s.range.end.character).trim() === '') {
-    return { range: { start: { line: s.line, character: 0 }, end: { line: s.line + 1, character: 0 } }, newText: '' };
+    return {
+      range: { start: { line: s.line, character: 0 }, end: { line: s.line + 1, character: 0 } },
+      newText: '',
+    };
   }
   const start = before.trimEnd().length;
-  return { range: { start: { line: s.line, character: start }, end: { line: s.line, character: lineText.length } }, newText: '' };
+  return {
+    range: { start: { line: s.line, character: start }, end: { line: s.line, character: lineText.length } },
+    newText: '',
+  };
 }

@@ -22,13 +22,17 @@ const CODE = /^[A-Za-z0-9_-]+$/;
 export function parseSeverityPolicy(raw: unknown, where: string): Record<string, SeverityOverride> {
   if (raw === undefined) return {};
   if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) {
-    throw new ProjectConfigError(`${where}: "severity" must be an object mapping codes to ${SEVERITY_OVERRIDES.join('|')}`);
+    throw new ProjectConfigError(
+      `${where}: "severity" must be an object mapping codes to ${SEVERITY_OVERRIDES.join('|')}`,
+    );
   }
   const out: Record<string, SeverityOverride> = {};
   for (const [code, value] of Object.entries(raw)) {
     if (!CODE.test(code)) throw new ProjectConfigError(`${where}: '${code}' is not a diagnostic code`);
     if (!SEVERITY_OVERRIDES.includes(value as SeverityOverride)) {
-      throw new ProjectConfigError(`${where}: severity of ${code} must be one of ${SEVERITY_OVERRIDES.join('|')}, got ${JSON.stringify(value)}`);
+      throw new ProjectConfigError(
+        `${where}: severity of ${code} must be one of ${SEVERITY_OVERRIDES.join('|')}, got ${JSON.stringify(value)}`,
+      );
     }
     out[code] = value as SeverityOverride;
   }
@@ -42,9 +46,11 @@ export function parseProjectConfig(text: string, file: string): ProjectConfig {
   } catch (err) {
     throw new ProjectConfigError(`${file}: not valid JSON: ${(err as Error).message}`);
   }
-  if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) throw new ProjectConfigError(`${file}: must be a JSON object`);
+  if (typeof raw !== 'object' || raw === null || Array.isArray(raw))
+    throw new ProjectConfigError(`${file}: must be a JSON object`);
   for (const key of Object.keys(raw)) {
-    if (key !== 'severity' && key !== '$schema') throw new ProjectConfigError(`${file}: unknown key '${key}' (known: severity)`);
+    if (key !== 'severity' && key !== '$schema')
+      throw new ProjectConfigError(`${file}: unknown key '${key}' (known: severity)`);
   }
   return { file, severity: parseSeverityPolicy((raw as { severity?: unknown }).severity, file) };
 }

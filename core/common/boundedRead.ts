@@ -38,8 +38,10 @@ export type ReadRefusal = Extract<BoundedRead, { ok: false }>;
 
 function failure(err: unknown): ReadRefusal {
   const code = (err as NodeJS.ErrnoException).code;
-  if (code === 'ENOENT' || code === 'ENOTDIR') return { ok: false, reason: 'missing', message: 'no such file' };
-  if (code === 'EACCES' || code === 'EPERM') return { ok: false, reason: 'permission', message: 'permission denied' };
+  if (code === 'ENOENT' || code === 'ENOTDIR')
+    return { ok: false, reason: 'missing', message: 'no such file' };
+  if (code === 'EACCES' || code === 'EPERM')
+    return { ok: false, reason: 'permission', message: 'permission denied' };
   if (code === 'ELOOP') return { ok: false, reason: 'loop', message: 'symbolic link loop' };
   if (code === 'EISDIR') return { ok: false, reason: 'directory', message: 'a directory, not a file' };
   return { ok: false, reason: 'error', message: `cannot read: ${code ?? (err as Error).message}` };
@@ -58,7 +60,11 @@ function notRegular(st: Stats): ReadRefusal {
  * has just listed the path as a regular file (a tree walk over thousands) skips the stat: the
  * non-blocking open cannot hang and the fstat still refuses anything else.
  */
-function withRegularFile<T>(path: string, seenAsRegularFile: boolean, use: (fd: number, size: number) => T): T | ReadRefusal {
+function withRegularFile<T>(
+  path: string,
+  seenAsRegularFile: boolean,
+  use: (fd: number, size: number) => T,
+): T | ReadRefusal {
   let fd: number | undefined;
   try {
     if (!seenAsRegularFile) {
@@ -77,7 +83,12 @@ function withRegularFile<T>(path: string, seenAsRegularFile: boolean, use: (fd: 
 }
 
 /** Reads at most `limit` bytes of the regular file at PATH (refusals: withRegularFile). */
-export function readBounded(path: string, limit = MAX_READ_BYTES, buffer?: Buffer, seenAsRegularFile = false): BoundedRead {
+export function readBounded(
+  path: string,
+  limit = MAX_READ_BYTES,
+  buffer?: Buffer,
+  seenAsRegularFile = false,
+): BoundedRead {
   return withRegularFile(path, seenAsRegularFile, (fd, size): BoundedRead => {
     // One byte more than the limit tells whether there was more (a file may grow meanwhile).
     const want = Math.min(limit + 1, Math.max(size + 1, 1));
@@ -92,11 +103,17 @@ export function readBounded(path: string, limit = MAX_READ_BYTES, buffer?: Buffe
       if (read === size && size <= limit) break;
     }
     const truncated = read > limit;
-    return { ok: true, bytes: target.subarray(0, Math.min(read, limit)), truncated, size: Math.max(size, read) };
+    return {
+      ok: true,
+      bytes: target.subarray(0, Math.min(read, limit)),
+      truncated,
+      size: Math.max(size, read),
+    };
   });
 }
 
-export type BoundedTail = { ok: true; bytes: Buffer; /** Bytes before `bytes` that were not read. */ skipped: number } | ReadRefusal;
+export type BoundedTail =
+  { ok: true; bytes: Buffer; /** Bytes before `bytes` that were not read. */ skipped: number } | ReadRefusal;
 
 /**
  * The last `limit` bytes of the regular file at PATH (a growing log: the end is what matters),

@@ -10,7 +10,8 @@ import { dirname, sep } from 'node:path';
 export function directoryOf(path: string): string {
   if (sep === '/') {
     const slash = path.lastIndexOf('/');
-    if (slash > 0 && slash < path.length - 1 && path.charCodeAt(slash - 1) !== 47) return path.slice(0, slash);
+    if (slash > 0 && slash < path.length - 1 && path.charCodeAt(slash - 1) !== 47)
+      return path.slice(0, slash);
   }
   return dirname(path);
 }

@@ -36,6 +36,9 @@ let cachedVersion: string | undefined;
 
 /** This project's version from package.json (SARIF's tool version, the check cache key). */
 export function packageVersion(): string {
-  cachedVersion ??= String((JSON.parse(readFileSync(resourcePath('package.json'), 'utf8')) as { version?: unknown }).version ?? '0.0.0');
+  cachedVersion ??= String(
+    (JSON.parse(readFileSync(resourcePath('package.json'), 'utf8')) as { version?: unknown }).version ??
+      '0.0.0',
+  );
   return cachedVersion;
 }

@@ -7,7 +7,12 @@ import { delimiter, isAbsolute, join } from 'node:path';
 export function findExecutable(name: string, pathVar: string | undefined): string | undefined {
   if (name === '') return undefined;
   if (name.includes('/') && !isAbsolute(name)) return undefined;
-  const candidates = isAbsolute(name) ? [name] : (pathVar ?? '').split(delimiter).filter((d) => isAbsolute(d)).map((d) => join(d, name));
+  const candidates = isAbsolute(name)
+    ? [name]
+    : (pathVar ?? '')
+        .split(delimiter)
+        .filter((d) => isAbsolute(d))
+        .map((d) => join(d, name));
   for (const c of candidates) {
     try {
       accessSync(c, constants.X_OK);

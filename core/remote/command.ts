@@ -41,7 +41,9 @@ export interface RunSpec {
 export const PID_DIR = '~/.cache/lumi-modules/pids';
 /** The remote directory that holds uploaded scripts, one directory per content hash. */
 export const RUNS_DIR = '~/.cache/lumi-modules/runs';
-/** A run's marker in its remote command line: `lumi_run_marker=lumi-run-<id>` (id from the pid file's name). */
+/**
+ * A run's marker in its remote command line: `lumi_run_marker=lumi-run-<id>` (id from the pid file's name).
+ */
 export const RUN_MARKER_PREFIX = 'lumi-run-';
 
 /** The run id of a pid file (its name). */
@@ -90,20 +92,29 @@ export function buildRunScript(spec: RunSpec): string {
   }
   if (spec.preamble) lines.push(`eval ${shellQuote(spec.preamble)}`);
   if (spec.modulePaths.length > 0 || spec.modules.length > 0) {
-    lines.push(`type module >/dev/null 2>&1 || ${fail('the module command is not available in a bash login shell on this host (is Lmod set up?)')}`);
+    lines.push(
+      `type module >/dev/null 2>&1 || ${fail('the module command is not available in a bash login shell on this host (is Lmod set up?)')}`,
+    );
   }
   for (const dir of spec.modulePaths) {
-    lines.push(`[ -d ${pathWord(dir)} ] || ${fail(`module directory ${dir} does not exist on this host: fix lumiModules.run.modulePaths (--module-use)`)}`);
+    lines.push(
+      `[ -d ${pathWord(dir)} ] || ${fail(`module directory ${dir} does not exist on this host: fix lumiModules.run.modulePaths (--module-use)`)}`,
+    );
     lines.push(`module use -- ${pathWord(dir)}`);
   }
   for (const name of spec.modules) {
-    lines.push(`module load -- ${shellQuote(name)} || ${fail(`module ${name} not found or failed to load: add its directory to lumiModules.run.modulePaths (--module-use)`)}`);
+    lines.push(
+      `module load -- ${shellQuote(name)} || ${fail(`module ${name} not found or failed to load: add its directory to lumiModules.run.modulePaths (--module-use)`)}`,
+    );
   }
   if (spec.venv) {
-    lines.push(`[ -f ${pathWord(spec.venv)}/bin/activate ] || ${fail(`no venv at ${spec.venv} (bin/activate is missing): fix lumiModules.run.venv (--venv)`)}`);
+    lines.push(
+      `[ -f ${pathWord(spec.venv)}/bin/activate ] || ${fail(`no venv at ${spec.venv} (bin/activate is missing): fix lumiModules.run.venv (--venv)`)}`,
+    );
     lines.push(`source ${pathWord(spec.venv)}/bin/activate`);
   }
-  if (spec.cwd) lines.push(`cd -- ${pathWord(spec.cwd)} || ${fail(`cannot change to directory ${spec.cwd}`)}`);
+  if (spec.cwd)
+    lines.push(`cd -- ${pathWord(spec.cwd)} || ${fail(`cannot change to directory ${spec.cwd}`)}`);
   if (spec.scriptSha256) {
     lines.push(
       `[ "$(sha256sum < "$1" 2>/dev/null)" = ${shellQuote(`${spec.scriptSha256}  -`)} ] || ${fail('the uploaded script changed on the remote after it was checked; not running it')}`,
@@ -127,16 +138,21 @@ export function needsArgsFile(spec: Omit<RunSpec, 'argsFile'>): boolean {
 
 /** The arguments file's content: each argument's bytes followed by a NUL. */
 export function argsFileContent(args: readonly (string | Buffer)[]): Buffer {
-  return Buffer.concat(args.flatMap((a) => {
-    const bytes = typeof a === 'string' ? Buffer.from(a) : a;
-    if (bytes.includes(0)) throw new Error('an argument cannot contain a NUL byte');
-    return [bytes, Buffer.alloc(1)];
-  }));
+  return Buffer.concat(
+    args.flatMap((a) => {
+      const bytes = typeof a === 'string' ? Buffer.from(a) : a;
+      if (bytes.includes(0)) throw new Error('an argument cannot contain a NUL byte');
+      return [bytes, Buffer.alloc(1)];
+    }),
+  );
 }
 
 /** The remote command line: the login shell execs `bash -l -c SCRIPT` with the script and args. */
 export function buildRemoteCommand(spec: RunSpec | Omit<RunSpec, 'argsFile'>): string {
-  const args = 'argsFile' in spec && spec.argsFile ? [] : spec.args.map((a) => (typeof a === 'string' ? a : a.toString('utf8')));
+  const args =
+    'argsFile' in spec && spec.argsFile
+      ? []
+      : spec.args.map((a) => (typeof a === 'string' ? a : a.toString('utf8')));
   const script = spec.script.startsWith('-') ? `./${spec.script}` : spec.script;
   return `exec bash -l -c ${shellQuote(buildRunScript(spec as RunSpec))} lumi-modules-run ${shellJoin([script, ...args])}`;
 }

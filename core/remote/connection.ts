@@ -4,18 +4,36 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { Socket, connect as connectTcp } from 'node:net';
 import type { Duplex } from 'node:stream';
-import { Client, OpenSSHAgent, utils, type AnyAuthMethod, type ClientChannel, type ConnectConfig, type ParsedKey, type SFTPWrapper } from 'ssh2';
+import {
+  Client,
+  OpenSSHAgent,
+  utils,
+  type AnyAuthMethod,
+  type ClientChannel,
+  type ConnectConfig,
+  type ParsedKey,
+  type SFTPWrapper,
+} from 'ssh2';
 import { addKnownHost, checkHostKey, fingerprint, hostKeyFromBlob, type HostKey } from './knownHosts';
 import { resolveHost, type ResolvedHost } from './sshConfig';
 
 /** What the user is asked while connecting; the VS Code and CLI layers implement it. */
 export interface ConnectPrompts {
   /** Unknown host key: show the fingerprint and ask. True: trust it (it is then added to known_hosts). */
-  confirmUnknownHost(question: { host: string; port: number; keyType: string; fingerprint: string }): Promise<boolean>;
+  confirmUnknownHost(question: {
+    host: string;
+    port: number;
+    keyType: string;
+    fingerprint: string;
+  }): Promise<boolean>;
   /** Passphrase for an encrypted key file; undefined skips the key. Never stored. */
   passphrase(keyFile: string): Promise<string | undefined>;
   /** Keyboard-interactive (2FA) prompts; undefined gives up. */
-  keyboardInteractive(question: { name: string; instructions: string; prompts: { prompt: string; echo: boolean }[] }): Promise<string[] | undefined>;
+  keyboardInteractive(question: {
+    name: string;
+    instructions: string;
+    prompts: { prompt: string; echo: boolean }[];
+  }): Promise<string[] | undefined>;
 }
 
 /** Exit code 255, like ssh, for every failure to connect or authenticate. */
@@ -52,19 +70,40 @@ export interface ExecOptions {
  */
 export type OutputSink = (chunk: Buffer) => unknown;
 
-const SIGNALS: Record<string, number> = { HUP: 1, INT: 2, QUIT: 3, KILL: 9, USR1: 10, SEGV: 11, USR2: 12, PIPE: 13, ALRM: 14, TERM: 15 };
+const SIGNALS: Record<string, number> = {
+  HUP: 1,
+  INT: 2,
+  QUIT: 3,
+  KILL: 9,
+  USR1: 10,
+  SEGV: 11,
+  USR2: 12,
+  PIPE: 13,
+  ALRM: 14,
+  TERM: 15,
+};
 
 function describeHost(host: ResolvedHost): string {
-  return host.alias === host.hostname && host.port === 22 ? host.alias : `${host.alias} (${host.hostname}:${host.port})`;
+  return host.alias === host.hostname && host.port === 22
+    ? host.alias
+    : `${host.alias} (${host.hostname}:${host.port})`;
 }
 
 async function verifyHostKey(host: ResolvedHost, key: HostKey, prompts: ConnectPrompts): Promise<void> {
   const files = [...host.userKnownHostsFiles, ...host.globalKnownHostsFiles];
   // HostKeyAlias: the key is looked up (and stored) under the alias instead of host:port.
-  const result = await checkHostKey(host.hostKeyAlias ?? host.hostname, host.hostKeyAlias ? 22 : host.port, key, files);
+  const result = await checkHostKey(
+    host.hostKeyAlias ?? host.hostname,
+    host.hostKeyAlias ? 22 : host.port,
+    key,
+    files,
+  );
   const fp = fingerprint(key.blob);
   if (result.status === 'known') return;
-  if (result.status === 'revoked') throw new HostKeyError(`the ${key.type} host key of ${describeHost(host)} is marked @revoked in ${result.file}:${result.line}; refusing to connect`);
+  if (result.status === 'revoked')
+    throw new HostKeyError(
+      `the ${key.type} host key of ${describeHost(host)} is marked @revoked in ${result.file}:${result.line}; refusing to connect`,
+    );
   if (result.status === 'changed') {
     throw new HostKeyError(
       `WARNING: REMOTE HOST IDENTIFICATION HAS CHANGED for ${describeHost(host)}! The ${key.type} key it offers (${fp}) ` +
@@ -84,7 +123,13 @@ async function verifyHostKey(host: ResolvedHost, key: HostKey, prompts: ConnectP
     );
   }
   if (host.strictHostKeyChecking !== 'no' && host.userKnownHostsFiles[0]) {
-    addKnownHost(host.userKnownHostsFiles[0], host.hostKeyAlias ?? host.hostname, host.hostKeyAlias ? 22 : host.port, key, host.hashKnownHosts);
+    addKnownHost(
+      host.userKnownHostsFiles[0],
+      host.hostKeyAlias ?? host.hostname,
+      host.hostKeyAlias ? 22 : host.port,
+      key,
+      host.hashKnownHosts,
+    );
   }
 }
 
@@ -93,7 +138,8 @@ function identityPublicKey(file: string): string | undefined {
   try {
     if (existsSync(`${file}.pub`)) return readFileSync(`${file}.pub`, 'utf8').trim().split(/\s+/)[1];
     const parsed = utils.parseKey(readFileSync(file));
-    if (!(parsed instanceof Error)) return (Array.isArray(parsed) ? parsed[0] : parsed).getPublicSSH().toString('base64');
+    if (!(parsed instanceof Error))
+      return (Array.isArray(parsed) ? parsed[0] : parsed).getPublicSSH().toString('base64');
   } catch {
     // unreadable: it is reported when the file itself is tried
   }
@@ -109,7 +155,14 @@ function onlyConfiguredKeys(socket: string, identityFiles: readonly string[]): O
   const agent = new OpenSSHAgent(socket);
   const all = agent.getIdentities.bind(agent);
   agent.getIdentities = (cb: (err: Error | undefined, keys?: ParsedKey[]) => void) =>
-    all((err, keys) => cb(err ?? undefined, keys?.filter((k) => 'getPublicSSH' in k && allowed.has((k as ParsedKey).getPublicSSH().toString('base64'))) as ParsedKey[] | undefined));
+    all((err, keys) =>
+      cb(
+        err ?? undefined,
+        keys?.filter(
+          (k) => 'getPublicSSH' in k && allowed.has((k as ParsedKey).getPublicSSH().toString('base64')),
+        ) as ParsedKey[] | undefined,
+      ),
+    );
   return agent;
 }
 
@@ -117,10 +170,16 @@ function onlyConfiguredKeys(socket: string, identityFiles: readonly string[]): O
 type AuthFailures = string[] & { exhausted?: boolean };
 
 /** Builds the authentication order: agent, then each key file, then keyboard-interactive. */
-function authHandler(host: ResolvedHost, prompts: ConnectPrompts, failures: AuthFailures): ConnectConfig['authHandler'] {
+function authHandler(
+  host: ResolvedHost,
+  prompts: ConnectPrompts,
+  failures: AuthFailures,
+): ConnectConfig['authHandler'] {
   const steps: (() => Promise<AnyAuthMethod | undefined>)[] = [];
   if (host.agentSocket) {
-    const agent = host.identitiesOnly ? onlyConfiguredKeys(host.agentSocket, host.identityFiles) : host.agentSocket;
+    const agent = host.identitiesOnly
+      ? onlyConfiguredKeys(host.agentSocket, host.identityFiles)
+      : host.agentSocket;
     steps.push(async () => ({ type: 'agent', username: host.user, agent }));
   }
   for (const file of host.identityFiles) {
@@ -157,14 +216,19 @@ function authHandler(host: ResolvedHost, prompts: ConnectPrompts, failures: Auth
     prompt: (name, instructions, _lang, questions, finish) => {
       const unanswered = () => {
         // The server hangs up on an empty answer: remember why, for the error the user sees.
-        failures.push(`the login prompt ${JSON.stringify(questions.map((q) => q.prompt.trim()).join(' '))} was not answered`);
+        failures.push(
+          `the login prompt ${JSON.stringify(questions.map((q) => q.prompt.trim()).join(' '))} was not answered`,
+        );
         failures.exhausted = true;
         finish([]);
       };
-      prompts.keyboardInteractive({ name, instructions, prompts: questions.map((q) => ({ prompt: q.prompt, echo: Boolean(q.echo) })) }).then(
-        (answers) => (answers === undefined ? unanswered() : finish(answers)),
-        unanswered,
-      );
+      prompts
+        .keyboardInteractive({
+          name,
+          instructions,
+          prompts: questions.map((q) => ({ prompt: q.prompt, echo: Boolean(q.echo) })),
+        })
+        .then((answers) => (answers === undefined ? unanswered() : finish(answers)), unanswered);
     },
   }));
   let index = 0;
@@ -252,13 +316,16 @@ export class SshConnection {
     let lastHeard = Date.now();
     sock.on('data', () => (lastHeard = Date.now()));
     const deadAfter = host.keepaliveIntervalMs * host.keepaliveCountMax;
-    this.watchdog = setInterval(() => {
-      if (Date.now() - lastHeard < deadAfter) return;
-      this.closeReason ??= `connection to ${describeHost(host)} lost: ${keepaliveText(host)}; the network, the VPN or the login node is gone`;
-      clearInterval(this.watchdog);
-      sock.destroy();
-      client.end();
-    }, Math.min(250, host.keepaliveIntervalMs / 4));
+    this.watchdog = setInterval(
+      () => {
+        if (Date.now() - lastHeard < deadAfter) return;
+        this.closeReason ??= `connection to ${describeHost(host)} lost: ${keepaliveText(host)}; the network, the VPN or the login node is gone`;
+        clearInterval(this.watchdog);
+        sock.destroy();
+        client.end();
+      },
+      Math.min(250, host.keepaliveIntervalMs / 4),
+    );
     this.watchdog.unref();
   }
 
@@ -276,18 +343,30 @@ export class SshConnection {
    * the wait for the server's first answer as in OpenSSH), then the SSH login. A handshake that
    * sshd drops before its banner (MaxStartups) is retried with backoff.
    */
-  static async open(host: ResolvedHost, prompts: ConnectPrompts, options: OpenOptions = {}): Promise<SshConnection> {
+  static async open(
+    host: ResolvedHost,
+    prompts: ConnectPrompts,
+    options: OpenOptions = {},
+  ): Promise<SshConnection> {
     for (let attempt = 0; ; attempt++) {
       try {
         return await SshConnection.openOnce(host, prompts, options);
       } catch (err) {
-        if (!(err instanceof DroppedBeforeBanner) || attempt >= HANDSHAKE_RETRIES || options.signal?.aborted) {
-          if (err instanceof DroppedBeforeBanner) throw new SshError(`${err.message} (tried ${attempt + 1} times; the server may be refusing new logins: sshd MaxStartups)`);
+        if (
+          !(err instanceof DroppedBeforeBanner) ||
+          attempt >= HANDSHAKE_RETRIES ||
+          options.signal?.aborted
+        ) {
+          if (err instanceof DroppedBeforeBanner)
+            throw new SshError(
+              `${err.message} (tried ${attempt + 1} times; the server may be refusing new logins: sshd MaxStartups)`,
+            );
           throw err;
         }
         // Exponential backoff with jitter, so a storm of clients does not come back all at once.
         await sleep(HANDSHAKE_BACKOFF_MS * 2 ** Math.min(attempt, 5) * (0.5 + Math.random()), options.signal);
-        if (options.signal?.aborted) throw new ConnectAbortedError(`connecting to ${describeHost(host)} was stopped`);
+        if (options.signal?.aborted)
+          throw new ConnectAbortedError(`connecting to ${describeHost(host)} was stopped`);
       }
     }
   }
@@ -301,8 +380,17 @@ export class SshConnection {
       try {
         return await new Promise<Socket>((resolve, reject) => {
           const sock = connectTcp({ host: host.hostname, port: host.port });
-          const timer = setTimeout(() => finish(new SshError(`connect to host ${host.hostname} port ${host.port}: Connection timed out (ConnectTimeout ${host.connectTimeoutMs / 1000} s)`)), host.connectTimeoutMs);
-          const onAbort = () => finish(new ConnectAbortedError(`connecting to ${describeHost(host)} was stopped`));
+          const timer = setTimeout(
+            () =>
+              finish(
+                new SshError(
+                  `connect to host ${host.hostname} port ${host.port}: Connection timed out (ConnectTimeout ${host.connectTimeoutMs / 1000} s)`,
+                ),
+              ),
+            host.connectTimeoutMs,
+          );
+          const onAbort = () =>
+            finish(new ConnectAbortedError(`connecting to ${describeHost(host)} was stopped`));
           signal?.addEventListener('abort', onAbort, { once: true });
           function finish(err?: Error) {
             clearTimeout(timer);
@@ -314,30 +402,48 @@ export class SshConnection {
             } else resolve(sock);
           }
           sock.once('connect', () => finish());
-          sock.once('error', (e: Error) => finish(new SshError(`connect to host ${host.hostname} port ${host.port}: ${e.message}`)));
+          sock.once('error', (e: Error) =>
+            finish(new SshError(`connect to host ${host.hostname} port ${host.port}: ${e.message}`)),
+          );
         });
       } catch (err) {
         if (err instanceof ConnectAbortedError) throw err;
         lastError = (err as Error).message;
       }
     }
-    throw new SshError(`cannot connect to ${describeHost(host)}: ${lastError}${host.connectionAttempts > 1 ? ` (${host.connectionAttempts} attempts)` : ''}`);
+    throw new SshError(
+      `cannot connect to ${describeHost(host)}: ${lastError}${host.connectionAttempts > 1 ? ` (${host.connectionAttempts} attempts)` : ''}`,
+    );
   }
 
-  private static async openOnce(host: ResolvedHost, prompts: ConnectPrompts, options: OpenOptions): Promise<SshConnection> {
+  private static async openOnce(
+    host: ResolvedHost,
+    prompts: ConnectPrompts,
+    options: OpenOptions,
+  ): Promise<SshConnection> {
     const { signal, via } = options;
     const started = Date.now();
     const failures: AuthFailures = [];
     let hostKeyError: Error | undefined;
     const client = new Client();
-    const sock: Duplex = via ? await via.forward(host.hostname, host.port) : await SshConnection.tcp(host, signal);
+    const sock: Duplex = via
+      ? await via.forward(host.hostname, host.port)
+      : await SshConnection.tcp(host, signal);
     return new Promise<SshConnection>((resolve, reject) => {
       let settled = false;
       let serverAnswered = false;
       // ConnectTimeout also bounds the wait for the server's first answer (a tarpit that accepts
       // and never speaks), until the host key is presented; prompts after that are not bounded.
       const left = Math.max(1, host.connectTimeoutMs - (Date.now() - started));
-      const bannerTimer = setTimeout(() => fail(new SshError(`connection to ${describeHost(host)} timed out: no answer from the SSH server within ConnectTimeout ${host.connectTimeoutMs / 1000} s`)), left);
+      const bannerTimer = setTimeout(
+        () =>
+          fail(
+            new SshError(
+              `connection to ${describeHost(host)} timed out: no answer from the SSH server within ConnectTimeout ${host.connectTimeoutMs / 1000} s`,
+            ),
+          ),
+        left,
+      );
       const onAbort = () => fail(new ConnectAbortedError(`connecting to ${describeHost(host)} was stopped`));
       signal?.addEventListener('abort', onAbort, { once: true });
       const fail = (err: Error) => {
@@ -358,16 +464,21 @@ export class SshConnection {
       });
       const denied = () => {
         const tried = failures.length > 0 ? ` (${failures.join('; ')})` : '';
-        return new SshError(`permission denied for ${host.user}@${describeHost(host)}: no key or answer was accepted${tried}. Add your key to ssh-agent or set IdentityFile in your SSH config; answer the login prompts (2FA) when asked.`);
+        return new SshError(
+          `permission denied for ${host.user}@${describeHost(host)}: no key or answer was accepted${tried}. Add your key to ssh-agent or set IdentityFile in your SSH config; answer the login prompts (2FA) when asked.`,
+        );
       };
       const lostEarly = (why: string) =>
-        serverAnswered ? new SshError(`connection to ${describeHost(host)} ${why} during login`) : new DroppedBeforeBanner(`connection to ${describeHost(host)} ${why} before the SSH handshake`);
+        serverAnswered
+          ? new SshError(`connection to ${describeHost(host)} ${why} during login`)
+          : new DroppedBeforeBanner(`connection to ${describeHost(host)} ${why} before the SSH handshake`);
       // Errors after the connection is up are handled by the SshConnection; this one stays so
       // that no 'error' is ever unhandled.
       client.on('error', (err: Error & { level?: string }) => {
         if (hostKeyError) return fail(hostKeyError);
         if (err.level === 'client-authentication') return fail(denied());
-        if (err.level === 'client-timeout') return fail(new SshError(`timed out connecting to ${describeHost(host)}`));
+        if (err.level === 'client-timeout')
+          return fail(new SshError(`timed out connecting to ${describeHost(host)}`));
         if (/before handshake|ECONNRESET|EPIPE/.test(err.message)) return fail(lostEarly('was closed'));
         fail(new SshError(`cannot connect to ${describeHost(host)}: ${err.message}`));
       });
@@ -403,18 +514,34 @@ export class SshConnection {
   /** A TCP stream to HOST:PORT through this connection (ProxyJump). */
   forward(hostname: string, port: number): Promise<ClientChannel> {
     return new Promise((resolve, reject) => {
-      this.client.forwardOut('127.0.0.1', 0, hostname, port, (err, stream) => (err ? reject(new SshError(`jump host ${describeHost(this.host)} cannot reach ${hostname}:${port}: ${err.message}`)) : resolve(stream)));
+      this.client.forwardOut('127.0.0.1', 0, hostname, port, (err, stream) =>
+        err
+          ? reject(
+              new SshError(
+                `jump host ${describeHost(this.host)} cannot reach ${hostname}:${port}: ${err.message}`,
+              ),
+            )
+          : resolve(stream),
+      );
     });
   }
 
   /** Runs COMMAND (a shell command line for the remote login shell), streaming its output. */
   exec(command: string, options: ExecOptions = {}): Promise<ExecResult> {
-    if (this.closed) return Promise.reject(new SshError(this.closeReason ?? `connection to ${describeHost(this.host)} is closed`));
+    if (this.closed)
+      return Promise.reject(
+        new SshError(this.closeReason ?? `connection to ${describeHost(this.host)} is closed`),
+      );
     return new Promise((resolve, reject) => {
       this.client.exec(command, (err, channel) => {
-        if (err) return reject(new SshError(`cannot start the remote command on ${describeHost(this.host)}: ${err.message}`));
+        if (err)
+          return reject(
+            new SshError(`cannot start the remote command on ${describeHost(this.host)}: ${err.message}`),
+          );
         let result: ExecResult | undefined;
-        const stopListening = this.onClose((reason) => reject(new SshError(`${reason} while the command was running`)));
+        const stopListening = this.onClose((reason) =>
+          reject(new SshError(`${reason} while the command was running`)),
+        );
         const onAbort = () => channel.close();
         options.signal?.addEventListener('abort', onAbort, { once: true });
         // Backpressure: while a sink's promise is pending, that stream is paused; ssh2 then stops
@@ -433,14 +560,23 @@ export class SshConnection {
         forward(channel, options.onStdout);
         forward(channel.stderr, options.onStderr);
         channel.on('exit', (code: number | null, signal?: string) => {
-          result = code !== null && code !== undefined ? { code } : { code: 128 + (SIGNALS[signal ?? ''] ?? 0), signal };
+          result =
+            code !== null && code !== undefined
+              ? { code }
+              : { code: 128 + (SIGNALS[signal ?? ''] ?? 0), signal };
         });
         channel.on('close', () => {
           stopListening();
           options.signal?.removeEventListener('abort', onAbort);
           if (result) resolve(result);
           else if (options.signal?.aborted) resolve({ code: 130, signal: 'INT' });
-          else reject(new SshError(this.closeReason ?? `the remote command on ${describeHost(this.host)} ended without an exit status (connection lost?)`));
+          else
+            reject(
+              new SshError(
+                this.closeReason ??
+                  `the remote command on ${describeHost(this.host)} ended without an exit status (connection lost?)`,
+              ),
+            );
         });
         channel.stdin.on('error', () => undefined); // writes after the remote side closed
         if (options.onStdin) options.onStdin((data) => channel.stdin.writable && channel.stdin.write(data));
@@ -450,7 +586,13 @@ export class SshConnection {
   }
 
   sftp(): Promise<SFTPWrapper> {
-    return new Promise((resolve, reject) => this.client.sftp((err, sftp) => (err ? reject(new SshError(`SFTP is not available on ${describeHost(this.host)}: ${err.message}`)) : resolve(sftp))));
+    return new Promise((resolve, reject) =>
+      this.client.sftp((err, sftp) =>
+        err
+          ? reject(new SshError(`SFTP is not available on ${describeHost(this.host)}: ${err.message}`))
+          : resolve(sftp),
+      ),
+    );
   }
 
   close(): void {
@@ -460,9 +602,15 @@ export class SshConnection {
 
 /** One ProxyJump hop: `[user@]host[:port]` or `ssh://[user@]host[:port]`. */
 function parseHop(text: string): { user?: string; name: string; port?: number } {
-  const hop = /^(?:ssh:\/\/)?(?:(?<user>[^@]+)@)?(?<name>\[[^\]]+\]|[^:@/]+)(?::(?<port>\d+))?\/?$/.exec(text.trim());
+  const hop = /^(?:ssh:\/\/)?(?:(?<user>[^@]+)@)?(?<name>\[[^\]]+\]|[^:@/]+)(?::(?<port>\d+))?\/?$/.exec(
+    text.trim(),
+  );
   if (!hop?.groups) throw new SshError(`cannot read ProxyJump hop '${text}'`);
-  return { user: hop.groups.user, name: hop.groups.name.replace(/^\[|\]$/g, ''), port: hop.groups.port ? Number(hop.groups.port) : undefined };
+  return {
+    user: hop.groups.user,
+    name: hop.groups.name.replace(/^\[|\]$/g, ''),
+    port: hop.groups.port ? Number(hop.groups.port) : undefined,
+  };
 }
 
 /** Longest ProxyJump chain followed (a loop in the config ends with an error, not a hang). */
@@ -473,9 +621,17 @@ const MAX_HOPS = 10;
  * with its own configuration (its own ProxyJump included), each next hop through the one before.
  * Aborting SIGNAL stops at once, whichever hop is connecting.
  */
-export async function connect(host: ResolvedHost, prompts: ConnectPrompts, signal?: AbortSignal, depth = 0): Promise<SshConnection> {
+export async function connect(
+  host: ResolvedHost,
+  prompts: ConnectPrompts,
+  signal?: AbortSignal,
+  depth = 0,
+): Promise<SshConnection> {
   if (host.proxyJump.length === 0) return SshConnection.open(host, prompts, { signal });
-  if (depth >= MAX_HOPS) throw new SshError(`ProxyJump of ${describeHost(host)} goes deeper than ${MAX_HOPS} hops (a loop in the SSH config?)`);
+  if (depth >= MAX_HOPS)
+    throw new SshError(
+      `ProxyJump of ${describeHost(host)} goes deeper than ${MAX_HOPS} hops (a loop in the SSH config?)`,
+    );
   let via: SshConnection | undefined;
   try {
     for (const [index, text] of host.proxyJump.entries()) {

@@ -62,7 +62,12 @@ async function lookup(name: string, file: string): Promise<Entry[]> {
 }
 
 /** Looks the presented key up in every file, the way ssh decides known / changed / unknown. */
-export async function checkHostKey(hostname: string, port: number, key: HostKey, files: readonly string[]): Promise<HostKeyStatus> {
+export async function checkHostKey(
+  hostname: string,
+  port: number,
+  key: HostKey,
+  files: readonly string[],
+): Promise<HostKeyStatus> {
   const name = knownHostsName(hostname, port);
   const presented = key.blob.toString('base64');
   const entries = (await Promise.all(files.map((f) => lookup(name, f)))).flat();
@@ -81,9 +86,22 @@ export function hashedHostName(name: string, salt: Buffer = randomBytes(20)): st
   return `|1|${salt.toString('base64')}|${createHmac('sha1', salt).update(name).digest('base64')}`;
 }
 
-/** Appends HOST's key to a known_hosts file (what ssh does after "yes" or with accept-new), hashed when HASHED. */
-export function addKnownHost(file: string, hostname: string, port: number, key: HostKey, hashed = false): void {
+/**
+ * Appends HOST's key to a known_hosts file (what ssh does after "yes" or with accept-new), hashed when
+ * HASHED.
+ */
+export function addKnownHost(
+  file: string,
+  hostname: string,
+  port: number,
+  key: HostKey,
+  hashed = false,
+): void {
   mkdirSync(dirname(file), { recursive: true, mode: 0o700 });
   const name = knownHostsName(hostname, port);
-  appendFileSync(file, `${hashed ? hashedHostName(name) : name} ${key.type} ${key.blob.toString('base64')}\n`, { mode: 0o600 });
+  appendFileSync(
+    file,
+    `${hashed ? hashedHostName(name) : name} ${key.type} ${key.blob.toString('base64')}\n`,
+    { mode: 0o600 },
+  );
 }

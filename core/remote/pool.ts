@@ -20,7 +20,14 @@ export class ConnectionPool {
 
   constructor(
     private readonly prompts: ConnectPrompts,
-    private readonly options: { idleTimeoutMs: number; onState?: (host: { alias: string; configFile?: string }, state: ConnectionState, detail?: string) => void },
+    private readonly options: {
+      idleTimeoutMs: number;
+      onState?: (
+        host: { alias: string; configFile?: string },
+        state: ConnectionState,
+        detail?: string,
+      ) => void;
+    },
   ) {}
 
   private key(alias: string, configFile?: string): string {
@@ -102,7 +109,11 @@ export class ConnectionPool {
   }
 
   /** Opens (or reuses) a connection for ALIAS, runs FN with it and releases it. */
-  async with<T>(alias: string, configFile: string | undefined, fn: (connection: SshConnection) => Promise<T>): Promise<T> {
+  async with<T>(
+    alias: string,
+    configFile: string | undefined,
+    fn: (connection: SshConnection) => Promise<T>,
+  ): Promise<T> {
     const connection = await this.acquire(alias, configFile);
     try {
       return await fn(connection);

@@ -5,7 +5,16 @@ import { createHash, randomBytes } from 'node:crypto';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { basename, dirname } from 'node:path';
 import type { SFTPWrapper } from 'ssh2';
-import { argsFileContent, buildCancelCommand, buildRemoteCommand, buildRunScript, needsArgsFile, PID_DIR, RUNS_DIR, type RunSpec } from './command';
+import {
+  argsFileContent,
+  buildCancelCommand,
+  buildRemoteCommand,
+  buildRunScript,
+  needsArgsFile,
+  PID_DIR,
+  RUNS_DIR,
+  type RunSpec,
+} from './command';
 import { SshError, type OutputSink, type SshConnection } from './connection';
 import { shellQuote } from '../shell/quote';
 import { loadExeca } from '../common/execa';
@@ -61,7 +70,9 @@ async function mkdirs(sftp: SFTPWrapper, home: string, relative: string): Promis
 /** SHA-256 (hex) of a remote file, computed on the remote; undefined when it cannot be read. */
 async function remoteSha256(connection: SshConnection, path: string): Promise<string | undefined> {
   let out = '';
-  const r = await connection.exec(`sha256sum < ${shellQuote(path)}`, { onStdout: (c) => void (out += c.toString('latin1')) });
+  const r = await connection.exec(`sha256sum < ${shellQuote(path)}`, {
+    onStdout: (c) => void (out += c.toString('latin1')),
+  });
   const hash = /^([0-9a-f]{64}) /.exec(out)?.[1];
   return r.code === 0 ? hash : undefined;
 }
@@ -71,7 +82,12 @@ async function remoteSha256(connection: SshConnection, path: string): Promise<st
  * already there is reused only when its SHA-256, computed on the remote, matches; anything else
  * (tampered, truncated) is replaced through a temporary file and a rename.
  */
-async function uploadContent(connection: SshConnection, content: Buffer, name: string, mode: number): Promise<{ path: string; sha256: string }> {
+async function uploadContent(
+  connection: SshConnection,
+  content: Buffer,
+  name: string,
+  mode: number,
+): Promise<{ path: string; sha256: string }> {
   const hash = createHash('sha256').update(content).digest('hex');
   const sftp = await connection.sftp();
   try {
@@ -79,11 +95,17 @@ async function uploadContent(connection: SshConnection, content: Buffer, name: s
     const runsDir = `${home}/${RUNS_DIR.replace(/^~\//, '')}`;
     const dir = `${runsDir}/${hash}`;
     const target = `${dir}/${name}`;
-    const existing = await sftpCall<{ size: number; mode: number }>((cb) => sftp.stat(target, cb)).catch(() => undefined);
+    const existing = await sftpCall<{ size: number; mode: number }>((cb) => sftp.stat(target, cb)).catch(
+      () => undefined,
+    );
     const intact = existing?.size === content.length && (await remoteSha256(connection, target)) === hash;
     if (intact) {
       // Directories made by older versions (0755) become private too; one round trip for both.
-      await Promise.all([runsDir, dir].map((d) => sftpCall<void>((cb) => sftp.chmod(d, 0o700, (err) => cb(err))).catch(() => undefined)));
+      await Promise.all(
+        [runsDir, dir].map((d) =>
+          sftpCall<void>((cb) => sftp.chmod(d, 0o700, (err) => cb(err))).catch(() => undefined),
+        ),
+      );
     } else await mkdirs(sftp, home, `${RUNS_DIR.replace(/^~\//, '')}/${hash}`);
     if (!intact) {
       const temporary = `${dir}/.upload-${randomBytes(6).toString('hex')}`;
@@ -92,7 +114,9 @@ async function uploadContent(connection: SshConnection, content: Buffer, name: s
       // posix-rename (OpenSSH's sftp-server) replaces atomically, so concurrent uploads of the
       // same content never see a missing or partial file; plain SFTP rename does not replace.
       const replace = (cb: (err: Error | null | undefined) => void) =>
-        typeof sftp.ext_openssh_rename === 'function' ? sftp.ext_openssh_rename(temporary, target, (err) => cb(err)) : sftp.rename(temporary, target, (err) => cb(err));
+        typeof sftp.ext_openssh_rename === 'function'
+          ? sftp.ext_openssh_rename(temporary, target, (err) => cb(err))
+          : sftp.rename(temporary, target, (err) => cb(err));
       await sftpCall<void>(replace).catch(async (err: Error) => {
         await sftpCall<void>((cb) => sftp.unlink(target, (e) => cb(e))).catch(() => undefined);
         await sftpCall<void>((cb) => sftp.rename(temporary, target, (e) => cb(e))).catch(async () => {
@@ -109,12 +133,18 @@ async function uploadContent(connection: SshConnection, content: Buffer, name: s
   }
 }
 
-/** Uploads SCRIPT to ~/.cache/lumi-modules/runs/<sha256>/<name> (reused when its SHA-256 matches on the remote). */
+/**
+ * Uploads SCRIPT to ~/.cache/lumi-modules/runs/<sha256>/<name> (reused when its SHA-256 matches on the
+ * remote).
+ */
 export async function uploadScript(connection: SshConnection, localPath: string): Promise<string> {
   return (await uploadScriptChecked(connection, localPath)).path;
 }
 
-async function uploadScriptChecked(connection: SshConnection, localPath: string): Promise<{ path: string; sha256: string }> {
+async function uploadScriptChecked(
+  connection: SshConnection,
+  localPath: string,
+): Promise<{ path: string; sha256: string }> {
   let content: Buffer;
   try {
     content = readFileSync(localPath);
@@ -130,19 +160,34 @@ async function uploadScriptChecked(connection: SshConnection, localPath: string)
 }
 
 /** What a cancel found on the remote. */
-export type CancelOutcome = { state: 'stopped' | 'not-running' | 'still-running'; processGroup?: number } | { state: 'failed'; reason: string };
+export type CancelOutcome =
+  | { state: 'stopped' | 'not-running' | 'still-running'; processGroup?: number }
+  | { state: 'failed'; reason: string };
 
 /** Ends the run of PIDFILE on the remote (TERM, then KILL) and says what really happened. */
-export async function cancelRun(connection: SshConnection, pidFile: string, waitSeconds?: number): Promise<CancelOutcome> {
+export async function cancelRun(
+  connection: SshConnection,
+  pidFile: string,
+  waitSeconds?: number,
+): Promise<CancelOutcome> {
   let out = '';
   try {
-    await connection.exec(buildCancelCommand(pidFile, waitSeconds), { onStdout: (c) => void (out += c.toString()) });
+    await connection.exec(buildCancelCommand(pidFile, waitSeconds), {
+      onStdout: (c) => void (out += c.toString()),
+    });
   } catch (err) {
     return { state: 'failed', reason: (err as Error).message };
   }
   const last = /(stopped|not-running|still-running)(?: (\d+))?\s*$/.exec(out);
-  if (!last) return { state: 'failed', reason: `unexpected answer from the remote: ${JSON.stringify(out.slice(-200))}` };
-  return { state: last[1] as 'stopped' | 'not-running' | 'still-running', processGroup: last[2] ? Number(last[2]) : undefined };
+  if (!last)
+    return {
+      state: 'failed',
+      reason: `unexpected answer from the remote: ${JSON.stringify(out.slice(-200))}`,
+    };
+  return {
+    state: last[1] as 'stopped' | 'not-running' | 'still-running',
+    processGroup: last[2] ? Number(last[2]) : undefined,
+  };
 }
 
 export interface RunOverSshOptions {
@@ -199,10 +244,15 @@ function rememberOrphan(connection: SshConnection, pidFile: string, file?: strin
  * Ends, by each run's own marker (its pid file, else its command-line marker), the runs on this
  * host whose connection dropped. Never a broad pattern: only those runs' process groups.
  */
-export async function cleanUpOrphans(connection: SshConnection, options: RunOverSshOptions = {}): Promise<void> {
+export async function cleanUpOrphans(
+  connection: SshConnection,
+  options: RunOverSshOptions = {},
+): Promise<void> {
   const host = hostId(connection);
   const pending = new Set(orphans.get(host) ?? []);
-  if (options.orphanFile) for (const p of readOrphanFile(options.orphanFile)[host] ?? []) if (typeof p === 'string' && p.startsWith(`${PID_DIR}/`)) pending.add(p);
+  if (options.orphanFile)
+    for (const p of readOrphanFile(options.orphanFile)[host] ?? [])
+      if (typeof p === 'string' && p.startsWith(`${PID_DIR}/`)) pending.add(p);
   for (const pidFile of pending) {
     const outcome = await cancelRun(connection, pidFile, 0);
     if (outcome.state === 'failed') continue; // try again next time
@@ -213,7 +263,13 @@ export async function cleanUpOrphans(connection: SshConnection, options: RunOver
 }
 
 /** Runs the request over CONNECTION. Resolves with the remote exit code (130 when cancelled). */
-export async function runOverSsh(connection: SshConnection, request: RunRequest, output: RunOutput, signal?: AbortSignal, options: RunOverSshOptions = {}): Promise<number> {
+export async function runOverSsh(
+  connection: SshConnection,
+  request: RunRequest,
+  output: RunOutput,
+  signal?: AbortSignal,
+  options: RunOverSshOptions = {},
+): Promise<number> {
   await cleanUpOrphans(connection, options);
   const uploaded = request.remoteScript ? undefined : await uploadScriptChecked(connection, request.script);
   if (signal?.aborted) return 130;
@@ -255,7 +311,8 @@ export async function runOverSsh(connection: SshConnection, request: RunRequest,
     return signal?.aborted ? 130 : result.code;
   } catch (err) {
     // The connection dropped under the run: end it on the next connection to this host.
-    if (err instanceof SshError && !connection.isOpen) rememberOrphan(connection, spec.pidFile, options.orphanFile);
+    if (err instanceof SshError && !connection.isOpen)
+      rememberOrphan(connection, spec.pidFile, options.orphanFile);
     throw err;
   } finally {
     clearInterval(heartbeat);
@@ -267,7 +324,12 @@ export async function runOverSsh(connection: SshConnection, request: RunRequest,
  * The same run on this machine (a Remote-SSH window, where the extension host already is on
  * LUMI): bash -l runs the same script, in its own process group so cancel ends the whole tree.
  */
-export async function runLocally(request: RunRequest, output: RunOutput, signal?: AbortSignal, env: NodeJS.ProcessEnv = process.env): Promise<number> {
+export async function runLocally(
+  request: RunRequest,
+  output: RunOutput,
+  signal?: AbortSignal,
+  env: NodeJS.ProcessEnv = process.env,
+): Promise<number> {
   const spec = specFor(request, request.script);
   const { execa } = await loadExeca();
   // Node passes arguments as UTF-8 strings: bytes that are not UTF-8 can travel only over SSH (argsFile).
@@ -296,7 +358,8 @@ export async function runLocally(request: RunRequest, output: RunOutput, signal?
   child.stderr?.on('data', (c: Buffer) => output.stderr(c));
   try {
     const result = await child;
-    if (result.failed && result.exitCode === undefined && !result.isTerminated) throw new Error(`cannot start bash: ${result.shortMessage}`);
+    if (result.failed && result.exitCode === undefined && !result.isTerminated)
+      throw new Error(`cannot start bash: ${result.shortMessage}`);
     if (signal?.aborted) return 130;
     return result.exitCode ?? 128 + (result.signal === 'SIGKILL' ? 9 : 15);
   } finally {

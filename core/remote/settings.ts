@@ -12,7 +12,16 @@ export interface RunSettings {
   cwd?: string;
   preamble?: string;
   args: string[];
-  srun: { enable: boolean; account?: string; partition?: string; time?: string; gpusPerNode?: number; nodes?: number; tasksPerNode?: number; extraOptions: string[] };
+  srun: {
+    enable: boolean;
+    account?: string;
+    partition?: string;
+    time?: string;
+    gpusPerNode?: number;
+    nodes?: number;
+    tasksPerNode?: number;
+    extraOptions: string[];
+  };
   idleTimeoutSeconds: number;
 }
 

@@ -9,13 +9,19 @@ export interface ResolvedHost {
   hostname: string;
   port: number;
   user: string;
-  /** IdentityFile entries that exist (the key, or only its .pub for a key held by the agent), in OpenSSH's order. */
+  /**
+   * IdentityFile entries that exist (the key, or only its .pub for a key held by the agent), in OpenSSH's
+   * order.
+   */
   identityFiles: string[];
   identitiesOnly: boolean;
   userKnownHostsFiles: string[];
   globalKnownHostsFiles: string[];
   strictHostKeyChecking: 'yes' | 'ask' | 'accept-new' | 'no';
-  /** The ProxyJump chain as written (`[user@]host[:port]` or an alias per hop), first hop first; empty: direct. */
+  /**
+   * The ProxyJump chain as written (`[user@]host[:port]` or an alias per hop), first hop first; empty:
+   * direct.
+   */
   proxyJump: string[];
   /** HostKeyAlias: the name the host key is checked and stored under instead of host:port. */
   hostKeyAlias?: string;
@@ -45,7 +51,12 @@ function expandHome(path: string): string {
 }
 
 /** Parses `ssh -G` output (lower-case keyword, a space, the value; some keywords repeat). */
-export function parseSshG(alias: string, output: string, env: NodeJS.ProcessEnv, configFile?: string): ResolvedHost {
+export function parseSshG(
+  alias: string,
+  output: string,
+  env: NodeJS.ProcessEnv,
+  configFile?: string,
+): ResolvedHost {
   const values = new Map<string, string[]>();
   for (const line of output.split('\n')) {
     const space = line.indexOf(' ');
@@ -63,19 +74,38 @@ export function parseSshG(alias: string, output: string, env: NodeJS.ProcessEnv,
   const strict = (one('stricthostkeychecking') ?? 'ask').toLowerCase();
   const agentSetting = one('identityagent');
   let agentSocket: string | undefined = env.SSH_AUTH_SOCK || undefined;
-  if (agentSetting && agentSetting !== 'SSH_AUTH_SOCK') agentSocket = agentSetting === 'none' ? undefined : expandHome(agentSetting);
+  if (agentSetting && agentSetting !== 'SSH_AUTH_SOCK')
+    agentSocket = agentSetting === 'none' ? undefined : expandHome(agentSetting);
   const proxy = one('proxyjump');
   return {
     alias,
     hostname: one('hostname') ?? alias,
     port: Number(one('port') ?? 22),
     user: one('user') ?? env.USER ?? 'root',
-    identityFiles: (values.get('identityfile') ?? []).map(expandHome).filter((f) => existsSync(f) || existsSync(`${f}.pub`)),
+    identityFiles: (values.get('identityfile') ?? [])
+      .map(expandHome)
+      .filter((f) => existsSync(f) || existsSync(`${f}.pub`)),
     identitiesOnly: one('identitiesonly') === 'yes',
-    userKnownHostsFiles: (one('userknownhostsfile') ?? '~/.ssh/known_hosts').split(/\s+/).filter(Boolean).map(expandHome),
+    userKnownHostsFiles: (one('userknownhostsfile') ?? '~/.ssh/known_hosts')
+      .split(/\s+/)
+      .filter(Boolean)
+      .map(expandHome),
     globalKnownHostsFiles: (one('globalknownhostsfile') ?? '').split(/\s+/).filter(Boolean).map(expandHome),
-    strictHostKeyChecking: strict === 'yes' || strict === 'true' ? 'yes' : strict === 'accept-new' ? 'accept-new' : strict === 'no' || strict === 'off' || strict === 'false' ? 'no' : 'ask',
-    proxyJump: proxy && proxy !== 'none' ? proxy.split(',').map((h) => h.trim()).filter(Boolean) : [],
+    strictHostKeyChecking:
+      strict === 'yes' || strict === 'true'
+        ? 'yes'
+        : strict === 'accept-new'
+          ? 'accept-new'
+          : strict === 'no' || strict === 'off' || strict === 'false'
+            ? 'no'
+            : 'ask',
+    proxyJump:
+      proxy && proxy !== 'none'
+        ? proxy
+            .split(',')
+            .map((h) => h.trim())
+            .filter(Boolean)
+        : [],
     hostKeyAlias: one('hostkeyalias') && one('hostkeyalias') !== 'none' ? one('hostkeyalias') : undefined,
     hashKnownHosts: one('hashknownhosts') === 'yes',
     connectionAttempts: Math.max(1, Math.floor(Number(one('connectionattempts') ?? 1)) || 1),
@@ -88,7 +118,11 @@ export function parseSshG(alias: string, output: string, env: NodeJS.ProcessEnv,
 }
 
 /** `ssh -G [-F FILE] ALIAS` through execa; a clear error when ssh is missing or rejects the alias. */
-export async function resolveHost(alias: string, configFile?: string, env: NodeJS.ProcessEnv = process.env): Promise<ResolvedHost> {
+export async function resolveHost(
+  alias: string,
+  configFile?: string,
+  env: NodeJS.ProcessEnv = process.env,
+): Promise<ResolvedHost> {
   if (alias === '' || alias.startsWith('-')) throw new SshConfigError(`'${alias}' is not a host alias`);
   const args = [...(configFile ? ['-F', configFile] : []), '-G', '--', alias];
   let result;
@@ -100,7 +134,9 @@ export async function resolveHost(alias: string, configFile?: string, env: NodeJ
   }
   if (result.exitCode !== 0) {
     const why = String(result.stderr).trim() || `ssh -G exited with ${result.exitCode}`;
-    throw new SshConfigError(`cannot resolve host '${alias}'${configFile ? ` with ${configFile}` : ''}: ${why}`);
+    throw new SshConfigError(
+      `cannot resolve host '${alias}'${configFile ? ` with ${configFile}` : ''}: ${why}`,
+    );
   }
   return parseSshG(alias, String(result.stdout), env, configFile);
 }

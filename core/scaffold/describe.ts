@@ -28,7 +28,9 @@ export async function describeModule(text: string, filePath: string): Promise<Mo
   // Each `os.getenv('X') or 'fallback'` takes its fallback (the module's own paths, as without X set);
   // a prefill is a suggestion the user sees and edits, so the simple pattern is enough.
   const vars: Record<string, string> = {};
-  for (const m of text.matchAll(/os\.getenv\(\s*(['"])(\w+)\1\s*\)\s+or\s+('(?:[^'\\\n]|\\.)*'|"(?:[^"\\\n]|\\.)*")/g)) {
+  for (const m of text.matchAll(
+    /os\.getenv\(\s*(['"])(\w+)\1\s*\)\s+or\s+('(?:[^'\\\n]|\\.)*'|"(?:[^"\\\n]|\\.)*")/g,
+  )) {
     const value = luaStringValue(m[3]);
     if (value !== undefined && !(m[2] in vars)) vars[m[2]] = value;
   }

@@ -2,7 +2,7 @@
 // /appl/local/csc/modulefiles/pytorch/2.7.lua) for a new name, version, image and root. The file is
 // parsed with luaparse and only the byte ranges of specific expressions are replaced (spliced from
 // the end backwards), so everything else, comments included, stays byte for byte. Pure: no writes.
-import { basename, dirname } from 'node:path';
+import { basename } from 'node:path';
 import * as luaparse from 'luaparse';
 import { isGetenvCall } from '../analysis/modulefile/luaAst';
 import { firstLuaSyntaxError } from '../analysis/modulefile/luaGrammar';
@@ -30,6 +30,7 @@ export interface RewriteOptions {
 
 // Nodes are read structurally here: walkLua (luaWalk.ts) visits every key of every node.
 // (The analysis reads the same tree through @types/luaparse; see analysis/modulefile/evaluate.ts.)
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- read structurally, as walkLua does
 type Node = any;
 
 interface Edit {
@@ -52,7 +53,15 @@ interface Call {
   statement?: Node;
 }
 
-const DEPENDENCY_FUNCTIONS = new Set(['depends_on', 'load', 'always_load', 'prereq', 'try_load', 'prereq_any', 'depends_on_any']);
+const DEPENDENCY_FUNCTIONS = new Set([
+  'depends_on',
+  'load',
+  'always_load',
+  'prereq',
+  'try_load',
+  'prereq_any',
+  'depends_on_any',
+]);
 
 function isString(n: Node): boolean {
   return n?.type === 'StringLiteral';
@@ -70,7 +79,10 @@ function isCallTo(n: Node, name: string): boolean {
   return n?.type === 'CallExpression' && isIdentifier(n.base, name);
 }
 
-/** A Lua string literal for value (core/scaffold/luaString.ts), in the quote style of `like` when it is a quoted literal. */
+/**
+ * A Lua string literal for value (core/scaffold/luaString.ts), in the quote style of `like` when it is a
+ * quoted literal.
+ */
 function luaQuote(value: string, like?: Node): string {
   const raw: string | undefined = like?.raw;
   return luaString(value, raw?.[0] === '"' ? '"' : "'");
@@ -78,17 +90,27 @@ function luaQuote(value: string, like?: Node): string {
 
 function parse(source: string, fileName: string): Node {
   // Lua's own verdict first: deep nesting is Lua's "too many C levels", never a JS stack overflow.
-  const lua = firstLuaSyntaxError(source.startsWith('#') ? source.replace(/^[^\n]*/, (line) => ' '.repeat(line.length)) : source);
+  const lua = firstLuaSyntaxError(
+    source.startsWith('#') ? source.replace(/^[^\n]*/, (line) => ' '.repeat(line.length)) : source,
+  );
   if (lua) {
     const line = source.slice(0, lua.index).split('\n').length;
     throw new ScaffoldInputError(`${fileName}:${line}: cannot parse as Lua: ${lua.message}`);
   }
   try {
-    return luaparse.parse(source, { locations: true, ranges: true, luaVersion: '5.3', comments: false, scope: false } as luaparse.Options);
+    return luaparse.parse(source, {
+      locations: true,
+      ranges: true,
+      luaVersion: '5.3',
+      comments: false,
+      scope: false,
+    } as luaparse.Options);
   } catch (err) {
     const e = err as { line?: number; message?: string };
     const message = String(e.message ?? err).replace(/^\[\d+:\d+\]\s*/, '');
-    throw new ScaffoldInputError(`${fileName}${typeof e.line === 'number' ? `:${e.line}` : ''}: cannot parse as Lua: ${message}`);
+    throw new ScaffoldInputError(
+      `${fileName}${typeof e.line === 'number' ? `:${e.line}` : ''}: cannot parse as Lua: ${message}`,
+    );
   }
 }
 
@@ -113,11 +135,20 @@ function moduleParts(ast: Node, fileName: string): ModuleParts {
   walkLua(ast, (n, parent, depth) => {
     if (n.type === 'LocalStatement') {
       n.variables.forEach((v: Node, i: number) => {
-        if (n.init[i] !== undefined) locals.push({ name: v.name, init: n.init[i], statement: n, topLevel: depth === 0 });
+        if (n.init[i] !== undefined)
+          locals.push({ name: v.name, init: n.init[i], statement: n, topLevel: depth === 0 });
       });
     } else if (n.type === 'CallExpression' && n.base.type === 'Identifier') {
-      calls.push({ name: n.base.name, node: n, statement: parent?.type === 'CallStatement' ? parent : undefined });
-    } else if (n.type === 'StringCallExpression' && n.base.type === 'Identifier' && DEPENDENCY_FUNCTIONS.has(n.base.name)) {
+      calls.push({
+        name: n.base.name,
+        node: n,
+        statement: parent?.type === 'CallStatement' ? parent : undefined,
+      });
+    } else if (
+      n.type === 'StringCallExpression' &&
+      n.base.type === 'Identifier' &&
+      DEPENDENCY_FUNCTIONS.has(n.base.name)
+    ) {
       // `depends_on "x"`: only looked at for dependencies
       calls.push({ name: n.base.name, node: { ...n, arguments: [n.argument] } });
     }
@@ -126,38 +157,63 @@ function moduleParts(ast: Node, fileName: string): ModuleParts {
 
   // SING_IMAGE: required; the anchor for insertions.
   const singImage = setenvCallsIn(calls, 'SING_IMAGE')[0];
-  if (singImage === undefined) throw new ScaffoldInputError(`${fileName}: no setenv("SING_IMAGE", ...) found: --from needs a container module that sets SING_IMAGE`);
+  if (singImage === undefined)
+    throw new ScaffoldInputError(
+      `${fileName}: no setenv("SING_IMAGE", ...) found: --from needs a container module that sets SING_IMAGE`,
+    );
   const singImageArg: Node = singImage.node.arguments[1];
-  if (singImageArg === undefined) throw new ScaffoldInputError(`${fileName}:${lineOf(singImage.node)}: setenv("SING_IMAGE") has no value`);
-  const pathPrepends = calls.filter((c) => c.name === 'prepend_path' && stringValue(c.node.arguments[0]) === 'PATH' && c.node.arguments[1] !== undefined);
+  if (singImageArg === undefined)
+    throw new ScaffoldInputError(`${fileName}:${lineOf(singImage.node)}: setenv("SING_IMAGE") has no value`);
+  const pathPrepends = calls.filter(
+    (c) =>
+      c.name === 'prepend_path' &&
+      stringValue(c.node.arguments[0]) === 'PATH' &&
+      c.node.arguments[1] !== undefined,
+  );
 
   // Root: a local initialised with `os.getenv(...) or '<literal>'`; preferably the one the
   // SING_IMAGE / PATH pathJoin starts from.
-  const rootCandidates = locals.filter((l) => l.init.type === 'LogicalExpression' && l.init.operator === 'or' && isGetenvCall(l.init.left) && isString(l.init.right));
+  const rootCandidates = locals.filter(
+    (l) =>
+      l.init.type === 'LogicalExpression' &&
+      l.init.operator === 'or' &&
+      isGetenvCall(l.init.left) &&
+      isString(l.init.right),
+  );
   const firstPathJoinArg = (n: Node): Node => (isCallTo(n, 'pathJoin') ? n.arguments[0] : undefined);
-  const usedNames = [singImageArg, ...pathPrepends.map((p) => p.node.arguments[1])].map(firstPathJoinArg).filter((a) => isIdentifier(a)).map((a) => a.name as string);
+  const usedNames = [singImageArg, ...pathPrepends.map((p) => p.node.arguments[1])]
+    .map(firstPathJoinArg)
+    .filter((a) => isIdentifier(a))
+    .map((a) => a.name as string);
   // Otherwise (paths built with `..`): a candidate the SING_IMAGE / PATH expressions mention at all.
   const mentioned = new Set<string>();
   walkLua([singImageArg, ...pathPrepends.map((p) => p.node.arguments[1])], (n) => {
     if (isIdentifier(n)) mentioned.add(n.name);
   });
-  const root = rootCandidates.find((l) => usedNames.includes(l.name)) ?? (usedNames.length === 0 ? rootCandidates.find((l) => mentioned.has(l.name)) : undefined);
+  const root =
+    rootCandidates.find((l) => usedNames.includes(l.name)) ??
+    (usedNames.length === 0 ? rootCandidates.find((l) => mentioned.has(l.name)) : undefined);
   if (root === undefined) {
-    const expected = "a local such as `local signRoot = os.getenv('PROJHOME') or '/path/to/project'` whose fallback becomes --root";
+    const expected =
+      "a local such as `local signRoot = os.getenv('PROJHOME') or '/path/to/project'` whose fallback becomes --root";
     if (rootCandidates.length > 0 && usedNames.length === 0) {
       throw new ScaffoldInputError(
         `${fileName}: no root local found: ${rootCandidates.map((l) => `'${l.name}' (line ${lineOf(l.statement)})`).join(', ')} ${rootCandidates.length === 1 ? 'is' : 'are'} not used in setenv("SING_IMAGE", ...) or prepend_path('PATH', ...)`,
       );
     }
     const fixed = usedNames.map((name) => locals.find((l) => l.name === name)).find((l) => l !== undefined);
-    const why = fixed ? ` (local '${fixed.name}' at line ${lineOf(fixed.statement)} is ${isString(fixed.init) ? 'a fixed path, not' : 'not'} \`os.getenv(...) or '...'\`)` : '';
+    const why = fixed
+      ? ` (local '${fixed.name}' at line ${lineOf(fixed.statement)} is ${isString(fixed.init) ? 'a fixed path, not' : 'not'} \`os.getenv(...) or '...'\`)`
+      : '';
     throw new ScaffoldInputError(`${fileName}: no root local found: expected ${expected}${why}`);
   }
   return { locals, calls, singImage, singImageArg, pathPrepends, root };
 }
 
 function setenvCallsIn(calls: Call[], variable: string): Call[] {
-  return calls.filter((c) => (c.name === 'setenv' || c.name === 'pushenv') && stringValue(c.node.arguments[0]) === variable);
+  return calls.filter(
+    (c) => (c.name === 'setenv' || c.name === 'pushenv') && stringValue(c.node.arguments[0]) === variable,
+  );
 }
 
 /**
@@ -173,8 +229,15 @@ export function moduleRootFallback(source: string, fileName: string): string | u
   }
 }
 
-/** The rewritten module and where its wrappers go (relative to the root: the source's own PATH directory, or 'bin'). */
-export function rewriteModuleLayout(source: string, fileName: string, o: RewriteOptions): { text: string; wrapperDir: string } {
+/**
+ * The rewritten module and where its wrappers go (relative to the root: the source's own PATH directory, or
+ * 'bin').
+ */
+export function rewriteModuleLayout(
+  source: string,
+  fileName: string,
+  o: RewriteOptions,
+): { text: string; wrapperDir: string } {
   let wrapperDir = 'bin';
   const ast = parse(source, fileName);
   const { locals, calls, singImage, singImageArg, pathPrepends, root } = moduleParts(ast, fileName);
@@ -196,7 +259,9 @@ export function rewriteModuleLayout(source: string, fileName: string, o: Rewrite
 
   // Image name: the local SING_IMAGE's pathJoin ends with, else `singName`, else any '*.sif' literal local.
   const stringLocals = locals.filter((l) => isString(l.init));
-  const lastArg = isCallTo(singImageArg, 'pathJoin') ? singImageArg.arguments[singImageArg.arguments.length - 1] : undefined;
+  const lastArg = isCallTo(singImageArg, 'pathJoin')
+    ? singImageArg.arguments[singImageArg.arguments.length - 1]
+    : undefined;
   const sing =
     (isIdentifier(lastArg) ? stringLocals.find((l) => l.name === lastArg.name) : undefined) ??
     stringLocals.find((l) => l.name === 'singName') ??
@@ -209,14 +274,17 @@ export function rewriteModuleLayout(source: string, fileName: string, o: Rewrite
     stringValue(singImageArg.arguments[1]) === 'sif';
   if (inRootSif) {
     const last = singImageArg.arguments[2];
-    if (sing === undefined) replace(last, luaQuote(o.imageName, isString(last) ? last : singImageArg.arguments[1]));
+    if (sing === undefined)
+      replace(last, luaQuote(o.imageName, isString(last) ? last : singImageArg.arguments[1]));
     else if (!isIdentifier(last, sing.name)) replace(last, sing.name);
   } else replace(singImageArg, rootPathJoin(singImageArg, "'sif'", sing ? sing.name : luaQuote(o.imageName)));
 
   // Version: a top-level local named *Version / *version whose value is the source's own version
   // (from its file name); another version (say pytorchVersion = '2.3.0' in 4.0.lua) means something else.
   const sourceVersion = basename(fileName).replace(/\.lua$/, '');
-  const versionLocal = stringLocals.find((l) => l.topLevel && /[Vv]ersion$/.test(l.name) && stringValue(l.init) === sourceVersion);
+  const versionLocal = stringLocals.find(
+    (l) => l.topLevel && /[Vv]ersion$/.test(l.name) && stringValue(l.init) === sourceVersion,
+  );
   if (versionLocal) replace(versionLocal.init, luaQuote(o.version, versionLocal.init));
 
   // Load message: capture('cat ' .. pathJoin(root, 'txt', 'load-OLD.txt')) reads the new file,
@@ -245,13 +313,23 @@ export function rewriteModuleLayout(source: string, fileName: string, o: Rewrite
       const parts = n.arguments.slice(1).map(stringValue);
       return parts.every((x: string | undefined) => x !== undefined) ? parts.join('/') : undefined;
     }
-    if (n?.type === 'BinaryExpression' && n.operator === '..' && isIdentifier(n.left, rootName)) return stringValue(n.right)?.replace(/^\/+/, '');
+    if (n?.type === 'BinaryExpression' && n.operator === '..' && isIdentifier(n.left, rootName))
+      return stringValue(n.right)?.replace(/^\/+/, '');
     return undefined;
   };
-  const cleanDir = (d: string | undefined) => (d === undefined ? undefined : d.split('/').filter((x) => x !== '' && x !== '.').join('/'));
-  const ownDir = pathPrepends.map((p) => cleanDir(dirUnderRoot(p.node.arguments[1]))).find((d) => d !== undefined && d !== '' && !d.split('/').includes('..'));
+  const cleanDir = (d: string | undefined) =>
+    d === undefined
+      ? undefined
+      : d
+          .split('/')
+          .filter((x) => x !== '' && x !== '.')
+          .join('/');
+  const ownDir = pathPrepends
+    .map((p) => cleanDir(dirUnderRoot(p.node.arguments[1])))
+    .find((d) => d !== undefined && d !== '' && !d.split('/').includes('..'));
   if (ownDir !== undefined) wrapperDir = ownDir;
-  else if (pathPrepends.length === 0) after.push(`prepend_path('PATH', ${rootPathJoin(singImage.node, "'bin'")})`);
+  else if (pathPrepends.length === 0)
+    after.push(`prepend_path('PATH', ${rootPathJoin(singImage.node, "'bin'")})`);
   else {
     const mentionsRoot = (n: Node) => {
       let found = false;
@@ -267,18 +345,25 @@ export function rewriteModuleLayout(source: string, fileName: string, o: Rewrite
 
   // WITH_CONDA.
   const withConda = setenvCalls('WITH_CONDA');
-  const condaEnv = o.condaEnv === undefined ? (withConda.length > 0 ? undefined : o.defaultCondaEnv) : o.condaEnv;
-  const activate = (env: string) => `source /opt/conda/etc/profile.d/conda.sh && conda activate ${shellQuote(env)}`;
+  const condaEnv =
+    o.condaEnv === undefined ? (withConda.length > 0 ? undefined : o.defaultCondaEnv) : o.condaEnv;
+  const activate = (env: string) =>
+    `source /opt/conda/etc/profile.d/conda.sh && conda activate ${shellQuote(env)}`;
   if (typeof condaEnv === 'string') {
-    if (withConda.length === 0) after.push(`setenv("WITH_CONDA", ${luaQuote(activate(condaEnv), { raw: '"' })})`);
+    if (withConda.length === 0)
+      after.push(`setenv("WITH_CONDA", ${luaQuote(activate(condaEnv), { raw: '"' })})`);
     for (const c of withConda) {
       const value = c.node.arguments[1];
-      if (value === undefined) replace(c.node, `${text(c.node.base)}("WITH_CONDA", ${luaQuote(activate(condaEnv), { raw: '"' })})`);
+      if (value === undefined)
+        replace(c.node, `${text(c.node.base)}("WITH_CONDA", ${luaQuote(activate(condaEnv), { raw: '"' })})`);
       else replace(value, luaQuote(activate(condaEnv), value));
     }
   } else if (condaEnv === false) {
     for (const c of withConda) {
-      if (c.statement === undefined) throw new ScaffoldInputError(`${fileName}:${lineOf(c.node)}: cannot remove WITH_CONDA: its setenv is not a statement of its own`);
+      if (c.statement === undefined)
+        throw new ScaffoldInputError(
+          `${fileName}:${lineOf(c.node)}: cannot remove WITH_CONDA: its setenv is not a statement of its own`,
+        );
       edits.push(statementRemoval(source, c.statement));
     }
   }
@@ -295,7 +380,8 @@ export function rewriteModuleLayout(source: string, fileName: string, o: Rewrite
       const lineStart = source.lastIndexOf('\n', at.range[0] - 1) + 1;
       const indent = source.slice(lineStart, at.range[0]);
       const line = `depends_on(${luaQuote(wanted)})`;
-      if (/^[ \t]*$/.test(indent)) edits.push({ start: lineStart, end: lineStart, text: `${indent}${line}\n` });
+      if (/^[ \t]*$/.test(indent))
+        edits.push({ start: lineStart, end: lineStart, text: `${indent}${line}\n` });
       else edits.push({ start: at.range[0], end: at.range[0], text: `${line} ` });
     }
   }
@@ -335,10 +421,13 @@ function applyEdits(source: string, edits: Edit[]): string {
   // Stable order: by start, insertions (empty ranges) before replacements that start there.
   const sorted = edits
     .map((e, i) => ({ e, i }))
-    .sort((a, b) => a.e.start - b.e.start || (a.e.end - a.e.start) - (b.e.end - b.e.start) || a.i - b.i)
+    .sort((a, b) => a.e.start - b.e.start || a.e.end - a.e.start - (b.e.end - b.e.start) || a.i - b.i)
     .map((x) => x.e);
   for (let k = 1; k < sorted.length; k++) {
-    if (sorted[k].start < sorted[k - 1].end) throw new Error(`internal error: overlapping module edits at offsets ${sorted[k - 1].start} and ${sorted[k].start}`);
+    if (sorted[k].start < sorted[k - 1].end)
+      throw new Error(
+        `internal error: overlapping module edits at offsets ${sorted[k - 1].start} and ${sorted[k].start}`,
+      );
   }
   let out = source;
   for (let k = sorted.length - 1; k >= 0; k--) {

@@ -77,7 +77,9 @@ const WRAPPER_NAMES = ['python3', 'pip', 'pip3'];
 /** --persistent: the one wrapper, under these names, starts and stops the container instance (its step 6). */
 const PERSISTENT_NAMES = ['container-start', 'container-stop'];
 
-/** Longest NAME or VERSION: file names built from them (with our temporary names) stay far below 255 bytes. */
+/**
+ * Longest NAME or VERSION: file names built from them (with our temporary names) stay far below 255 bytes.
+ */
 export const MAX_COMPONENT = 100;
 
 /**
@@ -91,7 +93,8 @@ export function componentProblem(what: string, value: string): string | undefine
   if (value.includes('..')) return `${what} '${value}' must not contain '..'`;
   if (!/^[A-Za-z0-9._+-]+$/.test(value)) return `${what} '${value}' may only use letters, digits and . _ + -`;
   if (!/^[A-Za-z0-9]/.test(value)) return `${what} '${value}' must start with a letter or digit`;
-  if (value.length > MAX_COMPONENT) return `${what} is ${value.length} characters long; at most ${MAX_COMPONENT}`;
+  if (value.length > MAX_COMPONENT)
+    return `${what} is ${value.length} characters long; at most ${MAX_COMPONENT}`;
   return undefined;
 }
 
@@ -101,16 +104,29 @@ export function validateScaffold(o: ScaffoldOptions): void {
   else if (!isAbsolute(o.image)) problems.push(`image '${o.image}' is not an absolute path`);
   else if (!o.allowMissingImage) {
     const kind = imageKind(o.image);
-    if (kind === 'missing') problems.push(`image '${o.image}' does not exist (use --allow-missing-image when it is copied there later)`);
+    if (kind === 'missing')
+      problems.push(
+        `image '${o.image}' does not exist (use --allow-missing-image when it is copied there later)`,
+      );
     else if (kind === 'other') problems.push(`image '${o.image}' is not a regular file`);
   }
   if (!isAbsolute(o.root)) problems.push(`root '${o.root}' is not an absolute path`);
   const style = o.from === undefined ? (o.style ?? defaultStyle(o.image)) : undefined;
-  if (style === 'laif' && typeof o.condaEnv === 'string') problems.push('--style laif has no conda: LAIF images use their venv /opt/venv');
-  if (style === 'easybuild' && o.bindingsModule !== undefined) problems.push("--style easybuild binds through SINGULARITY_BIND itself (LUMI's EasyBuild container modules conflict with singularity-AI-bindings): no --bindings");
-  if (o.style !== undefined && o.from !== undefined) problems.push('--style chooses a template; --from starts from a module instead');
-  if (o.condaEnv !== undefined && o.condaEnv !== false && !/^[A-Za-z0-9._-]+$/.test(o.condaEnv)) problems.push(`conda environment '${o.condaEnv}' is not a plain name`);
-  if (o.bindingsModule !== undefined && componentProblem('bindings module', o.bindingsModule.replace('/', '')) !== undefined) problems.push(`bindings module '${o.bindingsModule}' is not a module name`);
+  if (style === 'laif' && typeof o.condaEnv === 'string')
+    problems.push('--style laif has no conda: LAIF images use their venv /opt/venv');
+  if (style === 'easybuild' && o.bindingsModule !== undefined)
+    problems.push(
+      "--style easybuild binds through SINGULARITY_BIND itself (LUMI's EasyBuild container modules conflict with singularity-AI-bindings): no --bindings",
+    );
+  if (o.style !== undefined && o.from !== undefined)
+    problems.push('--style chooses a template; --from starts from a module instead');
+  if (o.condaEnv !== undefined && o.condaEnv !== false && !/^[A-Za-z0-9._-]+$/.test(o.condaEnv))
+    problems.push(`conda environment '${o.condaEnv}' is not a plain name`);
+  if (
+    o.bindingsModule !== undefined &&
+    componentProblem('bindings module', o.bindingsModule.replace('/', '')) !== undefined
+  )
+    problems.push(`bindings module '${o.bindingsModule}' is not a module name`);
   const found = problems.filter((p): p is string => p !== undefined);
   if (found.length > 0) throw new ScaffoldInputError(found.join('; '));
 }
@@ -135,18 +151,27 @@ export function defaultCondaEnv(image: string): string | false {
  */
 function fill(template: string, values: Record<string, string>, file: string): string {
   const quoted = /(['"])\{\{[\w:]+\}\}\1/.exec(template);
-  if (quoted && file.endsWith('.lua')) throw new ScaffoldInputError(`template ${file}: write {{lua:KEY}} without quotes (it is a whole Lua string), not ${quoted[0]}`);
+  if (quoted && file.endsWith('.lua'))
+    throw new ScaffoldInputError(
+      `template ${file}: write {{lua:KEY}} without quotes (it is a whole Lua string), not ${quoted[0]}`,
+    );
   return template.replace(/\{\{([\w:]+)\}\}/g, (_, key: string) => {
     if (!(key in values)) throw new ScaffoldInputError(`template ${file}: unknown placeholder {{${key}}}`);
     return values[key];
   });
 }
 
-/** A module or template through the bounded reader: regular files only (never a FIFO or /dev/zero), within the limit. */
+/**
+ * A module or template through the bounded reader: regular files only (never a FIFO or /dev/zero), within the
+ * limit.
+ */
 function readInput(path: string, what: string): string {
   const read = readBounded(path);
   if (!read.ok) throw new ScaffoldInputError(`cannot read ${what} ${path}: ${read.message}`);
-  if (read.truncated) throw new ScaffoldInputError(`cannot read ${what} ${path}: ${read.size} bytes, over the ${MAX_READ_BYTES / 1024 / 1024} MiB limit`);
+  if (read.truncated)
+    throw new ScaffoldInputError(
+      `cannot read ${what} ${path}: ${read.size} bytes, over the ${MAX_READ_BYTES / 1024 / 1024} MiB limit`,
+    );
   return read.bytes.toString('utf8');
 }
 
@@ -174,7 +199,8 @@ function fromModule(o: ScaffoldOptions, imageName: string): { text: string; wrap
 export function planScaffold(o: ScaffoldOptions): PlannedFile[] {
   validateScaffold(o);
   const style = o.from === undefined ? (o.style ?? defaultStyle(o.image)) : 'csc';
-  const templates = o.templateDir ?? (style === 'csc' ? resourcePath('templates') : resourcePath('templates', style));
+  const templates =
+    o.templateDir ?? (style === 'csc' ? resourcePath('templates') : resourcePath('templates', style));
   const sharedTemplates = o.templateDir ?? resourcePath('templates');
   const read = (file: string) => readInput(join(templates, file), 'template');
   const imageName = basename(o.image);
@@ -185,7 +211,9 @@ export function planScaffold(o: ScaffoldOptions): PlannedFile[] {
     version: o.version,
     imageName,
     root: o.root,
-    persistent: o.persistent ? 'container-start runs later calls in one container (per job step and task) until container-stop.\n' : '',
+    persistent: o.persistent
+      ? 'container-start runs later calls in one container (per job step and task) until container-stop.\n'
+      : '',
   };
   const lua = {
     // name and version are validated plain words: also fit for comments and [[long strings]].
@@ -199,27 +227,60 @@ export function planScaffold(o: ScaffoldOptions): PlannedFile[] {
     'lua:sifVar': luaString(easybuildVar('SIF', o.name)),
     'lua:runscriptsVar': luaString(easybuildVar('RUNSCRIPTS', o.name)),
     bindings: bindingsModule ? `depends_on(${luaString(bindingsModule)})\n` : '',
-    withConda: condaEnv ? `setenv("WITH_CONDA", ${luaString(`source /opt/conda/etc/profile.d/conda.sh && conda activate ${shellQuote(condaEnv)}`, '"')})` : '',
+    withConda: condaEnv
+      ? `setenv("WITH_CONDA", ${luaString(`source /opt/conda/etc/profile.d/conda.sh && conda activate ${shellQuote(condaEnv)}`, '"')})`
+      : '',
   };
   const rewritten = o.from === undefined ? undefined : fromModule(o, imageName);
   const modulefile = rewritten?.text ?? fill(read('modulefile.lua'), lua, 'modulefile.lua');
   const bin = join(o.root, ...(rewritten?.wrapperDir ?? 'bin').split('/'));
   const files: PlannedFile[] = [
-    { path: join(o.root, 'modules', o.name, `${o.version}.lua`), kind: 'file', content: modulefile, mode: 0o644 },
+    {
+      path: join(o.root, 'modules', o.name, `${o.version}.lua`),
+      kind: 'file',
+      content: modulefile,
+      mode: 0o644,
+    },
     // One wrapper for every style, so modules of both share one bin/.
-    { path: join(bin, 'python'), kind: 'file', content: readInput(join(sharedTemplates, 'wrapper.sh'), 'template'), mode: 0o755 },
-    ...[...WRAPPER_NAMES, ...(o.persistent ? PERSISTENT_NAMES : [])].map((n): PlannedFile => ({ path: join(bin, n), kind: 'symlink', target: 'python' })),
-    { path: join(o.root, 'txt', `load-${o.name}-${o.version}.txt`), kind: 'file', content: fill(read('load-message.txt'), text, 'load-message.txt'), mode: 0o644 },
+    {
+      path: join(bin, 'python'),
+      kind: 'file',
+      content: readInput(join(sharedTemplates, 'wrapper.sh'), 'template'),
+      mode: 0o755,
+    },
+    ...[...WRAPPER_NAMES, ...(o.persistent ? PERSISTENT_NAMES : [])].map((n): PlannedFile => ({
+      path: join(bin, n),
+      kind: 'symlink',
+      target: 'python',
+    })),
+    {
+      path: join(o.root, 'txt', `load-${o.name}-${o.version}.txt`),
+      kind: 'file',
+      content: fill(read('load-message.txt'), text, 'load-message.txt'),
+      mode: 0o644,
+    },
     { path: join(o.root, 'sif'), kind: 'dir' },
     { path: join(o.root, 'images'), kind: 'symlink', target: 'sif' },
   ];
   if (style === 'easybuild') {
     // Always the bundled run scripts: shared by every module of the home, byte for byte.
     for (const script of RUNSCRIPTS) {
-      files.push({ path: join(o.root, 'runscripts', script), kind: 'file', content: readInput(resourcePath('templates', 'easybuild', 'runscripts', script), 'template'), mode: 0o755 });
+      files.push({
+        path: join(o.root, 'runscripts', script),
+        kind: 'file',
+        content: readInput(resourcePath('templates', 'easybuild', 'runscripts', script), 'template'),
+        mode: 0o755,
+      });
     }
   }
   const inSif = join(o.root, 'sif', imageName);
-  if (o.image !== inSif) files.push({ path: inSif, kind: 'symlink', target: relative(dirname(inSif), o.image).startsWith('..') ? o.image : relative(dirname(inSif), o.image) });
+  if (o.image !== inSif)
+    files.push({
+      path: inSif,
+      kind: 'symlink',
+      target: relative(dirname(inSif), o.image).startsWith('..')
+        ? o.image
+        : relative(dirname(inSif), o.image),
+    });
   return files;
 }

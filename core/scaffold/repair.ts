@@ -36,7 +36,8 @@ export function plannedFileSystem(plan: readonly PlannedFile[]): FileSystemView 
   return {
     kind(path): FileKind {
       const r = resolve(path);
-      if (typeof r === 'string') return parents.has(r) && realFileSystem.kind(r) === 'missing' ? 'dir' : realFileSystem.kind(r);
+      if (typeof r === 'string')
+        return parents.has(r) && realFileSystem.kind(r) === 'missing' ? 'dir' : realFileSystem.kind(r);
       return r.kind === 'dir' ? 'dir' : 'file';
     },
     readText(path) {
@@ -49,11 +50,17 @@ export function plannedFileSystem(plan: readonly PlannedFile[]): FileSystemView 
     },
     size(path) {
       const r = resolve(path);
-      return typeof r === 'string' ? realFileSystem.size(r) : r.content === undefined ? undefined : Buffer.byteLength(r.content);
+      return typeof r === 'string'
+        ? realFileSystem.size(r)
+        : r.content === undefined
+          ? undefined
+          : Buffer.byteLength(r.content);
     },
     isExecutable(path) {
       const r = resolve(path);
-      return typeof r === 'string' ? realFileSystem.isExecutable(r) : r.kind === 'file' && ((r.mode ?? 0) & 0o111) !== 0;
+      return typeof r === 'string'
+        ? realFileSystem.isExecutable(r)
+        : r.kind === 'file' && ((r.mode ?? 0) & 0o111) !== 0;
     },
     listDir(path) {
       const planned = plan.filter((f) => dirname(f.path) === path).map((f) => f.path.slice(path.length + 1));
@@ -64,7 +71,12 @@ export function plannedFileSystem(plan: readonly PlannedFile[]): FileSystemView 
   };
 }
 
-export async function repairModule(text: string, modulePath: string, plan: readonly PlannedFile[], root: string): Promise<ModuleRepair> {
+export async function repairModule(
+  text: string,
+  modulePath: string,
+  plan: readonly PlannedFile[],
+  root: string,
+): Promise<ModuleRepair> {
   await initBashParser();
   const fs = plannedFileSystem(plan.map((f) => (f.path === modulePath ? { ...f, content: text } : f)));
   const env = makeEnv({ vars: { PROJHOME: root }, fs });
@@ -72,7 +84,9 @@ export async function repairModule(text: string, modulePath: string, plan: reado
   // Each fix can move the others: apply one, check again (bounded: a module has few typos).
   for (let round = 0; round < 50; round++) {
     const findings = analyzeModulefile(text, modulePath, env).findings;
-    const fixable = findings.find((f) => SAFE_FIX_CODES.has(f.code) && f.fixes?.length === 1 && f.fixes[0].edits.length === 1);
+    const fixable = findings.find(
+      (f) => SAFE_FIX_CODES.has(f.code) && f.fixes?.length === 1 && f.fixes[0].edits.length === 1,
+    );
     if (fixable === undefined) return { text, fixed, errors: findings.filter((f) => f.severity === 'error') };
     const fix = fixable.fixes![0];
     fixed.push(`line ${fixable.range.start.line + 1}: ${fix.title} (${fixable.code})`);
@@ -88,7 +102,9 @@ export class ScaffoldFromError extends Error {
     readonly modulePath: string,
     readonly errors: Finding[],
   ) {
-    super(`the module rewritten from --from still has ${errors.length} error${errors.length === 1 ? '' : 's'} (use --force to write it anyway):\n${errors.map((e) => `  ${modulePath}:${e.range.start.line + 1}:${e.range.start.character + 1}: error: ${e.message} [${e.code}]`).join('\n')}`);
+    super(
+      `the module rewritten from --from still has ${errors.length} error${errors.length === 1 ? '' : 's'} (use --force to write it anyway):\n${errors.map((e) => `  ${modulePath}:${e.range.start.line + 1}:${e.range.start.character + 1}: error: ${e.message} [${e.code}]`).join('\n')}`,
+    );
   }
 }
 

@@ -19,7 +19,9 @@ export class ScaffoldConflictError extends Error {
     /** A short diff per differing file (old lines `-`, new lines `+`). */
     readonly diffs: string[] = [],
   ) {
-    super(`refusing to overwrite existing file${paths.length === 1 ? '' : 's'} (use --force): ${paths.join(', ')}`);
+    super(
+      `refusing to overwrite existing file${paths.length === 1 ? '' : 's'} (use --force): ${paths.join(', ')}`,
+    );
   }
 }
 
@@ -72,8 +74,17 @@ export function tempNameFor(path: string): string {
  * name makes this fail instead of being written through), sets MODE on the open descriptor, and
  * renames TMP to PATH (rename replaces a link at PATH itself, never writes through it).
  */
-export async function writeThroughTemp(path: string, tmp: string, content: string, mode: number): Promise<void> {
-  const handle = await fs.open(tmp, constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL | constants.O_NOFOLLOW, 0o600);
+export async function writeThroughTemp(
+  path: string,
+  tmp: string,
+  content: string,
+  mode: number,
+): Promise<void> {
+  const handle = await fs.open(
+    tmp,
+    constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL | constants.O_NOFOLLOW,
+    0o600,
+  );
   try {
     try {
       await handle.writeFile(content, 'utf8');
@@ -218,15 +229,24 @@ export async function writeScaffold(
   // 1. Look at everything first.
   const rootNow = await target.stat(options.root);
   // The home itself may be a link (a project directory often is); what is below it is checked.
-  if (rootNow?.kind === 'file' || rootNow?.kind === 'other') blocked.push(`${options.root} is not a directory`);
-  for (const f of plan) for (const d of dirsBelow(options.root, f.kind === 'dir' ? f.path : dirname(f.path))) neededDirs.add(d);
+  if (rootNow?.kind === 'file' || rootNow?.kind === 'other')
+    blocked.push(`${options.root} is not a directory`);
+  for (const f of plan)
+    for (const d of dirsBelow(options.root, f.kind === 'dir' ? f.path : dirname(f.path))) neededDirs.add(d);
   for (const d of [...neededDirs].sort()) {
     const now = await target.stat(d);
     if (now === undefined || now.kind === 'dir') continue;
     // A link to a directory is followed only where the plan makes no directory of its own
     // (sif/ may live on scratch); modules/, bin/, txt/ are written into and must be real.
-    if (now.kind === 'symlink' && plannedDirs.has(d) && ![...neededDirs].some((x) => x !== d && x.startsWith(d + sep))) continue;
-    blocked.push(`${d} is ${now.kind === 'symlink' ? 'a symlink' : 'not a directory'}: a directory goes there`);
+    if (
+      now.kind === 'symlink' &&
+      plannedDirs.has(d) &&
+      ![...neededDirs].some((x) => x !== d && x.startsWith(d + sep))
+    )
+      continue;
+    blocked.push(
+      `${d} is ${now.kind === 'symlink' ? 'a symlink' : 'not a directory'}: a directory goes there`,
+    );
   }
   for (const f of plan) {
     const now = await target.stat(f.path);
@@ -236,21 +256,27 @@ export async function writeScaffold(
       continue;
     }
     if (now.kind === 'dir' || now.kind === 'other') {
-      blocked.push(`${f.path} is ${now.kind === 'dir' ? 'a directory' : 'not a regular file'}: a ${f.kind === 'symlink' ? 'link' : 'file'} goes there`);
+      blocked.push(
+        `${f.path} is ${now.kind === 'dir' ? 'a directory' : 'not a regular file'}: a ${f.kind === 'symlink' ? 'link' : 'file'} goes there`,
+      );
       continue;
     }
     if (f.kind === 'symlink') {
       if (now.kind === 'symlink' && now.linkTarget === f.target) result.reused.push(f);
       else {
         conflicts.push(f.path);
-        diffs.push(`${f.path}: is ${now.kind === 'symlink' ? `a link to ${now.linkTarget}` : 'a file'}, scaffold makes a link to ${f.target}`);
+        diffs.push(
+          `${f.path}: is ${now.kind === 'symlink' ? `a link to ${now.linkTarget}` : 'a file'}, scaffold makes a link to ${f.target}`,
+        );
         todo.push({ file: f, replace: true });
       }
       continue;
     }
     if (now.kind === 'symlink') {
       conflicts.push(f.path);
-      diffs.push(`${f.path}: is a symlink (to ${now.linkTarget}); never written through: --force replaces the link itself`);
+      diffs.push(
+        `${f.path}: is a symlink (to ${now.linkTarget}); never written through: --force replaces the link itself`,
+      );
       todo.push({ file: f, replace: true });
       continue;
     }
@@ -261,7 +287,11 @@ export async function writeScaffold(
       continue;
     }
     conflicts.push(f.path);
-    diffs.push(old !== undefined && isText(old) ? shortDiff(f.path, old.toString('utf8'), f.content ?? '') : `${f.path}: differs (not shown: large or binary)`);
+    diffs.push(
+      old !== undefined && isText(old)
+        ? shortDiff(f.path, old.toString('utf8'), f.content ?? '')
+        : `${f.path}: differs (not shown: large or binary)`,
+    );
     todo.push({ file: f, replace: true });
   }
   if (blocked.length > 0) throw new ScaffoldBlockedError(blocked);
@@ -285,7 +315,9 @@ export async function writeScaffold(
   const createdDirs: string[] = [];
   const createdFiles: string[] = [];
   const backups: { path: string; backup: string }[] = [];
-  const order = [...todo].sort((a, b) => Number(a.file.path.endsWith('.lua')) - Number(b.file.path.endsWith('.lua')));
+  const order = [...todo].sort(
+    (a, b) => Number(a.file.path.endsWith('.lua')) - Number(b.file.path.endsWith('.lua')),
+  );
   const rootAndAbove: string[] = [];
   for (let x = options.root; dirname(x) !== x; x = dirname(x)) rootAndAbove.unshift(x);
   const ensureDir = async (d: string) => {

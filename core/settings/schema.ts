@@ -12,7 +12,6 @@ const strings = () => z.array(z.string()).default([]);
 /** What `lumiModules.diagnostics.severity` may give a code (core/analysis/policy.ts applies it). */
 export const SEVERITY_OVERRIDES = ['error', 'warning', 'information', 'hint', 'off'] as const;
 
-
 export const settingsSchema = z.object({
   env: z.record(z.string(), z.string()).default({}),
   luaVersion: z.enum(LUA_VERSIONS).default('5.3'),
@@ -101,7 +100,11 @@ function valueAt(root: unknown, path: Path): { found: boolean; value?: unknown }
 }
 
 /** Replaces (or removes, when `replacement` is not found) the value at `path` inside `root`. */
-function replaceAt(root: Record<string, unknown>, path: Path, replacement: { found: boolean; value?: unknown }): void {
+function replaceAt(
+  root: Record<string, unknown>,
+  path: Path,
+  replacement: { found: boolean; value?: unknown },
+): void {
   const parent = valueAt(root, path.slice(0, -1)).value;
   const key = path[path.length - 1];
   if (Array.isArray(parent) && typeof key === 'number') {
@@ -121,8 +124,10 @@ function replaceAt(root: Record<string, unknown>, path: Path, replacement: { fou
  */
 export function parseSettingsReporting(raw: unknown, previous?: LumiSettings): ParsedSettings {
   const section = isRecord(raw) && isRecord(raw.lumiModules) ? raw.lumiModules : raw;
-  if (section === undefined || section === null) return { settings: previous ?? defaultSettings, problems: [] };
-  if (!isRecord(section)) return { settings: previous ?? defaultSettings, problems: ['lumiModules: not an object'] };
+  if (section === undefined || section === null)
+    return { settings: previous ?? defaultSettings, problems: [] };
+  if (!isRecord(section))
+    return { settings: previous ?? defaultSettings, problems: ['lumiModules: not an object'] };
   // A plain copy: a VS Code WorkspaceConfiguration carries methods next to the values.
   let input: Record<string, unknown>;
   try {
@@ -136,9 +141,17 @@ export function parseSettingsReporting(raw: unknown, previous?: LumiSettings): P
     const result = settingsSchema.safeParse(input);
     if (result.success) return { settings: result.data, problems };
     // Deepest and last first, so that removing array items does not shift the ones still to do.
-    const issues = [...result.error.issues].sort((a, b) => b.path.length - a.path.length || String(b.path.at(-1)).localeCompare(String(a.path.at(-1)), 'en', { numeric: true }));
+    const issues = [...result.error.issues].sort(
+      (a, b) =>
+        b.path.length - a.path.length ||
+        String(b.path.at(-1)).localeCompare(String(a.path.at(-1)), 'en', { numeric: true }),
+    );
     for (const issue of issues) {
-      if (issue.path.length === 0) return { settings: previous ?? defaultSettings, problems: [...problems, `lumiModules: ${issue.message}`] };
+      if (issue.path.length === 0)
+        return {
+          settings: previous ?? defaultSettings,
+          problems: [...problems, `lumiModules: ${issue.message}`],
+        };
       problems.push(`${issue.path.join('.')}: ${issue.message}`);
       replaceAt(input, issue.path, previous ? valueAt(previous, issue.path) : { found: false });
     }

@@ -14,7 +14,9 @@ export interface SubmitSpec {
   /** Directory on the remote to submit from: the job starts there and slurm-JOBID.out lands there. */
   cwd?: string;
   preamble?: string;
-  /** sbatch options as words, passed on sbatch's command line (they override the template's #SBATCH lines). */
+  /**
+   * sbatch options as words, passed on sbatch's command line (they override the template's #SBATCH lines).
+   */
   sbatch: readonly string[];
   /** srun options as words. */
   srun: readonly string[];
@@ -31,7 +33,9 @@ export class SubmitInputError extends Error {}
 
 /** LUMI project accounts are `project_` and nine digits (e.g. project_465000000). */
 export function accountProblem(account: string): string | undefined {
-  return /^project_\d{9}$/.test(account) ? undefined : `'${account}' is not a LUMI project account: it must look like project_465000000 (project_ and nine digits)`;
+  return /^project_\d{9}$/.test(account)
+    ? undefined
+    : `'${account}' is not a LUMI project account: it must look like project_465000000 (project_ and nine digits)`;
 }
 
 /** The partition the sbatch words ask for (last one wins, as in sbatch), if any. */
@@ -49,7 +53,10 @@ export function partitionOf(words: readonly string[]): string | undefined {
 /** The bundled template for the partition: LUMI-G unless a partition not ending in -g is asked for. */
 export function bundledTemplate(sbatch: readonly string[]): string {
   const partition = partitionOf(sbatch);
-  return resourcePath('templates', partition !== undefined && !/-g$/.test(partition) ? 'slurm-lumi-c.sh' : 'slurm-lumi-g.sh');
+  return resourcePath(
+    'templates',
+    partition !== undefined && !/-g$/.test(partition) ? 'slurm-lumi-c.sh' : 'slurm-lumi-g.sh',
+  );
 }
 
 /** The placeholder values, each already valid bash. */
@@ -60,14 +67,20 @@ export function jobScriptValues(spec: SubmitSpec): Record<string, string> {
   }
   const modules: string[] = [];
   if (spec.modulePaths.length > 0 || spec.modules.length > 0) {
-    modules.push(`type module >/dev/null 2>&1 || ${fail('the module command is not available in the job (is Lmod set up for bash -l?)')}`);
+    modules.push(
+      `type module >/dev/null 2>&1 || ${fail('the module command is not available in the job (is Lmod set up for bash -l?)')}`,
+    );
   }
   for (const dir of spec.modulePaths) {
-    modules.push(`[ -d ${shellQuotePath(dir)} ] || ${fail(`module directory ${dir} does not exist: fix --module-use (lumiModules.run.modulePaths)`)}`);
+    modules.push(
+      `[ -d ${shellQuotePath(dir)} ] || ${fail(`module directory ${dir} does not exist: fix --module-use (lumiModules.run.modulePaths)`)}`,
+    );
     modules.push(`module use ${shellQuotePath(dir)}`);
   }
   for (const name of spec.modules) {
-    modules.push(`module load ${shellQuote(name)} || ${fail(`module ${name} not found or failed to load: add its directory with --module-use (lumiModules.run.modulePaths)`)}`);
+    modules.push(
+      `module load ${shellQuote(name)} || ${fail(`module ${name} not found or failed to load: add its directory with --module-use (lumiModules.run.modulePaths)`)}`,
+    );
   }
   const venv = spec.venv
     ? `[ -f ${shellQuotePath(spec.venv)}/bin/activate ] || ${fail(`no venv at ${spec.venv} (bin/activate is missing): fix --venv (lumiModules.run.venv)`)}\nsource ${shellQuotePath(spec.venv)}/bin/activate`
@@ -86,7 +99,10 @@ export function jobScriptValues(spec: SubmitSpec): Record<string, string> {
 /** Fills TEMPLATE (text of FILE); an unknown placeholder is an error. */
 export function fillJobTemplate(template: string, values: Record<string, string>, file: string): string {
   return template.replace(/\{\{(\w+)\}\}/g, (_, key: string) => {
-    if (!(key in values)) throw new SubmitInputError(`template ${file}: unknown placeholder {{${key}}} (known: ${Object.keys(values).join(', ')})`);
+    if (!(key in values))
+      throw new SubmitInputError(
+        `template ${file}: unknown placeholder {{${key}}} (known: ${Object.keys(values).join(', ')})`,
+      );
     return values[key];
   });
 }
@@ -99,7 +115,8 @@ export function buildJobScript(spec: SubmitSpec): string {
   } catch (err) {
     throw new SubmitInputError(`cannot read the job template ${file}: ${(err as Error).message}`);
   }
-  if (!text.startsWith('#!')) throw new SubmitInputError(`template ${file}: a job script must start with #! (e.g. #!/bin/bash -l)`);
+  if (!text.startsWith('#!'))
+    throw new SubmitInputError(`template ${file}: a job script must start with #! (e.g. #!/bin/bash -l)`);
   return fillJobTemplate(text, jobScriptValues(spec), file);
 }
 

@@ -17,19 +17,28 @@ function checkJobId(jobId: string): void {
 
 /** Throws Slurm's own message when the command failed. */
 function succeeded(result: CommandResult, program: string): CommandResult {
-  if (result.code !== 0) throw new SlurmError(result.stderr.trim() || result.stdout.trim() || `${program} exited with ${result.code}`);
+  if (result.code !== 0)
+    throw new SlurmError(
+      result.stderr.trim() || result.stdout.trim() || `${program} exited with ${result.code}`,
+    );
   return result;
 }
 
 /** Submits the job; resolves with its id. */
-export async function submitJob(transport: SlurmTransport, spec: SubmitSpec): Promise<{ jobId: string; jobScript: string }> {
+export async function submitJob(
+  transport: SlurmTransport,
+  spec: SubmitSpec,
+): Promise<{ jobId: string; jobScript: string }> {
   const jobScript = buildJobScript(spec);
   const result = await transport.run(submitArgv(spec), { input: jobScript, cwd: spec.cwd });
   // --parsable prints "ID" or "ID;CLUSTER" as its last line; a login banner may come before it.
   const last = result.stdout.trim().split('\n').pop() ?? '';
   const jobId = /^(\d+)(?:;.*)?$/.exec(last)?.[1];
   succeeded(result, 'sbatch');
-  if (jobId === undefined) throw new SlurmError(result.stderr.trim() || `sbatch printed no job id: ${JSON.stringify(result.stdout.slice(-200))}`);
+  if (jobId === undefined)
+    throw new SlurmError(
+      result.stderr.trim() || `sbatch printed no job id: ${JSON.stringify(result.stdout.slice(-200))}`,
+    );
   return { jobId, jobScript };
 }
 
@@ -55,7 +64,10 @@ export interface JobSummary {
 /** The user's jobs in the queue (squeue --me). */
 export async function listJobs(transport: SlurmTransport): Promise<JobSummary[]> {
   // \x1f between fields; the name (which may hold anything but a newline) last.
-  const result = succeeded(await transport.run(['squeue', '--me', '-h', '-o', '%i\x1f%P\x1f%T\x1f%M\x1f%l\x1f%R\x1f%j']), 'squeue');
+  const result = succeeded(
+    await transport.run(['squeue', '--me', '-h', '-o', '%i\x1f%P\x1f%T\x1f%M\x1f%l\x1f%R\x1f%j']),
+    'squeue',
+  );
   return result.stdout
     .split('\n')
     .filter((l) => l.includes('\x1f'))
@@ -69,7 +81,11 @@ export async function listJobs(transport: SlurmTransport): Promise<JobSummary[]>
  * The end of the job's stdout file (at most MAX_BYTES) and its path, from `scontrol show job`
  * (which knows the job until MinJobAge after its end).
  */
-export async function readJobOutput(transport: SlurmTransport, jobId: string, maxBytes = 1 << 20): Promise<{ path: string; text: string; skipped: number }> {
+export async function readJobOutput(
+  transport: SlurmTransport,
+  jobId: string,
+  maxBytes = 1 << 20,
+): Promise<{ path: string; text: string; skipped: number }> {
   checkJobId(jobId);
   const result = succeeded(await transport.run(['scontrol', 'show', 'job', jobId]), 'scontrol');
   const path = /^\s*StdOut=(.*)$/m.exec(result.stdout)?.[1];
@@ -89,14 +105,20 @@ export interface FollowHandlers {
 }
 
 export interface FollowResult {
-  /** 'ended': the job finished; 'detached': the signal stopped following; 'unknown': Slurm no longer knows the job. */
+  /**
+   * 'ended': the job finished; 'detached': the signal stopped following; 'unknown': Slurm no longer knows the
+   * job.
+   */
   outcome: 'ended' | 'detached' | 'unknown';
   state?: string;
   exitCode: number;
   message?: string;
 }
 
-/** What a shell would report for a job: its own exit status, 128+N when killed by signal N, 1 for a failure without one. */
+/**
+ * What a shell would report for a job: its own exit status, 128+N when killed by signal N, 1 for a failure
+ * without one.
+ */
 export function jobExitCode(state: string, slurmExitCode: string): number {
   const [code, signal] = slurmExitCode.split(':').map(Number);
   if (signal > 0) return 128 + signal;
@@ -177,7 +199,13 @@ export interface FollowOptions {
  * Follows JOBID until it ends (or SIGNAL aborts: then the follow stops and the job is left alone).
  * The job's output is streamed as it grows; state changes arrive as events.
  */
-export async function followJob(transport: SlurmTransport, jobId: string, handlers: FollowHandlers, signal?: AbortSignal, options: FollowOptions = {}): Promise<FollowResult> {
+export async function followJob(
+  transport: SlurmTransport,
+  jobId: string,
+  handlers: FollowHandlers,
+  signal?: AbortSignal,
+  options: FollowOptions = {},
+): Promise<FollowResult> {
   checkJobId(jobId);
   followScript ??= readFileSync(resourcePath('templates', 'slurm-follow.sh'), 'utf8');
   const nonce = randomBytes(8).toString('hex');
@@ -186,7 +214,8 @@ export async function followJob(transport: SlurmTransport, jobId: string, handle
   const demux = new EventDemux(nonce, handlers.stderr, (fields) => {
     const [kind, ...rest] = fields;
     if (kind === 'files') handlers.event({ kind, stdout: rest[0] ?? '', stderr: rest[1] ?? '' });
-    else if (kind === 'state') handlers.event({ kind, state: rest[0] ?? '', reason: rest[1] ?? '', nodes: rest[2] ?? '' });
+    else if (kind === 'state')
+      handlers.event({ kind, state: rest[0] ?? '', reason: rest[1] ?? '', nodes: rest[2] ?? '' });
     else if (kind === 'end') {
       const state = rest[0] ?? '';
       const exitCode = jobExitCode(state, rest[1] ?? '');
@@ -195,10 +224,24 @@ export async function followJob(transport: SlurmTransport, jobId: string, handle
     } else if (kind === 'gone') gone = rest.join(' ');
   });
   const args = [jobId, nonce, String(options.stateInterval ?? 1), String(options.readInterval ?? 0.2)];
-  const code = await transport.runScript(followScript, args, { stdout: handlers.stdout, stderr: (c) => demux.push(c) }, signal);
+  const code = await transport.runScript(
+    followScript,
+    args,
+    { stdout: handlers.stdout, stderr: (c) => demux.push(c) },
+    signal,
+  );
   demux.flush();
   if (end) return end;
   if (signal?.aborted) return { outcome: 'detached', exitCode: 130 };
-  if (gone !== undefined) return { outcome: 'unknown', exitCode: 1, message: `Slurm no longer knows job ${jobId} (${gone.trim()})` };
-  return { outcome: 'unknown', exitCode: 1, message: `following job ${jobId} stopped unexpectedly (exit ${code})` };
+  if (gone !== undefined)
+    return {
+      outcome: 'unknown',
+      exitCode: 1,
+      message: `Slurm no longer knows job ${jobId} (${gone.trim()})`,
+    };
+  return {
+    outcome: 'unknown',
+    exitCode: 1,
+    message: `following job ${jobId} stopped unexpectedly (exit ${code})`,
+  };
 }

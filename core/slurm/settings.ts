@@ -18,7 +18,12 @@ const nonEmpty = (list: string[]): string[] => list.filter((x) => x !== '');
 /** `lumiModules.submit.*` through the one settings schema; empty values mean "none". */
 export function parseSubmitSettings(raw: Record<string, unknown> | undefined): SubmitSettings {
   const { submit } = parseSettings({ submit: raw ?? {} });
-  return { account: nonBlank(submit.account), sbatchOptions: nonEmpty(submit.sbatchOptions), srunOptions: nonEmpty(submit.srunOptions), template: nonBlank(submit.template) };
+  return {
+    account: nonBlank(submit.account),
+    sbatchOptions: nonEmpty(submit.sbatchOptions),
+    srunOptions: nonEmpty(submit.srunOptions),
+    template: nonBlank(submit.template),
+  };
 }
 
 /** True when the sbatch words already choose an account (then the setting is not needed). */

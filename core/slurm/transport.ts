@@ -33,8 +33,16 @@ export interface StreamHandlers {
 export interface SlurmTransport {
   /** Runs ARGV (sbatch, squeue, scontrol, scancel) as the user, INPUT on stdin, from CWD (`~/` allowed). */
   run(argv: readonly string[], options?: { input?: string; cwd?: string }): Promise<CommandResult>;
-  /** Runs a bash SCRIPT (a file of this project, never user text) with ARGS as $1...; resolves with its exit code. */
-  runScript(script: string, args: readonly string[], handlers: StreamHandlers, signal?: AbortSignal): Promise<number>;
+  /**
+   * Runs a bash SCRIPT (a file of this project, never user text) with ARGS as $1...; resolves with its exit
+   * code.
+   */
+  runScript(
+    script: string,
+    args: readonly string[],
+    handlers: StreamHandlers,
+    signal?: AbortSignal,
+  ): Promise<number>;
   /** The last MAX_BYTES of FILE; `skipped` bytes before them are not read. */
   readTail(file: string, maxBytes: number): Promise<{ text: string; skipped: number }>;
   /**
@@ -60,10 +68,17 @@ const cdProblem = (cwd: string) => `cannot change to the submit directory ${cwd}
  * The remote command for ARGV over SSH: in a login shell, change to CWD, then run ARGV with INPUT
  * piped in by printf (the input travels inside the command, so no stdin stream has to be closed).
  */
-export function buildLoginCommand(argv: readonly string[], options: { input?: string; cwd?: string } = {}): string {
+export function buildLoginCommand(
+  argv: readonly string[],
+  options: { input?: string; cwd?: string } = {},
+): string {
   const lines: string[] = [];
   if (options.cwd) lines.push(`cd ${shellQuotePath(options.cwd)} || ${shellFail(cdProblem(options.cwd), 1)}`);
-  lines.push(options.input === undefined ? `exec ${shellJoin(argv)}` : `printf '%s' ${shellQuote(options.input)} | ${shellJoin(argv)}`);
+  lines.push(
+    options.input === undefined
+      ? `exec ${shellJoin(argv)}`
+      : `printf '%s' ${shellQuote(options.input)} | ${shellJoin(argv)}`,
+  );
   return loginShell(lines.join('\n'), []);
 }
 
@@ -78,17 +93,28 @@ export function sshTransport(connection: SshConnection): SlurmTransport {
     async run(argv, options = {}) {
       const out = collect();
       const err = collect();
-      const result = await connection.exec(buildLoginCommand(argv, options), { onStdout: out.push, onStderr: err.push });
+      const result = await connection.exec(buildLoginCommand(argv, options), {
+        onStdout: out.push,
+        onStderr: err.push,
+      });
       return { code: result.code, stdout: out.text(), stderr: err.text() };
     },
     async runScript(script, args, handlers, signal) {
-      const result = await connection.exec(loginShell(script, args), { onStdout: handlers.stdout, onStderr: handlers.stderr, signal });
+      const result = await connection.exec(loginShell(script, args), {
+        onStdout: handlers.stdout,
+        onStderr: handlers.stderr,
+        signal,
+      });
       return result.code;
     },
     async readTail(file, maxBytes) {
       const sftp = await connection.sftp();
       try {
-        const size = await new Promise<number>((resolve, reject) => sftp.stat(file, (e, st) => (e ? reject(new SlurmError(`${file}: ${e.message} (has the job started?)`)) : resolve(st.size))));
+        const size = await new Promise<number>((resolve, reject) =>
+          sftp.stat(file, (e, st) =>
+            e ? reject(new SlurmError(`${file}: ${e.message} (has the job started?)`)) : resolve(st.size),
+          ),
+        );
         const start = Math.max(0, size - maxBytes);
         const chunks: Buffer[] = [];
         await new Promise<void>((resolve, reject) => {
@@ -138,8 +164,18 @@ export function localTransport(options: { env?: NodeJS.ProcessEnv; cwd?: string 
       }
       const { execa } = await loadExeca();
       const [program, ...args] = argv;
-      const r = await execa(program, args, { cwd, env, extendEnv: false, input: options.input ?? '', reject: false, stripFinalNewline: false });
-      if (r.exitCode === undefined) throw new SlurmError(`cannot run ${program} on this machine (is it a Slurm login node?): ${r.shortMessage}`);
+      const r = await execa(program, args, {
+        cwd,
+        env,
+        extendEnv: false,
+        input: options.input ?? '',
+        reject: false,
+        stripFinalNewline: false,
+      });
+      if (r.exitCode === undefined)
+        throw new SlurmError(
+          `cannot run ${program} on this machine (is it a Slurm login node?): ${r.shortMessage}`,
+        );
       return { code: r.exitCode, stdout: String(r.stdout), stderr: String(r.stderr) };
     },
     async runScript(script, args, handlers, signal) {
@@ -165,7 +201,8 @@ export function localTransport(options: { env?: NodeJS.ProcessEnv; cwd?: string 
       child.stderr?.on('data', (c: Buffer) => handlers.stderr(c));
       try {
         const result = await child;
-        if (result.exitCode === undefined && !result.isTerminated) throw new SlurmError(`cannot start bash: ${result.shortMessage}`);
+        if (result.exitCode === undefined && !result.isTerminated)
+          throw new SlurmError(`cannot start bash: ${result.shortMessage}`);
         return result.exitCode ?? 143;
       } finally {
         signal?.removeEventListener('abort', stop);
@@ -173,13 +210,19 @@ export function localTransport(options: { env?: NodeJS.ProcessEnv; cwd?: string 
     },
     async readTail(file, maxBytes) {
       const read = readBoundedTail(file, maxBytes);
-      if (!read.ok) throw new SlurmError(`${file}: ${read.message}${read.reason === 'missing' ? ' (has the job started?)' : ''}`);
+      if (!read.ok)
+        throw new SlurmError(
+          `${file}: ${read.message}${read.reason === 'missing' ? ' (has the job started?)' : ''}`,
+        );
       return { text: read.bytes.toString('utf8'), skipped: read.skipped };
     },
     async placeScript(localPath) {
       const read = readBounded(localPath, MAX_SCRIPT_BYTES);
       if (!read.ok) throw new SlurmError(`cannot read ${localPath}: ${read.message}`);
-      if (read.truncated) throw new SlurmError(`${localPath} is larger than ${MAX_SCRIPT_BYTES >> 20} MiB: not copied for the job`);
+      if (read.truncated)
+        throw new SlurmError(
+          `${localPath} is larger than ${MAX_SCRIPT_BYTES >> 20} MiB: not copied for the job`,
+        );
       const hash = createHash('sha256').update(read.bytes).digest('hex');
       const dir = join(expandHome(RUNS_DIR, env), hash);
       const target = join(dir, basename(localPath));

@@ -57,7 +57,9 @@ function benchAnalysis(lines: string[]): void {
     if (i >= 200) times.push(performance.now() - t0); // after JIT warm-up
   }
   times.sort((a, b) => a - b);
-  lines.push(`typical modulefile analysis: p50 ${ms(percentile(times, 50))}, p95 ${ms(percentile(times, 95))} (n=${times.length}; target p50 < 2 ms)`);
+  lines.push(
+    `typical modulefile analysis: p50 ${ms(percentile(times, 50))}, p95 ${ms(percentile(times, 95))} (n=${times.length}; target p50 < 2 ms)`,
+  );
 
   const big: string[] = [];
   while (big.length < 5000) big.push(...typicalModulefile(big.length, '/project/x').split('\n'));
@@ -93,10 +95,29 @@ export function benchTree(lines: string[]): void {
     const makePresent = () => {
       present.forEach((d) => mkdirSync(d, { recursive: true }));
       writeFileSync(join(dir, 'txt', 'load-pytorch.txt'), 'PyTorch container module\n');
-      for (let i = 0; i < 70; i++) writeFileSync(join(dir, 'sif', `lumi-pytorch-rocm-6.2.${i % 10}-python-3.12-pytorch-v2.${i % 7}.0.sif`), '');
+      for (let i = 0; i < 70; i++)
+        writeFileSync(
+          join(dir, 'sif', `lumi-pytorch-rocm-6.2.${i % 10}-python-3.12-pytorch-v2.${i % 7}.0.sif`),
+          '',
+        );
       writeFileSync(join(dir, 'bin', 'python'), cscWrapper(0), { mode: 0o755 });
     };
-    const cli = (extra: string[]) => spawnSync(process.execPath, [join(repo, 'dist', 'cli.js'), 'check', '--format', 'json', '--no-shellcheck', ...extra, '--env', `PROJHOME=${dir}`, dir], { cwd: dir, encoding: 'utf8', maxBuffer: 1 << 30 });
+    const cli = (extra: string[]) =>
+      spawnSync(
+        process.execPath,
+        [
+          join(repo, 'dist', 'cli.js'),
+          'check',
+          '--format',
+          'json',
+          '--no-shellcheck',
+          ...extra,
+          '--env',
+          `PROJHOME=${dir}`,
+          dir,
+        ],
+        { cwd: dir, encoding: 'utf8', maxBuffer: 1 << 30 },
+      );
     const findings = (extra: string[]) => {
       const r = cli(extra);
       return `${(JSON.parse(r.stdout) as unknown[]).length} findings, exit ${r.status}`;
@@ -105,7 +126,13 @@ export function benchTree(lines: string[]): void {
       const r = spawnSync('luac5.3', ['-p', ...files], { cwd: dir, encoding: 'utf8' });
       if (r.status !== 0) throw new Error(`luac5.3 -p failed: ${r.stderr.slice(0, 200)}`);
     };
-    for (const [label, setUp] of [['images, load message and wrapper present', makePresent], ['those 3 paths missing in every module', () => present.forEach((d) => rmSync(d, { recursive: true, force: true }))]] as const) {
+    for (const [label, setUp] of [
+      ['images, load message and wrapper present', makePresent],
+      [
+        'those 3 paths missing in every module',
+        () => present.forEach((d) => rmSync(d, { recursive: true, force: true })),
+      ],
+    ] as const) {
       setUp();
       const checkMs: number[] = [];
       const luacMs: number[] = [];
@@ -114,11 +141,15 @@ export function benchTree(lines: string[]): void {
         luacMs.push(timed(luac));
       }
       const [c, l] = [median(checkMs), median(luacMs)];
-      lines.push(`10,000-modulefile tree (${label}; ${findings([])}): lumi-modules check ${ms(c)}, luac5.3 -p ${ms(l)}, ratio ${(c / l).toFixed(1)}x (medians of 5 interleaved; target within 3x)`);
+      lines.push(
+        `10,000-modulefile tree (${label}; ${findings([])}): lumi-modules check ${ms(c)}, luac5.3 -p ${ms(l)}, ratio ${(c / l).toFixed(1)}x (medians of 5 interleaved; target within 3x)`,
+      );
       // --cache: the first run fills the cache; the next runs over the unchanged tree reuse it.
       const fill = timed(() => cli(['--cache']));
       const second = median(Array.from({ length: 5 }, () => timed(() => cli(['--cache']))));
-      lines.push(`  the same with --cache: first run ${ms(fill)}, later runs median ${ms(second)} (n=5, output through a pipe; target < 300 ms)`);
+      lines.push(
+        `  the same with --cache: first run ${ms(fill)}, later runs median ${ms(second)} (n=5, output through a pipe; target < 300 ms)`,
+      );
     }
   } finally {
     rmSync(dir, { recursive: true, force: true });
@@ -166,10 +197,21 @@ export function benchShellcheckBatches(lines: string[]): void {
       const bin = join(dir, 'apps', `app${m}`, 'bin');
       mkdirSync(bin, { recursive: true });
       mkdirSync(join(dir, 'modules', `app${m}`), { recursive: true });
-      writeFileSync(join(dir, 'modules', `app${m}`, '1.0.lua'), `local root = '${join(dir, 'apps', `app${m}`)}'\nsetenv('SING_IMAGE', pathJoin(root, 'app.sif'))\nprepend_path('PATH', pathJoin(root, 'bin'))\n`);
-      for (const name of ['python', 'pip', 'torchrun']) writeFileSync(join(bin, name), cscWrapper(m), { mode: 0o755 });
+      writeFileSync(
+        join(dir, 'modules', `app${m}`, '1.0.lua'),
+        `local root = '${join(dir, 'apps', `app${m}`)}'\nsetenv('SING_IMAGE', pathJoin(root, 'app.sif'))\nprepend_path('PATH', pathJoin(root, 'bin'))\n`,
+      );
+      for (const name of ['python', 'pip', 'torchrun'])
+        writeFileSync(join(bin, name), cscWrapper(m), { mode: 0o755 });
     }
-    const run = (flags: string[]) => timed(() => spawnSync(process.execPath, [join(repo, 'dist', 'cli.js'), 'check', '--format', 'json', ...flags, dir], { encoding: 'utf8', maxBuffer: 1 << 30 }));
+    const run = (flags: string[]) =>
+      timed(() =>
+        spawnSync(
+          process.execPath,
+          [join(repo, 'dist', 'cli.js'), 'check', '--format', 'json', ...flags, dir],
+          { encoding: 'utf8', maxBuffer: 1 << 30 },
+        ),
+      );
     const without: number[] = [];
     const withShellcheck: number[] = [];
     for (let i = 0; i < 5; i++) {
@@ -178,7 +220,9 @@ export function benchShellcheckBatches(lines: string[]): void {
     }
     const a = median(without);
     const b = median(withShellcheck);
-    lines.push(`300 wrappers (100 modules): check ${ms(a)} without ShellCheck, ${ms(b)} with, ratio ${(b / a).toFixed(2)}x (medians of 5 interleaved; target <= 1.5x)`);
+    lines.push(
+      `300 wrappers (100 modules): check ${ms(a)} without ShellCheck, ${ms(b)} with, ratio ${(b / a).toFixed(2)}x (medians of 5 interleaved; target <= 1.5x)`,
+    );
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
@@ -200,7 +244,10 @@ async function benchShapes(lines: string[]): Promise<void> {
     analyzeModulefile(text, '/project/x/modules/big/1.0.lua', env);
     figures.push(`${name} ${ms(performance.now() - t0)}`);
   }
-  const wrapper = '#!/bin/bash\n' + '# a comment line\n'.repeat(160_000) + 'exec singularity exec "$SING_IMAGE" python "$@"\n';
+  const wrapper =
+    '#!/bin/bash\n' +
+    '# a comment line\n'.repeat(160_000) +
+    'exec singularity exec "$SING_IMAGE" python "$@"\n';
   const t0 = performance.now();
   analyzeWrapper(wrapper, '/project/x/bin/python', { modulesSettingWithConda: [] });
   figures.push(`wrapper with 160k comment lines ${ms(performance.now() - t0)}`);
@@ -227,7 +274,9 @@ async function benchLspLargeBroken(lines: string[]): Promise<void> {
     while (big.length < 5000) big.push(...typicalModulefile(big.length, dir).split('\n'));
     big[2500] = 'local broken = pathJoin("/a", "b"';
     const figure = await lspEditLatency(dir, 'big', big.slice(0, 5000).join('\n') + '\n');
-    lines.push(`LSP diagnostics after an edit, 5,000-line module with a syntax error: ${figure} (target p50 < 100 ms)`);
+    lines.push(
+      `LSP diagnostics after an edit, 5,000-line module with a syntax error: ${figure} (target p50 < 100 ms)`,
+    );
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
@@ -242,7 +291,9 @@ async function benchLsp(lines: string[]): Promise<void> {
     const uri = await client.open(path, base);
     await client.diagnostics(uri);
     const latencies = await editLatencies(client, uri, base);
-    lines.push(`LSP diagnostics after an edit (incl. 25 ms debounce): p50 ${ms(percentile(latencies, 50))}, p95 ${ms(percentile(latencies, 95))} (target < 50 ms)`);
+    lines.push(
+      `LSP diagnostics after an edit (incl. 25 ms debounce): p50 ${ms(percentile(latencies, 50))}, p95 ${ms(percentile(latencies, 95))} (target < 50 ms)`,
+    );
   } finally {
     await client.stop();
     rmSync(dir, { recursive: true, force: true });
@@ -259,15 +310,24 @@ async function main(): Promise<void> {
   await benchShapes(lines);
   if (!process.argv.includes('--no-remote')) await benchRemote(lines);
   if (!process.argv.includes('--no-slurm')) await benchSlurm(lines);
-  if (!process.argv.includes('--no-persistent')) await (await import('./persistentBench')).benchPersistent(lines);
-  lines.push(`load average at the end: ${loadavg().map((l) => l.toFixed(2)).join(', ')} (${cpus().length} cores)`);
+  if (!process.argv.includes('--no-persistent'))
+    await (await import('./persistentBench')).benchPersistent(lines);
+  lines.push(
+    `load average at the end: ${loadavg()
+      .map((l) => l.toFixed(2))
+      .join(', ')} (${cpus().length} cores)`,
+  );
   console.log(lines.join('\n'));
 }
 
 if (require.main === module) void main();
 
 /** 50 edits of BASE (a line appended each time), each timed until its diagnostics arrive; sorted. */
-async function editLatencies(client: Awaited<ReturnType<typeof startServer>>, uri: string, base: string): Promise<number[]> {
+async function editLatencies(
+  client: Awaited<ReturnType<typeof startServer>>,
+  uri: string,
+  base: string,
+): Promise<number[]> {
   const latencies: number[] = [];
   for (let i = 1; i <= 50; i++) {
     const t0 = performance.now();

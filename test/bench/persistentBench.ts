@@ -22,13 +22,31 @@ export async function benchPersistent(lines: string[]): Promise<void> {
     const image = join(dir, 'images', 'lumi-pytorch-rocm-6.2.0-python-3.10-pytorch-v2.3.0.sif');
     writeFileSync(image, '');
     const root = join(dir, 'home');
-    const made = runCli(['scaffold', '--name', 'pt', '--version', '1.0', '--image', image, '--root', root, '--persistent']);
+    const made = runCli([
+      'scaffold',
+      '--name',
+      'pt',
+      '--version',
+      '1.0',
+      '--image',
+      image,
+      '--root',
+      root,
+      '--persistent',
+    ]);
     if (made.code !== 0) throw new Error(`scaffold failed: ${made.stderr}`);
     const loop = `for i in $(seq ${LAUNCHES}); do python -c 'pass' || exit 1; done`;
     const run = (shell: string) => {
       const startsBefore = countStarts(standin);
       const t0 = performance.now();
-      const r = runModuleCommands([['use', join(root, 'modules')], ['load', 'pt/1.0']], { PATH: `${standin.binDir}:${process.env.PATH ?? '/usr/bin:/bin'}`, XDG_RUNTIME_DIR: dir }, shell);
+      const r = runModuleCommands(
+        [
+          ['use', join(root, 'modules')],
+          ['load', 'pt/1.0'],
+        ],
+        { PATH: `${standin.binDir}:${process.env.PATH ?? '/usr/bin:/bin'}`, XDG_RUNTIME_DIR: dir },
+        shell,
+      );
       const elapsed = performance.now() - t0;
       if (r.status !== 0) throw new Error(`launches failed: ${r.stderr}`);
       return { elapsed, starts: countStarts(standin) - startsBefore };

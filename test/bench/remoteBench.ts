@@ -19,7 +19,11 @@ import { startSshd, type SshdFixture } from '../helpers/sshd';
 import { runProcessesWith } from '../helpers/cli';
 
 const N = 20;
-const refuse: ConnectPrompts = { confirmUnknownHost: async () => false, passphrase: async () => undefined, keyboardInteractive: async () => undefined };
+const refuse: ConnectPrompts = {
+  confirmUnknownHost: async () => false,
+  passphrase: async () => undefined,
+  keyboardInteractive: async () => undefined,
+};
 
 interface Sample {
   first: number;
@@ -41,7 +45,9 @@ async function measure(run: (onOutput: () => void) => Promise<number>): Promise<
 
 function openssh(config: string, command: string, onOutput: () => void): Promise<number> {
   return new Promise((resolve, reject) => {
-    const child = spawn('ssh', ['-F', config, '-o', 'BatchMode=yes', 'lumi-bench', command], { stdio: ['ignore', 'pipe', 'inherit'] });
+    const child = spawn('ssh', ['-F', config, '-o', 'BatchMode=yes', 'lumi-bench', command], {
+      stdio: ['ignore', 'pipe', 'inherit'],
+    });
     child.stdout.on('data', onOutput);
     child.on('error', reject);
     child.on('close', (code) => resolve(code ?? 255));
@@ -66,7 +72,13 @@ export async function benchRemote(lines: string[]): Promise<void> {
     const pool = new ConnectionPool(refuse, { idleTimeoutMs: 60_000 });
     const host = await resolveHost('lumi-bench', config);
     const command = buildRemoteCommand({ ...request, pidFile: '~/.cache/lumi-modules/pids/bench', script });
-    await pool.with('lumi-bench', config, (c) => runOverSsh(c, request, sink(() => undefined))); // warm-up
+    await pool.with('lumi-bench', config, (c) =>
+      runOverSsh(
+        c,
+        request,
+        sink(() => undefined),
+      ),
+    ); // warm-up
     for (let i = 0; i < N; i++) {
       results.local.push(await measure((out) => runLocally(request, sink(out), undefined, env)));
       results.openssh.push(await measure((out) => openssh(config, command, out)));
@@ -80,19 +92,34 @@ export async function benchRemote(lines: string[]): Promise<void> {
           }
         }),
       );
-      results.kept.push(await measure((out) => pool.with('lumi-bench', config, (c) => runOverSsh(c, request, sink(out)))));
+      results.kept.push(
+        await measure((out) => pool.with('lumi-bench', config, (c) => runOverSsh(c, request, sink(out)))),
+      );
     }
     pool.dispose();
     const floor = median(results.local.map((s) => s.total));
     const overhead = (k: string) => median(results[k].map((s) => s.total)) - floor;
     lines.push('', `Remote run of a trivial script over a real sshd on 127.0.0.1, N=${N}, medians:`);
-    for (const [k, label] of [['local', 'same command locally (floor)'], ['openssh', 'OpenSSH ssh per run'], ['fresh', 'ssh2, fresh connection per run'], ['kept', 'ssh2, kept connection']] as const) {
+    for (const [k, label] of [
+      ['local', 'same command locally (floor)'],
+      ['openssh', 'OpenSSH ssh per run'],
+      ['fresh', 'ssh2, fresh connection per run'],
+      ['kept', 'ssh2, kept connection'],
+    ] as const) {
       const s = results[k];
-      lines.push(`  ${label.padEnd(32)} first line ${median(s.map((x) => x.first)).toFixed(1).padStart(7)} ms   total ${median(s.map((x) => x.total)).toFixed(1).padStart(7)} ms${k === 'local' ? '' : `   overhead ${overhead(k).toFixed(1).padStart(6)} ms`}`);
+      lines.push(
+        `  ${label.padEnd(32)} first line ${median(s.map((x) => x.first))
+          .toFixed(1)
+          .padStart(7)} ms   total ${median(s.map((x) => x.total))
+          .toFixed(1)
+          .padStart(7)} ms${k === 'local' ? '' : `   overhead ${overhead(k).toFixed(1).padStart(6)} ms`}`,
+      );
     }
     // A kept connection can come out below the local floor (no bash spawned by node here): noise.
     const ratio = Math.max(0, overhead('kept')) / overhead('openssh');
-    lines.push(`  kept-connection overhead / OpenSSH overhead = ${ratio.toFixed(2)} (target < 0.5: ${ratio < 0.5 ? 'met' : 'NOT met'}); fresh / OpenSSH = ${(overhead('fresh') / overhead('openssh')).toFixed(2)}`);
+    lines.push(
+      `  kept-connection overhead / OpenSSH overhead = ${ratio.toFixed(2)} (target < 0.5: ${ratio < 0.5 ? 'met' : 'NOT met'}); fresh / OpenSSH = ${(overhead('fresh') / overhead('openssh')).toFixed(2)}`,
+    );
     await benchFaults(lines, sshd, dir);
   } finally {
     await sshd.stop();
@@ -103,40 +130,48 @@ export async function benchRemote(lines: string[]): Promise<void> {
 const cli = join(__dirname, '..', '..', 'dist', 'cli.js');
 
 /** Spawns the CLI; resolves on exit with the code, stderr, bytes read and the CLI's peak RSS. */
-function cliRun(args: string[], options: { slowReader?: boolean; onStarted?: (kill: (s: NodeJS.Signals) => void) => void } = {}) {
-  return new Promise<{ code: number | null; stderr: string; bytes: number; peakRss: number; ms: number }>((resolve) => {
-    const start = performance.now();
-    const child = spawn(process.execPath, [cli, 'run', ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
-    let stderr = '';
-    let bytes = 0;
-    let peakRss = 0;
-    let since = 0;
-    let started = false;
-    const sample = setInterval(() => {
-      try {
-        peakRss = Math.max(peakRss, Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${child.pid}/status`, 'utf8'))?.[1] ?? 0) * 1024);
-      } catch {
-        /* gone */
-      }
-    }, 100);
-    child.stderr.on('data', (c: Buffer) => (stderr += c.toString()));
-    child.stdout.on('data', (c: Buffer) => {
-      bytes += c.length;
-      if (!started && c.includes('started')) {
-        started = true;
-        options.onStarted?.((s) => child.kill(s));
-      }
-      if (options.slowReader && (since += c.length) >= 4 << 20) {
-        since = 0;
-        child.stdout.pause();
-        setTimeout(() => child.stdout.resume(), 30);
-      }
-    });
-    child.on('exit', (code) => {
-      clearInterval(sample);
-      resolve({ code, stderr, bytes, peakRss, ms: performance.now() - start });
-    });
-  });
+function cliRun(
+  args: string[],
+  options: { slowReader?: boolean; onStarted?: (kill: (s: NodeJS.Signals) => void) => void } = {},
+) {
+  return new Promise<{ code: number | null; stderr: string; bytes: number; peakRss: number; ms: number }>(
+    (resolve) => {
+      const start = performance.now();
+      const child = spawn(process.execPath, [cli, 'run', ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
+      let stderr = '';
+      let bytes = 0;
+      let peakRss = 0;
+      let since = 0;
+      let started = false;
+      const sample = setInterval(() => {
+        try {
+          peakRss = Math.max(
+            peakRss,
+            Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${child.pid}/status`, 'utf8'))?.[1] ?? 0) * 1024,
+          );
+        } catch {
+          /* gone */
+        }
+      }, 100);
+      child.stderr.on('data', (c: Buffer) => (stderr += c.toString()));
+      child.stdout.on('data', (c: Buffer) => {
+        bytes += c.length;
+        if (!started && c.includes('started')) {
+          started = true;
+          options.onStarted?.((s) => child.kill(s));
+        }
+        if (options.slowReader && (since += c.length) >= 4 << 20) {
+          since = 0;
+          child.stdout.pause();
+          setTimeout(() => child.stdout.resume(), 30);
+        }
+      });
+      child.on('exit', (code) => {
+        clearInterval(sample);
+        resolve({ code, stderr, bytes, peakRss, ms: performance.now() - start });
+      });
+    },
+  );
 }
 
 /** The guarantees of issue 14 as numbers: each line is one README claim. */
@@ -149,22 +184,35 @@ async function benchFaults(lines: string[], sshd: SshdFixture, dir: string): Pro
   const tarpit = createServer((s) => held.push(s));
   await new Promise<void>((r) => tarpit.listen(0, '127.0.0.1', r));
   const tarpitConfig = join(dir, 'tarpit-config');
-  writeFileSync(tarpitConfig, `Host lumi-faults\n  HostName 127.0.0.1\n  Port ${(tarpit.address() as AddressInfo).port}\n  ConnectTimeout 3\n`);
+  writeFileSync(
+    tarpitConfig,
+    `Host lumi-faults\n  HostName 127.0.0.1\n  Port ${(tarpit.address() as AddressInfo).port}\n  ConnectTimeout 3\n`,
+  );
   const never = join(dir, 'never.py');
   writeFileSync(never, 'print(1)\n');
   const tp = await cliRun(['--host', 'lumi-faults', '--ssh-config', tarpitConfig, never]);
   for (const s of held) s.destroy();
   tarpit.close();
-  lines.push(`  tarpit host, ConnectTimeout 3: the CLI gave up after ${(tp.ms / 1000).toFixed(2)} s with exit ${tp.code} (from its start: Node and ssh -G included)`);
+  lines.push(
+    `  tarpit host, ConnectTimeout 3: the CLI gave up after ${(tp.ms / 1000).toFixed(2)} s with exit ${tp.code} (from its start: Node and ssh -G included)`,
+  );
 
   // SIGHUP to the CLI: time until no process of the run is left on the remote.
   const marker = 'lumi-bench-hup-marker';
   const hup = join(dir, 'hup.py');
-  writeFileSync(hup, `import subprocess, time\nsubprocess.Popen(["bash", "-c", "sleep 3600; : ${marker}"])\nprint("started", flush=True)\ntime.sleep(3600)\n`);
+  writeFileSync(
+    hup,
+    `import subprocess, time\nsubprocess.Popen(["bash", "-c", "sleep 3600; : ${marker}"])\nprint("started", flush=True)\ntime.sleep(3600)\n`,
+  );
   let hupAt = 0;
-  const hr = await cliRun(['--host', 'lumi-faults', '--ssh-config', config, hup], { onStarted: (kill) => ((hupAt = performance.now()), kill('SIGHUP')) });
-  while (runProcessesWith(marker) !== '' && performance.now() - hupAt < 30_000) await new Promise((r) => setTimeout(r, 20));
-  lines.push(`  SIGHUP to the CLI: exit ${hr.code}; remote process tree gone ${((performance.now() - hupAt) / 1000).toFixed(2)} s after the signal`);
+  const hr = await cliRun(['--host', 'lumi-faults', '--ssh-config', config, hup], {
+    onStarted: (kill) => ((hupAt = performance.now()), kill('SIGHUP')),
+  });
+  while (runProcessesWith(marker) !== '' && performance.now() - hupAt < 30_000)
+    await new Promise((r) => setTimeout(r, 20));
+  lines.push(
+    `  SIGHUP to the CLI: exit ${hr.code}; remote process tree gone ${((performance.now() - hupAt) / 1000).toFixed(2)} s after the signal`,
+  );
 
   // Silent link: a relay that stops forwarding; ServerAliveInterval 2 x ServerAliveCountMax 3 = 6 s.
   let frozen = false;
@@ -187,19 +235,28 @@ async function benchFaults(lines: string[], sshd: SshdFixture, dir: string): Pro
   writeFileSync(silent, 'import time\nprint("started", flush=True)\ntime.sleep(3600)\n');
   const c = await connect(await resolveHost('silent', silentConfig), refuse);
   let frozeAt = 0;
-  const message = await runOverSsh(c, { modulePaths: [], modules: [], script: silent, remoteScript: false, args: [] }, {
-    stdout: (b) => {
-      if (!frozen && b.includes('started')) (frozen = true), (frozeAt = performance.now());
+  const message = await runOverSsh(
+    c,
+    { modulePaths: [], modules: [], script: silent, remoteScript: false, args: [] },
+    {
+      stdout: (b) => {
+        if (!frozen && b.includes('started')) {
+          frozen = true;
+          frozeAt = performance.now();
+        }
+      },
+      stderr: () => undefined,
     },
-    stderr: () => undefined,
-  }).then(
+  ).then(
     () => 'no error',
     (e: Error) => e.message,
   );
   const detected = (performance.now() - frozeAt) / 1000;
   for (const s of sockets) s.destroy();
   relay.close();
-  lines.push(`  silent link, ServerAliveInterval 2 x ServerAliveCountMax 3: declared dead ${detected.toFixed(2)} s after it went silent ("${message.replace(/^.*lost: /, '').replace(/;.*$/, '')}")`);
+  lines.push(
+    `  silent link, ServerAliveInterval 2 x ServerAliveCountMax 3: declared dead ${detected.toFixed(2)} s after it went silent ("${message.replace(/^.*lost: /, '').replace(/;.*$/, '')}")`,
+  );
 
   // MaxStartups storm: 40 concurrent fresh connections + runs against sshd's default 10:30:100.
   const host = await resolveHost('lumi-faults', config);
@@ -211,21 +268,37 @@ async function benchFaults(lines: string[], sshd: SshdFixture, dir: string): Pro
     Array.from({ length: 40 }, async () => {
       const k = await connect(host, refuse);
       try {
-        return await runOverSsh(k, { modulePaths: [], modules: [], script: storm, remoteScript: false, args: [] }, { stdout: () => undefined, stderr: () => undefined });
+        return await runOverSsh(
+          k,
+          { modulePaths: [], modules: [], script: storm, remoteScript: false, args: [] },
+          { stdout: () => undefined, stderr: () => undefined },
+        );
       } finally {
         k.close();
       }
     }),
   );
   const ok = results.filter((r) => r.status === 'fulfilled' && r.value === 0).length;
-  const drops = (sshd.log().slice(logBefore).match(/past MaxStartups/g) ?? []).length;
-  lines.push(`  40 concurrent runs (sshd MaxStartups 10:30:100): ${ok}/40 succeeded, ${drops} handshakes dropped by sshd and retried, ${((performance.now() - stormStart) / 1000).toFixed(1)} s in all`);
+  const drops = (
+    sshd
+      .log()
+      .slice(logBefore)
+      .match(/past MaxStartups/g) ?? []
+  ).length;
+  lines.push(
+    `  40 concurrent runs (sshd MaxStartups 10:30:100): ${ok}/40 succeeded, ${drops} handshakes dropped by sshd and retried, ${((performance.now() - stormStart) / 1000).toFixed(1)} s in all`,
+  );
 
   // 1 GB through a slow reader: the CLI's peak RSS.
   const gb = join(dir, 'gb.py');
-  writeFileSync(gb, 'import sys\nblock = b"0123456789abcdef" * 65536\nfor _ in range(1024):\n    sys.stdout.buffer.write(block)\n');
+  writeFileSync(
+    gb,
+    'import sys\nblock = b"0123456789abcdef" * 65536\nfor _ in range(1024):\n    sys.stdout.buffer.write(block)\n',
+  );
   const big = await cliRun(['--host', 'lumi-faults', '--ssh-config', config, gb], { slowReader: true });
-  lines.push(`  1 GiB of output into a slow reader: ${big.bytes === 1 << 30 ? 'all bytes arrived' : `${big.bytes} bytes arrived`}, CLI peak RSS ${(big.peakRss / 2 ** 20).toFixed(0)} MB, ${((big.bytes / 2 ** 20) / (big.ms / 1000)).toFixed(0)} MB/s`);
+  lines.push(
+    `  1 GiB of output into a slow reader: ${big.bytes === 1 << 30 ? 'all bytes arrived' : `${big.bytes} bytes arrived`}, CLI peak RSS ${(big.peakRss / 2 ** 20).toFixed(0)} MB, ${(big.bytes / 2 ** 20 / (big.ms / 1000)).toFixed(0)} MB/s`,
+  );
 
   // 500 KB of arguments (through the arguments file).
   const argsScript = join(dir, 'args.py');
@@ -234,7 +307,13 @@ async function benchFaults(lines: string[], sshd: SshdFixture, dir: string): Pro
   let printed = '';
   const argsStart = performance.now();
   const k = await connect(host, refuse);
-  const argsCode = await runOverSsh(k, { modulePaths: [], modules: [], script: argsScript, remoteScript: false, args: many }, { stdout: (b) => void (printed += b), stderr: () => undefined });
+  const argsCode = await runOverSsh(
+    k,
+    { modulePaths: [], modules: [], script: argsScript, remoteScript: false, args: many },
+    { stdout: (b) => void (printed += b), stderr: () => undefined },
+  );
   k.close();
-  lines.push(`  500 KB of arguments: exit ${argsCode}, ${printed.trim()} bytes arrived, ${(performance.now() - argsStart).toFixed(0)} ms with the connection`);
+  lines.push(
+    `  500 KB of arguments: exit ${argsCode}, ${printed.trim()} bytes arrived, ${(performance.now() - argsStart).toFixed(0)} ms with the connection`,
+  );
 }

@@ -21,7 +21,11 @@ import { sshTransport } from '../../core/slurm/transport';
 import { startSlurmBehindSshd } from '../helpers/slurm';
 
 const N = 5;
-const refuse: ConnectPrompts = { confirmUnknownHost: async () => false, passphrase: async () => undefined, keyboardInteractive: async () => undefined };
+const refuse: ConnectPrompts = {
+  confirmUnknownHost: async () => false,
+  passphrase: async () => undefined,
+  keyboardInteractive: async () => undefined,
+};
 
 function median(values: number[]): number {
   const s = [...values].sort((a, b) => a - b);
@@ -40,14 +44,28 @@ export async function benchSlurm(lines: string[]): Promise<void> {
     const transport = sshTransport(connection);
     const script = join(dir, 'hello.py');
     // The line carries the wall-clock time it was written: write -> shown is the follower's own part.
-    writeFileSync(script, 'import sys, time\nprint(f"{time.time() * 1000:.0f}", flush=True)\ntime.sleep(float(sys.argv[1]) if len(sys.argv) > 1 else 0)\n');
-    const spec = (sbatch: string[], args: string[] = []): SubmitSpec => ({ modulePaths: [], modules: [], sbatch, srun: [], script, args });
+    writeFileSync(
+      script,
+      'import sys, time\nprint(f"{time.time() * 1000:.0f}", flush=True)\ntime.sleep(float(sys.argv[1]) if len(sys.argv) > 1 else 0)\n',
+    );
+    const spec = (sbatch: string[], args: string[] = []): SubmitSpec => ({
+      modulePaths: [],
+      modules: [],
+      sbatch,
+      srun: [],
+      script,
+      args,
+    });
     const first: number[] = [];
     const written: number[] = [];
     const state: number[] = [];
     const start: number[] = [];
     const squeueState = async (jobId: string) =>
-      (await promisify(execFile)('squeue', ['-h', '-j', jobId, '-o', '%T'], { env: { ...process.env, SLURM_CONF: slurm.conf } })).stdout.trim();
+      (
+        await promisify(execFile)('squeue', ['-h', '-j', jobId, '-o', '%T'], {
+          env: { ...process.env, SLURM_CONF: slurm.conf },
+        })
+      ).stdout.trim();
     for (let i = 0; i < N; i++) {
       const { jobId } = await submitJob(transport, spec([]));
       const submitted = performance.now();
@@ -95,8 +113,12 @@ export async function benchSlurm(lines: string[]): Promise<void> {
     connection.close();
     const ms = (v: number) => `${Math.round(v)} ms`;
     const slurmPart = first.map((f, i) => f - written[i]);
-    lines.push(`Batch job, sbatch returned -> first output line shown: median ${ms(median(first))} (max ${ms(Math.max(...first))}); of it Slurm (sbatch returned -> the job wrote the line): median ${ms(median(slurmPart))}, the follower (line written -> shown): median ${ms(median(written))} (max ${ms(Math.max(...written))}; output read every 0.2 s)`);
-    lines.push(`Batch job, state change (PENDING -> RUNNING) -> shown: median ${ms(median(state))} (max ${ms(Math.max(...state))}; target < 1 s); Slurm itself took ${ms(median(start))} to start a released job`);
+    lines.push(
+      `Batch job, sbatch returned -> first output line shown: median ${ms(median(first))} (max ${ms(Math.max(...first))}); of it Slurm (sbatch returned -> the job wrote the line): median ${ms(median(slurmPart))}, the follower (line written -> shown): median ${ms(median(written))} (max ${ms(Math.max(...written))}; output read every 0.2 s)`,
+    );
+    lines.push(
+      `Batch job, state change (PENDING -> RUNNING) -> shown: median ${ms(median(state))} (max ${ms(Math.max(...state))}; target < 1 s); Slurm itself took ${ms(median(start))} to start a released job`,
+    );
   } finally {
     await pair.stop();
     rmSync(dir, { recursive: true, force: true });

@@ -7,7 +7,9 @@ import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { runCli } from '../helpers/cli';
 
-const { version } = JSON.parse(readFileSync(join(__dirname, '..', '..', 'package.json'), 'utf8')) as { version: string };
+const { version } = JSON.parse(readFileSync(join(__dirname, '..', '..', 'package.json'), 'utf8')) as {
+  version: string;
+};
 
 let dir: string;
 before(() => {
@@ -63,16 +65,43 @@ describe('lumi-modules arguments', () => {
   it('repeats --env and takes paths after -- even when they start with a dash', () => {
     mkdirSync(join(dir, 'modules'), { recursive: true });
     const module = join(dir, 'modules', '-dash.lua');
-    writeFileSync(module, `setenv('SING_IMAGE', pathJoin(os.getenv('A') or '/a', os.getenv('B') or '/b', 'x.sif'))\n`);
-    const r = runCli(['check', '--format', 'json', '--no-shellcheck', '--env', `A=${dir}/first`, '--env=B=second', '--', 'modules/-dash.lua'], { cwd: dir });
+    writeFileSync(
+      module,
+      `setenv('SING_IMAGE', pathJoin(os.getenv('A') or '/a', os.getenv('B') or '/b', 'x.sif'))\n`,
+    );
+    const r = runCli(
+      [
+        'check',
+        '--format',
+        'json',
+        '--no-shellcheck',
+        '--env',
+        `A=${dir}/first`,
+        '--env=B=second',
+        '--',
+        'modules/-dash.lua',
+      ],
+      { cwd: dir },
+    );
     const findings = JSON.parse(r.stdout) as Finding[];
     assert.ok(findings.length > 0 && findings.every((f) => f.file === module), r.stdout + r.stderr);
-    assert.ok(findings.some((f) => f.message.includes(`${dir}/first/second/x.sif`)), `both --env values were used: ${r.stdout}`);
+    assert.ok(
+      findings.some((f) => f.message.includes(`${dir}/first/second/x.sif`)),
+      `both --env values were used: ${r.stdout}`,
+    );
   });
 
   it('takes an option value that starts with a dash (--srun --account=...)', () => {
     // The value reaches --srun's own parsing (unterminated quote), so it was not read as an option.
-    const r = runCli(['run', '--host', 'lumi', '--srun', '--account=x --job-name="open', '--remote-script', '/x.py']);
+    const r = runCli([
+      'run',
+      '--host',
+      'lumi',
+      '--srun',
+      '--account=x --job-name="open',
+      '--remote-script',
+      '/x.py',
+    ]);
     assert.equal(r.code, 2);
     assert.match(r.stderr, /--srun: unterminated/);
   });

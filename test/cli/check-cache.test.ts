@@ -2,7 +2,17 @@
 // any change to a file, a path it resolved, a wrapper it reads, an --env value or the
 // configuration makes it checked again. The bundled CLI.
 import assert from 'node:assert/strict';
-import { chmodSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import {
+  chmodSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -26,10 +36,14 @@ exec singularity exec "$SING_IMAGE" python "$@"
 type JsonFinding = { file: string; code: string; message: string; severity: string };
 // The whole project (`.`): the wrapper is found by the walk, so its facts reach the module.
 function check(...extra: string[]) {
-  const r = runCli(['check', '--format', 'json', '--no-shellcheck', '--cache', '--env', `PROJHOME=${root}`, ...extra, '.'], { cwd: root });
+  const r = runCli(
+    ['check', '--format', 'json', '--no-shellcheck', '--cache', '--env', `PROJHOME=${root}`, ...extra, '.'],
+    { cwd: root },
+  );
   return { ...r, findings: JSON.parse(r.stdout || '[]') as JsonFinding[] };
 }
-const has = (r: { findings: JsonFinding[] }, code: string, text = '') => r.findings.some((f) => f.code === code && f.message.includes(text));
+const has = (r: { findings: JsonFinding[] }, code: string, text = '') =>
+  r.findings.some((f) => f.code === code && f.message.includes(text));
 
 /** Marks every stored message, so a reused finding can be told from a recomputed one. */
 function tamperCache(path = join(root, '.lumi-modules-cache')): void {
@@ -61,7 +75,10 @@ describe('check --cache', () => {
     tamperCache();
     assert.ok(has(check(), 'path-not-found', '[from cache]'), 'the stored findings were used');
     // Without --cache nothing is reused.
-    const fresh = runCli(['check', '--format', 'json', '--no-shellcheck', '--env', `PROJHOME=${root}`, 'modules'], { cwd: root });
+    const fresh = runCli(
+      ['check', '--format', 'json', '--no-shellcheck', '--env', `PROJHOME=${root}`, 'modules'],
+      { cwd: root },
+    );
     assert.ok(!fresh.stdout.includes('[from cache]'));
   });
 
@@ -76,17 +93,26 @@ describe('check --cache', () => {
     writeFileSync(join(root, 'modules/tool/1.0.lua'), MODULE + '\n');
     check();
     const rewritten = statSync(cacheFile);
-    assert.notDeepEqual([rewritten.ino, rewritten.mtimeMs], [written.ino, written.mtimeMs], 'rewritten after a change');
+    assert.notDeepEqual(
+      [rewritten.ino, rewritten.mtimeMs],
+      [written.ino, written.mtimeMs],
+      'rewritten after a change',
+    );
   });
 
   it('keeps in its tables only what its entries use, and drops the entries of deleted files', () => {
     const cacheFile = join(root, '.lumi-modules-cache');
     const tables = () => {
-      const data = JSON.parse(readFileSync(cacheFile, 'utf8')) as { strings: string[]; deps: unknown[]; files: Record<string, unknown> };
+      const data = JSON.parse(readFileSync(cacheFile, 'utf8')) as {
+        strings: string[];
+        deps: unknown[];
+        files: Record<string, unknown>;
+      };
       return { strings: data.strings.length, deps: data.deps.length, files: Object.keys(data.files).sort() };
     };
     // Each version names another missing image: a new message and a new dependency every time.
-    const version = (n: number) => writeFileSync(join(root, 'modules/tool/1.0.lua'), MODULE.replace('tool.sif', `tool-${n}.sif`));
+    const version = (n: number) =>
+      writeFileSync(join(root, 'modules/tool/1.0.lua'), MODULE.replace('tool.sif', `tool-${n}.sif`));
     version(1);
     assert.ok(has(check(), 'path-not-found', 'tool-1.sif'));
     const first = tables();
@@ -98,22 +124,54 @@ describe('check --cache', () => {
       if (now.strings > largest.strings) largest = now;
     }
     // Compacted whenever a table grew by half (plus 64 entries): it never holds much more than what is used.
-    assert.ok(largest.strings <= 1.5 * first.strings + 64 + 2 && largest.deps <= 1.5 * first.deps + 64 + 3 * 2, `at most ${largest.strings} strings, ${largest.deps} dependency slots`);
+    assert.ok(
+      largest.strings <= 1.5 * first.strings + 64 + 2 && largest.deps <= 1.5 * first.deps + 64 + 3 * 2,
+      `at most ${largest.strings} strings, ${largest.deps} dependency slots`,
+    );
     assert.ok(largest.strings > first.strings, 'it did grow in between (the changes were stored)');
     assert.equal(tables().files.length, first.files.length);
-    // Another module, checked once; then only modules/tool is checked: the other entry stays while its file exists.
+    // Another module, checked once; then only modules/tool is checked: the other entry stays while its file
+    // exists.
     mkdirSync(join(root, 'modules/other'));
     writeFileSync(join(root, 'modules/other/2.0.lua'), MODULE);
     check();
     const both = tables().files;
     assert.ok(both.some((f) => f.endsWith('modules/other/2.0.lua')));
     version(7);
-    runCli(['check', '--format', 'json', '--no-shellcheck', '--cache', '--env', `PROJHOME=${root}`, 'modules/tool'], { cwd: root });
+    runCli(
+      [
+        'check',
+        '--format',
+        'json',
+        '--no-shellcheck',
+        '--cache',
+        '--env',
+        `PROJHOME=${root}`,
+        'modules/tool',
+      ],
+      { cwd: root },
+    );
     assert.deepEqual(tables().files, both, 'entries of files not checked in this run are kept');
     rmSync(join(root, 'modules/other/2.0.lua'));
     version(8);
-    runCli(['check', '--format', 'json', '--no-shellcheck', '--cache', '--env', `PROJHOME=${root}`, 'modules/tool'], { cwd: root });
-    assert.deepEqual(tables().files, both.filter((f) => !f.endsWith('modules/other/2.0.lua')), 'a deleted file has no entry');
+    runCli(
+      [
+        'check',
+        '--format',
+        'json',
+        '--no-shellcheck',
+        '--cache',
+        '--env',
+        `PROJHOME=${root}`,
+        'modules/tool',
+      ],
+      { cwd: root },
+    );
+    assert.deepEqual(
+      tables().files,
+      both.filter((f) => !f.endsWith('modules/other/2.0.lua')),
+      'a deleted file has no entry',
+    );
     // The compacted cache is still right: a change to what a module names is noticed.
     writeFileSync(join(root, 'modules/tool/1.0.lua'), MODULE);
     assert.ok(has(check(), 'path-not-found', 'tool.sif'));
@@ -147,8 +205,14 @@ describe('check --cache', () => {
   it('checks again when a wrapper it reads changes, when the file changes, when an --env value changes', () => {
     check();
     tamperCache();
-    writeFileSync(join(root, 'bin/python'), WRAPPER.replace('exec python "$@"', 'eval "$WITH_CONDA"; exec python "$@"'));
-    assert.ok(has(check(), 'missing-with-conda'), 'the wrapper now uses WITH_CONDA and the module does not set it');
+    writeFileSync(
+      join(root, 'bin/python'),
+      WRAPPER.replace('exec python "$@"', 'eval "$WITH_CONDA"; exec python "$@"'),
+    );
+    assert.ok(
+      has(check(), 'missing-with-conda'),
+      'the wrapper now uses WITH_CONDA and the module does not set it',
+    );
 
     tamperCache();
     writeFileSync(join(root, 'modules/tool/1.0.lua'), MODULE + "setenv('WITH_CONDA', 'true')\n");
@@ -156,13 +220,31 @@ describe('check --cache', () => {
     assert.ok(!has(edited, 'missing-with-conda') && !edited.stdout.includes('[from cache]'), edited.stdout);
 
     tamperCache();
-    const other = runCli(['check', '--format', 'json', '--no-shellcheck', '--cache', '--env', `PROJHOME=${join(root, 'elsewhere')}`, '.'], { cwd: root });
-    assert.ok(other.stdout.includes(join(root, 'elsewhere', 'sif')) && !other.stdout.includes('[from cache]'), other.stdout);
+    const other = runCli(
+      [
+        'check',
+        '--format',
+        'json',
+        '--no-shellcheck',
+        '--cache',
+        '--env',
+        `PROJHOME=${join(root, 'elsewhere')}`,
+        '.',
+      ],
+      { cwd: root },
+    );
+    assert.ok(
+      other.stdout.includes(join(root, 'elsewhere', 'sif')) && !other.stdout.includes('[from cache]'),
+      other.stdout,
+    );
   });
 
   it('applies a changed .lumi-modules.json', () => {
     check();
-    writeFileSync(join(root, '.lumi-modules.json'), JSON.stringify({ severity: { 'path-not-found': 'off' } }));
+    writeFileSync(
+      join(root, '.lumi-modules.json'),
+      JSON.stringify({ severity: { 'path-not-found': 'off' } }),
+    );
     const r = check();
     assert.ok(!has(r, 'path-not-found'), r.stdout);
   });
@@ -173,21 +255,35 @@ describe('check --cache', () => {
     mkdirSync(join(root, 'other/bin'), { recursive: true });
     const withConda = "setenv('WITH_CONDA', 'true')\n";
     writeFileSync(join(root, 'modules/tool/1.0.lua'), MODULE + withConda);
-    writeFileSync(join(root, 'modules/other/1.0.lua'), MODULE.replace("pathJoin(root, 'bin')", "pathJoin(root, 'other', 'bin')"));
+    writeFileSync(
+      join(root, 'modules/other/1.0.lua'),
+      MODULE.replace("pathJoin(root, 'bin')", "pathJoin(root, 'other', 'bin')"),
+    );
     writeFileSync(join(root, 'other/bin/python'), WRAPPER);
     chmodSync(join(root, 'other/bin/python'), 0o755);
-    const flagged = (r: { findings: JsonFinding[] }) => r.findings.filter((f) => f.code === 'wrapper-no-with-conda').map((f) => f.file.slice(root.length + 1));
+    const flagged = (r: { findings: JsonFinding[] }) =>
+      r.findings.filter((f) => f.code === 'wrapper-no-with-conda').map((f) => f.file.slice(root.length + 1));
     assert.deepEqual(flagged(check()), ['bin/python']);
     assert.deepEqual(flagged(check()), ['bin/python'], 'the same from the cache');
-    writeFileSync(join(root, 'modules/other/1.0.lua'), MODULE.replace("pathJoin(root, 'bin')", "pathJoin(root, 'other', 'bin')") + withConda);
+    writeFileSync(
+      join(root, 'modules/other/1.0.lua'),
+      MODULE.replace("pathJoin(root, 'bin')", "pathJoin(root, 'other', 'bin')") + withConda,
+    );
     assert.deepEqual(flagged(check()), ['bin/python', 'other/bin/python']);
   });
 
   it('applies a changed .lumi-modules.json of one directory to its files only', () => {
     mkdirSync(join(root, 'modules/other'));
     writeFileSync(join(root, 'modules/other/1.0.lua'), MODULE);
-    writeFileSync(join(root, 'modules/tool/.lumi-modules.json'), JSON.stringify({ severity: { 'path-not-found': 'off' } }));
-    const pathNotFoundIn = (r: { findings: JsonFinding[] }) => [...new Set(r.findings.filter((f) => f.code === 'path-not-found').map((f) => f.file.slice(root.length + 1)))];
+    writeFileSync(
+      join(root, 'modules/tool/.lumi-modules.json'),
+      JSON.stringify({ severity: { 'path-not-found': 'off' } }),
+    );
+    const pathNotFoundIn = (r: { findings: JsonFinding[] }) => [
+      ...new Set(
+        r.findings.filter((f) => f.code === 'path-not-found').map((f) => f.file.slice(root.length + 1)),
+      ),
+    ];
     assert.deepEqual(pathNotFoundIn(check()), ['modules/other/1.0.lua']);
     rmSync(join(root, 'modules/tool/.lumi-modules.json'));
     assert.deepEqual(pathNotFoundIn(check()), ['modules/other/1.0.lua', 'modules/tool/1.0.lua']);
@@ -217,9 +313,29 @@ describe('check --cache', () => {
   it('the bundled CLI: a run where every file is unchanged loads only dist/cli.js and dist/cli-check.js', () => {
     // Which of our bundles the process loaded, written to stderr as it exits.
     const probe = join(root, 'probe.cjs');
-    writeFileSync(probe, `process.on('exit', () => process.stderr.write('LOADED ' + JSON.stringify(Object.keys(require.cache).filter((k) => k.startsWith(${JSON.stringify(join(CLI, '..'))})).map((k) => k.split('/').pop()).sort()) + '\\n'));\n`);
+    writeFileSync(
+      probe,
+      `process.on('exit', () => process.stderr.write('LOADED ' + JSON.stringify(Object.keys(require.cache).filter((k) => k.startsWith(${JSON.stringify(join(CLI, '..'))})).map((k) => k.split('/').pop()).sort()) + '\\n'));\n`,
+    );
     const run = () => {
-      const r = spawnSync(process.execPath, ['-r', probe, CLI, 'check', '--format', 'json', '--no-shellcheck', '--cache', '--env', `PROJHOME=${root}`, 'modules', 'bin'], { cwd: root, encoding: 'utf8', env: { ...process.env, PROJHOME: '' } });
+      const r = spawnSync(
+        process.execPath,
+        [
+          '-r',
+          probe,
+          CLI,
+          'check',
+          '--format',
+          'json',
+          '--no-shellcheck',
+          '--cache',
+          '--env',
+          `PROJHOME=${root}`,
+          'modules',
+          'bin',
+        ],
+        { cwd: root, encoding: 'utf8', env: { ...process.env, PROJHOME: '' } },
+      );
       assert.equal(r.status, 1, r.stderr);
       return JSON.parse(/^LOADED (.*)$/m.exec(r.stderr)![1]) as string[];
     };
@@ -246,11 +362,22 @@ main(['check', '--format', 'json', '--no-shellcheck', '--cache', '--env', 'PROJH
     const walked = (calls: (string | number)[]) => {
       const lstats = calls.find((c) => typeof c === 'number') as number;
       // Every file under the root was lstat'ed before TurboFan went off.
-      assert.ok(lstats >= walkedFiles(root), `--no-turbofan after ${lstats} lstat calls, before the walk ended`);
+      assert.ok(
+        lstats >= walkedFiles(root),
+        `--no-turbofan after ${lstats} lstat calls, before the walk ended`,
+      );
       return calls.filter((c) => typeof c === 'string');
     };
-    assert.deepEqual(walked(run()), ['--liftoff-only', '--no-turbofan', '--turbofan', '--turbofan'], 'the first run: on again at its first file');
-    assert.deepEqual(walked(run()), ['--liftoff-only', '--no-turbofan', '--turbofan'], 'every file from the cache: on again only when done');
+    assert.deepEqual(
+      walked(run()),
+      ['--liftoff-only', '--no-turbofan', '--turbofan', '--turbofan'],
+      'the first run: on again at its first file',
+    );
+    assert.deepEqual(
+      walked(run()),
+      ['--liftoff-only', '--no-turbofan', '--turbofan'],
+      'every file from the cache: on again only when done',
+    );
   });
 
   it('a run where every file (module and wrapper) is unchanged loads neither parser (luaparse, web-tree-sitter)', () => {
@@ -269,7 +396,11 @@ main(['check', '--format', 'json', '--no-shellcheck', '--cache', '--env', 'PROJH
       return JSON.parse(r.stdout.trim().split('\n').pop()!) as { code: number; loaded: string[] };
     };
     const first = run();
-    assert.deepEqual(first, { code: 1, loaded: ['luaparse', 'web-tree-sitter'] }, 'the first run analyses both files');
+    assert.deepEqual(
+      first,
+      { code: 1, loaded: ['luaparse', 'web-tree-sitter'] },
+      'the first run analyses both files',
+    );
     assert.deepEqual(run(), { code: 1, loaded: [] }, 'every finding from the cache');
     writeFileSync(join(root, 'modules/tool/1.0.lua'), MODULE + '\n');
     assert.ok(run().loaded.includes('luaparse'), 'a changed module is analysed again');
@@ -279,6 +410,7 @@ main(['check', '--format', 'json', '--no-shellcheck', '--cache', '--env', 'PROJH
 /** Regular files under DIR (what the walk lstats), not counting the cache file a run writes there. */
 function walkedFiles(dir: string): number {
   let n = 0;
-  for (const entry of readdirSync(dir, { withFileTypes: true, recursive: true })) if (entry.isFile() && entry.name !== '.lumi-modules-cache') n++;
+  for (const entry of readdirSync(dir, { withFileTypes: true, recursive: true }))
+    if (entry.isFile() && entry.name !== '.lumi-modules-cache') n++;
   return n;
 }

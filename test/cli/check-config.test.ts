@@ -10,7 +10,8 @@ import { CLI, runCli } from '../helpers/cli';
 
 let dir: string;
 const WARNING_MODULE = "setenv('CC', compilerName)\n"; // one warning: undefined-variable
-const ERROR_MODULE = "local root = '/nonexistent'\nprepend_path('PATH', pathJoin(root, 'bin'))\nsetenv('WITH_CONDA', 'true')\n"; // missing-sing-image
+const ERROR_MODULE =
+  "local root = '/nonexistent'\nprepend_path('PATH', pathJoin(root, 'bin'))\nsetenv('WITH_CONDA', 'true')\n"; // missing-sing-image
 
 function project(files: Record<string, string>): string {
   const root = mkdtempSync(join(dir, 'p-'));
@@ -21,7 +22,12 @@ function project(files: Record<string, string>): string {
   return root;
 }
 
-type JsonFinding = { file: string; code: string; severity: string; range: { start: { line: number; character: number }; end: { line: number; character: number } } };
+type JsonFinding = {
+  file: string;
+  code: string;
+  severity: string;
+  range: { start: { line: number; character: number }; end: { line: number; character: number } };
+};
 const json = (r: { stdout: string }) => JSON.parse(r.stdout) as JsonFinding[];
 
 before(() => {
@@ -49,7 +55,10 @@ describe('check: .lumi-modules.json', () => {
   });
 
   it('a malformed file: one line naming it, exit 2', () => {
-    const root = project({ 'm.lua': WARNING_MODULE, '.lumi-modules.json': '{"severity": {"undefined-variable": "loud"}}' });
+    const root = project({
+      'm.lua': WARNING_MODULE,
+      '.lumi-modules.json': '{"severity": {"undefined-variable": "loud"}}',
+    });
     const r = runCli(['check', 'm.lua'], { cwd: root });
     assert.equal(r.code, 2);
     assert.equal(r.stderr.trim().split('\n').length, 1, r.stderr);
@@ -59,9 +68,14 @@ describe('check: .lumi-modules.json', () => {
 
 describe('check: inline suppression', () => {
   it('-- lumi-modules: ignore CODE suppresses on the line and the next; unused ones are hints', () => {
-    const root = project({ 'm.lua': `-- lumi-modules: ignore undefined-variable\n${WARNING_MODULE}setenv('CC', 'gcc') -- lumi-modules: ignore unused-local\n` });
+    const root = project({
+      'm.lua': `-- lumi-modules: ignore undefined-variable\n${WARNING_MODULE}setenv('CC', 'gcc') -- lumi-modules: ignore unused-local\n`,
+    });
     const findings = json(runCli(['check', '--format', 'json', 'm.lua'], { cwd: root }));
-    assert.deepEqual(findings.map((f) => `${f.range.start.line}:${f.severity}:${f.code}`), ['2:hint:unused-suppression']);
+    assert.deepEqual(
+      findings.map((f) => `${f.range.start.line}:${f.severity}:${f.code}`),
+      ['2:hint:unused-suppression'],
+    );
   });
 });
 
@@ -74,18 +88,24 @@ describe('check --max-warnings', () => {
     assert.equal(over.code, 1);
     assert.match(over.stderr, /2 warnings, more than --max-warnings 1/);
     assert.equal(runCli(['check', '--max-warnings=0', 'a.lua'], { cwd: root }).code, 1);
-    for (const bad of ['-1', 'x', '1.5']) assert.equal(runCli(['check', '--max-warnings', bad, 'a.lua'], { cwd: root }).code, 2, bad);
+    for (const bad of ['-1', 'x', '1.5'])
+      assert.equal(runCli(['check', '--max-warnings', bad, 'a.lua'], { cwd: root }).code, 2, bad);
   });
 });
 
 describe('check --format json', () => {
   it('each element is exactly { file, range: { start, end: { line, character } }, severity, code, message }, also where a finding has fixes', () => {
     // missing-sing-image carries a quick fix; ShellCheck's SC2086 has its own.
-    const wrapper = '#!/bin/bash\nif [ -z "${SING_IMAGE:-}" ]; then exit 1; fi\nif [ -d /.singularity.d ]; then exec python "$@"; fi\nexec singularity exec $SING_IMAGE python "$@"\n';
+    const wrapper =
+      '#!/bin/bash\nif [ -z "${SING_IMAGE:-}" ]; then exit 1; fi\nif [ -d /.singularity.d ]; then exec python "$@"; fi\nexec singularity exec $SING_IMAGE python "$@"\n';
     const root = project({ 'modules/a/1.lua': ERROR_MODULE, 'bin/python': wrapper });
-    const findings = JSON.parse(runCli(['check', '--format', 'json', '.'], { cwd: root }).stdout) as Record<string, unknown>[];
+    const findings = JSON.parse(runCli(['check', '--format', 'json', '.'], { cwd: root }).stdout) as Record<
+      string,
+      unknown
+    >[];
     const codes = findings.map((f) => f.code);
-    for (const code of ['SC2086', 'missing-sing-image']) assert.ok(codes.includes(code), `${code} in ${codes}`);
+    for (const code of ['SC2086', 'missing-sing-image'])
+      assert.ok(codes.includes(code), `${code} in ${codes}`);
     for (const f of findings) {
       assert.deepEqual(Object.keys(f), ['file', 'range', 'severity', 'code', 'message'], JSON.stringify(f));
       const range = f.range as Record<string, Record<string, unknown>>;
@@ -96,7 +116,7 @@ describe('check --format json', () => {
 });
 
 describe('check --format sarif', () => {
-  it('is SARIF 2.1.0 with the schema\'s required fields, one run, a rule per code used', () => {
+  it("is SARIF 2.1.0 with the schema's required fields, one run, a rule per code used", () => {
     const root = project({ 'modules/a/1.lua': ERROR_MODULE, 'modules/b/1.lua': WARNING_MODULE });
     const r = runCli(['check', '--format', 'sarif', 'modules'], { cwd: root });
     assert.equal(r.code, 1, 'exit status as with the other formats');
@@ -118,17 +138,29 @@ describe('check --format sarif', () => {
       assert.equal(result.ruleId, f.code);
       assert.equal(ruleIds[result.ruleIndex], f.code);
       assert.equal(typeof result.message.text, 'string');
-      assert.equal(result.level, { error: 'error', warning: 'warning', information: 'note', hint: 'note' }[f.severity]);
+      assert.equal(
+        result.level,
+        { error: 'error', warning: 'warning', information: 'note', hint: 'note' }[f.severity],
+      );
       const loc = result.locations[0].physicalLocation;
       assert.equal(loc.artifactLocation.uriBaseId, '%SRCROOT%');
-      assert.equal(new URL(loc.artifactLocation.uri, run.originalUriBaseIds['%SRCROOT%'].uri).pathname, f.file);
-      assert.deepEqual(loc.region, { startLine: f.range.start.line + 1, startColumn: f.range.start.character + 1, endLine: f.range.end.line + 1, endColumn: f.range.end.character + 1 });
+      assert.equal(
+        new URL(loc.artifactLocation.uri, run.originalUriBaseIds['%SRCROOT%'].uri).pathname,
+        f.file,
+      );
+      assert.deepEqual(loc.region, {
+        startLine: f.range.start.line + 1,
+        startColumn: f.range.start.character + 1,
+        endLine: f.range.end.line + 1,
+        endColumn: f.range.end.character + 1,
+      });
     }
   });
 });
 
 describe('check: output errors', () => {
-  const sh = (script: string) => spawnSync('bash', ['-c', script], { encoding: 'utf8', env: { ...process.env, PROJHOME: '' } });
+  const sh = (script: string) =>
+    spawnSync('bash', ['-c', script], { encoding: 'utf8', env: { ...process.env, PROJHOME: '' } });
   let big: string;
   before(() => {
     // More output than a pipe buffer holds, so the reader is gone while we still write.
@@ -144,7 +176,13 @@ describe('check: output errors', () => {
   });
 
   it('a full disk (/dev/full) is one line on stderr and exit 2, for check and for usage output', () => {
-    for (const args of [`check '${big}'`, `check --format json '${big}'`, '--help', 'check --help', 'scaffold --help']) {
+    for (const args of [
+      `check '${big}'`,
+      `check --format json '${big}'`,
+      '--help',
+      'check --help',
+      'scaffold --help',
+    ]) {
       const r = sh(`node '${CLI}' ${args} > /dev/full; echo "status $?"`);
       assert.match(r.stdout, /^status 2\n$/, args);
       assert.equal(r.stderr.trim().split('\n').length, 1, `${args}: ${r.stderr}`);

@@ -20,8 +20,18 @@ interface JsonFinding {
 
 /** `lumi-modules ARGS` with a guard: a run that hangs is killed and fails the test. */
 function cli(args: string[], guardMs = 60_000) {
-  const r = spawnSync(process.execPath, [CLI, ...args], { encoding: 'utf8', timeout: guardMs, killSignal: 'SIGKILL', maxBuffer: 1 << 26, env: { ...process.env, PROJHOME: '' } });
-  assert.equal(r.signal, null, `lumi-modules ${args.join(' ')} did not finish (killed after ${guardMs} ms):\n${r.stdout}\n${r.stderr}`);
+  const r = spawnSync(process.execPath, [CLI, ...args], {
+    encoding: 'utf8',
+    timeout: guardMs,
+    killSignal: 'SIGKILL',
+    maxBuffer: 1 << 26,
+    env: { ...process.env, PROJHOME: '' },
+  });
+  assert.equal(
+    r.signal,
+    null,
+    `lumi-modules ${args.join(' ')} did not finish (killed after ${guardMs} ms):\n${r.stdout}\n${r.stderr}`,
+  );
   return { code: r.status, stdout: r.stdout, stderr: r.stderr };
 }
 
@@ -52,7 +62,10 @@ describe('check reads only regular files', () => {
     const findings = checkJson([root]);
     for (const name of [join(root, 'modules', 'tool', '1.0.lua'), join(root, 'notes')]) {
       const f = findings.find((x) => x.file === name);
-      assert.ok(f && f.code === 'unreadable' && /FIFO/.test(f.message), `${name}: ${JSON.stringify(findings)}`);
+      assert.ok(
+        f && f.code === 'unreadable' && /FIFO/.test(f.message),
+        `${name}: ${JSON.stringify(findings)}`,
+      );
     }
   });
 
@@ -68,18 +81,33 @@ describe('check reads only regular files', () => {
       `local root = '${root}'\nsetenv('SING_IMAGE', pathJoin(root, 'tool.sif'))\nprepend_path('PATH', pathJoin(root, 'bin'))\nLmodMessage(capture('cat ' .. pathJoin(root, 'txt', 'load.txt')))\n`,
     );
     const findings = checkJson([join(root, 'modules')]);
-    assert.ok(findings.some((f) => f.code === 'capture-file-unreadable' && /not a regular file/.test(f.message)), JSON.stringify(findings, null, 1));
+    assert.ok(
+      findings.some((f) => f.code === 'capture-file-unreadable' && /not a regular file/.test(f.message)),
+      JSON.stringify(findings, null, 1),
+    );
   });
 
   it('says what a symlink to /dev/zero is, as a checked file and as a capture file', () => {
     const root = join(dir, 'devzero');
     mkdirSync(join(root, 'modules', 'z'), { recursive: true });
     symlinkSync('/dev/zero', join(root, 'modules', 'z', 'zero.lua'));
-    writeFileSync(join(root, 'modules', 'z', '1.0.lua'), "LmodMessage(capture('cat /dev/zero'))\nsetenv('SING_IMAGE', '/nonexistent/x.sif')\n");
+    writeFileSync(
+      join(root, 'modules', 'z', '1.0.lua'),
+      "LmodMessage(capture('cat /dev/zero'))\nsetenv('SING_IMAGE', '/nonexistent/x.sif')\n",
+    );
     const findings = checkJson([root]);
     const zero = findings.find((f) => f.file === join(root, 'modules', 'z', 'zero.lua'));
-    assert.ok(zero && zero.code === 'unreadable' && /character device/.test(zero.message) && !/limit|bytes/.test(zero.message), JSON.stringify(zero));
-    assert.ok(findings.some((f) => f.file.endsWith('1.0.lua') && f.code === 'capture-file-unreadable'), JSON.stringify(findings, null, 1));
+    assert.ok(
+      zero &&
+        zero.code === 'unreadable' &&
+        /character device/.test(zero.message) &&
+        !/limit|bytes/.test(zero.message),
+      JSON.stringify(zero),
+    );
+    assert.ok(
+      findings.some((f) => f.file.endsWith('1.0.lua') && f.code === 'capture-file-unreadable'),
+      JSON.stringify(findings, null, 1),
+    );
   });
 
   it('says "symbolic link loop" for a loop given as the PATH argument', () => {
@@ -99,7 +127,10 @@ describe('check reads only regular files', () => {
     mkdirSync(join(root, 'modules'), { recursive: true });
     symlinkSync(outside, join(root, 'modules', 'evil'));
     const findings = checkJson([root]);
-    assert.ok(!findings.some((f) => f.file.includes('1.0.lua')), `the outside module was checked: ${JSON.stringify(findings)}`);
+    assert.ok(
+      !findings.some((f) => f.file.includes('1.0.lua')),
+      `the outside module was checked: ${JSON.stringify(findings)}`,
+    );
     const link = findings.find((f) => f.file === join(root, 'modules', 'evil'));
     assert.equal(link?.code, 'symlink-outside-root', JSON.stringify(findings));
     // Given as a root itself, the same directory is checked.
@@ -115,7 +146,11 @@ describe('check reads only regular files', () => {
     }
     writeFileSync(join(root, 'l20', 'm.lua'), "setenv('A', 'b')\nprepen_path('PATH', '/x')\n");
     const findings = checkJson([root], 120_000);
-    assert.equal(findings.filter((f) => f.code === 'unknown-function').length, 1, JSON.stringify(findings.slice(0, 5)));
+    assert.equal(
+      findings.filter((f) => f.code === 'unknown-function').length,
+      1,
+      JSON.stringify(findings.slice(0, 5)),
+    );
   });
 });
 
@@ -123,7 +158,11 @@ describe('scaffold --from reads only a regular file, bounded', () => {
   for (const [label, make, message] of [
     ['a FIFO', (p: string) => mkfifo(p), /FIFO/],
     ['/dev/zero', (p: string) => symlinkSync('/dev/zero', p), /character device/],
-    ['a file over the limit', (p: string) => void spawnSync('truncate', ['-s', '64M', p]), /over the 1 MiB limit/],
+    [
+      'a file over the limit',
+      (p: string) => void spawnSync('truncate', ['-s', '64M', p]),
+      /over the 1 MiB limit/,
+    ],
   ] as const) {
     it(`refuses ${label} with exit 2 and writes nothing`, () => {
       const from = join(dir, `from-${label.replace(/\W+/g, '-')}.lua`);
@@ -131,7 +170,19 @@ describe('scaffold --from reads only a regular file, bounded', () => {
       const root = join(dir, `home-${label.replace(/\W+/g, '-')}`);
       const image = join(dir, 'img.sif');
       writeFileSync(image, '');
-      const r = cli(['scaffold', '--from', from, '--name', 't', '--version', '1', '--image', image, '--root', root]);
+      const r = cli([
+        'scaffold',
+        '--from',
+        from,
+        '--name',
+        't',
+        '--version',
+        '1',
+        '--image',
+        image,
+        '--root',
+        root,
+      ]);
       assert.equal(r.code, 2, r.stdout + r.stderr);
       assert.match(r.stderr, message);
       assert.equal(existsSync(root), false);
@@ -144,6 +195,9 @@ describe('the bounded reader', () => {
     const big = join(dir, 'huge.bin');
     spawnSync('truncate', ['-s', '3G', big]);
     const read = readBounded(big);
-    assert.ok(read.ok && read.truncated && read.bytes.length === MAX_READ_BYTES && read.size === 3 * 1024 ** 3, JSON.stringify(read.ok && { truncated: read.truncated, length: read.bytes.length, size: read.size }));
+    assert.ok(
+      read.ok && read.truncated && read.bytes.length === MAX_READ_BYTES && read.size === 3 * 1024 ** 3,
+      JSON.stringify(read.ok && { truncated: read.truncated, length: read.bytes.length, size: read.size }),
+    );
   });
 });

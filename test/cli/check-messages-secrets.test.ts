@@ -31,12 +31,22 @@ after(() => rmSync(dir, { recursive: true, force: true }));
 
 describe('check messages never show what was read', () => {
   it('shows a process-environment value as $NAME and never reads a captured file', () => {
-    const r = runCli(['check', '--format', 'json', dir], { env: { LUMI_TEST_TOKEN: `${dir}/secret/${SECRET}` } });
+    const r = runCli(['check', '--format', 'json', dir], {
+      env: { LUMI_TEST_TOKEN: `${dir}/secret/${SECRET}` },
+    });
     assert.equal(r.code, 1, r.stderr);
     assert.ok(!r.stdout.includes(SECRET), `a secret in the output:\n${r.stdout}`);
-    const messages = (JSON.parse(r.stdout) as { code: string; message: string }[]).filter((f) => f.code === 'path-not-found').map((f) => f.message);
-    assert.ok(messages.includes('SING_IMAGE image does not exist on this machine: $LUMI_TEST_TOKEN/sif/tool.sif'), messages.join('\n'));
-    assert.ok(messages.includes('directory put on PATH does not exist on this machine: $LUMI_TEST_TOKEN/bin'), messages.join('\n'));
+    const messages = (JSON.parse(r.stdout) as { code: string; message: string }[])
+      .filter((f) => f.code === 'path-not-found')
+      .map((f) => f.message);
+    assert.ok(
+      messages.includes('SING_IMAGE image does not exist on this machine: $LUMI_TEST_TOKEN/sif/tool.sif'),
+      messages.join('\n'),
+    );
+    assert.ok(
+      messages.includes('directory put on PATH does not exist on this machine: $LUMI_TEST_TOKEN/bin'),
+      messages.join('\n'),
+    );
     // The path built from the captured text is unknown (capture runs only at load time): not reported.
     assert.equal(messages.length, 2, messages.join('\n'));
   });
@@ -44,6 +54,11 @@ describe('check messages never show what was read', () => {
   it('shows a value given with --env (the user asked for it)', () => {
     const r = runCli(['check', '--format', 'json', '--env', `LUMI_TEST_TOKEN=${dir}/given/${SECRET}`, dir]);
     const messages = (JSON.parse(r.stdout) as { code: string; message: string }[]).map((f) => f.message);
-    assert.ok(messages.includes(`SING_IMAGE image does not exist on this machine: ${dir}/given/${SECRET}/sif/tool.sif`), messages.join('\n'));
+    assert.ok(
+      messages.includes(
+        `SING_IMAGE image does not exist on this machine: ${dir}/given/${SECRET}/sif/tool.sif`,
+      ),
+      messages.join('\n'),
+    );
   });
 });

@@ -14,14 +14,46 @@ describe('check flags', () => {
     const synopsis = /^lumi-modules check [\s\S]*?(?=^lumi-modules scaffold)/m.exec(readme)![0];
     const usageSynopsis = checkUsage.split('\n\n')[0];
     assert.deepEqual([...flagsOf(synopsis)].sort(), [...flagsOf(usageSynopsis)].sort());
-    for (const flag of ['--format', '--env', '--no-shellcheck', '--max-warnings', '--cache', '--cache-location']) assert.ok(flagsOf(usageSynopsis).has(flag), flag);
-    const io = { stdout: new PassThrough(), stderr: new PassThrough(), stdin: new PassThrough(), env: {}, cwd: '/', isTTY: false };
+    for (const flag of [
+      '--format',
+      '--env',
+      '--no-shellcheck',
+      '--max-warnings',
+      '--cache',
+      '--cache-location',
+    ])
+      assert.ok(flagsOf(usageSynopsis).has(flag), flag);
+    const io = {
+      stdout: new PassThrough(),
+      stderr: new PassThrough(),
+      stdin: new PassThrough(),
+      env: {},
+      cwd: '/',
+      isTTY: false,
+    };
     for (const flag of flagsOf(usageSynopsis)) {
-      const takesValue = ['--format', '--env', '--max-warnings', '--cache-location', '--site-package', '--lua-version', '--concurrency'].includes(flag);
-      assert.equal(await checkCommand([flag, ...(takesValue ? ['x=y'] : []), '--help'], io), 0, `${flag} is accepted`);
+      const takesValue = [
+        '--format',
+        '--env',
+        '--max-warnings',
+        '--cache-location',
+        '--site-package',
+        '--lua-version',
+        '--concurrency',
+      ].includes(flag);
+      assert.equal(
+        await checkCommand([flag, ...(takesValue ? ['x=y'] : []), '--help'], io),
+        0,
+        `${flag} is accepted`,
+      );
     }
-    for (const bad of ['0', 'many', '-1', '2.5']) await assert.rejects(checkCommand(['--concurrency', bad, '.'], io), /--concurrency needs a number of threads \(1-999\), auto or off/);
+    for (const bad of ['0', 'many', '-1', '2.5'])
+      await assert.rejects(
+        checkCommand(['--concurrency', bad, '.'], io),
+        /--concurrency needs a number of threads \(1-999\), auto or off/,
+      );
     // Every flag explained below the synopsis too.
-    for (const flag of flagsOf(usageSynopsis)) assert.ok(checkUsage.split('\n\n')[1].includes(flag), `${flag} explained`);
+    for (const flag of flagsOf(usageSynopsis))
+      assert.ok(checkUsage.split('\n\n')[1].includes(flag), `${flag} explained`);
   });
 });

@@ -21,7 +21,15 @@ describe('lumi-modules run usage', () => {
 
   it('passes arguments after SCRIPT to the script, options included', () => {
     // Everything after SCRIPT belongs to the script: --host here is the script's, not ours.
-    const r = runCli(['run', '--host', '-oProxyCommand=touch /tmp/lumi-pwned', '--remote-script', '/x.py', '--host', 'y']);
+    const r = runCli([
+      'run',
+      '--host',
+      '-oProxyCommand=touch /tmp/lumi-pwned',
+      '--remote-script',
+      '/x.py',
+      '--host',
+      'y',
+    ]);
     assert.equal(r.code, 255);
     assert.match(r.stderr, /is not a host alias/);
   });

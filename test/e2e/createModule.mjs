@@ -23,7 +23,11 @@ export async function run({ wb, page, workspaces, codeServer, shot }) {
   const message = page.locator('.quick-input-widget .quick-input-message');
   /** Waits for step N's input box (its title) and returns the prefilled value. */
   const atStep = async (step, name) => {
-    await waitUntil(() => textOf(titleBar), (t) => t.includes(`Create container module: ${name}`) && t.includes(`${step}/8`), `step ${step}/8 (${name})`);
+    await waitUntil(
+      () => textOf(titleBar),
+      (t) => t.includes(`Create container module: ${name}`) && t.includes(`${step}/8`),
+      `step ${step}/8 (${name})`,
+    );
     await input.waitFor({ state: 'visible' });
     return input.inputValue();
   };
@@ -33,7 +37,11 @@ export async function run({ wb, page, workspaces, codeServer, shot }) {
   };
 
   // 1: a quick pick.
-  await waitUntil(() => textOf(titleBar), (t) => t.includes('start from (1/8)'), 'step 1/8 (start from)');
+  await waitUntil(
+    () => textOf(titleBar),
+    (t) => t.includes('start from (1/8)'),
+    'step 1/8 (start from)',
+  );
   const template = page.locator('.quick-input-list .monaco-list-row', { hasText: 'Bundled template' });
   await template.waitFor({ state: 'visible' });
   await shot('create-1-start');
@@ -42,7 +50,11 @@ export async function run({ wb, page, workspaces, codeServer, shot }) {
   // 2: name. A space is refused with the validation message, and the step stays.
   await atStep(2, 'name');
   await input.fill('my torch');
-  await waitUntil(() => textOf(message), (t) => t.includes("must not contain '/' or spaces"), 'the validation message for a name with a space');
+  await waitUntil(
+    () => textOf(message),
+    (t) => t.includes("must not contain '/' or spaces"),
+    'the validation message for a name with a space',
+  );
   await page.keyboard.press('Enter');
   await wb.settle(400); // Enter must not move on
   assert.match(await textOf(titleBar), /Create container module: name.*2\/8/s);
@@ -58,7 +70,11 @@ export async function run({ wb, page, workspaces, codeServer, shot }) {
   await answer(image);
 
   // 5: the style, a quick pick; the one the image suggests comes first (CSC's for this image).
-  await waitUntil(() => textOf(titleBar), (t) => t.includes('style (5/8)'), 'step 5/8 (style)');
+  await waitUntil(
+    () => textOf(titleBar),
+    (t) => t.includes('style (5/8)'),
+    'step 5/8 (style)',
+  );
   const suggested = page.locator('.quick-input-list .monaco-list-row').first();
   await suggested.waitFor({ state: 'visible' });
   assert.match(await textOf(suggested), /CSC style.*suggested for this image/s);
@@ -81,20 +97,42 @@ export async function run({ wb, page, workspaces, codeServer, shot }) {
   await toast.waitFor({ state: 'visible' });
   const copy = toast.locator('.monaco-button', { hasText: 'Copy module commands' });
   await copy.waitFor({ state: 'visible' });
-  assert.match(await textOf(toast), new RegExp(`module use ${join(ws, 'modules').replace(/[.*+?^${}()|[\]\\/]/g, '\\$&')}; module load my-torch/2\\.3`));
+  assert.match(
+    await textOf(toast),
+    new RegExp(
+      `module use ${join(ws, 'modules').replace(/[.*+?^${}()|[\]\\/]/g, '\\$&')}; module load my-torch/2\\.3`,
+    ),
+  );
 
   // The new files are in the Explorer (the tree reveals the opened modulefile).
   const explorer = page.locator('.explorer-folders-view');
   for (const name of ['bin', 'modules', 'my-torch', '2.3.lua', 'sif', 'txt']) {
-    await explorer.locator('.monaco-list-row', { hasText: new RegExp(`^\\s*${name.replace('.', '\\.')}\\s*$`) }).first().waitFor({ timeout: 15_000 });
+    await explorer
+      .locator('.monaco-list-row', { hasText: new RegExp(`^\\s*${name.replace('.', '\\.')}\\s*$`) })
+      .first()
+      .waitFor({ timeout: 15_000 });
   }
-  for (const f of ['modules/my-torch/2.3.lua', 'bin/python', 'txt/load-my-torch-2.3.txt', `sif/${IMAGE_NAME}`]) assert.ok(existsSync(join(ws, f)), `${f} was written`);
-  assert.match(readFileSync(join(ws, 'modules', 'my-torch', '2.3.lua'), 'utf8'), /setenv\("WITH_CONDA", "source \/opt\/conda\/etc\/profile\.d\/conda\.sh && conda activate pytorch"\)/);
+  for (const f of [
+    'modules/my-torch/2.3.lua',
+    'bin/python',
+    'txt/load-my-torch-2.3.txt',
+    `sif/${IMAGE_NAME}`,
+  ])
+    assert.ok(existsSync(join(ws, f)), `${f} was written`);
+  assert.match(
+    readFileSync(join(ws, 'modules', 'my-torch', '2.3.lua'), 'utf8'),
+    /setenv\("WITH_CONDA", "source \/opt\/conda\/etc\/profile\.d\/conda\.sh && conda activate pytorch"\)/,
+  );
   await shot('create-done', { docs: 'create-module.png' });
 
   // "Copy module commands" puts both lines on the clipboard.
   await copy.click();
-  const clipboard = await waitUntil(() => page.evaluate(() => navigator.clipboard.readText()), (t) => t.includes('module load'), 'the module commands on the clipboard', 10_000);
+  const clipboard = await waitUntil(
+    () => page.evaluate(() => globalThis.navigator.clipboard.readText()),
+    (t) => t.includes('module load'),
+    'the module commands on the clipboard',
+    10_000,
+  );
   assert.equal(clipboard, `module use ${join(ws, 'modules')}\nmodule load my-torch/2.3\n`);
 
   // No error or warning for the new modulefile. The hover answers once the server has the
@@ -103,7 +141,15 @@ export async function run({ wb, page, workspaces, codeServer, shot }) {
   await wb.hideHover();
   await wb.settle(1000);
   assert.deepEqual(await wb.problems(), [], 'no problems in the Problems panel');
-  assert.equal(await page.locator('.markers-panel .monaco-list-row').count(), 0, 'the Problems panel is empty');
-  assert.equal(await wb.editor().locator('.squiggly-error, .squiggly-warning').count(), 0, 'no squiggle in the new modulefile');
+  assert.equal(
+    await page.locator('.markers-panel .monaco-list-row').count(),
+    0,
+    'the Problems panel is empty',
+  );
+  assert.equal(
+    await wb.editor().locator('.squiggly-error, .squiggly-warning').count(),
+    0,
+    'no squiggle in the new modulefile',
+  );
   await shot('create-no-problems');
 }

@@ -17,10 +17,23 @@ export async function run({ wb, page, repo, workspaces, codeServer, shot }) {
   // Squiggles in the editor, then the Problems panel lists our codes.
   await wb.editor().locator('.squiggly-warning').first().waitFor({ timeout: 60_000 });
   const codes = ['undefined-variable', 'unknown-function', 'missing-with-conda'];
-  const problems = await waitUntil(() => wb.problems(), (rows) => codes.every((c) => rows.some((r) => r.includes(c))), `Problems rows with ${codes.join(', ')}`);
-  assert.ok(problems.some((r) => r.includes("'singRoot' is not defined") && r.includes('signRoot')), 'the typo names the local it probably meant');
-  assert.ok(problems.some((r) => r.includes('did you mean prepend_path?')), 'unknown-function suggests prepend_path');
-  assert.ok(problems.every((r) => r.includes('lumi-modules')), 'every entry comes from lumi-modules');
+  const problems = await waitUntil(
+    () => wb.problems(),
+    (rows) => codes.every((c) => rows.some((r) => r.includes(c))),
+    `Problems rows with ${codes.join(', ')}`,
+  );
+  assert.ok(
+    problems.some((r) => r.includes("'singRoot' is not defined") && r.includes('signRoot')),
+    'the typo names the local it probably meant',
+  );
+  assert.ok(
+    problems.some((r) => r.includes('did you mean prepend_path?')),
+    'unknown-function suggests prepend_path',
+  );
+  assert.ok(
+    problems.every((r) => r.includes('lumi-modules')),
+    'every entry comes from lumi-modules',
+  );
   await shot('diagnostics-problems');
 
   // Hover on an Lmod function: its signature and documentation.
@@ -40,16 +53,31 @@ export async function run({ wb, page, repo, workspaces, codeServer, shot }) {
   // Quick fix: Ctrl+. on prepen_path, choose "prepend_path"; the diagnostic disappears.
   await wb.token('prepen_path').click();
   await page.keyboard.press('Control+.');
-  await page.locator('.action-widget .monaco-list-row.action', { hasText: 'prepend_path' }).first().waitFor({ state: 'visible' });
+  await page
+    .locator('.action-widget .monaco-list-row.action', { hasText: 'prepend_path' })
+    .first()
+    .waitFor({ state: 'visible' });
   // The menu is keyboard-driven (a pointer block covers the page): move to the entry, Enter.
   const focused = page.locator('.action-widget .monaco-list-row.action.focused');
-  for (let i = 0; i < 10 && !(await textOf(focused).catch(() => '')).includes('prepend_path'); i++) await page.keyboard.press('ArrowDown');
+  for (let i = 0; i < 10 && !(await textOf(focused).catch(() => '')).includes('prepend_path'); i++)
+    await page.keyboard.press('ArrowDown');
   assert.match(await textOf(focused), /Rename to prepend_path/);
   await shot('diagnostics-quick-fix-menu', { docs: 'diagnostics.png' });
   await page.keyboard.press('Enter');
-  await waitUntil(() => wb.editorText(), (t) => /prepend_path\('PATH'/.test(t) && !/prepen_path/.test(t), 'the editor to read prepend_path');
-  const after = await waitUntil(() => wb.problems(), (rows) => !rows.some((r) => r.includes('unknown-function')), 'unknown-function to leave the Problems panel');
-  assert.ok(after.some((r) => r.includes('undefined-variable')), 'the other diagnostics stay');
+  await waitUntil(
+    () => wb.editorText(),
+    (t) => /prepend_path\('PATH'/.test(t) && !/prepen_path/.test(t),
+    'the editor to read prepend_path',
+  );
+  const after = await waitUntil(
+    () => wb.problems(),
+    (rows) => !rows.some((r) => r.includes('unknown-function')),
+    'unknown-function to leave the Problems panel',
+  );
+  assert.ok(
+    after.some((r) => r.includes('undefined-variable')),
+    'the other diagnostics stay',
+  );
   await page.keyboard.press('Control+S');
   await wb.activeTab('2.7.lua').and(page.locator('.tab:not(.dirty)')).waitFor();
   await shot('diagnostics-after-fix');

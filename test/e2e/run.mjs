@@ -32,13 +32,42 @@ const keep = argv.includes('--keep') || process.env.E2E_KEEP === '1';
 const filters = argv.filter((a) => !a.startsWith('--'));
 const log = (s) => console.log(`e2e: ${s}`);
 
-const SCENARIOS = ['diagnostics', 'createModule', 'runPython', 'submitJob', 'walkthrough', 'server', 'workspaceTrust', 'extensionLog'];
-const selected = SCENARIOS.filter((s) => s === 'extensionLog' || filters.length === 0 || filters.some((f) => s.toLowerCase().includes(f.toLowerCase())));
+const SCENARIOS = [
+  'diagnostics',
+  'createModule',
+  'runPython',
+  'submitJob',
+  'walkthrough',
+  'server',
+  'workspaceTrust',
+  'extensionLog',
+];
+const selected = SCENARIOS.filter(
+  (s) =>
+    s === 'extensionLog' ||
+    filters.length === 0 ||
+    filters.some((f) => s.toLowerCase().includes(f.toLowerCase())),
+);
 
 const CHROMIUM = process.env.E2E_CHROMIUM || '/usr/bin/chromium';
-const CHROMIUM_ARGS = ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run', '--disable-dev-shm-usage'];
+const CHROMIUM_ARGS = [
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+  '--no-first-run',
+  '--disable-dev-shm-usage',
+];
 
-const state = { base: undefined, codeServer: undefined, browser: undefined, cleanup: [], consoleErrors: [], shots: 0 };
+const state = {
+  base: undefined,
+  codeServer: undefined,
+  browser: undefined,
+  cleanup: [],
+  consoleErrors: [],
+  shots: 0,
+};
 const started = Date.now();
 
 let tearingDown;
@@ -104,43 +133,55 @@ for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP']) {
   });
 }
 
-before(async () => {
-  assert.ok(existsSync(CHROMIUM), `${CHROMIUM} is needed (apt-get install chromium; or set E2E_CHROMIUM)`);
-  const tools = ensureTools(join(repo, '.cache', 'e2e'), log);
-  if (process.env.E2E_SKIP_PACKAGE !== '1') {
-    const t = Date.now();
-    const r = spawnSync('npm', ['run', 'package'], { cwd: repo, encoding: 'utf8', env: { ...process.env, npm_config_cache: join(repo, '.cache', 'e2e', 'npm-cache') } });
-    assert.equal(r.status, 0, `npm run package failed:\n${r.stdout}\n${r.stderr}`);
-    log(`packaged in ${((Date.now() - t) / 1000).toFixed(1)} s`);
-  }
-  const vsix = join(repo, 'dist', 'lumi-container-modules.vsix');
-  assert.ok(existsSync(vsix), `${vsix} exists`);
+before(
+  async () => {
+    assert.ok(existsSync(CHROMIUM), `${CHROMIUM} is needed (apt-get install chromium; or set E2E_CHROMIUM)`);
+    const tools = ensureTools(join(repo, '.cache', 'e2e'), log);
+    if (process.env.E2E_SKIP_PACKAGE !== '1') {
+      const t = Date.now();
+      const r = spawnSync('npm', ['run', 'package'], {
+        cwd: repo,
+        encoding: 'utf8',
+        env: { ...process.env, npm_config_cache: join(repo, '.cache', 'e2e', 'npm-cache') },
+      });
+      assert.equal(r.status, 0, `npm run package failed:\n${r.stdout}\n${r.stderr}`);
+      log(`packaged in ${((Date.now() - t) / 1000).toFixed(1)} s`);
+    }
+    const vsix = join(repo, 'dist', 'lumi-container-modules.vsix');
+    assert.ok(existsSync(vsix), `${vsix} exists`);
 
-  rmSync(artifacts, { recursive: true, force: true });
-  mkdirSync(artifacts, { recursive: true });
-  if (docsMode) mkdirSync(docsImages, { recursive: true });
+    rmSync(artifacts, { recursive: true, force: true });
+    mkdirSync(artifacts, { recursive: true });
+    if (docsMode) mkdirSync(docsImages, { recursive: true });
 
-  state.base = realpathSync(mkdtempSync(join(tmpdir(), 'lumi-e2e-')));
-  mkdirSync(join(state.base, 'workspaces'));
-  const codeServer = new CodeServer({ bin: tools.codeServer, base: join(state.base, 'code-server') });
-  state.codeServer = codeServer;
-  codeServer.installExtension(vsix);
-  await codeServer.start();
-  log(`code-server ${codeServer.url} (data in ${state.base})`);
+    state.base = realpathSync(mkdtempSync(join(tmpdir(), 'lumi-e2e-')));
+    mkdirSync(join(state.base, 'workspaces'));
+    const codeServer = new CodeServer({ bin: tools.codeServer, base: join(state.base, 'code-server') });
+    state.codeServer = codeServer;
+    codeServer.installExtension(vsix);
+    await codeServer.start();
+    log(`code-server ${codeServer.url} (data in ${state.base})`);
 
-  const { chromium } = await import(pathToFileURL(tools.playwrightCore).href);
-  state.browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: CHROMIUM_ARGS, env: codeServer.env });
-  const context = await state.browser.newContext({ viewport: { width: 1280, height: 800 } });
-  await context.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: codeServer.url });
-  const page = await context.newPage();
-  page.setDefaultTimeout(30_000);
-  page.on('dialog', (d) => d.accept().catch(() => {})); // beforeunload when a window is left
-  page.on('console', (m) => {
-    if (m.type() === 'error') state.consoleErrors.push(m.text());
-  });
-  page.on('pageerror', (e) => state.consoleErrors.push(`pageerror: ${e.message}`));
-  state.page = page;
-}, { timeout: 15 * 60_000 });
+    const { chromium } = await import(pathToFileURL(tools.playwrightCore).href);
+    state.browser = await chromium.launch({
+      executablePath: CHROMIUM,
+      headless: true,
+      args: CHROMIUM_ARGS,
+      env: codeServer.env,
+    });
+    const context = await state.browser.newContext({ viewport: { width: 1280, height: 800 } });
+    await context.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: codeServer.url });
+    const page = await context.newPage();
+    page.setDefaultTimeout(30_000);
+    page.on('dialog', (d) => d.accept().catch(() => {})); // beforeunload when a window is left
+    page.on('console', (m) => {
+      if (m.type() === 'error') state.consoleErrors.push(m.text());
+    });
+    page.on('pageerror', (e) => state.consoleErrors.push(`pageerror: ${e.message}`));
+    state.page = page;
+  },
+  { timeout: 15 * 60_000 },
+);
 
 after(async () => {
   await teardown();

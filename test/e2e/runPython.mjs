@@ -24,7 +24,7 @@ function pgrep(marker) {
   return r.stdout.split('\n').filter((l) => l !== '' && Number(l) !== process.pid);
 }
 
-export async function run({ wb, page, repo, base, workspaces, codeServer, shot, cleanup }) {
+export async function run({ wb, repo, base, workspaces, codeServer, shot, cleanup }) {
   const { startSshd } = await import('../helpers/sshd.ts');
   const { createContainerStandin } = await import('../helpers/containerStandin.ts');
 
@@ -37,13 +37,33 @@ export async function run({ wb, page, repo, base, workspaces, codeServer, shot, 
   const remoteRoot = join(base, 'lumi-project');
   mkdirSync(join(base, 'lumi-images'), { recursive: true });
   writeFileSync(join(base, 'lumi-images', 'e2e.sif'), '');
-  const scaffold = spawnSync(process.execPath, [join(repo, 'dist', 'cli.js'), 'scaffold', '--name', 'e2e-py', '--version', '1.0', '--image', join(base, 'lumi-images', 'e2e.sif'), '--root', remoteRoot, '--conda-env', 'pytorch'], {
-    encoding: 'utf8',
-    env: { ...process.env, PROJHOME: '' },
-  });
+  const scaffold = spawnSync(
+    process.execPath,
+    [
+      join(repo, 'dist', 'cli.js'),
+      'scaffold',
+      '--name',
+      'e2e-py',
+      '--version',
+      '1.0',
+      '--image',
+      join(base, 'lumi-images', 'e2e.sif'),
+      '--root',
+      remoteRoot,
+      '--conda-env',
+      'pytorch',
+    ],
+    {
+      encoding: 'utf8',
+      env: { ...process.env, PROJHOME: '' },
+    },
+  );
   assert.equal(scaffold.status, 0, scaffold.stderr);
   const knownHosts = sshd.knownHostsFile('empty');
-  const sshConfig = sshd.writeSshConfig(ALIAS, { knownHostsFile: knownHosts, extra: { StrictHostKeyChecking: 'ask' } });
+  const sshConfig = sshd.writeSshConfig(ALIAS, {
+    knownHostsFile: knownHosts,
+    extra: { StrictHostKeyChecking: 'ask' },
+  });
 
   // The editor side: a workspace with two scripts and the run settings.
   const ws = join(workspaces, 'run-project');
@@ -63,7 +83,10 @@ export async function run({ wb, page, repo, base, workspaces, codeServer, shot, 
       '',
     ].join('\n'),
   );
-  writeFileSync(join(ws, long), 'import time\n\nprint("LUMI_E2E_LONG started", flush=True)\ntime.sleep(600)\n');
+  writeFileSync(
+    join(ws, long),
+    'import time\n\nprint("LUMI_E2E_LONG started", flush=True)\ntime.sleep(600)\n',
+  );
   writeFileSync(
     join(ws, '.vscode', 'settings.json'),
     JSON.stringify(
@@ -91,12 +114,18 @@ export async function run({ wb, page, repo, base, workspaces, codeServer, shot, 
   await dialog.waitFor({ state: 'visible', timeout: 30_000 });
   const question = await textOf(dialog);
   assert.match(question, /The authenticity of host lumi-e2e .* can't be established/);
-  assert.ok(question.includes(sshd.hostKeyFingerprint), `the dialog shows ${sshd.hostKeyFingerprint}:\n${question}`);
+  assert.ok(
+    question.includes(sshd.hostKeyFingerprint),
+    `the dialog shows ${sshd.hostKeyFingerprint}:\n${question}`,
+  );
   assert.match(sshd.hostKeyFingerprint, /^SHA256:/);
   await shot('run-1-unknown-host-key');
   await dialog.locator('.dialog-buttons .monaco-button', { hasText: 'Cancel' }).click();
   await dialog.waitFor({ state: 'hidden' });
-  await wb.waitForTerminalText((t) => t.includes("can't be established") && t.includes('Not connecting'), 'the refusal in the terminal');
+  await wb.waitForTerminalText(
+    (t) => t.includes("can't be established") && t.includes('Not connecting'),
+    'the refusal in the terminal',
+  );
   assert.equal(starts(), 0, 'no container was started');
   assert.equal(existsSync(uploads), false, 'no script was uploaded');
   assert.equal(readFileSync(knownHosts, 'utf8'), '', 'known_hosts unchanged');
@@ -109,15 +138,28 @@ export async function run({ wb, page, repo, base, workspaces, codeServer, shot, 
   await wb.runCommand('LUMI: Run Python File in Container Module');
   await dialog.waitFor({ state: 'visible', timeout: 30_000 });
   await dialog.locator('.dialog-buttons .monaco-button', { hasText: 'Trust and connect' }).click();
-  const out = await wb.waitForTerminalText((t) => t.includes(`[${SCRIPT} exited with code`), `the exit line of ${SCRIPT}`, 60_000);
+  const out = await wb.waitForTerminalText(
+    (t) => t.includes(`[${SCRIPT} exited with code`),
+    `the exit line of ${SCRIPT}`,
+    60_000,
+  );
   assert.match(out, /Hello from Python 3\.\d+\.\d+, inside the container/, `the script's output:\n${out}`);
   assert.ok(out.includes(`image: ${join(remoteRoot, 'sif', 'e2e.sif')}`), `the script's output:\n${out}`);
   assert.ok(out.includes(`[${SCRIPT} exited with code 3]`), `exit code 3:\n${out}`);
-  assert.ok((await wb.terminalNames()).some((n) => n.includes(`LUMI: ${SCRIPT}`)), `the terminal is named LUMI: ${SCRIPT}`);
-  assert.ok(readFileSync(knownHosts, 'utf8').includes(sshd.hostPublicKey.split(' ')[1]), 'the trusted key was added to known_hosts');
+  assert.ok(
+    (await wb.terminalNames()).some((n) => n.includes(`LUMI: ${SCRIPT}`)),
+    `the terminal is named LUMI: ${SCRIPT}`,
+  );
+  assert.ok(
+    readFileSync(knownHosts, 'utf8').includes(sshd.hostPublicKey.split(' ')[1]),
+    'the trusted key was added to known_hosts',
+  );
   assert.equal(starts(), 1, 'one container start');
   // The kept connection shows in the status bar: host alias and state.
-  await wb.page.locator('.statusbar-item', { hasText: `LUMI: ${ALIAS}` }).first().waitFor({ state: 'visible' });
+  await wb.page
+    .locator('.statusbar-item', { hasText: `LUMI: ${ALIAS}` })
+    .first()
+    .waitFor({ state: 'visible' });
   await wb.settle(300);
   await shot('run-3-output', { docs: 'run.png' });
 
@@ -128,25 +170,51 @@ export async function run({ wb, page, repo, base, workspaces, codeServer, shot, 
   assert.notDeepEqual(pgrep(long), [], 'the long run is running on the "remote"');
   // The Stop button in the status bar (the same as "LUMI: Stop Remote Runs").
   await wb.page.locator('.statusbar-item', { hasText: 'Stop' }).first().click();
-  await wb.waitForTerminalText((t) => t.includes(`[${long} exited with code 130, stopped]`), 'the stopped run');
-  await waitUntil(async () => pgrep(long), (pids) => pids.length === 0, `no process of ${long} left`, 15_000);
+  await wb.waitForTerminalText(
+    (t) => t.includes(`[${long} exited with code 130, stopped]`),
+    'the stopped run',
+  );
+  await waitUntil(
+    async () => pgrep(long),
+    (pids) => pids.length === 0,
+    `no process of ${long} left`,
+    15_000,
+  );
   await shot('run-4-stopped');
 
   // 3b. Again, and this time close its terminal.
   await wb.openFile(long);
   await wb.runCommand('LUMI: Run Python File in Container Module');
-  await wb.waitForTerminalText((t) => t.includes('LUMI_E2E_LONG started') && !t.includes('exited with code'), 'the second long run to start', 60_000);
+  await wb.waitForTerminalText(
+    (t) => t.includes('LUMI_E2E_LONG started') && !t.includes('exited with code'),
+    'the second long run to start',
+    60_000,
+  );
   assert.notDeepEqual(pgrep(long), []);
   await wb.runCommand('Terminal: Kill the Active Terminal Instance');
-  await waitUntil(async () => pgrep(long), (pids) => pids.length === 0, `no process of ${long} left after closing the terminal`, 15_000);
+  await waitUntil(
+    async () => pgrep(long),
+    (pids) => pids.length === 0,
+    `no process of ${long} left after closing the terminal`,
+    15_000,
+  );
   await shot('run-5-terminal-closed');
 
   // 3c. Again, and this time reload the window: the extension host goes, and the run with it (the
   // remote side hears its stdin end even when no cancel gets through).
   await wb.openFile(long);
   await wb.runCommand('LUMI: Run Python File in Container Module');
-  await wb.waitForTerminalText((t) => t.includes('LUMI_E2E_LONG started') && !t.includes('exited with code'), 'the third long run to start', 60_000);
+  await wb.waitForTerminalText(
+    (t) => t.includes('LUMI_E2E_LONG started') && !t.includes('exited with code'),
+    'the third long run to start',
+    60_000,
+  );
   assert.notDeepEqual(pgrep(long), []);
   await wb.runCommand('Developer: Reload Window');
-  await waitUntil(async () => pgrep(long), (pids) => pids.length === 0, `no process of ${long} left after reloading the window`, 30_000);
+  await waitUntil(
+    async () => pgrep(long),
+    (pids) => pids.length === 0,
+    `no process of ${long} left after reloading the window`,
+    30_000,
+  );
 }

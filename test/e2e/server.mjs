@@ -25,18 +25,34 @@ const count = (text, line) => text.split('\n').filter((l) => l.includes(line)).l
 export async function run({ wb, workspaces, codeServer, shot }) {
   const ws = join(workspaces, 'server-commands');
   mkdirSync(join(ws, '.vscode'), { recursive: true });
-  writeFileSync(join(ws, '.vscode', 'settings.json'), JSON.stringify({ 'lumiModules.trace.server': 'messages' }));
+  writeFileSync(
+    join(ws, '.vscode', 'settings.json'),
+    JSON.stringify({ 'lumiModules.trace.server': 'messages' }),
+  );
   // A modulefile activates the extension by itself (workspaceContains). With the trace on, the
   // ready line scrolls out of the output panel at once: this scenario reads the channel's log file.
   mkdirSync(join(ws, 'modules', 'tool'), { recursive: true });
   writeFileSync(join(ws, 'modules', 'tool', '1.0.lua'), 'setenv("TOOL_HOME", "/opt/tool")\n');
   await wb.open(codeServer.folderUrl(ws), { waitForExtension: false });
-  const log = await waitUntil(() => tracedChannelLog(codeServer.userDataDir), Boolean, 'the output channel log with the LSP trace', 120_000);
-  const first = await waitUntil(() => readFileSync(log, 'utf8'), (t) => count(t, SERVER_READY_LINE) === 1, `one ready line in ${log}`);
+  const log = await waitUntil(
+    () => tracedChannelLog(codeServer.userDataDir),
+    Boolean,
+    'the output channel log with the LSP trace',
+    120_000,
+  );
+  const first = await waitUntil(
+    () => readFileSync(log, 'utf8'),
+    (t) => count(t, SERVER_READY_LINE) === 1,
+    `one ready line in ${log}`,
+  );
   assert.match(first, /Sending request 'initialize/, 'trace.server "messages" traces the LSP messages');
 
   await wb.runCommand('LUMI: Restart Language Server');
-  const afterRestart = await waitUntil(() => readFileSync(log, 'utf8'), (t) => count(t, SERVER_READY_LINE) === 2, 'a second ready line after the restart');
+  const afterRestart = await waitUntil(
+    () => readFileSync(log, 'utf8'),
+    (t) => count(t, SERVER_READY_LINE) === 2,
+    'a second ready line after the restart',
+  );
   assert.match(afterRestart, /restarting the language server/);
   assert.equal(count(afterRestart, "Sending request 'initialize"), 2, 'the new server was initialised');
   await wb.runCommand('LUMI: Show Output');

@@ -22,13 +22,27 @@ export async function run({ wb, page, workspaces, codeServer, shot }) {
   const category = page.locator('.gettingStartedSlideDetails');
   await category.locator('.category-title', { hasText: WALKTHROUGH }).waitFor({ state: 'visible' });
   const steps = category.locator('.getting-started-step .step-title');
-  const titles = await waitUntil(() => steps.allInnerTexts(), (t) => t.length === 3, 'three walkthrough steps');
-  assert.deepEqual(titles.map((t) => t.trim()), ['Connect to LUMI', 'Create a container module', 'Run a Python script in the module']);
+  const titles = await waitUntil(
+    () => steps.allInnerTexts(),
+    (t) => t.length === 3,
+    'three walkthrough steps',
+  );
+  assert.deepEqual(
+    titles.map((t) => t.trim()),
+    ['Connect to LUMI', 'Create a container module', 'Run a Python script in the module'],
+  );
   // The media of the expanded first step is our markdown, rendered in a webview.
-  await page.locator('.gettingStartedSlideDetails .getting-started-media iframe, .gettingStartedSlideDetails .getting-started-media webview').first().waitFor({ state: 'attached' });
+  await page
+    .locator(
+      '.gettingStartedSlideDetails .getting-started-media iframe, .gettingStartedSlideDetails .getting-started-media webview',
+    )
+    .first()
+    .waitFor({ state: 'attached' });
   await shot('walkthrough');
 
-  const button = category.locator('.getting-started-step.expanded .monaco-button', { hasText: 'Set the host alias' });
+  const button = category.locator('.getting-started-step.expanded .monaco-button', {
+    hasText: 'Set the host alias',
+  });
   await button.click();
   const settings = page.locator('.settings-editor');
   await settings.waitFor({ state: 'visible' });

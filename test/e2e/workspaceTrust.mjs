@@ -31,7 +31,15 @@ export async function run({ wb, page, repo, workspaces, base, codeServer: shared
   const runMarker = join(root, 'preamble-ran');
   writeFileSync(
     join(ws, '.vscode', 'settings.json'),
-    JSON.stringify({ 'lumiModules.shellcheck.path': planted, 'lumiModules.run.host': 'lumi', 'lumiModules.run.preamble': `touch '${runMarker}'` }, null, 2),
+    JSON.stringify(
+      {
+        'lumiModules.shellcheck.path': planted,
+        'lumiModules.run.host': 'lumi',
+        'lumiModules.run.preamble': `touch '${runMarker}'`,
+      },
+      null,
+      2,
+    ),
   );
   writeFileSync(join(ws, 'hello.py'), 'print("hello")\n');
   writeFileSync(join(ws, 'bin', 'python'), WRAPPER);
@@ -42,10 +50,17 @@ export async function run({ wb, page, repo, workspaces, base, codeServer: shared
   writeFileSync(userProgram, `#!/bin/sh\ntouch '${userMarker}'\nexec /usr/bin/shellcheck "$@"\n`);
   chmodSync(userProgram, 0o755);
 
-  const codeServer = new CodeServer({ bin: sharedServer.bin, base: join(root, 'code-server'), workspaceTrust: true });
+  const codeServer = new CodeServer({
+    bin: sharedServer.bin,
+    base: join(root, 'code-server'),
+    workspaceTrust: true,
+  });
   cleanup.push(() => codeServer.stop());
   codeServer.installExtension(join(repo, 'dist', 'lumi-container-modules.vsix'));
-  codeServer.setUserSettings({ 'security.workspace.trust.startupPrompt': 'always', 'lumiModules.shellcheck.path': userProgram });
+  codeServer.setUserSettings({
+    'security.workspace.trust.startupPrompt': 'always',
+    'lumiModules.shellcheck.path': userProgram,
+  });
   await codeServer.start();
 
   await page.goto(codeServer.folderUrl(ws));
@@ -70,7 +85,10 @@ export async function run({ wb, page, repo, workspaces, base, codeServer: shared
     90_000,
   );
   await shot('trust-2-restricted-mode-checks');
-  assert.ok(!untrusted.some((r) => r.includes('SC9999')), `the planted program reported:\n${untrusted.join('\n')}`);
+  assert.ok(
+    !untrusted.some((r) => r.includes('SC9999')),
+    `the planted program reported:\n${untrusted.join('\n')}`,
+  );
   assert.equal(existsSync(folderMarker), false, "the folder's program ran in Restricted Mode");
   assert.equal(existsSync(userMarker), false, 'Restricted Mode takes ShellCheck from PATH only');
 
@@ -89,20 +107,42 @@ export async function run({ wb, page, repo, workspaces, base, codeServer: shared
   await shot('trust-3-manage-trust');
   await trustButton.click();
   await restricted.waitFor({ state: 'detached', timeout: 30_000 });
-  await waitUntil(() => existsSync(userMarker), (ran) => ran, "the user's ShellCheck to run once the folder is trusted", 60_000);
+  await waitUntil(
+    () => existsSync(userMarker),
+    (ran) => ran,
+    "the user's ShellCheck to run once the folder is trusted",
+    60_000,
+  );
   await wb.runCommand('View: Close All Editors');
   await wb.openFile('bin/python');
-  const trusted = await waitUntil(() => wb.problems(), (rows) => rows.some((r) => r.includes('SC2068')), 'ShellCheck findings once trusted', 60_000);
+  const trusted = await waitUntil(
+    () => wb.problems(),
+    (rows) => rows.some((r) => r.includes('SC2068')),
+    'ShellCheck findings once trusted',
+    60_000,
+  );
   await shot('trust-4-trusted');
-  assert.ok(!trusted.some((r) => r.includes('SC9999')), `the planted program reported:\n${trusted.join('\n')}`);
+  assert.ok(
+    !trusted.some((r) => r.includes('SC9999')),
+    `the planted program reported:\n${trusted.join('\n')}`,
+  );
   assert.equal(existsSync(folderMarker), false, "the folder's program ran after the folder was trusted");
-  assert.deepEqual(extensionErrors(codeServer.userDataDir).found, [], 'errors from the extension in the logs');
+  assert.deepEqual(
+    extensionErrors(codeServer.userDataDir).found,
+    [],
+    'errors from the extension in the logs',
+  );
 
   // The same folder in the shared code-server (trust disabled, so every folder counts as trusted):
   // still only ShellCheck from PATH or the user's settings, never the folder's program.
   await wb.open(sharedServer.folderUrl(ws));
   await wb.openFile('bin/python');
-  const shared = await waitUntil(() => wb.problems(), (rows) => rows.some((r) => r.includes('SC2068')), 'ShellCheck findings with trust disabled', 60_000);
+  const shared = await waitUntil(
+    () => wb.problems(),
+    (rows) => rows.some((r) => r.includes('SC2068')),
+    'ShellCheck findings with trust disabled',
+    60_000,
+  );
   assert.ok(!shared.some((r) => r.includes('SC9999')), `the planted program reported:\n${shared.join('\n')}`);
   assert.equal(existsSync(folderMarker), false, "the folder's program ran with workspace trust disabled");
 }

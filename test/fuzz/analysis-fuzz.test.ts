@@ -22,7 +22,8 @@ import { pick, seededRandom } from '../helpers/random';
 const repo = join(__dirname, '..', '..');
 const MUTATIONS = 10_000;
 
-const internalErrors = (findings: readonly Finding[]) => findings.filter((f) => f.code === 'internal-error').map((f) => f.message);
+const internalErrors = (findings: readonly Finding[]) =>
+  findings.filter((f) => f.code === 'internal-error').map((f) => f.message);
 
 describe('analysis fuzz', () => {
   let modulefiles: string[] = [];
@@ -30,11 +31,17 @@ describe('analysis fuzz', () => {
   before(async () => {
     await initBashParser();
     const lua = (p: string) => p.endsWith('.lua');
-    modulefiles = [...filesUnder(join(repo, 'test/fixtures'), lua), ...filesUnder(join(repo, 'examples'), lua), ...filesUnder(join(repo, 'templates'), (p) => p.includes('modulefile'))]
-      .map((p) => readFileSync(p, 'utf8'));
+    modulefiles = [
+      ...filesUnder(join(repo, 'test/fixtures'), lua),
+      ...filesUnder(join(repo, 'examples'), lua),
+      ...filesUnder(join(repo, 'templates'), (p) => p.includes('modulefile')),
+    ].map((p) => readFileSync(p, 'utf8'));
     const shell = (p: string) => readFileSync(p, 'utf8').startsWith('#!');
-    wrappers = [...filesUnder(join(repo, 'test/fixtures'), shell), ...filesUnder(join(repo, 'examples/bin'), shell), ...filesUnder(join(repo, 'templates'), shell)]
-      .map((p) => readFileSync(p, 'utf8'));
+    wrappers = [
+      ...filesUnder(join(repo, 'test/fixtures'), shell),
+      ...filesUnder(join(repo, 'examples/bin'), shell),
+      ...filesUnder(join(repo, 'templates'), shell),
+    ].map((p) => readFileSync(p, 'utf8'));
   });
 
   it(`never throws nor reports internal-error on ${MUTATIONS} seeded mutations`, () => {
@@ -58,7 +65,9 @@ describe('analysis fuzz', () => {
           completeModulefile(text, offset, '/nonexistent/projhome/modules/tool/1.0.lua', env, ['PATH']);
           signatureModulefile(text, offset);
         } else {
-          const result = analyzeWrapper(text, '/nonexistent/projhome/bin/python', { modulesSettingWithConda: ['m.lua'] });
+          const result = analyzeWrapper(text, '/nonexistent/projhome/bin/python', {
+            modulesSettingWithConda: ['m.lua'],
+          });
           assert.deepEqual(internalErrors(result.findings), [], where);
           assert.equal(typeof wrapperFacts(text).usesWithConda, 'boolean');
         }
@@ -74,7 +83,8 @@ describe('analysis fuzz', () => {
     const env = makeEnv({ processEnv: {} });
     const file = '/nonexistent/projhome/modules/tool/1.0.lua';
     const wrongArguments = 'setenv("ONLY_NAME")\n';
-    const codesAt = (text: string) => analyzeModulefile(text, file, env).findings.map((f) => `${f.range.start.line + 1}:${f.code}`);
+    const codesAt = (text: string) =>
+      analyzeModulefile(text, file, env).findings.map((f) => `${f.range.start.line + 1}:${f.code}`);
     const lineCount = (text: string) => text.split('\n').length;
     const shapes: Record<string, string> = {
       '5 MB modulefile': ('local v = "' + 'x'.repeat(100) + '"\nsetenv("A", v)\n').repeat(40_000),
@@ -85,15 +95,27 @@ describe('analysis fuzz', () => {
     for (const [name, body] of Object.entries(shapes)) {
       const text = body + wrongArguments;
       const codes = codesAt(text);
-      assert.deepEqual(codes.filter((c) => /internal-error|lua-syntax/.test(c)), [], name);
-      assert.ok(codes.includes(`${lineCount(text) - 1}:wrong-arguments`), `${name}: the real wrong-arguments on the last line (${codes.join(', ')})`);
+      assert.deepEqual(
+        codes.filter((c) => /internal-error|lua-syntax/.test(c)),
+        [],
+        name,
+      );
+      assert.ok(
+        codes.includes(`${lineCount(text) - 1}:wrong-arguments`),
+        `${name}: the real wrong-arguments on the last line (${codes.join(', ')})`,
+      );
     }
     for (const depth of [3_000, 100_000]) {
       const codes = codesAt(wrongArguments + 'x = ' + '('.repeat(depth) + '1' + ')'.repeat(depth) + '\n');
       assert.deepEqual(codes, ['2:lua-syntax', '1:wrong-arguments'], `${depth} nested parentheses`);
     }
-    const comments = '#!/bin/bash\n' + '# a comment line\n'.repeat(160_000) + 'exec singularity exec "$SING_IMAGE" python "$@"\n';
-    const wrapper = analyzeWrapper(comments, '/nonexistent/projhome/bin/python', { modulesSettingWithConda: [] });
+    const comments =
+      '#!/bin/bash\n' +
+      '# a comment line\n'.repeat(160_000) +
+      'exec singularity exec "$SING_IMAGE" python "$@"\n';
+    const wrapper = analyzeWrapper(comments, '/nonexistent/projhome/bin/python', {
+      modulesSettingWithConda: [],
+    });
     assert.deepEqual(internalErrors(wrapper.findings), []);
     assert.equal(wrapper.facts.isContainerWrapper, true, 'the command after 160k comment lines is seen');
   });

@@ -17,7 +17,11 @@ const CHAINS = 60;
 const EDITS_PER_CHAIN = 12;
 
 /** Where Lua stopped and what was parsed: everything a caller sees of a tolerant parse. */
-const visible = (p: TolerantParse) => ({ syntaxError: p.syntaxError, parsedText: p.parsedText, chunk: JSON.stringify(p.chunk) });
+const visible = (p: TolerantParse) => ({
+  syntaxError: p.syntaxError,
+  parsedText: p.parsedText,
+  chunk: JSON.stringify(p.chunk),
+});
 
 /** An edit as typing makes them: a fragment or a line inserted, often after an error already there. */
 function edit(text: string, random: () => number): string {
@@ -33,7 +37,10 @@ describe('incremental tolerant parsing', () => {
   let modulefiles: string[] = [];
   before(() => {
     const lua = (p: string) => p.endsWith('.lua');
-    modulefiles = [...filesUnder(join(repo, 'test/fixtures'), lua), ...filesUnder(join(repo, 'examples'), lua)].map((p) => readFileSync(p, 'utf8'));
+    modulefiles = [
+      ...filesUnder(join(repo, 'test/fixtures'), lua),
+      ...filesUnder(join(repo, 'examples'), lua),
+    ].map((p) => readFileSync(p, 'utf8'));
     assert.ok(modulefiles.length >= 5, 'modulefiles to start from');
   });
 
@@ -42,7 +49,10 @@ describe('incremental tolerant parsing', () => {
     const after = before.replace('::done::\n', '');
     const fresh = parseTolerant(after, '5.3');
     assert.match(fresh.syntaxError?.message ?? '', /done/);
-    assert.deepEqual(visible(parseTolerant(after, '5.3', parseTolerant(before, '5.3').resumable)), visible(fresh));
+    assert.deepEqual(
+      visible(parseTolerant(after, '5.3', parseTolerant(before, '5.3').resumable)),
+      visible(fresh),
+    );
   });
 
   it(`gives the result of a parse from scratch over ${CHAINS} chains of ${EDITS_PER_CHAIN} seeded edits`, () => {
@@ -65,8 +75,16 @@ describe('incremental tolerant parsing', () => {
       for (let step = 0; step < EDITS_PER_CHAIN; step++) {
         text = edit(text, random);
         const incremental = parseTolerant(text, luaVersion, previous.resumable);
-        assert.deepEqual(visible(incremental), visible(parseTolerant(text, luaVersion)), `chain ${chain} edit ${step} (Lua ${luaVersion}):\n${text}`);
-        if (incremental.resumable?.blanks[0] && incremental.resumable.blanks[0] === previous.resumable?.blanks[0]) takenOver++;
+        assert.deepEqual(
+          visible(incremental),
+          visible(parseTolerant(text, luaVersion)),
+          `chain ${chain} edit ${step} (Lua ${luaVersion}):\n${text}`,
+        );
+        if (
+          incremental.resumable?.blanks[0] &&
+          incremental.resumable.blanks[0] === previous.resumable?.blanks[0]
+        )
+          takenOver++;
         if (incremental.chunk && incremental.chunk.body[0] === previous.chunk?.body[0]) statementsKept++;
         previous = incremental;
         // The analysis on a tree that shares statements with the last one (nothing may change them).

@@ -8,7 +8,12 @@ import { join } from 'node:path';
 export const CLI = join(__dirname, '..', '..', 'dist', 'cli.js');
 
 export function runCli(args: string[], options: { cwd?: string; env?: NodeJS.ProcessEnv } = {}) {
-  const r = spawnSync(process.execPath, [CLI, ...args], { cwd: options.cwd, encoding: 'utf8', maxBuffer: 1 << 28, env: { ...process.env, PROJHOME: '', ...options.env } });
+  const r = spawnSync(process.execPath, [CLI, ...args], {
+    cwd: options.cwd,
+    encoding: 'utf8',
+    maxBuffer: 1 << 28,
+    env: { ...process.env, PROJHOME: '', ...options.env },
+  });
   return { code: r.status, stdout: r.stdout, stderr: r.stderr };
 }
 
@@ -17,7 +22,9 @@ export function assertCheckClean(root: string): void {
   for (const env of [[], ['--env', `PROJHOME=${root}`]]) {
     const r = runCli(['check', '--format', 'json', ...env, root]);
     assert.equal(r.code, 0, r.stdout + r.stderr);
-    const bad = (JSON.parse(r.stdout) as { severity: string }[]).filter((f) => f.severity === 'error' || f.severity === 'warning');
+    const bad = (JSON.parse(r.stdout) as { severity: string }[]).filter(
+      (f) => f.severity === 'error' || f.severity === 'warning',
+    );
     assert.deepEqual(bad, []);
   }
 }
@@ -29,7 +36,9 @@ function selfAndAncestors(): Set<string> {
   while (pid !== '0' && !pids.has(pid)) {
     pids.add(pid);
     try {
-      pid = readFileSync(`/proc/${pid}/stat`, 'utf8').replace(/^.*\) /s, '').split(' ')[1];
+      pid = readFileSync(`/proc/${pid}/stat`, 'utf8')
+        .replace(/^.*\) /s, '')
+        .split(' ')[1];
     } catch {
       break;
     }
@@ -59,7 +68,10 @@ export function runProcessesWith(pattern: string): string {
   return found.join('\n');
 }
 
-/** Waits until a run process matches PATTERN (a child just started may still be exec'ing); returns it, or '' after TIMEOUT. */
+/**
+ * Waits until a run process matches PATTERN (a child just started may still be exec'ing); returns it, or ''
+ * after TIMEOUT.
+ */
 export async function waitForProcess(pattern: string, timeoutMs: number): Promise<string> {
   const started = Date.now();
   for (;;) {
@@ -69,10 +81,12 @@ export async function waitForProcess(pattern: string, timeoutMs: number): Promis
   }
 }
 
-/** Waits until no run process matches PATTERN (runProcessesWith); returns what still matches after TIMEOUT. */
+/**
+ * Waits until no run process matches PATTERN (runProcessesWith); returns what still matches after TIMEOUT.
+ */
 export async function waitForNoProcess(pattern: string, timeoutMs: number): Promise<string> {
   const started = Date.now();
-  let left = '';
+  let left: string;
   do {
     left = runProcessesWith(pattern);
     if (left === '') return '';
@@ -85,8 +99,15 @@ export async function waitForNoProcess(pattern: string, timeoutMs: number): Prom
  * A running CLI whose output is collected; waitFor resolves once stderr (or stdout) matches and,
  * on timeout, throws with both outputs and whatever context() adds (a server's log, say).
  */
-export function startCli(args: string[], options: { cwd?: string; env?: NodeJS.ProcessEnv; context?: () => string } = {}) {
-  const child: ChildProcess = spawn(process.execPath, [CLI, ...args], { cwd: options.cwd, env: options.env, stdio: ['ignore', 'pipe', 'pipe'] });
+export function startCli(
+  args: string[],
+  options: { cwd?: string; env?: NodeJS.ProcessEnv; context?: () => string } = {},
+) {
+  const child: ChildProcess = spawn(process.execPath, [CLI, ...args], {
+    cwd: options.cwd,
+    env: options.env,
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   let stdout = '';
   let stderr = '';
   child.stdout!.on('data', (c: Buffer) => (stdout += c.toString()));
@@ -100,7 +121,10 @@ export function startCli(args: string[], options: { cwd?: string; env?: NodeJS.P
     async waitFor(pattern: RegExp, what: 'stdout' | 'stderr' = 'stderr', timeoutMs = 60_000) {
       const until = Date.now() + timeoutMs;
       while (!pattern.test(what === 'stdout' ? stdout : stderr)) {
-        if (Date.now() > until) throw new Error(`timed out waiting for ${pattern}; stdout:\n${stdout}\nstderr:\n${stderr}\n${options.context?.() ?? ''}`);
+        if (Date.now() > until)
+          throw new Error(
+            `timed out waiting for ${pattern}; stdout:\n${stdout}\nstderr:\n${stderr}\n${options.context?.() ?? ''}`,
+          );
         await new Promise((r) => setTimeout(r, 100));
       }
     },

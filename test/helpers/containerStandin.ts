@@ -17,18 +17,35 @@
 //   starts.log   one line per new container (`exec IMAGE CMD`, `instance-start IMAGE NAME`) and per
 //                command run in a running instance (`join instance://NAME CMD`): see countStarts
 //   instances/   the running instances (Singularity keeps them per user and host in ~/.singularity)
-import { chmodSync, existsSync, lstatSync, mkdirSync, readdirSync, readFileSync, readlinkSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import {
+  chmodSync,
+  existsSync,
+  lstatSync,
+  mkdirSync,
+  readdirSync,
+  readFileSync,
+  readlinkSync,
+  rmSync,
+  symlinkSync,
+  writeFileSync,
+} from 'node:fs';
 import { join } from 'node:path';
 import { shellQuote } from '../../core/shell/quote';
 
 export interface ContainerStandin {
   /** Directory holding `singularity` and `apptainer`: put it on PATH. */
   binDir: string;
-  /** One line per new container (`exec IMAGE CMD`, `instance-start IMAGE NAME`) and per join (`join instance://NAME CMD`). */
+  /**
+   * One line per new container (`exec IMAGE CMD`, `instance-start IMAGE NAME`) and per join (`join
+   * instance://NAME CMD`).
+   */
   logFile: string;
   /** The container's root filesystem (bound as `/` inside). */
   root: string;
-  /** Stops the instances still running, removes bin/, root/, instances/ and the log: everything the stand-in created under baseDir. */
+  /**
+   * Stops the instances still running, removes bin/, root/, instances/ and the log: everything the stand-in
+   * created under baseDir.
+   */
   dispose(): void;
 }
 
@@ -86,7 +103,10 @@ const RUNSCRIPT = `#!/bin/sh
 exec /bin/bash "$@"
 `;
 
-/** The `singularity` script; ROOT, LOG, STATE and the start-up delay are baked in. Standalone bash, checked by shellcheck. */
+/**
+ * The `singularity` script; ROOT, LOG, STATE and the start-up delay are baked in. Standalone bash, checked by
+ * shellcheck.
+ */
 function runtimeScript(root: string, logFile: string, stateDir: string, startupDelayMs: number): string {
   const delaySeconds = (startupDelayMs / 1000).toFixed(3);
   return `#!/bin/bash
@@ -437,15 +457,26 @@ function write(path: string, text: string, mode = 0o644) {
   chmodSync(path, mode);
 }
 
-/** The default cost of a new container (see the runtime script's header): small, so that tests stay quick, yet measurable. */
+/**
+ * The default cost of a new container (see the runtime script's header): small, so that tests stay quick, yet
+ * measurable.
+ */
 export const DEFAULT_STARTUP_DELAY_MS = 150;
 
-/** New containers (fresh `exec IMAGE` and `instance start`) in the log; joins of a running instance are not starts. */
+/**
+ * New containers (fresh `exec IMAGE` and `instance start`) in the log; joins of a running instance are not
+ * starts.
+ */
 export function countStarts(standin: ContainerStandin): number {
-  return readFileSync(standin.logFile, 'utf8').split('\n').filter((l) => l.startsWith('exec ') || l.startsWith('instance-start ')).length;
+  return readFileSync(standin.logFile, 'utf8')
+    .split('\n')
+    .filter((l) => l.startsWith('exec ') || l.startsWith('instance-start ')).length;
 }
 
-export function createContainerStandin(baseDir: string, options: { condaEnvs?: string[]; venv?: boolean; startupDelayMs?: number } = {}): ContainerStandin {
+export function createContainerStandin(
+  baseDir: string,
+  options: { condaEnvs?: string[]; venv?: boolean; startupDelayMs?: number } = {},
+): ContainerStandin {
   const condaEnvs = options.condaEnvs ?? ['pytorch'];
   const root = join(baseDir, 'root');
   const binDir = join(baseDir, 'bin');
@@ -456,7 +487,11 @@ export function createContainerStandin(baseDir: string, options: { condaEnvs?: s
   const sd = join(root, '.singularity.d');
   for (const d of ['env', 'actions', 'libs']) mkdirSync(join(sd, d), { recursive: true });
   write(join(sd, 'env', '01-base.sh'), '#!/bin/sh\n# Custom environment shell code should follow\n', 0o755);
-  write(join(sd, 'env', '90-environment.sh'), '#!/bin/sh\n# Custom environment shell code should follow\n', 0o755);
+  write(
+    join(sd, 'env', '90-environment.sh'),
+    '#!/bin/sh\n# Custom environment shell code should follow\n',
+    0o755,
+  );
   write(join(sd, 'actions', 'exec'), ACTION_EXEC, 0o755);
   write(join(sd, 'runscript'), RUNSCRIPT, 0o755);
   write(
@@ -473,7 +508,8 @@ export function createContainerStandin(baseDir: string, options: { condaEnvs?: s
     if (lstatSync(host).isSymbolicLink()) symlinkSync(readlinkSync(host), join(root, d));
     else mkdirSync(join(root, d));
   }
-  for (const d of ['usr', 'etc', 'proc', 'dev', 'tmp', 'sys', 'home', 'root', 'var']) mkdirSync(join(root, d), { recursive: true });
+  for (const d of ['usr', 'etc', 'proc', 'dev', 'tmp', 'sys', 'home', 'root', 'var'])
+    mkdirSync(join(root, d), { recursive: true });
 
   // /opt/conda: conda.sh, a base env and the requested envs, their python being the host's.
   const conda = join(root, 'opt', 'conda');
@@ -500,11 +536,18 @@ export function createContainerStandin(baseDir: string, options: { condaEnvs?: s
     mkdirSync(venvBin, { recursive: true });
     symlinkSync('/usr/bin/python3', join(venvBin, 'python'));
     symlinkSync('/usr/bin/python3', join(venvBin, 'python3'));
-    write(join(venvBin, 'activate'), 'VIRTUAL_ENV=/opt/venv\nexport VIRTUAL_ENV\nPATH="$VIRTUAL_ENV/bin:$PATH"\nexport PATH\n');
+    write(
+      join(venvBin, 'activate'),
+      'VIRTUAL_ENV=/opt/venv\nexport VIRTUAL_ENV\nPATH="$VIRTUAL_ENV/bin:$PATH"\nexport PATH\n',
+    );
   }
 
   mkdirSync(binDir, { recursive: true });
-  write(join(binDir, 'singularity'), runtimeScript(root, logFile, stateDir, options.startupDelayMs ?? DEFAULT_STARTUP_DELAY_MS), 0o755);
+  write(
+    join(binDir, 'singularity'),
+    runtimeScript(root, logFile, stateDir, options.startupDelayMs ?? DEFAULT_STARTUP_DELAY_MS),
+    0o755,
+  );
   symlinkSync('singularity', join(binDir, 'apptainer'));
   writeFileSync(logFile, '');
 

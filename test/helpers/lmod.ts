@@ -11,10 +11,21 @@ export const LMOD_INIT = '/usr/share/lmod/lmod/init/bash';
 export function runModuleCommands(commands: string[][], env: Record<string, string> = {}, after = '') {
   const home = mkdtempSync(join(tmpdir(), 'lumi-lmod-home-'));
   try {
-    const script = [`source ${LMOD_INIT}`, 'set -e', ...commands.map((c) => `module ${shellJoin(c)}`), after].join('\n');
+    const script = [
+      `source ${LMOD_INIT}`,
+      'set -e',
+      ...commands.map((c) => `module ${shellJoin(c)}`),
+      after,
+    ].join('\n');
     const r = spawnSync('bash', ['--noprofile', '--norc', '-c', script], {
       encoding: 'utf8',
-      env: { PATH: process.env.PATH ?? '/usr/bin:/bin', HOME: home, LMOD_CACHED_LOADS: 'no', LMOD_IGNORE_CACHE: '1', ...env },
+      env: {
+        PATH: process.env.PATH ?? '/usr/bin:/bin',
+        HOME: home,
+        LMOD_CACHED_LOADS: 'no',
+        LMOD_IGNORE_CACHE: '1',
+        ...env,
+      },
     });
     return { status: r.status, stdout: r.stdout, stderr: r.stderr };
   } finally {

@@ -27,14 +27,28 @@ export interface TestClient {
   stop(): Promise<void>;
 }
 
-export async function startServer(options: { rootPath: string; settings?: unknown; pullConfiguration?: boolean; cwd?: string; initializationOptions?: unknown }): Promise<TestClient> {
-  const child = spawn(process.execPath, [serverBundle, '--stdio'], { stdio: 'pipe', env: { ...process.env }, cwd: options.cwd });
+export async function startServer(options: {
+  rootPath: string;
+  settings?: unknown;
+  pullConfiguration?: boolean;
+  cwd?: string;
+  initializationOptions?: unknown;
+}): Promise<TestClient> {
+  const child = spawn(process.execPath, [serverBundle, '--stdio'], {
+    stdio: 'pipe',
+    env: { ...process.env },
+    cwd: options.cwd,
+  });
   const logs: string[] = [];
   let stderr = '';
   child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
-  const connection = createProtocolConnection(new StreamMessageReader(child.stdout), new StreamMessageWriter(child.stdin));
+  const connection = createProtocolConnection(
+    new StreamMessageReader(child.stdout),
+    new StreamMessageWriter(child.stdin),
+  );
   const latest = new Map<string, Diagnostic[]>();
-  const waiters: { uri: string; accept: (d: Diagnostic[]) => boolean; resolve: (d: Diagnostic[]) => void }[] = [];
+  const waiters: { uri: string; accept: (d: Diagnostic[]) => boolean; resolve: (d: Diagnostic[]) => void }[] =
+    [];
   connection.onNotification('textDocument/publishDiagnostics', (p: PublishDiagnosticsParams) => {
     latest.set(p.uri, p.diagnostics);
     for (const w of [...waiters]) {
@@ -58,9 +72,13 @@ export async function startServer(options: { rootPath: string; settings?: unknow
     workspaceFolders: [{ uri: rootUri, name: 'root' }],
     capabilities: {
       workspace: { configuration: options.pullConfiguration ?? true },
-      textDocument: { publishDiagnostics: { versionSupport: true }, completion: { completionItem: { snippetSupport: true } } },
+      textDocument: {
+        publishDiagnostics: { versionSupport: true },
+        completion: { completionItem: { snippetSupport: true } },
+      },
     },
-    initializationOptions: options.initializationOptions ?? (options.pullConfiguration === false ? options.settings : undefined),
+    initializationOptions:
+      options.initializationOptions ?? (options.pullConfiguration === false ? options.settings : undefined),
   });
   await connection.sendNotification('initialized', {});
 
@@ -72,7 +90,15 @@ export async function startServer(options: { rootPath: string; settings?: unknow
       const now = latest.get(uri);
       if (now && accept(now)) return Promise.resolve(now);
       return new Promise((resolve, reject) => {
-        const timer = setTimeout(() => reject(new Error(`no matching diagnostics for ${uri}; last: ${JSON.stringify(latest.get(uri))}\n${stderr}`)), timeoutMs);
+        const timer = setTimeout(
+          () =>
+            reject(
+              new Error(
+                `no matching diagnostics for ${uri}; last: ${JSON.stringify(latest.get(uri))}\n${stderr}`,
+              ),
+            ),
+          timeoutMs,
+        );
         waiters.push({ uri, accept, resolve: (d) => (clearTimeout(timer), resolve(d)) });
       });
     },
@@ -80,14 +106,19 @@ export async function startServer(options: { rootPath: string; settings?: unknow
       const uri = pathToFileURL(path).href;
       versions.set(uri, 1);
       latest.delete(uri);
-      await connection.sendNotification('textDocument/didOpen', { textDocument: { uri, languageId, version: 1, text } });
+      await connection.sendNotification('textDocument/didOpen', {
+        textDocument: { uri, languageId, version: 1, text },
+      });
       return uri;
     },
     change(uri, text) {
       const version = (versions.get(uri) ?? 1) + 1;
       versions.set(uri, version);
       latest.delete(uri);
-      void connection.sendNotification('textDocument/didChange', { textDocument: { uri, version }, contentChanges: [{ text }] });
+      void connection.sendNotification('textDocument/didChange', {
+        textDocument: { uri, version },
+        contentChanges: [{ text }],
+      });
     },
     stderr: () => stderr,
     logs: () => [...logs],

@@ -23,9 +23,50 @@ export function filesUnder(dir: string, accept: (path: string) => boolean): stri
 
 /** Pieces of Lua and shell that break or change a text where they land. */
 export const FRAGMENTS = [
-  '(', ')', '{', '}', '[[', ']]', '"', "'", '..', 'end', 'then', 'if ', 'local ', 'function', '--[[', '\n', '\t', '\0',
-  '\uFFFD', '\uD800', '😀', 'é', '$@', '"$@"', '$(', '`', '${', '}', 'fi', 'esac', '<<EOF\n', '\\', ';;', '&&', '||',
-  'pathJoin(', 'os.getenv(', 'setenv(', 'prepend_path(', 'capture(', 'SING_IMAGE', 'WITH_CONDA', '.sif', '/appl/',
+  '(',
+  ')',
+  '{',
+  '}',
+  '[[',
+  ']]',
+  '"',
+  "'",
+  '..',
+  'end',
+  'then',
+  'if ',
+  'local ',
+  'function',
+  '--[[',
+  '\n',
+  '\t',
+  '\0',
+  '\uFFFD',
+  '\uD800',
+  '😀',
+  'é',
+  '$@',
+  '"$@"',
+  '$(',
+  '`',
+  '${',
+  '}',
+  'fi',
+  'esac',
+  '<<EOF\n',
+  '\\',
+  ';;',
+  '&&',
+  '||',
+  'pathJoin(',
+  'os.getenv(',
+  'setenv(',
+  'prepend_path(',
+  'capture(',
+  'SING_IMAGE',
+  'WITH_CONDA',
+  '.sif',
+  '/appl/',
 ];
 
 /** One random edit of `text` (a deletion, an insertion, a line moved or cut, or several of them). */
@@ -35,13 +76,22 @@ export function mutate(text: string, random: () => number): string {
   const lines = text.split('\n');
   const line = Math.floor(random() * lines.length);
   switch (Math.floor(random() * 8)) {
-    case 0: return text.slice(0, at) + text.slice(at + len);
-    case 1: return text.slice(0, at) + pick(random, FRAGMENTS) + text.slice(at);
-    case 2: return text.slice(0, at) + text.slice(at, at + len) + text.slice(at);
-    case 3: lines.splice(line, 1); return lines.join('\n');
-    case 4: lines.splice(line, 0, lines[Math.floor(random() * lines.length)] ?? ''); return lines.join('\n');
-    case 5: return text.slice(0, at);
-    case 6: return text.slice(0, at) + String.fromCharCode(Math.floor(random() * 0x10000)) + text.slice(at + 1);
+    case 0:
+      return text.slice(0, at) + text.slice(at + len);
+    case 1:
+      return text.slice(0, at) + pick(random, FRAGMENTS) + text.slice(at);
+    case 2:
+      return text.slice(0, at) + text.slice(at, at + len) + text.slice(at);
+    case 3:
+      lines.splice(line, 1);
+      return lines.join('\n');
+    case 4:
+      lines.splice(line, 0, lines[Math.floor(random() * lines.length)] ?? '');
+      return lines.join('\n');
+    case 5:
+      return text.slice(0, at);
+    case 6:
+      return text.slice(0, at) + String.fromCharCode(Math.floor(random() * 0x10000)) + text.slice(at + 1);
     default: {
       let out = text;
       for (let i = 0; i < 5; i++) out = mutate(out, random);
@@ -59,10 +109,16 @@ export function mutateWithTokens(text: string, random: () => number, tokens: rea
   const lines = text.split('\n');
   const line = Math.floor(random() * lines.length);
   switch (Math.floor(random() * 5)) {
-    case 0: return text.slice(0, at) + text.slice(at + 1 + Math.floor(random() * 4));
-    case 1: return text.slice(0, at) + pick(random, tokens) + text.slice(at);
-    case 2: lines.splice(line, 1); return lines.join('\n');
-    case 3: return text.slice(0, at) + text[at] + text.slice(at);
-    default: return text.slice(0, at) + ' ' + pick(random, tokens) + ' ' + text.slice(at);
+    case 0:
+      return text.slice(0, at) + text.slice(at + 1 + Math.floor(random() * 4));
+    case 1:
+      return text.slice(0, at) + pick(random, tokens) + text.slice(at);
+    case 2:
+      lines.splice(line, 1);
+      return lines.join('\n');
+    case 3:
+      return text.slice(0, at) + text[at] + text.slice(at);
+    default:
+      return text.slice(0, at) + ' ' + pick(random, tokens) + ' ' + text.slice(at);
   }
 }

@@ -48,16 +48,30 @@ interface Module {
 }
 
 function strip(e: ts.Expression): ts.Expression {
-  while (ts.isParenthesizedExpression(e) || ts.isAsExpression(e) || ts.isNonNullExpression(e) || ts.isSatisfiesExpression(e) || ts.isTypeAssertionExpression(e)) e = e.expression;
+  while (
+    ts.isParenthesizedExpression(e) ||
+    ts.isAsExpression(e) ||
+    ts.isNonNullExpression(e) ||
+    ts.isSatisfiesExpression(e) ||
+    ts.isTypeAssertionExpression(e)
+  )
+    e = e.expression;
   return e;
 }
 
 function isLiteral(e: ts.Expression): boolean {
-  return ts.isStringLiteral(e) || ts.isNoSubstitutionTemplateLiteral(e) || ts.isNumericLiteral(e) || e.kind === ts.SyntaxKind.TrueKeyword || e.kind === ts.SyntaxKind.FalseKeyword;
+  return (
+    ts.isStringLiteral(e) ||
+    ts.isNoSubstitutionTemplateLiteral(e) ||
+    ts.isNumericLiteral(e) ||
+    e.kind === ts.SyntaxKind.TrueKeyword ||
+    e.kind === ts.SyntaxKind.FalseKeyword
+  );
 }
 
 function functionName(f: FunctionNode): string | undefined {
-  if (ts.isFunctionDeclaration(f) || ts.isMethodDeclaration(f)) return f.name && ts.isIdentifier(f.name) ? f.name.text : undefined;
+  if (ts.isFunctionDeclaration(f) || ts.isMethodDeclaration(f))
+    return f.name && ts.isIdentifier(f.name) ? f.name.text : undefined;
   const parent = f.parent;
   return ts.isVariableDeclaration(parent) && ts.isIdentifier(parent.name) ? parent.name.text : undefined;
 }
@@ -88,7 +102,11 @@ function concatParts(e: ts.Expression): ts.Expression[] | undefined {
   };
   flatten(e);
   // Numbers added together are not a string built from pieces.
-  return parts.some((p) => ts.isStringLiteral(p) || ts.isNoSubstitutionTemplateLiteral(p) || ts.isTemplateExpression(p)) ? parts : undefined;
+  return parts.some(
+    (p) => ts.isStringLiteral(p) || ts.isNoSubstitutionTemplateLiteral(p) || ts.isTemplateExpression(p),
+  )
+    ? parts
+    : undefined;
 }
 
 /** F of each item, flattened; undefined as soon as one gives undefined (a value that cannot be traced). */
@@ -113,10 +131,18 @@ export function findShellStringViolations(sources: readonly Source[]): string[] 
         const name = functionName(n);
         if (name && !functions.has(name)) functions.set(name, n);
       }
-      if (ts.isImportDeclaration(n) && ts.isStringLiteral(n.moduleSpecifier) && n.importClause?.namedBindings && ts.isNamedImports(n.importClause.namedBindings)) {
+      if (
+        ts.isImportDeclaration(n) &&
+        ts.isStringLiteral(n.moduleSpecifier) &&
+        n.importClause?.namedBindings &&
+        ts.isNamedImports(n.importClause.namedBindings)
+      ) {
         const spec = n.moduleSpecifier.text;
-        const target = spec.startsWith('.') ? resolve(dirname(path), spec).replace(/\.ts$/, '') + '.ts' : spec;
-        for (const el of n.importClause.namedBindings.elements) imports.set(el.name.text, [target, (el.propertyName ?? el.name).text]);
+        const target = spec.startsWith('.')
+          ? resolve(dirname(path), spec).replace(/\.ts$/, '') + '.ts'
+          : spec;
+        for (const el of n.importClause.namedBindings.elements)
+          imports.set(el.name.text, [target, (el.propertyName ?? el.name).text]);
       }
       ts.forEachChild(n, walk);
     };
@@ -130,7 +156,8 @@ export function findShellStringViolations(sources: readonly Source[]): string[] 
     const sf = piece.getSourceFile();
     const line = sf.getLineAndCharacterOfPosition(piece.getStart()).line + 1;
     const key = `${sf.fileName}:${piece.getStart()}`;
-    if (!violations.has(key)) violations.set(key, `${sf.fileName}:${line}: \${${piece.getText().slice(0, 80)}} ${why}`);
+    if (!violations.has(key))
+      violations.set(key, `${sf.fileName}:${line}: \${${piece.getText().slice(0, 80)}} ${why}`);
   };
 
   /** The function an identifier callee names: declared in its file or imported from another source. */
@@ -147,13 +174,22 @@ export function findShellStringViolations(sources: readonly Source[]): string[] 
     const m = moduleOf(e);
     if (QUOTE_MODULE.test(m.path.replace(/\.ts$/, ''))) return m.functions.has(e.expression.text);
     const imported = m.imports.get(e.expression.text);
-    return imported !== undefined && QUOTE_MODULE.test(imported[0].replace(/\.ts$/, '')) && imported[1].startsWith('shell');
+    return (
+      imported !== undefined &&
+      QUOTE_MODULE.test(imported[0].replace(/\.ts$/, '')) &&
+      imported[1].startsWith('shell')
+    );
   }
 
   /** The enclosing function that declares parameter NAME, seen from NODE, with its index. */
   function parameterOf(node: ts.Node, name: string): [FunctionNode, number] | undefined {
     for (let n: ts.Node | undefined = node.parent; n; n = n.parent) {
-      if (ts.isFunctionDeclaration(n) || ts.isArrowFunction(n) || ts.isFunctionExpression(n) || ts.isMethodDeclaration(n)) {
+      if (
+        ts.isFunctionDeclaration(n) ||
+        ts.isArrowFunction(n) ||
+        ts.isFunctionExpression(n) ||
+        ts.isMethodDeclaration(n)
+      ) {
         const i = n.parameters.findIndex((p) => ts.isIdentifier(p.name) && p.name.text === name);
         if (i >= 0) return [n, i];
       }
@@ -168,7 +204,10 @@ export function findShellStringViolations(sources: readonly Source[]): string[] 
       const index = new Map<FunctionNode, ts.CallExpression[]>();
       for (const m of modules.values()) {
         const walk = (n: ts.Node): void => {
-          const callee = ts.isCallExpression(n) && ts.isIdentifier(n.expression) ? resolveFunction(n.expression) : undefined;
+          const callee =
+            ts.isCallExpression(n) && ts.isIdentifier(n.expression)
+              ? resolveFunction(n.expression)
+              : undefined;
           if (callee) index.set(callee, [...(index.get(callee) ?? []), n as ts.CallExpression]);
           ts.forEachChild(n, walk);
         };
@@ -206,7 +245,13 @@ export function findShellStringViolations(sources: readonly Source[]): string[] 
       if (ts.isVariableDeclaration(n) && ts.isIdentifier(n.name) && n.name.text === exported) {
         declared = true;
         if (n.initializer) out.push(n.initializer);
-      } else if (ts.isBinaryExpression(n) && ts.isIdentifier(n.left) && n.left.text === exported && n.operatorToken.kind >= ts.SyntaxKind.FirstAssignment && n.operatorToken.kind <= ts.SyntaxKind.LastAssignment) {
+      } else if (
+        ts.isBinaryExpression(n) &&
+        ts.isIdentifier(n.left) &&
+        n.left.text === exported &&
+        n.operatorToken.kind >= ts.SyntaxKind.FirstAssignment &&
+        n.operatorToken.kind <= ts.SyntaxKind.LastAssignment
+      ) {
         out.push(n.right);
       }
       ts.forEachChild(n, walk);
@@ -221,7 +266,9 @@ export function findShellStringViolations(sources: readonly Source[]): string[] 
     if (seen.has(e)) return [];
     seen.add(e);
     if (ts.isArrayLiteralExpression(e)) {
-      return e.elements.flatMap((el) => (ts.isSpreadElement(el) ? (elementsOf(el.expression, seen) ?? [el.expression]) : [el]));
+      return e.elements.flatMap((el) =>
+        ts.isSpreadElement(el) ? (elementsOf(el.expression, seen) ?? [el.expression]) : [el],
+      );
     }
     if (ts.isIdentifier(e)) {
       const values = valuesOf(e);
@@ -230,8 +277,18 @@ export function findShellStringViolations(sources: readonly Source[]): string[] 
       // What `.push(...)` / `.unshift(...)` add to it in the same file.
       if (!parameterOf(e, e.text)) {
         const walk = (n: ts.Node): void => {
-          if (ts.isCallExpression(n) && ts.isPropertyAccessExpression(n.expression) && ['push', 'unshift'].includes(n.expression.name.text) && ts.isIdentifier(n.expression.expression) && n.expression.expression.text === e.text) {
-            out.push(...n.arguments.flatMap((a) => (ts.isSpreadElement(a) ? (elementsOf(a.expression, seen) ?? [a.expression]) : [a])));
+          if (
+            ts.isCallExpression(n) &&
+            ts.isPropertyAccessExpression(n.expression) &&
+            ['push', 'unshift'].includes(n.expression.name.text) &&
+            ts.isIdentifier(n.expression.expression) &&
+            n.expression.expression.text === e.text
+          ) {
+            out.push(
+              ...n.arguments.flatMap((a) =>
+                ts.isSpreadElement(a) ? (elementsOf(a.expression, seen) ?? [a.expression]) : [a],
+              ),
+            );
           }
           ts.forEachChild(n, walk);
         };
@@ -242,8 +299,14 @@ export function findShellStringViolations(sources: readonly Source[]): string[] 
     if (ts.isCallExpression(e) && ts.isPropertyAccessExpression(e.expression)) {
       const method = e.expression.name.text;
       const callback = e.arguments[0] && strip(e.arguments[0]);
-      if ((method === 'map' || method === 'flatMap') && callback && (ts.isArrowFunction(callback) || ts.isFunctionExpression(callback))) return returnsOf(callback);
-      if (['filter', 'slice', 'concat', 'reverse'].includes(method)) return elementsOf(e.expression.expression, seen);
+      if (
+        (method === 'map' || method === 'flatMap') &&
+        callback &&
+        (ts.isArrowFunction(callback) || ts.isFunctionExpression(callback))
+      )
+        return returnsOf(callback);
+      if (['filter', 'slice', 'concat', 'reverse'].includes(method))
+        return elementsOf(e.expression.expression, seen);
     }
     return undefined;
   }
@@ -254,7 +317,9 @@ export function findShellStringViolations(sources: readonly Source[]): string[] 
     if (seen.has(obj)) return [];
     seen.add(obj);
     if (ts.isObjectLiteralExpression(obj)) {
-      return obj.properties.flatMap((p) => (ts.isPropertyAssignment(p) ? [p.initializer] : ts.isShorthandPropertyAssignment(p) ? [p.name] : []));
+      return obj.properties.flatMap((p) =>
+        ts.isPropertyAssignment(p) ? [p.initializer] : ts.isShorthandPropertyAssignment(p) ? [p.name] : [],
+      );
     }
     let sources: ts.Expression[] | undefined;
     if (ts.isIdentifier(obj)) sources = valuesOf(obj);
@@ -275,34 +340,46 @@ export function findShellStringViolations(sources: readonly Source[]): string[] 
       let before = e.head.text;
       for (const span of e.templateSpans) {
         const x = strip(span.expression);
-        if (INNER_SHELL.test(before) && ts.isCallExpression(x) && isQuoteCall(x) && x.arguments.length === 1) code(x.arguments[0]);
-        else if (!safe(x, new Set())) report(x, 'is spliced into shell code unquoted: pass it through shellQuote');
+        if (INNER_SHELL.test(before) && ts.isCallExpression(x) && isQuoteCall(x) && x.arguments.length === 1)
+          code(x.arguments[0]);
+        else if (!safe(x, new Set()))
+          report(x, 'is spliced into shell code unquoted: pass it through shellQuote');
         before = span.literal.text;
       }
       return;
     }
     const parts = concatParts(e);
     if (parts) {
-      for (const p of parts) if (!safe(p, new Set())) report(p, 'is concatenated into shell code unquoted: pass it through shellQuote');
+      for (const p of parts)
+        if (!safe(p, new Set()))
+          report(p, 'is concatenated into shell code unquoted: pass it through shellQuote');
       return;
     }
     if (ts.isConditionalExpression(e)) return void (code(e.whenTrue), code(e.whenFalse));
-    if (ts.isBinaryExpression(e) && [ts.SyntaxKind.QuestionQuestionToken, ts.SyntaxKind.BarBarToken].includes(e.operatorToken.kind)) return void (code(e.left), code(e.right));
+    if (
+      ts.isBinaryExpression(e) &&
+      [ts.SyntaxKind.QuestionQuestionToken, ts.SyntaxKind.BarBarToken].includes(e.operatorToken.kind)
+    )
+      return void (code(e.left), code(e.right));
     if (ts.isIdentifier(e)) return void valuesOf(e)?.forEach((v) => code(v));
-    if (ts.isElementAccessExpression(e) || ts.isPropertyAccessExpression(e)) return void propertyValuesOf(e.expression, new Set())?.forEach((v) => code(v));
+    if (ts.isElementAccessExpression(e) || ts.isPropertyAccessExpression(e))
+      return void propertyValuesOf(e.expression, new Set())?.forEach((v) => code(v));
     if (ts.isCallExpression(e)) {
       if (isQuoteCall(e)) return;
       if (ts.isPropertyAccessExpression(e.expression)) {
         const method = e.expression.name.text;
-        if (method === 'join') return void elementsOf(e.expression.expression, new Set())?.forEach((v) => code(v));
+        if (method === 'join')
+          return void elementsOf(e.expression.expression, new Set())?.forEach((v) => code(v));
         if (['replace', 'replaceAll'].includes(method)) {
           code(e.expression.expression);
           const by = e.arguments[1] && strip(e.arguments[1]);
-          if (by && (ts.isArrowFunction(by) || ts.isFunctionExpression(by))) returnsOf(by).forEach((r) => code(r));
+          if (by && (ts.isArrowFunction(by) || ts.isFunctionExpression(by)))
+            returnsOf(by).forEach((r) => code(r));
           else if (by) code(by);
           return;
         }
-        if (['trim', 'trimEnd', 'trimStart', 'concat', 'toString'].includes(method)) return code(e.expression.expression);
+        if (['trim', 'trimEnd', 'trimStart', 'concat', 'toString'].includes(method))
+          return code(e.expression.expression);
       }
       if (ts.isIdentifier(e.expression)) {
         const f = resolveFunction(e.expression);
@@ -323,16 +400,22 @@ export function findShellStringViolations(sources: readonly Source[]): string[] 
       return true;
     }
     if (ts.isConditionalExpression(e)) return safe(e.whenTrue, seen) && safe(e.whenFalse, seen);
-    if (ts.isBinaryExpression(e) && [ts.SyntaxKind.QuestionQuestionToken, ts.SyntaxKind.BarBarToken].includes(e.operatorToken.kind)) return safe(e.left, seen) && safe(e.right, seen);
+    if (
+      ts.isBinaryExpression(e) &&
+      [ts.SyntaxKind.QuestionQuestionToken, ts.SyntaxKind.BarBarToken].includes(e.operatorToken.kind)
+    )
+      return safe(e.left, seen) && safe(e.right, seen);
     if (ts.isIdentifier(e)) {
       if (parameterOf(e, e.text)) return false; // whatever a caller passes
       const values = valuesOf(e);
       return values !== undefined && values.length > 0 && values.every((v) => safe(v, seen));
     }
     if (ts.isElementAccessExpression(e) || ts.isPropertyAccessExpression(e)) {
-      if (ts.isPropertyAccessExpression(e) && ts.isIdentifier(e.expression) && e.expression.text === 'Math') return true;
+      if (ts.isPropertyAccessExpression(e) && ts.isIdentifier(e.expression) && e.expression.text === 'Math')
+        return true;
       // A property of a parameter is whatever a caller passes.
-      if (ts.isIdentifier(strip(e.expression)) && parameterOf(e, (strip(e.expression) as ts.Identifier).text)) return false;
+      if (ts.isIdentifier(strip(e.expression)) && parameterOf(e, (strip(e.expression) as ts.Identifier).text))
+        return false;
       const values = propertyValuesOf(e.expression, new Set());
       return values !== undefined && values.length > 0 && values.every((v) => safe(v, seen));
     }
@@ -343,11 +426,21 @@ export function findShellStringViolations(sources: readonly Source[]): string[] 
         const method = callee.name.text;
         if (method === 'join') {
           const elements = elementsOf(callee.expression, new Set());
-          return elements !== undefined && e.arguments.every((a) => safe(a, seen)) && elements.every((v) => safe(v, seen));
+          return (
+            elements !== undefined &&
+            e.arguments.every((a) => safe(a, seen)) &&
+            elements.every((v) => safe(v, seen))
+          );
         }
         if (['replace', 'replaceAll'].includes(method)) {
           const by = e.arguments[1] && strip(e.arguments[1]);
-          return safe(callee.expression, seen) && by !== undefined && (ts.isArrowFunction(by) || ts.isFunctionExpression(by) ? returnsOf(by).every((r) => safe(r, seen)) : safe(by, seen));
+          return (
+            safe(callee.expression, seen) &&
+            by !== undefined &&
+            (ts.isArrowFunction(by) || ts.isFunctionExpression(by)
+              ? returnsOf(by).every((r) => safe(r, seen))
+              : safe(by, seen))
+          );
         }
         if (['trim', 'trimEnd', 'trimStart'].includes(method)) return safe(callee.expression, seen);
         return false;
@@ -378,34 +471,90 @@ export function findShellStringViolations(sources: readonly Source[]): string[] 
   }
 
   const hasShellOption = (args: readonly ts.Expression[]): boolean =>
-    args.some((a) => ts.isObjectLiteralExpression(a) && a.properties.some((p) => p.name && ts.isIdentifier(p.name) && p.name.text === 'shell' && !(ts.isPropertyAssignment(p) && p.initializer.kind === ts.SyntaxKind.FalseKeyword)));
-  const isShellProgram = (e: ts.Expression | undefined): boolean => e !== undefined && ts.isStringLiteral(strip(e)) && SHELL_PROGRAM.test((strip(e) as ts.StringLiteral).text);
+    args.some(
+      (a) =>
+        ts.isObjectLiteralExpression(a) &&
+        a.properties.some(
+          (p) =>
+            p.name &&
+            ts.isIdentifier(p.name) &&
+            p.name.text === 'shell' &&
+            !(ts.isPropertyAssignment(p) && p.initializer.kind === ts.SyntaxKind.FalseKeyword),
+        ),
+    );
+  const isShellProgram = (e: ts.Expression | undefined): boolean =>
+    e !== undefined &&
+    ts.isStringLiteral(strip(e)) &&
+    SHELL_PROGRAM.test((strip(e) as ts.StringLiteral).text);
 
   for (const m of modules.values()) {
     if (QUOTE_MODULE.test(m.path.replace(/\.ts$/, ''))) continue;
     const walk = (n: ts.Node): void => {
       if (ts.isCallExpression(n)) {
         const callee = n.expression;
-        const name = ts.isIdentifier(callee) ? callee.text : ts.isPropertyAccessExpression(callee) ? callee.name.text : '';
+        const name = ts.isIdentifier(callee)
+          ? callee.text
+          : ts.isPropertyAccessExpression(callee)
+            ? callee.name.text
+            : '';
         const first = n.arguments[0];
-        if (first && ts.isPropertyAccessExpression(callee) && ['exec', 'execSync'].includes(name) && !isRegExp(callee.expression)) code(first);
-        else if (first && ts.isIdentifier(callee) && ['exec', 'execSync', 'execaCommand', 'execaCommandSync'].includes(name)) code(first);
-        else if (first && ['execa', 'execaSync', 'spawn', 'spawnSync', 'execFile', 'execFileSync'].includes(name) && hasShellOption(n.arguments)) code(first);
+        if (
+          first &&
+          ts.isPropertyAccessExpression(callee) &&
+          ['exec', 'execSync'].includes(name) &&
+          !isRegExp(callee.expression)
+        )
+          code(first);
+        else if (
+          first &&
+          ts.isIdentifier(callee) &&
+          ['exec', 'execSync', 'execaCommand', 'execaCommandSync'].includes(name)
+        )
+          code(first);
+        else if (
+          first &&
+          ['execa', 'execaSync', 'spawn', 'spawnSync', 'execFile', 'execFileSync'].includes(name) &&
+          hasShellOption(n.arguments)
+        )
+          code(first);
       }
       if (ts.isArrayLiteralExpression(n)) {
-        const isArgv = isShellProgram(n.elements[0]) || (ts.isCallExpression(n.parent) && n.parent.arguments[1] === n && isShellProgram(n.parent.arguments[0]));
+        const isArgv =
+          isShellProgram(n.elements[0]) ||
+          (ts.isCallExpression(n.parent) &&
+            n.parent.arguments[1] === n &&
+            isShellProgram(n.parent.arguments[0]));
         if (isArgv) {
           n.elements.forEach((el, i) => {
             const next = n.elements[i + 1];
-            if (ts.isStringLiteral(el) && DASH_C.test(el.text) && next && !ts.isSpreadElement(next)) code(next);
+            if (ts.isStringLiteral(el) && DASH_C.test(el.text) && next && !ts.isSpreadElement(next))
+              code(next);
           });
         }
       }
-      if ((ts.isFunctionDeclaration(n) || ts.isArrowFunction(n) || ts.isFunctionExpression(n)) && BUILDER_NAME.test(functionName(n) ?? '')) returnsOf(n).forEach((r) => code(r));
-      if (ts.isTemplateExpression(n) && [n.head.text, ...n.templateSpans.map((s) => s.literal.text)].some((t) => SHELL_OPERATOR.test(t))) code(n);
-      if (ts.isBinaryExpression(n) && !(ts.isBinaryExpression(n.parent) && n.parent.operatorToken.kind === ts.SyntaxKind.PlusToken)) {
+      if (
+        (ts.isFunctionDeclaration(n) || ts.isArrowFunction(n) || ts.isFunctionExpression(n)) &&
+        BUILDER_NAME.test(functionName(n) ?? '')
+      )
+        returnsOf(n).forEach((r) => code(r));
+      if (
+        ts.isTemplateExpression(n) &&
+        [n.head.text, ...n.templateSpans.map((s) => s.literal.text)].some((t) => SHELL_OPERATOR.test(t))
+      )
+        code(n);
+      if (
+        ts.isBinaryExpression(n) &&
+        !(ts.isBinaryExpression(n.parent) && n.parent.operatorToken.kind === ts.SyntaxKind.PlusToken)
+      ) {
         const parts = concatParts(n);
-        if (parts && parts.some((p) => (ts.isStringLiteral(p) || ts.isNoSubstitutionTemplateLiteral(p)) && SHELL_OPERATOR.test(p.text))) code(n);
+        if (
+          parts &&
+          parts.some(
+            (p) =>
+              (ts.isStringLiteral(p) || ts.isNoSubstitutionTemplateLiteral(p)) && SHELL_OPERATOR.test(p.text),
+          )
+        )
+          code(n);
       }
       ts.forEachChild(n, walk);
     };
@@ -421,7 +570,14 @@ export function findQuotingFunctions(sources: readonly Source[]): string[] {
     if (QUOTE_MODULE.test(path.replace(/\.ts$/, ''))) continue;
     const sf = ts.createSourceFile(path, text, ts.ScriptTarget.Latest, true, ts.ScriptKind.TS);
     const walk = (n: ts.Node): void => {
-      if ((ts.isStringLiteral(n) || ts.isNoSubstitutionTemplateLiteral(n) || ts.isTemplateHead(n) || ts.isTemplateMiddle(n) || ts.isTemplateTail(n)) && /'\\''|'"'"'/.test(n.text)) {
+      if (
+        (ts.isStringLiteral(n) ||
+          ts.isNoSubstitutionTemplateLiteral(n) ||
+          ts.isTemplateHead(n) ||
+          ts.isTemplateMiddle(n) ||
+          ts.isTemplateTail(n)) &&
+        /'\\''|'"'"'/.test(n.text)
+      ) {
         out.push(`${path}:${sf.getLineAndCharacterOfPosition(n.getStart()).line + 1}`);
       }
       ts.forEachChild(n, walk);

@@ -16,7 +16,17 @@
 //   machine. Nothing runs on them: proctrack/linuxproc and task/none bind nothing.
 // - No accounting (sacct says it is disabled): exit codes come from `scontrol show job`.
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { closeSync, mkdirSync, mkdtempSync, openSync, readFileSync, realpathSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import {
+  closeSync,
+  mkdirSync,
+  mkdtempSync,
+  openSync,
+  readFileSync,
+  realpathSync,
+  rmSync,
+  symlinkSync,
+  writeFileSync,
+} from 'node:fs';
 import { randomBytes } from 'node:crypto';
 import * as net from 'node:net';
 import { hostname, tmpdir } from 'node:os';
@@ -50,7 +60,9 @@ function freePort(): Promise<number> {
     srv.on('error', reject);
     srv.listen(0, '127.0.0.1', () => {
       const addr = srv.address();
-      srv.close(() => (addr && typeof addr === 'object' ? resolve(addr.port) : reject(new Error('no free port'))));
+      srv.close(() =>
+        addr && typeof addr === 'object' ? resolve(addr.port) : reject(new Error('no free port')),
+      );
     });
   });
 }
@@ -67,7 +79,10 @@ function readOr(file: string): string {
 
 export async function startSlurm(extraConf: string[] = []): Promise<SlurmFixture> {
   for (const tool of ['/usr/sbin/munged', '/usr/sbin/slurmctld', '/usr/sbin/slurmd', '/usr/bin/sbatch']) {
-    if (spawnSync('test', ['-x', tool]).status !== 0) throw new Error(`slurm fixture: ${tool} not found (apt-get install munge slurmctld slurmd slurm-client)`);
+    if (spawnSync('test', ['-x', tool]).status !== 0)
+      throw new Error(
+        `slurm fixture: ${tool} not found (apt-get install munge slurmctld slurmd slurm-client)`,
+      );
   }
   const dir = realpathSync(mkdtempSync(join(tmpdir(), 'lumi-slurm-')));
   let child: ChildProcess | undefined;
@@ -98,14 +113,20 @@ export async function startSlurm(extraConf: string[] = []): Promise<SlurmFixture
     const r = spawnSync(command, args, { encoding: 'utf8', env, timeout: 30_000 });
     return { status: r.status, stdout: r.stdout ?? '', stderr: r.stderr ?? '' };
   };
-  const logs = () => ['munged.log', 'slurmctld.log', 'slurmd.log', 'daemons.log'].map((f) => `--- ${f}\n${readOr(join(dir, f))}`).join('\n');
+  const logs = () =>
+    ['munged.log', 'slurmctld.log', 'slurmd.log', 'daemons.log']
+      .map((f) => `--- ${f}\n${readOr(join(dir, f))}`)
+      .join('\n');
   try {
     for (const sub of ['state', 'spool', 'gpus']) mkdirSync(join(dir, sub));
     writeFileSync(join(dir, 'munge.key'), randomBytes(1024), { mode: 0o400 });
     for (let i = 0; i < 8; i++) symlinkSync('/dev/null', join(dir, 'gpus', `gpu${i}`));
     const [ctldPort, slurmdPort] = [await freePort(), await freePort()];
     const socket = join(dir, 'munge.socket');
-    writeFileSync(join(dir, 'gres.conf'), `AutoDetect=off\nNodeName=${nodeName} Name=gpu File=${join(dir, 'gpus')}/gpu[0-7]\n`);
+    writeFileSync(
+      join(dir, 'gres.conf'),
+      `AutoDetect=off\nNodeName=${nodeName} Name=gpu File=${join(dir, 'gpus')}/gpu[0-7]\n`,
+    );
     writeFileSync(
       conf,
       [
@@ -159,11 +180,20 @@ export async function startSlurm(extraConf: string[] = []): Promise<SlurmFixture
     ].join('\n');
     const fd = openSync(join(dir, 'daemons.log'), 'a');
     try {
-      child = spawn('bwrap', ['--dev-bind', '/', '/', '--unshare-pid', '--die-with-parent', 'sh', '-c', script], {
-        detached: true,
-        stdio: ['ignore', fd, fd],
-        env: { PATH: '/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin', LANG: 'C', D: dir, SLURM_CONF: conf },
-      });
+      child = spawn(
+        'bwrap',
+        ['--dev-bind', '/', '/', '--unshare-pid', '--die-with-parent', 'sh', '-c', script],
+        {
+          detached: true,
+          stdio: ['ignore', fd, fd],
+          env: {
+            PATH: '/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin',
+            LANG: 'C',
+            D: dir,
+            SLURM_CONF: conf,
+          },
+        },
+      );
     } finally {
       closeSync(fd);
     }
@@ -185,7 +215,10 @@ export async function startSlurm(extraConf: string[] = []): Promise<SlurmFixture
       if (exitInfo !== undefined) throw new Error(`slurm fixture: the daemons ${exitInfo}\n${logs()}`);
       const state = client('sinfo', ['-h', '-n', nodeName, '-p', 'small-g', '-o', '%t']).stdout.trim();
       if (state === 'idle') break;
-      if (Date.now() > deadline) throw new Error(`slurm fixture: node ${nodeName} not idle within ${START_TIMEOUT_MS} ms (state '${state}')\n${logs()}`);
+      if (Date.now() > deadline)
+        throw new Error(
+          `slurm fixture: node ${nodeName} not idle within ${START_TIMEOUT_MS} ms (state '${state}')\n${logs()}`,
+        );
       await sleep(200);
     }
     let stopping: Promise<void> | undefined;
@@ -229,7 +262,10 @@ export interface SlurmBehindSshd {
  * The pair the remote Slurm tests use: the cluster, and a test sshd whose user's login shell finds
  * it (SLURM_CONF in ~/.bash_profile, plus PROFILE lines); an SSH config with Host ALIAS.
  */
-export async function startSlurmBehindSshd(alias: string, options: { profile?: string; sshOptions?: Record<string, string> } = {}): Promise<SlurmBehindSshd> {
+export async function startSlurmBehindSshd(
+  alias: string,
+  options: { profile?: string; sshOptions?: Record<string, string> } = {},
+): Promise<SlurmBehindSshd> {
   const slurm = await startSlurm();
   let sshd: SshdFixture;
   try {
@@ -261,7 +297,12 @@ export function queuedJobIds(slurm: SlurmFixture): string[] {
  * PENDING with its reason; Ctrl+C ends the CLI with 130 and cancels the job, which squeue no longer
  * lists. Returns the finished run for the caller's own checks.
  */
-export async function assertCtrlCCancelsPendingJob(slurm: SlurmFixture, start: (args: string[]) => ReturnType<typeof startCli>, submitArgs: string[], file: string) {
+export async function assertCtrlCCancelsPendingJob(
+  slurm: SlurmFixture,
+  start: (args: string[]) => ReturnType<typeof startCli>,
+  submitArgs: string[],
+  file: string,
+) {
   const run = start(['submit', ...submitArgs, '--sbatch', '--begin=now+600', file]);
   await run.waitFor(/^\d+\n/, 'stdout');
   const jobId = run.out().trim();

@@ -60,12 +60,18 @@ export interface SshdFixture {
   clientKey: string; // path of the unencrypted private key
   encryptedClientKey: string; // path of the passphrase-protected private key
   passphrase: string;
-  /** Writes an OpenSSH client config (Host ALIAS, HostName, Port, User, IdentityFile, IdentitiesOnly yes, UserKnownHostsFile, plus `extra` options verbatim) and returns its path. */
+  /**
+   * Writes an OpenSSH client config (Host ALIAS, HostName, Port, User, IdentityFile, IdentitiesOnly yes,
+   * UserKnownHostsFile, plus `extra` options verbatim) and returns its path.
+   */
   writeSshConfig(
     alias: string,
     options?: { identityFile?: string; knownHostsFile?: string; extra?: Record<string, string> },
   ): string;
-  /** A known_hosts file in dir: 'known' holds knownHostsLine, 'hashed' the same hashed (ssh-keygen -H), 'changed' a different ed25519 key for the same host, 'empty' nothing. */
+  /**
+   * A known_hosts file in dir: 'known' holds knownHostsLine, 'hashed' the same hashed (ssh-keygen -H),
+   * 'changed' a different ed25519 key for the same host, 'empty' nothing.
+   */
   knownHostsFile(kind: 'known' | 'hashed' | 'changed' | 'empty'): string;
   /** Lines appended to the remote ~/.bash_profile (e.g. `export PATH=/x/bin:$PATH`), read by `bash -l`. */
   addRemoteProfile(lines: string): void;
@@ -111,7 +117,9 @@ function publicKey(path: string): string {
   return readFileSync(`${path}.pub`, 'utf8').trim().split(/\s+/).slice(0, 2).join(' ');
 }
 
-/** OpenSSH's version (major + minor / 10) from `sshd -V` (which older versions answer with usage + version). */
+/**
+ * OpenSSH's version (major + minor / 10) from `sshd -V` (which older versions answer with usage + version).
+ */
 function sshdVersion(): number {
   const r = spawnSync(SSHD, ['-V'], { encoding: 'utf8' });
   const m = /OpenSSH_(\d+)\.(\d+)/.exec(`${r.stdout ?? ''}${r.stderr ?? ''}`);
@@ -224,12 +232,15 @@ export interface SshdOptions {
    * bound only inside the namespace) asks "Password:".
    */
   secondFactorPassword?: string;
-  /** sshd_config lines put first (sshd keeps the first value), e.g. `MaxStartups 2:90:4`, `MaxAuthTries 3`. */
+  /**
+   * sshd_config lines put first (sshd keeps the first value), e.g. `MaxStartups 2:90:4`, `MaxAuthTries 3`.
+   */
   extraConfig?: string[];
 }
 
 /** PAM stack of the namespace when a second factor is on: only pam_unix asks. */
-const SECOND_FACTOR_PAM = 'auth required pam_unix.so\naccount required pam_permit.so\nsession required pam_permit.so\npassword required pam_deny.so\n';
+const SECOND_FACTOR_PAM =
+  'auth required pam_unix.so\naccount required pam_permit.so\nsession required pam_permit.so\npassword required pam_deny.so\n';
 
 export async function startSshd(options: SshdOptions = {}): Promise<SshdFixture> {
   if (!existsSync(SSHD)) throw new Error(`${SSHD} not found (install openssh-server)`);
@@ -275,12 +286,27 @@ export async function startSshd(options: SshdOptions = {}): Promise<SshdFixture>
     keygen(clientKey);
     keygen(encryptedClientKey, PASSPHRASE);
     const hostPublicKey = publicKey(hostKey);
-    const hostKeyFingerprint = run('ssh-keygen', ['-l', '-f', `${hostKey}.pub`]).trim().split(/\s+/)[1] ?? '';
+    const hostKeyFingerprint =
+      run('ssh-keygen', ['-l', '-f', `${hostKey}.pub`])
+        .trim()
+        .split(/\s+/)[1] ?? '';
     const authorizedKeys = join(dir, 'authorized_keys');
-    writeFileSync(authorizedKeys, `${publicKey(clientKey)}\n${publicKey(encryptedClientKey)}\n`, { mode: 0o600 });
+    writeFileSync(authorizedKeys, `${publicKey(clientKey)}\n${publicKey(encryptedClientKey)}\n`, {
+      mode: 0o600,
+    });
 
     // The namespace: see the comment at the top of the file.
-    const bwrapArgs = ['--dev-bind', '/', '/', '--unshare-pid', '--die-with-parent', '--tmpfs', '/run', '--dir', '/run/sshd'];
+    const bwrapArgs = [
+      '--dev-bind',
+      '/',
+      '/',
+      '--unshare-pid',
+      '--die-with-parent',
+      '--tmpfs',
+      '/run',
+      '--dir',
+      '/run/sshd',
+    ];
     const passwd = passwdWithHome(user, remoteHome);
     if (passwd !== undefined) {
       const passwdCopy = join(dir, 'passwd');
@@ -306,14 +332,29 @@ export async function startSshd(options: SshdOptions = {}): Promise<SshdFixture>
       bwrapArgs.push('--bind', stand, file);
     }
     if (options.secondFactorPassword !== undefined) {
-      const hash = run('openssl', ['passwd', '-6', '-salt', 'lumifixture', options.secondFactorPassword]).trim();
+      const hash = run('openssl', [
+        'passwd',
+        '-6',
+        '-salt',
+        'lumifixture',
+        options.secondFactorPassword,
+      ]).trim();
       const shadow = readFileSync('/etc/shadow', 'utf8')
         .split('\n')
-        .map((line) => (line.startsWith(`${user}:`) ? [user, hash, ...line.split(':').slice(2)].join(':') : line))
+        .map((line) =>
+          line.startsWith(`${user}:`) ? [user, hash, ...line.split(':').slice(2)].join(':') : line,
+        )
         .join('\n');
       writeFileSync(join(dir, 'shadow'), shadow, { mode: 0o600 });
       writeFileSync(join(dir, 'pam-sshd'), SECOND_FACTOR_PAM);
-      bwrapArgs.push('--ro-bind', join(dir, 'shadow'), '/etc/shadow', '--ro-bind', join(dir, 'pam-sshd'), '/etc/pam.d/sshd');
+      bwrapArgs.push(
+        '--ro-bind',
+        join(dir, 'shadow'),
+        '/etc/shadow',
+        '--ro-bind',
+        join(dir, 'pam-sshd'),
+        '/etc/pam.d/sshd',
+      );
     }
     const secondFactor = options.secondFactorPassword !== undefined;
     // sh is the namespace's PID 2; it mounts the namespace's own /proc and becomes sshd.
@@ -339,7 +380,11 @@ export async function startSshd(options: SshdOptions = {}): Promise<SshdFixture>
           'PubkeyAuthentication yes',
           'PasswordAuthentication no',
           ...(secondFactor
-            ? ['KbdInteractiveAuthentication yes', 'UsePAM yes', 'AuthenticationMethods publickey,keyboard-interactive']
+            ? [
+                'KbdInteractiveAuthentication yes',
+                'UsePAM yes',
+                'AuthenticationMethods publickey,keyboard-interactive',
+              ]
             : ['KbdInteractiveAuthentication no', 'UsePAM no']),
           'PrintMotd no',
           'PrintLastLog no',
@@ -370,11 +415,15 @@ export async function startSshd(options: SshdOptions = {}): Promise<SshdFixture>
       // logs, and a full pipe would stall sshd.
       const fd = openSync(logFile, 'a');
       try {
-        child = spawn('bwrap', [...bwrapArgs, 'sh', '-c', wrapper, 'sshd-fixture', SSHD, '-D', '-e', '-f', config], {
-          detached: true,
-          stdio: ['ignore', fd, fd],
-          env: { PATH: '/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin', LANG: 'C' },
-        });
+        child = spawn(
+          'bwrap',
+          [...bwrapArgs, 'sh', '-c', wrapper, 'sshd-fixture', SSHD, '-D', '-e', '-f', config],
+          {
+            detached: true,
+            stdio: ['ignore', fd, fd],
+            env: { PATH: '/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin', LANG: 'C' },
+          },
+        );
       } finally {
         closeSync(fd);
       }
@@ -397,7 +446,10 @@ export async function startSshd(options: SshdOptions = {}): Promise<SshdFixture>
       let ready = false;
       while (Date.now() < deadline) {
         if (exitInfo !== undefined) break;
-        if (readLog().includes(`Server listening on ${HOST} port ${port}.`) && (await probe(port)) === 'ssh') {
+        if (
+          readLog().includes(`Server listening on ${HOST} port ${port}.`) &&
+          (await probe(port)) === 'ssh'
+        ) {
           ready = exitInfo === undefined;
           break;
         }
@@ -409,7 +461,9 @@ export async function startSshd(options: SshdOptions = {}): Promise<SshdFixture>
       if (exitInfo === undefined) {
         killChild();
         await exited;
-        throw new Error(`sshd fixture: sshd did not accept connections on ${HOST}:${port} within ${START_TIMEOUT_MS} ms; its log:\n${log}`);
+        throw new Error(
+          `sshd fixture: sshd did not accept connections on ${HOST}:${port} within ${START_TIMEOUT_MS} ms; its log:\n${log}`,
+        );
       }
       lastFailure = `sshd (in bwrap) ${exitInfo}; its log:\n${log}`;
       const bindFailed = /Address already in use|Cannot bind any address/.test(log);
@@ -421,8 +475,11 @@ export async function startSshd(options: SshdOptions = {}): Promise<SshdFixture>
 
     // The namespace of sshd and its sessions: bwrap's child is its init (a new PID namespace).
     const hostNamespace = pidNamespaceOf(process.pid);
-    const namespace = childrenOf(child!.pid!).map(pidNamespaceOf).find((ns) => ns !== undefined && ns !== hostNamespace);
-    if (namespace === undefined) throw new Error(`sshd fixture: no PID namespace found under bwrap (pid ${child!.pid})`);
+    const namespace = childrenOf(child!.pid!)
+      .map(pidNamespaceOf)
+      .find((ns) => ns !== undefined && ns !== hostNamespace);
+    if (namespace === undefined)
+      throw new Error(`sshd fixture: no PID namespace found under bwrap (pid ${child!.pid})`);
 
     const knownHostsLine = `[${HOST}]:${port} ${hostPublicKey}`;
     let counter = 0;
@@ -468,7 +525,8 @@ export async function startSshd(options: SshdOptions = {}): Promise<SshdFixture>
       },
 
       writeSshConfig(alias, options = {}) {
-        if (!/^[A-Za-z0-9._-]+$/.test(alias)) throw new Error(`ssh alias ${alias} has characters ssh_config would split on`);
+        if (!/^[A-Za-z0-9._-]+$/.test(alias))
+          throw new Error(`ssh alias ${alias} has characters ssh_config would split on`);
         const file = join(dir, `ssh_config.${alias}.${++counter}`);
         const knownHosts = options.knownHostsFile ?? fixture.knownHostsFile('known');
         // ssh uses the first value it reads for an option, so `extra` comes first and overrides.
@@ -507,11 +565,17 @@ export async function startSshd(options: SshdOptions = {}): Promise<SshdFixture>
           const until = Date.now() + STOP_TIMEOUT_MS;
           // bwrap exits at once; the namespace's processes (detached sessions too) die after it.
           for (let left = processesIn(namespace); left.length > 0; left = processesIn(namespace)) {
-            if (Date.now() > until) throw new Error(`sshd fixture: processes ${left.join(', ')} of the namespace still run after sshd was killed`);
+            if (Date.now() > until)
+              throw new Error(
+                `sshd fixture: processes ${left.join(', ')} of the namespace still run after sshd was killed`,
+              );
             await sleep(20);
           }
           while ((await probe(port, 500)) !== 'refused') {
-            if (Date.now() > until) throw new Error(`sshd fixture: ${HOST}:${port} still accepts connections after sshd was killed`);
+            if (Date.now() > until)
+              throw new Error(
+                `sshd fixture: ${HOST}:${port} still accepts connections after sshd was killed`,
+              );
             await sleep(50);
           }
           lastLog = readLog();

@@ -2,7 +2,9 @@
 // into a project, written once here.
 import { chmodSync, writeFileSync } from 'node:fs';
 
-/** A minimal delayed-container wrapper with no finding: runs the command of its own name inside $SING_IMAGE. */
+/**
+ * A minimal delayed-container wrapper with no finding: runs the command of its own name inside $SING_IMAGE.
+ */
 export const GOOD_WRAPPER = `#!/bin/bash
 # Delayed-container wrapper (minimal): runs the command of the same name inside $SING_IMAGE.
 if [ -z "\${SING_IMAGE:-}" ]; then
@@ -44,7 +46,20 @@ export function wrapperWithFindings(): string {
 
 /** A stand-in ShellCheck at PATH that leaves MARKER when it runs and reports code SC<code>. */
 export function writeFakeShellcheck(path: string, marker: string, code: number): void {
-  const json = JSON.stringify({ comments: [{ file: '-', line: 1, endLine: 1, column: 1, endColumn: 2, level: 'warning', code, message: 'fake shellcheck ran' }] });
+  const json = JSON.stringify({
+    comments: [
+      {
+        file: '-',
+        line: 1,
+        endLine: 1,
+        column: 1,
+        endColumn: 2,
+        level: 'warning',
+        code,
+        message: 'fake shellcheck ran',
+      },
+    ],
+  });
   writeFileSync(path, `#!/bin/sh\ntouch '${marker}'\ncat >/dev/null\necho '${json}'\n`);
   chmodSync(path, 0o755);
 }

@@ -23,9 +23,13 @@ function moduleText(i: number): string {
     `setenv('SING_IMAGE', pathJoin(root, 'sif', 'tool${i % 5}.sif'))`,
     `prepend_path('PATH', pathJoin(root, 'bin'))`,
   ];
-  if (i % 3 !== 0) lines.push(`setenv('WITH_CONDA', 'source /opt/conda/etc/profile.d/conda.sh && conda activate base')`);
+  if (i % 3 !== 0)
+    lines.push(`setenv('WITH_CONDA', 'source /opt/conda/etc/profile.d/conda.sh && conda activate base')`);
   if (i % 7 === 0) lines.push(`setenv("X", pathJoin("/a", "b"`); // syntax error
-  if (i % 11 === 0) lines.push(`prepend_path('PYTHONPATH', pathJoin(root, 'lib${i}')) -- lumi-modules: ignore path-not-found`);
+  if (i % 11 === 0)
+    lines.push(
+      `prepend_path('PYTHONPATH', pathJoin(root, 'lib${i}')) -- lumi-modules: ignore path-not-found`,
+    );
   if (i % 13 === 0) lines.push(`depend_on("typo")`); // unknown-function
   return lines.join('\n') + '\n';
 }
@@ -39,13 +43,19 @@ before(() => {
   }
   writeFileSync(join(root, 'modules', 'tool3', 'binary.lua'), 'setenv("A", "b")\0\n'); // unreadable as text
   mkdirSync(join(root, 'modules', 'tool5', 'quiet'));
-  writeFileSync(join(root, 'modules', 'tool5', '.lumi-modules.json'), JSON.stringify({ severity: { 'unknown-function': 'off' } }));
+  writeFileSync(
+    join(root, 'modules', 'tool5', '.lumi-modules.json'),
+    JSON.stringify({ severity: { 'unknown-function': 'off' } }),
+  );
   mkdirSync(join(root, 'sif'));
   writeFileSync(join(root, 'sif', 'tool0.sif'), '');
   mkdirSync(join(root, 'bin'));
   // A container wrapper that applies WITH_CONDA: each module not setting it is told so (the bash
   // parser's facts of the wrapper, in every thread).
-  writeFileSync(join(root, 'bin', 'python'), '#!/bin/bash\nif [ -d /.singularity.d ]; then eval "$WITH_CONDA"; exec python "$@"; fi\nexec singularity exec "$SING_IMAGE" bash -c \'eval "$WITH_CONDA"; exec python "$@"\' python "$@"\n');
+  writeFileSync(
+    join(root, 'bin', 'python'),
+    '#!/bin/bash\nif [ -d /.singularity.d ]; then eval "$WITH_CONDA"; exec python "$@"; fi\nexec singularity exec "$SING_IMAGE" bash -c \'eval "$WITH_CONDA"; exec python "$@"\' python "$@"\n',
+  );
   chmodSync(join(root, 'bin', 'python'), 0o755);
 });
 after(() => rmSync(root, { recursive: true, force: true }));
@@ -63,7 +73,10 @@ describe('tree check on several threads', () => {
     const count = (code: string) => serial.filter((f) => f.code === code).length;
     assert.equal(count('lua-syntax'), Math.ceil(MODULES / 7));
     assert.ok(count('path-not-found') >= MODULES * 0.8, `${count('path-not-found')} path-not-found`);
-    assert.ok(count('unknown-function') > 0 && count('unknown-function') < Math.ceil(MODULES / 13), 'unknown-function, off in tool5');
+    assert.ok(
+      count('unknown-function') > 0 && count('unknown-function') < Math.ceil(MODULES / 13),
+      'unknown-function, off in tool5',
+    );
     assert.ok(serial.some((f) => f.code === 'binary-file'));
     assert.equal(count('missing-with-conda'), Math.ceil(MODULES / 3), 'wrapper facts reached the modules');
     assert.ok(!serial.some((f) => f.code === 'path-not-found' && f.message.includes('/lib11')), 'suppressed');
@@ -71,7 +84,15 @@ describe('tree check on several threads', () => {
 
   it('gives the same findings with workers, and the workers did analyse files', async () => {
     let byWorkers = -1;
-    const parallel = await checkProject([root], root, newEnv(), { parallel: { workerScript: WORKER, envOptions: envOptions(), workers: 2, mainThread: false, onDone: (n) => (byWorkers = n) } });
+    const parallel = await checkProject([root], root, newEnv(), {
+      parallel: {
+        workerScript: WORKER,
+        envOptions: envOptions(),
+        workers: 2,
+        mainThread: false,
+        onDone: (n) => (byWorkers = n),
+      },
+    });
     assert.deepEqual(parallel, serial);
     assert.equal(byWorkers, MODULES + 1); // and binary.lua
   });
@@ -82,7 +103,15 @@ describe('tree check on several threads', () => {
       const dying = join(elsewhere, 'dying-worker.js');
       writeFileSync(dying, 'process.exit(3);\n');
       let byWorkers = -1;
-      const parallel = await checkProject([root], root, newEnv(), { parallel: { workerScript: dying, envOptions: envOptions(), workers: 2, mainThread: false, onDone: (n) => (byWorkers = n) } });
+      const parallel = await checkProject([root], root, newEnv(), {
+        parallel: {
+          workerScript: dying,
+          envOptions: envOptions(),
+          workers: 2,
+          mainThread: false,
+          onDone: (n) => (byWorkers = n),
+        },
+      });
       assert.equal(byWorkers, 0);
       assert.deepEqual(parallel, serial);
     } finally {
@@ -103,11 +132,25 @@ describe('tree check on several threads', () => {
   it('through the CLI (--concurrency 3 and off): the same findings, and --cache entries filled by workers notice a dependency change', () => {
     const cli = (...extra: string[]) => {
       const threads = extra[0] === '--concurrency' ? [] : ['--concurrency', '3'];
-      const r = runCli(['check', '--format', 'json', '--no-shellcheck', ...threads, '--env', `PROJHOME=${root}`, ...extra, root], { cwd: root });
+      const r = runCli(
+        [
+          'check',
+          '--format',
+          'json',
+          '--no-shellcheck',
+          ...threads,
+          '--env',
+          `PROJHOME=${root}`,
+          ...extra,
+          root,
+        ],
+        { cwd: root },
+      );
       assert.ok(r.code === 0 || r.code === 1, r.stderr);
       return JSON.parse(r.stdout) as FileFinding[];
     };
-    const strip = (fs: FileFinding[]) => fs.map(({ file, code, message, range }) => ({ file, code, message, line: range.start.line }));
+    const strip = (fs: FileFinding[]) =>
+      fs.map(({ file, code, message, range }) => ({ file, code, message, line: range.start.line }));
     const expected = strip(serial);
     assert.deepEqual(strip(cli()), expected);
     assert.deepEqual(strip(cli('--concurrency', 'off')), expected);

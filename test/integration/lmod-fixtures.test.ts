@@ -24,19 +24,43 @@ before(async () => {
 after(() => rmSync(projhome, { recursive: true, force: true }));
 
 describe('fixtures under real Lmod', () => {
-  for (const [name, version] of [['pytorch', '2.7'], ['gcc', '13.2'], ['singularity-AI-bindings', '24.03']]) {
+  for (const [name, version] of [
+    ['pytorch', '2.7'],
+    ['gcc', '13.2'],
+    ['singularity-AI-bindings', '24.03'],
+  ]) {
     it(`${name}/${version}: Lmod loads it and the checker reports no error`, () => {
-      const r = runModuleCommands([['use', modulesDir], ['load', `${name}/${version}`]], { PROJHOME: projhome });
+      const r = runModuleCommands(
+        [
+          ['use', modulesDir],
+          ['load', `${name}/${version}`],
+        ],
+        { PROJHOME: projhome },
+      );
       assert.equal(r.status, 0, r.stderr);
       assert.doesNotMatch(r.stderr, /Lmod has detected the following error/);
       const file = join(modulesDir, name, `${version}.lua`);
-      const analysis = analyzeModulefile(readFileSync(file, 'utf8'), file, makeEnv({ vars: { PROJHOME: projhome }, processEnv: {} }));
-      assert.deepEqual(analysis.findings.filter((f) => f.severity === 'error'), []);
+      const analysis = analyzeModulefile(
+        readFileSync(file, 'utf8'),
+        file,
+        makeEnv({ vars: { PROJHOME: projhome }, processEnv: {} }),
+      );
+      assert.deepEqual(
+        analysis.findings.filter((f) => f.severity === 'error'),
+        [],
+      );
     });
   }
 
   it('pytorch/2.7 really sets SING_IMAGE and prints its load message', () => {
-    const r = runModuleCommands([['use', modulesDir], ['load', 'pytorch/2.7']], { PROJHOME: projhome }, 'echo "SING_IMAGE=$SING_IMAGE"; echo "PATH=$PATH"');
+    const r = runModuleCommands(
+      [
+        ['use', modulesDir],
+        ['load', 'pytorch/2.7'],
+      ],
+      { PROJHOME: projhome },
+      'echo "SING_IMAGE=$SING_IMAGE"; echo "PATH=$PATH"',
+    );
     assert.equal(r.status, 0, r.stderr);
     assert.match(r.stdout, new RegExp(`SING_IMAGE=${join(projhome, 'sif')}/lumi-pytorch-rocm`));
     assert.match(r.stdout, new RegExp(`PATH=${join(projhome, 'bin')}:`));
@@ -45,11 +69,18 @@ describe('fixtures under real Lmod', () => {
 
   it('a syntax error: Lmod fails and lua-syntax is on the line Lmod names', () => {
     const dir = join(fixtures, 'lmod-broken');
-    const r = runModuleCommands([['use', dir], ['load', 'broken/1.0']]);
+    const r = runModuleCommands([
+      ['use', dir],
+      ['load', 'broken/1.0'],
+    ]);
     const m = /\]:(\d+):/.exec(r.stderr);
     assert.ok(m, `Lmod names a line: ${r.stderr}`);
     const file = join(dir, 'broken', '1.0.lua');
-    const syntax = analyzeModulefile(readFileSync(file, 'utf8'), file, makeEnv({ processEnv: {} })).findings.filter((f) => f.code === 'lua-syntax');
+    const syntax = analyzeModulefile(
+      readFileSync(file, 'utf8'),
+      file,
+      makeEnv({ processEnv: {} }),
+    ).findings.filter((f) => f.code === 'lua-syntax');
     assert.equal(syntax.length, 1);
     assert.equal(syntax[0].range.start.line + 1, Number(m[1]));
   });

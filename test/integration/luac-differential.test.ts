@@ -14,7 +14,27 @@ import { pick, seededRandom } from '../helpers/random';
 
 const repo = join(__dirname, '..', '..');
 const CASES = 400;
-const TOKENS = ['(', ')', 'end', 'then', '..', ',', '"', "'", 'local', '=', '{', '}', 'if', 'do', '[[', ']]', 'function', '.', ':'];
+const TOKENS = [
+  '(',
+  ')',
+  'end',
+  'then',
+  '..',
+  ',',
+  '"',
+  "'",
+  'local',
+  '=',
+  '{',
+  '}',
+  'if',
+  'do',
+  '[[',
+  ']]',
+  'function',
+  '.',
+  ':',
+];
 
 function luaFiles(dir: string): string[] {
   return readdirSync(dir).flatMap((n) => {
@@ -34,7 +54,10 @@ function luacLine(file: string): number | undefined {
 
 describe('lua-syntax agrees with luac5.3 -p', () => {
   it(`on ${CASES} mutated modulefiles`, () => {
-    const sources = [...luaFiles(join(repo, 'test/fixtures/modulefiles')), ...luaFiles(join(repo, 'examples/modules'))].map((p) => readFileSync(p, 'utf8'));
+    const sources = [
+      ...luaFiles(join(repo, 'test/fixtures/modulefiles')),
+      ...luaFiles(join(repo, 'examples/modules')),
+    ].map((p) => readFileSync(p, 'utf8'));
     const dir = mkdtempSync(join(tmpdir(), 'lumi-luac-'));
     const env = makeEnv({ processEnv: {} });
     const random = seededRandom(53);
@@ -51,14 +74,20 @@ describe('lua-syntax agrees with luac5.3 -p', () => {
         if (expected !== undefined) errors++;
         if (expected !== actual) {
           if (process.env.DEBUG_LUAC) console.log(text);
-          disagreements.push(`case ${i}: luac ${expected ?? 'ok'}, checker ${actual ?? 'ok'} (${syntax?.message ?? ''})\n${text}`);
+          disagreements.push(
+            `case ${i}: luac ${expected ?? 'ok'}, checker ${actual ?? 'ok'} (${syntax?.message ?? ''})\n${text}`,
+          );
         }
       }
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
     assert.ok(errors > CASES / 5, `the mutations produce syntax errors (${errors})`);
-    assert.deepEqual(disagreements.map((d) => d.split("\n")[0]), [], `${disagreements.length} disagreements`);
+    assert.deepEqual(
+      disagreements.map((d) => d.split('\n')[0]),
+      [],
+      `${disagreements.length} disagreements`,
+    );
   });
 
   it('reports nesting past the C-level limit of Lua as luac5.3 -p does (never clean, no stack overflow)', () => {
@@ -100,7 +129,11 @@ describe('lua-syntax agrees with luac5.3 -p', () => {
         writeFileSync(file, text);
         const r = spawnSync('luac5.3', ['-p', file], { encoding: 'utf8' });
         const syntax = analyzeModulefile(text, file, env).findings.find((f) => f.code === 'lua-syntax');
-        assert.equal(syntax ? `${syntax.range.start.line + 1}: ${syntax.message}` : 'ok', r.stderr.trim().replace(`luac5.3: ${file}:`, ''), JSON.stringify(text));
+        assert.equal(
+          syntax ? `${syntax.range.start.line + 1}: ${syntax.message}` : 'ok',
+          r.stderr.trim().replace(`luac5.3: ${file}:`, ''),
+          JSON.stringify(text),
+        );
       }
     } finally {
       rmSync(dir, { recursive: true, force: true });

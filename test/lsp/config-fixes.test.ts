@@ -24,7 +24,11 @@ exec singularity exec $SING_IMAGE python "$@"
 `;
 
 async function actionsFor(uri: string, diagnostic: Diagnostic): Promise<CodeAction[]> {
-  return (await client.connection.sendRequest('textDocument/codeAction', { textDocument: { uri }, range: diagnostic.range, context: { diagnostics: [diagnostic] } })) as CodeAction[];
+  return (await client.connection.sendRequest('textDocument/codeAction', {
+    textDocument: { uri },
+    range: diagnostic.range,
+    context: { diagnostics: [diagnostic] },
+  })) as CodeAction[];
 }
 
 function apply(uri: string, text: string, action: CodeAction): string {
@@ -35,17 +39,26 @@ before(async () => {
   root = mkdtempSync(join(tmpdir(), 'lumi-lsp-config-'));
   mkdirSync(join(root, 'modules/tool'), { recursive: true });
   mkdirSync(join(root, 'bin'));
-  writeFileSync(join(root, '.lumi-modules.json'), JSON.stringify({ severity: { 'unused-local': 'off', 'unknown-function': 'error' } }));
+  writeFileSync(
+    join(root, '.lumi-modules.json'),
+    JSON.stringify({ severity: { 'unused-local': 'off', 'unknown-function': 'error' } }),
+  );
   // A ShellCheck that logs each analysis (not --version) and runs the real one.
   shellcheckLog = join(root, 'shellcheck.log');
   const counting = join(root, 'counting-shellcheck');
-  writeFileSync(counting, `#!/bin/bash\n[ "$1" = --version ] || echo run >> '${shellcheckLog}'\nexec '${findExecutable('shellcheck', process.env.PATH)}' "$@"\n`);
+  writeFileSync(
+    counting,
+    `#!/bin/bash\n[ "$1" = --version ] || echo run >> '${shellcheckLog}'\nexec '${findExecutable('shellcheck', process.env.PATH)}' "$@"\n`,
+  );
   chmodSync(counting, 0o755);
   // The ShellCheck program comes from the user's side only (initializationOptions), never from
   // workspace/configuration.
   client = await startServer({
     rootPath: root,
-    settings: { shellcheck: { enable: true }, diagnostics: { severity: { 'unknown-function': 'information' } } },
+    settings: {
+      shellcheck: { enable: true },
+      diagnostics: { severity: { 'unknown-function': 'information' } },
+    },
     initializationOptions: { lumiModules: { shellcheck: { path: counting } } },
   });
 });
@@ -56,17 +69,26 @@ after(async () => {
 });
 
 describe('language server: configuration', () => {
-  it('settings win over .lumi-modules.json for a code; the file\'s other codes apply', async () => {
-    const uri = await client.open(join(root, 'modules/tool/1.lua'), `local unused = 1\nprepen_path('PATH', '/x')\n`);
+  it("settings win over .lumi-modules.json for a code; the file's other codes apply", async () => {
+    const uri = await client.open(
+      join(root, 'modules/tool/1.lua'),
+      `local unused = 1\nprepen_path('PATH', '/x')\n`,
+    );
     const diagnostics = await client.diagnostics(uri, (d) => d.length > 0);
     assert.deepEqual(codes(diagnostics), ['unknown-function'], 'unused-local is off in the project file');
     assert.equal(diagnostics[0].severity, 3, 'information from the settings, not error from the file');
   });
 
   it('inline suppression, and a hint for one that suppresses nothing', async () => {
-    const uri = await client.open(join(root, 'modules/tool/2.lua'), `-- lumi-modules: ignore unknown-function\nprepen_path('PATH', '/x')\nsetenv('CC', 'gcc') -- lumi-modules: ignore wrong-arguments\n`);
+    const uri = await client.open(
+      join(root, 'modules/tool/2.lua'),
+      `-- lumi-modules: ignore unknown-function\nprepen_path('PATH', '/x')\nsetenv('CC', 'gcc') -- lumi-modules: ignore wrong-arguments\n`,
+    );
     const diagnostics = await client.diagnostics(uri, (d) => d.length > 0);
-    assert.deepEqual(diagnostics.map((d) => `${d.range.start.line}:${d.code}:${d.severity}`), ['2:unused-suppression:4']);
+    assert.deepEqual(
+      diagnostics.map((d) => `${d.range.start.line}:${d.code}:${d.severity}`),
+      ['2:unused-suppression:4'],
+    );
   });
 });
 
@@ -74,9 +96,14 @@ describe('language server: fixes re-checked before they are offered', () => {
   it('drops a rename that would add a finding and offers "ignore on this line", which removes the finding and adds none', async () => {
     const text = `prepen_path('PATH')\n`; // prepend_path('PATH') would be wrong-arguments
     const uri = await client.open(join(root, 'modules/tool/3.lua'), text);
-    const diagnostic = (await client.diagnostics(uri, (d) => d.length > 0)).find((d) => d.code === 'unknown-function')!;
+    const diagnostic = (await client.diagnostics(uri, (d) => d.length > 0)).find(
+      (d) => d.code === 'unknown-function',
+    )!;
     const actions = await actionsFor(uri, diagnostic);
-    assert.deepEqual(actions.map((a) => a.title), ['Ignore unknown-function on this line']);
+    assert.deepEqual(
+      actions.map((a) => a.title),
+      ['Ignore unknown-function on this line'],
+    );
     const fixed = apply(uri, text, actions[0]);
     assert.equal(fixed, `-- lumi-modules: ignore unknown-function\nprepen_path('PATH')\n`);
     client.change(uri, fixed);
@@ -84,8 +111,13 @@ describe('language server: fixes re-checked before they are offered', () => {
     // A safe rename stays offered, first (the directory exists: no path-not-found appears).
     const ok = `prepen_path('PATH', '${root}')\n`;
     const okUri = await client.open(join(root, 'modules/tool/4.lua'), ok);
-    const okDiagnostic = (await client.diagnostics(okUri, (d) => d.length > 0)).find((d) => d.code === 'unknown-function')!;
-    assert.deepEqual((await actionsFor(okUri, okDiagnostic)).map((a) => a.title), ['Rename to prepend_path', 'Ignore unknown-function on this line']);
+    const okDiagnostic = (await client.diagnostics(okUri, (d) => d.length > 0)).find(
+      (d) => d.code === 'unknown-function',
+    )!;
+    assert.deepEqual(
+      (await actionsFor(okUri, okDiagnostic)).map((a) => a.title),
+      ['Rename to prepend_path', 'Ignore unknown-function on this line'],
+    );
   });
 
   it('ShellCheck findings get "ignore on this line" extending the disable comment above; ShellCheck runs once per text', async () => {
@@ -97,7 +129,10 @@ describe('language server: fixes re-checked before they are offered', () => {
     const actions = await actionsFor(uri, sc);
     const ignore = actions.find((a) => a.title === 'Ignore SC2086 on this line')!;
     assert.ok(ignore, actions.map((a) => a.title).join());
-    assert.ok(actions.some((a) => a.title === "Apply ShellCheck's fix for SC2086"), 'ShellCheck\'s own fix passes the re-check here');
+    assert.ok(
+      actions.some((a) => a.title === "Apply ShellCheck's fix for SC2086"),
+      "ShellCheck's own fix passes the re-check here",
+    );
     const fixed = apply(uri, WRAPPER, ignore);
     assert.ok(fixed.includes('# shellcheck disable=SC2034,SC2086\nexec singularity'), fixed);
     client.change(uri, fixed);

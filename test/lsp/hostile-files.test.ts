@@ -20,8 +20,14 @@ before(async () => {
   assert.equal(spawnSync('mkfifo', [join(root, 'txt', 'load.txt')]).status, 0);
   assert.equal(spawnSync('mkfifo', [join(root, 'modules', 'pipe', '2.0.lua')]).status, 0);
   symlinkSync('/dev/zero', join(root, 'txt', 'zero.txt'));
-  writeFileSync(join(root, 'modules', 'zero', '1.0.lua'), `LmodMessage(capture('cat ${join(root, 'txt', 'zero.txt')}'))\nsetenv('SING_IMAGE', '${root}/x.sif')\n`);
-  writeFileSync(join(root, 'modules', 'pipe', '1.0.lua'), `LmodMessage(capture('cat ${join(root, 'txt', 'load.txt')}'))\nsetenv('SING_IMAGE', '${root}/x.sif')\n`);
+  writeFileSync(
+    join(root, 'modules', 'zero', '1.0.lua'),
+    `LmodMessage(capture('cat ${join(root, 'txt', 'zero.txt')}'))\nsetenv('SING_IMAGE', '${root}/x.sif')\n`,
+  );
+  writeFileSync(
+    join(root, 'modules', 'pipe', '1.0.lua'),
+    `LmodMessage(capture('cat ${join(root, 'txt', 'load.txt')}'))\nsetenv('SING_IMAGE', '${root}/x.sif')\n`,
+  );
   // The workspace scan indexes both modules (and must skip the FIFO named 2.0.lua) at start-up.
   client = await startServer({ rootPath: root, settings: { shellcheck: { enable: false } } });
 });
@@ -40,14 +46,25 @@ describe('language server and files that are not regular files', () => {
       const path = join(root, 'modules', name, '1.0.lua');
       const text = spawnSync('cat', [path], { encoding: 'utf8' }).stdout;
       const uri = await client.open(path, text);
-      const diagnostics = await client.diagnostics(uri, (d) => d.some((x) => x.code === 'path-not-found'), 20_000);
-      assert.ok(diagnostics.some((d) => d.code === 'capture-file-unreadable' && /not a regular file/.test(d.message)), codes(diagnostics).join(' '));
+      const diagnostics = await client.diagnostics(
+        uri,
+        (d) => d.some((x) => x.code === 'path-not-found'),
+        20_000,
+      );
+      assert.ok(
+        diagnostics.some((d) => d.code === 'capture-file-unreadable' && /not a regular file/.test(d.message)),
+        codes(diagnostics).join(' '),
+      );
     });
   }
 
   it('keeps answering', async () => {
     const uri = await client.open(join(root, 'modules', 'zero', '3.0.lua'), 'prepen_path("PATH", "/x")\n');
-    const diagnostics = await client.diagnostics(uri, (d) => d.some((x) => x.code === 'unknown-function'), 20_000);
+    const diagnostics = await client.diagnostics(
+      uri,
+      (d) => d.some((x) => x.code === 'unknown-function'),
+      20_000,
+    );
     assert.ok(diagnostics.length > 0);
     assert.equal(client.process.exitCode, null);
   });

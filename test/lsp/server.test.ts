@@ -6,7 +6,13 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { TextDocument } from 'vscode-languageserver-textdocument';
-import type { CodeAction, CompletionItem, CompletionList, Hover, Diagnostic } from 'vscode-languageserver-protocol';
+import type {
+  CodeAction,
+  CompletionItem,
+  CompletionList,
+  Hover,
+  Diagnostic,
+} from 'vscode-languageserver-protocol';
 import { codes, startServer, type TestClient } from '../helpers/lspClient';
 import { GOOD_WRAPPER, wrapperWithUnquotedArgs } from '../helpers/wrapperFixture';
 
@@ -28,7 +34,10 @@ let client: TestClient;
 before(async () => {
   root = mkdtempSync(join(tmpdir(), 'lumi-lsp-'));
   writeProject(root);
-  client = await startServer({ rootPath: root, settings: { env: { PROJHOME: root }, shellcheck: { enable: false } } });
+  client = await startServer({
+    rootPath: root,
+    settings: { env: { PROJHOME: root }, shellcheck: { enable: false } },
+  });
 });
 
 after(async () => {
@@ -91,7 +100,10 @@ describe('language server over stdio', () => {
   });
 
   it('hovers Lmod documentation and resolved paths', async () => {
-    const text = moduleText(root, `setenv('SING_IMAGE', pathJoin(root, 'sif', 'tool.sif'))\nprepend_path('PATH', pathJoin(root, 'bin'))\n`);
+    const text = moduleText(
+      root,
+      `setenv('SING_IMAGE', pathJoin(root, 'sif', 'tool.sif'))\nprepend_path('PATH', pathJoin(root, 'bin'))\n`,
+    );
     const uri = await client.open(join(root, 'modules/tool/hover.lua'), text);
     const onSetenv = (await client.connection.sendRequest('textDocument/hover', {
       textDocument: { uri },
@@ -105,12 +117,18 @@ describe('language server over stdio', () => {
       position: { line: 1, character: text.split('\n')[1].indexOf("'))") + 1 },
     })) as Hover;
     assert.ok(onPath, 'hover on the pathJoin expression');
-    assert.ok(JSON.stringify(onPath.contents).includes(join(root, 'sif', 'tool.sif')), JSON.stringify(onPath.contents));
+    assert.ok(
+      JSON.stringify(onPath.contents).includes(join(root, 'sif', 'tool.sif')),
+      JSON.stringify(onPath.contents),
+    );
   });
 
   it('offers a quick fix that removes the diagnostic', async () => {
     // With SING_IMAGE set, the renamed call reveals no other finding (fixes that add one are not offered).
-    const text = moduleText(root, `setenv('SING_IMAGE', pathJoin(root, 'sif', 'tool.sif'))\nprepen_path('PATH', pathJoin(root, 'bin'))\nsetenv('CC', 'gcc')\n`);
+    const text = moduleText(
+      root,
+      `setenv('SING_IMAGE', pathJoin(root, 'sif', 'tool.sif'))\nprepen_path('PATH', pathJoin(root, 'bin'))\nsetenv('CC', 'gcc')\n`,
+    );
     const uri = await client.open(join(root, 'modules/tool/fix.lua'), text);
     const diagnostics = await client.diagnostics(uri, (d) => d.some((x) => x.code === 'unknown-function'));
     const unknown = diagnostics.find((d) => d.code === 'unknown-function')!;
@@ -134,7 +152,10 @@ describe('language server over stdio', () => {
     const wrapperPath = join(root, 'bin', 'python');
     const moduleUri = await client.open(
       modulePath,
-      moduleText(root, `setenv('SING_IMAGE', pathJoin(root, 'sif', 'tool.sif'))\nprepend_path('PATH', pathJoin(root, 'bin'))\n`),
+      moduleText(
+        root,
+        `setenv('SING_IMAGE', pathJoin(root, 'sif', 'tool.sif'))\nprepend_path('PATH', pathJoin(root, 'bin'))\n`,
+      ),
     );
     const first = await client.diagnostics(moduleUri);
     assert.ok(!first.some((d) => d.code === 'missing-with-conda'), `before: ${codes(first)}`);
@@ -142,12 +163,17 @@ describe('language server over stdio', () => {
     // The wrapper starts using WITH_CONDA in the editor (unsaved): the module now lacks it.
     const wrapperUri = await client.open(wrapperPath, GOOD_WRAPPER);
     await client.diagnostics(wrapperUri);
-    client.change(wrapperUri, GOOD_WRAPPER.replace('exec "$cmd" "$@"', 'eval "$WITH_CONDA"\n  exec "$cmd" "$@"'));
+    client.change(
+      wrapperUri,
+      GOOD_WRAPPER.replace('exec "$cmd" "$@"', 'eval "$WITH_CONDA"\n  exec "$cmd" "$@"'),
+    );
     const second = await client.diagnostics(moduleUri, (d) => d.some((x) => x.code === 'missing-with-conda'));
     assert.equal(second.find((d) => d.code === 'missing-with-conda')!.severity, 2);
 
     client.change(wrapperUri, wrapperWithUnquotedArgs());
-    const wrapperDiagnostics = await client.diagnostics(wrapperUri, (d) => d.some((x) => x.code === 'wrapper-unquoted-args'));
+    const wrapperDiagnostics = await client.diagnostics(wrapperUri, (d) =>
+      d.some((x) => x.code === 'wrapper-unquoted-args'),
+    );
     assert.equal(wrapperDiagnostics.find((d) => d.code === 'wrapper-unquoted-args')!.severity, 1);
   });
 
@@ -157,7 +183,10 @@ describe('language server over stdio', () => {
     const uri = await client.open(join(root, 'modules/tool/junk.lua'), junk);
     const diagnostics = await client.diagnostics(uri);
     assert.ok(diagnostics.some((d: Diagnostic) => d.code === 'lua-syntax'));
-    const hover = await client.connection.sendRequest('textDocument/hover', { textDocument: { uri }, position: { line: 999, character: 999 } });
+    const hover = await client.connection.sendRequest('textDocument/hover', {
+      textDocument: { uri },
+      position: { line: 999, character: 999 },
+    });
     assert.equal(hover, null);
     assert.equal(client.process.exitCode, null, 'server still running');
   });
@@ -167,7 +196,11 @@ describe('language server settings without workspace/configuration', () => {
   it('keeps the previous value of a setting the client sends malformed, and says so', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'lumi-lsp-bad-setting-'));
     writeProject(dir);
-    const other = await startServer({ rootPath: dir, pullConfiguration: false, settings: { lumiModules: { env: { PROJHOME: join(dir, 'nowhere') } } } });
+    const other = await startServer({
+      rootPath: dir,
+      pullConfiguration: false,
+      settings: { lumiModules: { env: { PROJHOME: join(dir, 'nowhere') } } },
+    });
     try {
       const warnings: string[] = [];
       other.connection.onNotification('window/logMessage', (p: { type: number; message: string }) => {
@@ -176,11 +209,19 @@ describe('language server settings without workspace/configuration', () => {
       const text = `local root = os.getenv('PROJHOME') or '/nonexistent'\nsetenv('SING_IMAGE', pathJoin(root, 'sif', 'tool.sif'))\n`;
       const uri = await other.open(join(dir, 'modules/tool/1.0.lua'), text);
       await other.diagnostics(uri);
-      await other.connection.sendNotification('workspace/didChangeConfiguration', { settings: { lumiModules: { env: { PROJHOME: 5 }, luaVersion: '9.9' } } });
+      await other.connection.sendNotification('workspace/didChangeConfiguration', {
+        settings: { lumiModules: { env: { PROJHOME: 5 }, luaVersion: '9.9' } },
+      });
       const deadline = Date.now() + 10_000;
       while (warnings.length < 2 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
-      assert.ok(warnings.some((w) => w.includes('lumiModules.env.PROJHOME')), warnings.join('\n'));
-      assert.ok(warnings.some((w) => w.includes('lumiModules.luaVersion')), warnings.join('\n'));
+      assert.ok(
+        warnings.some((w) => w.includes('lumiModules.env.PROJHOME')),
+        warnings.join('\n'),
+      );
+      assert.ok(
+        warnings.some((w) => w.includes('lumiModules.luaVersion')),
+        warnings.join('\n'),
+      );
       // A fresh analysis after the change still resolves PROJHOME to the value from before.
       other.change(uri, text + '\n');
       const diagnostics = await other.diagnostics(uri);
@@ -195,7 +236,11 @@ describe('language server settings without workspace/configuration', () => {
   it('takes lumiModules settings from initializationOptions (editors like Neovim)', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'lumi-lsp-init-'));
     writeProject(dir);
-    const other = await startServer({ rootPath: dir, pullConfiguration: false, settings: { lumiModules: { env: { PROJHOME: join(dir, 'nowhere') } } } });
+    const other = await startServer({
+      rootPath: dir,
+      pullConfiguration: false,
+      settings: { lumiModules: { env: { PROJHOME: join(dir, 'nowhere') } } },
+    });
     try {
       const uri = await other.open(
         join(dir, 'modules/tool/1.0.lua'),
@@ -203,7 +248,10 @@ describe('language server settings without workspace/configuration', () => {
       );
       const diagnostics = await other.diagnostics(uri);
       const notFound = diagnostics.find((d) => d.code === 'path-not-found' && d.severity === 1);
-      assert.ok(notFound, `expected the image to be missing under PROJHOME from the settings: ${codes(diagnostics)}`);
+      assert.ok(
+        notFound,
+        `expected the image to be missing under PROJHOME from the settings: ${codes(diagnostics)}`,
+      );
       assert.ok(notFound.message.includes(join(dir, 'nowhere')), notFound.message);
     } finally {
       await other.stop();

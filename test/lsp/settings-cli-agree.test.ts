@@ -43,11 +43,22 @@ before(async () => {
     mkdirSync(join(root, name, '..'), { recursive: true });
     writeFileSync(join(root, name), text);
   }
-  writeFileSync(join(root, 'SitePackage.lua'), `local function site_hello(s) return s end\nsandbox_registration{ site_hello = site_hello }\n`);
-  writeFileSync(join(root, '.lumi-modules.json'), JSON.stringify({ severity: { 'unused-local': 'off', 'path-not-found': 'information' } }));
+  writeFileSync(
+    join(root, 'SitePackage.lua'),
+    `local function site_hello(s) return s end\nsandbox_registration{ site_hello = site_hello }\n`,
+  );
+  writeFileSync(
+    join(root, '.lumi-modules.json'),
+    JSON.stringify({ severity: { 'unused-local': 'off', 'path-not-found': 'information' } }),
+  );
   client = await startServer({
     rootPath: root,
-    settings: { env: { PROJHOME: root }, sitePackage: join(root, 'SitePackage.lua'), luaVersion: '5.1', shellcheck: { enable: false } },
+    settings: {
+      env: { PROJHOME: root },
+      sitePackage: join(root, 'SitePackage.lua'),
+      luaVersion: '5.1',
+      shellcheck: { enable: false },
+    },
   });
 });
 
@@ -59,27 +70,58 @@ after(async () => {
 describe('settings and CLI flags agree', () => {
   it('every analysis setting in package.json has its CLI counterpart, named in check --help', () => {
     const manifest = JSON.parse(readFileSync(join(repoRoot, 'package.json'), 'utf8'));
-    const declared = Object.keys(manifest.contributes.configuration.properties ?? manifest.contributes.configuration[0].properties);
+    const declared = Object.keys(
+      manifest.contributes.configuration.properties ?? manifest.contributes.configuration[0].properties,
+    );
     const analysis = declared.filter((key) => !NOT_ANALYSIS.test(key));
     assert.deepEqual(analysis.sort(), Object.keys(CLI_COUNTERPART).sort());
-    for (const counterpart of Object.values(CLI_COUNTERPART)) assert.ok(checkUsage.includes(counterpart), `check --help does not mention ${counterpart}`);
+    for (const counterpart of Object.values(CLI_COUNTERPART))
+      assert.ok(checkUsage.includes(counterpart), `check --help does not mention ${counterpart}`);
   });
 
   it('the language server with the settings reports what check reports with the flags', async () => {
-    const cli = runCli(['check', '--format', 'json', '--env', `PROJHOME=${root}`, '--site-package', join(root, 'SitePackage.lua'), '--lua-version', '5.1', '--no-shellcheck', 'modules'], { cwd: root });
+    const cli = runCli(
+      [
+        'check',
+        '--format',
+        'json',
+        '--env',
+        `PROJHOME=${root}`,
+        '--site-package',
+        join(root, 'SitePackage.lua'),
+        '--lua-version',
+        '5.1',
+        '--no-shellcheck',
+        'modules',
+      ],
+      { cwd: root },
+    );
     assert.equal(cli.code, 1, cli.stderr);
-    const fromCli = (JSON.parse(cli.stdout) as { file: string; range: Diagnostic['range']; severity: string; code: string; message: string }[])
+    const fromCli = (
+      JSON.parse(cli.stdout) as {
+        file: string;
+        range: Diagnostic['range'];
+        severity: string;
+        code: string;
+        message: string;
+      }[]
+    )
       .map((f) => `${f.file}:${f.range.start.line}: ${f.severity} ${f.code}: ${f.message}`)
       .sort();
     const fromServer: string[] = [];
     for (const [name, text] of Object.entries(files)) {
       const uri = await client.open(join(root, name), text);
       assert.equal(uri, pathToFileURL(join(root, name)).href);
-      for (const d of await client.diagnostics(uri, (ds) => ds.length > 0)) fromServer.push(`${join(root, name)}:${d.range.start.line}: ${SEVERITY[d.severity!]} ${d.code}: ${d.message}`);
+      for (const d of await client.diagnostics(uri, (ds) => ds.length > 0))
+        fromServer.push(
+          `${join(root, name)}:${d.range.start.line}: ${SEVERITY[d.severity!]} ${d.code}: ${d.message}`,
+        );
     }
     assert.deepEqual(fromServer.sort(), fromCli);
     // What the configuration decided, so that agreement is not agreement on nothing:
-    const codes = fromCli.map((line) => line.slice(root.length + 1).replace(/^(\S+):(\d+): (\S+) (\S+):.*$/, '$1:$2 $3 $4'));
+    const codes = fromCli.map((line) =>
+      line.slice(root.length + 1).replace(/^(\S+):(\d+): (\S+) (\S+):.*$/, '$1:$2 $3 $4'),
+    );
     assert.deepEqual(codes, [
       'modules/tool/1.0.lua:1 information path-not-found', // $PROJHOME/bin resolved; severity from .lumi-modules.json
       'modules/tool/1.0.lua:3 error unknown-function', // site_helo; site_hello is the site package's

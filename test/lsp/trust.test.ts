@@ -13,7 +13,8 @@ import { wrapperWithFindings, writeFakeShellcheck } from '../helpers/wrapperFixt
 
 const WRAPPER = wrapperWithFindings();
 
-const hasRealShellcheckFinding = (d: Diagnostic[]) => d.some((x) => x.code === 'SC2068' || x.code === 'SC2086');
+const hasRealShellcheckFinding = (d: Diagnostic[]) =>
+  d.some((x) => x.code === 'SC2068' || x.code === 'SC2086');
 
 let base: string;
 let folder: string;
@@ -40,13 +41,22 @@ describe('programs are chosen by the user, never by the folder', () => {
   for (const path of ['./.vscode/shellcheck', '.vscode/shellcheck', 'ABSOLUTE']) {
     it(`ignores shellcheck.path ${JSON.stringify(path)} from workspace/configuration (working directory: the folder)`, async () => {
       const wanted = path === 'ABSOLUTE' ? join(folder, '.vscode', 'shellcheck') : path;
-      const client = await startServer({ rootPath: folder, cwd: folder, settings: { shellcheck: { enable: true, path: wanted } } });
+      const client = await startServer({
+        rootPath: folder,
+        cwd: folder,
+        settings: { shellcheck: { enable: true, path: wanted } },
+      });
       try {
         const uri = await client.open(join(folder, 'bin', 'python'), WRAPPER);
         // ShellCheck from PATH still checks the wrapper (its findings arrive after ours).
-        const diagnostics = await client.diagnostics(uri, (d) => d.some((x) => /^SC\d+$/.test(String(x.code))));
+        const diagnostics = await client.diagnostics(uri, (d) =>
+          d.some((x) => /^SC\d+$/.test(String(x.code))),
+        );
         assert.ok(hasRealShellcheckFinding(diagnostics), `ShellCheck from PATH ran: ${codes(diagnostics)}`);
-        assert.ok(!diagnostics.some((d) => d.code === 'SC9999'), `the folder's program reported: ${codes(diagnostics)}`);
+        assert.ok(
+          !diagnostics.some((d) => d.code === 'SC9999'),
+          `the folder's program reported: ${codes(diagnostics)}`,
+        );
         assert.equal(existsSync(folderMarker), false, "the folder's program ran");
       } finally {
         await client.stop();
@@ -55,7 +65,12 @@ describe('programs are chosen by the user, never by the folder', () => {
   }
 
   it('takes an absolute path from initializationOptions (the user configuration of editors like Neovim)', async () => {
-    const client = await startServer({ rootPath: folder, cwd: folder, pullConfiguration: false, initializationOptions: { lumiModules: { shellcheck: { path: userProgram } } } });
+    const client = await startServer({
+      rootPath: folder,
+      cwd: folder,
+      pullConfiguration: false,
+      initializationOptions: { lumiModules: { shellcheck: { path: userProgram } } },
+    });
     try {
       const uri = await client.open(join(folder, 'bin', 'python'), WRAPPER);
       const diagnostics = await client.diagnostics(uri, (d) => d.some((x) => x.code === 'SC9998'));
@@ -68,12 +83,25 @@ describe('programs are chosen by the user, never by the folder', () => {
   });
 
   it('refuses a relative path even from initializationOptions, and says so', async () => {
-    const client = await startServer({ rootPath: folder, cwd: folder, pullConfiguration: false, initializationOptions: { lumiModules: { shellcheck: { path: './.vscode/shellcheck' } } } });
+    const client = await startServer({
+      rootPath: folder,
+      cwd: folder,
+      pullConfiguration: false,
+      initializationOptions: { lumiModules: { shellcheck: { path: './.vscode/shellcheck' } } },
+    });
     try {
       const uri = await client.open(join(folder, 'bin', 'python'), WRAPPER);
-      const diagnostics = await client.diagnostics(uri, (d) => d.some((x) => x.code === 'wrapper-unquoted-args'));
-      assert.ok(!diagnostics.some((d) => /^SC/.test(String(d.code))), `no ShellCheck at all: ${codes(diagnostics)}`);
-      await waitFor(() => client.logs().some((m) => m.includes('refusing the relative path')), 'the refusal in the log');
+      const diagnostics = await client.diagnostics(uri, (d) =>
+        d.some((x) => x.code === 'wrapper-unquoted-args'),
+      );
+      assert.ok(
+        !diagnostics.some((d) => /^SC/.test(String(d.code))),
+        `no ShellCheck at all: ${codes(diagnostics)}`,
+      );
+      await waitFor(
+        () => client.logs().some((m) => m.includes('refusing the relative path')),
+        'the refusal in the log',
+      );
       assert.equal(existsSync(folderMarker), false, "the folder's program ran");
     } finally {
       await client.stop();
@@ -90,10 +118,16 @@ describe('programs are chosen by the user, never by the folder', () => {
     try {
       const uri = await client.open(join(folder, 'bin', 'python'), WRAPPER);
       const untrusted = await client.diagnostics(uri, hasRealShellcheckFinding);
-      assert.ok(!untrusted.some((d) => d.code === 'SC9998' || d.code === 'SC9999'), `only ShellCheck from PATH: ${codes(untrusted)}`);
+      assert.ok(
+        !untrusted.some((d) => d.code === 'SC9998' || d.code === 'SC9999'),
+        `only ShellCheck from PATH: ${codes(untrusted)}`,
+      );
       assert.equal(existsSync(userMarker), false, "the user's program ran before the folder was trusted");
 
-      await client.connection.sendNotification('lumiModules/didChangeWorkspaceTrust', { workspaceTrusted: true, lumiModules: { shellcheck: { path: userProgram } } });
+      await client.connection.sendNotification('lumiModules/didChangeWorkspaceTrust', {
+        workspaceTrusted: true,
+        lumiModules: { shellcheck: { path: userProgram } },
+      });
       const trusted = await client.diagnostics(uri, (d) => d.some((x) => x.code === 'SC9998'));
       assert.ok(!trusted.some((d) => d.code === 'SC9999'), codes(trusted).join(' '));
       assert.equal(existsSync(userMarker), true, "the user's program runs once the folder is trusted");

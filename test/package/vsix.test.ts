@@ -31,24 +31,65 @@ describe('vsix package', () => {
     // On a terminal, as a developer runs it: vsce asks "Do you want to continue? [y/N]" for
     // anything it doubts (a missing repository: none is published, so none is named) and waits.
     // `script` gives it a terminal; the timeout only ends a run that waits for an answer.
-    const r = spawnSync('script', ['-qec', 'npm run package', '/dev/null'], { cwd: repo, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'], timeout: 240_000 });
-    assert.equal(r.status, 0, `npm run package on a terminal did not finish by itself (a prompt?):\n${r.stdout}${r.stderr}`);
+    const r = spawnSync('script', ['-qec', 'npm run package', '/dev/null'], {
+      cwd: repo,
+      encoding: 'utf8',
+      stdio: ['ignore', 'pipe', 'pipe'],
+      timeout: 240_000,
+    });
+    assert.equal(
+      r.status,
+      0,
+      `npm run package on a terminal did not finish by itself (a prompt?):\n${r.stdout}${r.stderr}`,
+    );
     assert.doesNotMatch(r.stdout, /\[y\/N\]/, 'no question asked');
     const entries = zipEntries(readFileSync(join(repo, 'dist', 'lumi-container-modules.vsix')));
     const files = entries.filter((e) => e.startsWith('extension/')).map((e) => e.slice('extension/'.length));
-    assert.ok(files.some((f) => f.toLowerCase() === 'readme.md'), 'README (vsce stores it as readme.md)');
-    for (const needed of ['package.json', 'dist/extension.js', 'dist/server.js', 'dist/cli.js', 'dist/cli-check.js', 'dist/cli-scaffold.js', 'dist/cli-run.js', 'dist/cli-submit.js', 'dist/cli-analysers.js', 'dist/cli-execa.js', 'dist/checkWorker.js', 'dist/tree-sitter.wasm', 'dist/tree-sitter-bash.wasm', 'syntaxes/lmod.injection.tmLanguage.json']) {
+    assert.ok(
+      files.some((f) => f.toLowerCase() === 'readme.md'),
+      'README (vsce stores it as readme.md)',
+    );
+    for (const needed of [
+      'package.json',
+      'dist/extension.js',
+      'dist/server.js',
+      'dist/cli.js',
+      'dist/cli-check.js',
+      'dist/cli-scaffold.js',
+      'dist/cli-run.js',
+      'dist/cli-submit.js',
+      'dist/cli-analysers.js',
+      'dist/cli-execa.js',
+      'dist/checkWorker.js',
+      'dist/tree-sitter.wasm',
+      'dist/tree-sitter-bash.wasm',
+      'syntaxes/lmod.injection.tmLanguage.json',
+    ]) {
       assert.ok(files.includes(needed), `${needed} is in the vsix`);
     }
-    assert.ok(files.includes('templates/modulefile.lua') && files.includes('templates/wrapper.sh'), 'scaffold templates are in the vsix');
+    assert.ok(
+      files.includes('templates/modulefile.lua') && files.includes('templates/wrapper.sh'),
+      'scaffold templates are in the vsix',
+    );
     // What the Marketplace shows: the icon (a 128x128 PNG) and the change log.
     const manifest = JSON.parse(readFileSync(join(repo, 'package.json'), 'utf8')) as { icon?: string };
-    assert.ok(manifest.icon && files.includes(manifest.icon), `the manifest's icon ${manifest.icon} is in the vsix`);
+    assert.ok(
+      manifest.icon && files.includes(manifest.icon),
+      `the manifest's icon ${manifest.icon} is in the vsix`,
+    );
     const png = readFileSync(join(repo, manifest.icon));
     assert.equal(png.toString('latin1', 1, 4), 'PNG');
     assert.deepEqual([png.readUInt32BE(16), png.readUInt32BE(20)], [128, 128], 'the icon is 128x128');
-    assert.ok(files.some((f) => f.toLowerCase() === 'changelog.md'), 'CHANGELOG.md is in the vsix');
-    const junk = files.filter((f) => /(^|\/)(src|test|node_modules|\.ci|examples|\.cache)\//.test(f) || /\.(ts|map|vsix)$/.test(f) || f.startsWith('tsconfig'));
+    assert.ok(
+      files.some((f) => f.toLowerCase() === 'changelog.md'),
+      'CHANGELOG.md is in the vsix',
+    );
+    const junk = files.filter(
+      (f) =>
+        /(^|\/)(src|test|node_modules|\.ci|examples|\.cache)\//.test(f) ||
+        /\.(ts|map|vsix)$/.test(f) ||
+        f.startsWith('tsconfig'),
+    );
     assert.deepEqual(junk, [], 'no sources, tests, source maps or node_modules');
   });
 });

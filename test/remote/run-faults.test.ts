@@ -5,7 +5,16 @@
 import assert from 'node:assert/strict';
 import { spawn, spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
+import {
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  rmSync,
+  statSync,
+  symlinkSync,
+  writeFileSync,
+} from 'node:fs';
 import { connect as connectTcp, createServer, type AddressInfo, type Server, type Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -18,7 +27,11 @@ import { runProcessesWith, waitForProcess, waitForNoProcess } from '../helpers/c
 import { startSshd, type SshdFixture } from '../helpers/sshd';
 
 const cli = join(__dirname, '..', '..', 'dist', 'cli.js');
-const refuseAll: ConnectPrompts = { confirmUnknownHost: async () => false, passphrase: async () => undefined, keyboardInteractive: async () => undefined };
+const refuseAll: ConnectPrompts = {
+  confirmUnknownHost: async () => false,
+  passphrase: async () => undefined,
+  keyboardInteractive: async () => undefined,
+};
 
 let sshd: SshdFixture;
 let dir: string;
@@ -31,7 +44,10 @@ before(async () => {
   // A strict MaxStartups: beyond 3 unauthenticated connections sshd drops 50%, all beyond 10.
   sshd = await startSshd({ extraConfig: ['MaxStartups 3:50:10'] });
   sshd.addRemoteProfile(`export PATH=${join(dir, 'bin')}:$PATH\n[ -f ~/slow-login ] && sleep 4\n`);
-  config = sshd.writeSshConfig('lumi-faults', { knownHostsFile: sshd.knownHostsFile('known'), extra: { StrictHostKeyChecking: 'yes' } });
+  config = sshd.writeSshConfig('lumi-faults', {
+    knownHostsFile: sshd.knownHostsFile('known'),
+    extra: { StrictHostKeyChecking: 'yes' },
+  });
 });
 
 after(async () => {
@@ -39,17 +55,31 @@ after(async () => {
   rmSync(dir, { recursive: true, force: true });
 });
 
-const request = (script: string, args: (string | Buffer)[] = []): RunRequest => ({ modulePaths: [], modules: [], script, remoteScript: false, args });
+const request = (script: string, args: (string | Buffer)[] = []): RunRequest => ({
+  modulePaths: [],
+  modules: [],
+  script,
+  remoteScript: false,
+  args,
+});
 
 function collect() {
   const out: Buffer[] = [];
   const err: Buffer[] = [];
-  return { out, err, sink: { stdout: (c: Buffer) => void out.push(c), stderr: (c: Buffer) => void err.push(c) } };
+  return {
+    out,
+    err,
+    sink: { stdout: (c: Buffer) => void out.push(c), stderr: (c: Buffer) => void err.push(c) },
+  };
 }
 
 /** Starts the CLI on SCRIPT and resolves once the script printed `started`. */
 async function startCli(script: string, args: string[], extraConfig = config) {
-  const child = spawn(process.execPath, [cli, 'run', '--host', 'lumi-faults', '--ssh-config', extraConfig, script, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(
+    process.execPath,
+    [cli, 'run', '--host', 'lumi-faults', '--ssh-config', extraConfig, script, ...args],
+    { stdio: ['ignore', 'pipe', 'pipe'] },
+  );
   let out = '';
   let err = '';
   child.stderr.on('data', (c: Buffer) => (err += c.toString()));
@@ -69,15 +99,25 @@ async function startCli(script: string, args: string[], extraConfig = config) {
 
 describe('remote run under faults', () => {
   it('SIGHUP and SIGTERM end the remote process tree as Ctrl+C does', async () => {
-    for (const [signal, code] of [['SIGHUP', 129], ['SIGTERM', 143]] as const) {
+    for (const [signal, code] of [
+      ['SIGHUP', 129],
+      ['SIGTERM', 143],
+    ] as const) {
       const marker = `lumi-hangup-marker-${signal}`;
       const script = join(dir, `hangup-${signal}.py`);
-      writeFileSync(script, `import subprocess, time\nsubprocess.Popen(["bash", "-c", "sleep 3600; : ${marker}"])\nprint("started", flush=True)\ntime.sleep(3600)\n`);
+      writeFileSync(
+        script,
+        `import subprocess, time\nsubprocess.Popen(["bash", "-c", "sleep 3600; : ${marker}"])\nprint("started", flush=True)\ntime.sleep(3600)\n`,
+      );
       const run = await startCli(script, []);
       assert.notEqual(await waitForProcess(marker, 10_000), '', 'the remote child is not running');
       run.child.kill(signal);
       assert.equal(await run.exited, code, run.stderr());
-      assert.equal(await waitForNoProcess(marker, 10_000), '', `remote processes still alive after ${signal}`);
+      assert.equal(
+        await waitForNoProcess(marker, 10_000),
+        '',
+        `remote processes still alive after ${signal}`,
+      );
       assert.match(run.stderr(), /the remote run was stopped \(process group \d+ ended\)/);
     }
   });
@@ -85,9 +125,28 @@ describe('remote run under faults', () => {
   it("the CLI's parent gone (killed outright) stops the run as Ctrl+C does", async () => {
     const marker = 'lumi-orphaned-cli-marker';
     const script = join(dir, 'parent-gone.py');
-    writeFileSync(script, `import subprocess, time\nsubprocess.Popen(["bash", "-c", "sleep 3600; : ${marker}"])\nprint("started", flush=True)\ntime.sleep(3600)\n`);
+    writeFileSync(
+      script,
+      `import subprocess, time\nsubprocess.Popen(["bash", "-c", "sleep 3600; : ${marker}"])\nprint("started", flush=True)\ntime.sleep(3600)\n`,
+    );
     // sh stays the CLI's parent (no exec: a second command follows) and prints the CLI's pid.
-    const parent = spawn('sh', ['-c', `"$@" & echo "cli-pid $!"; wait`, 'sh', process.execPath, cli, 'run', '--host', 'lumi-faults', '--ssh-config', config, script], { stdio: ['ignore', 'pipe', 'pipe'] });
+    const parent = spawn(
+      'sh',
+      [
+        '-c',
+        `"$@" & echo "cli-pid $!"; wait`,
+        'sh',
+        process.execPath,
+        cli,
+        'run',
+        '--host',
+        'lumi-faults',
+        '--ssh-config',
+        config,
+        script,
+      ],
+      { stdio: ['ignore', 'pipe', 'pipe'] },
+    );
     let out = '';
     await new Promise<void>((resolve, reject) => {
       const timer = setTimeout(() => reject(new Error(`did not start: ${out}`)), 60_000);
@@ -103,8 +162,16 @@ describe('remote run under faults', () => {
     assert.ok(cliPid > 0, out);
     parent.kill('SIGKILL');
     assert.equal(await waitForNoProcess(marker, 10_000), '', 'the remote run outlived the CLI parent');
-    for (let i = 0; i < 100 && existsSync(`/proc/${cliPid}`) && !/State:\s+Z/.test(readFileSync(`/proc/${cliPid}/status`, 'utf8')); i++) await new Promise((r) => setTimeout(r, 100));
-    const alive = existsSync(`/proc/${cliPid}`) && !/State:\s+Z/.test(readFileSync(`/proc/${cliPid}/status`, 'utf8'));
+    for (
+      let i = 0;
+      i < 100 &&
+      existsSync(`/proc/${cliPid}`) &&
+      !/State:\s+Z/.test(readFileSync(`/proc/${cliPid}/status`, 'utf8'));
+      i++
+    )
+      await new Promise((r) => setTimeout(r, 100));
+    const alive =
+      existsSync(`/proc/${cliPid}`) && !/State:\s+Z/.test(readFileSync(`/proc/${cliPid}/status`, 'utf8'));
     if (alive) process.kill(cliPid, 'SIGKILL');
     assert.equal(alive, false, 'the CLI kept running after its parent was gone');
   });
@@ -112,7 +179,10 @@ describe('remote run under faults', () => {
   it('the CLI killed outright (SIGKILL: no chance to cancel) still ends the remote tree: the remote side hears end of stdin', async () => {
     const marker = 'lumi-killed-cli-marker';
     const script = join(dir, 'killed.py');
-    writeFileSync(script, `import subprocess, time\nsubprocess.Popen(["bash", "-c", "sleep 3600; : ${marker}"])\nprint("started", flush=True)\ntime.sleep(3600)\n`);
+    writeFileSync(
+      script,
+      `import subprocess, time\nsubprocess.Popen(["bash", "-c", "sleep 3600; : ${marker}"])\nprint("started", flush=True)\ntime.sleep(3600)\n`,
+    );
     const run = await startCli(script, []);
     run.child.kill('SIGKILL');
     await run.exited;
@@ -147,12 +217,21 @@ describe('remote run under faults', () => {
     );
     const marker = 'lumi-orphan-marker';
     const script = join(dir, 'orphan.py');
-    writeFileSync(script, `import subprocess, time\nsubprocess.Popen(["bash", "-c", "sleep 3600; : ${marker}"])\nprint("started", flush=True)\ntime.sleep(3600)\n`);
+    writeFileSync(
+      script,
+      `import subprocess, time\nsubprocess.Popen(["bash", "-c", "sleep 3600; : ${marker}"])\nprint("started", flush=True)\ntime.sleep(3600)\n`,
+    );
     const orphanFile = join(dir, 'state', 'orphaned-runs.json');
     try {
       const host = await resolveHost('lumi-faults', relayConfig);
       const dropped = await connect(host, refuseAll);
-      const run = runOverSsh(dropped, request(script), { stdout: (c) => void (c.toString().includes('started') && freezeFirst()), stderr: () => undefined }, undefined, { orphanFile });
+      const run = runOverSsh(
+        dropped,
+        request(script),
+        { stdout: (c) => void (c.toString().includes('started') && freezeFirst()), stderr: () => undefined },
+        undefined,
+        { orphanFile },
+      );
       await assert.rejects(run, /lost: no answer from the server in 2 s/);
       assert.notEqual(runProcessesWith(marker), '', 'the run should still be alive on the remote here');
       assert.match(readFileSync(orphanFile, 'utf8'), /lumi-modules\/pids\/[0-9a-f]+/);
@@ -162,9 +241,22 @@ describe('remote run under faults', () => {
         const quick = join(dir, 'quick.py');
         writeFileSync(quick, 'print("next")\n');
         const o = collect();
-        assert.equal(await runOverSsh(next, request(quick), o.sink, undefined, { orphanFile, onOrphanCleaned: (_p, x) => cleaned.push(x) }), 0);
-        assert.deepEqual(cleaned.map((x) => x.state), ['stopped']);
-        assert.equal(await waitForNoProcess(marker, 3000), '', 'the dropped run is still alive after the next connection');
+        assert.equal(
+          await runOverSsh(next, request(quick), o.sink, undefined, {
+            orphanFile,
+            onOrphanCleaned: (_p, x) => cleaned.push(x),
+          }),
+          0,
+        );
+        assert.deepEqual(
+          cleaned.map((x) => x.state),
+          ['stopped'],
+        );
+        assert.equal(
+          await waitForNoProcess(marker, 3000),
+          '',
+          'the dropped run is still alive after the next connection',
+        );
         assert.doesNotMatch(readFileSync(orphanFile, 'utf8'), /pids/);
       } finally {
         next.close();
@@ -181,12 +273,19 @@ describe('remote run under faults', () => {
     await new Promise<void>((resolve) => tarpit.listen(0, '127.0.0.1', resolve));
     const port = (tarpit.address() as AddressInfo).port;
     const tarpitConfig = join(dir, 'tarpit-config');
-    writeFileSync(tarpitConfig, `Host lumi-faults\n  HostName 127.0.0.1\n  Port ${port}\n  User ${sshd.user}\n  IdentityFile ${sshd.clientKey}\n  ConnectTimeout 2\n  ConnectionAttempts 2\n`);
+    writeFileSync(
+      tarpitConfig,
+      `Host lumi-faults\n  HostName 127.0.0.1\n  Port ${port}\n  User ${sshd.user}\n  IdentityFile ${sshd.clientKey}\n  ConnectTimeout 2\n  ConnectionAttempts 2\n`,
+    );
     const script = join(dir, 'never.py');
     writeFileSync(script, 'print("must not run")\n');
     try {
       const r = await new Promise<{ code: number | null; stderr: string }>((resolve) => {
-        const child = spawn(process.execPath, [cli, 'run', '--host', 'lumi-faults', '--ssh-config', tarpitConfig, script], { stdio: ['ignore', 'pipe', 'pipe'] });
+        const child = spawn(
+          process.execPath,
+          [cli, 'run', '--host', 'lumi-faults', '--ssh-config', tarpitConfig, script],
+          { stdio: ['ignore', 'pipe', 'pipe'] },
+        );
         let stderr = '';
         child.stderr.on('data', (c: Buffer) => (stderr += c.toString()));
         const timer = setTimeout(() => child.kill('SIGKILL'), 60_000);
@@ -228,7 +327,10 @@ describe('remote run under faults', () => {
       return file;
     };
     try {
-      await assert.rejects(connect(await resolveHost('lumi-faults', configFor(1)), refuseAll), /ECONNREFUSED|refused/);
+      await assert.rejects(
+        connect(await resolveHost('lumi-faults', configFor(1)), refuseAll),
+        /ECONNREFUSED|refused/,
+      );
       const host = await resolveHost('lumi-faults', configFor(3));
       assert.equal(host.connectionAttempts, 3);
       setTimeout(() => relay.listen(port, '127.0.0.1'), 300);
@@ -248,10 +350,17 @@ describe('remote run under faults', () => {
     await new Promise<void>((resolve) => tarpit.listen(0, '127.0.0.1', resolve));
     const port = (tarpit.address() as AddressInfo).port;
     const tarpitConfig = join(dir, 'tarpit-config-2');
-    writeFileSync(tarpitConfig, `Host lumi-faults\n  HostName 127.0.0.1\n  Port ${port}\n  User ${sshd.user}\n  ConnectTimeout 600\n`);
+    writeFileSync(
+      tarpitConfig,
+      `Host lumi-faults\n  HostName 127.0.0.1\n  Port ${port}\n  User ${sshd.user}\n  ConnectTimeout 600\n`,
+    );
     const script = join(dir, 'never.py');
     try {
-      const child = spawn(process.execPath, [cli, 'run', '--host', 'lumi-faults', '--ssh-config', tarpitConfig, script], { stdio: ['ignore', 'pipe', 'pipe'] });
+      const child = spawn(
+        process.execPath,
+        [cli, 'run', '--host', 'lumi-faults', '--ssh-config', tarpitConfig, script],
+        { stdio: ['ignore', 'pipe', 'pipe'] },
+      );
       let stderr = '';
       child.stderr.on('data', (c: Buffer) => (stderr += c.toString()));
       await new Promise((r) => setTimeout(r, 1500));
@@ -284,9 +393,13 @@ describe('remote run under faults', () => {
         }
       }),
     );
-    const failed = results.flatMap((r, i) => (r.status === 'rejected' ? [`${i}: ${(r.reason as Error).message}`] : []));
+    const failed = results.flatMap((r, i) =>
+      r.status === 'rejected' ? [`${i}: ${(r.reason as Error).message}`] : [],
+    );
     assert.deepEqual(failed, []);
-    results.forEach((r, i) => assert.deepEqual(r.status === 'fulfilled' && r.value, { code: 0, out: `ok ${i}\n` }));
+    results.forEach((r, i) =>
+      assert.deepEqual(r.status === 'fulfilled' && r.value, { code: 0, out: `ok ${i}\n` }),
+    );
     // The storm did hit the limit: sshd dropped handshakes, and they were retried.
     assert.match(sshd.log().slice(logBefore), /drop connection #\d+ .* past MaxStartups/);
   });
@@ -316,15 +429,31 @@ describe('remote run under faults', () => {
     writeFileSync(join(sshd.remoteHome, 'slow-login'), '');
     const marker = 'lumi-slow-login-marker';
     const script = join(dir, 'slow-start.py');
-    writeFileSync(script, `import subprocess, time\nsubprocess.Popen(["bash", "-c", "sleep 3600; : ${marker}"])\nprint("started", flush=True)\ntime.sleep(3600)\n`);
+    writeFileSync(
+      script,
+      `import subprocess, time\nsubprocess.Popen(["bash", "-c", "sleep 3600; : ${marker}"])\nprint("started", flush=True)\ntime.sleep(3600)\n`,
+    );
     const c = await connect(await resolveHost('lumi-faults', config), refuseAll);
     try {
       const abort = new AbortController();
       const outcomes: CancelOutcome[] = [];
       const o = collect();
-      const run = runOverSsh(c, request(script), o.sink, abort.signal, { onCancelled: (x) => outcomes.push(x) });
+      const run = runOverSsh(c, request(script), o.sink, abort.signal, {
+        onCancelled: (x) => outcomes.push(x),
+      });
       // Past the upload, the run command is on its way; its login shell sleeps 4 s before the pid file.
-      while (!existsSync(join(sshd.remoteHome, '.cache', 'lumi-modules', 'runs', createHash('sha256').update(readFileSync(script)).digest('hex')))) await new Promise((r) => setTimeout(r, 20));
+      while (
+        !existsSync(
+          join(
+            sshd.remoteHome,
+            '.cache',
+            'lumi-modules',
+            'runs',
+            createHash('sha256').update(readFileSync(script)).digest('hex'),
+          ),
+        )
+      )
+        await new Promise((r) => setTimeout(r, 20));
       await new Promise((r) => setTimeout(r, 500));
       abort.abort();
       assert.equal(await run, 130);
@@ -342,8 +471,15 @@ describe('remote run under faults', () => {
 
   it('1 GB of output through a slow reader: the remote is held back, the CLI memory stays flat', async () => {
     const script = join(dir, 'gigabyte.py');
-    writeFileSync(script, 'import sys\nblock = b"0123456789abcdef" * 65536\nfor _ in range(1024):\n    sys.stdout.buffer.write(block)\nsys.stdout.flush()\n');
-    const child = spawn(process.execPath, [cli, 'run', '--host', 'lumi-faults', '--ssh-config', config, script], { stdio: ['ignore', 'pipe', 'pipe'] });
+    writeFileSync(
+      script,
+      'import sys\nblock = b"0123456789abcdef" * 65536\nfor _ in range(1024):\n    sys.stdout.buffer.write(block)\nsys.stdout.flush()\n',
+    );
+    const child = spawn(
+      process.execPath,
+      [cli, 'run', '--host', 'lumi-faults', '--ssh-config', config, script],
+      { stdio: ['ignore', 'pipe', 'pipe'] },
+    );
     let received = 0;
     let maxRss = 0;
     let stderr = '';
@@ -382,13 +518,29 @@ describe('remote run under faults', () => {
     writeFileSync(join(home, '-venv', 'bin', 'activate'), 'export LUMI_DASH_VENV=active\n');
     mkdirSync(join(home, '-work'));
     const script = join(dir, 'dash.py');
-    writeFileSync(script, 'import os, sys\nprint(os.getcwd(), os.environ.get("LUMI_DASH_MODULE"), os.environ.get("LUMI_DASH_VENV"), sys.argv[1:])\n');
+    writeFileSync(
+      script,
+      'import os, sys\nprint(os.getcwd(), os.environ.get("LUMI_DASH_MODULE"), os.environ.get("LUMI_DASH_VENV"), sys.argv[1:])\n',
+    );
     const c = await connect(await resolveHost('lumi-faults', config), refuseAll);
     try {
       const o = collect();
-      const code = await runOverSsh(c, { ...request(script, ['-n', '--help']), modulePaths: ['-mods'], modules: ['dash-mod/1.0'], venv: '-venv', cwd: '-work' }, o.sink);
+      const code = await runOverSsh(
+        c,
+        {
+          ...request(script, ['-n', '--help']),
+          modulePaths: ['-mods'],
+          modules: ['dash-mod/1.0'],
+          venv: '-venv',
+          cwd: '-work',
+        },
+        o.sink,
+      );
       assert.equal(code, 0, Buffer.concat(o.err).toString());
-      assert.equal(Buffer.concat(o.out).toString(), `${join(home, '-work')} loaded active ['-n', '--help']\n`);
+      assert.equal(
+        Buffer.concat(o.out).toString(),
+        `${join(home, '-work')} loaded active ['-n', '--help']\n`,
+      );
     } finally {
       c.close();
     }
@@ -396,9 +548,19 @@ describe('remote run under faults', () => {
 
   it('500 KB of arguments and arguments that are not UTF-8 arrive byte for byte', async () => {
     const script = join(dir, 'args.py');
-    writeFileSync(script, 'import os, sys, hashlib\nfor a in sys.argv[1:]:\n    b = os.fsencode(a)\n    print(len(b), hashlib.sha256(b).hexdigest())\n');
-    const big = Array.from({ length: 52 }, (_, i) => `${i}:` + 'x$(id) \'"; \n'.repeat(1000).slice(0, 10_000 - 3));
-    const bytes = [Buffer.from([0xff, 0xfe, 0x41, 0x80]), Buffer.from('caf\xe9', 'latin1'), Buffer.from('-n')];
+    writeFileSync(
+      script,
+      'import os, sys, hashlib\nfor a in sys.argv[1:]:\n    b = os.fsencode(a)\n    print(len(b), hashlib.sha256(b).hexdigest())\n',
+    );
+    const big = Array.from(
+      { length: 52 },
+      (_, i) => `${i}:` + 'x$(id) \'"; \n'.repeat(1000).slice(0, 10_000 - 3),
+    );
+    const bytes = [
+      Buffer.from([0xff, 0xfe, 0x41, 0x80]),
+      Buffer.from('caf\xe9', 'latin1'),
+      Buffer.from('-n'),
+    ];
     const args: (string | Buffer)[] = [...big, ...bytes];
     const total = args.reduce((n, a) => n + Buffer.byteLength(a), 0);
     assert.ok(total > 500_000, `${total}`);
@@ -412,7 +574,14 @@ describe('remote run under faults', () => {
         return `${b.length} ${createHash('sha256').update(b).digest('hex')}`;
       });
       assert.deepEqual(Buffer.concat(o.out).toString().trim().split('\n'), expected);
-      const argsFile = join(sshd.remoteHome, '.cache', 'lumi-modules', 'runs', createHash('sha256').update(argsFileContent(args)).digest('hex'), 'args');
+      const argsFile = join(
+        sshd.remoteHome,
+        '.cache',
+        'lumi-modules',
+        'runs',
+        createHash('sha256').update(argsFileContent(args)).digest('hex'),
+        'args',
+      );
       assert.equal(statSync(argsFile).mode & 0o777, 0o600);
     } finally {
       c.close();
@@ -434,9 +603,15 @@ describe('OpenSSH options', () => {
     const file = join(dir, 'two-hop-config');
     const entry = (alias: string, f: SshdFixture, extra = '') =>
       `Host ${alias}\n  HostName 127.0.0.1\n  Port ${f.port}\n  User ${f.user}\n  IdentityFile ${f.clientKey}\n  IdentitiesOnly yes\n  UserKnownHostsFile ${f.knownHostsFile('known')}\n  StrictHostKeyChecking yes\n${extra}`;
-    writeFileSync(file, entry('jump1', jump) + entry('jump2', sshd) + entry('target', sshd, '  ProxyJump jump1,jump2\n'));
+    writeFileSync(
+      file,
+      entry('jump1', jump) + entry('jump2', sshd) + entry('target', sshd, '  ProxyJump jump1,jump2\n'),
+    );
     // The jump sshd must accept the first sshd's client key too.
-    writeFileSync(join(jump.dir, 'authorized_keys'), readFileSync(join(jump.dir, 'authorized_keys'), 'utf8') + readFileSync(`${sshd.clientKey}.pub`, 'utf8'));
+    writeFileSync(
+      join(jump.dir, 'authorized_keys'),
+      readFileSync(join(jump.dir, 'authorized_keys'), 'utf8') + readFileSync(`${sshd.clientKey}.pub`, 'utf8'),
+    );
     const host = await resolveHost('target', file);
     assert.deepEqual(host.proxyJump, ['jump1', 'jump2']);
     const jumpLogBefore = jump.log().length;
@@ -466,12 +641,24 @@ describe('OpenSSH options', () => {
         spawnSync('ssh-keygen', ['-q', '-t', 'ed25519', '-N', '', '-f', k]);
         assert.equal(spawnSync('ssh-add', [k], { env: { ...process.env, SSH_AUTH_SOCK: sock } }).status, 0);
       }
-      assert.equal(spawnSync('ssh-add', [jump.clientKey], { env: { ...process.env, SSH_AUTH_SOCK: sock } }).status, 0);
-      assert.equal(spawnSync('ssh-add', ['-l'], { env: { ...process.env, SSH_AUTH_SOCK: sock }, encoding: 'utf8' }).stdout.trim().split('\n').length, 6);
+      assert.equal(
+        spawnSync('ssh-add', [jump.clientKey], { env: { ...process.env, SSH_AUTH_SOCK: sock } }).status,
+        0,
+      );
+      assert.equal(
+        spawnSync('ssh-add', ['-l'], { env: { ...process.env, SSH_AUTH_SOCK: sock }, encoding: 'utf8' })
+          .stdout.trim()
+          .split('\n').length,
+        6,
+      );
       // Only the public half on disk: the agent must sign, and pick this key out of six.
       const pubOnly = join(dir, 'agent-key');
       writeFileSync(`${pubOnly}.pub`, readFileSync(`${jump.clientKey}.pub`));
-      const file = jump.writeSshConfig('lumi-agent6', { identityFile: pubOnly, knownHostsFile: jump.knownHostsFile('known'), extra: { IdentityAgent: sock } });
+      const file = jump.writeSshConfig('lumi-agent6', {
+        identityFile: pubOnly,
+        knownHostsFile: jump.knownHostsFile('known'),
+        extra: { IdentityAgent: sock },
+      });
       const host = await resolveHost('lumi-agent6', file);
       assert.equal(host.identitiesOnly, true);
       const c = await connect(host, refuseAll);
@@ -490,11 +677,17 @@ describe('OpenSSH options', () => {
   it('HostKeyAlias checks and stores the key under the alias; HashKnownHosts writes new entries hashed', async () => {
     const knownHosts = join(dir, 'alias-known-hosts');
     writeFileSync(knownHosts, `lumi-alias ${jump.hostPublicKey}\n`);
-    const aliased = jump.writeSshConfig('lumi-aliased', { knownHostsFile: knownHosts, extra: { HostKeyAlias: 'lumi-alias', StrictHostKeyChecking: 'yes' } });
+    const aliased = jump.writeSshConfig('lumi-aliased', {
+      knownHostsFile: knownHosts,
+      extra: { HostKeyAlias: 'lumi-alias', StrictHostKeyChecking: 'yes' },
+    });
     const c = await connect(await resolveHost('lumi-aliased', aliased), refuseAll);
     c.close();
     const fresh = join(dir, 'hashed-new-known-hosts');
-    const hashing = jump.writeSshConfig('lumi-hashing', { knownHostsFile: fresh, extra: { HashKnownHosts: 'yes', StrictHostKeyChecking: 'accept-new' } });
+    const hashing = jump.writeSshConfig('lumi-hashing', {
+      knownHostsFile: fresh,
+      extra: { HashKnownHosts: 'yes', StrictHostKeyChecking: 'accept-new' },
+    });
     const d = await connect(await resolveHost('lumi-hashing', hashing), refuseAll);
     d.close();
     const line = readFileSync(fresh, 'utf8');

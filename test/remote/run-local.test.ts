@@ -24,12 +24,21 @@ before(() => {
   mkdirSync(join(dir, 'modules', 'fakepy'), { recursive: true });
   mkdirSync(join(dir, 'bin'));
   mkdirSync(join(dir, 'home'));
-  writeFileSync(join(dir, 'modules', 'fakepy', '1.0.lua'), `prepend_path('PATH', '${join(dir, 'bin')}')\nsetenv('FAKEPY_LOADED', 'yes')\n`);
+  writeFileSync(
+    join(dir, 'modules', 'fakepy', '1.0.lua'),
+    `prepend_path('PATH', '${join(dir, 'bin')}')\nsetenv('FAKEPY_LOADED', 'yes')\n`,
+  );
   writeFileSync(join(dir, 'bin', 'python'), '#!/bin/sh\nexec python3 "$@"\n');
-  writeFileSync(join(dir, 'bin', 'srun'), '#!/bin/bash\nopts=()\nwhile [ "${1#-}" != "$1" ]; do opts+=("$1"); shift; done\nprintf "SRUN:%s\\n" "${opts[@]}" >&2\nexec "$@"\n');
+  writeFileSync(
+    join(dir, 'bin', 'srun'),
+    '#!/bin/bash\nopts=()\nwhile [ "${1#-}" != "$1" ]; do opts+=("$1"); shift; done\nprintf "SRUN:%s\\n" "${opts[@]}" >&2\nexec "$@"\n',
+  );
   chmodSync(join(dir, 'bin', 'python'), 0o755);
   chmodSync(join(dir, 'bin', 'srun'), 0o755);
-  writeFileSync(join(dir, 'args.py'), 'import json, os, sys\nprint(json.dumps(sys.argv[1:]))\nprint(os.environ.get("FAKEPY_LOADED"), os.getcwd())\nsys.exit(int(os.environ.get("EXIT_WITH", "0")))\n');
+  writeFileSync(
+    join(dir, 'args.py'),
+    'import json, os, sys\nprint(json.dumps(sys.argv[1:]))\nprint(os.environ.get("FAKEPY_LOADED"), os.getcwd())\nsys.exit(int(os.environ.get("EXIT_WITH", "0")))\n',
+  );
   env = { PATH: '/usr/local/bin:/usr/bin:/bin', HOME: join(dir, 'home'), LMOD_IGNORE_CACHE: '1' };
 });
 after(() => rmSync(dir, { recursive: true, force: true }));
@@ -38,7 +47,14 @@ async function run(request: Partial<RunRequest>, signal?: AbortSignal, extraEnv:
   let stdout = '';
   let stderr = '';
   const code = await runLocally(
-    { modulePaths: [modules()], modules: ['fakepy/1.0'], script: join(dir, 'args.py'), remoteScript: true, args: [], ...request },
+    {
+      modulePaths: [modules()],
+      modules: ['fakepy/1.0'],
+      script: join(dir, 'args.py'),
+      remoteScript: true,
+      args: [],
+      ...request,
+    },
     { stdout: (c) => (stdout += c.toString()), stderr: (c) => (stderr += c.toString()) },
     signal,
     { ...env, ...extraEnv },
@@ -72,12 +88,40 @@ describe('remote run command, run locally by bash -l with real Lmod', () => {
   });
 
   it('runs through srun with each option as one word, from settings', async () => {
-    const settings = parseRunSettings({ srun: { enable: true, account: 'project_465000000', partition: 'small-g', time: '00:05:00', gpusPerNode: 2, extraOptions: ['--job-name=a b'] } });
-    assert.deepEqual(srunWords(settings.srun), ['--account=project_465000000', '--partition=small-g', '--time=00:05:00', '--nodes=1', '--ntasks-per-node=1', '--gpus-per-node=2', '--job-name=a b'], 'unset counts take the defaults of the settings schema');
-    const request = runRequestFromSettings({ ...settings, modulePaths: [modules()], modules: ['fakepy/1.0'], args: ['x'] }, join(dir, 'args.py'), true);
+    const settings = parseRunSettings({
+      srun: {
+        enable: true,
+        account: 'project_465000000',
+        partition: 'small-g',
+        time: '00:05:00',
+        gpusPerNode: 2,
+        extraOptions: ['--job-name=a b'],
+      },
+    });
+    assert.deepEqual(
+      srunWords(settings.srun),
+      [
+        '--account=project_465000000',
+        '--partition=small-g',
+        '--time=00:05:00',
+        '--nodes=1',
+        '--ntasks-per-node=1',
+        '--gpus-per-node=2',
+        '--job-name=a b',
+      ],
+      'unset counts take the defaults of the settings schema',
+    );
+    const request = runRequestFromSettings(
+      { ...settings, modulePaths: [modules()], modules: ['fakepy/1.0'], args: ['x'] },
+      join(dir, 'args.py'),
+      true,
+    );
     const r = await run(request);
     assert.equal(r.code, 0, r.stderr);
-    assert.match(r.stderr, /SRUN:--account=project_465000000\nSRUN:--partition=small-g\nSRUN:--time=00:05:00\nSRUN:--nodes=1\nSRUN:--ntasks-per-node=1\nSRUN:--gpus-per-node=2\nSRUN:--job-name=a b\n/);
+    assert.match(
+      r.stderr,
+      /SRUN:--account=project_465000000\nSRUN:--partition=small-g\nSRUN:--time=00:05:00\nSRUN:--nodes=1\nSRUN:--ntasks-per-node=1\nSRUN:--gpus-per-node=2\nSRUN:--job-name=a b\n/,
+    );
     assert.deepEqual(JSON.parse(r.stdout.split('\n')[0]), ['x']);
   });
 
@@ -93,22 +137,48 @@ describe('remote run command, run locally by bash -l with real Lmod', () => {
 
   it('cancel ends the whole process tree', async () => {
     const sleeper = join(dir, 'sleeper.py');
-    writeFileSync(sleeper, 'import subprocess, time\nsubprocess.Popen(["bash", "-c", "sleep 3600; : lumi-cancel-marker"])\nprint("started", flush=True)\ntime.sleep(3600)\n');
+    writeFileSync(
+      sleeper,
+      'import subprocess, time\nsubprocess.Popen(["bash", "-c", "sleep 3600; : lumi-cancel-marker"])\nprint("started", flush=True)\ntime.sleep(3600)\n',
+    );
     const abort = new AbortController();
     const started = Date.now();
     let out = '';
     const code = runLocally(
-      { modulePaths: [modules()], modules: ['fakepy/1.0'], script: sleeper, remoteScript: true, args: ['lumi-cancel-marker'] },
-      { stdout: (c) => { out += c.toString(); if (out.includes('started')) abort.abort(); }, stderr: () => undefined },
+      {
+        modulePaths: [modules()],
+        modules: ['fakepy/1.0'],
+        script: sleeper,
+        remoteScript: true,
+        args: ['lumi-cancel-marker'],
+      },
+      {
+        stdout: (c) => {
+          out += c.toString();
+          if (out.includes('started')) abort.abort();
+        },
+        stderr: () => undefined,
+      },
       abort.signal,
       env,
     );
     assert.equal(await code, 130);
-    assert.equal(await waitForNoProcess('lumi-cancel-marker', 5000 - (Date.now() - started)), '', 'processes of the cancelled run are still alive 5 s after cancel');
+    assert.equal(
+      await waitForNoProcess('lumi-cancel-marker', 5000 - (Date.now() - started)),
+      '',
+      'processes of the cancelled run are still alive 5 s after cancel',
+    );
   });
 
   it('splits srun option strings like a shell without expanding anything', () => {
-    assert.deepEqual(splitShellWords(`--account=p1  -J "my run" --x='a b' \\$HOME $(id)`), ['--account=p1', '-J', 'my run', '--x=a b', '$HOME', '$(id)']);
+    assert.deepEqual(splitShellWords(`--account=p1  -J "my run" --x='a b' \\$HOME $(id)`), [
+      '--account=p1',
+      '-J',
+      'my run',
+      '--x=a b',
+      '$HOME',
+      '$(id)',
+    ]);
     assert.throws(() => splitShellWords('--x="open'), /unterminated/);
   });
 });

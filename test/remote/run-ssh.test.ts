@@ -3,7 +3,15 @@
 // stand-in: the module's wrapper really runs the script inside the container.
 import assert from 'node:assert/strict';
 import { spawn, spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import {
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { createServer, connect as connectTcp, type AddressInfo, type Socket } from 'node:net';
 import { join } from 'node:path';
@@ -39,15 +47,33 @@ before(async () => {
   root = join(dir, 'project home');
   mkdirSync(join(dir, 'images'));
   writeFileSync(join(dir, 'images', IMAGE), '');
-  const made = spawnSync(process.execPath, [cli, 'scaffold', '--name', 'my-torch', '--version', '2.3', '--image', join(dir, 'images', IMAGE), '--root', root], {
-    encoding: 'utf8',
-    env: { ...process.env, PROJHOME: '' },
-  });
+  const made = spawnSync(
+    process.execPath,
+    [
+      cli,
+      'scaffold',
+      '--name',
+      'my-torch',
+      '--version',
+      '2.3',
+      '--image',
+      join(dir, 'images', IMAGE),
+      '--root',
+      root,
+    ],
+    {
+      encoding: 'utf8',
+      env: { ...process.env, PROJHOME: '' },
+    },
+  );
   assert.equal(made.status, 0, made.stderr);
   standin = createContainerStandin(join(dir, 'standin'));
   sshd = await startSshd();
   sshd.addRemoteProfile(`export PATH=${standin.binDir}:$PATH`);
-  config = sshd.writeSshConfig('lumi-test', { knownHostsFile: sshd.knownHostsFile('known'), extra: { StrictHostKeyChecking: 'yes' } });
+  config = sshd.writeSshConfig('lumi-test', {
+    knownHostsFile: sshd.knownHostsFile('known'),
+    extra: { StrictHostKeyChecking: 'yes' },
+  });
   // The script reports where it ran: inside the stand-in (/.singularity.d) through the wrapper.
   argsScript = join(dir, `odd name 'q' $(id) ; x\nline.py`);
   writeFileSync(
@@ -62,13 +88,23 @@ after(async () => {
 });
 
 function cliRun(args: string[], configFile = config) {
-  return spawnSync(process.execPath, [cli, 'run', '--host', 'lumi-test', '--ssh-config', configFile, ...args], { encoding: 'utf8', timeout: 60_000 });
+  return spawnSync(
+    process.execPath,
+    [cli, 'run', '--host', 'lumi-test', '--ssh-config', configFile, ...args],
+    { encoding: 'utf8', timeout: 60_000 },
+  );
 }
 
 const moduleArgs = () => ['--module-use', join(root, 'modules'), '--module', 'my-torch/2.3'];
 
 function request(script: string, args: string[] = []): RunRequest {
-  return { modulePaths: [join(root, 'modules')], modules: ['my-torch/2.3'], script, remoteScript: false, args };
+  return {
+    modulePaths: [join(root, 'modules')],
+    modules: ['my-torch/2.3'],
+    script,
+    remoteScript: false,
+    args,
+  };
 }
 
 describe('lumi-modules run over a real sshd', () => {
@@ -84,11 +120,17 @@ describe('lumi-modules run over a real sshd', () => {
     assert.match(r.stderr, /in-container True pytorch/);
     assert.equal(existsSync(marker), false, 'an argument ran as shell code');
     const starts = readFileSync(standin.logFile, 'utf8').trim().split('\n');
-    assert.ok(starts.some((l) => l.includes(IMAGE)), 'the stand-in container did not start');
+    assert.ok(
+      starts.some((l) => l.includes(IMAGE)),
+      'the stand-in container did not start',
+    );
   });
 
   it('accepts a hashed known_hosts entry and a --remote-script path', () => {
-    const hashed = sshd.writeSshConfig('lumi-test', { knownHostsFile: sshd.knownHostsFile('hashed'), extra: { StrictHostKeyChecking: 'yes' } });
+    const hashed = sshd.writeSshConfig('lumi-test', {
+      knownHostsFile: sshd.knownHostsFile('hashed'),
+      extra: { StrictHostKeyChecking: 'yes' },
+    });
     const remote = join(dir, 'remote.py');
     writeFileSync(remote, 'print("remote ok")\n');
     const r = cliRun([...moduleArgs(), '--remote-script', remote], hashed);
@@ -97,7 +139,10 @@ describe('lumi-modules run over a real sshd', () => {
   });
 
   it('refuses an unknown host key with the fingerprint, and runs nothing', () => {
-    const unknown = sshd.writeSshConfig('lumi-test', { knownHostsFile: sshd.knownHostsFile('empty'), extra: { StrictHostKeyChecking: 'ask' } });
+    const unknown = sshd.writeSshConfig('lumi-test', {
+      knownHostsFile: sshd.knownHostsFile('empty'),
+      extra: { StrictHostKeyChecking: 'ask' },
+    });
     const before = readdirSync(join(sshd.remoteHome, '.cache', 'lumi-modules', 'runs')).length;
     const script = join(dir, 'never.py');
     writeFileSync(script, 'print("must not run")\n');
@@ -106,13 +151,20 @@ describe('lumi-modules run over a real sshd', () => {
     assert.ok(r.stderr.includes(sshd.hostKeyFingerprint), r.stderr);
     assert.match(r.stderr, /can't be established/);
     assert.equal(r.stdout, '');
-    assert.equal(readdirSync(join(sshd.remoteHome, '.cache', 'lumi-modules', 'runs')).length, before, 'something was uploaded');
+    assert.equal(
+      readdirSync(join(sshd.remoteHome, '.cache', 'lumi-modules', 'runs')).length,
+      before,
+      'something was uploaded',
+    );
   });
 
   it('refuses a changed host key loudly, naming the known_hosts line, even with StrictHostKeyChecking no', () => {
     for (const strict of ['yes', 'no']) {
       const file = sshd.knownHostsFile('changed');
-      const changed = sshd.writeSshConfig('lumi-test', { knownHostsFile: file, extra: { StrictHostKeyChecking: strict } });
+      const changed = sshd.writeSshConfig('lumi-test', {
+        knownHostsFile: file,
+        extra: { StrictHostKeyChecking: strict },
+      });
       const r = cliRun([...moduleArgs(), argsScript], changed);
       assert.equal(r.status, 255);
       assert.match(r.stderr, /REMOTE HOST IDENTIFICATION HAS CHANGED/);
@@ -122,31 +174,57 @@ describe('lumi-modules run over a real sshd', () => {
 
   it('with StrictHostKeyChecking accept-new adds the key and connects', () => {
     const file = join(dir, 'accept-new-known-hosts');
-    const acceptNew = sshd.writeSshConfig('lumi-test', { knownHostsFile: file, extra: { StrictHostKeyChecking: 'accept-new' } });
+    const acceptNew = sshd.writeSshConfig('lumi-test', {
+      knownHostsFile: file,
+      extra: { StrictHostKeyChecking: 'accept-new' },
+    });
     const r = cliRun([...moduleArgs(), '--remote-script', join(dir, 'remote.py')], acceptNew);
     assert.equal(r.status, 0, r.stderr);
     assert.match(readFileSync(file, 'utf8'), new RegExp(`^\\[127\\.0\\.0\\.1\\]:${sshd.port} ssh-ed25519 `));
   });
 
   it('uses an encrypted key with its passphrase, and without one says what to do', async () => {
-    const encrypted = sshd.writeSshConfig('lumi-test', { identityFile: sshd.encryptedClientKey, knownHostsFile: sshd.knownHostsFile('known') });
+    const encrypted = sshd.writeSshConfig('lumi-test', {
+      identityFile: sshd.encryptedClientKey,
+      knownHostsFile: sshd.knownHostsFile('known'),
+    });
     const host = await resolveHost('lumi-test', encrypted, { ...process.env, SSH_AUTH_SOCK: '' });
     const asked: string[] = [];
-    const connection = await connect(host, { ...refuseAll, passphrase: async (file) => (asked.push(file), sshd.passphrase) });
+    const connection = await connect(host, {
+      ...refuseAll,
+      passphrase: async (file) => (asked.push(file), sshd.passphrase),
+    });
     try {
       let out = '';
-      const code = await runOverSsh(connection, { ...request(join(dir, 'remote.py')), remoteScript: true }, { stdout: (c) => (out += c), stderr: () => undefined });
+      const code = await runOverSsh(
+        connection,
+        { ...request(join(dir, 'remote.py')), remoteScript: true },
+        { stdout: (c) => (out += c), stderr: () => undefined },
+      );
       assert.equal(code, 0);
       assert.equal(out, 'remote ok\n');
       assert.deepEqual(asked, [sshd.encryptedClientKey]);
     } finally {
       connection.close();
     }
-    const r = spawnSync(process.execPath, [cli, 'run', '--host', 'lumi-test', '--ssh-config', encrypted, '--remote-script', join(dir, 'remote.py')], {
-      encoding: 'utf8',
-      env: { ...process.env, SSH_AUTH_SOCK: '' },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
+    const r = spawnSync(
+      process.execPath,
+      [
+        cli,
+        'run',
+        '--host',
+        'lumi-test',
+        '--ssh-config',
+        encrypted,
+        '--remote-script',
+        join(dir, 'remote.py'),
+      ],
+      {
+        encoding: 'utf8',
+        env: { ...process.env, SSH_AUTH_SOCK: '' },
+        stdio: ['ignore', 'pipe', 'pipe'],
+      },
+    );
     assert.equal(r.status, 255);
     assert.match(r.stderr, /encrypted and no passphrase was given.*ssh-agent/);
   });
@@ -156,16 +234,37 @@ describe('lumi-modules run over a real sshd', () => {
     const agent = spawn('ssh-agent', ['-D', '-a', sock], { stdio: 'ignore' });
     try {
       for (let i = 0; i < 50 && !existsSync(sock); i++) await new Promise((r) => setTimeout(r, 50));
-      const added = spawnSync('ssh-add', [sshd.clientKey], { env: { ...process.env, SSH_AUTH_SOCK: sock }, encoding: 'utf8' });
+      const added = spawnSync('ssh-add', [sshd.clientKey], {
+        env: { ...process.env, SSH_AUTH_SOCK: sock },
+        encoding: 'utf8',
+      });
       assert.equal(added.status, 0, added.stderr);
       // Only the public half of the key is on disk (IdentitiesOnly yes picks it from the agent):
       // only the agent can log in.
       writeFileSync(join(dir, 'agent-only-key.pub'), readFileSync(`${sshd.clientKey}.pub`));
-      const viaAgent = sshd.writeSshConfig('lumi-test', { identityFile: join(dir, 'agent-only-key'), knownHostsFile: sshd.knownHostsFile('known'), extra: { IdentityAgent: sock } });
-      const r = spawnSync(process.execPath, [cli, 'run', '--host', 'lumi-test', '--ssh-config', viaAgent, ...moduleArgs(), '--remote-script', join(dir, 'remote.py')], {
-        encoding: 'utf8',
-        env: { ...process.env, SSH_AUTH_SOCK: '' },
+      const viaAgent = sshd.writeSshConfig('lumi-test', {
+        identityFile: join(dir, 'agent-only-key'),
+        knownHostsFile: sshd.knownHostsFile('known'),
+        extra: { IdentityAgent: sock },
       });
+      const r = spawnSync(
+        process.execPath,
+        [
+          cli,
+          'run',
+          '--host',
+          'lumi-test',
+          '--ssh-config',
+          viaAgent,
+          ...moduleArgs(),
+          '--remote-script',
+          join(dir, 'remote.py'),
+        ],
+        {
+          encoding: 'utf8',
+          env: { ...process.env, SSH_AUTH_SOCK: '' },
+        },
+      );
       assert.equal(r.status, 0, r.stderr);
       assert.equal(r.stdout, 'remote ok\n');
     } finally {
@@ -175,8 +274,25 @@ describe('lumi-modules run over a real sshd', () => {
 
   it('Ctrl+C ends the CLI and, within 5 s, the remote process', async () => {
     const sleeper = join(dir, 'sleeper.py');
-    writeFileSync(sleeper, 'import subprocess, sys, time\nsubprocess.Popen(["bash", "-c", "sleep 3600; : lumi-ssh-cancel-marker"])\nprint("started", flush=True)\ntime.sleep(3600)\n');
-    const child = spawn(process.execPath, [cli, 'run', '--host', 'lumi-test', '--ssh-config', config, ...moduleArgs(), sleeper, 'lumi-ssh-cancel-marker'], { stdio: ['ignore', 'pipe', 'pipe'] });
+    writeFileSync(
+      sleeper,
+      'import subprocess, sys, time\nsubprocess.Popen(["bash", "-c", "sleep 3600; : lumi-ssh-cancel-marker"])\nprint("started", flush=True)\ntime.sleep(3600)\n',
+    );
+    const child = spawn(
+      process.execPath,
+      [
+        cli,
+        'run',
+        '--host',
+        'lumi-test',
+        '--ssh-config',
+        config,
+        ...moduleArgs(),
+        sleeper,
+        'lumi-ssh-cancel-marker',
+      ],
+      { stdio: ['ignore', 'pipe', 'pipe'] },
+    );
     let out = '';
     await new Promise<void>((resolve, reject) => {
       const timer = setTimeout(() => reject(new Error(`script did not start: ${out}`)), 60_000);
@@ -188,25 +304,40 @@ describe('lumi-modules run over a real sshd', () => {
         }
       });
     });
-    assert.ok(spawnSync('pgrep', ['-f', 'lumi-ssh-cancel-marker']).status === 0, 'remote process not seen running');
+    assert.ok(
+      spawnSync('pgrep', ['-f', 'lumi-ssh-cancel-marker']).status === 0,
+      'remote process not seen running',
+    );
     const cancelledAt = Date.now();
     child.kill('SIGINT');
     const code = await new Promise<number | null>((resolve) => child.on('exit', (c) => resolve(c)));
     assert.equal(code, 130);
-    assert.equal(await waitForNoProcess('lumi-ssh-cancel-marker', 5000 - (Date.now() - cancelledAt)), '', 'remote processes still alive 5 s after Ctrl+C');
+    assert.equal(
+      await waitForNoProcess('lumi-ssh-cancel-marker', 5000 - (Date.now() - cancelledAt)),
+      '',
+      'remote processes still alive 5 s after Ctrl+C',
+    );
   });
 
   it('reaches the host through a ProxyJump hop', async () => {
     const jumpConfig = join(dir, 'jump-config');
     const base = sshd.writeSshConfig('jump', { knownHostsFile: sshd.knownHostsFile('known') });
-    writeFileSync(jumpConfig, readFileSync(base, 'utf8') + `\nHost lumi-behind\n  HostName 127.0.0.1\n  Port ${sshd.port}\n  User ${sshd.user}\n  IdentityFile ${sshd.clientKey}\n  IdentitiesOnly yes\n  UserKnownHostsFile ${sshd.knownHostsFile('known')}\n  ProxyJump jump\n`);
+    writeFileSync(
+      jumpConfig,
+      readFileSync(base, 'utf8') +
+        `\nHost lumi-behind\n  HostName 127.0.0.1\n  Port ${sshd.port}\n  User ${sshd.user}\n  IdentityFile ${sshd.clientKey}\n  IdentitiesOnly yes\n  UserKnownHostsFile ${sshd.knownHostsFile('known')}\n  ProxyJump jump\n`,
+    );
     const host = await resolveHost('lumi-behind', jumpConfig);
     assert.deepEqual(host.proxyJump, ['jump']);
     const logBefore = sshd.log().length;
     const connection = await connect(host, refuseAll);
     try {
       let out = '';
-      const code = await runOverSsh(connection, { ...request(join(dir, 'remote.py')), remoteScript: true }, { stdout: (c) => (out += c), stderr: () => undefined });
+      const code = await runOverSsh(
+        connection,
+        { ...request(join(dir, 'remote.py')), remoteScript: true },
+        { stdout: (c) => (out += c), stderr: () => undefined },
+      );
       assert.equal(code, 0);
       assert.equal(out, 'remote ok\n');
       // Only this test's own logins count (other tests filled the log before).
@@ -225,7 +356,9 @@ describe('lumi-modules run over a real sshd', () => {
     const logins = () => (sshd.log().match(/Accepted publickey/g) ?? []).length;
     const runQuick = async () => {
       let out = '';
-      const code = await pool.with('lumi-test', config, (c) => runOverSsh(c, request(quick), { stdout: (chunk) => (out += chunk), stderr: () => undefined }));
+      const code = await pool.with('lumi-test', config, (c) =>
+        runOverSsh(c, request(quick), { stdout: (chunk) => (out += chunk), stderr: () => undefined }),
+      );
       assert.equal(code, 0);
       assert.equal(out, 'hi\n');
     };
@@ -248,46 +381,64 @@ describe('lumi-modules run over a real sshd', () => {
   });
 
   // A hang fails through the test's timeout.
-  it('a connection gone silent (no FIN: network or VPN drop) ends the run after the keep-alives, not a hang', { timeout: 30_000 }, async () => {
-    // A TCP relay in front of sshd that can stop forwarding without closing anything.
-    let frozen = false;
-    const sockets: Socket[] = [];
-    const relay = createServer((client) => {
-      const upstream = connectTcp(sshd.port, '127.0.0.1');
-      sockets.push(client, upstream);
-      client.on('data', (d) => frozen || upstream.write(d));
-      upstream.on('data', (d) => frozen || client.write(d));
-      client.on('error', () => undefined);
-      upstream.on('error', () => undefined);
-    });
-    await new Promise<void>((resolve) => relay.listen(0, '127.0.0.1', resolve));
-    const relayPort = (relay.address() as AddressInfo).port;
-    const silentConfig = join(dir, 'silent-config');
-    writeFileSync(
-      silentConfig,
-      `Host silent\n  HostName 127.0.0.1\n  Port ${relayPort}\n  User ${sshd.user}\n  IdentityFile ${sshd.clientKey}\n  IdentitiesOnly yes\n` +
-        `  UserKnownHostsFile ${join(dir, 'silent-known-hosts')}\n  StrictHostKeyChecking accept-new\n  ServerAliveInterval 1\n  ServerAliveCountMax 2\n`,
-    );
-    try {
-      const connection = await connect(await resolveHost('silent', silentConfig), refuseAll);
-      const sleeper = join(dir, 'silent.py');
-      writeFileSync(sleeper, 'import subprocess, time\nsubprocess.Popen(["bash", "-c", "sleep 3600; : lumi-silent-link-marker"])\nprint("started", flush=True)\ntime.sleep(3600)\n');
-      const run = runOverSsh(connection, request(sleeper), {
-        stdout: (c) => {
-          if (c.toString().includes('started')) frozen = true;
-        },
-        stderr: () => undefined,
+  it(
+    'a connection gone silent (no FIN: network or VPN drop) ends the run after the keep-alives, not a hang',
+    { timeout: 30_000 },
+    async () => {
+      // A TCP relay in front of sshd that can stop forwarding without closing anything.
+      let frozen = false;
+      const sockets: Socket[] = [];
+      const relay = createServer((client) => {
+        const upstream = connectTcp(sshd.port, '127.0.0.1');
+        sockets.push(client, upstream);
+        client.on('data', (d) => frozen || upstream.write(d));
+        upstream.on('data', (d) => frozen || client.write(d));
+        client.on('error', () => undefined);
+        upstream.on('error', () => undefined);
       });
-      // The message names the number OpenSSH means: ServerAliveInterval x ServerAliveCountMax.
-      await assert.rejects(run, (err: Error) => err instanceof SshError && /connection to silent .* lost: no answer from the server in 2 s \(ServerAliveInterval 1 s x ServerAliveCountMax 2\)/.test(err.message));
-      connection.close();
-      // The remote side hears no heartbeat either: the run ends there by itself.
-      assert.equal(await waitForNoProcess('lumi-silent-link-marker', 20_000), '', 'the run outlived the dead link on the remote');
-    } finally {
-      for (const s of sockets) s.destroy();
-      await new Promise((r) => relay.close(r));
-    }
-  });
+      await new Promise<void>((resolve) => relay.listen(0, '127.0.0.1', resolve));
+      const relayPort = (relay.address() as AddressInfo).port;
+      const silentConfig = join(dir, 'silent-config');
+      writeFileSync(
+        silentConfig,
+        `Host silent\n  HostName 127.0.0.1\n  Port ${relayPort}\n  User ${sshd.user}\n  IdentityFile ${sshd.clientKey}\n  IdentitiesOnly yes\n` +
+          `  UserKnownHostsFile ${join(dir, 'silent-known-hosts')}\n  StrictHostKeyChecking accept-new\n  ServerAliveInterval 1\n  ServerAliveCountMax 2\n`,
+      );
+      try {
+        const connection = await connect(await resolveHost('silent', silentConfig), refuseAll);
+        const sleeper = join(dir, 'silent.py');
+        writeFileSync(
+          sleeper,
+          'import subprocess, time\nsubprocess.Popen(["bash", "-c", "sleep 3600; : lumi-silent-link-marker"])\nprint("started", flush=True)\ntime.sleep(3600)\n',
+        );
+        const run = runOverSsh(connection, request(sleeper), {
+          stdout: (c) => {
+            if (c.toString().includes('started')) frozen = true;
+          },
+          stderr: () => undefined,
+        });
+        // The message names the number OpenSSH means: ServerAliveInterval x ServerAliveCountMax.
+        await assert.rejects(
+          run,
+          (err: Error) =>
+            err instanceof SshError &&
+            /connection to silent .* lost: no answer from the server in 2 s \(ServerAliveInterval 1 s x ServerAliveCountMax 2\)/.test(
+              err.message,
+            ),
+        );
+        connection.close();
+        // The remote side hears no heartbeat either: the run ends there by itself.
+        assert.equal(
+          await waitForNoProcess('lumi-silent-link-marker', 20_000),
+          '',
+          'the run outlived the dead link on the remote',
+        );
+      } finally {
+        for (const s of sockets) s.destroy();
+        await new Promise((r) => relay.close(r));
+      }
+    },
+  );
 
   it('sshd stopped mid-run ends the run with a clear error, not a hang', { timeout: 30_000 }, async () => {
     const host = await resolveHost('lumi-test', config);
@@ -300,6 +451,10 @@ describe('lumi-modules run over a real sshd', () => {
       },
       stderr: () => undefined,
     });
-    await assert.rejects(run, (err: Error) => err instanceof SshError && /connection to lumi-test .*(closed|lost|failed)/.test(err.message));
+    await assert.rejects(
+      run,
+      (err: Error) =>
+        err instanceof SshError && /connection to lumi-test .*(closed|lost|failed)/.test(err.message),
+    );
   });
 });

@@ -21,7 +21,11 @@ before(async () => {
 after(() => pair?.stop());
 
 function ssh(command: string) {
-  return spawnSync('ssh', ['-F', config, '-o', 'BatchMode=yes', 'lumi-slurm', `bash -l -c ${JSON.stringify(command)}`], { encoding: 'utf8', timeout: 60_000 });
+  return spawnSync(
+    'ssh',
+    ['-F', config, '-o', 'BatchMode=yes', 'lumi-slurm', `bash -l -c ${JSON.stringify(command)}`],
+    { encoding: 'utf8', timeout: 60_000 },
+  );
 }
 
 describe('slurm fixture', () => {

@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { readJobOutput } from '../../core/slurm/jobs';
 import { localTransport } from '../../core/slurm/transport';
-import { assertCtrlCCancelsPendingJob, queuedJobIds, startSlurm, type SlurmFixture } from '../helpers/slurm';
+import { assertCtrlCCancelsPendingJob, startSlurm, type SlurmFixture } from '../helpers/slurm';
 
 import { CLI as cli, startCli } from '../helpers/cli';
 
@@ -46,18 +46,23 @@ const local = () => ['--host', 'local', '--venv', venv];
 
 const start = (args: string[]) => startCli(args, { cwd: dir, env, context: () => slurm.logs().slice(-3000) });
 
-const squeueIds = () => queuedJobIds(slurm);
-
 describe('lumi-modules submit --host local against a real Slurm (no SSH)', () => {
   it('a job that prints and exits 3: its lines streamed, its states shown, exit 3; its output read back', async () => {
-    const file = script('prints.py', 'import sys\nprint("first line", flush=True)\nprint("to stderr", file=sys.stderr, flush=True)\nprint("last line")\nsys.exit(3)\n');
+    const file = script(
+      'prints.py',
+      'import sys\nprint("first line", flush=True)\nprint("to stderr", file=sys.stderr, flush=True)\nprint("last line")\nsys.exit(3)\n',
+    );
     const run = start(['submit', ...local(), file]);
     const code = await run.exited;
     assert.equal(code, 3, run.out() + run.err());
     const [jobId, ...lines] = run.out().split('\n');
     assert.match(jobId, /^\d+$/);
     assert.deepEqual(lines, ['first line', 'last line', '']);
-    assert.equal(run.err().split(`job ${jobId} RUNNING on ${slurm.nodeName}`).length, 2, 'RUNNING shown exactly once');
+    assert.equal(
+      run.err().split(`job ${jobId} RUNNING on ${slurm.nodeName}`).length,
+      2,
+      'RUNNING shown exactly once',
+    );
     assert.match(run.err(), new RegExp(`job ${jobId} FAILED, exit code 3`));
     assert.match(run.err(), /^to stderr$/m);
     // Submitted from the CLI's directory: the template's NAME-JOBID.out is there.
@@ -73,7 +78,10 @@ describe('lumi-modules submit --host local against a real Slurm (no SSH)', () =>
     const late = start(['follow', '--host', 'local', jobId]);
     assert.equal(await late.exited, 3, late.err());
     assert.equal(late.out(), 'first line\nlast line\n');
-    assert.match(late.err(), new RegExp(`job ${jobId} RUNNING on ${slurm.nodeName}[^]*job ${jobId} FAILED, exit code 3`));
+    assert.match(
+      late.err(),
+      new RegExp(`job ${jobId} RUNNING on ${slurm.nodeName}[^]*job ${jobId} FAILED, exit code 3`),
+    );
     assert.equal(late.err().split(`job ${jobId} RUNNING on`).length, 2, 'RUNNING shown exactly once');
   });
 
@@ -85,7 +93,14 @@ describe('lumi-modules submit --host local against a real Slurm (no SSH)', () =>
 
   it('--detach leaves the job queued; jobs lists it; follow re-attaches; the job runs the script as submitted, not as edited since', async () => {
     const file = script('edited.py', 'print("as submitted")\n');
-    const run = start(['submit', ...local(), '--detach', '--sbatch', '--begin=now+600 --job-name=local-one', file]);
+    const run = start([
+      'submit',
+      ...local(),
+      '--detach',
+      '--sbatch',
+      '--begin=now+600 --job-name=local-one',
+      file,
+    ]);
     await run.waitFor(/PENDING \(BeginTime\)/);
     const jobId = run.out().trim();
     run.child.kill('SIGINT');
@@ -93,9 +108,16 @@ describe('lumi-modules submit --host local against a real Slurm (no SSH)', () =>
     assert.match(run.err(), new RegExp(`re-attach with: lumi-modules follow --host local ${jobId}`));
     writeFileSync(file, 'print("edited after submit")\n');
 
-    const jobs = spawnSync(process.execPath, [cli, 'jobs', '--host', 'local'], { encoding: 'utf8', env, timeout: 60_000 });
+    const jobs = spawnSync(process.execPath, [cli, 'jobs', '--host', 'local'], {
+      encoding: 'utf8',
+      env,
+      timeout: 60_000,
+    });
     assert.equal(jobs.status, 0, jobs.stderr);
-    assert.match(jobs.stdout, new RegExp(`^${jobId}\\s+small-g\\s+PENDING\\s+0:00\\s+30:00\\s+\\(BeginTime\\)\\s+local-one$`, 'm'));
+    assert.match(
+      jobs.stdout,
+      new RegExp(`^${jobId}\\s+small-g\\s+PENDING\\s+0:00\\s+30:00\\s+\\(BeginTime\\)\\s+local-one$`, 'm'),
+    );
 
     const follow = start(['follow', '--host', 'local', jobId]);
     await follow.waitFor(new RegExp(`job ${jobId} PENDING \\(BeginTime\\)`));
@@ -106,7 +128,11 @@ describe('lumi-modules submit --host local against a real Slurm (no SSH)', () =>
   });
 
   it('--ssh-config does not apply to --host local (usage error, exit 2)', () => {
-    const r = spawnSync(process.execPath, [cli, 'jobs', '--host', 'local', '--ssh-config', join(dir, 'config')], { encoding: 'utf8', env, timeout: 60_000 });
+    const r = spawnSync(
+      process.execPath,
+      [cli, 'jobs', '--host', 'local', '--ssh-config', join(dir, 'config')],
+      { encoding: 'utf8', env, timeout: 60_000 },
+    );
     assert.equal(r.status, 2, r.stderr);
     assert.match(r.stderr, /--ssh-config does not apply to --host local/);
   });

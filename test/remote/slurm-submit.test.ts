@@ -11,7 +11,13 @@ import { connect } from '../../core/remote/connection';
 import { resolveHost } from '../../core/remote/sshConfig';
 import { followJob, readJobOutput, submitJob } from '../../core/slurm/jobs';
 import { sshTransport } from '../../core/slurm/transport';
-import { assertCtrlCCancelsPendingJob, queuedJobIds, startSlurmBehindSshd, type SlurmBehindSshd, type SlurmFixture } from '../helpers/slurm';
+import {
+  assertCtrlCCancelsPendingJob,
+  queuedJobIds,
+  startSlurmBehindSshd,
+  type SlurmBehindSshd,
+  type SlurmFixture,
+} from '../helpers/slurm';
 import type { SshdFixture } from '../helpers/sshd';
 import { WEIRD_ARGS } from '../helpers/weirdArgs';
 
@@ -47,7 +53,10 @@ function script(name: string, body: string): string {
 const base = () => ['--host', 'lumi-slurm', '--ssh-config', config, '--venv', venv];
 
 function submit(args: string[]) {
-  return spawnSync(process.execPath, [cli, 'submit', ...base(), ...args], { encoding: 'utf8', timeout: 120_000 });
+  return spawnSync(process.execPath, [cli, 'submit', ...base(), ...args], {
+    encoding: 'utf8',
+    timeout: 120_000,
+  });
 }
 
 const start = (args: string[]) => startCli(args, { context: () => slurm.logs().slice(-3000) });
@@ -56,7 +65,10 @@ const squeueIds = () => queuedJobIds(slurm);
 
 describe('lumi-modules submit against a real Slurm', () => {
   it('a job that prints and exits 3: its lines streamed, its states shown, exit 3', () => {
-    const file = script('prints.py', 'import sys, time\ntime.sleep(3)\nprint("first line", flush=True)\nprint("to stderr", file=sys.stderr, flush=True)\nprint("last line")\nsys.exit(3)\n');
+    const file = script(
+      'prints.py',
+      'import sys, time\ntime.sleep(3)\nprint("first line", flush=True)\nprint("to stderr", file=sys.stderr, flush=True)\nprint("last line")\nsys.exit(3)\n',
+    );
     const r = submit([file]);
     assert.equal(r.status, 3, r.stdout + r.stderr);
     const [jobId, ...lines] = r.stdout.split('\n');
@@ -94,19 +106,38 @@ describe('lumi-modules submit against a real Slurm', () => {
   });
 
   it('--detach: Ctrl+C leaves the job queued; jobs lists it; follow re-attaches to its output and exit code', async () => {
-    const file = script('later.py', 'import sys, time\ntime.sleep(2)\nprint("ran after release")\nsys.exit(5)\n');
-    const run = start(['submit', ...base(), '--detach', '--sbatch', '--begin=now+600 --job-name=detached-one', file]);
+    const file = script(
+      'later.py',
+      'import sys, time\ntime.sleep(2)\nprint("ran after release")\nsys.exit(5)\n',
+    );
+    const run = start([
+      'submit',
+      ...base(),
+      '--detach',
+      '--sbatch',
+      '--begin=now+600 --job-name=detached-one',
+      file,
+    ]);
     await run.waitFor(/PENDING \(BeginTime\)/);
     const jobId = run.out().trim();
     run.child.kill('SIGINT');
     assert.equal(await run.exited, 130);
-    assert.match(run.err(), new RegExp(`re-attach with: lumi-modules follow --host lumi-slurm --ssh-config \\S+ ${jobId}`));
+    assert.match(
+      run.err(),
+      new RegExp(`re-attach with: lumi-modules follow --host lumi-slurm --ssh-config \\S+ ${jobId}`),
+    );
     assert.ok(squeueIds().includes(jobId), `${jobId} is no longer queued`);
 
-    const jobs = spawnSync(process.execPath, [cli, 'jobs', '--host', 'lumi-slurm', '--ssh-config', config], { encoding: 'utf8', timeout: 60_000 });
+    const jobs = spawnSync(process.execPath, [cli, 'jobs', '--host', 'lumi-slurm', '--ssh-config', config], {
+      encoding: 'utf8',
+      timeout: 60_000,
+    });
     assert.equal(jobs.status, 0, jobs.stderr);
     assert.match(jobs.stdout, /^JOBID\s+PARTITION\s+STATE\s+TIME\s+TIME_LIMIT\s+NODES\/REASON\s+NAME$/m);
-    assert.match(jobs.stdout, new RegExp(`^${jobId}\\s+small-g\\s+PENDING\\s+0:00\\s+30:00\\s+\\(BeginTime\\)\\s+detached-one$`, 'm'));
+    assert.match(
+      jobs.stdout,
+      new RegExp(`^${jobId}\\s+small-g\\s+PENDING\\s+0:00\\s+30:00\\s+\\(BeginTime\\)\\s+detached-one$`, 'm'),
+    );
 
     const follow = start(['follow', '--host', 'lumi-slurm', '--ssh-config', config, jobId]);
     await follow.waitFor(new RegExp(`job ${jobId} PENDING \\(BeginTime\\)`));
@@ -118,25 +149,52 @@ describe('lumi-modules submit against a real Slurm', () => {
   });
 
   it('the end of a finished job\'s output file is read back (the view\'s "open output")', async () => {
-    const refuse = { confirmUnknownHost: async () => false, passphrase: async () => undefined, keyboardInteractive: async () => undefined };
+    const refuse = {
+      confirmUnknownHost: async () => false,
+      passphrase: async () => undefined,
+      keyboardInteractive: async () => undefined,
+    };
     const connection = await connect(await resolveHost('lumi-slurm', config), refuse);
     try {
       const transport = sshTransport(connection);
       const remote = await transport.placeScript(script('out.py', 'print("x" * 10)\nprint("end")\n'));
-      const { jobId } = await submitJob(transport, { modulePaths: [], modules: [], venv, sbatch: [], srun: [], script: remote, args: [] });
-      const ended = await followJob(transport, jobId, { stdout: () => undefined, stderr: () => undefined, event: () => undefined });
+      const { jobId } = await submitJob(transport, {
+        modulePaths: [],
+        modules: [],
+        venv,
+        sbatch: [],
+        srun: [],
+        script: remote,
+        args: [],
+      });
+      const ended = await followJob(transport, jobId, {
+        stdout: () => undefined,
+        stderr: () => undefined,
+        event: () => undefined,
+      });
       assert.deepEqual(ended, { outcome: 'ended', state: 'COMPLETED', exitCode: 0 });
       const output = await readJobOutput(transport, jobId, 8);
-      assert.deepEqual(output, { path: join(sshd.remoteHome, `out.py-${jobId}.out`), text: 'xxx\nend\n', skipped: 7 });
+      assert.deepEqual(output, {
+        path: join(sshd.remoteHome, `out.py-${jobId}.out`),
+        text: 'xxx\nend\n',
+        skipped: 7,
+      });
     } finally {
       connection.close();
     }
   });
 
   it('follow of a job Slurm does not know exits 1 and says so', () => {
-    const r = spawnSync(process.execPath, [cli, 'follow', '--host', 'lumi-slurm', '--ssh-config', config, '999999'], { encoding: 'utf8', timeout: 60_000 });
+    const r = spawnSync(
+      process.execPath,
+      [cli, 'follow', '--host', 'lumi-slurm', '--ssh-config', config, '999999'],
+      { encoding: 'utf8', timeout: 60_000 },
+    );
     assert.equal(r.status, 1, r.stderr);
-    assert.match(r.stderr, /lumi-modules follow: Slurm no longer knows job 999999 \(.*Invalid job id specified\)/);
+    assert.match(
+      r.stderr,
+      /lumi-modules follow: Slurm no longer knows job 999999 \(.*Invalid job id specified\)/,
+    );
     assert.equal(r.stdout, '');
   });
 

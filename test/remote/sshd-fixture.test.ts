@@ -9,7 +9,13 @@ import * as net from 'node:net';
 import { join } from 'node:path';
 import { startSshd, type SshdFixture } from '../helpers/sshd';
 
-function ssh(config: string, alias: string, command: string, options: string[] = [], env?: NodeJS.ProcessEnv) {
+function ssh(
+  config: string,
+  alias: string,
+  command: string,
+  options: string[] = [],
+  env?: NodeJS.ProcessEnv,
+) {
   // `options` first: for a repeated -o, ssh keeps the first value.
   const r = spawnSync('ssh', ['-F', config, ...options, '-o', 'BatchMode=yes', alias, command], {
     encoding: 'utf8',
@@ -27,7 +33,9 @@ function connectOutcome(port: number): Promise<'refused' | 'connected' | string>
       s.destroy();
       resolve('connected');
     });
-    s.on('error', (e: NodeJS.ErrnoException) => resolve(e.code === 'ECONNREFUSED' ? 'refused' : String(e.code)));
+    s.on('error', (e: NodeJS.ErrnoException) =>
+      resolve(e.code === 'ECONNREFUSED' ? 'refused' : String(e.code)),
+    );
   });
 }
 
@@ -77,7 +85,9 @@ describe('sshd fixture', () => {
     assert.equal(f.knownHostsLine, `[127.0.0.1]:${f.port} ${f.hostPublicKey}`);
     assert.ok(f.remoteHome.startsWith(f.dir));
     assert.ok(existsSync(f.clientKey) && existsSync(f.encryptedClientKey));
-    const r = spawnSync('ssh-keygen', ['-y', '-P', f.passphrase, '-f', f.encryptedClientKey], { encoding: 'utf8' });
+    const r = spawnSync('ssh-keygen', ['-y', '-P', f.passphrase, '-f', f.encryptedClientKey], {
+      encoding: 'utf8',
+    });
     assert.equal(r.status, 0, r.stderr);
     const wrong = spawnSync('ssh-keygen', ['-y', '-P', '', '-f', f.encryptedClientKey], { encoding: 'utf8' });
     assert.notEqual(wrong.status, 0, 'the encrypted key opens without its passphrase');
@@ -155,7 +165,11 @@ describe('sshd fixture', () => {
   test('addRemoteProfile: PATH additions survive /etc/profile in bash -l', () => {
     f.addRemoteProfile('export PATH=/opt/lumi-fixture/bin:$PATH\nexport LUMI_FIXTURE_VAR=from-profile');
     const config = f.writeSshConfig('lumi-profile');
-    const r = ssh(config, 'lumi-profile', `bash -lc 'echo "$PATH"; echo "$LUMI_FIXTURE_VAR"; type -t module'`);
+    const r = ssh(
+      config,
+      'lumi-profile',
+      `bash -lc 'echo "$PATH"; echo "$LUMI_FIXTURE_VAR"; type -t module'`,
+    );
     assert.equal(r.status, 0, r.stderr);
     const [path, v, moduleType] = r.stdout.split('\n');
     assert.match(path ?? '', /^\/opt\/lumi-fixture\/bin:/);
@@ -210,11 +224,16 @@ describe('sshd fixture: stop()', () => {
       const marker = `${Date.now() % 100000}.${process.pid}`; // a unique `sleep` argument
       // Many detached processes: the kernel kills a namespace's processes one by one after its init
       // dies, so stop() must wait until they are all gone, not only for bwrap.
-      const r = ssh(config, 'lumi-stop', `for i in $(seq 100); do setsid nohup sleep ${marker} </dev/null >/dev/null 2>&1 & done; echo started`);
+      const r = ssh(
+        config,
+        'lumi-stop',
+        `for i in $(seq 100); do setsid nohup sleep ${marker} </dev/null >/dev/null 2>&1 & done; echo started`,
+      );
       assert.equal(r.status, 0, r.stderr);
       assert.equal(r.stdout, 'started\n');
       // `&` returns before each background child has exec'd sleep: wait until all 100 run.
-      for (let waited = 0; sleepsWith(marker).length < 100 && waited < 10_000; waited += 100) await new Promise((r) => setTimeout(r, 100));
+      for (let waited = 0; sleepsWith(marker).length < 100 && waited < 10_000; waited += 100)
+        await new Promise((r) => setTimeout(r, 100));
       assert.equal(sleepsWith(marker).length, 100, 'the detached remote processes are not running');
       assert.equal(await connectOutcome(f.port), 'connected');
       const log = f.log();

@@ -57,14 +57,20 @@ describe('keyboard-interactive second factor', () => {
   it('a wrong or refused answer fails with a clear error', async () => {
     const host = await resolveHost('lumi-2fa', config, { ...process.env, SSH_AUTH_SOCK: '' });
     for (const answer of ['wrong', undefined]) {
-      await assert.rejects(connect(host, prompts(answer, [])), (err: Error) => err instanceof SshError && /permission denied/.test(err.message), `answer ${answer}`);
+      await assert.rejects(
+        connect(host, prompts(answer, [])),
+        (err: Error) => err instanceof SshError && /permission denied/.test(err.message),
+        `answer ${answer}`,
+      );
     }
   });
 
   it('the CLI without a terminal does not hang on the prompt', () => {
     const script = join(dir, 'x.py');
     writeFileSync(script, 'print(1)\n');
-    const r = runCli(['run', '--host', 'lumi-2fa', '--ssh-config', config, script], { env: { SSH_AUTH_SOCK: '' } });
+    const r = runCli(['run', '--host', 'lumi-2fa', '--ssh-config', config, script], {
+      env: { SSH_AUTH_SOCK: '' },
+    });
     assert.equal(r.code, 255);
     assert.match(r.stderr, /permission denied.*the login prompt "Password:" was not answered/);
   });

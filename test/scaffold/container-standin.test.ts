@@ -28,20 +28,30 @@ after(() => {
 });
 
 function sh(script: string, env: Record<string, string> = {}) {
-  const r = spawnSync('bash', ['-c', script], { cwd: dir, encoding: 'utf8', env: { PATH: `${standin.binDir}:${process.env.PATH ?? '/usr/bin:/bin'}`, HOME: dir, ...env } });
+  const r = spawnSync('bash', ['-c', script], {
+    cwd: dir,
+    encoding: 'utf8',
+    env: { PATH: `${standin.binDir}:${process.env.PATH ?? '/usr/bin:/bin'}`, HOME: dir, ...env },
+  });
   return { status: r.status, stdout: r.stdout, stderr: r.stderr };
 }
 
 describe('container stand-in: instances', () => {
-  it('starts a name once, lists it, runs commands in it with its start-time binds and the caller\'s environment, and stops it', () => {
+  it("starts a name once, lists it, runs commands in it with its start-time binds and the caller's environment, and stops it", () => {
     const startsBefore = countStarts(standin);
     const started = sh(`singularity instance start -B ${dir}/data:/data img.sif one`);
     assert.equal(started.status, 0, started.stderr);
     const again = sh('singularity instance start img.sif one');
     assert.equal(again.status, 255);
     assert.match(again.stderr, /^FATAL: +instance one already exists$/m);
-    assert.match(sh("singularity instance list 'o*'").stdout, /^INSTANCE NAME +PID +IP +IMAGE\none +\d+ +\S*img\.sif$/m);
-    const inside = sh('singularity exec instance://one sh -c \'cat /data/file.txt; echo "$FOO $SINGULARITY_NAME"; test -d /.singularity.d && echo container\'', { SINGULARITYENV_FOO: 'from-exec-time' });
+    assert.match(
+      sh("singularity instance list 'o*'").stdout,
+      /^INSTANCE NAME +PID +IP +IMAGE\none +\d+ +\S*img\.sif$/m,
+    );
+    const inside = sh(
+      'singularity exec instance://one sh -c \'cat /data/file.txt; echo "$FOO $SINGULARITY_NAME"; test -d /.singularity.d && echo container\'',
+      { SINGULARITYENV_FOO: 'from-exec-time' },
+    );
     assert.equal(inside.status, 0, inside.stderr);
     assert.equal(inside.stdout, 'bound at start\nfrom-exec-time img.sif\ncontainer\n');
     assert.equal(countStarts(standin) - startsBefore, 1, 'joining is not a new container');
@@ -49,13 +59,18 @@ describe('container stand-in: instances', () => {
     assert.equal(withBind.status, 255, 'binds are fixed when the instance starts');
     // A command still running inside ends with the instance.
     const stopped = sh(
-      "singularity exec instance://one sh -c 'touch /data/started; exec sleep 20' & until [ -e data/started ]; do sleep 0.05; done; singularity instance stop one; wait $!; echo \"sleep=$?\"",
+      'singularity exec instance://one sh -c \'touch /data/started; exec sleep 20\' & until [ -e data/started ]; do sleep 0.05; done; singularity instance stop one; wait $!; echo "sleep=$?"',
     );
     assert.match(stopped.stderr, /Stopping one instance of \S*img\.sif \(PID=\d+\)/);
     assert.equal(stopped.stdout, 'sleep=143\n', 'the command in the instance was ended (SIGTERM)');
-    const gone = sh('singularity exec instance://one true; echo "exit=$?"; singularity instance stop one; echo "exit=$?"');
+    const gone = sh(
+      'singularity exec instance://one true; echo "exit=$?"; singularity instance stop one; echo "exit=$?"',
+    );
     assert.equal(gone.stdout, 'exit=255\nexit=255\n');
     assert.match(gone.stderr, /FATAL: +no instance found with name one/);
-    assert.match(readFileSync(standin.logFile, 'utf8'), /^instance-start img\.sif one\njoin instance:\/\/one sh\n/m);
+    assert.match(
+      readFileSync(standin.logFile, 'utf8'),
+      /^instance-start img\.sif one\njoin instance:\/\/one sh\n/m,
+    );
   });
 });

@@ -19,7 +19,13 @@ const bindingsModules = join(repo, 'test', 'fixtures', 'modulefiles');
 const source = readFileSync(fixture, 'utf8');
 
 const CONDA = (env: string) => `source /opt/conda/etc/profile.d/conda.sh && conda activate ${env}`;
-const base: RewriteOptions = { name: 'my-torch', version: '2.7', imageName: 'my-image.sif', root: '/project/project_465000000/me', condaEnv: undefined };
+const base: RewriteOptions = {
+  name: 'my-torch',
+  version: '2.7',
+  imageName: 'my-image.sif',
+  root: '/project/project_465000000/me',
+  condaEnv: undefined,
+};
 
 const run = (args: string[]) => runCli(args);
 
@@ -28,7 +34,9 @@ function lineDiff(a: string, b: string): { removed: string[]; added: string[] } 
   const x = a.split('\n');
   const y = b.split('\n');
   const lcs = Array.from({ length: x.length + 1 }, () => new Array<number>(y.length + 1).fill(0));
-  for (let i = x.length - 1; i >= 0; i--) for (let j = y.length - 1; j >= 0; j--) lcs[i][j] = x[i] === y[j] ? lcs[i + 1][j + 1] + 1 : Math.max(lcs[i + 1][j], lcs[i][j + 1]);
+  for (let i = x.length - 1; i >= 0; i--)
+    for (let j = y.length - 1; j >= 0; j--)
+      lcs[i][j] = x[i] === y[j] ? lcs[i + 1][j + 1] + 1 : Math.max(lcs[i + 1][j], lcs[i][j + 1]);
   const removed: string[] = [];
   const added: string[] = [];
   let i = 0;
@@ -69,11 +77,7 @@ function luacAccepts(text: string): void {
 
 describe('rewriteModule', () => {
   // pytorchVersion = "2.7.1" is PyTorch's release, not the module's version 2.7: it stays.
-  const rewritten = [
-    sourceLine('local singName'),
-    sourceLine('local signRoot'),
-    sourceLine('local loadTxt'),
-  ];
+  const rewritten = [sourceLine('local singName'), sourceLine('local signRoot'), sourceLine('local loadTxt')];
   const replacements = [
     'local singName = "my-image.sif"',
     "local signRoot = os.getenv('PROJHOME') or '/project/project_465000000/me'",
@@ -83,7 +87,13 @@ describe('rewriteModule', () => {
   it('changes only the rewritten lines and keeps every other line, comments included, in order', () => {
     const out = rewriteModule(source, fixture, base);
     assert.deepEqual(lineDiff(source, out), { removed: rewritten, added: replacements });
-    for (const comment of ['--[[', '-- was: local singName', '--[==[', '-- not a comment: this line is part of the help text', '-- the wrappers come first'])
+    for (const comment of [
+      '--[[',
+      '-- was: local singName',
+      '--[==[',
+      '-- not a comment: this line is part of the help text',
+      '-- the wrappers come first',
+    ])
       assert.ok(out.includes(comment), comment);
     assert.match(out, new RegExp(`^setenv\\("WITH_CONDA", "${CONDA('pytorch')}"\\)$`, 'm'));
     luacAccepts(out);
@@ -139,8 +149,15 @@ describe('rewriteModule', () => {
       ].join('\n'),
     );
     luacAccepts(out);
-    const noPath = rewriteModule('local r = os.getenv("HOME") or "/h"\nsetenv("SING_IMAGE", pathJoin(r, "sif", "a.sif"))\n', '/x/a/1.lua', { ...base, defaultCondaEnv: 'pytorch' });
-    assert.equal(noPath, `local r = os.getenv("HOME") or "/project/project_465000000/me"\nsetenv("SING_IMAGE", pathJoin(r, "sif", "my-image.sif"))\nprepend_path('PATH', pathJoin(r, 'bin'))\nsetenv("WITH_CONDA", "${CONDA('pytorch')}")\n`);
+    const noPath = rewriteModule(
+      'local r = os.getenv("HOME") or "/h"\nsetenv("SING_IMAGE", pathJoin(r, "sif", "a.sif"))\n',
+      '/x/a/1.lua',
+      { ...base, defaultCondaEnv: 'pytorch' },
+    );
+    assert.equal(
+      noPath,
+      `local r = os.getenv("HOME") or "/project/project_465000000/me"\nsetenv("SING_IMAGE", pathJoin(r, "sif", "my-image.sif"))\nprepend_path('PATH', pathJoin(r, 'bin'))\nsetenv("WITH_CONDA", "${CONDA('pytorch')}")\n`,
+    );
   });
 
   it("rewrites only a version local equal to the source's version, and never uses a local before it is declared", () => {
@@ -167,25 +184,49 @@ describe('rewriteModule', () => {
   });
 
   it('escapes new values as Lua strings', () => {
-    const out = rewriteModule(source, fixture, { ...base, root: "/home/o'brien/\"x\"" });
+    const out = rewriteModule(source, fixture, { ...base, root: '/home/o\'brien/"x"' });
     assert.ok(out.includes(`or '/home/o\\'brien/"x"'`));
     luacAccepts(out);
   });
 
   it('names what is missing instead of guessing', () => {
-    const noRoot = "local singName = 'a.sif'\nlocal signRoot = '/appl/local/csc/soft/ai'\nsetenv('SING_IMAGE', pathJoin(signRoot, 'sif', singName))\n";
-    assert.throws(() => rewriteModule(noRoot, '/m/a/1.lua', base), (e: Error) => e instanceof ScaffoldInputError && /no root local found/.test(e.message) && /'signRoot' at line 2 is a fixed path/.test(e.message));
-    const noImage = "local signRoot = os.getenv('PROJHOME') or '/x'\nprepend_path('PATH', pathJoin(signRoot, 'bin'))\n";
-    assert.throws(() => rewriteModule(noImage, '/m/a/1.lua', base), (e: Error) => e instanceof ScaffoldInputError && /no setenv\("SING_IMAGE", \.\.\.\) found/.test(e.message));
-    assert.throws(() => rewriteModule('local x = 1\nsetenv("A", \n', '/m/a/1.lua', base), (e: Error) => e instanceof ScaffoldInputError && /^\/m\/a\/1\.lua:3: cannot parse as Lua: /.test(e.message));
- 
+    const noRoot =
+      "local singName = 'a.sif'\nlocal signRoot = '/appl/local/csc/soft/ai'\nsetenv('SING_IMAGE', pathJoin(signRoot, 'sif', singName))\n";
+    assert.throws(
+      () => rewriteModule(noRoot, '/m/a/1.lua', base),
+      (e: Error) =>
+        e instanceof ScaffoldInputError &&
+        /no root local found/.test(e.message) &&
+        /'signRoot' at line 2 is a fixed path/.test(e.message),
+    );
+    const noImage =
+      "local signRoot = os.getenv('PROJHOME') or '/x'\nprepend_path('PATH', pathJoin(signRoot, 'bin'))\n";
+    assert.throws(
+      () => rewriteModule(noImage, '/m/a/1.lua', base),
+      (e: Error) =>
+        e instanceof ScaffoldInputError && /no setenv\("SING_IMAGE", \.\.\.\) found/.test(e.message),
+    );
+    assert.throws(
+      () => rewriteModule('local x = 1\nsetenv("A", \n', '/m/a/1.lua', base),
+      (e: Error) =>
+        e instanceof ScaffoldInputError && /^\/m\/a\/1\.lua:3: cannot parse as Lua: /.test(e.message),
+    );
   });
 
   it('reads deep nesting as Lua does: no stack overflow', () => {
     const deep = 'x = ' + '('.repeat(20_000) + '1' + ')'.repeat(20_000) + '\n';
-    assert.throws(() => rewriteModule(deep, '/m/a/1.lua', base), (e: Error) => e instanceof ScaffoldInputError && /^\/m\/a\/1\.lua:1: cannot parse as Lua: too many C levels \(limit is 200\)/.test(e.message));
+    assert.throws(
+      () => rewriteModule(deep, '/m/a/1.lua', base),
+      (e: Error) =>
+        e instanceof ScaffoldInputError &&
+        /^\/m\/a\/1\.lua:1: cannot parse as Lua: too many C levels \(limit is 200\)/.test(e.message),
+    );
     const chain = 'x = a' + '.b'.repeat(100_000) + '\n';
-    assert.throws(() => rewriteModule(chain, '/m/a/1.lua', base), (e: Error) => e instanceof ScaffoldInputError && /no setenv\("SING_IMAGE", \.\.\.\) found/.test(e.message));
+    assert.throws(
+      () => rewriteModule(chain, '/m/a/1.lua', base),
+      (e: Error) =>
+        e instanceof ScaffoldInputError && /no setenv\("SING_IMAGE", \.\.\.\) found/.test(e.message),
+    );
   });
 });
 
@@ -199,13 +240,21 @@ describe('describeModule (prefills the editor steps from a module)', () => {
       condaEnv: 'pytorch',
       bindingsModule: 'singularity-AI-bindings',
     });
-    const plain = "local r = os.getenv('PROJHOME') or '/p'\nsetenv('SING_IMAGE', pathJoin(r, 'sif', 'a.sif'))\n";
-    assert.deepEqual(await describeModule(plain, '/m/tool/1.0.lua'), { name: 'tool', version: '1.0', image: '/p/sif/a.sif', root: '/p', condaEnv: '', bindingsModule: '' });
+    const plain =
+      "local r = os.getenv('PROJHOME') or '/p'\nsetenv('SING_IMAGE', pathJoin(r, 'sif', 'a.sif'))\n";
+    assert.deepEqual(await describeModule(plain, '/m/tool/1.0.lua'), {
+      name: 'tool',
+      version: '1.0',
+      image: '/p/sif/a.sif',
+      root: '/p',
+      condaEnv: '',
+      bindingsModule: '',
+    });
   });
   it("prefills the project home from the module's own root fallback: the local SING_IMAGE and PATH start from, not another getenv fallback", async () => {
     const own = [
       "local scratch = os.getenv('SCRATCH') or '/scratch/project_465000001'",
-      "local signRoot = os.getenv('PROJHOME') or \"/project/project_465000001/me\"",
+      'local signRoot = os.getenv(\'PROJHOME\') or "/project/project_465000001/me"',
       "setenv('SING_IMAGE', pathJoin(signRoot, 'sif', 'a.sif'))",
       "prepend_path('PATH', pathJoin(signRoot, 'bin'))",
       "setenv('DATA', scratch)",
@@ -213,28 +262,50 @@ describe('describeModule (prefills the editor steps from a module)', () => {
     ].join('\n');
     assert.equal((await describeModule(own, '/m/tool/1.0.lua')).root, '/project/project_465000001/me');
     // No root local (a fixed path): nothing to prefill from, the editor's default root stays.
-    assert.equal((await describeModule("setenv('SING_IMAGE', '/p/sif/a.sif')\n", '/m/tool/1.0.lua')).root, undefined);
+    assert.equal(
+      (await describeModule("setenv('SING_IMAGE', '/p/sif/a.sif')\n", '/m/tool/1.0.lua')).root,
+      undefined,
+    );
   });
 });
 
 describe('lumi-modules scaffold --from', () => {
   it('rewrites the CSC module into one that real Lmod loads', () => {
     const root = join(dir, 'home');
-    const r = run(['scaffold', '--from', fixture, '--name', 'my-torch', '--version', '2.7', '--image', image, '--root', root]);
+    const r = run([
+      'scaffold',
+      '--from',
+      fixture,
+      '--name',
+      'my-torch',
+      '--version',
+      '2.7',
+      '--image',
+      image,
+      '--root',
+      root,
+    ]);
     assert.equal(r.code, 0, r.stderr);
     const module = readFileSync(join(root, 'modules', 'my-torch', '2.7.lua'), 'utf8');
     assert.deepEqual(lineDiff(source, module).removed.length, 3);
     assert.ok(module.includes(sourceLine('local pytorchVersion')), 'the PyTorch version local is kept');
     luacAccepts(module);
     const loaded = runModuleCommands(
-      [['use', bindingsModules], ['use', join(root, 'modules')], ['load', 'my-torch/2.7']],
+      [
+        ['use', bindingsModules],
+        ['use', join(root, 'modules')],
+        ['load', 'my-torch/2.7'],
+      ],
       {},
       'echo "SING_IMAGE=$SING_IMAGE"; echo "PATH=$PATH"; echo "WITH_CONDA=$WITH_CONDA"; echo "BIND=$SINGULARITY_BIND"',
     );
     assert.equal(loaded.status, 0, loaded.stderr);
     assert.match(loaded.stdout, new RegExp(`^SING_IMAGE=${join(root, 'sif', 'my-image.sif')}$`, 'm'));
     assert.match(loaded.stdout, new RegExp(`^PATH=${join(root, 'bin')}:`, 'm'));
-    assert.match(loaded.stdout, /^WITH_CONDA=source \/opt\/conda\/etc\/profile.d\/conda.sh && conda activate pytorch$/m);
+    assert.match(
+      loaded.stdout,
+      /^WITH_CONDA=source \/opt\/conda\/etc\/profile.d\/conda.sh && conda activate pytorch$/m,
+    );
     assert.match(loaded.stdout, /^BIND=.+$/m, 'the singularity-AI-bindings dependency is loaded');
     assert.match(loaded.stderr, /Module my-torch\/2.7 loaded/);
   });
@@ -245,12 +316,33 @@ describe('lumi-modules scaffold --from', () => {
 
   it('--no-conda removes WITH_CONDA', () => {
     const root = join(dir, 'no-conda');
-    const r = run(['scaffold', '--from', fixture, '--name', 'my-torch', '--version', '2.7', '--image', image, '--root', root, '--no-conda']);
+    const r = run([
+      'scaffold',
+      '--from',
+      fixture,
+      '--name',
+      'my-torch',
+      '--version',
+      '2.7',
+      '--image',
+      image,
+      '--root',
+      root,
+      '--no-conda',
+    ]);
     assert.equal(r.code, 0, r.stderr);
     const module = readFileSync(join(root, 'modules', 'my-torch', '2.7.lua'), 'utf8');
     assert.doesNotMatch(module, /^setenv\("WITH_CONDA"/m);
     luacAccepts(module);
-    const loaded = runModuleCommands([['use', bindingsModules], ['use', join(root, 'modules')], ['load', 'my-torch/2.7']], {}, 'echo "WITH_CONDA=${WITH_CONDA-unset}"');
+    const loaded = runModuleCommands(
+      [
+        ['use', bindingsModules],
+        ['use', join(root, 'modules')],
+        ['load', 'my-torch/2.7'],
+      ],
+      {},
+      'echo "WITH_CONDA=${WITH_CONDA-unset}"',
+    );
     assert.equal(loaded.status, 0, loaded.stderr);
     assert.match(loaded.stdout, /^WITH_CONDA=unset$/m);
   });
@@ -260,27 +352,73 @@ describe('lumi-modules scaffold --from', () => {
     mkdirSync(join(dir, 'typo', 'pytorch'), { recursive: true });
     writeFileSync(typo, source.replace('setenv("NCCL_SOCKET_IFNAME"', 'setnev("NCCL_SOCKET_IFNAME"'));
     const root = join(dir, 'typo-home');
-    const r = run(['scaffold', '--from', typo, '--name', 'fixed', '--version', '2.7', '--image', image, '--root', root]);
+    const r = run([
+      'scaffold',
+      '--from',
+      typo,
+      '--name',
+      'fixed',
+      '--version',
+      '2.7',
+      '--image',
+      image,
+      '--root',
+      root,
+    ]);
     assert.equal(r.code, 0, r.stderr);
     assert.match(r.stdout, /^fixed .*fixed\/2\.7\.lua line 48: Rename to setenv \(unknown-function\)$/m);
     const module = readFileSync(join(root, 'modules', 'fixed', '2.7.lua'), 'utf8');
     assert.match(module, /^setenv\("NCCL_SOCKET_IFNAME", "hsn0,hsn1,hsn2,hsn3"\)$/m);
-    const loaded = runModuleCommands([['use', bindingsModules], ['use', join(root, 'modules')], ['load', 'fixed/2.7']], {}, 'echo "NCCL=$NCCL_SOCKET_IFNAME"');
+    const loaded = runModuleCommands(
+      [
+        ['use', bindingsModules],
+        ['use', join(root, 'modules')],
+        ['load', 'fixed/2.7'],
+      ],
+      {},
+      'echo "NCCL=$NCCL_SOCKET_IFNAME"',
+    );
     assert.equal(loaded.status, 0, loaded.stderr);
     assert.match(loaded.stdout, /^NCCL=hsn0,hsn1,hsn2,hsn3$/m);
   });
 
   it("keeps the source's own wrapper directory on PATH and puts the wrappers there", () => {
     const own = join(dir, 'own-wrappers.lua');
-    writeFileSync(own, source.replace("prepend_path('PATH', pathJoin(signRoot, 'bin'))", "prepend_path('PATH', pathJoin(signRoot, 'bin', 'wrappers'))"));
+    writeFileSync(
+      own,
+      source.replace(
+        "prepend_path('PATH', pathJoin(signRoot, 'bin'))",
+        "prepend_path('PATH', pathJoin(signRoot, 'bin', 'wrappers'))",
+      ),
+    );
     const root = join(dir, 'own-wrappers-home');
-    const r = run(['scaffold', '--from', own, '--name', 'ow', '--version', '2.7', '--image', image, '--root', root]);
+    const r = run([
+      'scaffold',
+      '--from',
+      own,
+      '--name',
+      'ow',
+      '--version',
+      '2.7',
+      '--image',
+      image,
+      '--root',
+      root,
+    ]);
     assert.equal(r.code, 0, r.stderr);
     const module = readFileSync(join(root, 'modules', 'ow', '2.7.lua'), 'utf8');
     assert.match(module, /^prepend_path\('PATH', pathJoin\(signRoot, 'bin', 'wrappers'\)\)/m);
     assert.equal(existsSync(join(root, 'bin', 'wrappers', 'python')), true);
     assert.equal(existsSync(join(root, 'bin', 'python')), false);
-    const loaded = runModuleCommands([['use', bindingsModules], ['use', join(root, 'modules')], ['load', 'ow/2.7']], {}, 'command -v python');
+    const loaded = runModuleCommands(
+      [
+        ['use', bindingsModules],
+        ['use', join(root, 'modules')],
+        ['load', 'ow/2.7'],
+      ],
+      {},
+      'command -v python',
+    );
     assert.equal(loaded.status, 0, loaded.stderr);
     assert.equal(loaded.stdout, `${join(root, 'bin', 'wrappers', 'python')}\n`);
     assertCheckClean(root);
@@ -288,21 +426,58 @@ describe('lumi-modules scaffold --from', () => {
 
   it('refuses a module with an error the checker cannot fix (exit 1, nothing written) unless --force', () => {
     const broken = join(dir, 'wrong-args.lua');
-    writeFileSync(broken, source.replace('setenv("NCCL_SOCKET_IFNAME", "hsn0,hsn1,hsn2,hsn3")', 'setenv("NCCL_SOCKET_IFNAME")'));
+    writeFileSync(
+      broken,
+      source.replace('setenv("NCCL_SOCKET_IFNAME", "hsn0,hsn1,hsn2,hsn3")', 'setenv("NCCL_SOCKET_IFNAME")'),
+    );
     const root = join(dir, 'wrong-args-home');
-    const r = run(['scaffold', '--from', broken, '--name', 'w', '--version', '2.7', '--image', image, '--root', root]);
+    const r = run([
+      'scaffold',
+      '--from',
+      broken,
+      '--name',
+      'w',
+      '--version',
+      '2.7',
+      '--image',
+      image,
+      '--root',
+      root,
+    ]);
     assert.equal(r.code, 1, r.stdout);
-    assert.match(r.stderr, /w\/2\.7\.lua:48:1: error: setenv needs at least 2 arguments, got 1.*\[wrong-arguments\]/);
+    assert.match(
+      r.stderr,
+      /w\/2\.7\.lua:48:1: error: setenv needs at least 2 arguments, got 1.*\[wrong-arguments\]/,
+    );
     assert.match(r.stderr, /Nothing written/);
     assert.equal(existsSync(root), false);
-    const forced = run(['scaffold', '--from', broken, '--name', 'w', '--version', '2.7', '--image', image, '--root', root, '--force']);
+    const forced = run([
+      'scaffold',
+      '--from',
+      broken,
+      '--name',
+      'w',
+      '--version',
+      '2.7',
+      '--image',
+      image,
+      '--root',
+      root,
+      '--force',
+    ]);
     assert.equal(forced.code, 0, forced.stderr);
     assert.ok(existsSync(join(root, 'modules', 'w', '2.7.lua')));
   });
 
   it('rejects a module without a root local, an unparseable or missing one with exit 2 and writes nothing', () => {
     const noRoot = join(dir, 'no-root.lua');
-    writeFileSync(noRoot, source.replace("os.getenv('PROJHOME') or '/appl/local/csc/soft/ai/pytorch/2.7'", "'/appl/local/csc/soft/ai/pytorch/2.7'"));
+    writeFileSync(
+      noRoot,
+      source.replace(
+        "os.getenv('PROJHOME') or '/appl/local/csc/soft/ai/pytorch/2.7'",
+        "'/appl/local/csc/soft/ai/pytorch/2.7'",
+      ),
+    );
     const broken = join(dir, 'broken.lua');
     writeFileSync(broken, source.replace('LmodMessage(loadTxt)', 'LmodMessage(loadTxt'));
     const root = join(dir, 'bad-home');
@@ -311,7 +486,19 @@ describe('lumi-modules scaffold --from', () => {
       [broken, /broken\.lua:\d+: cannot parse as Lua: /],
       [join(dir, 'missing.lua'), /cannot read module .*missing\.lua/],
     ] as const) {
-      const r = run(['scaffold', '--from', from, '--name', 'my-torch', '--version', '2.7', '--image', image, '--root', root]);
+      const r = run([
+        'scaffold',
+        '--from',
+        from,
+        '--name',
+        'my-torch',
+        '--version',
+        '2.7',
+        '--image',
+        image,
+        '--root',
+        root,
+      ]);
       assert.equal(r.code, 2, `${from}: ${r.stdout}${r.stderr}`);
       assert.match(r.stderr, message);
     }

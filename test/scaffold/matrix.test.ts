@@ -29,18 +29,29 @@ interface Case {
 }
 
 const cases: Case[] = [];
-for (const conda of [true, false]) for (const bindings of [true, false]) for (const from of [false, true]) cases.push({ style: 'csc', conda, bindings, from });
+for (const conda of [true, false])
+  for (const bindings of [true, false])
+    for (const from of [false, true]) cases.push({ style: 'csc', conda, bindings, from });
 // LAIF: no conda, its own bindings module; the style from the image name or given.
-for (const explicitStyle of [false, true]) cases.push({ style: 'laif', conda: false, bindings: true, from: false, explicitStyle });
+for (const explicitStyle of [false, true])
+  cases.push({ style: 'laif', conda: false, bindings: true, from: false, explicitStyle });
 // LUMI EasyBuild style: binds through SINGULARITY_BIND itself (no bindings module); conda or not;
 // the style given, or chosen from an image in LUMI's easybuild-sif-images repository.
-for (const conda of [true, false]) cases.push({ style: 'easybuild', conda, bindings: false, from: false, explicitStyle: true });
+for (const conda of [true, false])
+  cases.push({ style: 'easybuild', conda, bindings: false, from: false, explicitStyle: true });
 cases.push({ style: 'easybuild', conda: true, bindings: false, from: false, explicitStyle: false });
 // --persistent with each style and with --from.
 cases.push({ style: 'csc', conda: true, bindings: true, from: false, persistent: true });
 cases.push({ style: 'csc', conda: true, bindings: true, from: true, persistent: true });
 cases.push({ style: 'laif', conda: false, bindings: true, from: false, persistent: true });
-cases.push({ style: 'easybuild', conda: false, bindings: false, from: false, explicitStyle: true, persistent: true });
+cases.push({
+  style: 'easybuild',
+  conda: false,
+  bindings: false,
+  from: false,
+  explicitStyle: true,
+  persistent: true,
+});
 
 let dir: string;
 let standin: ContainerStandin;
@@ -63,13 +74,20 @@ before(() => {
   mkdirSync(imagePython);
   symlinkSync('/usr/bin/python3', join(imagePython, 'python'));
   script = join(dir, 'job.py');
-  writeFileSync(script, 'import json, os, sys\nprint(json.dumps([sys.argv[1:], os.path.isdir("/.singularity.d"), os.environ.get("CONDA_DEFAULT_ENV"), os.environ.get("VIRTUAL_ENV")]))\n');
+  writeFileSync(
+    script,
+    'import json, os, sys\nprint(json.dumps([sys.argv[1:], os.path.isdir("/.singularity.d"), os.environ.get("CONDA_DEFAULT_ENV"), os.environ.get("VIRTUAL_ENV")]))\n',
+  );
   standin = createContainerStandin(join(dir, 'standin'));
   laifStandin = createContainerStandin(join(dir, 'laif-standin'), { condaEnvs: [], venv: true });
   laifImage = join(dir, 'images', 'lumi-multitorch-full-u24r70f21m50t210-20250827_120000.sif');
   writeFileSync(laifImage, '');
   mkdirSync(join(dir, 'easybuild-sif-images'));
-  ebImage = join(dir, 'easybuild-sif-images', 'lumi-pytorch-rocm-6.2.4-python-3.12-pytorch-v2.7.1-dockerhash-0d479e852886.sif');
+  ebImage = join(
+    dir,
+    'easybuild-sif-images',
+    'lumi-pytorch-rocm-6.2.4-python-3.12-pytorch-v2.7.1-dockerhash-0d479e852886.sif',
+  );
   writeFileSync(ebImage, '');
   // singularity-AI-bindings as on LUMI (it sets SINGULARITY_BIND), binding a directory that exists
   // here: the stand-in, like singularity, refuses a bind source that does not exist.
@@ -77,11 +95,20 @@ before(() => {
   mkdirSync(libs);
   bindingsModules = join(dir, 'site-modules');
   mkdirSync(join(bindingsModules, 'singularity-AI-bindings'), { recursive: true });
-  writeFileSync(join(bindingsModules, 'singularity-AI-bindings', '24.03.lua'), `prepend_path("SINGULARITY_BIND", ${JSON.stringify(libs)}, ",")\n`);
+  writeFileSync(
+    join(bindingsModules, 'singularity-AI-bindings', '24.03.lua'),
+    `prepend_path("SINGULARITY_BIND", ${JSON.stringify(libs)}, ",")\n`,
+  );
   mkdirSync(join(bindingsModules, 'lumi-aif-singularity-bindings'));
-  writeFileSync(join(bindingsModules, 'lumi-aif-singularity-bindings', '1.0.lua'), `prepend_path("SINGULARITY_BIND", ${JSON.stringify(libs)}, ",")\n`);
+  writeFileSync(
+    join(bindingsModules, 'lumi-aif-singularity-bindings', '1.0.lua'),
+    `prepend_path("SINGULARITY_BIND", ${JSON.stringify(libs)}, ",")\n`,
+  );
   // A --from source without a bindings dependency: CSC's module with that line removed.
-  writeFileSync(join(dir, 'no-bindings.lua'), readFileSync(cscModule, 'utf8').replace('depends_on("singularity-AI-bindings")\n', ''));
+  writeFileSync(
+    join(dir, 'no-bindings.lua'),
+    readFileSync(cscModule, 'utf8').replace('depends_on("singularity-AI-bindings")\n', ''),
+  );
 });
 after(() => {
   standin?.dispose();
@@ -96,7 +123,13 @@ describe('scaffold matrix: check-clean, loads under Lmod, python runs in the sta
       const root = join(dir, label.replace(/[^a-z]+/g, '-'));
       const laif = c.style === 'laif';
       const easybuild = c.style === 'easybuild';
-      const image = laif ? laifImage : easybuild && !c.explicitStyle ? ebImage : c.conda ? condaImage : plainImage;
+      const image = laif
+        ? laifImage
+        : easybuild && !c.explicitStyle
+          ? ebImage
+          : c.conda
+            ? condaImage
+            : plainImage;
       const args = ['scaffold', '--name', 'mx', '--version', '1.0', '--root', root, '--image', image];
       if (!c.conda && !laif) args.push('--no-conda');
       if (c.explicitStyle) args.push('--style', c.style);
@@ -106,10 +139,22 @@ describe('scaffold matrix: check-clean, loads under Lmod, python runs in the sta
       const made = runCli(args);
       assert.equal(made.code, 0, made.stderr);
       const module = readFileSync(join(root, 'modules', 'mx', '1.0.lua'), 'utf8');
-      assert.equal(new RegExp(`depends_on\\(["']${laif ? 'lumi-aif-singularity-bindings' : 'singularity-AI-bindings'}["']\\)`).test(module), c.bindings, 'bindings dependency as asked');
+      assert.equal(
+        new RegExp(
+          `depends_on\\(["']${laif ? 'lumi-aif-singularity-bindings' : 'singularity-AI-bindings'}["']\\)`,
+        ).test(module),
+        c.bindings,
+        'bindings dependency as asked',
+      );
       if (laif || easybuild) assert.match(module, /^setenv\("SIF", /m);
-      assert.equal(/^setenv\("SING_IMAGE"/m.test(module), !easybuild, "LUMI's EasyBuild modules set no SING_IMAGE");
-      if (easybuild) for (const v of ["'SIFMX'", '"CONTAINERROOT"', '"SINGULARITY_BIND"', "'RUNSCRIPTSMX'"]) assert.match(module, new RegExp(`^setenv\\(${v}, `, 'm'));
+      assert.equal(
+        /^setenv\("SING_IMAGE"/m.test(module),
+        !easybuild,
+        "LUMI's EasyBuild modules set no SING_IMAGE",
+      );
+      if (easybuild)
+        for (const v of ["'SIFMX'", '"CONTAINERROOT"', '"SINGULARITY_BIND"', "'RUNSCRIPTSMX'"])
+          assert.match(module, new RegExp(`^setenv\\(${v}, `, 'm'));
       assert.equal(/^setenv\("WITH_CONDA"/m.test(module), c.conda, 'WITH_CONDA as asked');
 
       const checked = runCli(['check', '--format', 'json', '--env', `PROJHOME=${root}`, root]);
@@ -119,23 +164,50 @@ describe('scaffold matrix: check-clean, loads under Lmod, python runs in the sta
       const runtimeLog = (laif ? laifStandin : standin).logFile;
       const logBefore = readFileSync(runtimeLog, 'utf8').length;
       const loaded = runModuleCommands(
-        [['use', bindingsModules], ['use', join(root, 'modules')], ['load', 'mx/1.0']],
-        { PATH: laif ? `${laifStandin.binDir}:${hostPath}` : `${standin.binDir}:${imagePython}:${hostPath}`, XDG_RUNTIME_DIR: dir },
+        [
+          ['use', bindingsModules],
+          ['use', join(root, 'modules')],
+          ['load', 'mx/1.0'],
+        ],
+        {
+          PATH: laif ? `${laifStandin.binDir}:${hostPath}` : `${standin.binDir}:${imagePython}:${hostPath}`,
+          XDG_RUNTIME_DIR: dir,
+        },
         (c.persistent ? 'container-start; ' : '') +
           `python ${shellQuote(script)} 'a b' "it's"; echo "BIND=\${SINGULARITY_BIND:-}" >&2` +
           (c.persistent ? '; container-stop' : '') +
-          (easybuild ? `; singularity exec "$SIFMX" conda-python-simple ${shellQuote(script)} 'a b' "it's"` : ''),
+          (easybuild
+            ? `; singularity exec "$SIFMX" conda-python-simple ${shellQuote(script)} 'a b' "it's"`
+            : ''),
       );
       assert.equal(loaded.status, 0, loaded.stderr);
       assert.match(loaded.stderr, /Module mx\/1\.0 loaded/);
       if (c.persistent) {
         assert.match(loaded.stderr, /container-start: python, pip, \.\.\. now run in instance /);
-        assert.match(readFileSync(runtimeLog, 'utf8').slice(logBefore), /^join instance:\/\/\S+ bash$/m, 'python ran in the instance');
+        assert.match(
+          readFileSync(runtimeLog, 'utf8').slice(logBefore),
+          /^join instance:\/\/\S+ bash$/m,
+          'python ran in the instance',
+        );
       }
-      assert.match(loaded.stderr, c.bindings ? /^BIND=.*host-libs$/m : easybuild ? new RegExp(`^BIND=${root}/runscripts:/runscripts(,|$)`, 'm') : /^BIND=$/m);
+      assert.match(
+        loaded.stderr,
+        c.bindings
+          ? /^BIND=.*host-libs$/m
+          : easybuild
+            ? new RegExp(`^BIND=${root}/runscripts:/runscripts(,|$)`, 'm')
+            : /^BIND=$/m,
+      );
       const expected = [['a b', "it's"], true, c.conda ? 'pytorch' : null, laif ? '/opt/venv' : null];
-      // The easybuild style: the same from the run script in /runscripts (bound and on PATH in the container).
-      assert.deepEqual(loaded.stdout.trim().split('\n').map((l) => JSON.parse(l)), easybuild ? [expected, expected] : [expected]);
+      // The easybuild style: the same from the run script in /runscripts (bound and on PATH in the
+      // container).
+      assert.deepEqual(
+        loaded.stdout
+          .trim()
+          .split('\n')
+          .map((l) => JSON.parse(l)),
+        easybuild ? [expected, expected] : [expected],
+      );
     });
   }
 });
@@ -143,12 +215,29 @@ describe('scaffold matrix: check-clean, loads under Lmod, python runs in the sta
 describe('easybuild style: the distributed run script', () => {
   it("sets PyTorch's rendezvous from Slurm's variables (first node of a bracketed node list) and runs python in the container", () => {
     const root = join(dir, 'eb-distributed');
-    const made = runCli(['scaffold', '--name', 'eb', '--version', '1.0', '--root', root, '--image', condaImage, '--style', 'easybuild']);
+    const made = runCli([
+      'scaffold',
+      '--name',
+      'eb',
+      '--version',
+      '1.0',
+      '--root',
+      root,
+      '--image',
+      condaImage,
+      '--style',
+      'easybuild',
+    ]);
     assert.equal(made.code, 0, made.stderr);
-    const probe = 'import json, os; print(json.dumps([os.environ[k] for k in ("MASTER_ADDR", "MASTER_PORT", "WORLD_SIZE", "RANK", "LOCAL_RANK", "ROCR_VISIBLE_DEVICES", "CONDA_DEFAULT_ENV")]))';
-    const slurm = "SLURM_PROCID=5 SLURM_LOCALID=1 SLURM_NODEID=0 SLURM_NTASKS=16 SLURM_NODELIST='nid[005-007,009],nid020'";
+    const probe =
+      'import json, os; print(json.dumps([os.environ[k] for k in ("MASTER_ADDR", "MASTER_PORT", "WORLD_SIZE", "RANK", "LOCAL_RANK", "ROCR_VISIBLE_DEVICES", "CONDA_DEFAULT_ENV")]))';
+    const slurm =
+      "SLURM_PROCID=5 SLURM_LOCALID=1 SLURM_NODEID=0 SLURM_NTASKS=16 SLURM_NODELIST='nid[005-007,009],nid020'";
     const loaded = runModuleCommands(
-      [['use', join(root, 'modules')], ['load', 'eb/1.0']],
+      [
+        ['use', join(root, 'modules')],
+        ['load', 'eb/1.0'],
+      ],
       { PATH: `${standin.binDir}:${hostPath}` },
       `${slurm} singularity exec "$SIFEB" conda-python-distributed -c ${shellQuote(probe)}; singularity exec "$SIF" conda-python-distributed -c 1 || echo "exit=$?"`,
     );

@@ -4,7 +4,19 @@
 // holding spaces, quotes, `;`, `$()` and a trailing `\` (and nothing in that path ever runs).
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { existsSync, lstatSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, readlinkSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
+import {
+  existsSync,
+  lstatSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  readlinkSync,
+  rmSync,
+  statSync,
+  symlinkSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { after, before, describe, it } from 'node:test';
@@ -29,7 +41,9 @@ before(() => {
 after(() => rmSync(dir, { recursive: true, force: true }));
 
 const scaffold = (root: string, name: string, version: string, extra: string[] = [], cwd?: string) =>
-  runCli(['scaffold', '--name', name, '--version', version, '--image', image, '--root', root, ...extra], { cwd });
+  runCli(['scaffold', '--name', name, '--version', version, '--image', image, '--root', root, ...extra], {
+    cwd,
+  });
 
 /** Every path under ROOT (relative), with `/` after directories, sorted. */
 function tree(root: string): string[] {
@@ -53,14 +67,27 @@ function snapshot(root: string): Record<string, string> {
   for (const p of tree(root)) {
     const full = join(root, p);
     const s = lstatSync(full);
-    out[p] = s.isSymbolicLink() ? `-> ${readlinkSync(full)}` : s.isFile() ? `${(s.mode & 0o777).toString(8)} ${readFileSync(full, 'utf8')}` : 'dir';
+    out[p] = s.isSymbolicLink()
+      ? `-> ${readlinkSync(full)}`
+      : s.isFile()
+        ? `${(s.mode & 0o777).toString(8)} ${readFileSync(full, 'utf8')}`
+        : 'dir';
   }
   return out;
 }
 
 describe('luaString (the one Lua string escaper)', () => {
   it('round-trips backslashes, quotes, newlines and control bytes through real Lua', () => {
-    const values = ["it's", 'say "hi"', 'ends in \\', 'a\nb\r\tc', '\u0001\u001f\u007f9', 'Ääkköset 日本語', '', ']]'];
+    const values = [
+      "it's",
+      'say "hi"',
+      'ends in \\',
+      'a\nb\r\tc',
+      '\u0001\u001f\u007f9',
+      'Ääkköset 日本語',
+      '',
+      ']]',
+    ];
     for (const quote of ["'", '"'] as const) {
       const script = values.map((v) => `io.write(${luaString(v, quote)}, '\\0')`).join('\n');
       const r = spawnSync('lua5.3', ['-e', script], { encoding: 'utf8' });
@@ -88,19 +115,45 @@ describe('many modules in one project home', () => {
     // Another image, without conda (not a lumi-*-rocm-* one): OTHER gets no WITH_CONDA.
     const plain = join(dir, 'images', 'plain-python.sif');
     writeFileSync(plain, '');
-    const third = runCli(['scaffold', '--name', 'other', '--version', '1.0', '--image', plain, '--root', home]);
+    const third = runCli([
+      'scaffold',
+      '--name',
+      'other',
+      '--version',
+      '1.0',
+      '--image',
+      plain,
+      '--root',
+      home,
+    ]);
     assert.equal(third.code, 0, third.stderr);
     assert.match(third.stdout, /kept .*bin\/python \(already the same\)/);
-    assert.deepEqual(
-      tree(join(home, 'modules')),
-      ['other/', 'other/1.0.lua', 'torch/', 'torch/2.7.lua', 'torch/2.8.lua'],
-    );
+    assert.deepEqual(tree(join(home, 'modules')), [
+      'other/',
+      'other/1.0.lua',
+      'torch/',
+      'torch/2.7.lua',
+      'torch/2.8.lua',
+    ]);
     assert.deepEqual(readdirSync(join(home, 'bin')).sort(), ['pip', 'pip3', 'python', 'python3']);
     for (const m of ['torch/2.7', 'torch/2.8', 'other/1.0']) {
-      const loaded = runModuleCommands([['use', join(home, 'modules')], ['load', m]], {}, 'echo "PATH=$PATH"; echo "SING_IMAGE=$SING_IMAGE"');
+      const loaded = runModuleCommands(
+        [
+          ['use', join(home, 'modules')],
+          ['load', m],
+        ],
+        {},
+        'echo "PATH=$PATH"; echo "SING_IMAGE=$SING_IMAGE"',
+      );
       assert.equal(loaded.status, 0, `${m}: ${loaded.stderr}`);
       assert.match(loaded.stdout, new RegExp(`^PATH=${join(home, 'bin')}:`, 'm'));
-      assert.match(loaded.stdout, new RegExp(`^SING_IMAGE=${join(home, 'sif', m.startsWith('other') ? 'plain-python.sif' : 'lumi-pytorch-rocm')}`, 'm'));
+      assert.match(
+        loaded.stdout,
+        new RegExp(
+          `^SING_IMAGE=${join(home, 'sif', m.startsWith('other') ? 'plain-python.sif' : 'lumi-pytorch-rocm')}`,
+          'm',
+        ),
+      );
       assert.match(loaded.stderr, new RegExp(`Module ${m} loaded`));
     }
     assertCheckClean(home);
@@ -150,10 +203,25 @@ describe('all or nothing', () => {
       ['-x', '1.0', undefined, /must start with a letter or digit/],
       [long, '1.0', undefined, /name is 250 characters long; at most 100/],
       ['ok', long, undefined, /version is 250 characters long/],
-      ['ok', '1.0', join(dir, 'images', 'not-there.sif'), /image '.*not-there\.sif' does not exist \(use --allow-missing-image/],
+      [
+        'ok',
+        '1.0',
+        join(dir, 'images', 'not-there.sif'),
+        /image '.*not-there\.sif' does not exist \(use --allow-missing-image/,
+      ],
       ['ok', '1.0', join(dir, 'images'), /does not end in \.sif/],
     ] as const) {
-      const r = runCli(['scaffold', '--name', name, '--version', version, '--image', otherImage ?? image, '--root', root]);
+      const r = runCli([
+        'scaffold',
+        '--name',
+        name,
+        '--version',
+        version,
+        '--image',
+        otherImage ?? image,
+        '--root',
+        root,
+      ]);
       assert.equal(r.code, 2, `${name} ${version}: ${r.stdout}${r.stderr}`);
       assert.match(r.stderr, message);
       assert.doesNotMatch(r.stderr, /ENAMETOOLONG|\n\s+at /);
@@ -170,7 +238,10 @@ describe('all or nothing', () => {
     const root = join(dir, 'bad-style');
     for (const [extra, message] of [
       [['--style', 'tcl'], /--style must be one of csc, laif, easybuild/],
-      [['--style', 'easybuild', '--bindings', 'singularity-AI-bindings'], /--style easybuild binds through SINGULARITY_BIND itself/],
+      [
+        ['--style', 'easybuild', '--bindings', 'singularity-AI-bindings'],
+        /--style easybuild binds through SINGULARITY_BIND itself/,
+      ],
       [['--style', 'laif', '--conda-env', 'pytorch'], /--style laif has no conda/],
       [['--style', 'csc', '--from', cscModule], /--style chooses a template; --from starts from a module/],
     ] as const) {
@@ -179,7 +250,19 @@ describe('all or nothing', () => {
       assert.match(r.stderr, message);
     }
     // laif chosen from the image's name: the same refusal.
-    const r = runCli(['scaffold', '--name', 'st', '--version', '1.0', '--image', laifImage(), '--root', root, '--conda-env', 'pytorch']);
+    const r = runCli([
+      'scaffold',
+      '--name',
+      'st',
+      '--version',
+      '1.0',
+      '--image',
+      laifImage(),
+      '--root',
+      root,
+      '--conda-env',
+      'pytorch',
+    ]);
     assert.equal(r.code, 2, r.stdout);
     assert.match(r.stderr, /--style laif has no conda/);
     assert.equal(existsSync(root), false);
@@ -188,7 +271,19 @@ describe('all or nothing', () => {
   it('links a missing image with --allow-missing-image and says so', () => {
     const root = join(dir, 'later');
     const later = join(dir, 'images', 'copied-later.sif');
-    const r = runCli(['scaffold', '--name', 'l', '--version', '1', '--image', later, '--root', root, '--no-conda', '--allow-missing-image']);
+    const r = runCli([
+      'scaffold',
+      '--name',
+      'l',
+      '--version',
+      '1',
+      '--image',
+      later,
+      '--root',
+      root,
+      '--no-conda',
+      '--allow-missing-image',
+    ]);
     assert.equal(r.code, 0, r.stderr);
     assert.match(r.stdout, /the image .*copied-later\.sif does not exist yet/);
     assert.equal(readlinkSync(join(root, 'sif', 'copied-later.sif')), later);
@@ -197,7 +292,21 @@ describe('all or nothing', () => {
   it('resolves every relative path flag against the working directory', () => {
     writeFileSync(join(dir, 'module-copy.lua'), readFileSync(cscModule));
     const r = runCli(
-      ['scaffold', '--name', 'rel', '--version', '1.0', '--image', 'images/' + image.split('/').pop()!, '--root', 'rel-home', '--from', 'module-copy.lua', '--template-dir', join(repo, 'templates')],
+      [
+        'scaffold',
+        '--name',
+        'rel',
+        '--version',
+        '1.0',
+        '--image',
+        'images/' + image.split('/').pop()!,
+        '--root',
+        'rel-home',
+        '--from',
+        'module-copy.lua',
+        '--template-dir',
+        join(repo, 'templates'),
+      ],
       { cwd: dir },
     );
     assert.equal(r.code, 0, r.stderr);
@@ -225,12 +334,22 @@ describe('all or nothing', () => {
     // The real file system, with the modulefile's write failing (a full disk, say) after the others.
     const failing: ScaffoldTarget = {
       ...nodeTarget,
-      writeFile: (path, content, mode) => (path.endsWith('.lua') ? Promise.reject(new Error('ENOSPC: no space left on device')) : nodeTarget.writeFile(path, content, mode)),
+      writeFile: (path, content, mode) =>
+        path.endsWith('.lua')
+          ? Promise.reject(new Error('ENOSPC: no space left on device'))
+          : nodeTarget.writeFile(path, content, mode),
     };
     await assert.rejects(writeScaffold(plan, { force: true, target: failing, root }), /ENOSPC/);
     assert.deepEqual(snapshot(root), before);
     const fresh = join(dir, 'midway-fresh');
-    await assert.rejects(writeScaffold(planScaffold({ name: 'm', version: '2.0', image, root: fresh, condaEnv: false }), { force: false, target: failing, root: fresh }), /ENOSPC/);
+    await assert.rejects(
+      writeScaffold(planScaffold({ name: 'm', version: '2.0', image, root: fresh, condaEnv: false }), {
+        force: false,
+        target: failing,
+        root: fresh,
+      }),
+      /ENOSPC/,
+    );
     assert.equal(existsSync(fresh), false, 'every directory it made is gone');
   });
 
@@ -250,7 +369,10 @@ describe('all or nothing', () => {
     assert.equal(existsSync(stale), false);
     assert.equal(existsSync(oldStyle), false);
     assert.equal(existsSync(join(root, 'modules', 'k', '1.0.lua')), true);
-    assert.deepEqual(tree(root).filter((p) => TEMP_NAME.test(p.split('/').pop()!)), []);
+    assert.deepEqual(
+      tree(root).filter((p) => TEMP_NAME.test(p.split('/').pop()!)),
+      [],
+    );
   });
 });
 
@@ -262,7 +384,12 @@ describe('planted symlinks in a shared project directory', () => {
     mkdirSync(join(root, 'bin'), { recursive: true });
     mkdirSync(join(root, 'txt'));
     mkdirSync(join(root, 'modules', 's'), { recursive: true });
-    for (const target of [join(root, 'bin', 'python'), join(root, 'txt', 'load-s-1.0.txt'), join(root, 'modules', 's', '1.0.lua')]) symlinkSync(outside, target);
+    for (const target of [
+      join(root, 'bin', 'python'),
+      join(root, 'txt', 'load-s-1.0.txt'),
+      join(root, 'modules', 's', '1.0.lua'),
+    ])
+      symlinkSync(outside, target);
     const refused = scaffold(root, 's', '1.0');
     assert.equal(refused.code, 1);
     assert.match(refused.stderr, /bin\/python: is a symlink \(to .*victim\.txt\); never written through/);
@@ -275,7 +402,11 @@ describe('planted symlinks in a shared project directory', () => {
     assert.equal(statSync(outside).mode & 0o777, 0o600, 'never chmod-ed');
     assert.equal(lstatSync(join(root, 'bin', 'python')).isFile(), true);
     assert.equal(statSync(join(root, 'bin', 'python')).mode & 0o777, 0o755);
-    assert.equal(readlinkSync(join(root, 'bin', 'python.~1~')), outside, 'the link itself is kept as the backup');
+    assert.equal(
+      readlinkSync(join(root, 'bin', 'python.~1~')),
+      outside,
+      'the link itself is kept as the backup',
+    );
   });
 
   it('refuses a linked directory where it writes (bin/, txt/, modules/NAME/)', () => {
@@ -315,17 +446,32 @@ describe('a project path holding spaces, quotes, ;, $() and a trailing backslash
       join(dir, `it's a "home" \\`),
     ];
     for (const hostile of hostiles) {
-      for (const [name, extra] of [['tpl', ['--no-conda']], ['frm', ['--from', cscModule, '--no-conda']]] as const) {
+      for (const [name, extra] of [
+        ['tpl', ['--no-conda']],
+        ['frm', ['--from', cscModule, '--no-conda']],
+      ] as const) {
         const r = scaffold(hostile, name, '1.0', [...extra]);
         assert.equal(r.code, 0, r.stderr);
         const module = readFileSync(join(hostile, 'modules', name, '1.0.lua'), 'utf8');
         const luac = spawnSync('luac5.3', ['-p', '-'], { input: module, encoding: 'utf8' });
         assert.equal(luac.status, 0, luac.stderr);
         for (const env of [{}, { PROJHOME: hostile }] as Record<string, string>[]) {
-          const loaded = runModuleCommands([['use', bindingsModules], ['use', join(hostile, 'modules')], ['load', `${name}/1.0`]], env, 'echo "SING_IMAGE=$SING_IMAGE"');
+          const loaded = runModuleCommands(
+            [
+              ['use', bindingsModules],
+              ['use', join(hostile, 'modules')],
+              ['load', `${name}/1.0`],
+            ],
+            env,
+            'echo "SING_IMAGE=$SING_IMAGE"',
+          );
           assert.equal(loaded.status, 0, loaded.stderr);
           assert.equal(loaded.stdout, `SING_IMAGE=${join(hostile, 'sif', image.split('/').pop()!)}\n`);
-          assert.match(loaded.stderr, new RegExp(`Module ${name}/1.0 loaded`), `${name} in ${hostile}: the load message shows`);
+          assert.match(
+            loaded.stderr,
+            new RegExp(`Module ${name}/1.0 loaded`),
+            `${name} in ${hostile}: the load message shows`,
+          );
           assert.equal(existsSync(marker), false, `${name} in ${hostile}: something in the path ran`);
         }
       }

@@ -3,7 +3,17 @@
 // and runs the container's conda python with the caller's arguments and exit status unchanged.
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, realpathSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import {
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  realpathSync,
+  rmSync,
+  symlinkSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
@@ -23,13 +33,18 @@ let standin: ContainerStandin;
 
 /** Number of container starts the stand-in has logged so far. */
 function starts(): number {
-  return readFileSync(standin.logFile, 'utf8').split('\n').filter((l) => l !== '').length;
+  return readFileSync(standin.logFile, 'utf8')
+    .split('\n')
+    .filter((l) => l !== '').length;
 }
 
 /** `module use ROOT/modules; module load my-torch/2.3`, then `shell` (bash), under real Lmod. */
 function withModule(shell: string, env: Record<string, string> = {}) {
   return runModuleCommands(
-    [['use', join(root, 'modules')], ['load', 'my-torch/2.3']],
+    [
+      ['use', join(root, 'modules')],
+      ['load', 'my-torch/2.3'],
+    ],
     { PATH: `${standin.binDir}:${hostPath}`, ...env },
     shell,
   );
@@ -83,7 +98,11 @@ describe('scaffolded python wrapper, run through Lmod and the container stand-in
       '--version',
       '\\n and \\',
     ];
-    const [r, n] = counting(() => withModule(`python -c ${shellQuote('import json, sys; print(json.dumps(sys.argv[1:]))')} ${shellJoin(args)}`));
+    const [r, n] = counting(() =>
+      withModule(
+        `python -c ${shellQuote('import json, sys; print(json.dumps(sys.argv[1:]))')} ${shellJoin(args)}`,
+      ),
+    );
     assert.equal(r.status, 0, r.stderr);
     assert.deepEqual(JSON.parse(r.stdout), args);
     assert.equal(existsSync(marker), false, 'an argument was run as a command');
@@ -119,7 +138,9 @@ describe('scaffolded python wrapper, run through Lmod and the container stand-in
       '  "argv": sys.argv,',
       '}))',
     ].join('\n');
-    const r = withModule(`python -c ${shellQuote(probe)} arg; python3 -c ${shellQuote('import sys; print(sys.executable)')}`);
+    const r = withModule(
+      `python -c ${shellQuote(probe)} arg; python3 -c ${shellQuote('import sys; print(sys.executable)')}`,
+    );
     assert.equal(r.status, 0, r.stderr);
     const [first, second] = r.stdout.trimEnd().split('\n');
     assert.deepEqual(JSON.parse(first), {
@@ -144,7 +165,8 @@ describe('scaffolded python wrapper, run through Lmod and the container stand-in
     assert.ok(lib, 'venv has lib/python3.*');
     const site = join(venv, 'lib', lib, 'site-packages');
     writeFileSync(join(site, 'lumi_marker_mod.py'), 'VALUE = "from the host venv"\n');
-    const probe = 'import json, lumi_marker_mod; print(json.dumps([lumi_marker_mod.VALUE, lumi_marker_mod.__file__]))';
+    const probe =
+      'import json, lumi_marker_mod; print(json.dumps([lumi_marker_mod.VALUE, lumi_marker_mod.__file__]))';
     const r = withModule(`python -c ${shellQuote(probe)}`, { VIRTUAL_ENV: venv });
     assert.equal(r.status, 0, r.stderr);
     const [value, file] = JSON.parse(r.stdout) as [string, string];
@@ -187,7 +209,9 @@ describe('scaffolded python wrapper, run through Lmod and the container stand-in
     assert.equal(m, 1);
 
     const [viaLinks, k] = counting(() =>
-      withModule(`pip --version && python3 -c ${shellQuote('import os, sys; print(os.environ["CONDA_DEFAULT_ENV"], sys.argv[1:])')} x`),
+      withModule(
+        `pip --version && python3 -c ${shellQuote('import os, sys; print(os.environ["CONDA_DEFAULT_ENV"], sys.argv[1:])')} x`,
+      ),
     );
     assert.equal(viaLinks.status, 0, viaLinks.stderr);
     const [pipLine, pyLine] = viaLinks.stdout.trimEnd().split('\n');
@@ -197,14 +221,18 @@ describe('scaffolded python wrapper, run through Lmod and the container stand-in
   });
 
   it('uses apptainer when only apptainer is on PATH, and says so when neither is', () => {
-    const neither = spawnSync('bash', ['-c', 'command -v singularity || command -v apptainer'], { env: { PATH: hostPath } });
+    const neither = spawnSync('bash', ['-c', 'command -v singularity || command -v apptainer'], {
+      env: { PATH: hostPath },
+    });
     assert.notEqual(neither.status, 0, 'precondition: the host has no real singularity/apptainer');
 
     const onlyApptainer = join(dir, 'only-apptainer');
     mkdirSync(onlyApptainer);
     symlinkSync(join(standin.binDir, 'singularity'), join(onlyApptainer, 'apptainer'));
     const [r, n] = counting(() =>
-      withModule(`python -c ${shellQuote('import os; print(os.environ["APPTAINER_CONTAINER"])')}`, { PATH: `${onlyApptainer}:${hostPath}` }),
+      withModule(`python -c ${shellQuote('import os; print(os.environ["APPTAINER_CONTAINER"])')}`, {
+        PATH: `${onlyApptainer}:${hostPath}`,
+      }),
     );
     assert.equal(r.status, 0, r.stderr);
     assert.equal(r.stdout, `${singImage}\n`);
@@ -246,10 +274,14 @@ describe('container stand-in (singularity/apptainer on bwrap)', () => {
     const data = join(dir, 'data');
     mkdirSync(data);
     writeFileSync(join(data, 'f.txt'), 'hello');
-    const script = 'cat /data/f.txt; echo; echo "$SINGULARITY_NAME|$FOO|$#|$1|$2"; touch /data/g 2>/dev/null || echo ro; exit 5';
-    const r = run(['exec', '--bind', `${data}:/data:ro`, singImage, 'bash', '-c', script, 'bash', 'a  b', '$(x)'], {
-      SINGULARITYENV_FOO: 'bar baz',
-    });
+    const script =
+      'cat /data/f.txt; echo; echo "$SINGULARITY_NAME|$FOO|$#|$1|$2"; touch /data/g 2>/dev/null || echo ro; exit 5';
+    const r = run(
+      ['exec', '--bind', `${data}:/data:ro`, singImage, 'bash', '-c', script, 'bash', 'a  b', '$(x)'],
+      {
+        SINGULARITYENV_FOO: 'bar baz',
+      },
+    );
     assert.equal(r.status, 5, r.stderr);
     assert.equal(r.stdout, `hello\n${imageName}|bar baz|2|a  b|$(x)\nro\n`);
   });

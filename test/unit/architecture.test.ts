@@ -27,7 +27,9 @@ function sources(dir: string): string[] {
 
 function importsOf(file: string): string[] {
   const text = readFileSync(file, 'utf8');
-  return [...text.matchAll(/(?:\bfrom|\bimport|\brequire\(|\bimport\()\s*['"]([^'"]+)['"]/g)].map((m) => m[1]);
+  return [...text.matchAll(/(?:\bfrom|\bimport|\brequire\(|\bimport\()\s*['"]([^'"]+)['"]/g)].map(
+    (m) => m[1],
+  );
 }
 
 /** The top-level layer a repository file belongs to, or undefined outside the layers. */
@@ -78,9 +80,20 @@ describe('architecture', () => {
       const layer = layerOf(f);
       const imports = importsOf(f);
       if (layer !== 'client' && imports.includes('vscode')) return true;
-      return layer === 'core' && imports.some((m) => m.startsWith('vscode-languageserver') || m.startsWith('vscode-jsonrpc') || m.startsWith('vscode-languageclient'));
+      return (
+        layer === 'core' &&
+        imports.some(
+          (m) =>
+            m.startsWith('vscode-languageserver') ||
+            m.startsWith('vscode-jsonrpc') ||
+            m.startsWith('vscode-languageclient'),
+        )
+      );
     });
-    assert.deepEqual(offenders.map((f) => relative(repo, f)), []);
+    assert.deepEqual(
+      offenders.map((f) => relative(repo, f)),
+      [],
+    );
   });
 
   it('docs/ARCHITECTURE.md names every folder and every file of the layers (rules: one file per code, listed by index.ts)', () => {
@@ -88,10 +101,12 @@ describe('architecture', () => {
     const unnamed: string[] = [];
     for (const file of allLayerSources()) {
       const path = relative(repo, file).split(sep);
-      for (let i = 1; i < path.length - 1; i++) if (!doc.includes(`${path[i]}/`)) unnamed.push(`${path.slice(0, i + 1).join('/')}/`);
+      for (let i = 1; i < path.length - 1; i++)
+        if (!doc.includes(`${path[i]}/`)) unnamed.push(`${path.slice(0, i + 1).join('/')}/`);
       const name = path[path.length - 1];
       const inRules = path.includes('rules') && !['index.ts', 'types.ts'].includes(name);
-      if (!inRules && !new RegExp(`(^|[\\s/(\`])${name.replace('.', '\\.')}\\b`, 'm').test(doc)) unnamed.push(path.join('/'));
+      if (!inRules && !new RegExp(`(^|[\\s/(\`])${name.replace('.', '\\.')}\\b`, 'm').test(doc))
+        unnamed.push(path.join('/'));
     }
     assert.deepEqual([...new Set(unnamed)], []);
   });
@@ -101,42 +116,94 @@ describe('architecture', () => {
   });
 
   it('no shell command string is built outside core/shell/quote.ts (parsed: see test/helpers/shellStrings.ts)', () => {
-    assert.deepEqual(findShellStringViolations(layerSourceTexts()).map((v) => relative(repo, v)), []);
+    assert.deepEqual(
+      findShellStringViolations(layerSourceTexts()).map((v) => relative(repo, v)),
+      [],
+    );
   });
 });
 
 describe('the shell string check', () => {
-  const quote = { path: '/v/core/shell/quote.ts', text: readFileSync(join(repo, 'core', 'shell', 'quote.ts'), 'utf8') };
+  const quote = {
+    path: '/v/core/shell/quote.ts',
+    text: readFileSync(join(repo, 'core', 'shell', 'quote.ts'), 'utf8'),
+  };
   const check = (text: string): string[] =>
-    findShellStringViolations([quote, { path: '/v/core/remote/x.ts', text: `import { shellQuote, shellJoin } from '../shell/quote';\n${text}` }])
-      .map((v) => v.replace(/ (is spliced|is concatenated).*/, '').replace('/v/core/remote/x.ts:', ''));
+    findShellStringViolations([
+      quote,
+      {
+        path: '/v/core/remote/x.ts',
+        text: `import { shellQuote, shellJoin } from '../shell/quote';\n${text}`,
+      },
+    ]).map((v) => v.replace(/ (is spliced|is concatenated).*/, '').replace('/v/core/remote/x.ts:', ''));
 
   it('finds unquoted values spliced into what reaches a shell', () => {
-    assert.deepEqual(check('export function f(conn: any, dir: string) { return conn.exec(`cd ${dir} && ls`); }'), ['2: ${dir}']);
+    assert.deepEqual(
+      check('export function f(conn: any, dir: string) { return conn.exec(`cd ${dir} && ls`); }'),
+      ['2: ${dir}'],
+    );
     // A value followed from a variable, through a helper's return value, into ssh2's exec.
-    assert.deepEqual(check('const where = (d: string) => d;\nexport function f(conn: any, d: string) {\n  const cmd = `ls ${where(d)}`;\n  conn.exec(cmd);\n}'), ['4: ${where(d)}']);
-    assert.deepEqual(check("export function f(execa: any, x: string) { return execa(`echo ${x}`, { shell: true }); }"), ['2: ${x}']);
-    assert.deepEqual(check("export function f(execa: any, x: string) { return execa('bash', ['-l', '-c', 'echo ' + x]); }"), ['2: ${x}']);
-    assert.deepEqual(check("import { exec } from 'node:child_process';\nexport function f(x: string) { exec(`rm ${x}`); }"), ['3: ${x}']);
+    assert.deepEqual(
+      check(
+        'const where = (d: string) => d;\nexport function f(conn: any, d: string) {\n  const cmd = `ls ${where(d)}`;\n  conn.exec(cmd);\n}',
+      ),
+      ['4: ${where(d)}'],
+    );
+    assert.deepEqual(
+      check('export function f(execa: any, x: string) { return execa(`echo ${x}`, { shell: true }); }'),
+      ['2: ${x}'],
+    );
+    assert.deepEqual(
+      check("export function f(execa: any, x: string) { return execa('bash', ['-l', '-c', 'echo ' + x]); }"),
+      ['2: ${x}'],
+    );
+    assert.deepEqual(
+      check("import { exec } from 'node:child_process';\nexport function f(x: string) { exec(`rm ${x}`); }"),
+      ['3: ${x}'],
+    );
     // The inner code of `bash -c ${shellQuote(CODE)}`, and what callers pass as CODE.
     assert.deepEqual(
-      check("function login(code: string) { return `exec bash -l -c ${shellQuote(code)}`; }\nexport function f(conn: any, id: string) { conn.exec(login(`scancel ${id}`)); }"),
+      check(
+        'function login(code: string) { return `exec bash -l -c ${shellQuote(code)}`; }\nexport function f(conn: any, id: string) { conn.exec(login(`scancel ${id}`)); }',
+      ),
       ['3: ${id}'],
     );
     // A remote command builder by name, joined lines, a value from an object of values.
-    assert.deepEqual(check("export function buildCleanCommand(p: { dir: string }) { const lines = ['set -e']; lines.push(`rm -r ${p.dir}`); return lines.join('\\n'); }"), ['2: ${p.dir}']);
+    assert.deepEqual(
+      check(
+        "export function buildCleanCommand(p: { dir: string }) { const lines = ['set -e']; lines.push(`rm -r ${p.dir}`); return lines.join('\\n'); }",
+      ),
+      ['2: ${p.dir}'],
+    );
     // Shell operators make a template shell code wherever it is.
-    assert.deepEqual(check('export const line = (env: string) => `source a.sh && conda activate ${env}`;'), ['2: ${env}']);
+    assert.deepEqual(check('export const line = (env: string) => `source a.sh && conda activate ${env}`;'), [
+      '2: ${env}',
+    ]);
   });
 
   it('accepts quoted values, constants, numbers and messages for people', () => {
-    assert.deepEqual(check("const DIR = '~/x';\nexport function f(conn: any, d: string) { return conn.exec(`cd ${shellQuote(d)} && ls ${DIR} ${shellJoin([d])} ${Math.max(1, 2)}`); }"), []);
+    assert.deepEqual(
+      check(
+        "const DIR = '~/x';\nexport function f(conn: any, d: string) { return conn.exec(`cd ${shellQuote(d)} && ls ${DIR} ${shellJoin([d])} ${Math.max(1, 2)}`); }",
+      ),
+      [],
+    );
     assert.deepEqual(check('export function f(conn: any, script: string) { return conn.exec(script); }'), []);
-    assert.deepEqual(check("export const m = (x: string) => `unknown option '${x}'`;\nexport const u = (c: string) => `usage: ${c} --help | --version`;"), []);
+    assert.deepEqual(
+      check(
+        "export const m = (x: string) => `unknown option '${x}'`;\nexport const u = (c: string) => `usage: ${c} --help | --version`;",
+      ),
+      [],
+    );
     assert.deepEqual(check('const RE = /a(b)/;\nexport const g = (x: string) => RE.exec(`${x}`);'), []);
   });
 
   it('finds a quoting function outside quote.ts by its escape', () => {
-    assert.deepEqual(findQuotingFunctions([{ path: '/v/core/x.ts', text: "export const q = (s: string) => `'${s.replace(/'/g, `'\\\\''`)}'`;" }]), ['/v/core/x.ts:1']);
+    assert.deepEqual(
+      findQuotingFunctions([
+        { path: '/v/core/x.ts', text: "export const q = (s: string) => `'${s.replace(/'/g, `'\\\\''`)}'`;" },
+      ]),
+      ['/v/core/x.ts:1'],
+    );
   });
 });

@@ -16,7 +16,11 @@ describe('readBoundedTail', () => {
     const file = join(dir, 'out');
     writeFileSync(file, 'first line\nlast line\n');
     assert.deepEqual(readBoundedTail(file, 10), { ok: true, bytes: Buffer.from('last line\n'), skipped: 11 });
-    assert.deepEqual(readBoundedTail(file, 100), { ok: true, bytes: Buffer.from('first line\nlast line\n'), skipped: 0 });
+    assert.deepEqual(readBoundedTail(file, 100), {
+      ok: true,
+      bytes: Buffer.from('first line\nlast line\n'),
+      skipped: 0,
+    });
   });
 
   it('names a FIFO and a missing file without opening or blocking', () => {

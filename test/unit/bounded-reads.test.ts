@@ -28,8 +28,15 @@ after(() => rmSync(dir, { recursive: true, force: true }));
 describe('reads of a PATH directory', () => {
   it('reads the scripts only, recognised from their first bytes', () => {
     const readTexts: string[] = [];
-    const counting: FileSystemView = { ...realFileSystem, readText: (p) => (readTexts.push(p), realFileSystem.readText(p)) };
-    const analysis = analyzeModulefile(`setenv('SING_IMAGE', '${dir}/x.sif')\nprepend_path('PATH', '${dir}/bin')\n`, join(dir, 'modules', 'x', '1.0.lua'), makeEnv({ fs: counting }));
+    const counting: FileSystemView = {
+      ...realFileSystem,
+      readText: (p) => (readTexts.push(p), realFileSystem.readText(p)),
+    };
+    const analysis = analyzeModulefile(
+      `setenv('SING_IMAGE', '${dir}/x.sif')\nprepend_path('PATH', '${dir}/bin')\n`,
+      join(dir, 'modules', 'x', '1.0.lua'),
+      makeEnv({ fs: counting }),
+    );
     assert.deepEqual(readTexts, [join(dir, 'bin', 'python')]);
     assert.ok(analysis.isContainerModule);
   });

@@ -23,7 +23,12 @@ function countingFs(asked: string[]): FileSystemView {
   };
 }
 
-const FINDING: Finding = { range: { start: { line: 0, character: 0 }, end: { line: 0, character: 5 } }, severity: 'error', code: 'path-not-found', message: '/project/sif/x.sif does not exist' };
+const FINDING: Finding = {
+  range: { start: { line: 0, character: 0 }, end: { line: 0, character: 5 } },
+  severity: 'error',
+  code: 'path-not-found',
+  message: '/project/sif/x.sif does not exist',
+};
 
 describe('CheckCache', () => {
   it('modules that asked the same questions share one stored set; a later run asks each question once', () => {
@@ -37,7 +42,11 @@ describe('CheckCache', () => {
       recorder.env.fs.kind('/project/bin');
       recorder.env.fs.listDir('/project/bin');
       recorder.env.fs.kind('/project/sif/x.sif');
-      writing.store(path, { size: 10, mtimeMs: i }, `text ${i}`, '{}', { findings: [FINDING], deps: recorder.deps, summary: { wrapperDirs: ['/project/bin'], setsWithConda: false } });
+      writing.store(path, { size: 10, mtimeMs: i }, `text ${i}`, '{}', {
+        findings: [FINDING],
+        deps: recorder.deps,
+        summary: { wrapperDirs: ['/project/bin'], setsWithConda: false },
+      });
     }
     writing.save();
     const stored = JSON.parse(readFileSync(location, 'utf8'));
@@ -48,12 +57,31 @@ describe('CheckCache', () => {
     const asked: string[] = [];
     const reading = CheckCache.load(location, 'key', makeEnv({ fs: countingFs(asked) }));
     for (const [i, path] of modules.entries()) {
-      const hit = reading.lookup(path, { size: 10, mtimeMs: i }, '{}', () => assert.fail('state unchanged: no read'));
-      assert.deepEqual(hit, { findings: [{ range: FINDING.range, severity: 'error', code: 'path-not-found', message: FINDING.message }], summary: { wrapperDirs: ['/project/bin'], setsWithConda: false } });
+      const hit = reading.lookup(path, { size: 10, mtimeMs: i }, '{}', () =>
+        assert.fail('state unchanged: no read'),
+      );
+      assert.deepEqual(hit, {
+        findings: [
+          { range: FINDING.range, severity: 'error', code: 'path-not-found', message: FINDING.message },
+        ],
+        summary: { wrapperDirs: ['/project/bin'], setsWithConda: false },
+      });
     }
-    assert.deepEqual(asked, ['kind /project/bin', 'listDir /project/bin', 'kind /project/sif/x.sif'], 'each question once for 50 modules');
+    assert.deepEqual(
+      asked,
+      ['kind /project/bin', 'listDir /project/bin', 'kind /project/sif/x.sif'],
+      'each question once for 50 modules',
+    );
     // A changed answer fails every module that asked it.
-    const changed = CheckCache.load(location, 'key', makeEnv({ fs: { ...countingFs([]), kind: (p) => (p === '/project/sif/x.sif' ? 'file' : 'dir') } }));
-    assert.ok(modules.every((path, i) => changed.lookup(path, { size: 10, mtimeMs: i }, '{}', () => undefined) === undefined));
+    const changed = CheckCache.load(
+      location,
+      'key',
+      makeEnv({ fs: { ...countingFs([]), kind: (p) => (p === '/project/sif/x.sif' ? 'file' : 'dir') } }),
+    );
+    assert.ok(
+      modules.every(
+        (path, i) => changed.lookup(path, { size: 10, mtimeMs: i }, '{}', () => undefined) === undefined,
+      ),
+    );
   });
 });

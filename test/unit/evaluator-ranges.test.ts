@@ -43,13 +43,19 @@ describe('evaluator ranges', () => {
     assert.deepEqual(symbol('first/1.0')?.selectionRange, rangeOf('"first/1.0"'));
     assert.deepEqual(symbol('second/2.0')?.selectionRange, rangeOf('"second/2.0"'));
     assert.deepEqual(symbol('second/2.0')?.range, rangeOf('depends_on("first/1.0", "second/2.0")'));
-    assert.deepEqual(symbol('load message: /missing/load.txt')?.range, rangeOf('capture("cat /missing/load.txt")'));
+    assert.deepEqual(
+      symbol('load message: /missing/load.txt')?.range,
+      rangeOf('capture("cat /missing/load.txt")'),
+    );
   });
 
   it('calls: the call, its name and each argument', () => {
     const call = analysis.calls.find((c) => c.name === 'depends_on')!;
     assert.deepEqual(call.range, rangeOf('depends_on("first/1.0", "second/2.0")'));
     assert.deepEqual(call.nameRange, rangeOf('depends_on'));
-    assert.deepEqual(call.args.map((a) => a.range), [rangeOf('"first/1.0"'), rangeOf('"second/2.0"')]);
+    assert.deepEqual(
+      call.args.map((a) => a.range),
+      [rangeOf('"first/1.0"'), rangeOf('"second/2.0"')],
+    );
   });
 });

@@ -29,10 +29,14 @@ let realTexts: { path: string; text: string }[];
 
 before(() => {
   corpusDir = mkdtempSync(join(tmpdir(), 'lumi-fast-parse-'));
-  const r = spawnSync('tar', ['-xJf', join(repo, 'test/corpus/redistributable.tar.xz'), '-C', corpusDir], { encoding: 'utf8' });
+  const r = spawnSync('tar', ['-xJf', join(repo, 'test/corpus/redistributable.tar.xz'), '-C', corpusDir], {
+    encoding: 'utf8',
+  });
   assert.equal(r.status, 0, `tar: ${r.stderr}`);
   const luaOrModule = (p: string) => p.endsWith('.lua') || /\/(rt|modulefiles?|modules)\//.test(p);
-  const paths = [corpusDir, join(repo, 'test/fixtures'), join(repo, 'examples')].flatMap((dir) => filesUnder(dir, luaOrModule));
+  const paths = [corpusDir, join(repo, 'test/fixtures'), join(repo, 'examples')].flatMap((dir) =>
+    filesUnder(dir, luaOrModule),
+  );
   realTexts = paths.map((path) => ({ path, text: readFileSync(path, 'utf8') }));
 });
 
@@ -44,13 +48,16 @@ function rejectedByLua(texts: readonly string[]): number[] {
   try {
     texts.forEach((t, i) => writeFileSync(join(dir, `${i}.lua`), t));
     const script = join(dir, 'check.lua');
-    writeFileSync(script, `for i = 0, ${texts.length - 1} do
+    writeFileSync(
+      script,
+      `for i = 0, ${texts.length - 1} do
   local f = assert(io.open(${JSON.stringify(dir)} .. "/" .. i .. ".lua", "rb"))
   local text = f:read("a"); f:close()
   if not load(text, "=text", "t") then print(i) end
 end
 print("done")
-`);
+`,
+    );
     const r = spawnSync('lua5.3', [script], { encoding: 'utf8' });
     assert.equal(r.status, 0, `lua5.3: ${r.stderr}`);
     const lines = r.stdout.trim().split('\n');
@@ -61,7 +68,44 @@ print("done")
   }
 }
 
-const MUTATION_TOKENS = ['(', ')', 'end', 'then', '..', ',', '"', "'", 'local', '=', '{', '}', 'if', 'do', '[[', ']]', 'function', '.', ':', '0x1', '1e', '--', '[=[', '\\', '#', '~', '//', '...', 'return', 'break', 'goto', ';', '-', 'not', '^', '2'];
+const MUTATION_TOKENS = [
+  '(',
+  ')',
+  'end',
+  'then',
+  '..',
+  ',',
+  '"',
+  "'",
+  'local',
+  '=',
+  '{',
+  '}',
+  'if',
+  'do',
+  '[[',
+  ']]',
+  'function',
+  '.',
+  ':',
+  '0x1',
+  '1e',
+  '--',
+  '[=[',
+  '\\',
+  '#',
+  '~',
+  '//',
+  '...',
+  'return',
+  'break',
+  'goto',
+  ';',
+  '-',
+  'not',
+  '^',
+  '2',
+];
 
 describe('fastParseLua', () => {
   it("builds luaparse's tree for every real file luaparse accepts (corpus, fixtures, examples)", () => {
@@ -84,7 +128,8 @@ describe('fastParseLua', () => {
     let gaveUp = 0;
     for (let i = 0; i < 4000; i++) {
       let text = pick(random, lua).text;
-      for (let k = 1 + Math.floor(random() * 3); k > 0; k--) text = mutateWithTokens(text, random, MUTATION_TOKENS);
+      for (let k = 1 + Math.floor(random() * 3); k > 0; k--)
+        text = mutateWithTokens(text, random, MUTATION_TOKENS);
       const fast = fastParseLua(text);
       if (!fast) {
         gaveUp++;
@@ -95,21 +140,28 @@ describe('fastParseLua', () => {
     }
     assert.ok(answered.length > 1000 && gaveUp > 1000, `answered ${answered.length}, gave up on ${gaveUp}`);
     const rejected = rejectedByLua(answered);
-    assert.deepEqual(rejected.map((i) => answered[i].slice(0, 300)), [], 'texts the fast parser took but Lua rejects');
+    assert.deepEqual(
+      rejected.map((i) => answered[i].slice(0, 300)),
+      [],
+      'texts the fast parser took but Lua rejects',
+    );
   });
 
   const sameTree: Record<string, string> = {
-    'numerals': 'x = {0x1F, 0xA.8p1, 1e10, 3.25E-2, .5, 7., 0XffP-2, 12}',
-    'long strings and comments between tokens': 'help([==[\nline ]] still\n]==]) --[[ c ]] whatis --[=[\n]=] ( [[x]] ) -- end\n',
-    'escapes': 'setenv("A", "a\\tb\\\\c\\"d\\65\\x41\\z   \n  e\\\nf")',
-    'calls': 'a.b:c("x") f"y" g[[z]] h{1, k = 2, [3] = 4; 5,} (f)(1)(2) m:n{}',
-    'precedence and associativity': 'x = -a ^ b ^ c .. d .. e + f * g // h % i << j | k & l ~ m == not n and o or p < q ~= #r',
+    numerals: 'x = {0x1F, 0xA.8p1, 1e10, 3.25E-2, .5, 7., 0XffP-2, 12}',
+    'long strings and comments between tokens':
+      'help([==[\nline ]] still\n]==]) --[[ c ]] whatis --[=[\n]=] ( [[x]] ) -- end\n',
+    escapes: 'setenv("A", "a\\tb\\\\c\\"d\\65\\x41\\z   \n  e\\\nf")',
+    calls: 'a.b:c("x") f"y" g[[z]] h{1, k = 2, [3] = 4; 5,} (f)(1)(2) m:n{}',
+    'precedence and associativity':
+      'x = -a ^ b ^ c .. d .. e + f * g // h % i << j | k & l ~ m == not n and o or p < q ~= #r',
     'multiple targets, parenthesised prefixes': 'a, (b).c, d[1] = 1, 2\nlocal e, f = (g), ...',
-    'control flow': 'for i = 1, 10, 2 do if i then break elseif j then return end end\nfor k, v in pairs(t) do repeat local z = 1 until z end\nwhile x do break end do end',
-    'functions': 'local function f(a, ...) return ... end\nfunction m.n.o:p() end\nx = function() end',
+    'control flow':
+      'for i = 1, 10, 2 do if i then break elseif j then return end end\nfor k, v in pairs(t) do repeat local z = 1 until z end\nwhile x do break end do end',
+    functions: 'local function f(a, ...) return ... end\nfunction m.n.o:p() end\nx = function() end',
     'returns and empty statements': ';;local x = 1;;; return x;',
     'only trivia': '  -- nothing\n--[[ at all ]]\n',
-    'empty': '',
+    empty: '',
     'CRLF line ends': 'local x = "a"\r\nsetenv("X", x)\r\n',
   };
   for (const [name, text] of Object.entries(sameTree)) {
@@ -137,8 +189,9 @@ describe('fastParseLua', () => {
     'break outside a loop': 'break',
     '... outside a vararg function': 'function f() return ... end',
     'an unfinished long comment': 'x = 1 --[[ open',
-    'nesting near Lua\'s limit': 'x = ' + '('.repeat(190) + '1' + ')'.repeat(190),
-    'many assignment targets near the limit': Array.from({ length: 190 }, (_, i) => `a${i}`).join(', ') + ' = 1',
+    "nesting near Lua's limit": 'x = ' + '('.repeat(190) + '1' + ')'.repeat(190),
+    'many assignment targets near the limit':
+      Array.from({ length: 190 }, (_, i) => `a${i}`).join(', ') + ' = 1',
   };
   for (const [name, text] of Object.entries(givesUp)) {
     it(`gives up on ${name}`, () => assert.equal(fastParseLua(text), undefined));

@@ -27,15 +27,18 @@ const moduleFile = () => join(home, 'modules', 'tool', '1.0.lua');
 function analyze(text: string, file = moduleFile(), env: AnalysisEnv = makeEnv({ processEnv: {} })) {
   return analyzeModulefile(text, file, env);
 }
-const found = (text: string, code: string, file?: string) => analyze(text, file).findings.filter((f) => f.code === code);
+const found = (text: string, code: string, file?: string) =>
+  analyze(text, file).findings.filter((f) => f.code === code);
 
 /** The text with a finding's first fix applied (edits do not overlap). */
 function applyFix(text: string, finding: Finding): string {
   const lines = text.split('\n');
-  const offset = (p: { line: number; character: number }) => lines.slice(0, p.line).reduce((n, l) => n + l.length + 1, 0) + p.character;
+  const offset = (p: { line: number; character: number }) =>
+    lines.slice(0, p.line).reduce((n, l) => n + l.length + 1, 0) + p.character;
   const edits = [...finding.fixes![0].edits].sort((a, b) => offset(b.range.start) - offset(a.range.start));
   let out = text;
-  for (const e of edits) out = out.slice(0, offset(e.range.start)) + e.newText + out.slice(offset(e.range.end));
+  for (const e of edits)
+    out = out.slice(0, offset(e.range.start)) + e.newText + out.slice(offset(e.range.end));
   return out;
 }
 
@@ -51,7 +54,7 @@ describe("Lmod's sandbox functions", () => {
     assert.equal(f[0].severity, 'error');
   });
 
-  it('marks what Debian\'s Lmod 8.6 lacks', () => {
+  it("marks what Debian's Lmod 8.6 lacks", () => {
     assert.equal(lmodFunctions.get('depends_on_any')?.since, '8.7');
     assert.equal(lmodFunctions.get('setenv')?.since, undefined);
     assert.equal(modulercFunctions.get('hide')?.since, '8.7');
@@ -59,7 +62,13 @@ describe("Lmod's sandbox functions", () => {
   });
 
   it('wrong-arguments only where Lmod fails: atleast("b"), setenv{...} and setenv(t) are accepted', () => {
-    assert.deepEqual(found(`load(atleast("b"))\nsetenv{"A", "b", modeA={"load"}}\nlocal t = {"V", "x"}\nsetenv(t)\nwhatis("a", "b")\n`, 'wrong-arguments'), []);
+    assert.deepEqual(
+      found(
+        `load(atleast("b"))\nsetenv{"A", "b", modeA={"load"}}\nlocal t = {"V", "x"}\nsetenv(t)\nwhatis("a", "b")\n`,
+        'wrong-arguments',
+      ),
+      [],
+    );
     const f = found(`setenv("A")\n`, 'wrong-arguments');
     assert.equal(f.length, 1);
     assert.equal(f[0].severity, 'error');
@@ -81,20 +90,50 @@ describe('modulerc files', () => {
     const f = found(`setenv("A", "b")\n`, 'unknown-function', rc());
     assert.equal(f.length, 1);
     assert.match(f[0].message, /modulefile function, not available in a modulerc file/);
-    const typo = found(`module_versoin("tool/1.0", "default")\nprepen_path("PATH", "/x")\n`, 'unknown-function', rc());
-    assert.deepEqual(typo.map((x) => x.fixes?.[0].edits[0].newText), ['module_version', undefined]);
+    const typo = found(
+      `module_versoin("tool/1.0", "default")\nprepen_path("PATH", "/x")\n`,
+      'unknown-function',
+      rc(),
+    );
+    assert.deepEqual(
+      typo.map((x) => x.fixes?.[0].edits[0].newText),
+      ['module_version', undefined],
+    );
     const inModulefile = found(`whatis("x")\nmodule_versoin("tool/1.0", "default")\n`, 'unknown-function');
     assert.notEqual(inModulefile[0].fixes?.[0].edits[0].newText, 'module_version');
   });
 
   it('a file calling modulerc functions only is a modulerc (a system modulerc under another name)', () => {
-    assert.deepEqual(found(`hide_version("tool/0.9")\n`, 'unknown-function', join(home, 'modules', 'rc.d', '001.lua')), []);
+    assert.deepEqual(
+      found(`hide_version("tool/0.9")\n`, 'unknown-function', join(home, 'modules', 'rc.d', '001.lua')),
+      [],
+    );
   });
 });
 
 describe('site functions', () => {
   it("knows LUMI's 19 registered functions and not the two that exist nowhere", () => {
-    const lumi = ['get_hostname', 'get_user_prefix_EasyBuild', 'detect_LUMI_partition', 'get_init_module_list', 'get_CPE_component', 'get_CPE_versions', 'get_EasyBuild_version', 'get_versionedfile', 'get_motd', 'get_fortune', 'get_num_motd', 'set_num_motd', 'is_interactive', 'is_LTS_LUMI_stack', 'is_full_spider', 'get_container_repository_root', 'get_EB_container_repository', 'get_SIF_file', 'create_container_vars'];
+    const lumi = [
+      'get_hostname',
+      'get_user_prefix_EasyBuild',
+      'detect_LUMI_partition',
+      'get_init_module_list',
+      'get_CPE_component',
+      'get_CPE_versions',
+      'get_EasyBuild_version',
+      'get_versionedfile',
+      'get_motd',
+      'get_fortune',
+      'get_num_motd',
+      'set_num_motd',
+      'is_interactive',
+      'is_LTS_LUMI_stack',
+      'is_full_spider',
+      'get_container_repository_root',
+      'get_EB_container_repository',
+      'get_SIF_file',
+      'create_container_vars',
+    ];
     assert.deepEqual(found(lumi.map((n) => `${n}()`).join('\n') + '\n', 'unknown-function'), []);
     assert.deepEqual(found(`get_container_dir()\nis_LUMI_partition()\n`, 'unknown-function').length, 2);
   });
@@ -107,10 +146,24 @@ describe('site functions', () => {
     writeFileSync(join(dir, 'SitePackage.lua'), sp);
     const text = `site_a()\nsite_b()\n`;
     assert.equal(found(text, 'unknown-function').length, 2);
-    const viaOption = analyze(text, moduleFile(), makeEnv({ processEnv: {}, sitePackage: join(dir, 'SitePackage.lua') }));
-    assert.deepEqual(viaOption.findings.filter((f) => f.code === 'unknown-function'), []);
-    const viaLmodPackagePath = analyze(text, moduleFile(), makeEnv({ processEnv: { LMOD_PACKAGE_PATH: dir } }));
-    assert.deepEqual(viaLmodPackagePath.findings.filter((f) => f.code === 'unknown-function'), []);
+    const viaOption = analyze(
+      text,
+      moduleFile(),
+      makeEnv({ processEnv: {}, sitePackage: join(dir, 'SitePackage.lua') }),
+    );
+    assert.deepEqual(
+      viaOption.findings.filter((f) => f.code === 'unknown-function'),
+      [],
+    );
+    const viaLmodPackagePath = analyze(
+      text,
+      moduleFile(),
+      makeEnv({ processEnv: { LMOD_PACKAGE_PATH: dir } }),
+    );
+    assert.deepEqual(
+      viaLmodPackagePath.findings.filter((f) => f.code === 'unknown-function'),
+      [],
+    );
   });
 
   it('reads a SitePackage.lua whose tree nests deeper than the JS stack (a long a.b.b... chain)', () => {
@@ -138,7 +191,13 @@ describe('which files are modulefiles; severities', () => {
   });
 
   it('Lmod config files (SitePackage.lua, lmod_config.lua) are not modulefiles', () => {
-    assert.deepEqual(analyze(`function f() masterTbl() end\nsandbox_registration{f = f}\n`, join(home, 'modules', 'SitePackage.lua')).findings, []);
+    assert.deepEqual(
+      analyze(
+        `function f() masterTbl() end\nsandbox_registration{f = f}\n`,
+        join(home, 'modules', 'SitePackage.lua'),
+      ).findings,
+      [],
+    );
   });
 
   it('the real bugs stay found: LModError, an undefined local in a path, singRoot for signRoot', () => {
@@ -150,7 +209,9 @@ describe('which files are modulefiles; severities', () => {
 
 describe('paths as Lmod sees them', () => {
   it('os.getenv(X) or fallback uses the fallback when X is unset', () => {
-    const a = analyze(`local root = os.getenv("PROJHOME") or "${home}"\nprepend_path("PATH", pathJoin(root, "nobin"))\n`);
+    const a = analyze(
+      `local root = os.getenv("PROJHOME") or "${home}"\nprepend_path("PATH", pathJoin(root, "nobin"))\n`,
+    );
     const f = a.findings.filter((x) => x.code === 'path-not-found');
     assert.equal(f.length, 1);
     assert.match(f[0].message, /nobin/);
@@ -159,7 +220,10 @@ describe('paths as Lmod sees them', () => {
   it('paths under absent top-level directories are not checked; one information finding names the roots', () => {
     const text = `prepend_path("PATH", "/project/p1/bin")\nprepend_path("PATH", "/appl/x/bin")\nprepend_path("MODULEPATH", "/project/p1/modules")\nprepend_path("PATH", "/usr/nonexistent-bin")\n`;
     const a = analyze(text);
-    assert.deepEqual(a.findings.filter((f) => f.code === 'path-not-found').map((f) => f.message), ['directory put on PATH does not exist on this machine: /usr/nonexistent-bin']);
+    assert.deepEqual(
+      a.findings.filter((f) => f.code === 'path-not-found').map((f) => f.message),
+      ['directory put on PATH does not exist on this machine: /usr/nonexistent-bin'],
+    );
     const info = a.findings.filter((f) => f.code === 'paths-not-checked');
     assert.equal(info.length, 1);
     assert.equal(info[0].severity, 'information');
@@ -167,8 +231,13 @@ describe('paths as Lmod sees them', () => {
   });
 
   it("a PATH value is split at ':' as Lmod does; '//x' has the top-level directory x", () => {
-    const a = analyze(`prepend_path("PATH", "/usr/bin:/usr/nonexistent-bin")\nprepend_path("PATH", "//unknown/apps/bin/")\n`);
-    assert.deepEqual(a.findings.filter((f) => f.code === 'path-not-found').map((f) => f.message), ['directory put on PATH does not exist on this machine: /usr/nonexistent-bin']);
+    const a = analyze(
+      `prepend_path("PATH", "/usr/bin:/usr/nonexistent-bin")\nprepend_path("PATH", "//unknown/apps/bin/")\n`,
+    );
+    assert.deepEqual(
+      a.findings.filter((f) => f.code === 'path-not-found').map((f) => f.message),
+      ['directory put on PATH does not exist on this machine: /usr/nonexistent-bin'],
+    );
     assert.match(a.findings.find((f) => f.code === 'paths-not-checked')!.message, /\/unknown/);
   });
 });
@@ -178,7 +247,10 @@ describe('container conventions', () => {
     const text = `conflict( 'singularity-AI-bindings' )\ncreate_container_vars( 'pytorch.sif', 'PyTorch', '/appl/x', '/pfs,/scratch' )\nsetenv("CONTAINERROOT", "/appl/x")\nprepend_path("PATH", "/appl/x/bin")\n`;
     const a = analyze(text);
     assert.equal(a.containerKind, 'lumi-easybuild');
-    assert.deepEqual(a.findings.filter((f) => f.code === 'missing-sing-image'), []);
+    assert.deepEqual(
+      a.findings.filter((f) => f.code === 'missing-sing-image'),
+      [],
+    );
   });
 
   it('easybuild-container-bindings: an EasyBuild container module that also loads singularity-AI-bindings', () => {
@@ -186,8 +258,18 @@ describe('container conventions', () => {
     const f = found(base + `depends_on("singularity-AI-bindings/24.03")\n`, 'easybuild-container-bindings');
     assert.equal(f.length, 1);
     assert.equal(f[0].severity, 'warning');
-    assert.deepEqual(found(base + `conflict("singularity-AI-bindings")\n`, 'easybuild-container-bindings'), []);
-    assert.deepEqual(found(`setenv("SING_IMAGE", "/tmp/a.sif")\nload("singularity-AI-bindings")\n`, 'easybuild-container-bindings'), [], 'CSC style: the bindings module is how it binds');
+    assert.deepEqual(
+      found(base + `conflict("singularity-AI-bindings")\n`, 'easybuild-container-bindings'),
+      [],
+    );
+    assert.deepEqual(
+      found(
+        `setenv("SING_IMAGE", "/tmp/a.sif")\nload("singularity-AI-bindings")\n`,
+        'easybuild-container-bindings',
+      ),
+      [],
+      'CSC style: the bindings module is how it binds',
+    );
   });
 
   it('laif-missing-bindings: a LAIF-style module (/opt/venv) that does not load lumi-aif-singularity-bindings; the fix adds it', () => {
@@ -207,7 +289,11 @@ describe('container conventions', () => {
   });
 
   it('LAIF and CSC-style modules are recognised; missing-sing-image only for CSC style', () => {
-    assert.equal(analyze(`depends_on("lumi-aif-singularity-bindings")\nsetenv("SIF", "/appl/local/laifs/x.sif")\n`).containerKind, 'laif');
+    assert.equal(
+      analyze(`depends_on("lumi-aif-singularity-bindings")\nsetenv("SIF", "/appl/local/laifs/x.sif")\n`)
+        .containerKind,
+      'laif',
+    );
     const csc = analyze(`setenv("WITH_CONDA", "source /opt/conda/etc/profile.d/conda.sh")\n`);
     assert.equal(csc.containerKind, 'csc');
     assert.ok(csc.findings.some((f) => f.code === 'missing-sing-image'));
@@ -243,7 +329,7 @@ describe('messages that name what would resolve them', () => {
     assert.match(h!.markdown, /`PROJHOME`.*lumiModules\.env/s);
   });
 
-  it("hover on an unresolved path names the variable and the lumiModules.env setting", () => {
+  it('hover on an unresolved path names the variable and the lumiModules.env setting', () => {
     const text = `local d = os.getenv('PROJHOME') .. '/x'\nprepend_path("PATH", pathJoin(d, "bin"))\n`;
     const a = analyze(text);
     const h = hoverModulefile(a, { line: 1, character: 30 });
@@ -255,10 +341,14 @@ describe('messages that name what would resolve them', () => {
 describe('completion by file kind', () => {
   it('a modulerc file is offered the modulerc functions, a modulefile the modulefile ones', async () => {
     const { completeModulefile } = await import('../../core/analysis/features/completion');
-    const labels = (file: string) => completeModulefile('mo', 2, file, makeEnv({ processEnv: {} }), []).map((c) => c.label);
+    const labels = (file: string) =>
+      completeModulefile('mo', 2, file, makeEnv({ processEnv: {} }), []).map((c) => c.label);
     const rc = labels(join(home, 'modules', 'tool', '.modulerc.lua'));
     assert.ok(rc.includes('module_version') && !rc.includes('setenv'), rc.join(' '));
     const mf = labels(moduleFile());
-    assert.ok(mf.includes('setenv') && !mf.includes('module_version'), 'no modulerc function offered in a modulefile');
+    assert.ok(
+      mf.includes('setenv') && !mf.includes('module_version'),
+      'no modulerc function offered in a modulefile',
+    );
   });
 });

@@ -21,8 +21,14 @@ describe('DocumentChecker', () => {
   it('asks the disk about a path once per check however often the module names it, and afresh on the next check', async () => {
     const message = join(root, 'load.txt');
     // 40 copies of one module in one file: the same root and message file named 40 times each.
-    const text = `local root = "${root}"\nLmodMessage(capture("cat " .. pathJoin(root, "load.txt")))\n`.repeat(40);
-    const doc = TextDocument.create(pathToFileURL(join(root, 'modules', 'tool', '1.0.lua')).href, 'lua', 1, text);
+    const text =
+      `local root = "${root}"\nLmodMessage(capture("cat " .. pathJoin(root, "load.txt")))\n`.repeat(40);
+    const doc = TextDocument.create(
+      pathToFileURL(join(root, 'modules', 'tool', '1.0.lua')).href,
+      'lua',
+      1,
+      text,
+    );
     const kindCalls = new Map<string, number>();
     const countingFs: FileSystemView = {
       ...realFileSystem,

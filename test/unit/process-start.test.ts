@@ -38,17 +38,29 @@ describe('starting processes', () => {
         if (fileName === 'execa' && rel !== THE_MODULE) offenders.push(`${rel} imports execa`);
       }
     }
-    assert.ok(files.some((f) => relative(repo, f) === THE_MODULE), `${THE_MODULE} exists`);
+    assert.ok(
+      files.some((f) => relative(repo, f) === THE_MODULE),
+      `${THE_MODULE} exists`,
+    );
     assert.deepEqual(offenders, []);
   });
 
   it('ShellCheck gets the text on stdin (a stand-in echoes it back as a finding)', async () => {
     const echo = join(dir, 'echo-shellcheck');
     // Reads stdin and reports its first line as the message of one json1 comment.
-    writeFileSync(echo, `#!/usr/bin/env python3\nimport json, sys\nline = sys.stdin.read().split('\\n')[0]\nprint(json.dumps({"comments": [{"line": 1, "endLine": 1, "column": 1, "endColumn": 2, "level": "warning", "code": 1000, "message": line}]}))\nsys.exit(1)\n`);
+    writeFileSync(
+      echo,
+      `#!/usr/bin/env python3\nimport json, sys\nline = sys.stdin.read().split('\\n')[0]\nprint(json.dumps({"comments": [{"line": 1, "endLine": 1, "column": 1, "endColumn": 2, "level": "warning", "code": 1000, "message": line}]}))\nsys.exit(1)\n`,
+    );
     chmodSync(echo, 0o755);
-    const findings = await runShellcheck('#!/bin/bash\necho hi\n', makeEnv({ shellcheck: { enabled: true, path: echo } }));
-    assert.deepEqual(findings.map((f) => `${f.severity} ${f.code} ${f.message}`), ['warning SC1000 #!/bin/bash']);
+    const findings = await runShellcheck(
+      '#!/bin/bash\necho hi\n',
+      makeEnv({ shellcheck: { enabled: true, path: echo } }),
+    );
+    assert.deepEqual(
+      findings.map((f) => `${f.severity} ${f.code} ${f.message}`),
+      ['warning SC1000 #!/bin/bash'],
+    );
   });
 
   it('kills a ShellCheck that does not finish, and reports nothing', { timeout: 30_000 }, async () => {
@@ -56,7 +68,11 @@ describe('starting processes', () => {
     const pidFile = join(dir, 'hung.pid');
     writeFileSync(hung, `#!/bin/sh\necho $$ > '${pidFile}'\nexec sleep 600\n`);
     chmodSync(hung, 0o755);
-    const findings = await runShellcheck('#!/bin/bash\necho hi\n', makeEnv({ shellcheck: { enabled: true, path: hung } }), 1000);
+    const findings = await runShellcheck(
+      '#!/bin/bash\necho hi\n',
+      makeEnv({ shellcheck: { enabled: true, path: hung } }),
+      1000,
+    );
     assert.deepEqual(findings, []);
     const pid = Number(readFileSync(pidFile, 'utf8'));
     assert.throws(() => process.kill(pid, 0), { code: 'ESRCH' }, `the hung process ${pid} was killed`);
@@ -67,7 +83,11 @@ describe('starting processes', () => {
     writeFileSync(garbage, '#!/bin/sh\necho not json\n');
     chmodSync(garbage, 0o755);
     for (const path of [join(dir, 'missing'), dir, garbage, '']) {
-      assert.deepEqual(await runShellcheck('echo\n', makeEnv({ shellcheck: { enabled: true, path } })), [], path);
+      assert.deepEqual(
+        await runShellcheck('echo\n', makeEnv({ shellcheck: { enabled: true, path } })),
+        [],
+        path,
+      );
     }
   });
 });

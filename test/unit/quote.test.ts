@@ -6,10 +6,30 @@ import { describe, it } from 'node:test';
 import { shellJoin, shellQuote } from '../../core/shell/quote';
 import { seededRandom } from '../helpers/random';
 
-const NASTY = ['', ' ', "'", '"', "it's", '$(touch /tmp/pwned)', '`id`', 'a;b', 'a\nb', '\\', '*', '~', '-n', '$HOME', '!!', 'é😀', '\t', "''", '\'"\'"'];
+const NASTY = [
+  '',
+  ' ',
+  "'",
+  '"',
+  "it's",
+  '$(touch /tmp/pwned)',
+  '`id`',
+  'a;b',
+  'a\nb',
+  '\\',
+  '*',
+  '~',
+  '-n',
+  '$HOME',
+  '!!',
+  'é😀',
+  '\t',
+  "''",
+  '\'"\'"',
+];
 
 function randomString(random: () => number): string {
-  const alphabet = [..." '\"$`\\;&|<>(){}[]*?~!#\n\t=%", 'a', 'Z', '0', 'é', '😀', '\u00a0'];
+  const alphabet = [...' \'"$`\\;&|<>(){}[]*?~!#\n\t=%', 'a', 'Z', '0', 'é', '😀', '\u00a0'];
   let s = '';
   const n = Math.floor(random() * 12);
   for (let i = 0; i < n; i++) s += alphabet[Math.floor(random() * alphabet.length)];

@@ -13,7 +13,8 @@ const SEVERITY_ORDER = ['error', 'warning', 'information', 'hint'];
 function readmeCodes(): Map<string, string> {
   const readme = readFileSync(join(repo, 'README.md'), 'utf8');
   const rows = new Map<string, string>();
-  for (const m of readme.matchAll(/^\| `([a-z][a-z0-9-]*|SCnnnn)` \| ([^|]+) \|/gm)) rows.set(m[1], m[2].trim());
+  for (const m of readme.matchAll(/^\| `([a-z][a-z0-9-]*|SCnnnn)` \| ([^|]+) \|/gm))
+    rows.set(m[1], m[2].trim());
   return rows;
 }
 
@@ -22,13 +23,24 @@ function ruleCodes(): Map<string, string[]> {
   const out = new Map<string, string[]>();
   for (const kind of ['modulefile', 'wrapper']) {
     const dir = join(repo, 'core', 'analysis', 'rules', kind);
-    for (const name of readdirSync(dir).filter((n) => n.endsWith('.ts') && n !== 'index.ts' && n !== 'types.ts')) {
+    for (const name of readdirSync(dir).filter(
+      (n) => n.endsWith('.ts') && n !== 'index.ts' && n !== 'types.ts',
+    )) {
       const source = readFileSync(join(dir, name), 'utf8');
       const codes = [...new Set([...source.matchAll(/\bcode: '([a-z0-9-]+)'/g)].map((m) => m[1]))];
-      const severities = new Set([...source.matchAll(/(?:severity: |[?:] \(?)'(error|warning|information|hint)'/g)].map((m) => m[1]));
-      assert.equal(codes.length, 1, `${kind}/${name}: one rule file decides one code (found ${codes.join(', ') || 'none'})`);
+      const severities = new Set(
+        [...source.matchAll(/(?:severity: |[?:] \(?)'(error|warning|information|hint)'/g)].map((m) => m[1]),
+      );
+      assert.equal(
+        codes.length,
+        1,
+        `${kind}/${name}: one rule file decides one code (found ${codes.join(', ') || 'none'})`,
+      );
       assert.ok(severities.size > 0, `${kind}/${name}: no severity literal found`);
-      out.set(codes[0], SEVERITY_ORDER.filter((s) => severities.has(s)));
+      out.set(
+        codes[0],
+        SEVERITY_ORDER.filter((s) => severities.has(s)),
+      );
     }
   }
   return out;
@@ -41,7 +53,8 @@ function coreLiterals(): Set<string> {
     for (const entry of readdirSync(dir, { withFileTypes: true })) {
       const p = join(dir, entry.name);
       if (entry.isDirectory()) walk(p);
-      else if (entry.name.endsWith('.ts')) for (const m of readFileSync(p, 'utf8').matchAll(/'([a-z][a-z0-9-]+)'/g)) literals.add(m[1]);
+      else if (entry.name.endsWith('.ts'))
+        for (const m of readFileSync(p, 'utf8').matchAll(/'([a-z][a-z0-9-]+)'/g)) literals.add(m[1]);
     }
   };
   walk(join(repo, 'core'));

@@ -5,7 +5,13 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { addKnownHost, checkHostKey, fingerprint, hostKeyFromBlob, type HostKey } from '../../core/remote/knownHosts';
+import {
+  addKnownHost,
+  checkHostKey,
+  fingerprint,
+  hostKeyFromBlob,
+  type HostKey,
+} from '../../core/remote/knownHosts';
 import { parseSshG, resolveHost, SshConfigError } from '../../core/remote/sshConfig';
 import { shellQuotePath } from '../../core/shell/quote';
 
@@ -27,7 +33,10 @@ describe('ssh config through ssh -G', () => {
   it('resolves an alias with port, user, identity files, known hosts, ProxyJump and agent', async () => {
     writeFileSync(join(dir, 'id_test'), 'x');
     const config = join(dir, 'config');
-    writeFileSync(config, `Host lumi\n  HostName lumi.csc.fi\n  Port 2222\n  User alice\n  IdentityFile ${join(dir, 'id_missing')}\n  IdentityFile ${join(dir, 'id_test')}\n  UserKnownHostsFile ${join(dir, 'kh1')} ${join(dir, 'kh2')}\n  StrictHostKeyChecking accept-new\n  ProxyJump bob@jump.example:2200,second\n  IdentityAgent none\n  ServerAliveInterval 5\n`);
+    writeFileSync(
+      config,
+      `Host lumi\n  HostName lumi.csc.fi\n  Port 2222\n  User alice\n  IdentityFile ${join(dir, 'id_missing')}\n  IdentityFile ${join(dir, 'id_test')}\n  UserKnownHostsFile ${join(dir, 'kh1')} ${join(dir, 'kh2')}\n  StrictHostKeyChecking accept-new\n  ProxyJump bob@jump.example:2200,second\n  IdentityAgent none\n  ServerAliveInterval 5\n`,
+    );
     const host = await resolveHost('lumi', config, { SSH_AUTH_SOCK: '/tmp/agent.sock' });
     assert.equal(host.hostname, 'lumi.csc.fi');
     assert.equal(host.port, 2222);
@@ -52,20 +61,30 @@ describe('known_hosts', () => {
     addKnownHost(plain, '127.0.0.1', 2222, key);
     assert.match(readFileSync(plain, 'utf8'), /^\[127\.0\.0\.1\]:2222 ssh-ed25519 /);
     assert.equal((await checkHostKey('127.0.0.1', 2222, key, [plain])).status, 'known');
-    assert.deepEqual(await checkHostKey('127.0.0.1', 2222, other, [plain]), { status: 'changed', file: plain, line: 1, knownType: 'ssh-ed25519' });
+    assert.deepEqual(await checkHostKey('127.0.0.1', 2222, other, [plain]), {
+      status: 'changed',
+      file: plain,
+      line: 1,
+      knownType: 'ssh-ed25519',
+    });
     assert.equal((await checkHostKey('127.0.0.1', 2223, key, [plain])).status, 'unknown');
     const hashed = join(dir, 'hashed');
     writeFileSync(hashed, readFileSync(plain));
     spawnSync('ssh-keygen', ['-H', '-f', hashed]);
     assert.match(readFileSync(hashed, 'utf8'), /^\|1\|/);
-    assert.equal((await checkHostKey('127.0.0.1', 2222, key, [join(dir, 'missing'), hashed])).status, 'known');
+    assert.equal(
+      (await checkHostKey('127.0.0.1', 2222, key, [join(dir, 'missing'), hashed])).status,
+      'known',
+    );
     const revoked = join(dir, 'revoked');
     writeFileSync(revoked, `@revoked [127.0.0.1]:2222 ssh-ed25519 ${key.blob.toString('base64')}\n`);
     assert.equal((await checkHostKey('127.0.0.1', 2222, key, [revoked, plain])).status, 'revoked');
   });
 
   it('fingerprints like ssh-keygen -l', () => {
-    const printed = spawnSync('ssh-keygen', ['-l', '-f', join(dir, 'a.pub')], { encoding: 'utf8' }).stdout.split(' ')[1];
+    const printed = spawnSync('ssh-keygen', ['-l', '-f', join(dir, 'a.pub')], {
+      encoding: 'utf8',
+    }).stdout.split(' ')[1];
     assert.equal(fingerprint(key.blob), printed);
   });
 });
@@ -73,7 +92,10 @@ describe('known_hosts', () => {
 describe('shellQuotePath', () => {
   it('keeps ~/ as the home and quotes the rest', () => {
     for (const p of ['~/venvs/a b', "~/it's", '/abs/$(id)', '~']) {
-      const r = spawnSync('bash', ['-c', `printf %s ${shellQuotePath(p)}`], { encoding: 'utf8', env: { HOME: '/home/u' } });
+      const r = spawnSync('bash', ['-c', `printf %s ${shellQuotePath(p)}`], {
+        encoding: 'utf8',
+        env: { HOME: '/home/u' },
+      });
       assert.equal(r.stdout, p.replace(/^~/, '/home/u'));
     }
   });

@@ -5,7 +5,12 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { z } from 'zod';
-import { defaultSettings, parseSettings, parseSettingsReporting, settingsSchema } from '../../core/settings/schema';
+import {
+  defaultSettings,
+  parseSettings,
+  parseSettingsReporting,
+  settingsSchema,
+} from '../../core/settings/schema';
 
 const manifest = JSON.parse(readFileSync(join(__dirname, '..', '..', 'package.json'), 'utf8'));
 const declared: Record<string, Record<string, unknown>> = manifest.contributes.configuration.properties;
@@ -13,7 +18,11 @@ const declared: Record<string, Record<string, unknown>> = manifest.contributes.c
 type JsonSchema = { type?: string; properties?: Record<string, JsonSchema>; [key: string]: unknown };
 
 /** The schema's settings as VS Code names them: `lumiModules.run.srun.nodes` -> its JSON schema. */
-function flatten(schema: JsonSchema, prefix: string, out: Record<string, JsonSchema> = {}): Record<string, JsonSchema> {
+function flatten(
+  schema: JsonSchema,
+  prefix: string,
+  out: Record<string, JsonSchema> = {},
+): Record<string, JsonSchema> {
   for (const [key, value] of Object.entries(schema.properties ?? {})) {
     if (value.type === 'object' && value.properties) flatten(value, `${prefix}${key}.`, out);
     else out[`${prefix}${key}`] = value;
@@ -23,7 +32,15 @@ function flatten(schema: JsonSchema, prefix: string, out: Record<string, JsonSch
 
 const fromSchema = flatten(z.toJSONSchema(settingsSchema, { io: 'input' }) as JsonSchema, 'lumiModules.');
 // What both sides must agree on; descriptions, scopes and zod's safe-integer `maximum` are not compared.
-const COMPARED = ['type', 'default', 'enum', 'minimum', 'minLength', 'items', 'additionalProperties'] as const;
+const COMPARED = [
+  'type',
+  'default',
+  'enum',
+  'minimum',
+  'minLength',
+  'items',
+  'additionalProperties',
+] as const;
 
 function comparable(spec: Record<string, unknown>): Record<string, unknown> {
   const out: Record<string, unknown> = {};
@@ -55,7 +72,11 @@ describe('settings schema', () => {
   it('a bad value keeps its previous value, or its default, and is reported; the others are taken', () => {
     const previous = parseSettings({ luaVersion: '5.1', run: { srun: { nodes: 4 } } });
     const { settings, problems } = parseSettingsReporting(
-      { luaVersion: '9.9', run: { host: 'lumi', modules: ['a', 3, 'b'], srun: { nodes: 0 } }, shellcheck: { path: '' } },
+      {
+        luaVersion: '9.9',
+        run: { host: 'lumi', modules: ['a', 3, 'b'], srun: { nodes: 0 } },
+        shellcheck: { path: '' },
+      },
       previous,
     );
     assert.equal(settings.luaVersion, '5.1');
@@ -63,7 +84,12 @@ describe('settings schema', () => {
     assert.equal(settings.run.host, 'lumi');
     assert.deepEqual(settings.run.modules, ['a', 'b']);
     assert.equal(settings.shellcheck.path, 'shellcheck');
-    assert.deepEqual(problems.map((p) => p.split(':')[0]).sort(), ['luaVersion', 'run.modules.1', 'run.srun.nodes', 'shellcheck.path']);
+    assert.deepEqual(problems.map((p) => p.split(':')[0]).sort(), [
+      'luaVersion',
+      'run.modules.1',
+      'run.srun.nodes',
+      'shellcheck.path',
+    ]);
     const fresh = parseSettings({ luaVersion: '9.9', run: { srun: { nodes: 0 } } });
     assert.equal(fresh.luaVersion, '5.3');
     assert.equal(fresh.run.srun.nodes, 1);

@@ -18,7 +18,10 @@ before(() => {
   log = join(dir, 'runs.log');
   counting = join(dir, 'counting-shellcheck');
   // Logs the number of files of each run, then runs the real ShellCheck.
-  writeFileSync(counting, `#!/bin/bash\nn=0; for a in "$@"; do [ "\${a#/}" != "$a" ] && n=$((n+1)); done\necho "$n" >> '${log}'\nexec '${findExecutable('shellcheck', process.env.PATH)}' "$@"\n`);
+  writeFileSync(
+    counting,
+    `#!/bin/bash\nn=0; for a in "$@"; do [ "\${a#/}" != "$a" ] && n=$((n+1)); done\necho "$n" >> '${log}'\nexec '${findExecutable('shellcheck', process.env.PATH)}' "$@"\n`,
+  );
   chmodSync(counting, 0o755);
 });
 after(() => rmSync(dir, { recursive: true, force: true }));
@@ -36,10 +39,24 @@ describe('ShellCheck batches', () => {
     }
     const env = makeEnv({ processEnv: {}, shellcheck: { enabled: true, path: counting } });
     const batched = await runShellcheckFiles(files, env);
-    const runs = readFileSync(log, 'utf8').trim().split('\n').map(Number).sort((a, b) => a - b);
-    assert.deepEqual(runs, [5, 17, 18], 'the 35 bash files in two even batches (two processes run at once), the 5 sh files apart');
+    const runs = readFileSync(log, 'utf8')
+      .trim()
+      .split('\n')
+      .map(Number)
+      .sort((a, b) => a - b);
+    assert.deepEqual(
+      runs,
+      [5, 17, 18],
+      'the 35 bash files in two even batches (two processes run at once), the 5 sh files apart',
+    );
     for (const [path, text] of files) {
-      const alone = await runShellcheck(text, makeEnv({ processEnv: {}, shellcheck: { enabled: true, path: findExecutable('shellcheck', process.env.PATH)! } }));
+      const alone = await runShellcheck(
+        text,
+        makeEnv({
+          processEnv: {},
+          shellcheck: { enabled: true, path: findExecutable('shellcheck', process.env.PATH)! },
+        }),
+      );
       assert.ok(alone.length >= 2, `${path}: ${JSON.stringify(alone)}`);
       assert.deepEqual(batched.get(path), alone, path);
     }
@@ -56,10 +73,17 @@ describe('ShellCheck batches', () => {
     }
     const env = makeEnv({ processEnv: {}, shellcheck: { enabled: true, path: counting } });
     const batched = await runShellcheckFiles(files, env);
-    assert.deepEqual(readFileSync(log, 'utf8').trim().split('\n').map(Number), [3], 'one process, one file per distinct text');
+    assert.deepEqual(
+      readFileSync(log, 'utf8').trim().split('\n').map(Number),
+      [3],
+      'one process, one file per distinct text',
+    );
     const scPath = findExecutable('shellcheck', process.env.PATH)!;
     for (const [k, text] of texts.entries()) {
-      const alone = await runShellcheck(text, makeEnv({ processEnv: {}, shellcheck: { enabled: true, path: scPath } }));
+      const alone = await runShellcheck(
+        text,
+        makeEnv({ processEnv: {}, shellcheck: { enabled: true, path: scPath } }),
+      );
       assert.ok(alone.length >= 2 && alone.every((f) => f.range.start.line === k + 1), JSON.stringify(alone));
       for (const [path, t] of files) if (t === text) assert.deepEqual(batched.get(path), alone, path);
     }

@@ -20,7 +20,8 @@ describe('SourceMap.position', () => {
       const shuffled = [...offsets].sort(() => random() - 0.5);
       for (const order of [offsets, [...offsets].reverse(), shuffled]) {
         const map = new SourceMap(text);
-        for (const offset of order) assert.deepEqual(map.position(offset), naive(text, offset), `offset ${offset}`);
+        for (const offset of order)
+          assert.deepEqual(map.position(offset), naive(text, offset), `offset ${offset}`);
       }
     });
   }

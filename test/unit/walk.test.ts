@@ -29,9 +29,15 @@ describe('walkPaths', () => {
     assert.deepEqual(notes, []);
     assert.deepEqual([...states.keys()], files);
     assert.deepEqual(states.get(plain), { size: 3, mtimeMs: statSync(plain).mtimeMs });
-    assert.deepEqual(states.get(linked), { size: 'a longer text'.length, mtimeMs: statSync(join(elsewhere, 'target.lua')).mtimeMs });
+    assert.deepEqual(states.get(linked), {
+      size: 'a longer text'.length,
+      mtimeMs: statSync(join(elsewhere, 'target.lua')).mtimeMs,
+    });
     // A file given as the PATH argument itself has its state too.
-    assert.deepEqual(walkPaths([plain], '/').states.get(plain), { size: 3, mtimeMs: statSync(plain).mtimeMs });
+    assert.deepEqual(walkPaths([plain], '/').states.get(plain), {
+      size: 3,
+      mtimeMs: statSync(plain).mtimeMs,
+    });
   });
 
   it('without fileStates: the same files and notes, and a plain file known from its listing (no stat)', () => {
@@ -51,7 +57,10 @@ describe('walkPaths', () => {
     const nodeFs = require('node:fs') as { lstatSync: unknown };
     const lstated: string[] = [];
     const lstat = nodeFs.lstatSync;
-    nodeFs.lstatSync = (path: string, ...rest: unknown[]) => (lstated.push(path), (lstat as (...a: unknown[]) => unknown)(path, ...rest));
+    nodeFs.lstatSync = (path: string, ...rest: unknown[]) => (
+      lstated.push(path),
+      (lstat as (...a: unknown[]) => unknown)(path, ...rest)
+    );
     let without;
     try {
       without = walkPaths(['modules'], root, { fileStates: false });
@@ -63,8 +72,14 @@ describe('walkPaths', () => {
     assert.deepEqual(without.notes, withStates.notes);
     assert.match(without.notes.map((n) => n.message).join('\n'), /FIFO/);
     assert.equal(without.states.size, 0);
-    assert.ok(lstated.includes(linked) && lstated.includes(join(root, 'modules', 'tool', 'pipe.lua')), 'a link and a FIFO are looked at');
-    assert.ok(!lstated.includes(plain) && !lstated.some((p) => p.endsWith('3.0.lua')), `plain files stat'ed: ${lstated.join(', ')}`);
+    assert.ok(
+      lstated.includes(linked) && lstated.includes(join(root, 'modules', 'tool', 'pipe.lua')),
+      'a link and a FIFO are looked at',
+    );
+    assert.ok(
+      !lstated.includes(plain) && !lstated.some((p) => p.endsWith('3.0.lua')),
+      `plain files stat'ed: ${lstated.join(', ')}`,
+    );
   });
 
   it('a listing that fails over a vanished entry of unknown type is taken again by name, not reported as an unreadable directory', () => {
@@ -77,7 +92,8 @@ describe('walkPaths', () => {
     const nodeFs = require('node:fs') as { readdirSync: unknown };
     const readdir = nodeFs.readdirSync as (...a: unknown[]) => unknown;
     nodeFs.readdirSync = (path: string, options?: { withFileTypes?: boolean }) => {
-      if (options?.withFileTypes && path.endsWith('tool')) throw Object.assign(new Error('ENOENT: no such file or directory, lstat'), { code: 'ENOENT' });
+      if (options?.withFileTypes && path.endsWith('tool'))
+        throw Object.assign(new Error('ENOENT: no such file or directory, lstat'), { code: 'ENOENT' });
       return readdir(path, options);
     };
     let result;
@@ -97,11 +113,18 @@ describe('walkPaths', () => {
     writeFileSync(join(root, 'modules', 'tool', '1.0.lua'), '');
     writeFileSync(join(root, 'modules', '.lumi-modules.json'), '{}');
     const asked: string[] = [];
-    const fs = withWalkListings({ ...realFileSystem, kind: (p) => (asked.push(p), realFileSystem.kind(p)) }, walkPaths(['modules'], root).listings);
+    const fs = withWalkListings(
+      { ...realFileSystem, kind: (p) => (asked.push(p), realFileSystem.kind(p)) },
+      walkPaths(['modules'], root).listings,
+    );
     assert.equal(fs.kind(join(root, 'modules', 'tool', '.lumi-modules.json')), 'missing');
     assert.deepEqual(asked, [], 'answered from the listing');
     assert.equal(fs.kind(join(root, 'modules', '.lumi-modules.json')), 'file', 'a listed name is asked');
-    assert.equal(fs.kind(join(root, '.lumi-modules.json')), 'missing', 'a directory the walk did not list is asked');
+    assert.equal(
+      fs.kind(join(root, '.lumi-modules.json')),
+      'missing',
+      'a directory the walk did not list is asked',
+    );
     assert.deepEqual(asked, [join(root, 'modules', '.lumi-modules.json'), join(root, '.lumi-modules.json')]);
   });
 });

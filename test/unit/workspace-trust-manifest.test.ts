@@ -27,18 +27,25 @@ const CHOOSE_WHAT_RUNS = [
   'lumiModules.submit.sbatchOptions',
   'lumiModules.submit.srunOptions',
 ];
-const USER_LEVEL_ONLY = ['lumiModules.shellcheck.path', 'lumiModules.run.sshConfigFile', 'lumiModules.run.preamble', 'lumiModules.submit.template'];
+const USER_LEVEL_ONLY = [
+  'lumiModules.shellcheck.path',
+  'lumiModules.run.sshConfigFile',
+  'lumiModules.run.preamble',
+  'lumiModules.submit.template',
+];
 
 describe('workspace trust in package.json', () => {
   it('supports untrusted workspaces in a limited way, restricting every setting that chooses what runs', () => {
     const trust = manifest.capabilities?.untrustedWorkspaces;
     assert.equal(trust?.supported, 'limited');
     assert.deepEqual([...trust.restrictedConfigurations].sort(), [...CHOOSE_WHAT_RUNS].sort());
-    for (const key of trust.restrictedConfigurations) assert.ok(properties[key], `${key} is a contributed setting`);
+    for (const key of trust.restrictedConfigurations)
+      assert.ok(properties[key], `${key} is a contributed setting`);
   });
 
   it('gives those settings machine or machine-overridable scope; program paths, ssh config and preamble are user-level only', () => {
-    for (const key of CHOOSE_WHAT_RUNS) assert.match(properties[key].scope ?? 'window', /^machine(-overridable)?$/, key);
+    for (const key of CHOOSE_WHAT_RUNS)
+      assert.match(properties[key].scope ?? 'window', /^machine(-overridable)?$/, key);
     for (const key of USER_LEVEL_ONLY) assert.equal(properties[key].scope, 'machine', key);
   });
 });
@@ -57,9 +64,27 @@ describe('program lookup never uses the working directory', () => {
       assert.equal(findExecutable('shellcheck', 'bin:.:'), undefined);
       assert.equal(findExecutable('shellcheck', join(dir, 'bin')), join(dir, 'bin', 'shellcheck'));
       assert.equal(findExecutable(join(dir, 'bin', 'shellcheck'), ''), join(dir, 'bin', 'shellcheck'));
-      assert.match(chooseShellcheck({ workspaceTrusted: true, shellcheckPath: 'bin/shellcheck' }, '/usr/bin').problem ?? '', /absolute/);
-      assert.equal(chooseShellcheck({ workspaceTrusted: false, shellcheckPath: join(dir, 'bin', 'shellcheck') }, join(dir, 'bin')).path, join(dir, 'bin', 'shellcheck'), 'untrusted: by name on PATH');
-      assert.equal(chooseShellcheck({ workspaceTrusted: false, shellcheckPath: join(dir, 'bin', 'shellcheck') }, '/nonexistent').path, undefined, 'untrusted: never the configured path');
+      assert.match(
+        chooseShellcheck({ workspaceTrusted: true, shellcheckPath: 'bin/shellcheck' }, '/usr/bin').problem ??
+          '',
+        /absolute/,
+      );
+      assert.equal(
+        chooseShellcheck(
+          { workspaceTrusted: false, shellcheckPath: join(dir, 'bin', 'shellcheck') },
+          join(dir, 'bin'),
+        ).path,
+        join(dir, 'bin', 'shellcheck'),
+        'untrusted: by name on PATH',
+      );
+      assert.equal(
+        chooseShellcheck(
+          { workspaceTrusted: false, shellcheckPath: join(dir, 'bin', 'shellcheck') },
+          '/nonexistent',
+        ).path,
+        undefined,
+        'untrusted: never the configured path',
+      );
     } finally {
       process.chdir(cwd);
       rmSync(dir, { recursive: true, force: true });

@@ -21,10 +21,14 @@ const env = makeEnv({ processEnv: {}, shellcheck: { enabled: true, path: 'shellc
 function analyze(text: string, modulesSettingWithConda: string[] = []) {
   return analyzeWrapper(text, '/p/bin/python', { modulesSettingWithConda });
 }
-const codes = (text: string, withConda: string[] = []) => analyze(text, withConda).findings.map((f) => f.code);
+const codes = (text: string, withConda: string[] = []) =>
+  analyze(text, withConda).findings.map((f) => f.code);
 
 function applyFix(text: string, finding: Finding): string {
-  return TextDocument.applyEdits(TextDocument.create('file:///w', 'shellscript', 1, text), finding.fixes![0].edits);
+  return TextDocument.applyEdits(
+    TextDocument.create('file:///w', 'shellscript', 1, text),
+    finding.fixes![0].edits,
+  );
 }
 
 function replaceOnce(text: string, from: string, to: string): string {
@@ -44,7 +48,10 @@ describe('wrapper rules', () => {
     const broken = replaceOnce(GOOD, 'if [ -z "${SING_IMAGE:-}" ]; then', 'if false; then');
     const f = analyze(broken).findings.find((x) => x.code === 'wrapper-no-sing-image-check')!;
     assert.equal(f.severity, 'warning');
-    assert.deepEqual(codes(applyFix(broken, f)).filter((c) => c === 'wrapper-no-sing-image-check'), []);
+    assert.deepEqual(
+      codes(applyFix(broken, f)).filter((c) => c === 'wrapper-no-sing-image-check'),
+      [],
+    );
   });
 
   it('wrapper-unquoted-args on $@ and "$*" with the argument range; fix quotes it', () => {
@@ -54,8 +61,17 @@ describe('wrapper rules', () => {
     const line = broken.split('\n')[f.range.start.line];
     assert.equal(line.slice(f.range.start.character, f.range.end.character), '$@');
     assert.ok(!codes(applyFix(broken, f)).includes('wrapper-unquoted-args'));
-    assert.ok(codes(replaceOnce(GOOD, 'exec -a "$0" "$cmd" "$@"', 'exec -a "$0" "$cmd" "$*"')).includes('wrapper-unquoted-args'));
-    assert.ok(!codes("#!/bin/bash\nargs=$(printf ' %q' \"$@\")\n[ -n \"$SING_IMAGE\" ] && exec singularity exec \"$SING_IMAGE\" python\n").includes('wrapper-unquoted-args'), "printf ' %q' \"$@\" is the idiom");
+    assert.ok(
+      codes(replaceOnce(GOOD, 'exec -a "$0" "$cmd" "$@"', 'exec -a "$0" "$cmd" "$*"')).includes(
+        'wrapper-unquoted-args',
+      ),
+    );
+    assert.ok(
+      !codes(
+        '#!/bin/bash\nargs=$(printf \' %q\' "$@")\n[ -n "$SING_IMAGE" ] && exec singularity exec "$SING_IMAGE" python\n',
+      ).includes('wrapper-unquoted-args'),
+      'printf \' %q\' "$@" is the idiom',
+    );
   });
 
   it('wrapper-no-container-check without a /.singularity.d branch', () => {
@@ -81,10 +97,19 @@ describe('wrapper rules', () => {
       shared.message,
       '/p/modules/tool/0.lua, /p/modules/tool/1.lua, /p/modules/tool/2.lua and 9,997 more modules set WITH_CONDA but this wrapper never applies it: python may not be on PATH inside the container',
     );
-    assert.match(analyze(stripped, owners.slice(0, 2)).findings.find((f) => f.code === 'wrapper-no-with-conda')!.message, /^\/p\/modules\/tool\/0\.lua, \/p\/modules\/tool\/1\.lua set WITH_CONDA/);
+    assert.match(
+      analyze(stripped, owners.slice(0, 2)).findings.find((f) => f.code === 'wrapper-no-with-conda')!.message,
+      /^\/p\/modules\/tool\/0\.lua, \/p\/modules\/tool\/1\.lua set WITH_CONDA/,
+    );
     const broken = readFileSync(join(fixtures, 'csc-style-broken.sh'), 'utf8');
     const all = codes(broken);
-    for (const code of ['wrapper-no-sing-image-check', 'wrapper-unquoted-args', 'wrapper-no-container-check', 'wrapper-no-with-conda', 'wrapper-no-venv']) {
+    for (const code of [
+      'wrapper-no-sing-image-check',
+      'wrapper-unquoted-args',
+      'wrapper-no-container-check',
+      'wrapper-no-with-conda',
+      'wrapper-no-venv',
+    ]) {
       assert.ok(all.includes(code), `${code} in ${all}`);
     }
   });
@@ -98,8 +123,16 @@ describe('wrapper rules', () => {
   it('facts: container wrapper, WITH_CONDA use, comments ignored; other scripts get nothing', () => {
     // The template applies WITH_CONDA only when set (${WITH_CONDA:-}): it does not need one.
     assert.deepEqual(wrapperFacts(GOOD), { isContainerWrapper: true, usesWithConda: false });
-    assert.deepEqual(wrapperFacts(GOOD.replace('eval "${WITH_CONDA:-}" # unset or empty: no conda step', 'eval "$WITH_CONDA"')), { isContainerWrapper: true, usesWithConda: true });
-    assert.deepEqual(wrapperFacts('#!/bin/bash\n# singularity $WITH_CONDA\necho hi $@\n'), { isContainerWrapper: false, usesWithConda: false });
+    assert.deepEqual(
+      wrapperFacts(
+        GOOD.replace('eval "${WITH_CONDA:-}" # unset or empty: no conda step', 'eval "$WITH_CONDA"'),
+      ),
+      { isContainerWrapper: true, usesWithConda: true },
+    );
+    assert.deepEqual(wrapperFacts('#!/bin/bash\n# singularity $WITH_CONDA\necho hi $@\n'), {
+      isContainerWrapper: false,
+      usesWithConda: false,
+    });
     assert.deepEqual(analyze('#!/bin/bash\necho $@\n').findings, []);
     assert.equal(isShellScript('#!/usr/bin/env bash\n'), true);
     assert.equal(isShellScript('#!/usr/bin/python3\n'), false);
@@ -123,16 +156,34 @@ describe('script recognition by the first bytes', () => {
       ['echo "#!/bin/bash"\n', undefined],
       ['', undefined],
     ];
-    assert.deepEqual(cases.map(([head]) => [head, shellOfShebang(head)]), cases);
+    assert.deepEqual(
+      cases.map(([head]) => [head, shellOfShebang(head)]),
+      cases,
+    );
   });
 
   it('takes text starting with #! or executable text as a possible script, never binary data', () => {
     const never = () => assert.fail('executable bit not needed when there is a shebang');
     assert.equal(mayBeScript(Buffer.from('#!/usr/bin/python3\n'), never), true);
-    assert.equal(mayBeScript(Buffer.from('echo hi\n'), () => true), true, 'an executable text file without shebang');
-    assert.equal(mayBeScript(Buffer.from('echo hi\n'), () => false), false);
-    assert.equal(mayBeScript(Buffer.from('#!\0ELF'), () => true), false, 'a NUL byte: binary');
-    assert.equal(mayBeScript(Buffer.alloc(0), () => true), false, 'an empty file');
+    assert.equal(
+      mayBeScript(Buffer.from('echo hi\n'), () => true),
+      true,
+      'an executable text file without shebang',
+    );
+    assert.equal(
+      mayBeScript(Buffer.from('echo hi\n'), () => false),
+      false,
+    );
+    assert.equal(
+      mayBeScript(Buffer.from('#!\0ELF'), () => true),
+      false,
+      'a NUL byte: binary',
+    );
+    assert.equal(
+      mayBeScript(Buffer.alloc(0), () => true),
+      false,
+      'an empty file',
+    );
   });
 });
 
@@ -154,9 +205,12 @@ describe('ShellCheck integration', () => {
     assert.ok(fix, 'SC2086 has no fix');
     const lines = text.split('\n');
     // Apply the edits from the end so earlier ranges stay valid.
-    for (const e of [...fix.edits].sort((a, b) => b.range.start.line - a.range.start.line || b.range.start.character - a.range.start.character)) {
+    for (const e of [...fix.edits].sort(
+      (a, b) => b.range.start.line - a.range.start.line || b.range.start.character - a.range.start.character,
+    )) {
       const l = lines[e.range.start.line];
-      lines[e.range.start.line] = l.slice(0, e.range.start.character) + e.newText + l.slice(e.range.end.character);
+      lines[e.range.start.line] =
+        l.slice(0, e.range.start.character) + e.newText + l.slice(e.range.end.character);
     }
     const fixed = lines.join('\n');
     assert.equal(fixed.split('\n')[1], '\tx="é😀"; echo "$x" "$1"');
@@ -165,7 +219,13 @@ describe('ShellCheck integration', () => {
 
   it('returns nothing when disabled or not installed', async () => {
     const text = '#!/bin/bash\necho $1\n';
-    assert.deepEqual(await runShellcheck(text, makeEnv({ shellcheck: { enabled: false, path: 'shellcheck' } })), []);
-    assert.deepEqual(await runShellcheck(text, makeEnv({ shellcheck: { enabled: true, path: '/nonexistent/shellcheck' } })), []);
+    assert.deepEqual(
+      await runShellcheck(text, makeEnv({ shellcheck: { enabled: false, path: 'shellcheck' } })),
+      [],
+    );
+    assert.deepEqual(
+      await runShellcheck(text, makeEnv({ shellcheck: { enabled: true, path: '/nonexistent/shellcheck' } })),
+      [],
+    );
   });
 });

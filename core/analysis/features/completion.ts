@@ -21,7 +21,13 @@ export interface CompletionEntry {
 
 /** Calls whose first string argument names an environment variable. */
 const ENV_NAME_CALLS = new Set([
-  'os.getenv', 'setenv', 'pushenv', 'unsetenv', 'prepend_path', 'append_path', 'remove_path',
+  'os.getenv',
+  'setenv',
+  'pushenv',
+  'unsetenv',
+  'prepend_path',
+  'append_path',
+  'remove_path',
 ]);
 
 /** Variables a container module commonly reads or sets, offered even when not in the environment. */
@@ -57,20 +63,33 @@ export function completeModulefile(
     return pathEntries(prefix, contentStart, offset, filePath, env);
   }
   // A modulerc file offers the modulerc functions only (Lmod runs it in its smaller sandbox).
-  const catalogue = modulefileKind(filePath, [], [], lmodFunctions, modulercFunctions) === 'modulerc' ? modulercFunctions : lmodFunctions;
+  const catalogue =
+    modulefileKind(filePath, [], [], lmodFunctions, modulercFunctions) === 'modulerc'
+      ? modulercFunctions
+      : lmodFunctions;
   if (cursor.word.includes('.')) {
     // `os.ge|` -> members of that table from the catalog
     const table = cursor.word.slice(0, cursor.word.lastIndexOf('.') + 1);
     return [...catalogue.values()]
       .filter((f) => f.name.startsWith(table))
-      .map((f) => functionEntry(f, { start: offset - cursor.word.length + table.length, end: offset }, f.name.slice(table.length)));
+      .map((f) =>
+        functionEntry(
+          f,
+          { start: offset - cursor.word.length + table.length, end: offset },
+          f.name.slice(table.length),
+        ),
+      );
   }
   return [...catalogue.values()]
     .filter((f) => !f.name.includes('.'))
     .map((f) => functionEntry(f, { start: offset - cursor.word.length, end: offset }, f.name));
 }
 
-function functionEntry(f: LmodFunction, replace: { start: number; end: number }, label: string): CompletionEntry {
+function functionEntry(
+  f: LmodFunction,
+  replace: { start: number; end: number },
+  label: string,
+): CompletionEntry {
   const name = f.name;
   const snippet = f.snippet && name.includes('.') ? f.snippet.slice(name.length - label.length) : f.snippet;
   return {
@@ -88,13 +107,25 @@ function variableNames(names: Iterable<string>, replace: { start: number; end: n
   const seen = new Map<string, string | undefined>();
   for (const [name, doc] of Object.entries(WELL_KNOWN_VARIABLES)) seen.set(name, doc);
   for (const name of names) if (!seen.has(name)) seen.set(name, undefined);
-  return [...seen].map(([name, doc]) => ({ label: name, kind: 'variable' as const, documentation: doc, insertText: name, replace }));
+  return [...seen].map(([name, doc]) => ({
+    label: name,
+    kind: 'variable' as const,
+    documentation: doc,
+    insertText: name,
+    replace,
+  }));
 }
 
 const MAX_PATH_ENTRIES = 500;
 
 /** Entries of the directory typed so far; relative paths are taken from the modulefile's folder. */
-function pathEntries(prefix: string, contentStart: number, offset: number, filePath: string, env: AnalysisEnv): CompletionEntry[] {
+function pathEntries(
+  prefix: string,
+  contentStart: number,
+  offset: number,
+  filePath: string,
+  env: AnalysisEnv,
+): CompletionEntry[] {
   if (!prefix.includes('/')) return [];
   const slash = prefix.lastIndexOf('/');
   const typedDir = prefix.slice(0, slash + 1);
@@ -108,6 +139,11 @@ function pathEntries(prefix: string, contentStart: number, offset: number, fileP
     .slice(0, MAX_PATH_ENTRIES)
     .map((name) => {
       const isDir = env.fs.kind(join(dir, name)) === 'dir';
-      return { label: name, kind: isDir ? ('folder' as const) : ('file' as const), insertText: name, replace };
+      return {
+        label: name,
+        kind: isDir ? ('folder' as const) : ('file' as const),
+        insertText: name,
+        replace,
+      };
     });
 }

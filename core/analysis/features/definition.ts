@@ -6,7 +6,11 @@ import type { ModulefileAnalysis } from '../modulefile/types';
 import type { Position } from '../types';
 import { contains } from './hover';
 
-export function definitionModulefile(analysis: ModulefileAnalysis, pos: Position, env: AnalysisEnv): string[] {
+export function definitionModulefile(
+  analysis: ModulefileAnalysis,
+  pos: Position,
+  env: AnalysisEnv,
+): string[] {
   const hits = analysis.paths.filter((p) => p.value !== undefined && contains(p.range, pos));
   const targets: string[] = [];
   for (const p of hits) {

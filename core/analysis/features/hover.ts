@@ -10,8 +10,10 @@ export interface HoverResult {
 }
 
 export function contains(range: Range, pos: Position): boolean {
-  const afterStart = pos.line > range.start.line || (pos.line === range.start.line && pos.character >= range.start.character);
-  const beforeEnd = pos.line < range.end.line || (pos.line === range.end.line && pos.character <= range.end.character);
+  const afterStart =
+    pos.line > range.start.line || (pos.line === range.start.line && pos.character >= range.start.character);
+  const beforeEnd =
+    pos.line < range.end.line || (pos.line === range.end.line && pos.character <= range.end.character);
   return afterStart && beforeEnd;
 }
 
@@ -31,10 +33,14 @@ export function hoverModulefile(analysis: ModulefileAnalysis, pos: Position): Ho
   const call = analysis.calls.find((c) => contains(c.nameRange, pos));
   if (call) {
     const f = analysis.functions.get(call.name) ?? lmodFunctions.get(call.name);
-    const kind = analysis.containerKind ? `\n\nThis module: ${CONTAINER_KIND_NAMES[analysis.containerKind]}.` : '';
+    const kind = analysis.containerKind
+      ? `\n\nThis module: ${CONTAINER_KIND_NAMES[analysis.containerKind]}.`
+      : '';
     if (f) return { markdown: '```lua\n' + f.signature + '\n```\n\n' + f.doc + kind, range: call.nameRange };
   }
-  const path = analysis.paths.filter((p) => contains(p.range, pos)).sort((a, b) => rangeSize(a.range) - rangeSize(b.range))[0];
+  const path = analysis.paths
+    .filter((p) => contains(p.range, pos))
+    .sort((a, b) => rangeSize(a.range) - rangeSize(b.range))[0];
   if (path) {
     if (path.value === undefined) {
       const vars = path.envVariables ?? [];
@@ -43,7 +49,11 @@ export function hoverModulefile(analysis: ModulefileAnalysis, pos: Position): Ho
         : 'depends on a value unknown before load time';
       return { markdown: `Path: *not resolvable statically* (${why})`, range: path.range };
     }
-    const state = path.exists ? existsText[path.exists] : path.value.startsWith('/') ? 'not checked: its top-level directory does not exist on this machine' : 'relative path: resolved against the current directory at load time';
+    const state = path.exists
+      ? existsText[path.exists]
+      : path.value.startsWith('/')
+        ? 'not checked: its top-level directory does not exist on this machine'
+        : 'relative path: resolved against the current directory at load time';
     const vars = path.envVariables ?? [];
     const from = vars.length
       ? `\n\nDepends on ${vars.map((v) => `\`${v}\``).join(', ')}: the value from the \`lumiModules.env\` setting (\`check --env\`) or the environment; where unset, the \`or\` fallback, as Lmod does.`

@@ -107,7 +107,10 @@ export function luaCursorAt(text: string, offset: number): LuaCursor {
   }
   const cursor: LuaCursor = { word: '' };
   if (stringState) {
-    cursor.string = { prefix: text.slice(stringState.contentStart, offset), contentStart: stringState.contentStart };
+    cursor.string = {
+      prefix: text.slice(stringState.contentStart, offset),
+      contentStart: stringState.contentStart,
+    };
   } else {
     let k = offset - 1;
     while (k >= 0 && identChar.test(text[k])) k--;

@@ -6,7 +6,14 @@ import type { ModulefileRuleContext } from '../rules/modulefile/types';
 import { modulefileRules } from '../rules/modulefile';
 import type { Finding } from '../types';
 import { evaluateModulefile } from './evaluate';
-import { lmodFunctions, MODULERC_GLOBALS, modulercFunctions, SANDBOX_GLOBALS, siteFunction, type LmodFunction } from './lmodApi';
+import {
+  lmodFunctions,
+  MODULERC_GLOBALS,
+  modulercFunctions,
+  SANDBOX_GLOBALS,
+  siteFunction,
+  type LmodFunction,
+} from './lmodApi';
 import { containerKindOf } from './containerKind';
 import { isInModuleTree, modulefileKind } from './fileKind';
 import { LuaSyntaxError, parseTolerant } from './luaAst';
@@ -20,10 +27,19 @@ import type { ModulefileAnalysis } from './types';
  * keeps what the next analysis may reuse (resumableParse: the syntax tree among it, so only then),
  * and `document.previous`, the analysis of its last version, is reused where it still holds.
  */
-export function analyzeModulefile(text: string, filePath: string, env: AnalysisEnv, document?: { previous?: ModulefileAnalysis }): ModulefileAnalysis {
+export function analyzeModulefile(
+  text: string,
+  filePath: string,
+  env: AnalysisEnv,
+  document?: { previous?: ModulefileAnalysis },
+): ModulefileAnalysis {
   const source = new SourceMap(text);
   // A syntax error costs only its own statement: the rest is parsed and analysed as usual.
-  const { chunk, parsedText, syntaxError, resumable } = parseTolerant(text, env.luaVersion, document?.previous?.resumableParse);
+  const { chunk, parsedText, syntaxError, resumable } = parseTolerant(
+    text,
+    env.luaVersion,
+    document?.previous?.resumableParse,
+  );
   const resumableParse = document ? resumable : undefined;
   const syntax = syntaxError ? syntaxFinding(syntaxError, source) : [];
   if (!chunk) return { ...emptyAnalysis(syntax), resumableParse };
@@ -32,21 +48,34 @@ export function analyzeModulefile(text: string, filePath: string, env: AnalysisE
     const hiddenValues: HiddenValue[] = [];
     const getenv = (name: string) => {
       const value = env.getenv(name);
-      if (value !== undefined && env.getenvOrigin?.(name) !== 'asked') hiddenValues.push({ value, shownAs: `$${name}` });
+      if (value !== undefined && env.getenvOrigin?.(name) !== 'asked')
+        hiddenValues.push({ value, shownAs: `$${name}` });
       return value;
     };
     const parsedSource = parsedText === text ? source : new SourceMap(parsedText);
     const evaluation = evaluateModulefile(chunk, parsedSource, filePath, getenv);
-    const kind = modulefileKind(filePath, evaluation.calls, env.modulercPaths ?? [], lmodFunctions, modulercFunctions);
+    const kind = modulefileKind(
+      filePath,
+      evaluation.calls,
+      env.modulercPaths ?? [],
+      lmodFunctions,
+      modulercFunctions,
+    );
     if (kind === 'lmod-config') return { ...emptyAnalysis(syntax), resumableParse };
     const functions = functionCatalogue(kind, env);
     // A Lua file outside a module tree (a Neovim init.lua, a script) is none of Lmod's business.
-    if (kind === 'modulefile' && !isInModuleTree(filePath, env.modulePath ?? [], evaluation.calls, functions)) return { ...emptyAnalysis(syntax), resumableParse };
-    const { paths, wrapperDirs, wrappers, uncheckedRoots } = resolveModule(evaluation.paths, evaluation.pathPrepends, env.fs);
+    if (kind === 'modulefile' && !isInModuleTree(filePath, env.modulePath ?? [], evaluation.calls, functions))
+      return { ...emptyAnalysis(syntax), resumableParse };
+    const { paths, wrapperDirs, wrappers, uncheckedRoots } = resolveModule(
+      evaluation.paths,
+      evaluation.pathPrepends,
+      env.fs,
+    );
     const containerKind = kind === 'modulefile' ? containerKindOf(evaluation, wrappers) : undefined;
     const isContainerModule = containerKind !== undefined;
     const globals = kind === 'modulerc' ? MODULERC_GLOBALS : SANDBOX_GLOBALS;
-    const knownGlobal = (name: string) => evaluation.assignedGlobals.has(name) || functions.has(name) || globals.has(name);
+    const knownGlobal = (name: string) =>
+      evaluation.assignedGlobals.has(name) || functions.has(name) || globals.has(name);
     const ctx: ModulefileRuleContext = {
       text,
       source,
@@ -73,18 +102,48 @@ export function analyzeModulefile(text: string, filePath: string, env: AnalysisE
     // a call): no name-based finding of ours exactly there besides the syntax error itself.
     const guessed = (f: Finding) =>
       (f.code === 'unknown-function' || f.code === 'undefined-variable') &&
-      syntax.some((s) => s.range.start.line === f.range.start.line && s.range.start.character === f.range.start.character);
+      syntax.some(
+        (s) =>
+          s.range.start.line === f.range.start.line && s.range.start.character === f.range.start.character,
+      );
     const findings = [...syntax, ...modulefileRules.flatMap((rule) => rule(ctx)).filter((f) => !guessed(f))];
-    return { findings, calls: evaluation.calls, paths, symbols: evaluation.symbols, setenv: evaluation.setenv, pathPrepends: evaluation.pathPrepends, wrapperDirs, isContainerModule, containerKind, functions, resumableParse };
+    return {
+      findings,
+      calls: evaluation.calls,
+      paths,
+      symbols: evaluation.symbols,
+      setenv: evaluation.setenv,
+      pathPrepends: evaluation.pathPrepends,
+      wrapperDirs,
+      isContainerModule,
+      containerKind,
+      functions,
+      resumableParse,
+    };
   } catch (err) {
-    if (err instanceof LuaSyntaxError) return emptyAnalysis(syntax.length > 0 ? syntax : syntaxFinding(err, source));
+    if (err instanceof LuaSyntaxError)
+      return emptyAnalysis(syntax.length > 0 ? syntax : syntaxFinding(err, source));
     // A bug in a rule must not take the editor down: report it as a finding instead.
-    return emptyAnalysis([...syntax, { range: source.range(0, 0), severity: 'information', code: 'internal-error', message: `analysis failed: ${(err as Error).message}` }]);
+    return emptyAnalysis([
+      ...syntax,
+      {
+        range: source.range(0, 0),
+        severity: 'information',
+        code: 'internal-error',
+        message: `analysis failed: ${(err as Error).message}`,
+      },
+    ]);
   }
 }
 
-/** What a file of this kind may call: Lmod's set for the kind, plus a site's registered functions in modulefiles. */
-function functionCatalogue(kind: 'modulefile' | 'modulerc', env: AnalysisEnv): ReadonlyMap<string, LmodFunction> {
+/**
+ * What a file of this kind may call: Lmod's set for the kind, plus a site's registered functions in
+ * modulefiles.
+ */
+function functionCatalogue(
+  kind: 'modulefile' | 'modulerc',
+  env: AnalysisEnv,
+): ReadonlyMap<string, LmodFunction> {
   if (kind === 'modulerc') return modulercFunctions;
   const site = env.siteFunctions;
   if (!site || site.names.length === 0) return lmodFunctions;
@@ -107,5 +166,16 @@ function syntaxFinding(err: unknown, source: SourceMap): Finding[] {
 }
 
 function emptyAnalysis(findings: Finding[]): ModulefileAnalysis {
-  return { findings, calls: [], paths: [], symbols: [], setenv: new Map(), pathPrepends: [], wrapperDirs: [], isContainerModule: false, containerKind: undefined, functions: lmodFunctions };
+  return {
+    findings,
+    calls: [],
+    paths: [],
+    symbols: [],
+    setenv: new Map(),
+    pathPrepends: [],
+    wrapperDirs: [],
+    isContainerModule: false,
+    containerKind: undefined,
+    functions: lmodFunctions,
+  };
 }

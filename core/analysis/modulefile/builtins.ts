@@ -43,7 +43,12 @@ function stringArg(call: BuiltinCall, i: number): string | undefined {
 }
 
 function addPath(ctx: BuiltinContext, range: Range, value: LuaValue, role: PathExpression['role']): void {
-  ctx.effects.paths.push({ range, value: typeof value === 'string' ? value : undefined, role, envVariables: ctx.envReads.size > 0 ? [...ctx.envReads] : [] });
+  ctx.effects.paths.push({
+    range,
+    value: typeof value === 'string' ? value : undefined,
+    role,
+    envVariables: ctx.envReads.size > 0 ? [...ctx.envReads] : [],
+  });
 }
 
 /** Lmod's pathJoin: `//` collapsed, `/.` segments dropped, no trailing slash. */
@@ -95,7 +100,12 @@ const capture: Builtin = (call, ctx) => {
   const cat = /^\s*cat\s+(\S+)\s*$/.exec(command);
   if (!cat) return undefined;
   addPath(ctx, call.argRanges[0], cat[1], 'capture-file');
-  ctx.effects.symbols.push({ name: `load message: ${cat[1]}`, kind: 'message', range: call.range, selectionRange: call.range });
+  ctx.effects.symbols.push({
+    name: `load message: ${cat[1]}`,
+    kind: 'message',
+    range: call.range,
+    selectionRange: call.range,
+  });
   return undefined;
 };
 
@@ -103,9 +113,17 @@ const setenv: Builtin = (call, ctx) => {
   const variable = stringArg(call, 0);
   if (variable === undefined) return undefined;
   const range = call.range;
-  if (!ctx.effects.setenv.has(variable)) ctx.effects.setenv.set(variable, { value: stringArg(call, 1), range });
-  if (variable === 'SING_IMAGE' && call.args[1]) addPath(ctx, call.argRanges[1], call.values[1], 'sing-image');
-  ctx.effects.symbols.push({ name: variable, kind: 'env', detail: stringArg(call, 1), range, selectionRange: call.argRanges[0] });
+  if (!ctx.effects.setenv.has(variable))
+    ctx.effects.setenv.set(variable, { value: stringArg(call, 1), range });
+  if (variable === 'SING_IMAGE' && call.args[1])
+    addPath(ctx, call.argRanges[1], call.values[1], 'sing-image');
+  ctx.effects.symbols.push({
+    name: variable,
+    kind: 'env',
+    detail: stringArg(call, 1),
+    range,
+    selectionRange: call.argRanges[0],
+  });
   return undefined;
 };
 
@@ -119,10 +137,18 @@ const addToPath: Builtin = (call, ctx) => {
     const role = variable === 'PATH' ? 'path-dir' : 'modulepath-dir';
     const value = call.values[1];
     const delim = call.values[2];
-    const parts = typeof value === 'string' && (delim === undefined || delim === ':') ? value.split(':').filter((p) => p !== '') : [value];
+    const parts =
+      typeof value === 'string' && (delim === undefined || delim === ':')
+        ? value.split(':').filter((p) => p !== '')
+        : [value];
     for (const part of parts) addPath(ctx, call.argRanges[1], part, role);
   }
-  ctx.effects.symbols.push({ name: `${variable} += ${stringArg(call, 1) ?? '…'}`, kind: 'path', range, selectionRange: call.argRanges[0] });
+  ctx.effects.symbols.push({
+    name: `${variable} += ${stringArg(call, 1) ?? '…'}`,
+    kind: 'path',
+    range,
+    selectionRange: call.argRanges[0],
+  });
   return undefined;
 };
 
@@ -131,18 +157,28 @@ const dependency =
   (call, ctx) => {
     call.args.forEach((_, i) => {
       const module = stringArg(call, i);
-      if (module) ctx.effects.symbols.push({ name: module, kind: 'dependency', detail: name, range: call.range, selectionRange: call.argRanges[i] });
+      if (module)
+        ctx.effects.symbols.push({
+          name: module,
+          kind: 'dependency',
+          detail: name,
+          range: call.range,
+          selectionRange: call.argRanges[i],
+        });
     });
     return undefined;
   };
 
 export const lmodBuiltins: ReadonlyMap<string, Builtin> = new Map<string, Builtin>([
-  ['os.getenv', (call, ctx) => {
-    const name = stringArg(call, 0);
-    if (name !== undefined) ctx.envReads.add(name);
-    // Unset is nil, as at load time: `os.getenv('X') or '/fallback'` takes the fallback.
-    return name === undefined ? undefined : ctx.getenv(name) ?? null;
-  }],
+  [
+    'os.getenv',
+    (call, ctx) => {
+      const name = stringArg(call, 0);
+      if (name !== undefined) ctx.envReads.add(name);
+      // Unset is nil, as at load time: `os.getenv('X') or '/fallback'` takes the fallback.
+      return name === undefined ? undefined : (ctx.getenv(name) ?? null);
+    },
+  ],
   ['pathJoin', pathJoin],
   ['myModuleName', (_, ctx) => moduleName(ctx.filePath)],
   ['myModuleVersion', (_, ctx) => moduleVersion(ctx.filePath)],
@@ -155,5 +191,8 @@ export const lmodBuiltins: ReadonlyMap<string, Builtin> = new Map<string, Builti
   ['pushenv', setenv],
   ['prepend_path', addToPath],
   ['append_path', addToPath],
-  ...['load', 'depends_on', 'try_load', 'always_load'].map((name): [string, Builtin] => [name, dependency(name)]),
+  ...['load', 'depends_on', 'try_load', 'always_load'].map((name): [string, Builtin] => [
+    name,
+    dependency(name),
+  ]),
 ]);

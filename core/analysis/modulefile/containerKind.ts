@@ -11,11 +11,28 @@ import type { ContainerKind } from './types';
 
 export const LAIF_BINDINGS_MODULE = 'lumi-aif-singularity-bindings';
 
-export function containerKindOf(evaluation: Evaluation, wrappers: readonly FoundWrapper[]): ContainerKind | undefined {
+export function containerKindOf(
+  evaluation: Evaluation,
+  wrappers: readonly FoundWrapper[],
+): ContainerKind | undefined {
   const called = (name: string) => evaluation.calls.some((c) => c.isGlobal && c.name === name);
-  if (called('create_container_vars') || called('get_SIF_file') || evaluation.setenv.has('CONTAINERROOT')) return 'lumi-easybuild';
-  const loadsLaifBindings = evaluation.symbols.some((s) => s.kind === 'dependency' && s.name.split('/')[0] === LAIF_BINDINGS_MODULE);
-  if (loadsLaifBindings || evaluation.stringLiterals.some((s) => s.includes('/opt/venv') && (/(^|[:/ ])\/opt\/venv\b/.test(s) || s.startsWith('/opt/venv')))) return 'laif';
-  if (evaluation.setenv.has('SING_IMAGE') || evaluation.setenv.has('WITH_CONDA') || wrappers.some((w) => w.facts.isContainerWrapper)) return 'csc';
+  if (called('create_container_vars') || called('get_SIF_file') || evaluation.setenv.has('CONTAINERROOT'))
+    return 'lumi-easybuild';
+  const loadsLaifBindings = evaluation.symbols.some(
+    (s) => s.kind === 'dependency' && s.name.split('/')[0] === LAIF_BINDINGS_MODULE,
+  );
+  if (
+    loadsLaifBindings ||
+    evaluation.stringLiterals.some(
+      (s) => s.includes('/opt/venv') && (/(^|[:/ ])\/opt\/venv\b/.test(s) || s.startsWith('/opt/venv')),
+    )
+  )
+    return 'laif';
+  if (
+    evaluation.setenv.has('SING_IMAGE') ||
+    evaluation.setenv.has('WITH_CONDA') ||
+    wrappers.some((w) => w.facts.isContainerWrapper)
+  )
+    return 'csc';
   return undefined;
 }

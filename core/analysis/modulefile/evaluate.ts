@@ -30,7 +30,12 @@ export interface Evaluation extends ModuleEffects {
   stringLiterals: string[];
 }
 
-export function evaluateModulefile(chunk: luaparse.Chunk, source: SourceMap, filePath: string, getenv: (name: string) => string | undefined): Evaluation {
+export function evaluateModulefile(
+  chunk: luaparse.Chunk,
+  source: SourceMap,
+  filePath: string,
+  getenv: (name: string) => string | undefined,
+): Evaluation {
   const evaluator = new Evaluator(source, filePath, getenv);
   for (const statement of chunk.body) evaluator.statement(statement);
   return evaluator.evaluation;
@@ -47,7 +52,15 @@ const SITE_GUARD_FUNCTIONS = new Set(['isAvail']);
 const ALL_PATHS = Symbol('all paths');
 
 /** Argument node types written as literals (LmodCall args' literalType). */
-const LITERAL_TYPES = new Set(['StringLiteral', 'NumericLiteral', 'BooleanLiteral', 'NilLiteral', 'VarargLiteral', 'TableConstructorExpression', 'FunctionDeclaration']);
+const LITERAL_TYPES = new Set([
+  'StringLiteral',
+  'NumericLiteral',
+  'BooleanLiteral',
+  'NilLiteral',
+  'VarargLiteral',
+  'TableConstructorExpression',
+  'FunctionDeclaration',
+]);
 
 /** Deeper expressions are not walked (their value is unknown); keeps the JS stack safe. */
 const MAX_EXPRESSION_DEPTH = 1000;
@@ -56,14 +69,26 @@ type CallNode = luaparse.CallExpression | luaparse.StringCallExpression | luapar
 
 class Evaluator {
   readonly evaluation: Evaluation = {
-    paths: [], symbols: [], setenv: new Map(), pathPrepends: [],
-    calls: [], locals: [], globalReads: [], assignedGlobals: new Set(), getenvWithoutFallback: [], stringLiterals: [],
+    paths: [],
+    symbols: [],
+    setenv: new Map(),
+    pathPrepends: [],
+    calls: [],
+    locals: [],
+    globalReads: [],
+    assignedGlobals: new Set(),
+    getenvWithoutFallback: [],
+    stringLiterals: [],
   };
   private readonly scopes: Map<string, LocalVariable>[] = [new Map()];
   private depth = 0;
   private readonly builtinContext: BuiltinContext;
 
-  constructor(private readonly source: SourceMap, filePath: string, getenv: (name: string) => string | undefined) {
+  constructor(
+    private readonly source: SourceMap,
+    filePath: string,
+    getenv: (name: string) => string | undefined,
+  ) {
     this.builtinContext = { filePath, getenv, effects: this.evaluation, envReads: new Set() };
   }
 
@@ -74,7 +99,10 @@ class Evaluator {
 
   private getenvUse(call: luaparse.CallExpression): GetenvUse {
     const arg = call.arguments[0];
-    return { range: this.rangeOf(call), variable: arg?.type === 'StringLiteral' ? luaStringValue(arg.raw) : undefined };
+    return {
+      range: this.rangeOf(call),
+      variable: arg?.type === 'StringLiteral' ? luaStringValue(arg.raw) : undefined,
+    };
   }
 
   private lookup(name: string): LocalVariable | undefined {
@@ -88,16 +116,35 @@ class Evaluator {
   private declare(id: luaparse.Identifier, value: LuaValue): void {
     const nameRange = this.rangeOf(id);
     const reads = this.builtinContext.envReads;
-    const local: LocalVariable = { name: id.name, value, depth: this.depth, nameRange, used: false, envReads: reads.size > 0 ? [...reads] : [] };
+    const local: LocalVariable = {
+      name: id.name,
+      value,
+      depth: this.depth,
+      nameRange,
+      used: false,
+      envReads: reads.size > 0 ? [...reads] : [],
+    };
     this.scopes[this.scopes.length - 1].set(id.name, local);
     this.evaluation.locals.push(local);
-    this.evaluation.symbols.push({ name: id.name, kind: 'local', detail: typeof value === 'string' ? value : undefined, range: nameRange, selectionRange: nameRange });
+    this.evaluation.symbols.push({
+      name: id.name,
+      kind: 'local',
+      detail: typeof value === 'string' ? value : undefined,
+      range: nameRange,
+      selectionRange: nameRange,
+    });
   }
 
   /** Loop variables and parameters: unknown values, never reported unused. */
   private declareUsed(id: luaparse.Identifier | luaparse.VarargLiteral): void {
     if (id.type !== 'Identifier') return;
-    this.scopes[this.scopes.length - 1].set(id.name, { name: id.name, value: undefined, depth: this.depth, nameRange: this.rangeOf(id), used: true });
+    this.scopes[this.scopes.length - 1].set(id.name, {
+      name: id.name,
+      value: undefined,
+      depth: this.depth,
+      nameRange: this.rangeOf(id),
+      used: true,
+    });
   }
 
   private block(body: luaparse.Statement[], declareFirst?: () => void): void {
@@ -113,11 +160,20 @@ class Evaluator {
     // Which environment variables a statement's values depend on (for hover: "unknown because X is unset").
     // (Clearing an empty Set still allocates a new table in V8: most statements read no variable.)
     const reads = this.builtinContext.envReads;
-    if (reads.size > 0 && (s.type === 'LocalStatement' || s.type === 'AssignmentStatement' || s.type === 'CallStatement' || s.type === 'ReturnStatement')) reads.clear();
+    if (
+      reads.size > 0 &&
+      (s.type === 'LocalStatement' ||
+        s.type === 'AssignmentStatement' ||
+        s.type === 'CallStatement' ||
+        s.type === 'ReturnStatement')
+    )
+      reads.clear();
     switch (s.type) {
       case 'LocalStatement': {
         const values = s.init.map((e) => this.expression(e));
-        s.variables.forEach((id, i) => this.declare(id, i < values.length ? values[i] : s.init.length === 0 ? null : undefined));
+        s.variables.forEach((id, i) =>
+          this.declare(id, i < values.length ? values[i] : s.init.length === 0 ? null : undefined),
+        );
         return;
       }
       case 'AssignmentStatement': {
@@ -132,8 +188,7 @@ class Evaluator {
           if (local) {
             local.value = local.depth === this.depth ? values[i] : undefined;
             local.envReads = [...new Set([...(local.envReads ?? []), ...this.builtinContext.envReads])];
-          }
-          else this.evaluation.assignedGlobals.add(target.name);
+          } else this.evaluation.assignedGlobals.add(target.name);
         });
         return;
       }
@@ -194,10 +249,20 @@ class Evaluator {
         return;
       }
       this.expression(e);
-      if (e.type === 'CallExpression' && e.base.type === 'Identifier' && GUARD_FUNCTIONS.has(e.base.name) && !this.lookup(e.base.name)) {
+      if (
+        e.type === 'CallExpression' &&
+        e.base.type === 'Identifier' &&
+        GUARD_FUNCTIONS.has(e.base.name) &&
+        !this.lookup(e.base.name)
+      ) {
         const tested = this.evaluation.calls[this.evaluation.calls.length - 1]?.args[0]?.value;
         if (tested !== undefined) guards.push(tested);
-      } else if (e.type === 'CallExpression' && e.base.type === 'Identifier' && SITE_GUARD_FUNCTIONS.has(e.base.name) && !this.lookup(e.base.name)) {
+      } else if (
+        e.type === 'CallExpression' &&
+        e.base.type === 'Identifier' &&
+        SITE_GUARD_FUNCTIONS.has(e.base.name) &&
+        !this.lookup(e.base.name)
+      ) {
         guards.push(ALL_PATHS);
       }
     };
@@ -210,7 +275,14 @@ class Evaluator {
     const all = guards.includes(ALL_PATHS);
     for (let i = from; i < paths.length; i++) {
       const value = paths[i].value;
-      if (all || (value !== undefined && guards.some((g) => g !== ALL_PATHS && (value === g || value.startsWith(g.endsWith('/') ? g : g + '/'))))) paths[i].guarded = true;
+      if (
+        all ||
+        (value !== undefined &&
+          guards.some(
+            (g) => g !== ALL_PATHS && (value === g || value.startsWith(g.endsWith('/') ? g : g + '/')),
+          ))
+      )
+        paths[i].guarded = true;
     }
   }
 
@@ -219,7 +291,12 @@ class Evaluator {
     if (id?.type === 'Identifier') {
       if (f.isLocal) this.declareUsed(id);
       else if (!this.lookup(id.name)) this.evaluation.assignedGlobals.add(id.name);
-      this.evaluation.symbols.push({ name: id.name, kind: 'function', range: this.rangeOf(f), selectionRange: this.rangeOf(id) });
+      this.evaluation.symbols.push({
+        name: id.name,
+        kind: 'function',
+        range: this.rangeOf(f),
+        selectionRange: this.rangeOf(id),
+      });
     } else if (id) this.expression(id);
     this.block(f.body, () => f.parameters.forEach((p) => this.declareUsed(p)));
   }
@@ -265,7 +342,8 @@ class Evaluator {
       }
       case 'BinaryExpression': {
         if (e.operator === '..') {
-          for (const side of [e.left, e.right]) if (isGetenvCall(side)) this.evaluation.getenvWithoutFallback.push(this.getenvUse(side));
+          for (const side of [e.left, e.right])
+            if (isGetenvCall(side)) this.evaluation.getenvWithoutFallback.push(this.getenvUse(side));
         }
         const left = this.expression(e.left);
         const right = this.expression(e.right);
@@ -346,7 +424,8 @@ class Evaluator {
       const baseEnd = offsetsOf(e.base)[1];
       const gap = this.source.text.slice(baseEnd, offsetsOf(e.arguments[0])[0]);
       const comma = gap.indexOf(',');
-      if (comma !== -1 && !gap.includes('--')) throw new LuaSyntaxError(baseEnd + comma, "unexpected symbol near ','");
+      if (comma !== -1 && !gap.includes('--'))
+        throw new LuaSyntaxError(baseEnd + comma, "unexpected symbol near ','");
     }
     return { args: e.arguments, tableForm: false };
   }
@@ -355,7 +434,8 @@ class Evaluator {
     const { name, isGlobal } = this.callee(e.base);
     const { args, tableForm } = this.callArguments(e);
     if (name === 'pathJoin') {
-      for (const a of args) if (isGetenvCall(a)) this.evaluation.getenvWithoutFallback.push(this.getenvUse(a));
+      for (const a of args)
+        if (isGetenvCall(a)) this.evaluation.getenvWithoutFallback.push(this.getenvUse(a));
     }
     const values = args.map((a) => this.expression(a));
     if (!name) return undefined;
@@ -370,7 +450,11 @@ class Evaluator {
       tableForm,
       args: args.map((a, i) => {
         const value = values[i];
-        return { range: argRanges[i], value: typeof value === 'string' ? value : undefined, literalType: LITERAL_TYPES.has(a.type) ? a.type : undefined };
+        return {
+          range: argRanges[i],
+          value: typeof value === 'string' ? value : undefined,
+          literalType: LITERAL_TYPES.has(a.type) ? a.type : undefined,
+        };
       }),
     });
     if (!isGlobal) return undefined;

@@ -21,7 +21,16 @@ import { BINARY, UNARY, UNARY_PRIORITY } from './luaGrammar';
  */
 const FAST_MAX_LEVEL = 150;
 
-const EOF = 0, NAME = 1, KEYWORD = 2, STRING = 3, NUMBER = 4, PUNCT = 5, TRUE = 6, FALSE = 7, NIL = 8, VARARG = 9;
+const EOF = 0,
+  NAME = 1,
+  KEYWORD = 2,
+  STRING = 3,
+  NUMBER = 4,
+  PUNCT = 5,
+  TRUE = 6,
+  FALSE = 7,
+  NIL = 8,
+  VARARG = 9;
 
 class GiveUp {}
 const GIVE_UP = new GiveUp();
@@ -36,15 +45,57 @@ type Statement = luaparse.Statement;
 function reservedWord(name: string): string | undefined {
   switch (name.length) {
     case 2:
-      return name === 'do' ? 'do' : name === 'if' ? 'if' : name === 'in' ? 'in' : name === 'or' ? 'or' : undefined;
+      return name === 'do'
+        ? 'do'
+        : name === 'if'
+          ? 'if'
+          : name === 'in'
+            ? 'in'
+            : name === 'or'
+              ? 'or'
+              : undefined;
     case 3:
-      return name === 'end' ? 'end' : name === 'and' ? 'and' : name === 'not' ? 'not' : name === 'nil' ? 'nil' : name === 'for' ? 'for' : undefined;
+      return name === 'end'
+        ? 'end'
+        : name === 'and'
+          ? 'and'
+          : name === 'not'
+            ? 'not'
+            : name === 'nil'
+              ? 'nil'
+              : name === 'for'
+                ? 'for'
+                : undefined;
     case 4:
-      return name === 'then' ? 'then' : name === 'else' ? 'else' : name === 'true' ? 'true' : name === 'goto' ? 'goto' : undefined;
+      return name === 'then'
+        ? 'then'
+        : name === 'else'
+          ? 'else'
+          : name === 'true'
+            ? 'true'
+            : name === 'goto'
+              ? 'goto'
+              : undefined;
     case 5:
-      return name === 'local' ? 'local' : name === 'false' ? 'false' : name === 'while' ? 'while' : name === 'break' ? 'break' : name === 'until' ? 'until' : undefined;
+      return name === 'local'
+        ? 'local'
+        : name === 'false'
+          ? 'false'
+          : name === 'while'
+            ? 'while'
+            : name === 'break'
+              ? 'break'
+              : name === 'until'
+                ? 'until'
+                : undefined;
     case 6:
-      return name === 'return' ? 'return' : name === 'elseif' ? 'elseif' : name === 'repeat' ? 'repeat' : undefined;
+      return name === 'return'
+        ? 'return'
+        : name === 'elseif'
+          ? 'elseif'
+          : name === 'repeat'
+            ? 'repeat'
+            : undefined;
     case 8:
       return name === 'function' ? 'function' : undefined;
   }
@@ -54,7 +105,8 @@ function reservedWord(name: string): string | undefined {
 const isDigit = (c: number) => c >= 48 && c <= 57;
 const isHexDigit = (c: number) => (c >= 48 && c <= 57) || (c >= 97 && c <= 102) || (c >= 65 && c <= 70);
 const isNameStart = (c: number) => (c >= 97 && c <= 122) || (c >= 65 && c <= 90) || c === 95;
-const isNamePart = (c: number) => (c >= 97 && c <= 122) || (c >= 65 && c <= 90) || c === 95 || (c >= 48 && c <= 57);
+const isNamePart = (c: number) =>
+  (c >= 97 && c <= 122) || (c >= 65 && c <= 90) || c === 95 || (c >= 48 && c <= 57);
 /** Lua's (and luaparse's) space: ' ', \t, \v, \f; newlines are 10 and 13. */
 const isSpace = (c: number) => c === 32 || c === 9 || c === 10 || c === 13 || c === 11 || c === 12;
 
@@ -72,14 +124,21 @@ class FastParser {
   private loops = 0;
   private vararg = true;
 
-  constructor(private readonly src: string, private readonly offset: number) {}
+  constructor(
+    private readonly src: string,
+    private readonly offset: number,
+  ) {}
 
   parseChunk(): luaparse.Chunk {
     this.next();
     const start = this.start;
     const body = this.block();
     if (this.type !== EOF) throw GIVE_UP;
-    return { type: 'Chunk', body, range: this.range(start, body.length > 0 ? this.prevEnd : this.end) } as luaparse.Chunk;
+    return {
+      type: 'Chunk',
+      body,
+      range: this.range(start, body.length > 0 ? this.prevEnd : this.end),
+    } as luaparse.Chunk;
   }
 
   // ---- lexer ----
@@ -154,8 +213,19 @@ class FastParser {
     }
     const d = src.charCodeAt(p + 1);
     switch (c) {
-      case 34: case 39: return this.shortString(c);
-      case 48: case 49: case 50: case 51: case 52: case 53: case 54: case 55: case 56: case 57:
+      case 34:
+      case 39:
+        return this.shortString(c);
+      case 48:
+      case 49:
+      case 50:
+      case 51:
+      case 52:
+      case 53:
+      case 54:
+      case 55:
+      case 56:
+      case 57:
         return this.number();
       case 46: // .
         if (isDigit(d)) return this.number();
@@ -171,27 +241,49 @@ class FastParser {
           return;
         }
         return this.punct('[', 1);
-      case 61: return d === 61 ? this.punct('==', 2) : this.punct('=', 1);
-      case 62: return d === 62 ? this.punct('>>', 2) : d === 61 ? this.punct('>=', 2) : this.punct('>', 1);
-      case 60: return d === 60 ? this.punct('<<', 2) : d === 61 ? this.punct('<=', 2) : this.punct('<', 1);
-      case 126: return d === 61 ? this.punct('~=', 2) : this.punct('~', 1);
-      case 47: return d === 47 ? this.punct('//', 2) : this.punct('/', 1);
-      case 58: if (d === 58) throw GIVE_UP; return this.punct(':', 1); // labels: luaparse checks them
-      case 40: return this.punct('(', 1);
-      case 41: return this.punct(')', 1);
-      case 123: return this.punct('{', 1);
-      case 125: return this.punct('}', 1);
-      case 93: return this.punct(']', 1);
-      case 44: return this.punct(',', 1);
-      case 59: return this.punct(';', 1);
-      case 43: return this.punct('+', 1);
-      case 45: return this.punct('-', 1);
-      case 42: return this.punct('*', 1);
-      case 37: return this.punct('%', 1);
-      case 94: return this.punct('^', 1);
-      case 35: return this.punct('#', 1);
-      case 38: return this.punct('&', 1);
-      case 124: return this.punct('|', 1);
+      case 61:
+        return d === 61 ? this.punct('==', 2) : this.punct('=', 1);
+      case 62:
+        return d === 62 ? this.punct('>>', 2) : d === 61 ? this.punct('>=', 2) : this.punct('>', 1);
+      case 60:
+        return d === 60 ? this.punct('<<', 2) : d === 61 ? this.punct('<=', 2) : this.punct('<', 1);
+      case 126:
+        return d === 61 ? this.punct('~=', 2) : this.punct('~', 1);
+      case 47:
+        return d === 47 ? this.punct('//', 2) : this.punct('/', 1);
+      case 58:
+        if (d === 58) throw GIVE_UP;
+        return this.punct(':', 1); // labels: luaparse checks them
+      case 40:
+        return this.punct('(', 1);
+      case 41:
+        return this.punct(')', 1);
+      case 123:
+        return this.punct('{', 1);
+      case 125:
+        return this.punct('}', 1);
+      case 93:
+        return this.punct(']', 1);
+      case 44:
+        return this.punct(',', 1);
+      case 59:
+        return this.punct(';', 1);
+      case 43:
+        return this.punct('+', 1);
+      case 45:
+        return this.punct('-', 1);
+      case 42:
+        return this.punct('*', 1);
+      case 37:
+        return this.punct('%', 1);
+      case 94:
+        return this.punct('^', 1);
+      case 35:
+        return this.punct('#', 1);
+      case 38:
+        return this.punct('&', 1);
+      case 124:
+        return this.punct('|', 1);
     }
     throw GIVE_UP;
   }
@@ -221,10 +313,20 @@ class FastParser {
       if (c !== 92) continue;
       const e = src.charCodeAt(p);
       switch (e) {
-        case 97: case 98: case 102: case 110: case 114: case 116: case 118: case 92: case 34: case 39: // a b f n r t v \ " '
+        case 97:
+        case 98:
+        case 102:
+        case 110:
+        case 114:
+        case 116:
+        case 118:
+        case 92:
+        case 34:
+        case 39: // a b f n r t v \ " '
           p++;
           break;
-        case 10: case 13: {
+        case 10:
+        case 13: {
           // A line break (\r\n and \n\r count as one) inside the string.
           const f = src.charCodeAt(p + 1);
           p += (f === 10 || f === 13) && f !== e ? 2 : 1;
@@ -272,7 +374,10 @@ class FastParser {
       if (src.charCodeAt(p) === 46) {
         const fractionStart = ++p;
         while (isHexDigit(src.charCodeAt(p))) p++;
-        fraction = fractionStart === p ? 0 : parseInt(src.slice(fractionStart, p), 16) / Math.pow(16, p - fractionStart);
+        fraction =
+          fractionStart === p
+            ? 0
+            : parseInt(src.slice(fractionStart, p), 16) / Math.pow(16, p - fractionStart);
       }
       if ((src.charCodeAt(p) | 32) === 112) {
         p++;
@@ -385,7 +490,12 @@ class FastParser {
         this.expect('do');
         const body = this.loopBody();
         this.expect('end');
-        statement = { type: 'WhileStatement', condition, body, range: this.range(start, this.prevEnd) } as Statement;
+        statement = {
+          type: 'WhileStatement',
+          condition,
+          body,
+          range: this.range(start, this.prevEnd),
+        } as Statement;
       } else if (k === 'for') {
         this.next();
         statement = this.forStatement(start);
@@ -394,7 +504,12 @@ class FastParser {
         const body = this.loopBody();
         this.expect('until');
         const condition = this.expectedExpression();
-        statement = { type: 'RepeatStatement', condition, body, range: this.range(start, this.prevEnd) } as Statement;
+        statement = {
+          type: 'RepeatStatement',
+          condition,
+          body,
+          range: this.range(start, this.prevEnd),
+        } as Statement;
       } else if (k === 'break') {
         if (this.loops === 0) throw GIVE_UP;
         this.next();
@@ -442,20 +557,34 @@ class FastParser {
     let condition = this.expectedExpression();
     this.expect('then');
     let body = this.block();
-    clauses.push({ type: 'IfClause', condition, body, range: this.range(start, this.prevEnd) } as luaparse.IfClause);
+    clauses.push({
+      type: 'IfClause',
+      condition,
+      body,
+      range: this.range(start, this.prevEnd),
+    } as luaparse.IfClause);
     while (this.isKeyword('elseif')) {
       const clauseStart = this.start;
       this.next();
       condition = this.expectedExpression();
       this.expect('then');
       body = this.block();
-      clauses.push({ type: 'ElseifClause', condition, body, range: this.range(clauseStart, this.prevEnd) } as luaparse.ElseifClause);
+      clauses.push({
+        type: 'ElseifClause',
+        condition,
+        body,
+        range: this.range(clauseStart, this.prevEnd),
+      } as luaparse.ElseifClause);
     }
     if (this.isKeyword('else')) {
       const clauseStart = this.start;
       this.next();
       body = this.block();
-      clauses.push({ type: 'ElseClause', body, range: this.range(clauseStart, this.prevEnd) } as luaparse.ElseClause);
+      clauses.push({
+        type: 'ElseClause',
+        body,
+        range: this.range(clauseStart, this.prevEnd),
+      } as luaparse.ElseClause);
     }
     this.expect('end');
     return { type: 'IfStatement', clauses, range: this.range(start, this.prevEnd) } as Statement;
@@ -486,7 +615,15 @@ class FastParser {
       this.expect('do');
       const body = this.loopBody();
       this.expect('end');
-      return { type: 'ForNumericStatement', variable, start: from, end: to, step, body, range: this.range(start, this.prevEnd) } as Statement;
+      return {
+        type: 'ForNumericStatement',
+        variable,
+        start: from,
+        end: to,
+        step,
+        body,
+        range: this.range(start, this.prevEnd),
+      } as Statement;
     }
     const variables = [variable];
     while (this.consume(',')) variables.push(this.identifier());
@@ -497,7 +634,13 @@ class FastParser {
     this.expect('do');
     const body = this.loopBody();
     this.expect('end');
-    return { type: 'ForGenericStatement', variables, iterators, body, range: this.range(start, this.prevEnd) } as Statement;
+    return {
+      type: 'ForGenericStatement',
+      variables,
+      iterators,
+      body,
+      range: this.range(start, this.prevEnd),
+    } as Statement;
   }
 
   /** `function` Name {'.' Name} [':' Name]. */
@@ -506,17 +649,33 @@ class FastParser {
     let base: luaparse.Identifier | luaparse.MemberExpression = this.identifier();
     while (this.consume('.')) {
       const identifier = this.identifier();
-      base = { type: 'MemberExpression', indexer: '.', identifier, base, range: this.range(start, this.prevEnd) } as luaparse.MemberExpression;
+      base = {
+        type: 'MemberExpression',
+        indexer: '.',
+        identifier,
+        base,
+        range: this.range(start, this.prevEnd),
+      } as luaparse.MemberExpression;
     }
     if (this.consume(':')) {
       const identifier = this.identifier();
-      base = { type: 'MemberExpression', indexer: ':', identifier, base, range: this.range(start, this.prevEnd) } as luaparse.MemberExpression;
+      base = {
+        type: 'MemberExpression',
+        indexer: ':',
+        identifier,
+        base,
+        range: this.range(start, this.prevEnd),
+      } as luaparse.MemberExpression;
     }
     return base;
   }
 
   /** Parameters and body, after the name (none for a function expression). */
-  private functionBody(identifier: luaparse.Identifier | luaparse.MemberExpression | null, isLocal: boolean, start: number): luaparse.FunctionDeclaration {
+  private functionBody(
+    identifier: luaparse.Identifier | luaparse.MemberExpression | null,
+    isLocal: boolean,
+    start: number,
+  ): luaparse.FunctionDeclaration {
     const outerLoops = this.loops;
     const outerVararg = this.vararg;
     this.loops = 0;
@@ -542,7 +701,14 @@ class FastParser {
     this.expect('end');
     this.loops = outerLoops;
     this.vararg = outerVararg;
-    return { type: 'FunctionDeclaration', identifier, isLocal, parameters, body, range: this.range(start, this.prevEnd) } as luaparse.FunctionDeclaration;
+    return {
+      type: 'FunctionDeclaration',
+      identifier,
+      isLocal,
+      parameters,
+      body,
+      range: this.range(start, this.prevEnd),
+    } as luaparse.FunctionDeclaration;
   }
 
   private assignmentOrCall(): Statement {
@@ -578,7 +744,11 @@ class FastParser {
       this.next();
     }
     if (targets.length === 1 && lvalue === null) {
-      return { type: 'CallStatement', expression: targets[0], range: this.range(start, this.prevEnd) } as Statement;
+      return {
+        type: 'CallStatement',
+        expression: targets[0],
+        range: this.range(start, this.prevEnd),
+      } as Statement;
     }
     if (!lvalue) throw GIVE_UP;
     // Lua checks the targets against its C-level limit (restassign).
@@ -587,7 +757,12 @@ class FastParser {
     const init: Expression[] = [];
     do init.push(this.expectedExpression());
     while (this.consume(','));
-    return { type: 'AssignmentStatement', variables: targets, init, range: this.range(start, this.prevEnd) } as Statement;
+    return {
+      type: 'AssignmentStatement',
+      variables: targets,
+      init,
+      range: this.range(start, this.prevEnd),
+    } as Statement;
   }
 
   // ---- expressions ----
@@ -615,7 +790,12 @@ class FastParser {
       this.next();
       const argument = this.subExpression(UNARY_PRIORITY);
       if (argument === null) throw GIVE_UP;
-      expression = { type: 'UnaryExpression', operator: v, argument, range: this.range(start, this.prevEnd) } as Expression;
+      expression = {
+        type: 'UnaryExpression',
+        operator: v,
+        argument,
+        range: this.range(start, this.prevEnd),
+      } as Expression;
     } else {
       expression = this.primary() ?? this.prefixExpression();
       if (expression === null) {
@@ -630,7 +810,13 @@ class FastParser {
       this.next();
       const right = this.subExpression(priority[1]);
       if (right === null) throw GIVE_UP;
-      expression = { type: op === 'and' || op === 'or' ? 'LogicalExpression' : 'BinaryExpression', operator: op, left: expression, right, range: this.range(start, this.prevEnd) } as Expression;
+      expression = {
+        type: op === 'and' || op === 'or' ? 'LogicalExpression' : 'BinaryExpression',
+        operator: op,
+        left: expression,
+        right,
+        range: this.range(start, this.prevEnd),
+      } as Expression;
     }
     this.level--;
     return expression;
@@ -639,7 +825,12 @@ class FastParser {
   /** Literals, function expressions, table constructors; null for anything else. */
   private primary(): Expression | null {
     switch (this.type) {
-      case STRING: case NUMBER: case TRUE: case FALSE: case NIL: case VARARG:
+      case STRING:
+      case NUMBER:
+      case TRUE:
+      case FALSE:
+      case NIL:
+      case VARARG:
         return this.literal();
       case KEYWORD:
         if (this.value !== 'function') return null;
@@ -664,11 +855,21 @@ class FastParser {
     const range = this.range(this.start, this.end);
     let node: Expression;
     switch (this.type) {
-      case STRING: node = { type: 'StringLiteral', value: null, raw, range } as unknown as Expression; break;
-      case NUMBER: node = { type: 'NumericLiteral', value: this.numberValue, raw, range } as unknown as Expression; break;
-      case TRUE: node = { type: 'BooleanLiteral', value: true, raw, range } as unknown as Expression; break;
-      case FALSE: node = { type: 'BooleanLiteral', value: false, raw, range } as unknown as Expression; break;
-      case NIL: node = { type: 'NilLiteral', value: null, raw, range } as unknown as Expression; break;
+      case STRING:
+        node = { type: 'StringLiteral', value: null, raw, range } as unknown as Expression;
+        break;
+      case NUMBER:
+        node = { type: 'NumericLiteral', value: this.numberValue, raw, range } as unknown as Expression;
+        break;
+      case TRUE:
+        node = { type: 'BooleanLiteral', value: true, raw, range } as unknown as Expression;
+        break;
+      case FALSE:
+        node = { type: 'BooleanLiteral', value: false, raw, range } as unknown as Expression;
+        break;
+      case NIL:
+        node = { type: 'NilLiteral', value: null, raw, range } as unknown as Expression;
+        break;
       default:
         if (!this.vararg) throw GIVE_UP; // `...` outside a vararg function
         node = { type: 'VarargLiteral', value: '...', raw, range } as unknown as Expression;
@@ -704,20 +905,38 @@ class FastParser {
           this.next();
           const index = this.expectedExpression();
           this.expect(']');
-          return { type: 'IndexExpression', base, index, range: this.range(start, this.prevEnd) } as Expression;
+          return {
+            type: 'IndexExpression',
+            base,
+            index,
+            range: this.range(start, this.prevEnd),
+          } as Expression;
         }
         case '.': {
           this.next();
           const identifier = this.identifier();
-          return { type: 'MemberExpression', indexer: '.', identifier, base, range: this.range(start, this.prevEnd) } as Expression;
+          return {
+            type: 'MemberExpression',
+            indexer: '.',
+            identifier,
+            base,
+            range: this.range(start, this.prevEnd),
+          } as Expression;
         }
         case ':': {
           this.next();
           const identifier = this.identifier();
-          const method = { type: 'MemberExpression', indexer: ':', identifier, base, range: this.range(start, this.prevEnd) } as Expression;
+          const method = {
+            type: 'MemberExpression',
+            indexer: ':',
+            identifier,
+            base,
+            range: this.range(start, this.prevEnd),
+          } as Expression;
           return this.call(method, start);
         }
-        case '(': case '{':
+        case '(':
+        case '{':
           return this.call(base, start);
       }
       return null;
@@ -736,17 +955,32 @@ class FastParser {
         while (this.consume(',')) args.push(this.expectedExpression());
       }
       this.expect(')');
-      return { type: 'CallExpression', base, arguments: args, range: this.range(start, this.prevEnd) } as Expression;
+      return {
+        type: 'CallExpression',
+        base,
+        arguments: args,
+        range: this.range(start, this.prevEnd),
+      } as Expression;
     }
     if (this.type === PUNCT && this.value === '{') {
       const tableStart = this.start;
       this.next();
       const table = this.table(tableStart);
-      return { type: 'TableCallExpression', base, arguments: table, range: this.range(start, this.prevEnd) } as Expression;
+      return {
+        type: 'TableCallExpression',
+        base,
+        arguments: table,
+        range: this.range(start, this.prevEnd),
+      } as Expression;
     }
     if (this.type === STRING) {
       const argument = this.literal();
-      return { type: 'StringCallExpression', base, argument, range: this.range(start, this.prevEnd) } as Expression;
+      return {
+        type: 'StringCallExpression',
+        base,
+        argument,
+        range: this.range(start, this.prevEnd),
+      } as Expression;
     }
     throw GIVE_UP;
   }
@@ -761,16 +995,30 @@ class FastParser {
         this.expect(']');
         this.expect('=');
         const value = this.expectedExpression();
-        fields.push({ type: 'TableKey', key, value, range: this.range(fieldStart, this.prevEnd) } as luaparse.TableKey);
+        fields.push({
+          type: 'TableKey',
+          key,
+          value,
+          range: this.range(fieldStart, this.prevEnd),
+        } as luaparse.TableKey);
       } else if (this.type === NAME && this.nameIsFollowedByAssign()) {
         const key = this.identifier();
         this.next(); // =
         const value = this.expectedExpression();
-        fields.push({ type: 'TableKeyString', key, value, range: this.range(fieldStart, this.prevEnd) } as luaparse.TableKeyString);
+        fields.push({
+          type: 'TableKeyString',
+          key,
+          value,
+          range: this.range(fieldStart, this.prevEnd),
+        } as luaparse.TableKeyString);
       } else {
         const value = this.expression();
         if (value === null) break;
-        fields.push({ type: 'TableValue', value, range: this.range(fieldStart, this.prevEnd) } as luaparse.TableValue);
+        fields.push({
+          type: 'TableValue',
+          value,
+          range: this.range(fieldStart, this.prevEnd),
+        } as luaparse.TableValue);
       }
       if (this.type === PUNCT && (this.value === ',' || this.value === ';')) {
         this.next();
@@ -779,7 +1027,11 @@ class FastParser {
       break;
     }
     this.expect('}');
-    return { type: 'TableConstructorExpression', fields, range: this.range(start, this.prevEnd) } as Expression;
+    return {
+      type: 'TableConstructorExpression',
+      fields,
+      range: this.range(start, this.prevEnd),
+    } as Expression;
   }
 
   /** Whether the token after the current one is `=` (not `==`): `{ name = value }`. */
@@ -790,7 +1042,11 @@ class FastParser {
 
   private identifier(): luaparse.Identifier {
     if (this.type !== NAME) throw GIVE_UP;
-    const node = { type: 'Identifier', name: this.value, range: this.range(this.start, this.end) } as luaparse.Identifier;
+    const node = {
+      type: 'Identifier',
+      name: this.value,
+      range: this.range(this.start, this.end),
+    } as luaparse.Identifier;
     this.next();
     return node;
   }

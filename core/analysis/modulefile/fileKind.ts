@@ -23,12 +23,22 @@ export function modulefileKind(
   modulercFunctions: ReadonlyMap<string, LmodFunction>,
 ): LuaFileKind {
   const name = basename(filePath);
-  if (LMOD_CONFIG_NAMES.has(name) || /^lmodrc.*\.lua$/.test(name) || calls.some((c) => c.isGlobal && c.name === 'sandbox_registration')) return 'lmod-config';
+  if (
+    LMOD_CONFIG_NAMES.has(name) ||
+    /^lmodrc.*\.lua$/.test(name) ||
+    calls.some((c) => c.isGlobal && c.name === 'sandbox_registration')
+  )
+    return 'lmod-config';
   if (name === '.modulerc.lua' || name === 'modulerc.lua') return 'modulerc';
-  if (modulercPaths.some((p) => filePath === p || filePath.startsWith(p.endsWith(sep) ? p : p + sep))) return 'modulerc';
+  if (modulercPaths.some((p) => filePath === p || filePath.startsWith(p.endsWith(sep) ? p : p + sep)))
+    return 'modulerc';
   const global = calls.filter((c) => c.isGlobal);
   const modulercOnly = (c: LmodCall) => modulercFunctions.get(c.name)?.kind === 'modulerc';
-  if (global.some(modulercOnly) && global.every((c) => modulercFunctions.has(c.name) || !modulefileFunctions.has(c.name))) return 'modulerc';
+  if (
+    global.some(modulercOnly) &&
+    global.every((c) => modulercFunctions.has(c.name) || !modulefileFunctions.has(c.name))
+  )
+    return 'modulerc';
   return 'modulefile';
 }
 
@@ -36,9 +46,16 @@ export function modulefileKind(
  * In a module tree: under a `modules`/`modulefiles` directory, under a MODULEPATH entry, or a file
  * that calls an Lmod (or site) function: a Neovim init.lua calling vim.* is none of these.
  */
-export function isInModuleTree(filePath: string, modulePath: readonly string[], calls: readonly LmodCall[], functions: ReadonlyMap<string, LmodFunction>): boolean {
+export function isInModuleTree(
+  filePath: string,
+  modulePath: readonly string[],
+  calls: readonly LmodCall[],
+  functions: ReadonlyMap<string, LmodFunction>,
+): boolean {
   const dirs = filePath.split(/[\\/]/).slice(0, -1);
   if (dirs.some((d) => d === 'modules' || d === 'modulefiles')) return true;
   if (modulePath.some((p) => filePath.startsWith(p.endsWith(sep) ? p : p + sep))) return true;
-  return calls.some((c) => c.isGlobal && ['lmod', 'site', 'modulerc'].includes(functions.get(c.name)?.kind ?? ''));
+  return calls.some(
+    (c) => c.isGlobal && ['lmod', 'site', 'modulerc'].includes(functions.get(c.name)?.kind ?? ''),
+  );
 }

@@ -28,7 +28,10 @@ export function isGetenvCall(node: luaparse.Node | null | undefined): node is lu
 
 /** A syntax error luaparse lets through but Lua rejects (found while walking the tree). */
 export class LuaSyntaxError extends Error {
-  constructor(readonly index: number, message: string) {
+  constructor(
+    readonly index: number,
+    message: string,
+  ) {
     super(message);
   }
 }
@@ -90,7 +93,11 @@ const TRUSTED_HEIGHT = 150;
  * level it is in, except parenthesised expressions, which luaparse leaves out; so every `(`
  * between a child and what precedes it inside its parent counts as one more level.
  */
-function trustedParse(text: string, luaVersion: LuaVersion, earlier?: TrustedTree): luaparse.Chunk | undefined {
+function trustedParse(
+  text: string,
+  luaVersion: LuaVersion,
+  earlier?: TrustedTree,
+): luaparse.Chunk | undefined {
   const kept = earlier ? unchangedStatements(earlier, text) : 0;
   if (kept === 0) return trustedParseWhole(text, luaVersion);
   const body = earlier!.chunk.body;
@@ -98,7 +105,10 @@ function trustedParse(text: string, luaVersion: LuaVersion, earlier?: TrustedTre
   const rest = trustedParseWhole(text.slice(from), luaVersion, from);
   if (!rest) return undefined;
   const chunk = { ...rest, body: body.slice(0, kept).concat(rest.body) };
-  (chunk as unknown as { range: [number, number] }).range = [offsetsOf(earlier!.chunk)[0], offsetsOf(rest)[1]];
+  (chunk as unknown as { range: [number, number] }).range = [
+    offsetsOf(earlier!.chunk)[0],
+    offsetsOf(rest)[1],
+  ];
   return chunk;
 }
 
@@ -170,7 +180,9 @@ function trustedParseWhole(text: string, luaVersion: LuaVersion, offset = 0): lu
     else if (node.type === 'NumericLiteral') suspicious ||= /[\w.]/.test(text[range[1]] ?? '');
     else if (node.type === 'CallExpression' && node.arguments.length > 0) {
       // The children's offsets are shifted already.
-      suspicious ||= text.slice(offsetsOf(node.base)[1] - offset, offsetsOf(node.arguments[0])[0] - offset).includes(',');
+      suspicious ||= text
+        .slice(offsetsOf(node.base)[1] - offset, offsetsOf(node.arguments[0])[0] - offset)
+        .includes(',');
     }
     if (height > tallest) tallest = height;
     starts[first] = start;
@@ -185,7 +197,13 @@ function trustedParseWhole(text: string, luaVersion: LuaVersion, offset = 0): lu
   };
   let chunk: luaparse.Chunk;
   try {
-    chunk = luaparse.parse(text, { locations: false, ranges: true, luaVersion, comments: false, onCreateNode });
+    chunk = luaparse.parse(text, {
+      locations: false,
+      ranges: true,
+      luaVersion,
+      comments: false,
+      onCreateNode,
+    });
   } catch {
     return undefined;
   }
@@ -211,7 +229,11 @@ function blank(text: string, start: number, end: number): string {
  * decided by text that is unchanged are taken over, which spares the failing parse and the Lua
  * rules pass (a syntax error stays for many edits elsewhere in the file while someone types).
  */
-export function parseTolerant(text: string, luaVersion: LuaVersion, previous?: ResumableParse): TolerantParse {
+export function parseTolerant(
+  text: string,
+  luaVersion: LuaVersion,
+  previous?: ResumableParse,
+): TolerantParse {
   const attempts = text.length > LARGE_TEXT ? 2 : MAX_ATTEMPTS;
   const sameVersion = previous?.luaVersion === luaVersion;
   const blanks = sameVersion ? unchangedBlanks(previous!, text).slice(0, attempts) : [];
@@ -226,8 +248,16 @@ export function parseTolerant(text: string, luaVersion: LuaVersion, previous?: R
     if (luaRules && previous?.firstError) rulesVerdict = firstLuaSyntaxError(text);
     // Lmod loads a modulefile's text as a string (load(), not luaL_loadfile): a first line starting
     // with '#' is not skipped, it is a syntax error there.
-    const trusted = rulesVerdict === 'not asked' || rulesVerdict === undefined ? trustedParse(text, luaVersion, earlierTree) : undefined;
-    if (trusted) return { chunk: trusted, parsedText: text, resumable: { text, luaVersion, blanks: [], tree: { text, chunk: trusted } } };
+    const trusted =
+      rulesVerdict === 'not asked' || rulesVerdict === undefined
+        ? trustedParse(text, luaVersion, earlierTree)
+        : undefined;
+    if (trusted)
+      return {
+        chunk: trusted,
+        parsedText: text,
+        resumable: { text, luaVersion, blanks: [], tree: { text, chunk: trusted } },
+      };
   }
   let current = text;
   for (const b of blanks) current = blank(current, b.start, b.end);
@@ -237,16 +267,25 @@ export function parseTolerant(text: string, luaVersion: LuaVersion, previous?: R
     chunk,
     parsedText: current,
     syntaxError: first,
-    resumable: { text, luaVersion, blanks, firstError: first, tree: chunk && trusted ? { text: current, chunk } : undefined },
+    resumable: {
+      text,
+      luaVersion,
+      blanks,
+      firstError: first,
+      tree: chunk && trusted ? { text: current, chunk } : undefined,
+    },
   });
   for (let attempt = blanks.length; attempt < attempts; attempt++) {
     // After a statement was blanked, the rest is most often valid: one trusted parse, no rules pass.
     const rest = attempt > 0 ? trustedParse(current, luaVersion, earlierTree) : undefined;
     if (rest) return done(rest, true);
-    let grammarError = attempt === 0 && rulesVerdict !== 'not asked' ? rulesVerdict : firstLuaSyntaxError(current);
+    let grammarError =
+      attempt === 0 && rulesVerdict !== 'not asked' ? rulesVerdict : firstLuaSyntaxError(current);
     // Lua 5.1 and LuaJIT: luaparse words the errors; the 5.3 rules still stop deep nesting first.
-    if (!luaRules && grammarError && !/^too many C levels/.test(grammarError.message)) grammarError = undefined;
-    if (!luaRules && grammarError) grammarError = { ...grammarError, message: 'chunk has too many syntax levels' };
+    if (!luaRules && grammarError && !/^too many C levels/.test(grammarError.message))
+      grammarError = undefined;
+    if (!luaRules && grammarError)
+      grammarError = { ...grammarError, message: 'chunk has too many syntax levels' };
     if (grammarError) {
       first ??= { index: grammarError.index, message: grammarError.message };
       if (!grammarError.recovery) break;
@@ -263,7 +302,10 @@ export function parseTolerant(text: string, luaVersion: LuaVersion, previous?: R
         first ??= { index: 0, message: 'chunk has too many syntax levels' };
         break;
       }
-      first ??= { index: e.index, message: String(e.message ?? 'syntax error').replace(/^\[\d+:\d+\]\s*/, '') };
+      first ??= {
+        index: e.index,
+        message: String(e.message ?? 'syntax error').replace(/^\[\d+:\d+\]\s*/, ''),
+      };
       // The broken statement's extent from the Lua rules when they see the same chunk as broken.
       // luaparse's verdict needs the whole text: these blanks are never taken over.
       const recovery = firstLuaSyntaxError(current)?.recovery;

@@ -38,9 +38,27 @@ interface Token {
 
 /** Lua's operator priorities (lparser.c): [left, right]; fastLuaParse.ts parses with them too. */
 export const BINARY: Record<string, [number, number]> = {
-  '+': [10, 10], '-': [10, 10], '*': [11, 11], '%': [11, 11], '^': [14, 13], '/': [11, 11], '//': [11, 11],
-  '&': [6, 6], '|': [4, 4], '~': [5, 5], '<<': [7, 7], '>>': [7, 7], '..': [9, 8],
-  '==': [3, 3], '<': [3, 3], '<=': [3, 3], '~=': [3, 3], '>': [3, 3], '>=': [3, 3], and: [2, 2], or: [1, 1],
+  '+': [10, 10],
+  '-': [10, 10],
+  '*': [11, 11],
+  '%': [11, 11],
+  '^': [14, 13],
+  '/': [11, 11],
+  '//': [11, 11],
+  '&': [6, 6],
+  '|': [4, 4],
+  '~': [5, 5],
+  '<<': [7, 7],
+  '>>': [7, 7],
+  '..': [9, 8],
+  '==': [3, 3],
+  '<': [3, 3],
+  '<=': [3, 3],
+  '~=': [3, 3],
+  '>': [3, 3],
+  '>=': [3, 3],
+  and: [2, 2],
+  or: [1, 1],
 };
 export const UNARY = new Set(['not', '-', '~', '#']);
 export const UNARY_PRIORITY = 12;
@@ -97,7 +115,10 @@ class Recognizer {
       const start = this.statements.length > 0 ? this.statements[this.statements.length - 1].start : e.index;
       throw new Stop({
         index: e.index,
-        message: this.lexicalMessage(e.index, String(e.message ?? 'syntax error').replace(/^\[\d+:\d+\]\s*/, '')),
+        message: this.lexicalMessage(
+          e.index,
+          String(e.message ?? 'syntax error').replace(/^\[\d+:\d+\]\s*/, ''),
+        ),
         lexical: true,
         recovery: { start: Math.min(start, e.index), end: lineEnd === -1 ? this.text.length : lineEnd },
       });
@@ -132,8 +153,14 @@ class Recognizer {
       else break;
     }
     if (i !== tok.range[1]) {
-      const start = this.statements.length > 0 ? this.statements[this.statements.length - 1].start : tok.range[0];
-      throw new Stop({ index: tok.range[0], message: `malformed number near '${text.slice(tok.range[0], i)}'`, lexical: true, recovery: { start, end: i } });
+      const start =
+        this.statements.length > 0 ? this.statements[this.statements.length - 1].start : tok.range[0];
+      throw new Stop({
+        index: tok.range[0],
+        message: `malformed number near '${text.slice(tok.range[0], i)}'`,
+        lexical: true,
+        recovery: { start, end: i },
+      });
     }
   }
 
@@ -150,7 +177,10 @@ class Recognizer {
   }
 
   private is(value: string, tok: Token = this.tok): boolean {
-    return tok.value === value && (tok.type === T.Punctuator || tok.type === T.Keyword || tok.type === T.Identifier);
+    return (
+      tok.value === value &&
+      (tok.type === T.Punctuator || tok.type === T.Keyword || tok.type === T.Identifier)
+    );
   }
 
   private isName(tok: Token = this.tok): boolean {
@@ -170,7 +200,11 @@ class Recognizer {
     let blank = recovery;
     if (!blank) {
       const start = this.statements.length > 0 ? this.statements[this.statements.length - 1].start : at;
-      const upTo = /\S/.test(this.text.slice(start, at)) ? at : this.tok.type === T.EOF ? at : this.tok.range[1];
+      const upTo = /\S/.test(this.text.slice(start, at))
+        ? at
+        : this.tok.type === T.EOF
+          ? at
+          : this.tok.range[1];
       blank = upTo > start ? { start, end: upTo } : undefined;
     }
     throw new Stop({ index: at, message: `${message} near ${this.near()}`, lexical: false, recovery: blank });
@@ -191,7 +225,10 @@ class Recognizer {
       this.next();
       return;
     }
-    const message = line === this.tok.line ? `'${what}' expected` : `'${what}' expected (to close '${who}' at line ${line})`;
+    const message =
+      line === this.tok.line
+        ? `'${what}' expected`
+        : `'${what}' expected (to close '${who}' at line ${line})`;
     // An unclosed block: blank its header only, so its body is analysed as top-level code.
     this.fail(message, block);
   }
@@ -203,9 +240,15 @@ class Recognizer {
 
   private enterLevel(): void {
     if (++this.level > MAX_C_LEVELS) {
-      const where = this.functionLines.length === 0 ? 'main function' : `function at line ${this.functionLines[this.functionLines.length - 1]}`;
+      const where =
+        this.functionLines.length === 0
+          ? 'main function'
+          : `function at line ${this.functionLines[this.functionLines.length - 1]}`;
       const outermost = this.statements.length > 0 ? this.statements[0].start : this.tok.range[0];
-      this.fail(`too many C levels (limit is ${MAX_C_LEVELS}) in ${where}`, { start: outermost, end: this.text.length });
+      this.fail(`too many C levels (limit is ${MAX_C_LEVELS}) in ${where}`, {
+        start: outermost,
+        end: this.text.length,
+      });
     }
   }
 
@@ -214,7 +257,12 @@ class Recognizer {
   private blockFollow(withUntil: boolean): boolean {
     if (this.tok.type === T.EOF) return true;
     if (this.tok.type !== T.Keyword) return false;
-    return this.tok.value === 'else' || this.tok.value === 'elseif' || this.tok.value === 'end' || (withUntil && this.tok.value === 'until');
+    return (
+      this.tok.value === 'else' ||
+      this.tok.value === 'elseif' ||
+      this.tok.value === 'end' ||
+      (withUntil && this.tok.value === 'until')
+    );
   }
 
   private statlist(): void {
@@ -354,8 +402,14 @@ class Recognizer {
   }
 
   private enterLevelLimit(): never {
-    const where = this.functionLines.length === 0 ? 'main function' : `function at line ${this.functionLines[this.functionLines.length - 1]}`;
-    this.fail(`too many C levels (limit is ${MAX_C_LEVELS}) in ${where}`, { start: this.statements[0]?.start ?? 0, end: this.text.length });
+    const where =
+      this.functionLines.length === 0
+        ? 'main function'
+        : `function at line ${this.functionLines[this.functionLines.length - 1]}`;
+    this.fail(`too many C levels (limit is ${MAX_C_LEVELS}) in ${where}`, {
+      start: this.statements[0]?.start ?? 0,
+      end: this.text.length,
+    });
   }
 
   /** `function` body: parameters, block, `end`; `line` is where the function starts. */
@@ -396,12 +450,18 @@ class Recognizer {
 
   private subexpr(limit: number): void {
     this.enterLevel();
-    if (UNARY.has(String(this.tok.value)) && (this.tok.type === T.Punctuator || this.tok.type === T.Keyword)) {
+    if (
+      UNARY.has(String(this.tok.value)) &&
+      (this.tok.type === T.Punctuator || this.tok.type === T.Keyword)
+    ) {
       this.next();
       this.subexpr(UNARY_PRIORITY);
     } else this.simpleExp();
     for (;;) {
-      const op = this.tok.type === T.Punctuator || this.tok.type === T.Keyword ? BINARY[String(this.tok.value)] : undefined;
+      const op =
+        this.tok.type === T.Punctuator || this.tok.type === T.Keyword
+          ? BINARY[String(this.tok.value)]
+          : undefined;
       if (!op || op[0] <= limit) break;
       this.next();
       this.subexpr(op[1]);
@@ -413,7 +473,13 @@ class Recognizer {
   private simpleExp(): void {
     const t = this.tok;
     this.lastWasCall = false;
-    if (t.type === T.NumericLiteral || t.type === T.StringLiteral || t.type === T.NilLiteral || t.type === T.BooleanLiteral || t.type === T.VarargLiteral) {
+    if (
+      t.type === T.NumericLiteral ||
+      t.type === T.StringLiteral ||
+      t.type === T.NilLiteral ||
+      t.type === T.BooleanLiteral ||
+      t.type === T.VarargLiteral
+    ) {
       this.next();
     } else if (this.is('{')) this.constructor_();
     else if (this.is('function')) {

@@ -18,7 +18,10 @@ export interface Resolution {
   wrapperDirs: string[];
   /** Scripts found in the wrapper directories. */
   wrappers: FoundWrapper[];
-  /** Top-level directories absent on this machine (/project, /appl on a laptop): paths under them are not checked. */
+  /**
+   * Top-level directories absent on this machine (/project, /appl on a laptop): paths under them are not
+   * checked.
+   */
   uncheckedRoots: string[];
 }
 
@@ -26,8 +29,18 @@ const MAX_WRAPPERS_PER_DIR = 64;
 /** Bigger files are no wrapper scripts: not read. */
 const MAX_WRAPPER_BYTES = 1024 * 1024;
 
-export function resolveModule(paths: readonly PathExpression[], pathPrepends: readonly PathPrepend[], fs: FileSystemView): Resolution {
-  const wrapperDirs = [...new Set(pathPrepends.filter((p) => p.variable === 'PATH' && p.value !== undefined && isAbsolute(p.value)).map((p) => p.value!))];
+export function resolveModule(
+  paths: readonly PathExpression[],
+  pathPrepends: readonly PathPrepend[],
+  fs: FileSystemView,
+): Resolution {
+  const wrapperDirs = [
+    ...new Set(
+      pathPrepends
+        .filter((p) => p.variable === 'PATH' && p.value !== undefined && isAbsolute(p.value))
+        .map((p) => p.value!),
+    ),
+  ];
   const uncheckedRoots = new Set<string>();
   const existsOnThisMachine = (path: string): boolean => {
     // The first segment of an absolute path (leading slashes collapsed), as '/name'.
@@ -42,9 +55,19 @@ export function resolveModule(paths: readonly PathExpression[], pathPrepends: re
   };
   const resolved: PathExpression[] = [];
   for (const p of paths) {
-    const exists = p.value !== undefined && isAbsolute(p.value) && existsOnThisMachine(p.value) ? fs.kind(p.value) : undefined;
+    const exists =
+      p.value !== undefined && isAbsolute(p.value) && existsOnThisMachine(p.value)
+        ? fs.kind(p.value)
+        : undefined;
     // One object shape for every path (a spread of varying shapes is slow over thousands of modules).
-    resolved.push({ range: p.range, value: p.value, role: p.role, envVariables: p.envVariables, exists, guarded: p.guarded });
+    resolved.push({
+      range: p.range,
+      value: p.value,
+      role: p.role,
+      envVariables: p.envVariables,
+      exists,
+      guarded: p.guarded,
+    });
   }
   return {
     paths: resolved,
@@ -62,7 +85,11 @@ function wrappersIn(dirs: readonly string[], fs: FileSystemView): FoundWrapper[]
       if (fs.kind(path) !== 'file') continue;
       // Scripts are recognised from their first bytes: images and binaries there are never read.
       const start = fs.readStart?.(path, 256);
-      if (start !== undefined && (start.includes('\0') || (!start.startsWith('#!') && !fs.isExecutable(path)))) continue;
+      if (
+        start !== undefined &&
+        (start.includes('\0') || (!start.startsWith('#!') && !fs.isExecutable(path)))
+      )
+        continue;
       const size = fs.size(path);
       if (size === undefined || size > MAX_WRAPPER_BYTES) continue;
       const text = fs.readText(path);

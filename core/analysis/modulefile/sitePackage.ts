@@ -16,7 +16,11 @@ export function sandboxRegistrationNames(text: string): string[] {
   }
   const names: string[] = [];
   walkLua(chunk.body, (n: luaparse.Node) => {
-    if ((n.type === 'TableCallExpression' || n.type === 'CallExpression') && n.base.type === 'Identifier' && n.base.name === 'sandbox_registration') {
+    if (
+      (n.type === 'TableCallExpression' || n.type === 'CallExpression') &&
+      n.base.type === 'Identifier' &&
+      n.base.name === 'sandbox_registration'
+    ) {
       const table = n.type === 'TableCallExpression' ? n.arguments : n.arguments[0];
       if (table?.type === 'TableConstructorExpression') {
         for (const field of table.fields) {

@@ -11,7 +11,8 @@ export class SourceMap {
   position(offset: number): Position {
     const starts = this.lineStarts;
     const last = this.lastLine;
-    if (starts[last] <= offset && (last + 1 === starts.length || offset < starts[last + 1])) return { line: last, character: offset - starts[last] };
+    if (starts[last] <= offset && (last + 1 === starts.length || offset < starts[last + 1]))
+      return { line: last, character: offset - starts[last] };
     let lo = 0;
     let hi = this.lineStarts.length - 1;
     while (lo < hi) {

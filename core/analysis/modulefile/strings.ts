@@ -1,5 +1,17 @@
 // The value of a Lua string literal from its source text (luaparse keeps only the raw text).
-const ESCAPES: Record<string, string> = { n: '\n', t: '\t', r: '\r', a: '\x07', b: '\b', f: '\f', v: '\v', '\\': '\\', '"': '"', "'": "'", '\n': '\n' };
+const ESCAPES: Record<string, string> = {
+  n: '\n',
+  t: '\t',
+  r: '\r',
+  a: '\x07',
+  b: '\b',
+  f: '\f',
+  v: '\v',
+  '\\': '\\',
+  '"': '"',
+  "'": "'",
+  '\n': '\n',
+};
 
 export function luaStringValue(raw: string): string | undefined {
   if (raw[0] === '[') {

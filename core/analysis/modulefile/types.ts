@@ -16,7 +16,10 @@ export interface PathExpression {
   envVariables?: string[];
   /** Filled by the resolve step for absolute values; undefined when not resolvable. */
   exists?: FileKind;
-  /** Inside `if isDir(p) then` / `if isFile(p) then` with this very path (or one under it), or inside `if isAvail(m) then`: the module checks it. */
+  /**
+   * Inside `if isDir(p) then` / `if isFile(p) then` with this very path (or one under it), or inside `if
+   * isAvail(m) then`: the module checks it.
+   */
   guarded?: boolean;
 }
 
@@ -24,7 +27,10 @@ export interface LmodCall {
   name: string;
   range: Range;
   nameRange: Range;
-  /** literalType: the node type when the argument is written as a literal (`StringLiteral`, `NumericLiteral`, a table, a function). */
+  /**
+   * literalType: the node type when the argument is written as a literal (`StringLiteral`, `NumericLiteral`,
+   * a table, a function).
+   */
   args: { range: Range; value: string | undefined; literalType?: string }[];
   /** Called through a global name (not a local function). */
   isGlobal: boolean;
@@ -78,7 +84,10 @@ export interface ModulefileAnalysis {
   resumableParse?: ResumableParse;
 }
 
-/** csc: SING_IMAGE + wrapper directory (+ WITH_CONDA); lumi-easybuild: create_container_vars, SIF, CONTAINERROOT; laif: lumi-aif-singularity-bindings, /opt/venv. */
+/**
+ * csc: SING_IMAGE + wrapper directory (+ WITH_CONDA); lumi-easybuild: create_container_vars, SIF,
+ * CONTAINERROOT; laif: lumi-aif-singularity-bindings, /opt/venv.
+ */
 export type ContainerKind = 'csc' | 'lumi-easybuild' | 'laif';
 
 export const CONTAINER_KIND_NAMES: Record<ContainerKind, string> = {

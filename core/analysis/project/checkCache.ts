@@ -45,13 +45,24 @@ const CONTAINER_WRAPPER = -2;
  * indexes into tables of their own, as thousands of modules share them (a cached run checks each
  * dependency once, not once per module).
  */
-type StoredEntry = [size: number, mtimeMs: number, hash: string, context: number, findings: number, deps: number, role: number];
+type StoredEntry = [
+  size: number,
+  mtimeMs: number,
+  hash: string,
+  context: number,
+  findings: number,
+  deps: number,
+  role: number,
+];
 
 interface CacheFile {
   format: number;
   key: string;
   strings: string[];
-  /** Dependencies, 3 slots each: kind letter, argument (a string index), answer (a string index, a boolean or null). */
+  /**
+   * Dependencies, 3 slots each: kind letter, argument (a string index), answer (a string index, a boolean or
+   * null).
+   */
   deps: (string | number | boolean | null)[];
   /** Sets of dependencies (numbers of the dependencies in `deps`). */
   depSets: number[][];
@@ -70,7 +81,10 @@ const TABLES = ['strings', 'deps', 'depSets', 'findingLists', 'summaries'] as co
 class Interner<T> {
   private index: Map<string, number> | undefined;
 
-  constructor(readonly table: T[], private readonly keyOf: (value: T) => string) {}
+  constructor(
+    readonly table: T[],
+    private readonly keyOf: (value: T) => string,
+  ) {}
 
   intern(value: T): number {
     // Built on the first store only: a run that stores nothing never indexes the loaded table.
@@ -110,7 +124,8 @@ class CacheTables {
     const { deps } = this.data;
     if (!this.depNumbers) {
       this.depNumbers = new Map();
-      for (let d = 0; 3 * d + 2 < deps.length; d++) this.depNumbers.set(dependencyKey(deps[3 * d], deps[3 * d + 1], deps[3 * d + 2]), d);
+      for (let d = 0; 3 * d + 2 < deps.length; d++)
+        this.depNumbers.set(dependencyKey(deps[3 * d], deps[3 * d + 1], deps[3 * d + 2]), d);
     }
     const key = dependencyKey(kind, arg, answer);
     let d = this.depNumbers.get(key);
@@ -129,14 +144,27 @@ class CacheTables {
  * keeps it. An entry whose references are broken is left out (checked again next time).
  */
 function compacted(data: CacheFile, keep: (path: string) => boolean): CacheFile {
-  const out: CacheFile = { format: data.format, key: data.key, strings: [], deps: [], depSets: [], findingLists: [], summaries: [], files: {} };
+  const out: CacheFile = {
+    format: data.format,
+    key: data.key,
+    strings: [],
+    deps: [],
+    depSets: [],
+    findingLists: [],
+    summaries: [],
+    files: {},
+  };
   const outTables = new CacheTables(out);
   const { strings, depSets, findingLists, summaries } = outTables;
-  const text = (i: unknown): number | undefined => (typeof i === 'number' && typeof data.strings[i] === 'string' ? strings.intern(data.strings[i]) : undefined);
+  const text = (i: unknown): number | undefined =>
+    typeof i === 'number' && typeof data.strings[i] === 'string'
+      ? strings.intern(data.strings[i])
+      : undefined;
   const dependency = (d: number): number | undefined => {
     const [kind, arg, stored] = [data.deps[3 * d], text(data.deps[3 * d + 1]), data.deps[3 * d + 2]];
     const answer = typeof stored === 'number' ? text(stored) : stored;
-    if (typeof kind !== 'string' || arg === undefined || answer === undefined || typeof answer === 'string') return undefined;
+    if (typeof kind !== 'string' || arg === undefined || answer === undefined || typeof answer === 'string')
+      return undefined;
     return outTables.dependency(kind, arg, answer);
   };
   for (const [path, entry] of Object.entries(data.files)) {
@@ -151,9 +179,23 @@ function compacted(data: CacheFile, keep: (path: string) => boolean): CacheFile 
     const newSet = set.map(dependency);
     const newSummary = summary?.map((v, i) => (i === 0 ? v : text(v)));
     const newContext = text(context);
-    if (newList.includes(undefined) || newSet.includes(undefined) || newSummary?.includes(undefined) || newContext === undefined) continue;
+    if (
+      newList.includes(undefined) ||
+      newSet.includes(undefined) ||
+      newSummary?.includes(undefined) ||
+      newContext === undefined
+    )
+      continue;
     const newRole = newSummary ? summaries.intern(newSummary as number[]) : role;
-    out.files[path] = [size, mtimeMs, hash, newContext, findingLists.intern(newList as number[]), depSets.intern(newSet as number[]), newRole];
+    out.files[path] = [
+      size,
+      mtimeMs,
+      hash,
+      newContext,
+      findingLists.intern(newList as number[]),
+      depSets.intern(newSet as number[]),
+      newRole,
+    ];
   }
   return out;
 }
@@ -170,14 +212,18 @@ export function sha1(text: string): string {
 
 /** JSON with Sets and Maps as arrays, so that any data the environment carries is part of the key. */
 function stableJson(value: unknown): string {
-  return JSON.stringify(value, (_k, v: unknown) => (v instanceof Set ? [...v].sort() : v instanceof Map ? [...v].sort() : v));
+  return JSON.stringify(value, (_k, v: unknown) =>
+    v instanceof Set ? [...v].sort() : v instanceof Map ? [...v].sort() : v,
+  );
 }
 
 /** The run key: what every finding depends on besides its file. */
 export function runKey(env: AnalysisEnv, toolVersion: string, shellcheckVersion: string): string {
   const data: Record<string, unknown> = {};
   for (const [k, v] of Object.entries(env)) if (typeof v !== 'function' && k !== 'fs') data[k] = v;
-  return sha1(stableJson({ format: FORMAT, toolVersion, node: process.version, env: data, shellcheckVersion }));
+  return sha1(
+    stableJson({ format: FORMAT, toolVersion, node: process.version, env: data, shellcheckVersion }),
+  );
 }
 
 export function fileState(path: string): FileState | undefined {
@@ -259,8 +305,22 @@ export class CheckCache {
   private readonly answers = new Map<string, string | boolean | null>();
   private dirty = false;
 
-  private constructor(readonly location: string, key: string, data: CacheFile | undefined, private readonly env: AnalysisEnv) {
-    this.data = data ?? { format: FORMAT, key, strings: [], deps: [], depSets: [], findingLists: [], summaries: [], files: {} };
+  private constructor(
+    readonly location: string,
+    key: string,
+    data: CacheFile | undefined,
+    private readonly env: AnalysisEnv,
+  ) {
+    this.data = data ?? {
+      format: FORMAT,
+      key,
+      strings: [],
+      deps: [],
+      depSets: [],
+      findingLists: [],
+      summaries: [],
+      files: {},
+    };
     this.dirty = data === undefined;
     this.tables = new CacheTables(this.data);
   }
@@ -270,7 +330,14 @@ export class CheckCache {
     let data: CacheFile | undefined;
     try {
       const parsed = JSON.parse(readFileSync(location, 'utf8')) as CacheFile;
-      if (parsed.format === FORMAT && parsed.key === key && TABLES.every((t) => Array.isArray(parsed[t])) && typeof parsed.files === 'object' && parsed.files !== null) data = parsed;
+      if (
+        parsed.format === FORMAT &&
+        parsed.key === key &&
+        TABLES.every((t) => Array.isArray(parsed[t])) &&
+        typeof parsed.files === 'object' &&
+        parsed.files !== null
+      )
+        data = parsed;
     } catch {
       // none yet, or not ours: rebuilt
     }
@@ -300,8 +367,16 @@ export class CheckCache {
   /** Called once, at the first lookup that finds nothing to reuse (the run analyses after all). */
   onFirstMiss: (() => void) | undefined;
 
-  /** The findings of an unchanged file (same state or same content, same context, same answers), else undefined. */
-  lookup(path: string, state: FileState | undefined, context: string, readText: () => string | undefined): Entry | undefined {
+  /**
+   * The findings of an unchanged file (same state or same content, same context, same answers), else
+   * undefined.
+   */
+  lookup(
+    path: string,
+    state: FileState | undefined,
+    context: string,
+    readText: () => string | undefined,
+  ): Entry | undefined {
     if (this.onFirstLookup) {
       const onFirstLookup = this.onFirstLookup;
       this.onFirstLookup = undefined;
@@ -317,7 +392,12 @@ export class CheckCache {
     return hit;
   }
 
-  private reusable(path: string, state: FileState | undefined, context: string, readText: () => string | undefined): Entry | undefined {
+  private reusable(
+    path: string,
+    state: FileState | undefined,
+    context: string,
+    readText: () => string | undefined,
+  ): Entry | undefined {
     const entry = this.entry(path);
     const { strings } = this.data;
     if (!entry || !state || strings[entry[3]] !== context) return undefined;
@@ -352,7 +432,11 @@ export class CheckCache {
     if (holds === undefined) {
       const { deps, strings } = this.data;
       const [kind, arg, stored] = [deps[3 * d], deps[3 * d + 1], deps[3 * d + 2]];
-      holds = typeof kind === 'string' && typeof arg === 'number' && (typeof stored === 'number' ? strings[stored] : stored) === this.answer(kind as Dependency[0], strings[arg]);
+      holds =
+        typeof kind === 'string' &&
+        typeof arg === 'number' &&
+        (typeof stored === 'number' ? strings[stored] : stored) ===
+          this.answer(kind as Dependency[0], strings[arg]);
       this.depVerdicts[d] = holds;
     }
     return holds;
@@ -383,7 +467,10 @@ export class CheckCache {
     if (summary === undefined) {
       const stored = this.data.summaries[index];
       if (!Array.isArray(stored)) return undefined;
-      summary = { setsWithConda: stored[0] === 1, wrapperDirs: stored.slice(1).map((d) => this.data.strings[d]) };
+      summary = {
+        setsWithConda: stored[0] === 1,
+        wrapperDirs: stored.slice(1).map((d) => this.data.strings[d]),
+      };
       this.decodedSummaries[index] = summary;
     }
     return summary;
@@ -395,25 +482,58 @@ export class CheckCache {
     return this.tables.dependency(kind, this.tables.strings.intern(arg), stored);
   }
 
-  store(path: string, state: FileState | undefined, text: string, context: string, data: { findings: readonly Finding[]; deps?: Dependency[]; summary?: ModuleSummary; containerWrapper?: boolean }): void {
+  store(
+    path: string,
+    state: FileState | undefined,
+    text: string,
+    context: string,
+    data: {
+      findings: readonly Finding[];
+      deps?: Dependency[];
+      summary?: ModuleSummary;
+      containerWrapper?: boolean;
+    },
+  ): void {
     this.visited.add(path);
     if (!state) return;
     const { strings, summaries, findingLists, depSets } = this.tables;
     const findings: number[] = [];
     for (const f of data.findings) {
-      findings.push(f.range.start.line, f.range.start.character, f.range.end.line, f.range.end.character, SEVERITIES.indexOf(f.severity), strings.intern(f.code), strings.intern(f.message));
+      findings.push(
+        f.range.start.line,
+        f.range.start.character,
+        f.range.end.line,
+        f.range.end.character,
+        SEVERITIES.indexOf(f.severity),
+        strings.intern(f.code),
+        strings.intern(f.message),
+      );
     }
     const depSet = (data.deps ?? []).map((d) => this.dependency(d));
     const role = data.summary
-      ? summaries.intern([data.summary.setsWithConda ? 1 : 0, ...data.summary.wrapperDirs.map((d) => strings.intern(d))])
+      ? summaries.intern([
+          data.summary.setsWithConda ? 1 : 0,
+          ...data.summary.wrapperDirs.map((d) => strings.intern(d)),
+        ])
       : data.containerWrapper
         ? CONTAINER_WRAPPER
         : WRAPPER;
-    this.data.files[path] = [state.size, state.mtimeMs, sha1(text), strings.intern(context), findingLists.intern(findings), depSets.intern(depSet), role];
+    this.data.files[path] = [
+      state.size,
+      state.mtimeMs,
+      sha1(text),
+      strings.intern(context),
+      findingLists.intern(findings),
+      depSets.intern(depSet),
+      role,
+    ];
     this.dirty = true;
   }
 
-  /** Writes the cache when anything changed (entries of files not checked this run are kept). Throws on a write error. */
+  /**
+   * Writes the cache when anything changed (entries of files not checked this run are kept). Throws on a
+   * write error.
+   */
   save(): void {
     if (!this.dirty) return;
     mkdirSync(dirname(this.location), { recursive: true });
@@ -421,7 +541,9 @@ export class CheckCache {
     // Files not looked at this run keep their entries while they exist (`check a/` then `check b/`).
     const gone = Object.keys(this.data.files).filter((path) => !this.visited.has(path) && !existsSync(path));
     // Compacting a 10,000-entry cache costs ~0.1 s: done when a file went or the tables grew by half.
-    const grown = TABLES.some((t, i) => this.data[t].length > 1.5 * (this.data.compactedSizes?.[i] ?? 0) + 64);
+    const grown = TABLES.some(
+      (t, i) => this.data[t].length > 1.5 * (this.data.compactedSizes?.[i] ?? 0) + 64,
+    );
     let saved = this.data;
     if (gone.length > 0 || grown) {
       const goneSet = new Set(gone);

@@ -39,7 +39,6 @@ function isScriptCandidate(path: string, env: AnalysisEnv): boolean {
   return header !== undefined && mayBeScript(header, () => env.fs.isExecutable(path));
 }
 
-
 /** What every container wrapper mentions (facts.ts decides on the code without comments). */
 const CONTAINER_WORDS = /singularity|apptainer|SING_IMAGE/;
 
@@ -65,16 +64,29 @@ export interface CheckProjectOptions {
   parallel?: ParallelOptions;
 }
 
-export async function checkProject(paths: readonly string[], cwd: string, env: AnalysisEnv, options: CheckProjectOptions = {}): Promise<FileFinding[]> {
-  const { files, states, listings, notes } = walkPaths(paths, cwd, { fileStates: options.cache !== undefined });
+export async function checkProject(
+  paths: readonly string[],
+  cwd: string,
+  env: AnalysisEnv,
+  options: CheckProjectOptions = {},
+): Promise<FileFinding[]> {
+  const { files, states, listings, notes } = walkPaths(paths, cwd, {
+    fileStates: options.cache !== undefined,
+  });
   const configs = options.configs ?? new ProjectConfigFinder(withWalkListings(env.fs, listings));
   const out: FileFinding[] = [];
   // Configuration is applied here, once per file, after every analyser (and ShellCheck) ran.
   const cache = options.cache;
   const push = (file: string, findings: readonly Finding[]) => {
-    for (const f of findings) out.push({ file, range: f.range, severity: f.severity, code: f.code, message: f.message });
+    for (const f of findings)
+      out.push({ file, range: f.range, severity: f.severity, code: f.code, message: f.message });
   };
-  const add = (file: string, findings: Finding[], syntax: CommentSyntax = 'lua', text?: string): Finding[] => {
+  const add = (
+    file: string,
+    findings: Finding[],
+    syntax: CommentSyntax = 'lua',
+    text?: string,
+  ): Finding[] => {
     const final = finalizeFindings(findings, { text, syntax, severity: configs.forFile(file).severity });
     push(file, final);
     return final;
@@ -133,7 +145,11 @@ export async function checkProject(paths: readonly string[], cwd: string, env: A
   };
   for (const { file, text, notes } of candidates) {
     // The cache knows whether this very text was a container wrapper: no parse needed.
-    if (!cache?.knownContainerWrapper(file, text) && !(await withBash()).wrapperFacts(text).isContainerWrapper) continue;
+    if (
+      !cache?.knownContainerWrapper(file, text) &&
+      !(await withBash()).wrapperFacts(text).isContainerWrapper
+    )
+      continue;
     wrappers.set(file, text);
     wrapperNotes.set(file, notes);
   }
@@ -152,7 +168,13 @@ export async function checkProject(paths: readonly string[], cwd: string, env: A
   }
   if (toCheck.length > 0) {
     analysers ??= await loadAnalysers();
-    const results = await checkModulefiles(toCheck.map((c) => c.file), env, analysers, cache !== undefined, options.parallel);
+    const results = await checkModulefiles(
+      toCheck.map((c) => c.file),
+      env,
+      analysers,
+      cache !== undefined,
+      options.parallel,
+    );
     toCheck.forEach(({ file, state, context }, i) => {
       const result = results[i];
       if (!result.readable) {
@@ -161,7 +183,11 @@ export async function checkProject(paths: readonly string[], cwd: string, env: A
       }
       const findings = add(file, result.findings, 'lua', result.text);
       index.set(file, result.summary!);
-      cache?.store(file, state, result.text!, context, { findings, deps: result.deps, summary: result.summary });
+      cache?.store(file, state, result.text!, context, {
+        findings,
+        deps: result.deps,
+        summary: result.summary,
+      });
     });
   }
 
@@ -169,13 +195,23 @@ export async function checkProject(paths: readonly string[], cwd: string, env: A
   for (const dir of [...index.wrapperDirs()].sort()) {
     for (const name of (env.fs.listDir(dir) ?? []).sort()) {
       const path = join(dir, name);
-      if (wrappers.has(path) || env.fs.kind(path) !== 'file' || !isScriptCandidate(path, env) || !firstVisit(path)) continue;
+      if (
+        wrappers.has(path) ||
+        env.fs.kind(path) !== 'file' ||
+        !isScriptCandidate(path, env) ||
+        !firstVisit(path)
+      )
+        continue;
       const source = readSource(path);
       if (source.ok) {
         wrappers.set(path, source.text);
         wrapperNotes.set(path, source.notes);
         // (shellcheckEarly leaves out texts the cache has anyway: no parse for those.)
-        if (!cache?.hasContent(path, source.text) && (await withBash()).wrapperFacts(source.text).isContainerWrapper) shellcheckEarly(path, source.text);
+        if (
+          !cache?.hasContent(path, source.text) &&
+          (await withBash()).wrapperFacts(source.text).isContainerWrapper
+        )
+          shellcheckEarly(path, source.text);
       } else add(path, source.notes, 'shell');
     }
   }
@@ -188,7 +224,11 @@ export async function checkProject(paths: readonly string[], cwd: string, env: A
   const wrapperContext = (path: string) => {
     const dir = directoryOf(path);
     let context = contextsByDir.get(dir);
-    if (context === undefined) contextsByDir.set(dir, (context = `${severityContext(path)}\u0000${sha1(index.modulesSettingWithConda(path).join('\u0000'))}`));
+    if (context === undefined)
+      contextsByDir.set(
+        dir,
+        (context = `${severityContext(path)}\u0000${sha1(index.modulesSettingWithConda(path).join('\u0000'))}`),
+      );
     return context;
   };
   // Stat'ed once: by the walk, or now for a wrapper found through a module's PATH.
@@ -202,7 +242,9 @@ export async function checkProject(paths: readonly string[], cwd: string, env: A
       wrappers.delete(path);
       continue;
     }
-    const analysis = (await withBash()).analyzeWrapper(text, path, { modulesSettingWithConda: index.modulesSettingWithConda(path) });
+    const analysis = (await withBash()).analyzeWrapper(text, path, {
+      modulesSettingWithConda: index.modulesSettingWithConda(path),
+    });
     analyses.set(path, analysis);
     if (analysis.facts.isContainerWrapper) shellcheck.add(path, text); // no-op when already queued
   }
@@ -210,8 +252,16 @@ export async function checkProject(paths: readonly string[], cwd: string, env: A
   for (const [path, text] of wrappers) {
     const state = wrapperStates.get(path);
     const analysis = analyses.get(path)!;
-    const findings = add(path, [...(wrapperNotes.get(path) ?? []), ...analysis.findings, ...(shellcheckFindings.get(path) ?? [])], 'shell', text);
-    cache?.store(path, state, text, wrapperContext(path), { findings, containerWrapper: analysis.facts.isContainerWrapper });
+    const findings = add(
+      path,
+      [...(wrapperNotes.get(path) ?? []), ...analysis.findings, ...(shellcheckFindings.get(path) ?? [])],
+      'shell',
+      text,
+    );
+    cache?.store(path, state, text, wrapperContext(path), {
+      findings,
+      containerWrapper: analysis.facts.isContainerWrapper,
+    });
   }
   return sortFindings(out);
 }

@@ -20,7 +20,10 @@ export class ModuleIndex {
   /** Directory -> the modules that put it on PATH: a tree check asks for the owners of every wrapper. */
   private readonly ownersByDir = new Map<string, Set<string>>();
   /** Per directory, its owners sorted and those setting WITH_CONDA; dropped when its owners change. */
-  private readonly answers = new Map<string, { owners: readonly string[]; settingWithConda: readonly string[] }>();
+  private readonly answers = new Map<
+    string,
+    { owners: readonly string[]; settingWithConda: readonly string[] }
+  >();
 
   set(modulePath: string, summary: ModuleSummary): void {
     this.delete(modulePath);

@@ -49,9 +49,16 @@ export interface ParallelOptions {
   onDone?: (filesByWorkers: number) => void;
 }
 
-/** Worker threads worth starting for `files` files (`requested`: exactly that many, at most one per further file). */
+/**
+ * Worker threads worth starting for `files` files (`requested`: exactly that many, at most one per further
+ * file).
+ */
 export function workerCount(files: number, requested?: number, cores = availableParallelism()): number {
-  const useful = Math.min(Math.floor(cores / CORES_PER_THREAD) - 1, MAX_WORKERS, Math.floor(files / FILES_PER_WORKER));
+  const useful = Math.min(
+    Math.floor(cores / CORES_PER_THREAD) - 1,
+    MAX_WORKERS,
+    Math.floor(files / FILES_PER_WORKER),
+  );
   return Math.max(0, requested === undefined ? useful : Math.min(requested, files - 1));
 }
 
@@ -61,7 +68,13 @@ export function claimBatch(next: Int32Array, total: number): [number, number] | 
   return start < total ? [start, Math.min(total, start + BATCH)] : undefined;
 }
 
-export async function checkModulefiles(files: readonly string[], env: AnalysisEnv, analysers: Analysers, forCache: boolean, parallel?: ParallelOptions): Promise<ModulefileResult[]> {
+export async function checkModulefiles(
+  files: readonly string[],
+  env: AnalysisEnv,
+  analysers: Analysers,
+  forCache: boolean,
+  parallel?: ParallelOptions,
+): Promise<ModulefileResult[]> {
   const results: (ModulefileResult | undefined)[] = new Array(files.length);
   const count = parallel?.workerScript ? workerCount(files.length, parallel.workers) : 0;
   const next = new SharedArrayBuffer(4);
@@ -73,7 +86,8 @@ export async function checkModulefiles(files: readonly string[], env: AnalysisEn
       let worker: Worker;
       try {
         // Loaded here: a run with no workers (most, and every one its cache answers) skips ~3 ms.
-        const { Worker: WorkerThread } = require('node:worker_threads') as typeof import('node:worker_threads');
+        const { Worker: WorkerThread } =
+          require('node:worker_threads') as typeof import('node:worker_threads');
         worker = new WorkerThread(parallel!.workerScript!, { workerData: input });
       } catch {
         resolve();
@@ -96,10 +110,13 @@ export async function checkModulefiles(files: readonly string[], env: AnalysisEn
   while (count === 0 || parallel?.mainThread !== false) {
     const batch = claimBatch(counter, files.length);
     if (!batch) break;
-    (await checkModulefileBatch(files, batch[0], batch[1], env, analysers, forCache)).forEach((r, i) => (results[batch[0] + i] = r));
+    (await checkModulefileBatch(files, batch[0], batch[1], env, analysers, forCache)).forEach(
+      (r, i) => (results[batch[0] + i] = r),
+    );
   }
   await Promise.all(finished);
   parallel?.onDone?.(byWorkers);
-  for (let i = 0; i < files.length; i++) results[i] ??= await checkModulefileFile(files[i], env, analysers, forCache);
+  for (let i = 0; i < files.length; i++)
+    results[i] ??= await checkModulefileFile(files[i], env, analysers, forCache);
   return results as ModulefileResult[];
 }

@@ -15,18 +15,27 @@ export function fileNote(code: string, severity: Finding['severity'], message: s
 }
 
 export function tooLargeNote(size: number): Finding {
-  return fileNote('file-too-large', 'information', `file is ${size} bytes, over the 1 MiB limit: not checked`);
+  return fileNote(
+    'file-too-large',
+    'information',
+    `file is ${size} bytes, over the 1 MiB limit: not checked`,
+  );
 }
 
 export function decodeSource(bytes: Buffer): SourceRead {
   if (bytes.includes(0)) {
-    return { ok: false, notes: [fileNote('binary-file', 'information', 'binary file (contains NUL bytes): not checked')] };
+    return {
+      ok: false,
+      notes: [fileNote('binary-file', 'information', 'binary file (contains NUL bytes): not checked')],
+    };
   }
   const text = bytes.toString('utf8');
   const notes: Finding[] = [];
   // toString replaces invalid sequences with U+FFFD; a round trip tells whether that happened.
   if (text.includes('\uFFFD') && !Buffer.from(text, 'utf8').equals(bytes)) {
-    notes.push(fileNote('invalid-utf8', 'warning', 'file is not valid UTF-8: invalid bytes were read as U+FFFD'));
+    notes.push(
+      fileNote('invalid-utf8', 'warning', 'file is not valid UTF-8: invalid bytes were read as U+FFFD'),
+    );
   }
   return { ok: true, text, notes };
 }
@@ -41,11 +50,14 @@ export function readHeader(path: string, bytes = 256): Buffer | undefined {
 export function readSource(path: string, seenAsRegularFile = false): SourceRead {
   // The buffer is reused because the text is decoded out of it (a tree check reads thousands).
   const read = readBounded(path, MAX_CHECKED_BYTES, readBuffer, seenAsRegularFile);
-  if (read.ok) return read.truncated ? { ok: false, notes: [tooLargeNote(read.size)] } : decodeSource(read.bytes);
+  if (read.ok)
+    return read.truncated ? { ok: false, notes: [tooLargeNote(read.size)] } : decodeSource(read.bytes);
   const why =
-    read.reason === 'missing' ? 'file does not exist (deleted while being checked?)'
-    : read.reason === 'directory' ? 'is a directory, not a file'
-    : read.message;
+    read.reason === 'missing'
+      ? 'file does not exist (deleted while being checked?)'
+      : read.reason === 'directory'
+        ? 'is a directory, not a file'
+        : read.message;
   return { ok: false, notes: [fileNote('unreadable', 'warning', why)] };
 }
 

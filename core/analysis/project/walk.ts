@@ -17,13 +17,19 @@ import { fileNote } from './readSource';
 import type { FileState } from './checkCache';
 
 export interface WalkOptions {
-  /** Stat every file for its size and mtime (`states`); else a plain file is known from its listing. Default true. */
+  /**
+   * Stat every file for its size and mtime (`states`); else a plain file is known from its listing. Default
+   * true.
+   */
   fileStates?: boolean;
 }
 
 export interface WalkResult {
   files: string[];
-  /** Size and mtime of each file in `files` (of the target, behind a link), as stat'ed by the walk; empty without `fileStates`. */
+  /**
+   * Size and mtime of each file in `files` (of the target, behind a link), as stat'ed by the walk; empty
+   * without `fileStates`.
+   */
   states: Map<string, FileState>;
   /** The names in each directory walked (sorted), as listed by the walk. */
   listings: Map<string, readonly string[]>;
@@ -61,12 +67,17 @@ export function walkPaths(paths: readonly string[], cwd: string, options: WalkOp
   const note = (file: string, code: string, message: string, severity: FileFinding['severity'] = 'warning') =>
     notes.push({ file, ...fileNote(code, severity, message) });
 
-  const insideRoots = (real: string) => roots.some((root) => real === root || real.startsWith(root.endsWith(sep) ? root : root + sep));
+  const insideRoots = (real: string) =>
+    roots.some((root) => real === root || real.startsWith(root.endsWith(sep) ? root : root + sep));
 
   const visitDir = (dir: string, st: Stats, ancestors: ReadonlySet<string>) => {
     const id = idOf(st);
     if (ancestors.has(id)) {
-      note(dir, 'symlink-loop', `symbolic link loop: ${dir} leads back to ${realOf(dir) ?? 'an enclosing directory'}; not followed`);
+      note(
+        dir,
+        'symlink-loop',
+        `symbolic link loop: ${dir} leads back to ${realOf(dir) ?? 'an enclosing directory'}; not followed`,
+      );
       return;
     }
     if (walkedDirs.has(id)) return; // the same directory through another link: walked once
@@ -75,10 +86,17 @@ export function walkPaths(paths: readonly string[], cwd: string, options: WalkOp
     try {
       entries = listDirectory(dir);
     } catch (err) {
-      note(dir, 'unreadable', `cannot list directory: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`);
+      note(
+        dir,
+        'unreadable',
+        `cannot list directory: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`,
+      );
       return;
     }
-    listings.set(dir, entries.map((e) => e.name));
+    listings.set(
+      dir,
+      entries.map((e) => e.name),
+    );
     const inner = new Set(ancestors).add(id);
     for (const entry of entries) {
       if (SKIPPED_DIRS.has(entry.name)) continue;
@@ -103,14 +121,24 @@ export function walkPaths(paths: readonly string[], cwd: string, options: WalkOp
       const code = (err as NodeJS.ErrnoException).code;
       if (code === 'ELOOP') note(path, 'symlink-loop', 'symbolic link loop: not followed');
       else if (code === 'ENOENT' && isLink) note(path, 'unreadable', 'dangling symbolic link');
-      else note(path, 'unreadable', code === 'ENOENT' ? 'no such file or directory' : `cannot read: ${code ?? (err as Error).message}`);
+      else
+        note(
+          path,
+          'unreadable',
+          code === 'ENOENT' ? 'no such file or directory' : `cannot read: ${code ?? (err as Error).message}`,
+        );
       return;
     }
     if (st.isDirectory()) {
       if (isLink && !explicit) {
         const real = realOf(path);
         if (real === undefined || !insideRoots(real)) {
-          note(path, 'symlink-outside-root', `symbolic link to a directory outside the checked paths (${real ?? 'unresolvable'}): not followed`, 'information');
+          note(
+            path,
+            'symlink-outside-root',
+            `symbolic link to a directory outside the checked paths (${real ?? 'unresolvable'}): not followed`,
+            'information',
+          );
           return;
         }
       }
@@ -150,7 +178,10 @@ interface Listed {
 function listDirectory(dir: string): Listed[] {
   let entries: Listed[];
   try {
-    entries = readdirSync(dir, { withFileTypes: true }).map((e: Dirent) => ({ name: e.name, plainFile: e.isFile() }));
+    entries = readdirSync(dir, { withFileTypes: true }).map((e: Dirent) => ({
+      name: e.name,
+      plainFile: e.isFile(),
+    }));
   } catch {
     entries = readdirSync(dir).map((name) => ({ name, plainFile: false }));
   }

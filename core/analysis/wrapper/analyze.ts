@@ -18,7 +18,14 @@ export interface WrapperAnalysis {
 /** A bug in the analysis must not take the editor down: it becomes a finding. */
 function failed(err: unknown): WrapperAnalysis {
   return {
-    findings: [{ range: range(0, 0, 0, 0), severity: 'information', code: 'internal-error', message: `wrapper analysis failed: ${(err as Error).message}` }],
+    findings: [
+      {
+        range: range(0, 0, 0, 0),
+        severity: 'information',
+        code: 'internal-error',
+        message: `wrapper analysis failed: ${(err as Error).message}`,
+      },
+    ],
     facts: { isContainerWrapper: false, usesWithConda: false },
   };
 }

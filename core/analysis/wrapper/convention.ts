@@ -8,7 +8,12 @@ import type { WrapperScript } from './script';
 /** `$SIF`, `$SIFPYTORCH`, ...: the image variables LUMI's EasyBuild container modules set. */
 const LUMI_EASYBUILD_IMAGE = /^SIF[A-Z0-9_]*$/;
 
-/** A wrapper of a LUMI EasyBuild container module: starts the image from `$SIF...`, never from `$SING_IMAGE`. */
+/**
+ * A wrapper of a LUMI EasyBuild container module: starts the image from `$SIF...`, never from `$SING_IMAGE`.
+ */
 export function isLumiEasyBuildWrapper(script: WrapperScript): boolean {
-  return !script.expandedVariables.has('SING_IMAGE') && [...script.expandedVariables].some((v) => LUMI_EASYBUILD_IMAGE.test(v));
+  return (
+    !script.expandedVariables.has('SING_IMAGE') &&
+    [...script.expandedVariables].some((v) => LUMI_EASYBUILD_IMAGE.test(v))
+  );
 }

@@ -17,7 +17,8 @@ export interface WrapperFacts {
 export function factsOf(script: WrapperScript): WrapperFacts {
   return {
     isContainerWrapper: /\b(singularity|apptainer)\b|SING_IMAGE/.test(script.code),
-    usesWithConda: script.expandedVariables.has('WITH_CONDA') && /\$(WITH_CONDA\b|\{WITH_CONDA\})/.test(script.code),
+    usesWithConda:
+      script.expandedVariables.has('WITH_CONDA') && /\$(WITH_CONDA\b|\{WITH_CONDA\})/.test(script.code),
   };
 }
 

@@ -23,7 +23,9 @@ export function initBashParser(): Promise<void> {
   initializing ??= (async () => {
     const core = wasmPath('web-tree-sitter/tree-sitter.wasm', 'tree-sitter.wasm');
     await Parser.init({ locateFile: () => core });
-    const bash = await Language.load(wasmPath('tree-sitter-bash/tree-sitter-bash.wasm', 'tree-sitter-bash.wasm'));
+    const bash = await Language.load(
+      wasmPath('tree-sitter-bash/tree-sitter-bash.wasm', 'tree-sitter-bash.wasm'),
+    );
     const p = new Parser();
     p.setLanguage(bash);
     parser = p;

@@ -22,7 +22,10 @@ export interface WrapperScript {
   containerCommands: ShellCommand[];
   /** Text of every test: [ ], [[ ]], test, and ${X:?} / ${X:-} expansions inside conditions. */
   tests: string[];
-  /** Names of variables expanded anywhere, including inside single-quoted strings and as `\$NAME` in double-quoted ones. */
+  /**
+   * Names of variables expanded anywhere, including inside single-quoted strings and as `\$NAME` in
+   * double-quoted ones.
+   */
   expandedVariables: Set<string>;
   /** The value words of each `for NAME in WORDS` loop. */
   loops: Node[][];
@@ -32,7 +35,8 @@ export interface WrapperScript {
 }
 
 const PREFIXES = new Set(['exec', 'command', 'env', 'nohup', 'time']);
-const RUNTIMES = /^(singularity|apptainer)$|^\$\{?(SINGULARITY|APPTAINER|RUNTIME|runtime|singularity|apptainer|SING_BIN|SINGULARITY_BIN)\w*\}?$|^"\$\{?\w*(runtime|RUNTIME|SINGULARITY|singularity|APPTAINER|apptainer)\w*\}?"$/;
+const RUNTIMES =
+  /^(singularity|apptainer)$|^\$\{?(SINGULARITY|APPTAINER|RUNTIME|runtime|singularity|apptainer|SING_BIN|SINGULARITY_BIN)\w*\}?$|^"\$\{?\w*(runtime|RUNTIME|SINGULARITY|singularity|APPTAINER|apptainer)\w*\}?"$/;
 
 function unquote(word: string): string {
   return word.replace(/^["']|["']$/g, '');
@@ -92,7 +96,13 @@ export function readWrapper(text: string): WrapperScript {
         break;
       case 'command': {
         const nameNode = node.childForFieldName('name');
-        const argNodes = node.children.filter((c): c is Node => c !== null && c.id !== nameNode?.id && c.type !== 'variable_assignment' && !c.type.endsWith('redirect'));
+        const argNodes = node.children.filter(
+          (c): c is Node =>
+            c !== null &&
+            c.id !== nameNode?.id &&
+            c.type !== 'variable_assignment' &&
+            !c.type.endsWith('redirect'),
+        );
         let words = nameNode ? [nameNode, ...argNodes] : argNodes;
         while (words.length > 1 && PREFIXES.has(words[0].text)) {
           words = words.slice(1);
@@ -115,9 +125,18 @@ export function readWrapper(text: string): WrapperScript {
   }
   commands.sort((a, b) => a.node.startIndex - b.node.startIndex);
   const code = blankRanges(text, comments);
-  const containerCommands = commands.filter((c) => RUNTIMES.test(c.name) && c.args.some((a) => ['exec', 'run'].includes(unquote(a.text))));
+  const containerCommands = commands.filter(
+    (c) => RUNTIMES.test(c.name) && c.args.some((a) => ['exec', 'run'].includes(unquote(a.text))),
+  );
   return {
-    text, source, code, commands, containerCommands, tests, expandedVariables, loops,
+    text,
+    source,
+    code,
+    commands,
+    containerCommands,
+    tests,
+    expandedVariables,
+    loops,
     range: (n) => source.range(n.startIndex, n.endIndex),
     dispose: () => tree.delete(),
   };

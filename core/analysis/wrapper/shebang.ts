@@ -13,7 +13,9 @@ export function shellOfShebang(head: string): ShellName | undefined {
   if (!line) return undefined;
   const program = line[1].slice(line[1].lastIndexOf('/') + 1);
   const interpreter = program === 'env' ? line[2] : program;
-  return interpreter === 'bash' || interpreter === 'sh' || interpreter === 'dash' || interpreter === 'ksh' ? interpreter : undefined;
+  return interpreter === 'bash' || interpreter === 'sh' || interpreter === 'dash' || interpreter === 'ksh'
+    ? interpreter
+    : undefined;
 }
 
 /** A shell script by its shebang (for files without a .sh name or language, such as bin/python). */

@@ -7,7 +7,12 @@ import type { Finding, Severity } from '../types';
 import { shellOfShebang } from './shebang';
 
 const TIMEOUT_MS = 10_000;
-const LEVELS: Record<string, Severity> = { error: 'error', warning: 'warning', info: 'information', style: 'hint' };
+const LEVELS: Record<string, Severity> = {
+  error: 'error',
+  warning: 'warning',
+  info: 'information',
+  style: 'hint',
+};
 
 interface ShellcheckComment {
   /** The file (json1 names it when ShellCheck checks several). */
@@ -20,7 +25,9 @@ interface ShellcheckComment {
   code: number;
   message: string;
   /** ShellCheck's own fix (e.g. SC2086 quotes a variable): replacements in json1 coordinates. */
-  fix?: { replacements: { line: number; endLine: number; column: number; endColumn: number; replacement: string }[] } | null;
+  fix?: {
+    replacements: { line: number; endLine: number; column: number; endColumn: number; replacement: string }[];
+  } | null;
 }
 
 /** ShellCheck's json1 columns are 1-based and count code points (a tab is one); LSP counts UTF-16 units. */
@@ -44,7 +51,10 @@ function toFindings(comments: readonly ShellcheckComment[], text: string): Findi
   const lines = text.split('\n');
   const toRange = (r: { line: number; endLine: number; column: number; endColumn: number }) => ({
     start: { line: r.line - 1, character: shellcheckColumnToCharacter(lines[r.line - 1] ?? '', r.column) },
-    end: { line: r.endLine - 1, character: shellcheckColumnToCharacter(lines[r.endLine - 1] ?? '', r.endColumn) },
+    end: {
+      line: r.endLine - 1,
+      character: shellcheckColumnToCharacter(lines[r.endLine - 1] ?? '', r.endColumn),
+    },
   });
   return comments.map((c): Finding => ({
     range: toRange(c),
@@ -52,13 +62,25 @@ function toFindings(comments: readonly ShellcheckComment[], text: string): Findi
     code: `SC${c.code}`,
     message: c.message,
     fixes: c.fix?.replacements.length
-      ? [{ title: `Apply ShellCheck's fix for SC${c.code}`, edits: c.fix.replacements.map((r) => ({ range: toRange(r), newText: r.replacement })) }]
+      ? [
+          {
+            title: `Apply ShellCheck's fix for SC${c.code}`,
+            edits: c.fix.replacements.map((r) => ({ range: toRange(r), newText: r.replacement })),
+          },
+        ]
       : undefined,
   }));
 }
 
-/** Runs ShellCheck once; resolves with its json1 comments, or undefined when it could not run. Never rejects. */
-async function spawnShellcheck(path: string, args: string[], stdinText: string | undefined, timeoutMs: number): Promise<ShellcheckComment[] | undefined> {
+/**
+ * Runs ShellCheck once; resolves with its json1 comments, or undefined when it could not run. Never rejects.
+ */
+async function spawnShellcheck(
+  path: string,
+  args: string[],
+  stdinText: string | undefined,
+  timeoutMs: number,
+): Promise<ShellcheckComment[] | undefined> {
   try {
     const { execa } = await loadExeca();
     // Exit 1 means "findings"; a missing program, a crash or the timeout (SIGKILL) leave no JSON.
@@ -77,13 +99,24 @@ async function spawnShellcheck(path: string, args: string[], stdinText: string |
 }
 
 /** ShellCheck on one text (an editor buffer, unsaved): the text goes on stdin. */
-export async function runShellcheck(text: string, env: AnalysisEnv, timeoutMs = TIMEOUT_MS): Promise<Finding[]> {
+export async function runShellcheck(
+  text: string,
+  env: AnalysisEnv,
+  timeoutMs = TIMEOUT_MS,
+): Promise<Finding[]> {
   if (!env.shellcheck.enabled) return [];
-  const comments = await spawnShellcheck(env.shellcheck.path, ['--shell', shellFromShebang(text), '-'], text, timeoutMs);
+  const comments = await spawnShellcheck(
+    env.shellcheck.path,
+    ['--shell', shellFromShebang(text), '-'],
+    text,
+    timeoutMs,
+  );
   return comments ? toFindings(comments, text) : [];
 }
 
-/** Files per ShellCheck process at most: its start-up (tens of ms) is paid once per batch, not per wrapper. */
+/**
+ * Files per ShellCheck process at most: its start-up (tens of ms) is paid once per batch, not per wrapper.
+ */
 const BATCH_SIZE = 100;
 /** Files per process at least when splitting: a few files are not worth another start-up. */
 const MIN_BATCH = 8;
@@ -105,7 +138,10 @@ export class ShellcheckBatches {
   private readonly results = new Map<string, Finding[]>();
   private readonly running = new Set<Promise<void>>();
 
-  constructor(private readonly env: AnalysisEnv, private readonly concurrency = 2) {}
+  constructor(
+    private readonly env: AnalysisEnv,
+    private readonly concurrency = 2,
+  ) {}
 
   /** Queues a file (its text as read, for column mapping). */
   add(path: string, text: string): void {
@@ -132,9 +168,14 @@ export class ShellcheckBatches {
    */
   startWaiting(): void {
     for (const [shell, paths] of this.waiting) {
-      const batches = Math.max(1, Math.min(this.concurrency, Math.floor(paths.length / MIN_BATCH)), Math.ceil(paths.length / BATCH_SIZE));
+      const batches = Math.max(
+        1,
+        Math.min(this.concurrency, Math.floor(paths.length / MIN_BATCH)),
+        Math.ceil(paths.length / BATCH_SIZE),
+      );
       const size = Math.ceil(paths.length / batches);
-      for (let i = 0; i < paths.length; i += size) this.queued.push({ shell, paths: paths.slice(i, i + size) });
+      for (let i = 0; i < paths.length; i += size)
+        this.queued.push({ shell, paths: paths.slice(i, i + size) });
     }
     this.waiting.clear();
     this.startQueued();
@@ -159,7 +200,12 @@ export class ShellcheckBatches {
   }
 
   private async runBatch(shell: string, paths: string[]): Promise<void> {
-    const comments = await spawnShellcheck(this.env.shellcheck.path, ['--shell', shell, '--', ...paths], undefined, TIMEOUT_MS * 4);
+    const comments = await spawnShellcheck(
+      this.env.shellcheck.path,
+      ['--shell', shell, '--', ...paths],
+      undefined,
+      TIMEOUT_MS * 4,
+    );
     if (!comments) return;
     const byFile = new Map<string, ShellcheckComment[]>(paths.map((p) => [p, []]));
     for (const c of comments) byFile.get(c.file ?? '')?.push(c);
@@ -172,7 +218,11 @@ export class ShellcheckBatches {
 }
 
 /** ShellCheck on many files on disk in batches (see ShellcheckBatches). */
-export async function runShellcheckFiles(files: ReadonlyMap<string, string>, env: AnalysisEnv, concurrency = 2): Promise<Map<string, Finding[]>> {
+export async function runShellcheckFiles(
+  files: ReadonlyMap<string, string>,
+  env: AnalysisEnv,
+  concurrency = 2,
+): Promise<Map<string, Finding[]>> {
   const batches = new ShellcheckBatches(env, concurrency);
   for (const [path, text] of files) batches.add(path, text);
   return batches.collect();

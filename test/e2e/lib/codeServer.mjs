@@ -21,7 +21,8 @@ export function freePort() {
 /** Environment that keeps code-server, its extension host and Chromium out of the real home. */
 export function isolatedEnv(base) {
   const home = join(base, 'home');
-  for (const d of ['.config', '.local/share', '.cache', '.local/state']) mkdirSync(join(home, d), { recursive: true });
+  for (const d of ['.config', '.local/share', '.cache', '.local/state'])
+    mkdirSync(join(home, d), { recursive: true });
   return {
     ...process.env,
     HOME: home,
@@ -96,17 +97,34 @@ export class CodeServer {
     this.logFile = join(o.base, 'code-server.log');
     mkdirSync(join(this.userDataDir, 'User'), { recursive: true });
     mkdirSync(this.extensionsDir, { recursive: true });
-    writeFileSync(join(this.userDataDir, 'User', 'settings.json'), JSON.stringify({ ...USER_SETTINGS, 'security.workspace.trust.enabled': this.workspaceTrust }, null, 2));
+    writeFileSync(
+      join(this.userDataDir, 'User', 'settings.json'),
+      JSON.stringify({ ...USER_SETTINGS, 'security.workspace.trust.enabled': this.workspaceTrust }, null, 2),
+    );
     writeFileSync(join(o.base, 'config.yaml'), 'auth: none\ncert: false\n');
   }
 
   installExtension(vsix) {
-    const r = spawnSync(this.bin, ['--install-extension', vsix, '--extensions-dir', this.extensionsDir, '--user-data-dir', this.userDataDir, '--config', join(this.base, 'config.yaml')], {
-      env: this.env,
-      encoding: 'utf8',
-      timeout: 120_000,
-    });
-    if (r.status !== 0) throw new Error(`code-server --install-extension failed (${r.status}):\n${r.stdout}\n${r.stderr}`);
+    const r = spawnSync(
+      this.bin,
+      [
+        '--install-extension',
+        vsix,
+        '--extensions-dir',
+        this.extensionsDir,
+        '--user-data-dir',
+        this.userDataDir,
+        '--config',
+        join(this.base, 'config.yaml'),
+      ],
+      {
+        env: this.env,
+        encoding: 'utf8',
+        timeout: 120_000,
+      },
+    );
+    if (r.status !== 0)
+      throw new Error(`code-server --install-extension failed (${r.status}):\n${r.stdout}\n${r.stderr}`);
     return r.stdout.trim();
   }
 
@@ -116,27 +134,34 @@ export class CodeServer {
     this.child = spawn(
       this.bin,
       [
-        '--config', join(this.base, 'config.yaml'),
-        '--bind-addr', `127.0.0.1:${this.port}`,
-        '--auth', 'none',
+        '--config',
+        join(this.base, 'config.yaml'),
+        '--bind-addr',
+        `127.0.0.1:${this.port}`,
+        '--auth',
+        'none',
         '--disable-telemetry',
         '--disable-update-check',
         ...(this.workspaceTrust ? [] : ['--disable-workspace-trust']),
         '--disable-getting-started-override',
-        '--user-data-dir', this.userDataDir,
-        '--extensions-dir', this.extensionsDir,
+        '--user-data-dir',
+        this.userDataDir,
+        '--extensions-dir',
+        this.extensionsDir,
       ],
       { env: this.env, detached: true, stdio: ['ignore', out, out] },
     );
     closeSync(out);
     const deadline = Date.now() + 60_000;
     for (;;) {
-      if (this.child.exitCode !== null) throw new Error(`code-server exited with ${this.child.exitCode}; see ${this.logFile}`);
+      if (this.child.exitCode !== null)
+        throw new Error(`code-server exited with ${this.child.exitCode}; see ${this.logFile}`);
       try {
         const r = await fetch(`http://127.0.0.1:${this.port}/healthz`);
         if (r.ok) break;
       } catch {}
-      if (Date.now() > deadline) throw new Error(`code-server did not answer on port ${this.port}; see ${this.logFile}`);
+      if (Date.now() > deadline)
+        throw new Error(`code-server did not answer on port ${this.port}; see ${this.logFile}`);
       await new Promise((r) => setTimeout(r, 100));
     }
     this.url = `http://127.0.0.1:${this.port}`;

@@ -31,37 +31,68 @@ export function ensureTools(cacheDir, log = console.log) {
     installedVersion(dir, 'code-server') === CODE_SERVER_VERSION &&
     installedVersion(dir, 'playwright-core') === PLAYWRIGHT_VERSION &&
     existsSync(codeServer) &&
-    existsSync(join(dir, 'node_modules', 'code-server', 'lib', 'vscode', 'node_modules', '@vscode', 'ripgrep', 'bin', 'rg')) &&
+    existsSync(
+      join(
+        dir,
+        'node_modules',
+        'code-server',
+        'lib',
+        'vscode',
+        'node_modules',
+        '@vscode',
+        'ripgrep',
+        'bin',
+        'rg',
+      ),
+    ) &&
     existsSync(join(dir, '.complete'));
   if (ready()) return { codeServer, playwrightCore };
 
-  if (!existsSync('/usr/bin/rg')) throw new Error('ripgrep is needed for the code-server install: apt-get install ripgrep');
-  log(`installing code-server@${CODE_SERVER_VERSION} and playwright-core@${PLAYWRIGHT_VERSION} into ${dir} (first run only, one to two minutes)`);
+  if (!existsSync('/usr/bin/rg'))
+    throw new Error('ripgrep is needed for the code-server install: apt-get install ripgrep');
+  log(
+    `installing code-server@${CODE_SERVER_VERSION} and playwright-core@${PLAYWRIGHT_VERSION} into ${dir} (first run only, one to two minutes)`,
+  );
   rmSync(join(dir, '.complete'), { force: true });
   mkdirSync(dir, { recursive: true });
-  writeFileSync(join(dir, 'package.json'), JSON.stringify({ name: 'lumi-e2e-tools', private: true }, null, 2) + '\n');
+  writeFileSync(
+    join(dir, 'package.json'),
+    JSON.stringify({ name: 'lumi-e2e-tools', private: true }, null, 2) + '\n',
+  );
   const tmp = join(cacheDir, 'tmp');
   mkdirSync(join(tmp, RIPGREP_CACHE), { recursive: true });
-  const tar = spawnSync('tar', ['czf', join(tmp, RIPGREP_CACHE, RIPGREP_ARCHIVE), '-C', '/usr/bin', 'rg'], { stdio: 'inherit' });
-  if (tar.status !== 0) throw new Error('could not seed the ripgrep cache');
-  const r = spawnSync('npm', ['install', '--save-exact', `code-server@${CODE_SERVER_VERSION}`, `playwright-core@${PLAYWRIGHT_VERSION}`], {
-    cwd: dir,
+  const tar = spawnSync('tar', ['czf', join(tmp, RIPGREP_CACHE, RIPGREP_ARCHIVE), '-C', '/usr/bin', 'rg'], {
     stdio: 'inherit',
-    env: {
-      ...process.env,
-      TMPDIR: tmp,
-      npm_config_cache: join(cacheDir, 'npm-cache'), // not ~/.npm
-      npm_config_unsafe_perm: 'true', // code-server's postinstall.sh insists on it when run as root
-      npm_config_yes: 'true', // node-pty's postinstall runs `npx node-gyp`
-      // Build native modules against the installed node's headers: node-gyp must not download them.
-      ...(existsSync(join(dirname(dirname(process.execPath)), 'include', 'node', 'node.h')) && !process.env.npm_config_nodedir
-        ? { npm_config_nodedir: dirname(dirname(process.execPath)) }
-        : {}),
-      npm_config_fund: 'false',
-      npm_config_audit: 'false',
-      npm_config_update_notifier: 'false',
-    },
   });
+  if (tar.status !== 0) throw new Error('could not seed the ripgrep cache');
+  const r = spawnSync(
+    'npm',
+    [
+      'install',
+      '--save-exact',
+      `code-server@${CODE_SERVER_VERSION}`,
+      `playwright-core@${PLAYWRIGHT_VERSION}`,
+    ],
+    {
+      cwd: dir,
+      stdio: 'inherit',
+      env: {
+        ...process.env,
+        TMPDIR: tmp,
+        npm_config_cache: join(cacheDir, 'npm-cache'), // not ~/.npm
+        npm_config_unsafe_perm: 'true', // code-server's postinstall.sh insists on it when run as root
+        npm_config_yes: 'true', // node-pty's postinstall runs `npx node-gyp`
+        // Build native modules against the installed node's headers: node-gyp must not download them.
+        ...(existsSync(join(dirname(dirname(process.execPath)), 'include', 'node', 'node.h')) &&
+        !process.env.npm_config_nodedir
+          ? { npm_config_nodedir: dirname(dirname(process.execPath)) }
+          : {}),
+        npm_config_fund: 'false',
+        npm_config_audit: 'false',
+        npm_config_update_notifier: 'false',
+      },
+    },
+  );
   if (r.status === 0) writeFileSync(join(dir, '.complete'), `${new Date().toISOString()}\n`);
   if (!ready()) {
     rmSync(join(dir, '.complete'), { force: true });

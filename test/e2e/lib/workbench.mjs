@@ -22,7 +22,10 @@ export async function waitUntil(read, check, what, timeout = TIMEOUT) {
     } catch (err) {
       last = `(${err.message})`;
     }
-    if (Date.now() > deadline) assert.fail(`timed out after ${timeout} ms waiting for ${what}; last seen:\n${typeof last === 'string' ? last : JSON.stringify(last, null, 2)}`);
+    if (Date.now() > deadline)
+      assert.fail(
+        `timed out after ${timeout} ms waiting for ${what}; last seen:\n${typeof last === 'string' ? last : JSON.stringify(last, null, 2)}`,
+      );
     await new Promise((r) => setTimeout(r, 150));
   }
 }
@@ -41,7 +44,11 @@ export class Workbench {
     // (code actions, hovers) asks the language server while the extension host shuts down.
     if (await this.page.locator('.monaco-workbench').count()) {
       await this.runCommand('View: Close All Editors');
-      await this.page.locator('.editor-group-container .tab').first().waitFor({ state: 'detached' }).catch(() => {});
+      await this.page
+        .locator('.editor-group-container .tab')
+        .first()
+        .waitFor({ state: 'detached' })
+        .catch(() => {});
       await this.settle(300);
     }
     await this.page.goto(url);
@@ -72,7 +79,10 @@ export class Workbench {
       timeout,
     );
     await this.runCommand('View: Hide Panel');
-    await this.page.locator('.part.panel').waitFor({ state: 'hidden' }).catch(() => {});
+    await this.page
+      .locator('.part.panel')
+      .waitFor({ state: 'hidden' })
+      .catch(() => {});
   }
 
   quickInput() {
@@ -86,7 +96,11 @@ export class Workbench {
   async focusEditorArea() {
     const editor = this.page.locator('.editor-group-container.active .monaco-editor .view-lines').first();
     if (await editor.isVisible()) await editor.click({ position: { x: 5, y: 5 } });
-    else await this.page.locator('.monaco-workbench .part.editor').first().click({ position: { x: 200, y: 200 } });
+    else
+      await this.page
+        .locator('.monaco-workbench .part.editor')
+        .first()
+        .click({ position: { x: 200, y: 200 } });
   }
 
   /** F1, the command's title, Enter: as a user runs a command from the command palette. */
@@ -99,7 +113,11 @@ export class Workbench {
     await row.waitFor({ state: 'visible' });
     // The first row must be this command (a partial match could sort something else first).
     const first = this.page.locator('.quick-input-list .monaco-list-row').first();
-    await waitUntil(() => textOf(first), (t) => t.includes(title), `"${title}" as the first command palette entry`);
+    await waitUntil(
+      () => textOf(first),
+      (t) => t.includes(title),
+      `"${title}" as the first command palette entry`,
+    );
     await this.page.keyboard.press('Enter');
   }
 
@@ -130,7 +148,9 @@ export class Workbench {
   /** A token span of the active editor whose whole text is `text` (e.g. a function name). */
   token(text) {
     const escaped = text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
-    return this.editor().locator('.view-line span > span', { hasText: new RegExp(`^${escaped}$`) }).first();
+    return this.editor()
+      .locator('.view-line span > span', { hasText: new RegExp(`^${escaped}$`) })
+      .first();
   }
 
   /** Rows of the active editor as text (what is rendered). */
@@ -164,9 +184,13 @@ export class Workbench {
     await this.showProblems();
     // One snapshot of the list: rows are re-rendered while diagnostics change, and reading them
     // one by one would wait for a row that is gone.
-    const texts = await this.page.locator('.markers-panel .monaco-list-row').evaluateAll((rows) =>
-      rows.filter((row) => row.querySelector('.marker-icon, .codicon-warning, .codicon-error, .codicon-info')).map((row) => row.innerText),
-    );
+    const texts = await this.page
+      .locator('.markers-panel .monaco-list-row')
+      .evaluateAll((rows) =>
+        rows
+          .filter((row) => row.querySelector('.marker-icon, .codicon-warning, .codicon-error, .codicon-info'))
+          .map((row) => row.innerText),
+      );
     return texts.map((t) => t.replace(/\u00a0/g, ' ').replace(/\s+/g, ' '));
   }
 
@@ -178,7 +202,9 @@ export class Workbench {
     return this.page.locator('.monaco-dialog-box');
   }
 
-  /** The visible terminal's rows as text (needs the DOM renderer: terminal.integrated.gpuAcceleration off). */
+  /**
+   * The visible terminal's rows as text (needs the DOM renderer: terminal.integrated.gpuAcceleration off).
+   */
   async terminalText() {
     const rows = this.page.locator('.terminal-wrapper .xterm-rows:visible');
     if ((await rows.count()) === 0) return '';
@@ -191,7 +217,9 @@ export class Workbench {
 
   /** Names of the open terminals, from the terminal tabs list (or the single terminal's title). */
   async terminalNames() {
-    const tabs = this.page.locator('.terminal-tabs-entry .monaco-icon-label, .single-terminal-tab .monaco-icon-label');
+    const tabs = this.page.locator(
+      '.terminal-tabs-entry .monaco-icon-label, .single-terminal-tab .monaco-icon-label',
+    );
     return (await tabs.allInnerTexts()).map((t) => t.trim());
   }
 

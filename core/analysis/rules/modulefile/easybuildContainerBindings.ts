@@ -10,11 +10,14 @@ export const easybuildContainerBindings: ModulefileRule = (ctx) => {
   if (ctx.containerKind !== 'lumi-easybuild') return [];
   return ctx.calls
     .filter((c) => c.isGlobal && LOADS.has(c.name))
-    .flatMap((c) => c.args.filter((a) => a.value !== undefined && a.value.split('/')[0] === 'singularity-AI-bindings'))
+    .flatMap((c) =>
+      c.args.filter((a) => a.value !== undefined && a.value.split('/')[0] === 'singularity-AI-bindings'),
+    )
     .map((a) => ({
       range: a.range,
       severity: 'warning' as const,
       code: 'easybuild-container-bindings',
-      message: "a LUMI EasyBuild container module binds its own directories (create_container_vars); loading singularity-AI-bindings as well clashes: LUMI's easyconfigs declare conflict('singularity-AI-bindings')",
+      message:
+        "a LUMI EasyBuild container module binds its own directories (create_container_vars); loading singularity-AI-bindings as well clashes: LUMI's easyconfigs declare conflict('singularity-AI-bindings')",
     }));
 };

@@ -11,6 +11,14 @@ export const getenvNoFallback: ModulefileRule = (ctx) =>
       severity: 'warning' as const,
       code: 'getenv-no-fallback',
       message: `${call} has no fallback: when ${variable ?? 'the variable'} is unset, '..' fails at load time and pathJoin silently drops it; write ${call} or '<default>' (for checking, give ${variable ?? 'it'} a value in the lumiModules.env setting or with --env)`,
-      fixes: [{ title: `Add a fallback: (${call} or '')`, edits: [{ range: { start: range.start, end: range.start }, newText: '(' }, { range: { start: range.end, end: range.end }, newText: " or '')" }] }],
+      fixes: [
+        {
+          title: `Add a fallback: (${call} or '')`,
+          edits: [
+            { range: { start: range.start, end: range.start }, newText: '(' },
+            { range: { start: range.end, end: range.end }, newText: " or '')" },
+          ],
+        },
+      ],
     };
   });

@@ -9,8 +9,13 @@ const LOADS = new Set(['load', 'depends_on', 'try_load', 'always_load', 'load_an
 
 export const laifMissingBindings: ModulefileRule = (ctx) => {
   if (ctx.containerKind !== 'laif') return [];
-  const loadsBindings = ctx.calls.some((c) => c.isGlobal && LOADS.has(c.name) && c.args.some((a) => a.value?.split('/')[0] === LAIF_BINDINGS_MODULE));
-  const unknownLoad = ctx.calls.some((c) => c.isGlobal && LOADS.has(c.name) && c.args.some((a) => a.value === undefined));
+  const loadsBindings = ctx.calls.some(
+    (c) =>
+      c.isGlobal && LOADS.has(c.name) && c.args.some((a) => a.value?.split('/')[0] === LAIF_BINDINGS_MODULE),
+  );
+  const unknownLoad = ctx.calls.some(
+    (c) => c.isGlobal && LOADS.has(c.name) && c.args.some((a) => a.value === undefined),
+  );
   if (loadsBindings || unknownLoad) return [];
   const at = { line: ctx.insertionLine, character: 0 };
   return [
@@ -19,7 +24,17 @@ export const laifMissingBindings: ModulefileRule = (ctx) => {
       severity: 'warning',
       code: 'laif-missing-bindings',
       message: `LUMI AI Factory module without ${LAIF_BINDINGS_MODULE}: the container will not see /project, /scratch, /appl or Slurm (add depends_on("${LAIF_BINDINGS_MODULE}"))`,
-      fixes: [{ title: `Add depends_on("${LAIF_BINDINGS_MODULE}")`, edits: [{ range: { start: at, end: at }, newText: `${ctx.text.endsWith('\n') || ctx.text === '' ? '' : '\n'}depends_on("${LAIF_BINDINGS_MODULE}")\n` }] }],
+      fixes: [
+        {
+          title: `Add depends_on("${LAIF_BINDINGS_MODULE}")`,
+          edits: [
+            {
+              range: { start: at, end: at },
+              newText: `${ctx.text.endsWith('\n') || ctx.text === '' ? '' : '\n'}depends_on("${LAIF_BINDINGS_MODULE}")\n`,
+            },
+          ],
+        },
+      ],
     },
   ];
 };

@@ -5,7 +5,10 @@ import type { ModulefileRule } from './types';
 
 export const missingSingImage: ModulefileRule = (ctx) => {
   if (ctx.containerKind !== 'csc' || ctx.setenv.has('SING_IMAGE')) return [];
-  const anchor = ctx.setenv.get('WITH_CONDA')?.range ?? ctx.pathPrepends.find((p) => p.variable === 'PATH')?.range ?? ctx.source.range(0, 0);
+  const anchor =
+    ctx.setenv.get('WITH_CONDA')?.range ??
+    ctx.pathPrepends.find((p) => p.variable === 'PATH')?.range ??
+    ctx.source.range(0, 0);
   const sif = ctx.locals.find((l) => typeof l.value === 'string' && l.value.endsWith('.sif'));
   const value = sif ? sif.name : '"/path/to/image.sif"';
   const at = { line: ctx.insertionLine, character: 0 };
@@ -14,8 +17,19 @@ export const missingSingImage: ModulefileRule = (ctx) => {
       range: anchor,
       severity: 'error',
       code: 'missing-sing-image',
-      message: 'CSC-style container module never sets SING_IMAGE: its wrapper scripts will refuse to run (add setenv("SING_IMAGE", <image.sif>))',
-      fixes: [{ title: 'Add setenv("SING_IMAGE", ...)', edits: [{ range: { start: at, end: at }, newText: `${ctx.text.endsWith('\n') || ctx.text === '' ? '' : '\n'}setenv("SING_IMAGE", ${value})\n` }] }],
+      message:
+        'CSC-style container module never sets SING_IMAGE: its wrapper scripts will refuse to run (add setenv("SING_IMAGE", <image.sif>))',
+      fixes: [
+        {
+          title: 'Add setenv("SING_IMAGE", ...)',
+          edits: [
+            {
+              range: { start: at, end: at },
+              newText: `${ctx.text.endsWith('\n') || ctx.text === '' ? '' : '\n'}setenv("SING_IMAGE", ${value})\n`,
+            },
+          ],
+        },
+      ],
     },
   ];
 };

@@ -3,7 +3,8 @@
 import { basename } from 'node:path';
 import type { ModulefileRule } from './types';
 
-export const WITH_CONDA_LINE = 'setenv("WITH_CONDA", "source /opt/conda/etc/profile.d/conda.sh && conda activate pytorch")';
+export const WITH_CONDA_LINE =
+  'setenv("WITH_CONDA", "source /opt/conda/etc/profile.d/conda.sh && conda activate pytorch")';
 
 export const missingWithConda: ModulefileRule = (ctx) => {
   if (ctx.setenv.has('WITH_CONDA')) return [];
@@ -11,7 +12,9 @@ export const missingWithConda: ModulefileRule = (ctx) => {
   const condaImage = image && /^lumi-.*-rocm-/.test(basename(image.value!));
   const wrapper = ctx.wrappers.find((w) => w.facts.usesWithConda);
   if (!condaImage && !wrapper) return [];
-  const why = wrapper ? `the wrapper ${ctx.render(wrapper.path)} applies $WITH_CONDA` : `the image ${basename(ctx.render(image!.value!))} needs conda activation before python is on PATH`;
+  const why = wrapper
+    ? `the wrapper ${ctx.render(wrapper.path)} applies $WITH_CONDA`
+    : `the image ${basename(ctx.render(image!.value!))} needs conda activation before python is on PATH`;
   const at = { line: ctx.insertionLine, character: 0 };
   return [
     {
@@ -19,7 +22,17 @@ export const missingWithConda: ModulefileRule = (ctx) => {
       severity: 'warning',
       code: 'missing-with-conda',
       message: `WITH_CONDA is not set, but ${why}`,
-      fixes: [{ title: 'Add setenv("WITH_CONDA", ...)', edits: [{ range: { start: at, end: at }, newText: `${ctx.text.endsWith('\n') ? '' : '\n'}${WITH_CONDA_LINE}\n` }] }],
+      fixes: [
+        {
+          title: 'Add setenv("WITH_CONDA", ...)',
+          edits: [
+            {
+              range: { start: at, end: at },
+              newText: `${ctx.text.endsWith('\n') ? '' : '\n'}${WITH_CONDA_LINE}\n`,
+            },
+          ],
+        },
+      ],
     },
   ];
 };

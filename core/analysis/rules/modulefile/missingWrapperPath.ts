@@ -6,6 +6,15 @@ import type { ModulefileRule } from './types';
 
 export const missingWrapperPath: ModulefileRule = (ctx) => {
   const sing = ctx.setenv.get('SING_IMAGE');
-  if (!sing || !ctx.setenv.has('WITH_CONDA') || ctx.pathPrepends.some((p) => p.variable === 'PATH')) return [];
-  return [{ range: sing.range, severity: 'warning', code: 'missing-wrapper-path', message: "SING_IMAGE and WITH_CONDA are set but no wrapper directory is put on PATH: 'python' will run on the host, not in the container" }];
+  if (!sing || !ctx.setenv.has('WITH_CONDA') || ctx.pathPrepends.some((p) => p.variable === 'PATH'))
+    return [];
+  return [
+    {
+      range: sing.range,
+      severity: 'warning',
+      code: 'missing-wrapper-path',
+      message:
+        "SING_IMAGE and WITH_CONDA are set but no wrapper directory is put on PATH: 'python' will run on the host, not in the container",
+    },
+  ];
 };

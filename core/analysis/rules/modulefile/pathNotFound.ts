@@ -2,7 +2,12 @@
 // image, a warning for PATH/MODULEPATH directories and capture('cat F') files.
 import type { ModulefileRule } from './types';
 
-const WHAT = { 'sing-image': 'SING_IMAGE image', 'path-dir': 'directory put on PATH', 'modulepath-dir': 'directory put on MODULEPATH', 'capture-file': "file read by capture('cat ...')" } as const;
+const WHAT = {
+  'sing-image': 'SING_IMAGE image',
+  'path-dir': 'directory put on PATH',
+  'modulepath-dir': 'directory put on MODULEPATH',
+  'capture-file': "file read by capture('cat ...')",
+} as const;
 
 export const pathNotFound: ModulefileRule = (ctx) =>
   ctx.paths

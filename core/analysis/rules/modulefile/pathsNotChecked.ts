@@ -5,7 +5,10 @@ import type { ModulefileRule } from './types';
 
 export const pathsNotChecked: ModulefileRule = (ctx) => {
   if (ctx.uncheckedRoots.length === 0) return [];
-  const first = ctx.paths.find((p) => p.value !== undefined && ctx.uncheckedRoots.some((r) => p.value === r || p.value!.startsWith(r + '/')));
+  const first = ctx.paths.find(
+    (p) =>
+      p.value !== undefined && ctx.uncheckedRoots.some((r) => p.value === r || p.value!.startsWith(r + '/')),
+  );
   return [
     {
       range: first?.range ?? ctx.source.range(0, 0),

@@ -4,7 +4,14 @@
 import type { FoundWrapper } from '../../modulefile/resolve';
 import type { SourceMap } from '../../modulefile/source';
 import type { Finding, Range } from '../../types';
-import type { ContainerKind, LmodCall, LocalVariable, PathExpression, PathPrepend, SetenvValue } from '../../modulefile/types';
+import type {
+  ContainerKind,
+  LmodCall,
+  LocalVariable,
+  PathExpression,
+  PathPrepend,
+  SetenvValue,
+} from '../../modulefile/types';
 import type { LmodFunction } from '../../modulefile/lmodApi';
 import type { GetenvUse } from '../../modulefile/evaluate';
 

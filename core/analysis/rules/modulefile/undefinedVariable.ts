@@ -5,12 +5,17 @@ import { closestName } from '../../modulefile/lmodApi';
 
 export const undefinedVariable: ModulefileRule = (ctx) =>
   ctx.undefinedReads.map((read) => {
-    const suggestion = closestName(read.name, ctx.locals.map((l) => l.name));
+    const suggestion = closestName(
+      read.name,
+      ctx.locals.map((l) => l.name),
+    );
     return {
       range: read.range,
       severity: 'warning' as const,
       code: 'undefined-variable',
       message: `'${read.name}' is not defined (it is nil here)${suggestion ? `: did you mean the local '${suggestion}'?` : ''}`,
-      fixes: suggestion ? [{ title: `Change to ${suggestion}`, edits: [{ range: read.range, newText: suggestion }] }] : undefined,
+      fixes: suggestion
+        ? [{ title: `Change to ${suggestion}`, edits: [{ range: read.range, newText: suggestion }] }]
+        : undefined,
     };
   });

@@ -19,6 +19,8 @@ export const unknownFunction: ModulefileRule = (ctx) =>
         severity: 'error' as const,
         code: 'unknown-function',
         message: `${why}; Lmod stops with "attempt to call a nil value"${suggestion ? ` (did you mean ${suggestion}?)` : ''}`,
-        fixes: suggestion ? [{ title: `Rename to ${suggestion}`, edits: [{ range: c.nameRange, newText: suggestion }] }] : undefined,
+        fixes: suggestion
+          ? [{ title: `Rename to ${suggestion}`, edits: [{ range: c.nameRange, newText: suggestion }] }]
+          : undefined,
       };
     });

@@ -4,4 +4,9 @@ import type { ModulefileRule } from './types';
 export const unusedLocal: ModulefileRule = (ctx) =>
   ctx.locals
     .filter((l) => !l.used && !l.name.startsWith('_'))
-    .map((l) => ({ range: l.nameRange, severity: 'hint' as const, code: 'unused-local', message: `local '${l.name}' is never used` }));
+    .map((l) => ({
+      range: l.nameRange,
+      severity: 'hint' as const,
+      code: 'unused-local',
+      message: `local '${l.name}' is never used`,
+    }));

@@ -24,7 +24,12 @@ export const wrongArguments: ModulefileRule = (ctx) => {
     for (const i of f.stringArgs) {
       const arg = call.args[i];
       if (arg?.literalType && arg.literalType !== 'StringLiteral' && f.minArgs > 0) {
-        out.push({ range: arg.range, severity: 'error', code: 'wrong-arguments', message: `argument ${i + 1} of ${call.name} must be a string (${f.params[i]?.label ?? ''})` });
+        out.push({
+          range: arg.range,
+          severity: 'error',
+          code: 'wrong-arguments',
+          message: `argument ${i + 1} of ${call.name} must be a string (${f.params[i]?.label ?? ''})`,
+        });
       }
     }
   }

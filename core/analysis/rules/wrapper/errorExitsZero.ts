@@ -7,14 +7,26 @@ import type { WrapperRule } from './types';
 
 /** A statement whose output goes to stderr: `>&2 echo ...`, `echo ... 1>&2`. */
 function writesToStderr(statement: Node): boolean {
-  const redirects = statement.type === 'redirected_statement' ? statement.childrenForFieldName('redirect') : statement.type === 'command' ? statement.childrenForFieldName('redirect') : [];
-  return redirects.some((r) => r !== null && r.type === 'file_redirect' && /^1?>&2$/.test(r.text.replace(/\s+/g, '')));
+  const redirects =
+    statement.type === 'redirected_statement'
+      ? statement.childrenForFieldName('redirect')
+      : statement.type === 'command'
+        ? statement.childrenForFieldName('redirect')
+        : [];
+  return redirects.some(
+    (r) => r !== null && r.type === 'file_redirect' && /^1?>&2$/.test(r.text.replace(/\s+/g, '')),
+  );
 }
 
 export const errorExitsZero: WrapperRule = ({ script }) => {
   const out: Finding[] = [];
   for (const command of script.commands) {
-    if (command.name !== 'exit' || command.args.length > 0 || command.node.parent?.type === 'redirected_statement') continue;
+    if (
+      command.name !== 'exit' ||
+      command.args.length > 0 ||
+      command.node.parent?.type === 'redirected_statement'
+    )
+      continue;
     const previous = command.node.previousNamedSibling;
     if (!previous || !writesToStderr(previous)) continue;
     const range = script.range(command.node);
@@ -22,7 +34,8 @@ export const errorExitsZero: WrapperRule = ({ script }) => {
       range,
       severity: 'warning',
       code: 'wrapper-error-exits-zero',
-      message: '`exit` without a status after an error message exits with 0 (the status of the message): callers see success; use exit 1',
+      message:
+        '`exit` without a status after an error message exits with 0 (the status of the message): callers see success; use exit 1',
       fixes: [{ title: 'Use exit 1', edits: [{ range, newText: 'exit 1' }] }],
     });
   }

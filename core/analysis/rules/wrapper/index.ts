@@ -8,4 +8,12 @@ import type { WrapperRule } from './types';
 import { unquotedArgs } from './unquotedArgs';
 import { withCondaNotEvaluated } from './withCondaNotEvaluated';
 
-export const wrapperRules: readonly WrapperRule[] = [noSingImageCheck, unquotedArgs, noContainerCheck, noWithConda, noVenv, withCondaNotEvaluated, errorExitsZero];
+export const wrapperRules: readonly WrapperRule[] = [
+  noSingImageCheck,
+  unquotedArgs,
+  noContainerCheck,
+  noWithConda,
+  noVenv,
+  withCondaNotEvaluated,
+  errorExitsZero,
+];

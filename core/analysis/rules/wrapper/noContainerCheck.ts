@@ -10,18 +10,30 @@ const INSIDE = /\/\.singularity\.d|SINGULARITY_CONTAINER|APPTAINER_CONTAINER|\/p
 
 /** $@, "$@", "${@:2}", $*: all the wrapper's arguments. */
 function isAllArguments(word: Node): boolean {
-  const parts = word.type === 'string' ? word.children.filter((c): c is Node => c !== null && c.type !== '"') : [word];
+  const parts =
+    word.type === 'string' ? word.children.filter((c): c is Node => c !== null && c.type !== '"') : [word];
   return parts.length === 1 && /^\$\{?[@*]/.test(parts[0].text);
 }
 
-/** Variables that hold the image or the runtime's options, never a program ("$cmd" may be this wrapper's own name). */
+/**
+ * Variables that hold the image or the runtime's options, never a program ("$cmd" may be this wrapper's own
+ * name).
+ */
 const IMAGE_OR_OPTIONS = /IMAGE|SIF|CONTAINER|FLAGS|BIND|OPT/i;
 
-/** A word that names no program: an option, an image path, an image or options variable alone ("$SIF", $SING_FLAGS). */
+/**
+ * A word that names no program: an option, an image path, an image or options variable alone ("$SIF",
+ * $SING_FLAGS).
+ */
 function namesNoProgram(word: Node): boolean {
   if (word.text.startsWith('-') || /\.(sif|simg|img)["']?$/.test(word.text)) return true;
-  const parts = word.type === 'string' ? word.children.filter((c): c is Node => c !== null && c.type !== '"') : [word];
-  return parts.length === 1 && (parts[0].type === 'simple_expansion' || parts[0].type === 'expansion') && IMAGE_OR_OPTIONS.test(parts[0].text);
+  const parts =
+    word.type === 'string' ? word.children.filter((c): c is Node => c !== null && c.type !== '"') : [word];
+  return (
+    parts.length === 1 &&
+    (parts[0].type === 'simple_expansion' || parts[0].type === 'expansion') &&
+    IMAGE_OR_OPTIONS.test(parts[0].text)
+  );
 }
 
 /** `singularity exec|run [options] IMAGE "$@"`: everything it runs comes from the caller. */

@@ -16,13 +16,21 @@ export function isPythonWrapper(filePath: string, code: string): boolean {
 
 export const noVenv: WrapperRule = ({ script, filePath }) => {
   const start = script.containerCommands[0];
-  if (!start || !isPythonWrapper(filePath, script.code) || isLumiEasyBuildWrapper(script) || script.expandedVariables.has('VIRTUAL_ENV') || /VIRTUAL_ENV/.test(script.code)) return [];
+  if (
+    !start ||
+    !isPythonWrapper(filePath, script.code) ||
+    isLumiEasyBuildWrapper(script) ||
+    script.expandedVariables.has('VIRTUAL_ENV') ||
+    /VIRTUAL_ENV/.test(script.code)
+  )
+    return [];
   return [
     {
       range: script.range(start.node),
       severity: 'information',
       code: 'wrapper-no-venv',
-      message: 'VIRTUAL_ENV is not carried into the container: add the venv site-packages to PYTHONPATH before starting it',
+      message:
+        'VIRTUAL_ENV is not carried into the container: add the venv site-packages to PYTHONPATH before starting it',
     },
   ];
 };

@@ -10,13 +10,20 @@ export const noWithConda: WrapperRule = ({ script, modulesSettingWithConda }) =>
     const c = command.args.findIndex((a) => a.text === '-c');
     const body = c > 0 && /^(bash|sh)$/.test(command.args[c - 1].text) ? command.args[c + 1] : undefined;
     // Only a real expansion counts: `\$WITH_CONDA` is escaped and expands inside the container.
-    const expandsOnHost = body?.type === 'string' && body.children.some((c) => (c?.type === 'simple_expansion' || c?.type === 'expansion') && c.children.some((v) => v?.type === 'variable_name' && v.text === 'WITH_CONDA'));
+    const expandsOnHost =
+      body?.type === 'string' &&
+      body.children.some(
+        (c) =>
+          (c?.type === 'simple_expansion' || c?.type === 'expansion') &&
+          c.children.some((v) => v?.type === 'variable_name' && v.text === 'WITH_CONDA'),
+      );
     if (body && expandsOnHost) {
       out.push({
         range: script.range(body),
         severity: 'warning',
         code: 'wrapper-no-with-conda',
-        message: "$WITH_CONDA inside double quotes of bash -c \"...\" expands on the host, not in the container: use single quotes ('eval \"$WITH_CONDA\"; ...')",
+        message:
+          '$WITH_CONDA inside double quotes of bash -c "..." expands on the host, not in the container: use single quotes (\'eval "$WITH_CONDA"; ...\')',
       });
     }
   }
@@ -41,7 +48,9 @@ export function namedModules(paths: readonly string[]): string {
   return `${paths.slice(0, NAMED_MODULES).join(', ')} and ${withThousandsSeparators(paths.length - NAMED_MODULES)} more modules`;
 }
 
-/** 9997 -> `9,997`, as toLocaleString('en-US') writes it without loading ICU's formatter (15 ms in a CLI run). */
+/**
+ * 9997 -> `9,997`, as toLocaleString('en-US') writes it without loading ICU's formatter (15 ms in a CLI run).
+ */
 function withThousandsSeparators(n: number): string {
   return String(n).replace(/\B(?=(\d{3})+$)/g, ',');
 }

@@ -20,18 +20,30 @@ function allArgumentsVariable(node: Node): '@' | '*' | undefined {
 export const unquotedArgs: WrapperRule = ({ script }) => {
   const out: Finding[] = [];
   const seen = new Set<number>();
-  const running = new Set(script.commands.filter((c) => script.containerCommands.includes(c) || c.node.text.startsWith('exec')));
+  const running = new Set(
+    script.commands.filter((c) => script.containerCommands.includes(c) || c.node.text.startsWith('exec')),
+  );
   const report = (node: Node, message: string, newText: string) => {
     if (seen.has(node.startIndex)) return;
     seen.add(node.startIndex);
     const range = script.range(node);
-    out.push({ range, severity: 'error', code: 'wrapper-unquoted-args', message, fixes: [{ title: `Use ${newText}`, edits: [{ range, newText }] }] });
+    out.push({
+      range,
+      severity: 'error',
+      code: 'wrapper-unquoted-args',
+      message,
+      fixes: [{ title: `Use ${newText}`, edits: [{ range, newText }] }],
+    });
   };
   const quotedAll = (node: Node) => `"${node.text.replace(/^\$\{?\*/, (m) => m.replace('*', '@'))}"`;
   const check = (arg: Node, runs: boolean) => {
     const unquoted = allArgumentsVariable(arg);
     if (unquoted) {
-      report(arg, `${arg.text} is unquoted: arguments with spaces or * are split and globbed; pass ${quotedAll(arg)}`, quotedAll(arg));
+      report(
+        arg,
+        `${arg.text} is unquoted: arguments with spaces or * are split and globbed; pass ${quotedAll(arg)}`,
+        quotedAll(arg),
+      );
       return;
     }
     if (arg.type === 'string' && runs) {
@@ -39,7 +51,11 @@ export const unquotedArgs: WrapperRule = ({ script }) => {
       if (star) return report(arg, `${arg.text} joins all arguments into one; pass "$@"`, '"$@"');
       const parts = arg.children.filter((c): c is Node => c !== null && c.type !== '"');
       if (parts.length > 1 && parts.some((c) => allArgumentsVariable(c) === '@')) {
-        report(arg, `${arg.text} mixes text with $@: the first argument is glued to the text and the others follow as separate words; pass "$@" as words of their own`, '"$@"');
+        report(
+          arg,
+          `${arg.text} mixes text with $@: the first argument is glued to the text and the others follow as separate words; pass "$@" as words of their own`,
+          '"$@"',
+        );
       }
     }
   };

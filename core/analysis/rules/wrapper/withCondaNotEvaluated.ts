@@ -15,7 +15,10 @@ const WITH_CONDA_COMMAND = /^"?\$\{?WITH_CONDA\}?"?$/;
 const MESSAGE =
   '$WITH_CONDA is run as a command, not evaluated: the && or ; in its value are plain words there, so conda activate never runs; use eval "$WITH_CONDA"';
 
-/** The code an inner `bash -c` gets: a single-quoted body as is; a double-quoted one after the host's unescaping. */
+/**
+ * The code an inner `bash -c` gets: a single-quoted body as is; a double-quoted one after the host's
+ * unescaping.
+ */
 function innerCode(body: Node): string | undefined {
   if (body.type === 'raw_string') return body.text.slice(1, -1);
   if (body.type !== 'string') return undefined;
@@ -31,7 +34,10 @@ function runsWithCondaAsCommand(code: string): boolean {
   if (!/WITH_CONDA/.test(code)) return false;
   const inner = readWrapper(code);
   try {
-    return inner.commands.some((c) => WITH_CONDA_COMMAND.test(c.name)) || inner.commands.some((c) => bashCBodies(c.args).some((b) => bodyRunsWithConda(b)));
+    return (
+      inner.commands.some((c) => WITH_CONDA_COMMAND.test(c.name)) ||
+      inner.commands.some((c) => bashCBodies(c.args).some((b) => bodyRunsWithConda(b)))
+    );
   } finally {
     inner.dispose();
   }
@@ -67,9 +73,17 @@ export const withCondaNotEvaluated: WrapperRule = ({ script, modulesSettingWithC
       });
       continue;
     }
-    for (const body of bashCBodies([command.node.childForFieldName('name') ?? command.node, ...command.args])) {
+    for (const body of bashCBodies([
+      command.node.childForFieldName('name') ?? command.node,
+      ...command.args,
+    ])) {
       if (bodyRunsWithConda(body)) {
-        out.push({ range: script.range(body), severity: 'warning', code: 'wrapper-with-conda-not-evaluated', message: `in bash -c: ${MESSAGE}` });
+        out.push({
+          range: script.range(body),
+          severity: 'warning',
+          code: 'wrapper-with-conda-not-evaluated',
+          message: `in bash -c: ${MESSAGE}`,
+        });
       }
     }
   }
