@@ -13,7 +13,7 @@ import type {
   SetenvValue,
 } from '../../modulefile/types';
 import type { LmodFunction } from '../../modulefile/lmodApi';
-import type { GetenvUse } from '../../modulefile/evaluate';
+import type { GetenvUse, NilConcat } from '../../modulefile/evaluate';
 
 export interface ModulefileRuleContext {
   text: string;
@@ -40,6 +40,8 @@ export interface ModulefileRuleContext {
   definedGlobals: ReadonlySet<string>;
   undefinedReads: { name: string; range: Range }[];
   getenvWithoutFallback: GetenvUse[];
+  /** Global reads used in `..` (undefined ones stop the load). */
+  nilConcats: NilConcat[];
   /** The line after the end of the file, where fixes insert lines. */
   insertionLine: number;
   /** A resolved value as messages may show it (environment values as $NAME: no secret in a CI log). */
