@@ -45,9 +45,14 @@ export const NIL_FLOW_CASES: [name: string, text: string, expected: string[]][] 
   ['concat', `setenv("B", os.getenv("D") .. "/bin")\n`, ['getenv-no-fallback:warning@1']],
   ['pathJoin', `setenv("B", pathJoin(os.getenv("D"), "bin"))\n`, ['getenv-no-fallback:warning@1']],
   [
-    'local',
-    `local dir = os.getenv("D")\nsetenv("A", pathJoin(dir, "a"))\nsetenv("B", dir .. "/bin")\n`,
-    ['getenv-no-fallback:warning@2', 'getenv-no-fallback:warning@3'],
+    'local in pathJoin',
+    `local dir = os.getenv("D")\nsetenv("A", pathJoin(dir, "a"))\n`,
+    ['getenv-no-fallback:warning@2'],
+  ],
+  [
+    'local in ..',
+    `local dir = os.getenv("D")\nsetenv("B", dir .. "/bin")\n`,
+    ['getenv-no-fallback:warning@2'],
   ],
   ['local narrowed', `local dir = os.getenv("D")\nif dir then setenv("B", dir .. "/bin") end\n`, []],
   [
@@ -83,6 +88,7 @@ export const NIL_FLOW_CASES: [name: string, text: string, expected: string[]][] 
   ],
   ['LUMI site function', `create_container_vars("a.sif", "PyTorch", "/appl/x")\n`, []],
   ['unknown', `setenv("ARCH", get_highest_supported_architecture())\n`, ['unknown-function:error@1']],
+  ['unknown in a branch', `if isDir("/x") then foo() end\n`, ['unknown-function:warning@1']],
 ];
 
 describe('flow-aware nil-ness', () => {

@@ -724,6 +724,7 @@ class Evaluator {
       nameRange: this.rangeOf(e.base),
       isGlobal,
       tableForm,
+      conditional: this.conditional > 0,
       args: args.map((a, i) => {
         const value = values[i];
         return {

@@ -36,6 +36,8 @@ export interface LmodCall {
   isGlobal: boolean;
   /** `f{...}` table form: args are the positional table entries. */
   tableForm: boolean;
+  /** In a branch, loop or function body: not run on every load (`mode() == 'load'` clauses are). */
+  conditional?: boolean;
 }
 
 export interface ModuleSymbol {

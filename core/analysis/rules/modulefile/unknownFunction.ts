@@ -26,7 +26,8 @@ export const unknownFunction: ModulefileRule = (ctx) => {
         : `unknown function '${c.name}': not an Lmod function of ${where}, a site function (setting lumiModules.sitePackage / --site-package) nor defined in this file`;
       return {
         range: c.nameRange,
-        severity: 'error' as const,
+        // Lmod stops only where the call runs: on every load an error, in a branch a warning.
+        severity: c.conditional ? ('warning' as const) : ('error' as const),
         code: 'unknown-function',
         message: `${why}; Lmod stops with "attempt to call a nil value"${suggestion ? ` (did you mean ${suggestion}?)` : ''}`,
         fixes: suggestion
