@@ -16,6 +16,7 @@ export const getenvNoFallback: ModulefileRule = (ctx) =>
       range,
       severity: 'warning' as const,
       code: 'getenv-no-fallback',
-      message: `${what} may be nil: ${effect} when ${name} is unset (give a default, or --env ${name}=...)`,
+      // The advice (a default; for checking, the variable in lumiModules.env or --env) is in the docs.
+      message: `${what} is nil when ${name} is unset: ${effect}`,
     };
   });
