@@ -156,8 +156,10 @@ function syntaxFinding(err: unknown, source: SourceMap): Finding[] {
   const e = err as { index?: number; message?: string };
   if (typeof e.index !== 'number') return [];
   const text = source.text;
-  // luaparse points past the newline that ends an unfinished string; Lua names the string's line.
-  const at = /unfinished string/.test(String(e.message)) ? Math.max(0, e.index - 1) : e.index;
+  // luaparse (Lua 5.1, LuaJIT) points past the newline that ends an unfinished string; Lua names
+  // the string's line, as the Lua 5.3 rules do (their offset is the newline's).
+  const pastNewline = e.index > 0 && text[e.index - 1] === '\n';
+  const at = pastNewline && /unfinished string/.test(String(e.message)) ? e.index - 1 : e.index;
   const start = source.position(Math.min(at, text.length));
   const lineEnd = text.indexOf('\n', at);
   const end = source.position(lineEnd === -1 ? text.length : Math.max(lineEnd, at));
