@@ -34,7 +34,6 @@ function gunzip(input: Buffer, max: number): Buffer {
 function unzstd(input: Buffer, max: number): Buffer {
   // Streaming, so a frame that declares (or produces) more than `max` stops at the first block
   // past it instead of allocating what it claims.
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
   const fzstd = require('fzstd') as typeof import('fzstd');
   const parts: Uint8Array[] = [];
   let total = 0;
@@ -53,7 +52,6 @@ function unzstd(input: Buffer, max: number): Buffer {
 }
 
 function unlz4(input: Buffer, max: number): Buffer {
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
   const lz4 = require('lz4js') as {
     decompressBlock(s: Uint8Array, d: Uint8Array, si: number, sl: number, di: number): number;
   };
@@ -95,7 +93,6 @@ let xzExports: XzExports | undefined;
  */
 function xzModule(): XzExports {
   if (xzExports) return xzExports;
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
   const { XzReadableStream } = require('xz-decompress') as {
     XzReadableStream: { _getModuleInstance(): Promise<void> };
   };
