@@ -99,7 +99,8 @@ export async function inspectCommand(argv: string[], io: CliIO): Promise<number>
       else
         for (const e of entries)
           io.stdout.write(
-            `${e.kind.padEnd(12)} ${String(e.size).padStart(12)}  ${e.name}${e.target !== undefined ? ` -> ${e.target}` : ''}\n`,
+            `${e.kind.padEnd(12)} ${String(e.size).padStart(12)}  ${e.name}` +
+              `${e.target !== undefined ? ` -> ${e.target}` : ''}\n`,
           );
       return 0;
     }

@@ -1,6 +1,7 @@
 // What a module for this image needs, decided from the image's facts (scaffold, checks, hover):
 // its Python comes from a conda env that must be activated (WITH_CONDA), from a venv the image's
 // own PATH names (LAIF's /opt/venv), or from the system; and which Python version that is.
+import { shellQuote } from '../shell/quote';
 import type { ImageFacts } from './facts';
 
 export interface ImageDecision {
@@ -37,8 +38,9 @@ export function decideFromImage(f: ImageFacts): ImageDecision {
     const c = f.conda.find((x) => x.root === after.root)!;
     const env = after.env;
     const withConda = c.activate
-      ? `source ${c.root}/bin/activate${env ? ` ${env}` : ''}`
-      : `source ${c.root}/etc/profile.d/conda.sh && conda activate ${env ?? 'base'}`;
+      ? `source ${shellQuote(`${c.root}/bin/activate`)}${env ? ` ${shellQuote(env)}` : ''}`
+      : `source ${shellQuote(`${c.root}/etc/profile.d/conda.sh`)} && ` +
+        `conda activate ${shellQuote(env ?? 'base')}`;
     return {
       style: 'conda',
       withConda,

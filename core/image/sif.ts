@@ -99,7 +99,8 @@ export function* readSifHeader(fileSize: number, name: string): Io<SifHeader> {
     if (offset + size > fileSize)
       throw new ImageError(
         'truncated',
-        `${name}: SIF object ${d.readUInt32LE(5)} reaches to byte ${offset + size}, past the file's ${fileSize}`,
+        `${name}: SIF object ${d.readUInt32LE(5)} reaches to byte ${offset + size}, ` +
+          `past the file's ${fileSize}`,
       );
     const descriptor: SifDescriptor = {
       dataType,
@@ -141,7 +142,8 @@ export function primaryPartition(header: SifHeader, name: string): SifDescriptor
   if (primary.partition?.fsType !== FS_SQUASH)
     throw new ImageError(
       'unsupported',
-      `${name}: the primary partition is not a plain squashfs (file system type ${primary.partition?.fsType})`,
+      `${name}: the primary partition is not a plain squashfs ` +
+        `(file system type ${primary.partition?.fsType})`,
     );
   return primary;
 }

@@ -155,7 +155,8 @@ export class Squashfs {
     if (sb.fragmentCount * 16 > sb.bytesUsed || sb.inodeCount * 16 > sb.bytesUsed)
       throw new ImageError(
         'corrupt',
-        `${name}: squashfs counts (${sb.inodeCount} inodes, ${sb.fragmentCount} fragments) do not fit its size`,
+        `${name}: squashfs counts (${sb.inodeCount} inodes, ${sb.fragmentCount} fragments) ` +
+          'do not fit its size',
       );
     return new Squashfs(base, length, name, sb);
   }
