@@ -53,7 +53,9 @@ export function analyzeModulefile(
       return value;
     };
     const parsedSource = parsedText === text ? source : new SourceMap(parsedText);
-    const evaluation = evaluateModulefile(chunk, parsedSource, filePath, getenv);
+    // A value the user gave (--env, lumiModules.env) says the variable is set where the module loads.
+    const given = (name: string) => env.getenvOrigin?.(name) === 'asked' && env.getenv(name) !== undefined;
+    const evaluation = evaluateModulefile(chunk, parsedSource, filePath, getenv, given);
     const kind = modulefileKind(
       filePath,
       evaluation.calls,
@@ -98,6 +100,7 @@ export function analyzeModulefile(
       getenvWithoutFallback: evaluation.getenvWithoutFallback,
       image,
       hostVenv: image?.outcome.ok ? hostVenv(paths, evaluation.setenv, env) : undefined,
+      nilConcats: evaluation.nilConcats,
       insertionLine: source.lineCount(),
       render: (value) => renderValue(value, hiddenValues),
     };
