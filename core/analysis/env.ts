@@ -1,6 +1,6 @@
 // What the analysis may know of the world outside the text it checks. The CLI builds one from
 // `--env` and the real file system; the language server from its settings; tests from fixtures.
-import { accessSync, constants, readdirSync, statSync } from 'node:fs';
+import { accessSync, constants, readdirSync, readlinkSync, statSync } from 'node:fs';
 import { readBounded } from '../common/boundedRead';
 import { join } from 'node:path';
 import type * as SitePackageModule from './modulefile/sitePackage';
@@ -29,6 +29,8 @@ export interface FileSystemView {
   listDir(path: string): string[] | undefined;
   /** What a container image holds (core/image, read without running it), or why it was not read. */
   imageFacts?(path: string): ImageFactsOutcome;
+  /** A symbolic link's target as written (readlink), or undefined when `path` is no link. */
+  linkTarget?(path: string): string | undefined;
 }
 
 export type ImageFactsOutcome = { ok: true; facts: ImageFacts } | { ok: false; message: string };
@@ -95,6 +97,13 @@ export const realFileSystem: FileSystemView = {
     const outcome = (require('../image/facts') as typeof ImageFactsModule).localImageFacts(path);
     return outcome.ok ? { ok: true, facts: outcome.facts } : { ok: false, message: outcome.error.message };
   },
+  linkTarget(path) {
+    try {
+      return readlinkSync(path);
+    } catch {
+      return undefined;
+    }
+  },
 };
 
 /**
@@ -109,6 +118,7 @@ export function snapshotFileSystem(base: FileSystemView): FileSystemView {
   const executables = new Map<string, boolean>();
   const listings = new Map<string, string[] | undefined>();
   const starts = new Map<string, string | undefined>();
+  const links = new Map<string, string | undefined>();
   // get() first: one lookup for the common hit (has() then get() is two).
   const memo = <T>(map: Map<string, T>, path: string, compute: (p: string) => T): T => {
     const known = map.get(path);
@@ -133,6 +143,7 @@ export function snapshotFileSystem(base: FileSystemView): FileSystemView {
       ((path, bytes) => memo(starts, `${bytes}:${path}`, () => base.readStart!(path, bytes))),
     isExecutable: (path) => memo(executables, path, isExecutable),
     listDir: (path) => memo(listings, path, listDir),
+    linkTarget: base.linkTarget && ((path) => memo(links, path, (p) => base.linkTarget!(p))),
   };
 }
 

@@ -18,6 +18,7 @@ import { containerKindOf } from './containerKind';
 import { isInModuleTree, modulefileKind } from './fileKind';
 import { LuaSyntaxError, parseTolerant } from './luaAst';
 import { resolveModule } from './resolve';
+import { projectHome } from './site';
 import { renderValue, type HiddenValue } from './renderValue';
 import { SourceMap } from './source';
 import type { ModulefileAnalysis, PathExpression } from './types';
@@ -72,6 +73,10 @@ export function analyzeModulefile(
       evaluation.paths,
       evaluation.pathPrepends,
       env.fs,
+      {
+        home: projectHome(filePath),
+        askedValue: (name) => (env.getenvOrigin?.(name) === 'asked' ? env.getenv(name) : undefined),
+      },
     );
     const containerKind = kind === 'modulefile' ? containerKindOf(evaluation, wrappers) : undefined;
     const isContainerModule = containerKind !== undefined;
