@@ -62,6 +62,8 @@ export interface CheckProjectOptions {
   cache?: CheckCache;
   /** Modulefiles analysed in worker threads too (the CLI; see parallel.ts). */
   parallel?: ParallelOptions;
+  /** Filled with how many modulefiles and container wrappers were checked (`check`: "none found"). */
+  counts?: { modulefiles: number; wrappers: number };
 }
 
 export async function checkProject(
@@ -247,6 +249,10 @@ export async function checkProject(
     });
     analyses.set(path, analysis);
     if (analysis.facts.isContainerWrapper) shellcheck.add(path, text); // no-op when already queued
+  }
+  if (options.counts) {
+    options.counts.modulefiles = files.filter(isModulefilePath).length;
+    options.counts.wrappers = wrapperStates.size;
   }
   const shellcheckFindings = await shellcheck.collect();
   for (const [path, text] of wrappers) {
