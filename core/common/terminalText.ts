@@ -14,6 +14,7 @@ const C_ESCAPES: Record<string, string> = {
 };
 
 // C0, DEL, C1, the line and paragraph separators, and the bidi embeddings/overrides/isolates.
+// eslint-disable-next-line no-control-regex -- matching control characters is the point
 const CONTROL = /[\x00-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069]/g;
 
 function escapeOne(c: string): string {

@@ -1,6 +1,7 @@
 // `check`'s text output (stylish + code frame, summary, colour only on a terminal, control
 // characters escaped), "nothing found" (exit 2), the ShellCheck-missing line and "did you mean"
 // for options: the bundled CLI as users run it.
+/* eslint-disable no-control-regex -- the output is searched for control characters */
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { chmodSync, existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
