@@ -89,13 +89,10 @@ function defaultRoot(folder: vscode.WorkspaceFolder | undefined, settings: LumiS
 }
 
 /** Step 1: add a version of a module in the project home, the bundled template, or any module (`--from`). */
-async function pickStart(root: string): Promise<{ from?: string; newVersion?: boolean } | undefined> {
-  // HOME/modules, or HOME/bin/modules as some projects keep them.
-  const modulesDir =
-    root === ''
-      ? ''
-      : ([join(root, 'modules'), join(root, 'bin', 'modules')].find((d) => listModules(d).length > 0) ??
-        join(root, 'modules'));
+async function pickStart(roots: string[]): Promise<{ from?: string; newVersion?: boolean } | undefined> {
+  // HOME/modules, or HOME/bin/modules as some projects keep them; the first home that has modules.
+  const trees = roots.filter((r) => r !== '').flatMap((r) => [join(r, 'modules'), join(r, 'bin', 'modules')]);
+  const modulesDir = trees.find((d) => listModules(d).length > 0) ?? trees[0] ?? '';
   const ownModules = modulesDir === '' ? [] : listModules(modulesDir);
   const addVersion = {
     label: 'Add a version of an existing module',
@@ -242,7 +239,8 @@ interface Answers {
 export async function createContainerModule(ctx: Ctx): Promise<void> {
   const folder = vscode.workspace.workspaceFolders?.[0];
   const settings = readSettings(folder?.uri);
-  const start = await pickStart(defaultRoot(folder, settings));
+  // The configured PROJHOME may name another project: the workspace folder's modules count too.
+  const start = await pickStart([defaultRoot(folder, settings), folder?.uri.fsPath ?? '']);
   if (start === undefined) return;
   const source = await prefillFrom(start.from);
   let answers: Answers = {};
