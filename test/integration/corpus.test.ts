@@ -169,7 +169,7 @@ const scriptCount = manifest.length - luaCount;
 const corpusName = !corpus
   ? 'none'
   : `${full ? 'full corpus' : corpus.temporary ? `redistributable subset (${ARCHIVE})` : 'partial corpus'} in ${corpus.dir}: ${luaCount} Lua files, ${scriptCount} scripts from ${corpusRepos.size} sources`;
-const skipReason = `no corpus: none of ${CANDIDATES.join(', ')} holds MANIFEST.json and ${ARCHIVE} is missing; make one from git clones of test/corpus/sources.json with \`${COLLECT}\` (README, "Real-world corpus")`;
+const skipReason = `no corpus: none of ${CANDIDATES.join(', ')} holds MANIFEST.json and ${ARCHIVE} is missing; make one from git clones of test/corpus/sources.json with \`${COLLECT}\` (docs/development.md, "Real-world corpus")`;
 console.log(
   dir === undefined ? `corpus test skipped: ${skipReason}` : `corpus test runs on the ${corpusName}`,
 );

@@ -5,6 +5,7 @@
 import { basename, dirname } from 'node:path';
 import type * as luaparse from 'luaparse';
 import type { Range } from '../types';
+import { luaMatch } from './luaPattern';
 import type { LuaValue, ModuleSymbol, PathExpression, PathPrepend, SetenvValue } from './types';
 
 /** What a module does, recorded as the evaluator walks it. */
@@ -60,6 +61,9 @@ function regularizePath(p: string): string {
   if (s.length > 1 && s.endsWith('/')) s = s.slice(0, -1);
   return s;
 }
+
+const luaStringMatch = (s: string | undefined, pattern: string | undefined): LuaValue =>
+  s === undefined || pattern === undefined ? undefined : luaMatch(s, pattern);
 
 const moduleName = (filePath: string) => basename(dirname(filePath));
 const moduleVersion = (filePath: string) => basename(filePath).replace(/\.lua$/, '');
@@ -190,6 +194,8 @@ export const lmodBuiltins: ReadonlyMap<string, Builtin> = new Map<string, Builti
   ['myModuleFullName', (_, ctx) => `${moduleName(ctx.filePath)}/${moduleVersion(ctx.filePath)}`],
   ['myFileName', (_, ctx) => ctx.filePath],
   ['tostring', (call) => stringArg(call, 0)],
+  // The generated modules' home: string.match(myFileName(), '^(.*)/modules/[^/]+/[^/]+$').
+  ['string.match', (call) => luaStringMatch(stringArg(call, 0), stringArg(call, 1))],
   ['string.format', stringFormat],
   ['capture', capture],
   ['setenv', setenv],
