@@ -32,6 +32,10 @@ const commands: Record<string, { run: Command; summary: string; exitWhenDone?: t
     run: async (a, io) => (await import('./submit')).jobsCommand(a, io),
     summary: 'list your Slurm jobs on a host',
   },
+  inspect: {
+    run: async (a, io) => (await import('./inspect')).inspectCommand(a, io),
+    summary: 'show what a container image holds (Python, conda, PATH inside), without running it',
+  },
   follow: {
     run: async (a, io) => (await import('./submit')).followCommand(a, io),
     summary: 'follow a Slurm job again: its states and output live',

@@ -5,8 +5,16 @@
 // with errors the checker cannot fix, without --force; nothing written); 2: bad input (nothing written).
 import { statSync } from 'node:fs';
 import { resolve } from 'node:path';
+import { dirname } from 'node:path';
 import { inUserWords, ScaffoldWriteError } from '../core/scaffold/errors';
-import { planScaffold, ScaffoldInputError, STYLES, type ScaffoldStyle } from '../core/scaffold/plan';
+import {
+  planScaffold,
+  scaffoldNotes,
+  ScaffoldInputError,
+  STYLES,
+  type ScaffoldOptions,
+  type ScaffoldStyle,
+} from '../core/scaffold/plan';
 import { repairFromPlan, ScaffoldFromError } from '../core/scaffold/repair';
 import {
   ScaffoldBlockedError,
@@ -84,22 +92,27 @@ export async function scaffoldCommand(argv: string[], io: CliIO): Promise<number
   if (styleFlag !== undefined && !STYLES.includes(styleFlag as ScaffoldStyle))
     throw new UsageError(`--style must be one of ${STYLES.join(', ')}`);
   try {
+    const options: ScaffoldOptions = {
+      name,
+      version,
+      image,
+      root,
+      condaEnv: booleanFlag('no-conda') ? false : stringFlag('conda-env'),
+      bindingsModule: stringFlag('bindings'),
+      templateDir: path('template-dir'),
+      from: path('from'),
+      allowMissingImage,
+      style: styleFlag as ScaffoldStyle | undefined,
+      persistent: booleanFlag('persistent'),
+    };
     // One scaffold at a time plans, checks and writes a project home (core/scaffold/write.ts).
     const work = async () => {
-      const plan = planScaffold({
-        name,
-        version,
-        image,
-        root,
-        condaEnv: booleanFlag('no-conda') ? false : stringFlag('conda-env'),
-        bindingsModule: stringFlag('bindings'),
-        templateDir: path('template-dir'),
-        from: path('from'),
-        allowMissingImage,
-        style: styleFlag as ScaffoldStyle | undefined,
-        persistent: booleanFlag('persistent'),
-      });
-      const fixed = fromFlag === undefined ? [] : await repairFromPlan(plan, root, booleanFlag('force'));
+      const plan = planScaffold(options);
+      for (const note of scaffoldNotes(options)) io.stderr.write(`note: ${note}\n`);
+      const fixed =
+        fromFlag === undefined
+          ? []
+          : await repairFromPlan(plan, root, booleanFlag('force'), allowMissingImage);
       const result = await writeScaffold(plan, { force: booleanFlag('force'), root });
       return { fixed, plan, result };
     };
@@ -114,7 +127,8 @@ export async function scaffoldCommand(argv: string[], io: CliIO): Promise<number
         `\nNote: the image ${image} does not exist yet: copy it there before loading the module.\n`,
       );
     io.stdout.write(
-      `\nTo use it:\n  module use ${shellQuote(resolve(root, 'modules'))}\n  module load ${shellQuote(`${name}/${version}`)}\n`,
+      `\nTo use it:\n  module use ${shellQuote(dirname(dirname(plan[0].path)))}\n` +
+        `  module load ${shellQuote(`${name}/${version}`)}\n`,
     );
     return 0;
   } catch (caught) {
