@@ -1,8 +1,8 @@
 // Checks a set of files together: modulefiles first, then the wrapper scripts they put on PATH
 // (with what those modules set, e.g. WITH_CONDA) and any other container wrapper found.
 // This is what `lumi-modules check` runs; the language server uses the same pieces per document.
-import { realpathSync } from 'node:fs';
-import { join } from 'node:path';
+import { lstatSync, readlinkSync, realpathSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
 import { directoryOf } from '../../common/paths';
 import type { AnalysisEnv } from '../env';
 import type { FileFinding, Finding } from '../types';
@@ -53,6 +53,25 @@ function realPath(path: string): string {
   } catch {
     return path;
   }
+}
+
+/**
+ * The file a link names, its own links followed but not its directories' (a tree reached through a
+ * linked directory keeps its paths): `bin/pip -> python` is `bin/python`.
+ */
+export function ownFile(path: string): string {
+  let file = path;
+  for (let hops = 0; hops < 40; hops++) {
+    let target: string;
+    try {
+      if (!lstatSync(file).isSymbolicLink()) return file;
+      target = readlinkSync(file);
+    } catch {
+      return file;
+    }
+    file = resolve(dirname(file), target);
+  }
+  return file;
 }
 
 export interface CheckProjectOptions {
@@ -116,21 +135,34 @@ export async function checkProject(
   const shellcheckEarly = (path: string, text: string) => {
     if (!cache?.hasContent(path, text)) shellcheck.add(path, text);
   };
-  // python3, pip, pip3 are often links to one python wrapper: check the file once.
-  const seenReal = new Set<string>();
-  const firstVisit = (path: string) => {
+  // python3, pip, pip3 are often links to one python wrapper: the file is checked once, under its
+  // own path (findings land on the wrapper, not on the first link to it); `aliases` keeps every path
+  // it was reached by, for the modules that put any of their directories on PATH.
+  const aliases = new Map<string, string[]>();
+  const seenReal = new Map<string, string>(); // real path -> the file's own path
+  const firstVisit = (path: string): string | undefined => {
     const real = realPath(path);
-    if (seenReal.has(real)) return false;
-    seenReal.add(real);
-    return true;
+    const own = seenReal.get(real);
+    if (own !== undefined) {
+      const known = aliases.get(own)!;
+      if (!known.includes(path)) known.push(path);
+      return undefined;
+    }
+    const file = ownFile(path);
+    seenReal.set(real, file);
+    aliases.set(file, file === path ? [path] : [file, path]);
+    return file;
   };
+  const settingWithConda = (path: string) => index.modulesSettingWithCondaAny(aliases.get(path) ?? [path]);
   // Scripts first: ShellCheck can start on container wrappers (another core) while the bash parser
   // loads and the modules are analysed. A script that mentions no container runtime at all is no
   // container wrapper; the others are decided by the parser.
   const candidates: { file: string; text: string; notes: Finding[] }[] = [];
-  for (const file of files) {
-    if (isModulefilePath(file) || !isScriptCandidate(file, env) || !firstVisit(file)) continue;
-    const source = readSource(file, true);
+  for (const found of files) {
+    if (isModulefilePath(found) || !isScriptCandidate(found, env)) continue;
+    const file = firstVisit(found);
+    if (file === undefined) continue;
+    const source = readSource(file, file === found);
     if (!source.ok || !CONTAINER_WORDS.test(source.text)) continue;
     candidates.push({ file, text: source.text, notes: source.notes });
     shellcheckEarly(file, source.text);
@@ -194,14 +226,10 @@ export async function checkProject(
   // Every script in a directory a checked module puts on PATH is a wrapper of that module.
   for (const dir of [...index.wrapperDirs()].sort()) {
     for (const name of (env.fs.listDir(dir) ?? []).sort()) {
-      const path = join(dir, name);
-      if (
-        wrappers.has(path) ||
-        env.fs.kind(path) !== 'file' ||
-        !isScriptCandidate(path, env) ||
-        !firstVisit(path)
-      )
-        continue;
+      const listed = join(dir, name);
+      if (wrappers.has(listed) || env.fs.kind(listed) !== 'file' || !isScriptCandidate(listed, env)) continue;
+      const path = firstVisit(listed);
+      if (path === undefined) continue;
       const source = readSource(path);
       if (source.ok) {
         wrappers.set(path, source.text);
@@ -227,7 +255,7 @@ export async function checkProject(
     if (context === undefined)
       contextsByDir.set(
         dir,
-        (context = `${severityContext(path)}\u0000${sha1(index.modulesSettingWithConda(path).join('\u0000'))}`),
+        (context = `${severityContext(path)}\u0000${sha1(settingWithConda(path).join('\u0000'))}`),
       );
     return context;
   };
@@ -243,7 +271,8 @@ export async function checkProject(
       continue;
     }
     const analysis = (await withBash()).analyzeWrapper(text, path, {
-      modulesSettingWithConda: index.modulesSettingWithConda(path),
+      modulesSettingWithConda: settingWithConda(path),
+      onModulePath: (aliases.get(path) ?? [path]).some((p) => index.owners(p).length > 0),
     });
     analyses.set(path, analysis);
     if (analysis.facts.isContainerWrapper) shellcheck.add(path, text); // no-op when already queued
