@@ -9,6 +9,7 @@ import { missingWithConda } from './missingWithConda';
 import { missingWrapperPath } from './missingWrapperPath';
 import { pathNotFound } from './pathNotFound';
 import { pathsNotChecked } from './pathsNotChecked';
+import { shellFunctionUnquotedArgs } from './shellFunctionUnquotedArgs';
 import { singImageNotSif } from './singImageNotSif';
 import { undefinedVariable } from './undefinedVariable';
 import { unknownFunction } from './unknownFunction';
@@ -25,6 +26,7 @@ export const modulefileRules: readonly ModulefileRule[] = [
   pathNotFound,
   captureUnreadable,
   pathsNotChecked,
+  shellFunctionUnquotedArgs,
   missingWrapperPath,
   missingWithConda,
   getenvNoFallback,
