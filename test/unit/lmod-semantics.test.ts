@@ -312,14 +312,13 @@ describe('messages that name what would resolve them', () => {
     assert.equal(found(`local unusedThing = 1\nwhatis("x")\n`, 'unused-local').length, 1);
   });
 
-  it("getenv-no-fallback names the variable and the setting, with a fix adding or ''", () => {
+  it('getenv-no-fallback names the variable and --env, and offers no silent fallback', () => {
     const text = `setenv("A", os.getenv('PROJHOME') .. '/x')\n`;
     const [f] = found(text, 'getenv-no-fallback');
     assert.match(f.message, /os\.getenv\('PROJHOME'\)/);
-    assert.match(f.message, /lumiModules\.env/);
-    const fixed = applyFix(text, f);
-    assert.equal(fixed, `setenv("A", (os.getenv('PROJHOME') or '') .. '/x')\n`);
-    assert.deepEqual(found(fixed, 'getenv-no-fallback'), [], 'the fixed text adds no finding');
+    assert.match(f.message, /--env PROJHOME=/);
+    // `or ''` would turn the loud failure into the silently wrong path '/x'.
+    assert.equal(f.fixes, undefined);
   });
 
   it("hover on os.getenv('PROJHOME') or '...' shows the fallback and names PROJHOME and lumiModules.env", () => {
