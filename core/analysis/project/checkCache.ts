@@ -367,7 +367,10 @@ export class CheckCache implements TreeCheckLayer {
     if (key === undefined) {
       // The owners setting WITH_CONDA are hashed: a bin/ shared by 10,000 modules would put their
       // paths in the cache file.
-      key = `${this.severityKey(context.severity)}\u0000${sha1(context.modulesSettingWithConda.join('\u0000'))}`;
+      const owners = sha1(context.modulesSettingWithConda.join('\u0000'));
+      // Whether a module puts it on PATH decides which rules apply (wrapper/scriptKind.ts).
+      const onPath = context.onModulePath ? '' : '\u0000off-path';
+      key = `${this.severityKey(context.severity)}\u0000${owners}${onPath}`;
       this.wrapperKeys.set(context, key);
     }
     const state = this.states.get(path) ?? fileState(path);

@@ -4,7 +4,7 @@
 import type { Finding } from '../../types';
 import type { WrapperRule } from './types';
 
-export const noWithConda: WrapperRule = ({ script, modulesSettingWithConda }) => {
+export const noWithConda: WrapperRule = ({ script, modulesSettingWithConda, kind }) => {
   const out: Finding[] = [];
   for (const command of script.containerCommands) {
     const c = command.args.findIndex((a) => a.text === '-c');
@@ -27,7 +27,11 @@ export const noWithConda: WrapperRule = ({ script, modulesSettingWithConda }) =>
       });
     }
   }
-  if (modulesSettingWithConda.length > 0 && !script.expandedVariables.has('WITH_CONDA')) {
+  if (
+    kind === 'wrapper' &&
+    modulesSettingWithConda.length > 0 &&
+    !script.expandedVariables.has('WITH_CONDA')
+  ) {
     const at = script.containerCommands[0]?.node;
     out.push({
       range: at ? script.range(at) : script.source.range(0, 0),
