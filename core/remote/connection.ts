@@ -601,6 +601,22 @@ export class SshConnection {
     );
   }
 
+  /**
+   * The raw SFTP channel, opened within the connection's life (rejects when it closes first).
+   * Prefer SftpSession (sftp.ts): there every request also settles when the link drops.
+   */
+  sftp(): Promise<SFTPWrapper> {
+    if (this.closed) return Promise.reject(new SshError(this.closeMessage()));
+    return new Promise((resolve, reject) => {
+      const stop = this.onClose((reason) => reject(new SshError(`${reason} while opening SFTP`)));
+      this.rawSftp((err, sftp) => {
+        stop();
+        if (err || !sftp) reject(err);
+        else resolve(sftp);
+      });
+    });
+  }
+
   /** Why the connection is closed, in words (or that it is closed). */
   closeMessage(): string {
     return this.closeReason ?? `connection to ${describeHost(this.host)} is closed`;
