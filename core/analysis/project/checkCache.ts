@@ -356,7 +356,7 @@ export class CheckCache implements TreeCheckLayer {
     return results;
   }
 
-  /** An unchanged wrapper (same text, configuration and owners) answered, another checked by `run` and stored. */
+  /** An unchanged wrapper (same text, configuration, owners) answered; another checked by `run`, stored. */
   wrapper(
     path: string,
     text: string,
@@ -367,7 +367,8 @@ export class CheckCache implements TreeCheckLayer {
     if (key === undefined) {
       // The owners setting WITH_CONDA are hashed: a bin/ shared by 10,000 modules would put their
       // paths in the cache file.
-      key = `${this.severityKey(context.severity)}\u0000${sha1(context.modulesSettingWithConda.join('\u0000'))}`;
+      const owners = sha1(context.modulesSettingWithConda.join('\u0000'));
+      key = `${this.severityKey(context.severity)}\u0000${owners}`;
       this.wrapperKeys.set(context, key);
     }
     const state = this.states.get(path) ?? fileState(path);
