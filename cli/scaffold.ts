@@ -5,9 +5,23 @@
 // with errors the checker cannot fix, without --force; nothing written); 2: bad input (nothing written).
 import { statSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { planScaffold, ScaffoldInputError, STYLES, type ScaffoldStyle } from '../core/scaffold/plan';
+import { dirname } from 'node:path';
+import { inUserWords, ScaffoldWriteError } from '../core/scaffold/errors';
+import {
+  planScaffold,
+  scaffoldNotes,
+  ScaffoldInputError,
+  STYLES,
+  type ScaffoldOptions,
+  type ScaffoldStyle,
+} from '../core/scaffold/plan';
 import { repairFromPlan, ScaffoldFromError } from '../core/scaffold/repair';
-import { ScaffoldBlockedError, ScaffoldConflictError, writeScaffold } from '../core/scaffold/write';
+import {
+  ScaffoldBlockedError,
+  ScaffoldConflictError,
+  withScaffoldLock,
+  writeScaffold,
+} from '../core/scaffold/write';
 import { shellQuote } from '../core/shell/quote';
 import { parseCommandArgs } from './args';
 import { CliIO, UsageError } from './io';
@@ -78,7 +92,7 @@ export async function scaffoldCommand(argv: string[], io: CliIO): Promise<number
   if (styleFlag !== undefined && !STYLES.includes(styleFlag as ScaffoldStyle))
     throw new UsageError(`--style must be one of ${STYLES.join(', ')}`);
   try {
-    const plan = planScaffold({
+    const options: ScaffoldOptions = {
       name,
       version,
       image,
@@ -90,10 +104,20 @@ export async function scaffoldCommand(argv: string[], io: CliIO): Promise<number
       allowMissingImage,
       style: styleFlag as ScaffoldStyle | undefined,
       persistent: booleanFlag('persistent'),
-    });
-    const fixed = fromFlag === undefined ? [] : await repairFromPlan(plan, root, booleanFlag('force'));
+    };
+    // One scaffold at a time plans, checks and writes a project home (core/scaffold/write.ts).
+    const work = async () => {
+      const plan = planScaffold(options);
+      for (const note of scaffoldNotes(options)) io.stderr.write(`note: ${note}\n`);
+      const fixed =
+        fromFlag === undefined
+          ? []
+          : await repairFromPlan(plan, root, booleanFlag('force'), allowMissingImage);
+      const result = await writeScaffold(plan, { force: booleanFlag('force'), root });
+      return { fixed, plan, result };
+    };
+    const { fixed, plan, result } = root === '' ? await work() : await withScaffoldLock(root, work);
     for (const f of fixed) io.stdout.write(`fixed ${plan[0].path} ${f}\n`);
-    const result = await writeScaffold(plan, { force: booleanFlag('force'), root });
     for (const p of result.removedTemps) io.stdout.write(`removed ${p} (left by an interrupted run)\n`);
     for (const f of result.reused) io.stdout.write(`kept ${f.path} (already the same)\n`);
     for (const b of result.backups) io.stdout.write(`backed up ${b.path} as ${b.backup}\n`);
@@ -103,11 +127,18 @@ export async function scaffoldCommand(argv: string[], io: CliIO): Promise<number
         `\nNote: the image ${image} does not exist yet: copy it there before loading the module.\n`,
       );
     io.stdout.write(
-      `\nTo use it:\n  module use ${shellQuote(resolve(root, 'modules'))}\n  module load ${shellQuote(`${name}/${version}`)}\n`,
+      `\nTo use it:\n  module use ${shellQuote(dirname(dirname(plan[0].path)))}\n` +
+        `  module load ${shellQuote(`${name}/${version}`)}\n`,
     );
     return 0;
-  } catch (err) {
+  } catch (caught) {
+    const err = inUserWords(caught);
     if (err instanceof ScaffoldInputError) throw new UsageError(err.message);
+    // The home could not be written (read-only, full, busy): not bad input; nothing is left written.
+    if (err instanceof ScaffoldWriteError) {
+      io.stderr.write(`lumi-modules scaffold: ${err.message}\n`);
+      return 1;
+    }
     if (err instanceof ScaffoldBlockedError) throw new UsageError(`nothing written:\n${err.message}`);
     if (err instanceof ScaffoldFromError) {
       io.stderr.write(`lumi-modules scaffold: ${err.message}\nNothing written.\n`);

@@ -100,6 +100,8 @@ export interface CheckProjectOptions {
   layer?: TreeCheckLayer;
   /** Modulefiles analysed in worker threads too (the CLI; see parallel.ts). */
   parallel?: ParallelOptions;
+  /** Filled with how many modulefiles and container wrappers were checked (`check`: "none found"). */
+  counts?: { modulefiles: number; wrappers: number };
 }
 
 /**
@@ -273,6 +275,10 @@ export async function checkProject(
       );
     return context;
   };
+  if (options.counts) {
+    options.counts.modulefiles = modulefiles.length;
+    options.counts.wrappers = wrappers.size;
+  }
   if (wrappers.size > 0) {
     // Every wrapper's check is asked for in one turn: ShellCheck's stage batches them together.
     const checks = [...wrappers].map(([path, text]) => {
