@@ -28,7 +28,7 @@ before(() => {
   mkdirSync(join(root, 'modules', 'tool'), { recursive: true });
   writeFileSync(
     join(root, 'modules', 'tool', '1.0.lua'),
-    `local token = os.getenv("GITHUB_TOKEN")\nprepend_path("PATH", pathJoin("${root}", token, "bin"))\n`,
+    `local token = os.getenv("GITHUB_TOKEN") or "none"\nprepend_path("PATH", pathJoin("${root}", token, "bin"))\n`,
   );
 });
 after(() => rmSync(root, { recursive: true, force: true }));
