@@ -62,7 +62,7 @@ export interface TreeCheckLayer {
   readonly wantsFileStates: boolean;
   /** The walk's file states (when wanted), before the first question. */
   begin(states: ReadonlyMap<string, FileState>): void;
-  /** A script's text: 'container-wrapper' when known as one, 'answered' when its findings will likely be reused. */
+  /** A script's text: 'container-wrapper' when known as one, 'answered' when its findings are likely kept. */
   knows(path: string, text: string): 'container-wrapper' | 'answered' | undefined;
   /** The modulefiles' results, in order: the layer's, and `run`'s (the engine on every core) for the rest. */
   modulefiles(
