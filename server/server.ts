@@ -20,7 +20,7 @@ import { hoverModulefile } from '../core/analysis/features/hover';
 import { signatureModulefile } from '../core/analysis/features/signature';
 import { initBashParser } from '../core/analysis/wrapper/parser';
 import { DocumentChecker, isTooLarge, uriToPath } from './checker';
-import { DIAGNOSTIC_SOURCE, quickFixes, toCompletionItem, toDiagnostic, toDocumentSymbol } from './convert';
+import { DIAGNOSTIC_SOURCE, quickFixes, toCompletionItem, toDiagnostics, toDocumentSymbol } from './convert';
 import { overlayFileSystem } from './overlayFileSystem';
 import {
   chooseShellcheck,
@@ -97,7 +97,7 @@ const checker = new DocumentChecker({
   openDocuments: validDocuments,
   env: () => env,
   publish: (uri, version, findings) =>
-    void connection.sendDiagnostics({ uri, version, diagnostics: findings.map(toDiagnostic) }),
+    void connection.sendDiagnostics({ uri, version, diagnostics: toDiagnostics(findings, uri) }),
   log: (message) => connection.console.error(message),
   severityPolicy: (path) => severityPolicy(path),
 });

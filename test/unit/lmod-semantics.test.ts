@@ -13,6 +13,7 @@ import { lmodFunctions, modulercFunctions } from '../../core/analysis/modulefile
 import { sandboxRegistrationNames } from '../../core/analysis/modulefile/sitePackage';
 import { initBashParser } from '../../core/analysis/wrapper/parser';
 import type { Finding } from '../../core/analysis/types';
+import { explanation } from '../../core/analysis/diagnosticDocs';
 
 let home: string;
 before(async () => {
@@ -316,7 +317,8 @@ describe('messages that name what would resolve them', () => {
     const text = `setenv("A", os.getenv('PROJHOME') .. '/x')\n`;
     const [f] = found(text, 'getenv-no-fallback');
     assert.match(f.message, /os\.getenv\('PROJHOME'\)/);
-    assert.match(f.message, /lumiModules\.env/);
+    // The setting that gives it a value is the code's explanation (hover, docs/diagnostics), not the message.
+    assert.match(explanation('getenv-no-fallback'), /lumiModules\.env/);
     const fixed = applyFix(text, f);
     assert.equal(fixed, `setenv("A", (os.getenv('PROJHOME') or '') .. '/x')\n`);
     assert.deepEqual(found(fixed, 'getenv-no-fallback'), [], 'the fixed text adds no finding');

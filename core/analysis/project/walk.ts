@@ -15,6 +15,7 @@ import { describeKind } from '../../common/boundedRead';
 import { compareStrings, type FileFinding } from '../types';
 import { fileNote } from './readSource';
 import type { FileState } from './checkCache';
+import { withValue } from '../messages';
 
 export interface WalkOptions {
   /**
@@ -76,7 +77,7 @@ export function walkPaths(paths: readonly string[], cwd: string, options: WalkOp
       note(
         dir,
         'symlink-loop',
-        `symbolic link loop: ${dir} leads back to ${realOf(dir) ?? 'an enclosing directory'}; not followed`,
+        withValue('symbolic link loop, not followed: leads back to', realOf(dir) ?? 'an enclosing directory'),
       );
       return;
     }
@@ -136,7 +137,7 @@ export function walkPaths(paths: readonly string[], cwd: string, options: WalkOp
           note(
             path,
             'symlink-outside-root',
-            `symbolic link to a directory outside the checked paths (${real ?? 'unresolvable'}): not followed`,
+            withValue('link to a directory outside the checked paths, not followed', real ?? 'unresolvable'),
             'information',
           );
           return;

@@ -1,7 +1,8 @@
 // getenv-no-fallback: os.getenv('X') straight inside `..` (a load error when X is unset) or
 // pathJoin (silently skipped: the path turns relative). Fix: `(os.getenv('X') or '')`; better a
-// real default. The message names X and the setting that gives it a value in the editor.
+// real default. The message names X; the setting that gives it a value is in the code's explanation.
 import type { ModulefileRule } from './types';
+import { shortened } from '../../messages';
 
 export const getenvNoFallback: ModulefileRule = (ctx) =>
   ctx.getenvWithoutFallback.map(({ range, variable }) => {
@@ -10,7 +11,7 @@ export const getenvNoFallback: ModulefileRule = (ctx) =>
       range,
       severity: 'warning' as const,
       code: 'getenv-no-fallback',
-      message: `${call} has no fallback: when ${variable ?? 'the variable'} is unset, '..' fails at load time and pathJoin silently drops it; write ${call} or '<default>' (for checking, give ${variable ?? 'it'} a value in the lumiModules.env setting or with --env)`,
+      message: `${shortened(call, 36)} has no fallback: when unset, '..' fails and pathJoin drops it`,
       fixes: [
         {
           title: `Add a fallback: (${call} or '')`,

@@ -2,6 +2,7 @@
 // machine (/project, /appl, /scratch on a laptop) whose paths were therefore not checked. In a
 // Remote-SSH window on LUMI the roots exist and every path is checked.
 import type { ModulefileRule } from './types';
+import { withValue } from '../../messages';
 
 export const pathsNotChecked: ModulefileRule = (ctx) => {
   if (ctx.uncheckedRoots.length === 0) return [];
@@ -14,7 +15,10 @@ export const pathsNotChecked: ModulefileRule = (ctx) => {
       range: first?.range ?? ctx.source.range(0, 0),
       severity: 'information',
       code: 'paths-not-checked',
-      message: `paths under ${ctx.uncheckedRoots.join(', ')} are not checked: ${ctx.uncheckedRoots.length === 1 ? 'that directory does' : 'those directories do'} not exist on this machine (check on LUMI, e.g. in a Remote-SSH window)`,
+      message: withValue(
+        'paths not checked, absent on this machine (check on LUMI)',
+        ctx.uncheckedRoots.join(', '),
+      ),
     },
   ];
 };

@@ -2,6 +2,7 @@
 // (`singRoot` for `signRoot`) that silently makes a path relative.
 import type { ModulefileRule } from './types';
 import { closestName } from '../../modulefile/lmodApi';
+import { shortened, withValue } from '../../messages';
 
 export const undefinedVariable: ModulefileRule = (ctx) =>
   ctx.undefinedReads.map((read) => {
@@ -13,7 +14,10 @@ export const undefinedVariable: ModulefileRule = (ctx) =>
       range: read.range,
       severity: 'warning' as const,
       code: 'undefined-variable',
-      message: `'${read.name}' is not defined (it is nil here)${suggestion ? `: did you mean the local '${suggestion}'?` : ''}`,
+      message: suggestion
+        ? `'${shortened(read.name, 20)}' is not defined (nil here): ` +
+          `did you mean the local '${shortened(suggestion, 20)}'?`
+        : withValue('not defined (nil here)', `'${read.name}'`),
       fixes: suggestion
         ? [{ title: `Change to ${suggestion}`, edits: [{ range: read.range, newText: suggestion }] }]
         : undefined,
