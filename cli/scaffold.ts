@@ -5,7 +5,14 @@
 // with errors the checker cannot fix, without --force; nothing written); 2: bad input (nothing written).
 import { statSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { planScaffold, ScaffoldInputError, STYLES, type ScaffoldStyle } from '../core/scaffold/plan';
+import {
+  defaultStyle,
+  planScaffold,
+  ScaffoldInputError,
+  STYLES,
+  type ScaffoldStyle,
+} from '../core/scaffold/plan';
+import { basename } from 'node:path';
 import { repairFromPlan, ScaffoldFromError } from '../core/scaffold/repair';
 import { ScaffoldBlockedError, ScaffoldConflictError, writeScaffold } from '../core/scaffold/write';
 import { shellQuote } from '../core/shell/quote';
@@ -103,6 +110,17 @@ export async function scaffoldCommand(argv: string[], io: CliIO): Promise<number
         `\nNote: the image ${image} does not exist yet: copy it there before loading the module.\n`,
       );
     io.stdout.write(
+      '\n' +
+        choices(plan[0]?.content ?? '', {
+          style:
+            fromFlag !== undefined
+              ? 'from --from'
+              : (styleFlag ?? `${defaultStyle(image)} (from the image path)`),
+          condaChosen: stringFlag('conda-env') !== undefined || booleanFlag('no-conda'),
+          image,
+        }),
+    );
+    io.stdout.write(
       `\nTo use it:\n  module use ${shellQuote(resolve(root, 'modules'))}\n  module load ${shellQuote(`${name}/${version}`)}\n`,
     );
     return 0;
@@ -127,4 +145,29 @@ function imageExists(path: string): boolean {
   } catch {
     return false;
   }
+}
+
+/**
+ * What the written module chose, read from its text (what was written is what counts): the style,
+ * the conda env of WITH_CONDA or the venv, the bindings module. A conda env taken from the image's
+ * name for an image that is not LUMI's PyTorch one is said to be a guess.
+ */
+function choices(module: string, o: { style: string; condaChosen: boolean; image: string }): string {
+  const conda = /conda activate ([^"'\s)]+)/.exec(module)?.[1];
+  const venv = /\/opt\/venv/.test(module);
+  const bindings = [...module.matchAll(/depends_on\((["'])([^"']+)\1\)/g)].map((m) => m[2]);
+  const lines = [`style: ${o.style}`];
+  if (conda)
+    lines.push(
+      `conda env: ${conda} (WITH_CONDA)${o.condaChosen ? '' : ' from the image name; --conda-env ENV or --no-conda to change'}`,
+    );
+  else lines.push(venv ? "python: the image's venv /opt/venv (no conda)" : 'conda env: none (no WITH_CONDA)');
+  if (conda && !o.condaChosen && !/pytorch/i.test(basename(o.image)))
+    lines.push(
+      `warning: conda env '${conda}' is a guess for ${basename(o.image)}: check it and give --conda-env`,
+    );
+  lines.push(
+    `bindings: ${bindings.length > 0 ? bindings.join(', ') : 'none (--bindings MODULE to add one)'}`,
+  );
+  return lines.join('\n') + '\n';
 }
