@@ -159,7 +159,8 @@ function choices(module: string, o: { style: string; condaChosen: boolean; image
   const lines = [`style: ${o.style}`];
   if (conda)
     lines.push(
-      `conda env: ${conda} (WITH_CONDA)${o.condaChosen ? '' : ' from the image name; --conda-env ENV or --no-conda to change'}`,
+      `conda env: ${conda} (WITH_CONDA)` +
+        (o.condaChosen ? '' : ' from the image name; --conda-env ENV or --no-conda to change'),
     );
   else lines.push(venv ? "python: the image's venv /opt/venv (no conda)" : 'conda env: none (no WITH_CONDA)');
   if (conda && !o.condaChosen && !/pytorch/i.test(basename(o.image)))
