@@ -158,7 +158,7 @@ export async function checkCommand(argv: string[], io: CliIO): Promise<number> {
   try {
     try {
       findings = await checkProject(args.positionals, io.cwd, env, {
-        cache,
+        layer: cache,
         parallel: { workerScript: checkWorkerScript(), envOptions, workers },
         counts,
       });

@@ -5,14 +5,16 @@
 // with errors the checker cannot fix, without --force; nothing written); 2: bad input (nothing written).
 import { statSync } from 'node:fs';
 import { resolve } from 'node:path';
+import { dirname } from 'node:path';
 import {
   defaultStyle,
   planScaffold,
+  scaffoldNotes,
   ScaffoldInputError,
   STYLES,
+  type ScaffoldOptions,
   type ScaffoldStyle,
 } from '../core/scaffold/plan';
-import { basename } from 'node:path';
 import { repairFromPlan, ScaffoldFromError } from '../core/scaffold/repair';
 import { ScaffoldBlockedError, ScaffoldConflictError, writeScaffold } from '../core/scaffold/write';
 import { shellQuote } from '../core/shell/quote';
@@ -85,7 +87,7 @@ export async function scaffoldCommand(argv: string[], io: CliIO): Promise<number
   if (styleFlag !== undefined && !STYLES.includes(styleFlag as ScaffoldStyle))
     throw new UsageError(`--style must be one of ${STYLES.join(', ')}`);
   try {
-    const plan = planScaffold({
+    const options: ScaffoldOptions = {
       name,
       version,
       image,
@@ -97,8 +99,11 @@ export async function scaffoldCommand(argv: string[], io: CliIO): Promise<number
       allowMissingImage,
       style: styleFlag as ScaffoldStyle | undefined,
       persistent: booleanFlag('persistent'),
-    });
-    const fixed = fromFlag === undefined ? [] : await repairFromPlan(plan, root, booleanFlag('force'));
+    };
+    const plan = planScaffold(options);
+    for (const note of scaffoldNotes(options)) io.stderr.write(`note: ${note}\n`);
+    const fixed =
+      fromFlag === undefined ? [] : await repairFromPlan(plan, root, booleanFlag('force'), allowMissingImage);
     for (const f of fixed) io.stdout.write(`fixed ${plan[0].path} ${f}\n`);
     const result = await writeScaffold(plan, { force: booleanFlag('force'), root });
     for (const p of result.removedTemps) io.stdout.write(`removed ${p} (left by an interrupted run)\n`);
@@ -121,7 +126,8 @@ export async function scaffoldCommand(argv: string[], io: CliIO): Promise<number
         }),
     );
     io.stdout.write(
-      `\nTo use it:\n  module use ${shellQuote(resolve(root, 'modules'))}\n  module load ${shellQuote(`${name}/${version}`)}\n`,
+      `\nTo use it:\n  module use ${shellQuote(dirname(dirname(plan[0].path)))}\n` +
+        `  module load ${shellQuote(`${name}/${version}`)}\n`,
     );
     return 0;
   } catch (err) {
@@ -149,8 +155,7 @@ function imageExists(path: string): boolean {
 
 /**
  * What the written module chose, read from its text (what was written is what counts): the style,
- * the conda env of WITH_CONDA or the venv, the bindings module. A conda env taken from the image's
- * name for an image that is not LUMI's PyTorch one is said to be a guess.
+ * the conda env of WITH_CONDA or the venv, the bindings module.
  */
 function choices(module: string, o: { style: string; condaChosen: boolean; image: string }): string {
   const conda = /conda activate ([^"'\s)]+)/.exec(module)?.[1];
@@ -163,10 +168,6 @@ function choices(module: string, o: { style: string; condaChosen: boolean; image
         (o.condaChosen ? '' : ' from the image name; --conda-env ENV or --no-conda to change'),
     );
   else lines.push(venv ? "python: the image's venv /opt/venv (no conda)" : 'conda env: none (no WITH_CONDA)');
-  if (conda && !o.condaChosen && !/pytorch/i.test(basename(o.image)))
-    lines.push(
-      `warning: conda env '${conda}' is a guess for ${basename(o.image)}: check it and give --conda-env`,
-    );
   lines.push(
     `bindings: ${bindings.length > 0 ? bindings.join(', ') : 'none (--bindings MODULE to add one)'}`,
   );

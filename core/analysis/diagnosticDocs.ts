@@ -155,6 +155,32 @@ export const DIAGNOSTIC_DOCS: Readonly<Record<string, DiagnosticDoc>> = {
       "The venv's packages are then not seen inside. Add $VIRTUAL_ENV/lib*/python*/site-packages " +
       'to PYTHONPATH (SINGULARITYENV_) before starting the container.',
   },
+  'image-conda-path-missing': {
+    summary: 'WITH_CONDA names a file or conda env the image does not have',
+    explanation:
+      "CSC's /opt/conda/etc/profile.d/conda.sh on an image whose conda lives in /opt/miniconda3, or an env " +
+      'the image lacks: source or conda activate fails inside the container. Decided from the image itself.',
+  },
+  'image-not-read': {
+    summary: "The module's image could not be read",
+    explanation: 'Not a SIF or squashfs, truncated or unreadable: the checks of the image are skipped.',
+  },
+  'image-python-needs-conda': {
+    summary: 'The image has python only after conda activation, and nothing applies WITH_CONDA',
+    explanation:
+      'The module sets no WITH_CONDA, or its wrappers never run it: python then fails inside the container. ' +
+      'Decided from the image itself.',
+  },
+  'image-venv-python-mismatch': {
+    summary: "The host venv was made for another Python than the image's",
+    explanation: "Its packages were built for that version and do not import under the image's Python.",
+  },
+  'image-with-conda-unneeded': {
+    summary: 'WITH_CONDA is set but the image has python without activation',
+    explanation:
+      "LUMI images from 2024-03 on and LAIF's /opt/venv: activation costs time at every start and may " +
+      "switch to another Python than the image's default.",
+  },
   'file-too-large': {
     summary: 'The file is over 1 MiB and was skipped',
     explanation: 'Modulefiles and wrappers are far smaller; such a file is not read whole.',

@@ -92,7 +92,10 @@ describe('finding messages', () => {
     assert.ok(r.code === 0 || r.code === 1, r.stderr);
     const findings = JSON.parse(r.stdout) as { code: string; message: string }[];
     const seen = new Set(findings.map((f) => f.code));
-    const missing = allCodes().filter((c) => !seen.has(c) && c !== 'internal-error');
+    // image-* codes need real images (test/image holds them; the image helper's tests drive them).
+    const missing = allCodes().filter(
+      (c) => !seen.has(c) && c !== 'internal-error' && !c.startsWith('image-'),
+    );
     assert.deepEqual(missing, [], `codes not triggered by the tree: ${missing.join(', ')}`);
     const long = findings
       .filter((f) => f.message.length > 100)

@@ -1,25 +1,22 @@
-// getenv-no-fallback: os.getenv('X') straight inside `..` (a load error when X is unset) or
-// pathJoin (silently skipped: the path turns relative). Fix: `(os.getenv('X') or '')`; better a
-// real default. The message names X; the setting that gives it a value is in the code's explanation.
+// getenv-no-fallback: an os.getenv('X') value (inline or through a local) that may be nil where it
+// is used: in `..` Lmod stops the load with "attempt to concatenate a nil value" when X is unset;
+// pathJoin silently drops it (the path loses its root). The evaluator has already narrowed: guards
+// (`if os.getenv('X') then`, `~= nil`, isDir/isFile, an early LmodError/return), setenv('X') before,
+// variables always set (HOME, USER, Lmod's own), values the user gave (--env, lumiModules.env).
+// A warning: the load fails or misbehaves only where X is unset. No quick fix: `or ''` would turn a
+// loud failure into a silently wrong path; the right default is the user's to write.
 import type { ModulefileRule } from './types';
 import { shortened } from '../../messages';
 
 export const getenvNoFallback: ModulefileRule = (ctx) =>
-  ctx.getenvWithoutFallback.map(({ range, variable }) => {
-    const call = variable === undefined ? 'os.getenv(...)' : `os.getenv('${variable}')`;
+  ctx.getenvWithoutFallback.map(({ range, variable, use, local }) => {
+    const name = variable ?? 'the variable';
+    const what = local ? `'${local}' (os.getenv('${name}'))` : `os.getenv('${name}')`;
+    const effect = use === 'concat' ? "'..' stops the load" : 'pathJoin drops it';
     return {
       range,
       severity: 'warning' as const,
       code: 'getenv-no-fallback',
-      message: `${shortened(call, 36)} has no fallback: when unset, '..' fails and pathJoin drops it`,
-      fixes: [
-        {
-          title: `Add a fallback: (${call} or '')`,
-          edits: [
-            { range: { start: range.start, end: range.start }, newText: '(' },
-            { range: { start: range.end, end: range.end }, newText: " or '')" },
-          ],
-        },
-      ],
+      message: `${shortened(what, 36)} may be nil: ${effect} when unset (give a default)`,
     };
   });
