@@ -8,6 +8,7 @@ import { resolve } from 'node:path';
 import { dirname } from 'node:path';
 import { inUserWords, ScaffoldWriteError } from '../core/scaffold/errors';
 import {
+  defaultStyle,
   planScaffold,
   scaffoldNotes,
   ScaffoldInputError,
@@ -127,6 +128,17 @@ export async function scaffoldCommand(argv: string[], io: CliIO): Promise<number
         `\nNote: the image ${image} does not exist yet: copy it there before loading the module.\n`,
       );
     io.stdout.write(
+      '\n' +
+        choices(plan[0]?.content ?? '', {
+          style:
+            fromFlag !== undefined
+              ? 'from --from'
+              : (styleFlag ?? `${defaultStyle(image)} (from the image path)`),
+          condaChosen: stringFlag('conda-env') !== undefined || booleanFlag('no-conda'),
+          image,
+        }),
+    );
+    io.stdout.write(
       `\nTo use it:\n  module use ${shellQuote(dirname(dirname(plan[0].path)))}\n` +
         `  module load ${shellQuote(`${name}/${version}`)}\n`,
     );
@@ -158,4 +170,25 @@ function imageExists(path: string): boolean {
   } catch {
     return false;
   }
+}
+
+/**
+ * What the written module chose, read from its text (what was written is what counts): the style,
+ * the conda env of WITH_CONDA or the venv, the bindings module.
+ */
+function choices(module: string, o: { style: string; condaChosen: boolean; image: string }): string {
+  const conda = /conda activate ([^"'\s)]+)/.exec(module)?.[1];
+  const venv = /\/opt\/venv/.test(module);
+  const bindings = [...module.matchAll(/depends_on\((["'])([^"']+)\1\)/g)].map((m) => m[2]);
+  const lines = [`style: ${o.style}`];
+  if (conda)
+    lines.push(
+      `conda env: ${conda} (WITH_CONDA)` +
+        (o.condaChosen ? '' : ' from the image name; --conda-env ENV or --no-conda to change'),
+    );
+  else lines.push(venv ? "python: the image's venv /opt/venv (no conda)" : 'conda env: none (no WITH_CONDA)');
+  lines.push(
+    `bindings: ${bindings.length > 0 ? bindings.join(', ') : 'none (--bindings MODULE to add one)'}`,
+  );
+  return lines.join('\n') + '\n';
 }

@@ -23,7 +23,7 @@ import { hoverModulefile } from '../core/analysis/features/hover';
 import { signatureModulefile } from '../core/analysis/features/signature';
 import { initBashParser } from '../core/analysis/wrapper/parser';
 import { DocumentChecker, isTooLarge, uriToPath } from './checker';
-import { DIAGNOSTIC_SOURCE, quickFixes, toCompletionItem, toDiagnostic, toDocumentSymbol } from './convert';
+import { DIAGNOSTIC_SOURCE, quickFixes, toCompletionItem, toDiagnostics, toDocumentSymbol } from './convert';
 import { frameChecker } from './frames';
 import { overlayFileSystem } from './overlayFileSystem';
 import {
@@ -135,7 +135,7 @@ const checker = new DocumentChecker({
   openInDirectory,
   env: () => env,
   publish: (uri, version, findings) =>
-    void connection.sendDiagnostics({ uri, version, diagnostics: findings.map(toDiagnostic) }),
+    void connection.sendDiagnostics({ uri, version, diagnostics: toDiagnostics(findings, uri) }),
   log: (message) => connection.console.error(message),
   severityPolicy: (path) => severityPolicy(path),
 });

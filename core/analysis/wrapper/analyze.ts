@@ -5,6 +5,7 @@ import { range, type Finding } from '../types';
 import { factsOf, type WrapperFacts } from './facts';
 import { readWrapper } from './script';
 import { scriptKindOf } from './scriptKind';
+import { clipped } from '../messages';
 
 export interface WrapperContext {
   /** Modulefiles that put this wrapper's directory on PATH and set WITH_CONDA (for messages). */
@@ -26,7 +27,7 @@ function failed(err: unknown): WrapperAnalysis {
         range: range(0, 0, 0, 0),
         severity: 'information',
         code: 'internal-error',
-        message: `wrapper analysis failed: ${(err as Error).message}`,
+        message: clipped(`wrapper analysis failed: ${(err as Error).message}`),
       },
     ],
     facts: { isContainerWrapper: false, usesWithConda: false },

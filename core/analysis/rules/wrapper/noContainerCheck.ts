@@ -64,7 +64,7 @@ export const noContainerCheck: WrapperRule = ({ script }) => {
       range: script.range(start.node),
       severity: 'warning',
       code: 'wrapper-no-container-check',
-      message: `${start.name} ${sub?.replace(/^["']|["']$/g, '') ?? 'exec'} runs without checking whether the wrapper already runs inside a container ([ -d /.singularity.d ]): inside, it would start another container`,
+      message: `${start.name} ${sub?.replace(/^["']|["']$/g, '') ?? 'exec'} runs with no check for being inside a container already (/.singularity.d)`,
     },
   ];
 };

@@ -3,6 +3,7 @@
 // the host (where the value is only a string) instead of inside the container.
 import type { Finding } from '../../types';
 import type { WrapperRule } from './types';
+import { withValue } from '../../messages';
 
 export const noWithConda: WrapperRule = ({ script, modulesSettingWithConda, kind }) => {
   const out: Finding[] = [];
@@ -23,7 +24,7 @@ export const noWithConda: WrapperRule = ({ script, modulesSettingWithConda, kind
         severity: 'warning',
         code: 'wrapper-no-with-conda',
         message:
-          '$WITH_CONDA inside double quotes of bash -c "..." expands on the host, not in the container: use single quotes (\'eval "$WITH_CONDA"; ...\')',
+          '$WITH_CONDA in bash -c "..." expands on the host, not in the container: write \\$WITH_CONDA',
       });
     }
   }
@@ -37,7 +38,10 @@ export const noWithConda: WrapperRule = ({ script, modulesSettingWithConda, kind
       range: at ? script.range(at) : script.source.range(0, 0),
       severity: 'warning',
       code: 'wrapper-no-with-conda',
-      message: `${namedModules(modulesSettingWithConda)} set${modulesSettingWithConda.length === 1 ? 's' : ''} WITH_CONDA but this wrapper never applies it: python may not be on PATH inside the container`,
+      message: withValue(
+        'WITH_CONDA is set but this wrapper never applies it; set by',
+        namedModules(modulesSettingWithConda),
+      ),
     });
   }
   return out;
