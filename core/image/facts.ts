@@ -145,12 +145,7 @@ class Walker {
   constructor(readonly img: OpenedImage) {}
 
   *find(path: string, follow = true): Io<{ inode: Inode; path: string } | undefined> {
-    try {
-      return yield* this.img.fs.lookup(path, follow);
-    } catch (err) {
-      if (err instanceof ImageError && err.kind === 'not-found') return undefined;
-      throw err;
-    }
+    return yield* this.img.fs.find(path, follow);
   }
 
   *read(path: string, limit = SMALL_FILE, prefix = false): Io<Buffer | undefined> {
