@@ -17,5 +17,7 @@ export function overlayFileSystem(
     isExecutable: (path) => disk.isExecutable(path),
     listDir: (path) => disk.listDir(path),
     linkTarget: (path) => (openText(path) !== undefined ? undefined : disk.linkTarget?.(path)),
+    // Images are never open documents: read from the disk (core/image caches by identity).
+    imageFacts: disk.imageFacts && ((path) => disk.imageFacts!(path)),
   };
 }

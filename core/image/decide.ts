@@ -2,7 +2,7 @@
 // its Python comes from a conda env that must be activated (WITH_CONDA), from a venv the image's
 // own PATH names (LAIF's /opt/venv), or from the system; and which Python version that is.
 import { shellQuote } from '../shell/quote';
-import type { ImageFacts } from './facts';
+import { localImageFacts, type ImageFacts } from './facts';
 
 export interface ImageDecision {
   /** laif: a venv on the image's PATH; conda: python only after activation; system: python on PATH. */
@@ -50,4 +50,20 @@ export function decideFromImage(f: ImageFacts): ImageDecision {
     };
   }
   return { style: 'none', reason: 'the image has no python' };
+}
+
+/** What a scaffold writes for the local image at PATH, or undefined when it cannot be read. */
+export function scaffoldFromImage(
+  path: string,
+): { style?: 'laif'; condaEnv: string | false; withConda?: string; reason: string } | undefined {
+  const outcome = localImageFacts(path);
+  if (!outcome.ok) return undefined;
+  const d = decideFromImage(outcome.facts);
+  if (d.style === 'conda')
+    return { condaEnv: d.condaEnv ?? 'base', withConda: d.withConda, reason: d.reason };
+  return {
+    style: d.style === 'venv' && d.venv === '/opt/venv' ? 'laif' : undefined,
+    condaEnv: false,
+    reason: d.reason,
+  };
 }

@@ -145,12 +145,7 @@ class Walker {
   constructor(readonly img: OpenedImage) {}
 
   *find(path: string, follow = true): Io<{ inode: Inode; path: string } | undefined> {
-    try {
-      return yield* this.img.fs.lookup(path, follow);
-    } catch (err) {
-      if (err instanceof ImageError && err.kind === 'not-found') return undefined;
-      throw err;
-    }
+    return yield* this.img.fs.find(path, follow);
   }
 
   *read(path: string, limit = SMALL_FILE, prefix = false): Io<Buffer | undefined> {
@@ -327,9 +322,9 @@ function* gatherFacts(img: OpenedImage, imageName: string): Io<Omit<ImageFacts, 
 
 /** Facts of an opened image (any source), asynchronously. */
 export async function factsOf(img: OpenedImage, name = img.source.name): Promise<ImageFacts> {
-  const before = img.source.bytesRead;
   const facts = await runAsync(gatherFacts(img, name), img.source);
-  return { ...facts, bytesRead: img.source.bytesRead - before };
+  // Everything read of the source, its opening included (as localImageFacts counts).
+  return { ...facts, bytesRead: img.source.bytesRead };
 }
 
 /** Opens SOURCE and reads its facts (async: SFTP). */

@@ -19,6 +19,7 @@ export const MAX_SYMLINKS = 40;
 const MAX_PATH_COMPONENTS = 256;
 const METADATA_CACHE_BLOCKS = 512;
 const DATA_CACHE_BLOCKS = 8;
+const LISTING_CACHE_ENTRIES = 256;
 
 export type InodeKind = 'dir' | 'file' | 'symlink' | 'block-device' | 'char-device' | 'fifo' | 'socket';
 const KINDS: InodeKind[] = ['dir', 'file', 'symlink', 'block-device', 'char-device', 'fifo', 'socket'];
@@ -99,6 +100,7 @@ export function isSquashfs(start: Buffer): boolean {
 export class Squashfs {
   private readonly metadata = new Lru<{ data: Buffer; next: number }>(METADATA_CACHE_BLOCKS);
   private readonly dataBlocks = new Lru<Buffer>(DATA_CACHE_BLOCKS);
+  private readonly listings = new Lru<DirEntry[]>(LISTING_CACHE_ENTRIES);
   private fragmentIndex?: number[];
   private idList?: number[];
 
@@ -309,6 +311,8 @@ export class Squashfs {
 
   /** The entries of directory INODE, in the image's (sorted) order. */
   *list(inode: Inode): Io<DirEntry[]> {
+    const known = this.listings.get(inode.ref);
+    if (known) return known;
     if (inode.kind !== 'dir' || !inode.listing)
       throw new ImageError('corrupt', `${this.name}: not a directory`);
     if (inode.size > MAX_LISTING_BYTES)
@@ -341,6 +345,7 @@ export class Squashfs {
         entries.push({ name, kind: KINDS[(type - 1) % 7], ref: start * 65536 + offset });
       }
     }
+    this.listings.set(inode.ref, entries);
     return entries;
   }
 
@@ -350,6 +355,13 @@ export class Squashfs {
    * does at its root.
    */
   *lookup(path: string, follow = true): Io<{ inode: Inode; path: string }> {
+    const found = yield* this.find(path, follow);
+    if (!found) throw new ImageError('not-found', `${path}: not in the image`);
+    return found;
+  }
+
+  /** lookup's answer, or undefined when PATH is not in the image (no error made: facts ask often). */
+  *find(path: string, follow = true): Io<{ inode: Inode; path: string } | undefined> {
     let links = 0;
     const stack: { parent: Inode; name: string }[] = [];
     let rest = path.split('/').filter((p) => p !== '' && p !== '.');
@@ -364,10 +376,9 @@ export class Squashfs {
         current = stack.pop()?.parent ?? current;
         continue;
       }
-      if (current.kind !== 'dir')
-        throw new ImageError('not-found', `${path}: not a directory inside the image`);
+      if (current.kind !== 'dir') return undefined;
       const entry = (yield* this.list(current)).find((e) => e.name === part);
-      if (!entry) throw new ImageError('not-found', `${path}: not in the image`);
+      if (!entry) return undefined;
       const next = yield* this.inode(entry.ref);
       if (next.kind === 'symlink' && (rest.length > 0 || follow)) {
         if (++links > MAX_SYMLINKS)

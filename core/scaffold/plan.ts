@@ -8,6 +8,7 @@ import { ScaffoldInputError } from './errors';
 import { rewriteModuleLayout } from './fromModule';
 import { luaString } from './luaString';
 import { shellQuote } from '../shell/quote';
+import { scaffoldFromImage } from '../image/decide';
 
 export interface ScaffoldOptions {
   name: string;
@@ -314,15 +315,25 @@ function fromModule(o: ScaffoldOptions, imageName: string): { text: string; wrap
   });
 }
 
+const cscWithConda = (env: string) =>
+  `source /opt/conda/etc/profile.d/conda.sh && conda activate ${shellQuote(env)}`;
+
 export function planScaffold(o: ScaffoldOptions): PlannedFile[] {
   validateScaffold(o);
-  const style = o.from === undefined ? (o.style ?? defaultStyle(o.image)) : 'csc';
+  // A readable image decides conda or venv or neither, and its own activation line (core/image).
+  const fromImage = scaffoldFromImage(o.image);
+  const style = o.from === undefined ? (o.style ?? fromImage?.style ?? defaultStyle(o.image)) : 'csc';
   const templates =
     o.templateDir ?? (style === 'csc' ? resourcePath('templates') : resourcePath('templates', style));
   const sharedTemplates = o.templateDir ?? resourcePath('templates');
   const read = (file: string) => readInput(join(templates, file), 'template');
   const imageName = basename(o.image);
-  const condaEnv = style === 'laif' ? false : (o.condaEnv ?? defaultCondaEnv(o.image) ?? false);
+  const condaEnv =
+    style === 'laif'
+      ? false
+      : (o.condaEnv ?? (fromImage ? fromImage.condaEnv : defaultCondaEnv(o.image)) ?? false);
+  const imageWithConda =
+    fromImage?.withConda && condaEnv === fromImage.condaEnv ? fromImage.withConda : undefined;
   const bindingsModule =
     o.bindingsModule === undefined ? defaultBindingsModule(o.image, style) : o.bindingsModule || undefined;
   const modulesDir = modulesDirFor(o);
@@ -351,7 +362,7 @@ export function planScaffold(o: ScaffoldOptions): PlannedFile[] {
     'lua:runscriptsVar': luaString(easybuildVar('RUNSCRIPTS', o.name)),
     bindings: bindingsModule ? bindingsLines(bindingsModule) : '',
     withConda: condaEnv
-      ? `setenv("WITH_CONDA", ${luaString(`source /opt/conda/etc/profile.d/conda.sh && conda activate ${shellQuote(condaEnv)}`, '"')})`
+      ? `setenv("WITH_CONDA", ${luaString(imageWithConda ?? cscWithConda(condaEnv), '"')})`
       : '',
   };
   const rewritten = o.from === undefined ? undefined : fromModule(o, imageName);

@@ -312,6 +312,7 @@ async function main(): Promise<void> {
   await benchShapes(lines);
   if (!process.argv.includes('--no-remote')) await benchRemote(lines);
   if (!process.argv.includes('--no-slurm')) await benchSlurm(lines);
+  if (!process.argv.includes('--no-image')) await (await import('./imageBench')).benchImage(lines);
   if (!process.argv.includes('--no-persistent'))
     await (await import('./persistentBench')).benchPersistent(lines);
   lines.push(

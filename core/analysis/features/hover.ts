@@ -1,6 +1,8 @@
 // Hover for modulefiles: on a path expression its resolved value and whether it exists; on a
 // called function its Lmod documentation.
-import { CONTAINER_KIND_NAMES, type ModulefileAnalysis } from '../modulefile/types';
+import { CONTAINER_KIND_NAMES, type ModulefileAnalysis, type PathExpression } from '../modulefile/types';
+import { factsMarkdown } from '../../image/describe';
+import { localImageFacts } from '../../image/facts';
 import { lmodFunctions } from '../modulefile/lmodApi';
 import type { Position, Range } from '../types';
 
@@ -28,6 +30,14 @@ const existsText: Record<string, string> = {
   other: 'exists (not a regular file)',
   missing: '**does not exist**',
 };
+
+/** An existing image's facts (read again when it changes: the cache goes by identity). */
+function imageHover(path: PathExpression): string {
+  const isImage = path.role === 'sing-image' || /\.(sif|sqsh|squashfs|sqfs)$/.test(path.value ?? '');
+  if (!isImage || path.exists !== 'file' || !path.value) return '';
+  const outcome = localImageFacts(path.value);
+  return outcome.ok ? '\n\n' + factsMarkdown(outcome.facts) : `\n\nImage not read: ${outcome.error.message}`;
+}
 
 export function hoverModulefile(analysis: ModulefileAnalysis, pos: Position): HoverResult | undefined {
   const call = analysis.calls.find((c) => contains(c.nameRange, pos));
@@ -58,7 +68,7 @@ export function hoverModulefile(analysis: ModulefileAnalysis, pos: Position): Ho
     const from = vars.length
       ? `\n\nDepends on ${vars.map((v) => `\`${v}\``).join(', ')}: the value from the \`lumiModules.env\` setting (\`check --env\`) or the environment; where unset, the \`or\` fallback, as Lmod does.`
       : '';
-    return { markdown: '`' + path.value + '`\n\n' + state + from, range: path.range };
+    return { markdown: '`' + path.value + '`\n\n' + state + from + imageHover(path), range: path.range };
   }
   return undefined;
 }
