@@ -2,6 +2,7 @@
 // and starts the bundled language server. Thin on purpose: every check, the scaffolding and the
 // remote run live in core/.
 import * as vscode from 'vscode';
+import { FolderCheck } from './commands/checkFolder';
 import { createContainerModule } from './commands/createContainerModule';
 import { RemoteRuns } from './commands/runPythonFile';
 import { Ctx } from './ctx';
@@ -37,6 +38,12 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
       if (e.affectsConfiguration('lumiModules.shellcheck.path')) c.sendPrograms();
     }),
   );
+  const folderCheck = new FolderCheck(c);
+  context.subscriptions.push(
+    folderCheck,
+    vscode.commands.registerCommand('lumiModules.checkFolder', () => folderCheck.run()),
+  );
+  if (c.isRunning()) folderCheck.checkOnOpen();
   const jobs = new BatchJobs(context, runs);
   context.subscriptions.push(
     jobs,

@@ -33,6 +33,7 @@ import {
   type ServerSettings,
 } from './settings';
 import { findModulefiles } from './workspaceScan';
+import { registerCheckFolder } from './checkFolder';
 import type { AnalysisEnv } from '../core/analysis/env';
 import type { SeverityPolicy } from '../core/analysis/policy';
 import { ProjectConfigFinder } from '../core/analysis/projectConfig';
@@ -325,6 +326,7 @@ connection.onCodeAction(
   ),
 );
 
+registerCheckFolder(connection, () => env);
 connection.onShutdown(() => checker.dispose());
 
 // Keep a single bad request or a bug from killing the server the editor depends on.
