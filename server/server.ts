@@ -34,6 +34,7 @@ import {
 } from './settings';
 import { findModulefiles } from './workspaceScan';
 import { registerCheckFolder } from './checkFolder';
+import { logPrograms } from './programLog';
 import type { AnalysisEnv } from '../core/analysis/env';
 import type { SeverityPolicy } from '../core/analysis/policy';
 import { ProjectConfigFinder } from '../core/analysis/projectConfig';
@@ -84,6 +85,7 @@ function makeEnvFromSettings(): AnalysisEnv {
   if (choice.problem && choice.problem !== refusedProgram) connection.console.error(choice.problem);
   refusedProgram = choice.problem;
   const shellcheckPath = choice.path;
+  logPrograms(connection, shellcheckPath, programs.workspaceTrusted);
   return envFromSettings(settings, fs, process.env, shellcheckPath, workspaceRoots[0]);
 }
 

@@ -55,3 +55,13 @@ describe('lumiModules/checkFolder', () => {
     );
   });
 });
+
+describe('the output channel', () => {
+  it("names ShellCheck's path and version and the trust mode", async () => {
+    const deadline = Date.now() + 10_000;
+    while (!client.logs().some((l) => l.startsWith('ShellCheck: ')) && Date.now() < deadline)
+      await new Promise((r) => setTimeout(r, 50));
+    const line = client.logs().find((l) => l.startsWith('ShellCheck: '));
+    assert.match(line ?? '', /^ShellCheck: \S*shellcheck \(version \d+\.\d+\.\d+\); trusted folder$/);
+  });
+});
