@@ -6,6 +6,7 @@ import { FolderCheck } from './commands/checkFolder';
 import { createContainerModule } from './commands/createContainerModule';
 import { RemoteRuns } from './commands/runPythonFile';
 import { Ctx } from './ctx';
+import { openSetting } from './hostPrompt';
 import { BatchJobs } from './commands/submitBatchJob';
 
 let ctx: Ctx | undefined;
@@ -42,6 +43,10 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
   context.subscriptions.push(
     folderCheck,
     vscode.commands.registerCommand('lumiModules.checkFolder', () => folderCheck.run()),
+    // Settings links (the walkthrough's) open the scope where the setting can be set (remote windows).
+    vscode.commands.registerCommand('lumiModules.openSetting', (key?: string) =>
+      openSetting(typeof key === 'string' ? key : 'lumiModules'),
+    ),
   );
   if (c.isRunning()) folderCheck.checkOnOpen();
   const jobs = new BatchJobs(context, runs);
