@@ -55,7 +55,7 @@ const linkBundles = (links) => ({
 // file, loaded when that command runs: `check` does not compile ssh2 (most of the 1.5 MB a single
 // bundle had). A process runs one command, so each command's modules exist once (cli/io.ts's
 // UsageError, which the entry catches, is recognised across bundles).
-const CLI_COMMAND_FILES = ['check', 'scaffold', 'run', 'submit'];
+const CLI_COMMAND_FILES = ['check', 'scaffold', 'run', 'submit', 'inspect'];
 const cliCommands = linkBundles(
   CLI_COMMAND_FILES.map((name) => ({
     filter: new RegExp(`^\\./${name}$`),

@@ -16,5 +16,6 @@ export function overlayFileSystem(
     readStart: (path, bytes) => openText(path)?.slice(0, bytes) ?? disk.readStart?.(path, bytes),
     isExecutable: (path) => disk.isExecutable(path),
     listDir: (path) => disk.listDir(path),
+    linkTarget: (path) => (openText(path) !== undefined ? undefined : disk.linkTarget?.(path)),
   };
 }

@@ -1,9 +1,11 @@
 // What the analysis may know of the world outside the text it checks. The CLI builds one from
 // `--env` and the real file system; the language server from its settings; tests from fixtures.
-import { accessSync, constants, readdirSync, statSync } from 'node:fs';
+import { accessSync, constants, readdirSync, readlinkSync, statSync } from 'node:fs';
 import { readBounded } from '../common/boundedRead';
 import { join } from 'node:path';
 import type * as SitePackageModule from './modulefile/sitePackage';
+import type * as ImageFactsModule from '../image/facts';
+import type { ImageFacts } from '../image/facts';
 
 /** The Lua grammars a modulefile can be checked with (lumiModules.luaVersion, check --lua-version). */
 export const LUA_VERSIONS = ['5.1', '5.2', '5.3', 'LuaJIT'] as const;
@@ -25,7 +27,13 @@ export interface FileSystemView {
   isExecutable(path: string): boolean;
   /** Entry names of a directory, or undefined when unreadable. */
   listDir(path: string): string[] | undefined;
+  /** What a container image holds (core/image, read without running it), or why it was not read. */
+  imageFacts?(path: string): ImageFactsOutcome;
+  /** A symbolic link's target as written (readlink), or undefined when `path` is no link. */
+  linkTarget?(path: string): string | undefined;
 }
+
+export type ImageFactsOutcome = { ok: true; facts: ImageFacts } | { ok: false; message: string };
 
 export interface AnalysisEnv {
   /** Value for `os.getenv(name)`; undefined means unknown (paths using it are unresolvable). */
@@ -84,6 +92,18 @@ export const realFileSystem: FileSystemView = {
       return undefined;
     }
   },
+  imageFacts(path) {
+    // Loaded on the first image only: a check of modules without images never loads the reader.
+    const outcome = (require('../image/facts') as typeof ImageFactsModule).localImageFacts(path);
+    return outcome.ok ? { ok: true, facts: outcome.facts } : { ok: false, message: outcome.error.message };
+  },
+  linkTarget(path) {
+    try {
+      return readlinkSync(path);
+    } catch {
+      return undefined;
+    }
+  },
 };
 
 /**
@@ -98,6 +118,7 @@ export function snapshotFileSystem(base: FileSystemView): FileSystemView {
   const executables = new Map<string, boolean>();
   const listings = new Map<string, string[] | undefined>();
   const starts = new Map<string, string | undefined>();
+  const links = new Map<string, string | undefined>();
   // get() first: one lookup for the common hit (has() then get() is two).
   const memo = <T>(map: Map<string, T>, path: string, compute: (p: string) => T): T => {
     const known = map.get(path);
@@ -111,7 +132,9 @@ export function snapshotFileSystem(base: FileSystemView): FileSystemView {
   const size = base.size.bind(base);
   const isExecutable = base.isExecutable.bind(base);
   const listDir = base.listDir.bind(base);
+  const images = new Map<string, ImageFactsOutcome>();
   return {
+    imageFacts: base.imageFacts && ((path) => memo(images, path, (p) => base.imageFacts!(p))),
     kind: (path) => memo(kinds, path, kind),
     readText: (path) => memo(texts, path, readText),
     size: (path) => memo(sizes, path, size),
@@ -120,6 +143,7 @@ export function snapshotFileSystem(base: FileSystemView): FileSystemView {
       ((path, bytes) => memo(starts, `${bytes}:${path}`, () => base.readStart!(path, bytes))),
     isExecutable: (path) => memo(executables, path, isExecutable),
     listDir: (path) => memo(listings, path, listDir),
+    linkTarget: base.linkTarget && ((path) => memo(links, path, (p) => base.linkTarget!(p))),
   };
 }
 

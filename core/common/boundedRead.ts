@@ -82,6 +82,28 @@ function withRegularFile<T>(
   }
 }
 
+/**
+ * Opens PATH for random access (an image read block by block) with withRegularFile's refusals:
+ * nothing that is not a regular file is opened. The caller closes the descriptor.
+ */
+export function openRegularFile(path: string): { ok: true; fd: number; stats: Stats } | ReadRefusal {
+  let fd: number | undefined;
+  try {
+    const st = statSync(path);
+    if (!st.isFile()) return notRegular(st);
+    fd = openSync(path, constants.O_RDONLY | constants.O_NONBLOCK | constants.O_NOCTTY);
+    const fst = fstatSync(fd);
+    if (!fst.isFile()) {
+      closeSync(fd);
+      return notRegular(fst);
+    }
+    return { ok: true, fd, stats: fst };
+  } catch (err) {
+    if (fd !== undefined) closeSync(fd);
+    return failure(err);
+  }
+}
+
 /** Reads at most `limit` bytes of the regular file at PATH (refusals: withRegularFile). */
 export function readBounded(
   path: string,

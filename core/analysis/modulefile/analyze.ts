@@ -2,7 +2,7 @@
 // folded values, pure), resolve (resolve.ts: the only file system access), then run the rules in
 // ../rules/modulefile, one per diagnostic code. Never throws: any text gets a result.
 import type { AnalysisEnv } from '../env';
-import type { ModulefileRuleContext } from '../rules/modulefile/types';
+import type { ImageContext, ModulefileRuleContext } from '../rules/modulefile/types';
 import { modulefileRules } from '../rules/modulefile';
 import type { Finding } from '../types';
 import { evaluateModulefile } from './evaluate';
@@ -18,9 +18,10 @@ import { containerKindOf } from './containerKind';
 import { isInModuleTree, modulefileKind } from './fileKind';
 import { LuaSyntaxError, parseTolerant } from './luaAst';
 import { resolveModule } from './resolve';
+import { projectHome } from './site';
 import { renderValue, type HiddenValue } from './renderValue';
 import { SourceMap } from './source';
-import type { ModulefileAnalysis } from './types';
+import type { ModulefileAnalysis, PathExpression } from './types';
 
 /**
  * `document`: the text is an editor's document, analysed again after every edit. The result then
@@ -53,7 +54,9 @@ export function analyzeModulefile(
       return value;
     };
     const parsedSource = parsedText === text ? source : new SourceMap(parsedText);
-    const evaluation = evaluateModulefile(chunk, parsedSource, filePath, getenv);
+    // A value the user gave (--env, lumiModules.env) says the variable is set where the module loads.
+    const given = (name: string) => env.getenvOrigin?.(name) === 'asked' && env.getenv(name) !== undefined;
+    const evaluation = evaluateModulefile(chunk, parsedSource, filePath, getenv, given);
     const kind = modulefileKind(
       filePath,
       evaluation.calls,
@@ -70,12 +73,17 @@ export function analyzeModulefile(
       evaluation.paths,
       evaluation.pathPrepends,
       env.fs,
+      {
+        home: projectHome(filePath),
+        askedValue: (name) => (env.getenvOrigin?.(name) === 'asked' ? env.getenv(name) : undefined),
+      },
     );
     const containerKind = kind === 'modulefile' ? containerKindOf(evaluation, wrappers) : undefined;
     const isContainerModule = containerKind !== undefined;
     const globals = kind === 'modulerc' ? MODULERC_GLOBALS : SANDBOX_GLOBALS;
     const knownGlobal = (name: string) =>
       evaluation.assignedGlobals.has(name) || functions.has(name) || globals.has(name);
+    const image = imageContext(paths, evaluation.setenv, env);
     const ctx: ModulefileRuleContext = {
       text,
       source,
@@ -95,6 +103,9 @@ export function analyzeModulefile(
       definedGlobals: evaluation.assignedGlobals,
       undefinedReads: evaluation.globalReads.filter((read) => !knownGlobal(read.name)),
       getenvWithoutFallback: evaluation.getenvWithoutFallback,
+      image,
+      hostVenv: image?.outcome.ok ? hostVenv(paths, evaluation.setenv, env) : undefined,
+      nilConcats: evaluation.nilConcats,
       insertionLine: source.lineCount(),
       render: (value) => renderValue(value, hiddenValues),
     };
@@ -136,6 +147,41 @@ export function analyzeModulefile(
   }
 }
 
+/** The image a container module names (SING_IMAGE, else SIF), read when it exists here. */
+function imageContext(
+  paths: PathExpression[],
+  setenv: ModulefileAnalysis['setenv'],
+  env: AnalysisEnv,
+): ImageContext | undefined {
+  const named =
+    paths.find((p) => p.role === 'sing-image' && p.value) ??
+    paths.find((p) => p.value !== undefined && p.value === setenv.get('SIF')?.value);
+  if (!named?.value || !env.fs.imageFacts || (named.exists !== 'file' && named.exists !== 'dir'))
+    return undefined;
+  return { path: named.value, range: named.range, outcome: env.fs.imageFacts(named.value) };
+}
+
+/** A host venv the module uses: VIRTUAL_ENV, or a PATH entry <venv>/bin beside a pyvenv.cfg. */
+function hostVenv(
+  paths: PathExpression[],
+  setenv: ModulefileAnalysis['setenv'],
+  env: AnalysisEnv,
+): ModulefileRuleContext['hostVenv'] {
+  const candidates: { path: string; range: PathExpression['range'] }[] = [];
+  const venv = setenv.get('VIRTUAL_ENV');
+  if (venv?.value?.startsWith('/')) candidates.push({ path: venv.value, range: venv.range });
+  for (const p of paths)
+    if (p.role === 'path-dir' && p.value?.endsWith('/bin'))
+      candidates.push({ path: p.value.slice(0, -4), range: p.range });
+  for (const c of candidates) {
+    const cfg = env.fs.readText(`${c.path}/pyvenv.cfg`);
+    if (cfg === undefined) continue;
+    const version = /^\s*(?:version_info|version)\s*=\s*(\S+)/m.exec(cfg)?.[1];
+    return { path: c.path, version, range: c.range };
+  }
+  return undefined;
+}
+
 /**
  * What a file of this kind may call: Lmod's set for the kind, plus a site's registered functions in
  * modulefiles.
@@ -156,8 +202,10 @@ function syntaxFinding(err: unknown, source: SourceMap): Finding[] {
   const e = err as { index?: number; message?: string };
   if (typeof e.index !== 'number') return [];
   const text = source.text;
-  // luaparse points past the newline that ends an unfinished string; Lua names the string's line.
-  const at = /unfinished string/.test(String(e.message)) ? Math.max(0, e.index - 1) : e.index;
+  // luaparse (Lua 5.1, LuaJIT) points past the newline that ends an unfinished string; Lua names
+  // the string's line, as the Lua 5.3 rules do (their offset is the newline's).
+  const pastNewline = e.index > 0 && text[e.index - 1] === '\n';
+  const at = pastNewline && /unfinished string/.test(String(e.message)) ? e.index - 1 : e.index;
   const start = source.position(Math.min(at, text.length));
   const lineEnd = text.indexOf('\n', at);
   const end = source.position(lineEnd === -1 ? text.length : Math.max(lineEnd, at));

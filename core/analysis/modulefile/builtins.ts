@@ -33,6 +33,8 @@ export interface BuiltinContext {
   effects: ModuleEffects;
   /** os.getenv names read by the statement being evaluated (hover explains unknown values with them). */
   envReads: Set<string>;
+  /** Variables the module set before this call (setenv, prepend_path, ...). */
+  setVariables: ReadonlySet<string>;
 }
 
 /** The folded value of a call; may record effects. */
@@ -179,8 +181,11 @@ export const lmodBuiltins: ReadonlyMap<string, Builtin> = new Map<string, Builti
     (call, ctx) => {
       const name = stringArg(call, 0);
       if (name !== undefined) ctx.envReads.add(name);
+      if (name === undefined) return undefined;
+      // During load Lmod's os.getenv sees what the module set before (posix.setenv in Var.lua).
+      if (ctx.setVariables.has(name)) return ctx.effects.setenv.get(name)?.value;
       // Unset is nil, as at load time: `os.getenv('X') or '/fallback'` takes the fallback.
-      return name === undefined ? undefined : (ctx.getenv(name) ?? null);
+      return ctx.getenv(name) ?? null;
     },
   ],
   ['pathJoin', pathJoin],

@@ -1,6 +1,11 @@
 // Every modulefile rule, one per diagnostic code.
 import type { ModulefileRule } from './types';
 import { captureUnreadable } from './captureUnreadable';
+import { imageCondaPathMissing } from './imageCondaPathMissing';
+import { imageNotRead } from './imageNotRead';
+import { imagePythonNeedsConda } from './imagePythonNeedsConda';
+import { imageVenvPythonMismatch } from './imageVenvPythonMismatch';
+import { imageWithCondaUnneeded } from './imageWithCondaUnneeded';
 import { easybuildContainerBindings } from './easybuildContainerBindings';
 import { getenvNoFallback } from './getenvNoFallback';
 import { laifMissingBindings } from './laifMissingBindings';
@@ -27,6 +32,11 @@ export const modulefileRules: readonly ModulefileRule[] = [
   pathsNotChecked,
   missingWrapperPath,
   missingWithConda,
+  imageNotRead,
+  imagePythonNeedsConda,
+  imageCondaPathMissing,
+  imageWithCondaUnneeded,
+  imageVenvPythonMismatch,
   getenvNoFallback,
   undefinedVariable,
   unusedLocal,

@@ -9,7 +9,8 @@ export const WITH_CONDA_LINE =
 export const missingWithConda: ModulefileRule = (ctx) => {
   if (ctx.setenv.has('WITH_CONDA')) return [];
   const image = ctx.paths.find((p) => p.role === 'sing-image' && p.value !== undefined);
-  const condaImage = image && /^lumi-.*-rocm-/.test(basename(image.value!));
+  // A readable image decides (image-python-needs-conda), not its name.
+  const condaImage = !ctx.image?.outcome.ok && image && /^lumi-.*-rocm-/.test(basename(image.value!));
   const wrapper = ctx.wrappers.find((w) => w.facts.usesWithConda);
   if (!condaImage && !wrapper) return [];
   const why = wrapper

@@ -4,6 +4,7 @@
 import type { FoundWrapper } from '../../modulefile/resolve';
 import type { SourceMap } from '../../modulefile/source';
 import type { Finding, Range } from '../../types';
+import type { ImageFactsOutcome } from '../../env';
 import type {
   ContainerKind,
   LmodCall,
@@ -13,7 +14,14 @@ import type {
   SetenvValue,
 } from '../../modulefile/types';
 import type { LmodFunction } from '../../modulefile/lmodApi';
-import type { GetenvUse } from '../../modulefile/evaluate';
+import type { GetenvUse, NilConcat } from '../../modulefile/evaluate';
+
+/** The module's image (SING_IMAGE or SIF) as core/image read it, or why it could not. */
+export interface ImageContext {
+  path: string;
+  range: Range;
+  outcome: ImageFactsOutcome;
+}
 
 export interface ModulefileRuleContext {
   text: string;
@@ -40,6 +48,12 @@ export interface ModulefileRuleContext {
   definedGlobals: ReadonlySet<string>;
   undefinedReads: { name: string; range: Range }[];
   getenvWithoutFallback: GetenvUse[];
+  /** The image the module names, when it exists on this machine (undefined: no image checks). */
+  image?: ImageContext;
+  /** A venv on the host the module uses (VIRTUAL_ENV, or <venv>/bin on PATH), with pyvenv.cfg's version. */
+  hostVenv?: { path: string; version?: string; range: Range };
+  /** Global reads used in `..` (undefined ones stop the load). */
+  nilConcats: NilConcat[];
   /** The line after the end of the file, where fixes insert lines. */
   insertionLine: number;
   /** A resolved value as messages may show it (environment values as $NAME: no secret in a CI log). */
