@@ -130,6 +130,12 @@ export class Ctx implements vscode.Disposable {
     if (this.isRunning()) void this.client?.sendNotification(DID_CHANGE_WORKSPACE_TRUST, userPrograms());
   }
 
+  /** A request to the running server (LUMI: Check Folder); fails when it does not run. */
+  async request<T>(method: string, params: unknown, token?: vscode.CancellationToken): Promise<T> {
+    if (!this.client || !this.isRunning()) throw new Error('the language server does not run');
+    return this.client.sendRequest<T>(method, params, token);
+  }
+
   async stop(): Promise<void> {
     const client = this.client;
     this.client = undefined;

@@ -2,9 +2,11 @@
 // and starts the bundled language server. Thin on purpose: every check, the scaffolding and the
 // remote run live in core/.
 import * as vscode from 'vscode';
+import { FolderCheck } from './commands/checkFolder';
 import { createContainerModule } from './commands/createContainerModule';
 import { RemoteRuns } from './commands/runPythonFile';
 import { Ctx } from './ctx';
+import { openSetting } from './hostPrompt';
 import { BatchJobs } from './commands/submitBatchJob';
 
 let ctx: Ctx | undefined;
@@ -37,6 +39,16 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
       if (e.affectsConfiguration('lumiModules.shellcheck.path')) c.sendPrograms();
     }),
   );
+  const folderCheck = new FolderCheck(c);
+  context.subscriptions.push(
+    folderCheck,
+    vscode.commands.registerCommand('lumiModules.checkFolder', () => folderCheck.run()),
+    // Settings links (the walkthrough's) open the scope where the setting can be set (remote windows).
+    vscode.commands.registerCommand('lumiModules.openSetting', (key?: string) =>
+      openSetting(typeof key === 'string' ? key : 'lumiModules'),
+    ),
+  );
+  if (c.isRunning()) folderCheck.checkOnOpen();
   const jobs = new BatchJobs(context, runs);
   context.subscriptions.push(
     jobs,

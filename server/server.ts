@@ -37,6 +37,8 @@ import {
   type ServerSettings,
 } from './settings';
 import { findModulefiles } from './workspaceScan';
+import { registerCheckFolder } from './checkFolder';
+import { logPrograms } from './programLog';
 import type { AnalysisEnv } from '../core/analysis/env';
 import type { SeverityPolicy } from '../core/analysis/policy';
 import { ProjectConfigFinder } from '../core/analysis/projectConfig';
@@ -115,6 +117,7 @@ function makeEnvFromSettings(): AnalysisEnv {
   if (choice.problem && choice.problem !== refusedProgram) connection.console.error(choice.problem);
   refusedProgram = choice.problem;
   const shellcheckPath = choice.path;
+  logPrograms(connection, shellcheckPath, programs.workspaceTrusted);
   return envFromSettings(settings, fs, process.env, shellcheckPath, workspaceRoots[0]);
 }
 
@@ -377,6 +380,7 @@ connection.onCodeAction(
   ),
 );
 
+registerCheckFolder(connection, () => env);
 let shutDown = false;
 connection.onShutdown(() => {
   shutDown = true;

@@ -2,6 +2,7 @@
 // module's wrapper, in a pseudoterminal (ANSI colours kept), over one kept SSH connection per host;
 // in a Remote-SSH window (already on LUMI) the same run happens locally, with no second hop.
 import * as vscode from 'vscode';
+import { askForHost } from '../hostPrompt';
 import { SshError, type ConnectPrompts } from '../../core/remote/connection';
 import { ConnectionPool, type ConnectionState } from '../../core/remote/pool';
 import { runLocally, runOverSsh, type RunOutput, type RunRequest } from '../../core/remote/run';
@@ -95,19 +96,13 @@ export class RemoteRuns implements vscode.Disposable {
   async run(resource?: vscode.Uri): Promise<void> {
     const uri = await pythonFileToSend(resource, 'run it in the container module', 'runs on LUMI');
     if (!uri) return;
-    const settings = readRunSettings(uri);
+    let settings = readRunSettings(uri);
     const onLumi = vscode.env.remoteName === 'ssh-remote';
     if (!onLumi && !settings.host) {
-      const open = 'Open Settings';
-      if (
-        (await vscode.window.showErrorMessage(
-          'LUMI: set lumiModules.run.host to the SSH host alias of LUMI (from ~/.ssh/config).',
-          open,
-        )) === open
-      ) {
-        void vscode.commands.executeCommand('workbench.action.openSettings', 'lumiModules.run');
-      }
-      return;
+      // The same question as Submit's (client/hostPrompt.ts); the run then reads the saved setting.
+      const host = await askForHost('LUMI: Run Python file');
+      if (host === undefined) return;
+      settings = { ...settings, host };
     }
     if (settings.modules.length === 0) {
       void vscode.window.showWarningMessage(

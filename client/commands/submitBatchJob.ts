@@ -3,6 +3,7 @@
 // Remote-SSH window (the extension host is on LUMI), straight to Slurm on this machine (host
 // LOCAL_HOST); the Slurm work itself (job script, sbatch, follow, scancel, squeue) is core/slurm.
 import * as vscode from 'vscode';
+import { askForHost } from '../hostPrompt';
 import { SshError } from '../../core/remote/connection';
 import { pythonFileToSend, readRunSettings } from '../settings';
 import { SshConfigError } from '../../core/remote/sshConfig';
@@ -157,19 +158,13 @@ export class BatchJobs implements vscode.Disposable, vscode.TreeDataProvider<Nod
     // The missing values are asked for, the last answers offered again.
     let host = onLumi() ? LOCAL_HOST : run.host;
     if (!host) {
-      const answer = await vscode.window.showInputBox({
-        title: 'LUMI: Submit batch job',
-        prompt: 'SSH host alias of LUMI (from ~/.ssh/config); saved as lumiModules.run.host',
-        value: this.context.globalState.get<string>(LAST_HOST_KEY) ?? 'lumi',
-        ignoreFocusOut: true,
-        validateInput: (v) => (/^[^\s]+$/.test(v) ? undefined : 'one host alias, no spaces'),
-      });
+      const answer = await askForHost(
+        'LUMI: Submit batch job',
+        this.context.globalState.get<string>(LAST_HOST_KEY) ?? 'lumi',
+      );
       if (!answer) return;
       host = answer;
       await this.context.globalState.update(LAST_HOST_KEY, host);
-      await vscode.workspace
-        .getConfiguration('lumiModules')
-        .update('run.host', host, vscode.ConfigurationTarget.Global);
     }
     if (!submit.account && !sbatchHasAccount(submit.sbatchOptions)) {
       const answer = await vscode.window.showInputBox({

@@ -35,6 +35,15 @@ export const settingsSchema = z.object({
       bindingsModule: z.string().default('singularity-AI-bindings'),
     })
     .prefault({}),
+  checkFolder: z
+    .object({
+      // LUMI: Check Folder when a folder with a module tree (modules/NAME/VERSION.lua) opens.
+      onOpen: z
+        .boolean()
+        .default(false)
+        .describe('Run LUMI: Check Folder when a workspace with a module tree opens'),
+    })
+    .prefault({}),
   run: z
     .object({
       host: z.string().default(''),

@@ -164,7 +164,12 @@ describe('scaffold matrix: check-clean, loads under Lmod, python runs in the sta
       const lines = module.split('\n');
       const findings = (
         JSON.parse(checked.stdout) as { code: string; range: { start: { line: number } } }[]
-      ).filter((f) => !(f.code === 'paths-not-checked' && /bindingsModules/.test(lines[f.range.start.line])));
+      ).filter(
+        (f) =>
+          !(f.code === 'paths-not-checked' && /bindingsModules/.test(lines[f.range.start.line])) &&
+          // The images here are empty stand-ins (the runtime is test/helpers/containerStandin.ts).
+          f.code !== 'image-not-read',
+      );
       assert.deepEqual(findings, [], 'zero findings');
 
       const runtimeLog = (laif ? laifStandin : standin).logFile;

@@ -80,9 +80,34 @@ export function completeModulefile(
         ),
       );
   }
+  const root = rootLocalName(text);
   return [...catalogue.values()]
     .filter((f) => !f.name.includes('.'))
-    .map((f) => functionEntry(f, { start: offset - cursor.word.length, end: offset }, f.name));
+    .map((f) =>
+      withRoot(functionEntry(f, { start: offset - cursor.word.length, end: offset }, f.name), root),
+    );
+}
+
+/**
+ * The file's own root local, the one snippets build paths from: a local read from os.getenv or found
+ * from myFileName(), else one whose name says root; undefined when the file has none.
+ */
+const GETENV_LOCAL =
+  /^[ \t]*local[ \t]+([A-Za-z_]\w*)[ \t]*=[ \t]*(?:\(?[ \t]*os\.getenv\b|string\.match\()/m;
+const ROOT_NAMED_LOCAL = /^[ \t]*local[ \t]+(\w*[Rr]oot\w*)[ \t]*=/m;
+
+export function rootLocalName(text: string): string | undefined {
+  return GETENV_LOCAL.exec(text)?.[1] ?? ROOT_NAMED_LOCAL.exec(text)?.[1];
+}
+
+/** A snippet's `root` as the file's root local; without one, a path to fill in (never an undefined name). */
+function withRoot(entry: CompletionEntry, root: string | undefined): CompletionEntry {
+  if (!entry.isSnippet || entry.insertText === undefined || !/\broot\b/.test(entry.insertText)) return entry;
+  const insertText =
+    root !== undefined
+      ? entry.insertText.replace(/\broot\b/g, root)
+      : entry.insertText.replace(/pathJoin\(root, "([^"]*)"\)/g, '"/path/to/$1"');
+  return { ...entry, insertText };
 }
 
 function functionEntry(
