@@ -6,7 +6,6 @@
 // A warning: the load fails or misbehaves only where X is unset. No quick fix: `or ''` would turn a
 // loud failure into a silently wrong path; the right default is the user's to write.
 import type { ModulefileRule } from './types';
-import { shortened } from '../../messages';
 
 export const getenvNoFallback: ModulefileRule = (ctx) =>
   ctx.getenvWithoutFallback.map(({ range, variable, use, local }) => {
