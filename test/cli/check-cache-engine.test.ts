@@ -55,6 +55,6 @@ describe('one file failing never ends the tree check', () => {
         .filter((f) => f.file === join(root, 'modules', 'tool', name))
         .map((f) => `${f.code}: ${f.message}`);
     assert.match(byFile('3.0.lua').join('\n'), /^internal-error: .*EIO: i\/o error$/);
-    assert.deepEqual(byFile('2.0.lua'), ["unused-local: local 'unused' is never used"]);
+    assert.deepEqual(byFile('2.0.lua'), ["unused-local: local is never used: 'unused'"]);
   });
 });

@@ -317,7 +317,7 @@ describe('messages that name what would resolve them', () => {
     const text = `setenv("A", os.getenv('PROJHOME') .. '/x')\n`;
     const [f] = found(text, 'getenv-no-fallback');
     assert.match(f.message, /os\.getenv\('PROJHOME'\)/);
-    assert.match(f.message, /when PROJHOME is unset: '\.\.' stops the load/);
+    assert.match(f.message, /is nil when unset: '\.\.' stops the load/);
     assert.match(explanation('getenv-no-fallback'), /lumiModules\.env/);
     assert.match(explanation('getenv-no-fallback'), /--env/);
     // `or ''` would turn the loud failure into the silently wrong path '/x'.

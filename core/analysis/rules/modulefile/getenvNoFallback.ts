@@ -5,6 +5,7 @@
 // variables always set (HOME, USER, Lmod's own), values the user gave (--env, lumiModules.env).
 // A warning: the load fails or misbehaves only where X is unset. No quick fix: `or ''` would turn a
 // loud failure into a silently wrong path; the right default is the user's to write.
+import { shortened } from '../../messages';
 import type { ModulefileRule } from './types';
 
 export const getenvNoFallback: ModulefileRule = (ctx) =>
@@ -17,6 +18,6 @@ export const getenvNoFallback: ModulefileRule = (ctx) =>
       severity: 'warning' as const,
       code: 'getenv-no-fallback',
       // The advice (a default; for checking, the variable in lumiModules.env or --env) is in the docs.
-      message: `${what} is nil when ${name} is unset: ${effect}`,
+      message: `${shortened(what, 60)} is nil when unset: ${effect}`,
     };
   });

@@ -4,6 +4,7 @@
 // The body is parsed with the real bash grammar (wrapper/parser.ts) and judged by the wrapper rule
 // for the same mistake (rules/wrapper/unquotedArgs.ts). Parts of the body unknown before load time
 // (`container_launch`, from capture()) stand in as one plain word.
+import { shortened } from '../../messages';
 import { luaStringValue } from '../../modulefile/strings';
 import { readWrapper } from '../../wrapper/script';
 import { unquotedArgs } from '../wrapper/unquotedArgs';
@@ -66,7 +67,7 @@ export const shellFunctionUnquotedArgs: ModulefileRule = (ctx) =>
             severity: 'warning' as const,
             code: 'shell-function-unquoted-args',
             message:
-              `shell function ${call.args[0].value ?? ''} passes $@ unquoted: ` +
+              `shell function ${shortened(call.args[0].value ?? '', 30)} passes $@ unquoted: ` +
               'arguments with spaces are split',
           },
         ];
