@@ -1,9 +1,9 @@
 // `lumi-modules check [--format text|json|sarif] [--env NAME=VALUE]... [--no-shellcheck]
 //   [--max-warnings N] [--cache] [--cache-location PATH] PATH...`
 // Exit 0: no error-severity diagnostic (and warnings within --max-warnings); 1: otherwise; 2: bad
-// usage or a malformed .lumi-modules.json.
+// usage, a malformed .lumi-modules.json, or no modulefile or wrapper script among the PATHs.
 import { existsSync, lstatSync, statSync } from 'node:fs';
-import { join, relative, resolve } from 'node:path';
+import { join, resolve } from 'node:path';
 import { setFlagsFromString } from 'node:v8';
 import { batchEnv, isLuaVersion, LUA_VERSIONS } from '../core/analysis/env';
 import { checkProject } from '../core/analysis/project/checkProject';
@@ -16,6 +16,9 @@ import { ProjectConfigError } from '../core/analysis/projectConfig';
 import { formatSarif } from './sarif';
 import { CheckCache, runKey } from '../core/analysis/project/checkCache';
 import { shellcheckVersion } from '../core/analysis/wrapper/shellcheck';
+import { readSource } from '../core/analysis/project/readSource';
+import { escapeControl } from '../core/common/terminalText';
+import { colorWanted, formatText } from './textFormat';
 
 const CACHE_NAME = '.lumi-modules-cache';
 
@@ -24,7 +27,8 @@ export const checkUsage = `usage: lumi-modules check [--format text|json|sarif] 
                           [--lua-version 5.1|5.2|5.3|LuaJIT] [--concurrency N|auto|off] PATH...
 
 Checks Lmod modulefiles (*.lua) and the container wrapper scripts they put on PATH.
-  --format text|json|sarif  text: file:line:col: severity code: message (default); json: an array;
+  --format text|json|sarif  text: per file its findings with the source line and a summary (default;
+                       colour on a terminal, NO_COLOR/FORCE_COLOR respected); json: an array;
                        sarif: SARIF 2.1.0 for code-scanning UIs
   --env NAME=VALUE     value for os.getenv(NAME) when resolving paths (repeatable); otherwise the
                        process environment is used
@@ -55,16 +59,6 @@ export function parseEnvAssignments(assignments: readonly string[]): Record<stri
     vars[a.slice(0, eq)] = a.slice(eq + 1);
   }
   return vars;
-}
-
-export function formatText(findings: readonly FileFinding[], cwd: string): string {
-  return findings
-    .map((f) => {
-      const rel = relative(cwd, f.file);
-      const shown = rel.startsWith('..') || rel === '' ? f.file : rel;
-      return `${shown}:${f.range.start.line + 1}:${f.range.start.character + 1}: ${f.severity} ${f.code}: ${f.message}`;
-    })
-    .join('\n');
 }
 
 /**
@@ -118,7 +112,7 @@ export async function checkCommand(argv: string[], io: CliIO): Promise<number> {
   if (args.positionals.length === 0) throw new UsageError(`no PATH given\n${checkUsage}`);
   for (const p of args.positionals) {
     const problem = missingPath(resolve(io.cwd, p));
-    if (problem) throw new UsageError(`${problem}: ${p}`);
+    if (problem) throw new UsageError(`${problem}: ${escapeControl(p)}`);
   }
   const sitePackage = args.values['site-package'];
   if (sitePackage !== undefined && !existsSync(resolve(io.cwd, sitePackage)))
@@ -160,11 +154,13 @@ export async function checkCommand(argv: string[], io: CliIO): Promise<number> {
     cache.onFirstMiss = () => setFlagsFromString('--turbofan');
   }
   let findings;
+  const counts = { modulefiles: 0, wrappers: 0 };
   try {
     try {
       findings = await checkProject(args.positionals, io.cwd, env, {
-        cache,
+        layer: cache,
         parallel: { workerScript: checkWorkerScript(), envOptions, workers },
+        counts,
       });
     } catch (err) {
       if (err instanceof ProjectConfigError) throw new UsageError(err.message);
@@ -177,13 +173,31 @@ export async function checkCommand(argv: string[], io: CliIO): Promise<number> {
         `lumi-modules check: cannot write the cache ${cache!.location}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}\n`,
       );
     }
+    if (!args.values['no-shellcheck'] && shellcheckPath === undefined && counts.wrappers > 0)
+      io.stderr.write(
+        'lumi-modules check: shellcheck not found on PATH: wrapper scripts checked without it ' +
+          '(install ShellCheck, or pass --no-shellcheck)\n',
+      );
     const output =
       format === 'json'
         ? formatJson(findings)
         : format === 'sarif'
           ? formatSarif(findings, io.cwd, packageVersion())
-          : formatText(findings, io.cwd);
+          : formatText(findings, {
+              cwd: io.cwd,
+              color: colorWanted(io.env, Boolean((io.stdout as { isTTY?: boolean }).isTTY)),
+              readText: (file) => {
+                const source = readSource(file);
+                return source.ok ? source.text : undefined;
+              },
+            });
     if (output) io.stdout.write(output + '\n');
+    // Nothing to check is no success: a mistyped directory or a tree of other files would pass CI.
+    // What the walk found (a link out of the tree, a loop) is shown above: it may say why.
+    if (counts.modulefiles === 0 && counts.wrappers === 0) {
+      io.stderr.write('lumi-modules check: no modulefiles or wrapper scripts found\n');
+      return 2;
+    }
   } finally {
     if (cache) setFlagsFromString('--turbofan');
   }

@@ -32,13 +32,13 @@ const commands: Record<string, { run: Command; summary: string; exitWhenDone?: t
     run: async (a, io) => (await import('./submit')).jobsCommand(a, io),
     summary: 'list your Slurm jobs on a host',
   },
-  inspect: {
-    run: async (a, io) => (await import('./inspect')).inspectCommand(a, io),
-    summary: 'show what a container image holds (Python, conda, PATH inside), without running it',
-  },
   follow: {
     run: async (a, io) => (await import('./submit')).followCommand(a, io),
     summary: 'follow a Slurm job again: its states and output live',
+  },
+  inspect: {
+    run: async (a, io) => (await import('./inspect')).inspectCommand(a, io),
+    summary: 'what a container image holds (Python, conda, PATH inside), without running it',
   },
 };
 
@@ -69,7 +69,8 @@ export async function main(argv: string[], io: CliIO): Promise<number> {
     io.stdout.write(`lumi-modules ${version}\n`);
     return 0;
   }
-  const command = commands[name];
+  // Own properties only: `constructor` or `__proto__` is no command.
+  const command = Object.hasOwn(commands, name) ? commands[name] : undefined;
   if (!command) {
     io.stderr.write(`lumi-modules: unknown command '${name}'\n${usage}\n`);
     return 2;
@@ -90,7 +91,8 @@ if (require.main === module) {
   main(process.argv.slice(2), processIO()).then(
     (code) => {
       process.exitCode = code;
-      if (commands[process.argv[2]]?.exitWhenDone) exitWhenWritten(code, [process.stdout, process.stderr]);
+      if (Object.hasOwn(commands, process.argv[2] ?? '') && commands[process.argv[2]].exitWhenDone)
+        exitWhenWritten(code, [process.stdout, process.stderr]);
     },
     (err: unknown) => {
       process.stderr.write(`lumi-modules: ${err instanceof Error ? err.message : String(err)}\n`);

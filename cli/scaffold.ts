@@ -5,7 +5,15 @@
 // with errors the checker cannot fix, without --force; nothing written); 2: bad input (nothing written).
 import { statSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { planScaffold, ScaffoldInputError, STYLES, type ScaffoldStyle } from '../core/scaffold/plan';
+import { dirname } from 'node:path';
+import {
+  planScaffold,
+  scaffoldNotes,
+  ScaffoldInputError,
+  STYLES,
+  type ScaffoldOptions,
+  type ScaffoldStyle,
+} from '../core/scaffold/plan';
 import { repairFromPlan, ScaffoldFromError } from '../core/scaffold/repair';
 import { ScaffoldBlockedError, ScaffoldConflictError, writeScaffold } from '../core/scaffold/write';
 import { shellQuote } from '../core/shell/quote';
@@ -78,7 +86,7 @@ export async function scaffoldCommand(argv: string[], io: CliIO): Promise<number
   if (styleFlag !== undefined && !STYLES.includes(styleFlag as ScaffoldStyle))
     throw new UsageError(`--style must be one of ${STYLES.join(', ')}`);
   try {
-    const plan = planScaffold({
+    const options: ScaffoldOptions = {
       name,
       version,
       image,
@@ -90,8 +98,11 @@ export async function scaffoldCommand(argv: string[], io: CliIO): Promise<number
       allowMissingImage,
       style: styleFlag as ScaffoldStyle | undefined,
       persistent: booleanFlag('persistent'),
-    });
-    const fixed = fromFlag === undefined ? [] : await repairFromPlan(plan, root, booleanFlag('force'));
+    };
+    const plan = planScaffold(options);
+    for (const note of scaffoldNotes(options)) io.stderr.write(`note: ${note}\n`);
+    const fixed =
+      fromFlag === undefined ? [] : await repairFromPlan(plan, root, booleanFlag('force'), allowMissingImage);
     for (const f of fixed) io.stdout.write(`fixed ${plan[0].path} ${f}\n`);
     const result = await writeScaffold(plan, { force: booleanFlag('force'), root });
     for (const p of result.removedTemps) io.stdout.write(`removed ${p} (left by an interrupted run)\n`);
@@ -103,7 +114,8 @@ export async function scaffoldCommand(argv: string[], io: CliIO): Promise<number
         `\nNote: the image ${image} does not exist yet: copy it there before loading the module.\n`,
       );
     io.stdout.write(
-      `\nTo use it:\n  module use ${shellQuote(resolve(root, 'modules'))}\n  module load ${shellQuote(`${name}/${version}`)}\n`,
+      `\nTo use it:\n  module use ${shellQuote(dirname(dirname(plan[0].path)))}\n` +
+        `  module load ${shellQuote(`${name}/${version}`)}\n`,
     );
     return 0;
   } catch (err) {

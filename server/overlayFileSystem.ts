@@ -16,6 +16,7 @@ export function overlayFileSystem(
     readStart: (path, bytes) => openText(path)?.slice(0, bytes) ?? disk.readStart?.(path, bytes),
     isExecutable: (path) => disk.isExecutable(path),
     listDir: (path) => disk.listDir(path),
+    linkTarget: (path) => (openText(path) !== undefined ? undefined : disk.linkTarget?.(path)),
     // Images are never open documents: read from the disk (core/image caches by identity).
     imageFacts: disk.imageFacts && ((path) => disk.imageFacts!(path)),
   };

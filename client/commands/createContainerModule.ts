@@ -1,12 +1,13 @@
 // "LUMI: Create Container Module": a multi-step input (start, name, version, image, style, root,
 // conda env, bindings) validated at each step by the scaffold core, then the same plan and writer as
 // `lumi-modules scaffold`, writing through vscode.workspace.fs (works in a Remote-SSH window).
-import { existsSync, readdirSync } from 'node:fs';
-import { basename, isAbsolute, join } from 'node:path';
+import { existsSync, readdirSync, statSync } from 'node:fs';
+import { basename, dirname, isAbsolute, join } from 'node:path';
 import * as vscode from 'vscode';
 import { describeModule, type ModuleDescription } from '../../core/scaffold/describe';
 import {
   componentProblem,
+  defaultBindingsModule,
   defaultCondaEnv,
   defaultStyle,
   LAIF_BINDINGS,
@@ -88,8 +89,10 @@ function defaultRoot(folder: vscode.WorkspaceFolder | undefined, settings: LumiS
 }
 
 /** Step 1: add a version of a module in the project home, the bundled template, or any module (`--from`). */
-async function pickStart(root: string): Promise<{ from?: string; newVersion?: boolean } | undefined> {
-  const modulesDir = root === '' ? '' : join(root, 'modules');
+async function pickStart(roots: string[]): Promise<{ from?: string; newVersion?: boolean } | undefined> {
+  // HOME/modules, or HOME/bin/modules as some projects keep them; the first home that has modules.
+  const trees = roots.filter((r) => r !== '').flatMap((r) => [join(r, 'modules'), join(r, 'bin', 'modules')]);
+  const modulesDir = trees.find((d) => listModules(d).length > 0) ?? trees[0] ?? '';
   const ownModules = modulesDir === '' ? [] : listModules(modulesDir);
   const addVersion = {
     label: 'Add a version of an existing module',
@@ -185,20 +188,87 @@ async function prefillFrom(from: string | undefined): Promise<ModuleDescription 
   }
 }
 
+/** A message as plain text for a notification (VS Code shows no markdown there): no backticks. */
+export function plainText(message: string): string {
+  return message.replace(/`([^`]*)`/g, "'$1'").replace(/`/g, "'");
+}
+
+/**
+ * An error as a short plain notification with "Show details" (the whole text in the output channel);
+ * the other actions as given. Resolves the action picked.
+ */
+export async function notifyError(
+  ctx: Ctx,
+  summary: string,
+  details: string,
+  ...actions: string[]
+): Promise<string | undefined> {
+  ctx.log(`${summary}\n${details}`);
+  const show = 'Show details';
+  const first = plainText(summary.split('\n')[0]);
+  const answer = await vscode.window.showErrorMessage(
+    `LUMI: ${first.length > 200 ? first.slice(0, 197) + '...' : first}`,
+    ...actions,
+    show,
+  );
+  if (answer === show) ctx.showOutput();
+  return answer;
+}
+
+type ImageKind = 'file' | 'missing' | 'other';
+function imageKind(path: string): ImageKind {
+  try {
+    return statSync(path).isFile() ? 'file' : 'other';
+  } catch {
+    return 'missing';
+  }
+}
+
+/** The answers so far; kept when a later step or the writing fails, to start again from them. */
+interface Answers {
+  name?: string;
+  version?: string;
+  image?: string;
+  allowMissingImage?: boolean;
+  style?: ScaffoldStyle;
+  root?: string;
+  condaEnv?: string;
+  bindings?: string;
+}
+
 export async function createContainerModule(ctx: Ctx): Promise<void> {
   const folder = vscode.workspace.workspaceFolders?.[0];
   const settings = readSettings(folder?.uri);
-  const start = await pickStart(defaultRoot(folder, settings));
+  // The configured PROJHOME may name another project: the workspace folder's modules count too.
+  const start = await pickStart([defaultRoot(folder, settings), folder?.uri.fsPath ?? '']);
   if (start === undefined) return;
   const source = await prefillFrom(start.from);
+  let answers: Answers = {};
+  for (;;) {
+    const next = await askAll(start, source, answers, folder, settings);
+    if (next === undefined) return;
+    answers = next;
+    const again = await createFrom(ctx, start, answers, settings);
+    if (!again) return;
+  }
+}
+
+/** Steps 2-8, each answer checked at its own step; `kept` prefills them (a run after a failure). */
+async function askAll(
+  start: { from?: string; newVersion?: boolean },
+  source: ModuleDescription | undefined,
+  kept: Answers,
+  folder: vscode.WorkspaceFolder | undefined,
+  settings: LumiSettings,
+): Promise<Answers | undefined> {
   const name = await ask(2, 'name', {
-    value: source?.name,
+    value: kept.name ?? source?.name,
     prompt: 'Module name (e.g. my-pytorch): letters, digits, . _ + -',
     validate: (v) => componentProblem('name', v),
   });
-  if (name === undefined) return;
+  if (name === undefined) return undefined;
   const version = await ask(3, 'version', {
-    value: start.newVersion ? '' : source?.version,
+    value: kept.version ?? (start.newVersion ? '' : source?.version),
     prompt: start.newVersion
       ? `New version (${source?.name ?? 'the module'} has ${source?.version ?? '?'})`
       : 'Module version (e.g. 2.7)',
@@ -206,38 +276,76 @@ export async function createContainerModule(ctx: Ctx): Promise<void> {
       componentProblem('version', v) ??
       (start.newVersion && v === source?.version ? 'that version exists: give a new one' : undefined),
   });
-  if (version === undefined) return;
-  const image = await ask(4, 'image', {
-    value: source?.image,
-    prompt:
-      'Absolute path of the Singularity image (.sif), e.g. /appl/local/containers/sif-images/lumi-pytorch-rocm-...sif',
-    validate: (v) =>
-      !v.endsWith('.sif')
-        ? 'the image must be a .sif file'
-        : !isAbsolute(v)
-          ? 'give an absolute path'
-          : undefined,
-    browse: async () =>
-      (
-        await vscode.window.showOpenDialog({
-          canSelectMany: false,
-          filters: { 'Singularity images': ['sif'] },
-          title: 'Singularity image',
-        })
-      )?.[0]?.fsPath,
-  });
-  if (image === undefined) return;
+  if (version === undefined) return undefined;
+  let image = kept.image ?? source?.image;
+  let allowMissingImage = kept.allowMissingImage ?? false;
+  for (;;) {
+    const answer = await ask(4, 'image', {
+      value: image,
+      prompt:
+        'Absolute path of the Singularity image (.sif), e.g. ' +
+        '/appl/local/containers/sif-images/lumi-pytorch-rocm-...sif',
+      validate: (v) =>
+        !v.endsWith('.sif')
+          ? 'the image must be a .sif file'
+          : !isAbsolute(v)
+            ? 'give an absolute path (it starts with /)'
+            : imageKind(v) === 'other'
+              ? 'that is not a file'
+              : undefined,
+      browse: async () =>
+        (
+          await vscode.window.showOpenDialog({
+            canSelectMany: false,
+            filters: { 'Singularity images': ['sif'] },
+            title: 'Singularity image',
+          })
+        )?.[0]?.fsPath,
+    });
+    if (answer === undefined) return undefined;
+    image = answer;
+    if (imageKind(image) === 'file') {
+      allowMissingImage = false;
+      break;
+    }
+    const later = 'Copy it there later';
+    const other = 'Choose another image';
+    const picked = await vscode.window.showQuickPick([later, other], {
+      title: `Create container module: ${basename(image)} is not on this machine (4/${TOTAL_STEPS})`,
+      placeHolder: 'The module links it now; load the module once the image is there',
+      ignoreFocusOut: true,
+    });
+    if (picked === undefined) return undefined;
+    if (picked === later) {
+      allowMissingImage = true;
+      break;
+    }
+  }
   // A module to start from keeps its own convention (--from rewrites it); the template asks.
   const style = start.from === undefined ? await pickStyle(image) : undefined;
-  if (start.from === undefined && style === undefined) return;
+  if (start.from === undefined && style === undefined) return undefined;
+  const homeProblem = (v: string): string | undefined => {
+    if (!isAbsolute(v)) return 'the project home must be an absolute path';
+    try {
+      if (!statSync(v).isDirectory()) return 'that is a file, not a directory';
+    } catch {
+      // a new home: made when the module is written
+    }
+    try {
+      planScaffold({ name, version, image: image!, root: v, from: start.from, style, allowMissingImage });
+      return undefined;
+    } catch (err) {
+      return err instanceof ScaffoldInputError ? plainText(err.message) : undefined;
+    }
+  };
   const root = await ask(6, 'project home', {
-    // From a module: its own root fallback (`os.getenv('PROJHOME') or '/project/...'`), like the other steps.
-    value: source?.root ?? defaultRoot(folder, settings),
+    // From a module: where it lies (HOME/modules/NAME/VERSION.lua), else its root fallback.
+    value: kept.root ?? source?.root ?? defaultRoot(folder, settings),
     prompt:
       source?.root !== undefined
-        ? "Project home (ROOT), the chosen module's own: modules/, bin/, txt/ and sif/ go under it"
-        : 'Project home (ROOT): modules/, bin/, txt/ and sif/ go under it',
-    validate: (v) => (!isAbsolute(v) ? 'the project home must be an absolute path' : undefined),
+        ? "Project home, from where the chosen module lies: the new module's files go under it"
+        : 'Project home: modules/, bin/, txt/ and sif/ go under it',
+    validate: homeProblem,
     browse: async () =>
       (
         await vscode.window.showOpenDialog({
@@ -247,58 +355,80 @@ export async function createContainerModule(ctx: Ctx): Promise<void> {
         })
       )?.[0]?.fsPath,
   });
-  if (root === undefined) return;
-  const suggestedEnv = source !== undefined ? source.condaEnv : defaultCondaEnv(image);
+  if (root === undefined) return undefined;
+  const known = defaultCondaEnv(image);
+  const suggestedEnv =
+    kept.condaEnv ?? (source !== undefined ? source.condaEnv : known === false ? '' : known);
   // LAIF images have no conda (their venv /opt/venv): no step.
   const condaEnv =
     style === 'laif'
       ? ''
       : await ask(7, 'conda environment', {
-          value: suggestedEnv === false ? '' : suggestedEnv,
-          prompt: 'Conda environment activated inside the container (WITH_CONDA); leave empty for none',
+          value: suggestedEnv ?? '',
+          prompt:
+            suggestedEnv === undefined
+              ? `The image name does not tell its conda environment: type it if its python needs ` +
+                'conda activate (WITH_CONDA), else leave empty'
+              : 'Conda environment activated inside the container (WITH_CONDA); leave empty for none',
           validate: (v) =>
             v === '' || /^[A-Za-z0-9._-]+$/.test(v) ? undefined : 'a plain conda environment name',
         });
-  if (condaEnv === undefined) return;
+  if (condaEnv === undefined) return undefined;
   // The EasyBuild style binds through SINGULARITY_BIND itself (LUMI's modules conflict with the bindings
   // module): no step.
+  const needed = defaultBindingsModule(image, style ?? 'csc');
   const bindings =
     style === 'easybuild'
       ? ''
       : await ask(8, 'bindings module', {
-          // From a module: its own bindings (none when it handles them itself), else the setting.
-          // The LAIF style: LAIF's own bindings module.
+          // From a module: its own bindings (none when it handles them itself); else what the image needs
+          // (LUMI's images in /appl/local/containers: the setting's module; LAIF: LAIF's own).
           value:
-            source !== undefined
+            kept.bindings ??
+            (source !== undefined
               ? source.bindingsModule
-              : style === 'laif'
-                ? LAIF_BINDINGS
-                : settings.scaffold.bindingsModule,
+              : needed === undefined
+                ? ''
+                : needed === LAIF_BINDINGS
+                  ? LAIF_BINDINGS
+                  : settings.scaffold.bindingsModule),
           prompt: 'Module with LUMI bind mounts to depend on (empty: none)',
           validate: (v) =>
             v === '' || componentProblem('bindings module', v.replace('/', '')) === undefined
               ? undefined
               : 'a module name such as singularity-AI-bindings',
         });
-  if (bindings === undefined) return;
-  const templateDir = settings.scaffold.templateDir || undefined;
+  if (bindings === undefined) return undefined;
+  return { name, version, image, allowMissingImage, style, root, condaEnv, bindings };
+}
+
+/** Plans and writes the module; true when the user wants to edit the answers and try again. */
+async function createFrom(
+  ctx: Ctx,
+  start: { from?: string },
+  a: Answers,
+  settings: LumiSettings,
+): Promise<boolean> {
+  const { name, version, image, root } = a as Required<Answers>;
   const options: ScaffoldOptions = {
     name,
     version,
     image,
     root,
-    condaEnv: condaEnv === '' ? false : condaEnv,
-    bindingsModule: bindings || undefined,
-    templateDir,
+    condaEnv: a.condaEnv === '' ? false : a.condaEnv,
+    bindingsModule: a.bindings ?? '',
+    templateDir: settings.scaffold.templateDir || undefined,
     from: start.from,
-    style,
+    style: a.style,
+    allowMissingImage: a.allowMissingImage,
   };
+  const edit = 'Edit answers';
   try {
     const plan = planScaffold(options);
     if (options.from !== undefined) {
       let fixed: string[];
       try {
-        fixed = await repairFromPlan(plan, root, false);
+        fixed = await repairFromPlan(plan, root, false, a.allowMissingImage);
       } catch (err) {
         if (!(err instanceof ScaffoldFromError)) throw err;
         const anyway = 'Write it anyway';
@@ -307,11 +437,11 @@ export async function createContainerModule(ctx: Ctx): Promise<void> {
           { modal: true, detail: err.message },
           anyway,
         );
-        if (answer !== anyway) return;
-        fixed = await repairFromPlan(plan, root, true);
+        if (answer !== anyway) return false;
+        fixed = await repairFromPlan(plan, root, true, a.allowMissingImage);
       }
       if (fixed.length > 0)
-        void vscode.window.showInformationMessage(`Fixed in the new module: ${fixed.join('; ')}`);
+        void vscode.window.showInformationMessage(plainText(`Fixed in the new module: ${fixed.join('; ')}`));
     }
     const target = workspaceFsTarget();
     try {
@@ -326,24 +456,32 @@ export async function createContainerModule(ctx: Ctx): Promise<void> {
         { modal: true, detail: err.diffs.join('\n\n') },
         overwrite,
       );
-      if (answer !== overwrite) return;
+      if (answer !== overwrite) return false;
       await writeScaffold(plan, { force: true, target, root });
     }
-    const modulefile = vscode.Uri.file(join(root, 'modules', name, `${version}.lua`));
+    const modulefile = vscode.Uri.file(plan[0].path);
     await vscode.window.showTextDocument(modulefile);
-    const lines = `module use ${shellQuote(join(root, 'modules'))}\nmodule load ${shellQuote(`${name}/${version}`)}`;
+    const modulesDir = dirname(dirname(plan[0].path));
+    const lines = `module use ${shellQuote(modulesDir)}\nmodule load ${shellQuote(`${name}/${version}`)}`;
+    ctx.log(`Create Container Module: wrote ${plan.map((f) => f.path).join(', ')}`);
     const copy = 'Copy module commands';
+    const missing = a.allowMissingImage ? ` Copy ${basename(image)} to ${image} before loading it.` : '';
     const answer = await vscode.window.showInformationMessage(
-      `Created ${name}/${version} for ${basename(image)}. Use it with: ${lines.replace('\n', '; ')}`,
+      plainText(
+        `Created ${name}/${version} for ${basename(image)}.${missing} Use it with: ` +
+          lines.replace('\n', '; '),
+      ),
       copy,
     );
     if (answer === copy) await vscode.env.clipboard.writeText(lines + '\n');
+    return false;
   } catch (err) {
     const message =
       err instanceof ScaffoldInputError
         ? err.message
         : `could not create the module: ${(err as Error).message}`;
-    ctx.log(`Create Container Module: ${message}`);
-    void vscode.window.showErrorMessage(`LUMI: ${message}`);
+    const first = message.split(/[;:]\s/)[0];
+    const answer = await notifyError(ctx, `Create Container Module: ${first}`, message, edit);
+    return answer === edit;
   }
 }

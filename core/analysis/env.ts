@@ -1,6 +1,6 @@
 // What the analysis may know of the world outside the text it checks. The CLI builds one from
 // `--env` and the real file system; the language server from its settings; tests from fixtures.
-import { accessSync, constants, readdirSync, statSync } from 'node:fs';
+import { accessSync, constants, readdirSync, readlinkSync, statSync } from 'node:fs';
 import { readBounded } from '../common/boundedRead';
 import { join } from 'node:path';
 import type * as SitePackageModule from './modulefile/sitePackage';
@@ -29,9 +29,14 @@ export interface FileSystemView {
   listDir(path: string): string[] | undefined;
   /** What a container image holds (core/image, read without running it), or why it was not read. */
   imageFacts?(path: string): ImageFactsOutcome;
+  /** A symbolic link's target as written (readlink), or undefined when `path` is no link. */
+  linkTarget?(path: string): string | undefined;
 }
 
-export type ImageFactsOutcome = { ok: true; facts: ImageFacts } | { ok: false; message: string };
+export type ImageFactsOutcome =
+  | { ok: true; facts: ImageFacts }
+  /** placeholder: a small file that is no image at all (a stand-in in a test or a fresh project). */
+  | { ok: false; message: string; placeholder: boolean };
 
 export interface AnalysisEnv {
   /** Value for `os.getenv(name)`; undefined means unknown (paths using it are unresolvable). */
@@ -48,6 +53,9 @@ export interface AnalysisEnv {
   /** LMOD_MODULERC / LMOD_MODULERCFILE / MODULERCFILE entries: system modulerc files or directories. */
   modulercPaths?: readonly string[];
 }
+
+/** A non-image smaller than this is taken for a placeholder, not a broken image (no image-not-read). */
+const PLACEHOLDER_BYTES = 64 * 1024;
 
 export const realFileSystem: FileSystemView = {
   kind(path) {
@@ -93,7 +101,20 @@ export const realFileSystem: FileSystemView = {
   imageFacts(path) {
     // Loaded on the first image only: a check of modules without images never loads the reader.
     const outcome = (require('../image/facts') as typeof ImageFactsModule).localImageFacts(path);
-    return outcome.ok ? { ok: true, facts: outcome.facts } : { ok: false, message: outcome.error.message };
+    if (outcome.ok) return { ok: true, facts: outcome.facts };
+    const small = (this.size(path) ?? 0) < PLACEHOLDER_BYTES;
+    return {
+      ok: false,
+      message: outcome.error.message,
+      placeholder: outcome.error.kind === 'not-an-image' && small,
+    };
+  },
+  linkTarget(path) {
+    try {
+      return readlinkSync(path);
+    } catch {
+      return undefined;
+    }
   },
 };
 
@@ -109,6 +130,7 @@ export function snapshotFileSystem(base: FileSystemView): FileSystemView {
   const executables = new Map<string, boolean>();
   const listings = new Map<string, string[] | undefined>();
   const starts = new Map<string, string | undefined>();
+  const links = new Map<string, string | undefined>();
   // get() first: one lookup for the common hit (has() then get() is two).
   const memo = <T>(map: Map<string, T>, path: string, compute: (p: string) => T): T => {
     const known = map.get(path);
@@ -133,6 +155,7 @@ export function snapshotFileSystem(base: FileSystemView): FileSystemView {
       ((path, bytes) => memo(starts, `${bytes}:${path}`, () => base.readStart!(path, bytes))),
     isExecutable: (path) => memo(executables, path, isExecutable),
     listDir: (path) => memo(listings, path, listDir),
+    linkTarget: base.linkTarget && ((path) => memo(links, path, (p) => base.linkTarget!(p))),
   };
 }
 

@@ -26,6 +26,11 @@ export interface RewriteOptions {
   condaEnv: string | false | undefined;
   defaultCondaEnv?: string | false;
   bindingsModule?: string;
+  /**
+   * The Lua expression the root local becomes (plan.ts's homeExpression: the home from the module's own
+   * location); undefined: only the root's fallback is rewritten to `root`.
+   */
+  home?: string;
 }
 
 // Nodes are read structurally here: walkLua (luaWalk.ts) visits every key of every node.
@@ -164,21 +169,25 @@ function moduleParts(ast: Node, fileName: string): ModuleParts {
   const singImageArg: Node = singImage.node.arguments[1];
   if (singImageArg === undefined)
     throw new ScaffoldInputError(`${fileName}:${lineOf(singImage.node)}: setenv("SING_IMAGE") has no value`);
+  // A misspelt prepend_path (`prepen_path('PATH', ...)`, fixed later by the checker's quick fix) counts:
+  // adding a second one would put the directory on PATH twice.
   const pathPrepends = calls.filter(
     (c) =>
-      c.name === 'prepend_path' &&
+      (c.name === 'prepend_path' ||
+        (c.name !== 'setenv' && c.name !== 'pushenv' && /pend|path/i.test(c.name))) &&
       stringValue(c.node.arguments[0]) === 'PATH' &&
       c.node.arguments[1] !== undefined,
   );
 
-  // Root: a local initialised with `os.getenv(...) or '<literal>'`; preferably the one the
-  // SING_IMAGE / PATH pathJoin starts from.
+  // Root: a local initialised with `os.getenv(...) or '<literal>'` or plain `os.getenv(...)`, of any
+  // name; preferably the one the SING_IMAGE / PATH pathJoin starts from.
   const rootCandidates = locals.filter(
     (l) =>
-      l.init.type === 'LogicalExpression' &&
-      l.init.operator === 'or' &&
-      isGetenvCall(l.init.left) &&
-      isString(l.init.right),
+      isGetenvCall(l.init) ||
+      (l.init.type === 'LogicalExpression' &&
+        l.init.operator === 'or' &&
+        isGetenvCall(l.init.left) &&
+        isString(l.init.right)),
   );
   const firstPathJoinArg = (n: Node): Node => (isCallTo(n, 'pathJoin') ? n.arguments[0] : undefined);
   const usedNames = [singImageArg, ...pathPrepends.map((p) => p.node.arguments[1])]
@@ -195,7 +204,7 @@ function moduleParts(ast: Node, fileName: string): ModuleParts {
     (usedNames.length === 0 ? rootCandidates.find((l) => mentioned.has(l.name)) : undefined);
   if (root === undefined) {
     const expected =
-      "a local such as `local signRoot = os.getenv('PROJHOME') or '/path/to/project'` whose fallback becomes --root";
+      'a local such as local signRoot = os.getenv(\'PROJHOME\') that setenv("SING_IMAGE", ...) starts from';
     if (rootCandidates.length > 0 && usedNames.length === 0) {
       throw new ScaffoldInputError(
         `${fileName}: no root local found: ${rootCandidates.map((l) => `'${l.name}' (line ${lineOf(l.statement)})`).join(', ')} ${rootCandidates.length === 1 ? 'is' : 'are'} not used in setenv("SING_IMAGE", ...) or prepend_path('PATH', ...)`,
@@ -203,7 +212,8 @@ function moduleParts(ast: Node, fileName: string): ModuleParts {
     }
     const fixed = usedNames.map((name) => locals.find((l) => l.name === name)).find((l) => l !== undefined);
     const why = fixed
-      ? ` (local '${fixed.name}' at line ${lineOf(fixed.statement)} is ${isString(fixed.init) ? 'a fixed path, not' : 'not'} \`os.getenv(...) or '...'\`)`
+      ? ` (local '${fixed.name}' at line ${lineOf(fixed.statement)} is ` +
+        `${isString(fixed.init) ? 'a fixed path, not' : 'not'} os.getenv(...))`
       : '';
     throw new ScaffoldInputError(`${fileName}: no root local found: expected ${expected}${why}`);
   }
@@ -222,7 +232,29 @@ function setenvCallsIn(calls: Call[], variable: string): Call[] {
  */
 export function moduleRootFallback(source: string, fileName: string): string | undefined {
   try {
-    return stringValue(moduleParts(parse(source, fileName), fileName).root.init.right);
+    return stringValue(moduleParts(parse(source, fileName), fileName).root.init.right ?? null);
+  } catch (err) {
+    if (err instanceof ScaffoldInputError) return undefined;
+    throw err;
+  }
+}
+
+/**
+ * The module's root local as --from reads it: the environment variable it reads (`PROJHOME`), and its
+ * fallback when it has one; undefined when the module has no root local.
+ */
+export function moduleRootLocal(
+  source: string,
+  fileName: string,
+): { name: string; variable?: string; fallback?: string } | undefined {
+  try {
+    const { root } = moduleParts(parse(source, fileName), fileName);
+    const getenv = root.init.type === 'LogicalExpression' ? root.init.left : root.init;
+    return {
+      name: root.name,
+      variable: stringValue(getenv.arguments?.[0]),
+      fallback: root.init.type === 'LogicalExpression' ? stringValue(root.init.right) : undefined,
+    };
   } catch (err) {
     if (err instanceof ScaffoldInputError) return undefined;
     throw err;
@@ -249,11 +281,15 @@ export function rewriteModuleLayout(
   };
   const setenvCalls = (variable: string) => setenvCallsIn(calls, variable);
 
-  replace(root.init.right, luaQuote(o.root, root.init.right));
+  const hasFallback = root.init.type === 'LogicalExpression';
+  const rootQuoteLike = hasFallback ? root.init.right : root.init.arguments?.[0];
+  const newRoot =
+    o.home ?? `${text(hasFallback ? root.init.left : root.init)} or ${luaQuote(o.root, rootQuoteLike)}`;
+  replace(root.init, newRoot);
   const rootName = root.name;
   // Before its declaration the root local does not exist yet (Lua would read a nil global): there
   // the root is written out as the local's own expression.
-  const rootBefore = `(${text(root.init.left)} or ${luaQuote(o.root, root.init.right)})`;
+  const rootBefore = `(${newRoot})`;
   const rootAt = (at: Node) => (at.range[0] >= root.statement.range[1] ? rootName : rootBefore);
   const rootPathJoin = (at: Node, ...parts: string[]) => `pathJoin(${rootAt(at)}, ${parts.join(', ')})`;
 
@@ -342,6 +378,10 @@ export function rewriteModuleLayout(
     const quote = target.node.arguments[0];
     replace(target.node.arguments[1], rootPathJoin(target.node, luaQuote('bin', quote)));
   }
+
+  // One container module at a time: loading another swaps this one out whole (Lmod's family), so
+  // SING_IMAGE and PATH never mix two modules. A module with a family of its own keeps it.
+  if (!calls.some((c) => c.name === 'family')) after.push('family("container")');
 
   // WITH_CONDA.
   const withConda = setenvCalls('WITH_CONDA');

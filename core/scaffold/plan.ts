@@ -1,8 +1,8 @@
 // "Create container module": what to write for a module, its wrappers and its load message,
 // from the templates (files under templates/, or a user's template directory). Pure: no writes.
-import { statSync } from 'node:fs';
+import { lstatSync, statSync } from 'node:fs';
 import { MAX_READ_BYTES, readBounded } from '../common/boundedRead';
-import { basename, dirname, isAbsolute, join, relative } from 'node:path';
+import { basename, dirname, isAbsolute, join, relative, sep } from 'node:path';
 import { resourcePath } from '../common/resources';
 import { ScaffoldInputError } from './errors';
 import { rewriteModuleLayout } from './fromModule';
@@ -17,8 +17,12 @@ export interface ScaffoldOptions {
   image: string;
   /** Absolute project home. */
   root: string;
-  /** Conda environment to activate inside the container; false: none; undefined: by image name. */
+  /**
+   * Conda environment to activate inside the container; false: none; undefined: by image name where
+   * the name tells (defaultCondaEnv), else none.
+   */
   condaEnv?: string | false;
+  /** A bindings module to depend on; '': none; undefined: the one the image needs (defaultBindingsModule). */
   bindingsModule?: string;
   templateDir?: string;
   /** Absolute path of an existing module to rewrite (instead of the modulefile template). */
@@ -115,7 +119,7 @@ export function validateScaffold(o: ScaffoldOptions): void {
   const style = o.from === undefined ? (o.style ?? defaultStyle(o.image)) : undefined;
   if (style === 'laif' && typeof o.condaEnv === 'string')
     problems.push('--style laif has no conda: LAIF images use their venv /opt/venv');
-  if (style === 'easybuild' && o.bindingsModule !== undefined)
+  if (style === 'easybuild' && o.bindingsModule !== undefined && o.bindingsModule !== '')
     problems.push(
       "--style easybuild binds through SINGULARITY_BIND itself (LUMI's EasyBuild container modules conflict with singularity-AI-bindings): no --bindings",
     );
@@ -125,11 +129,34 @@ export function validateScaffold(o: ScaffoldOptions): void {
     problems.push(`conda environment '${o.condaEnv}' is not a plain name`);
   if (
     o.bindingsModule !== undefined &&
+    o.bindingsModule !== '' &&
     componentProblem('bindings module', o.bindingsModule.replace('/', '')) !== undefined
   )
     problems.push(`bindings module '${o.bindingsModule}' is not a module name`);
   const found = problems.filter((p): p is string => p !== undefined);
   if (found.length > 0) throw new ScaffoldInputError(found.join('; '));
+}
+
+function exists(path: string): boolean {
+  try {
+    lstatSync(path);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+function existsAsFile(path: string): boolean {
+  try {
+    return statSync(path).isFile();
+  } catch {
+    return false;
+  }
+}
+
+function isUnder(dir: string, path: string): boolean {
+  const r = relative(dir, path);
+  return r !== '' && !r.startsWith('..') && !isAbsolute(r);
 }
 
 function imageKind(path: string): 'file' | 'missing' | 'other' {
@@ -140,9 +167,102 @@ function imageKind(path: string): 'file' | 'missing' | 'other' {
   }
 }
 
-/** LUMI's lumi-*-rocm-* images have python on PATH only after `conda activate`. */
-export function defaultCondaEnv(image: string): string | false {
-  return /^lumi-.*-rocm-/.test(basename(image)) ? 'pytorch' : false;
+/**
+ * The conda environment an image needs for its python: `pytorch` for LUMI's lumi-pytorch-rocm-*
+ * images (python on PATH only after `conda activate pytorch`), false for images that are not LUMI's
+ * ROCm images (their python is on PATH), undefined when the name does not tell (LUMI's JAX or
+ * TensorFlow images: their environment is not `pytorch`, and guessing writes a wrong activation).
+ */
+export function defaultCondaEnv(image: string): string | false | undefined {
+  const name = basename(image);
+  if (/^lumi-pytorch-rocm-/.test(name)) return 'pytorch';
+  if (/^lumi-.*-rocm-/.test(name)) return undefined;
+  // Reading the image itself (its /opt/conda/envs, core/image) answers the unknown case: one call here.
+  return false;
+}
+
+/** MODULEPATH directories of LUMI's bindings modules, which are not on MODULEPATH by default. */
+export const BINDINGS_MODULE_DIRS: Readonly<Record<string, string>> = {
+  'singularity-AI-bindings': '/appl/local/containers/ai-modules',
+  [LAIF_BINDINGS]: '/appl/local/laifs/modules',
+};
+
+/** LUMI's AI bindings module, the one LUMI's own images in /appl/local/containers are made for. */
+export const AI_BINDINGS = 'singularity-AI-bindings';
+
+/**
+ * The bindings module an image needs when none is given: LAIF's for the LAIF style, LUMI's AI
+ * bindings for images in LUMI's container repository (/appl/local/containers, its easybuild-sif-images
+ * aside: those modules bind themselves), none otherwise.
+ */
+export function defaultBindingsModule(image: string, style: ScaffoldStyle): string | undefined {
+  if (style === 'laif') return LAIF_BINDINGS;
+  if (style === 'easybuild') return undefined;
+  return image.startsWith('/appl/local/containers/') ? AI_BINDINGS : undefined;
+}
+
+/** The modulefile lines for a bindings dependency: its directory on MODULEPATH first where LUMI keeps it. */
+export function bindingsLines(module: string): string {
+  const dir = BINDINGS_MODULE_DIRS[module.split('/')[0]];
+  const use = dir
+    ? `-- ${module.split('/')[0]} is not on LUMI's default MODULEPATH (module use ${dir}).\n` +
+      `local bindingsModules = ${luaString(dir, '"')}\n` +
+      `if isDir(bindingsModules) then prepend_path("MODULEPATH", bindingsModules) end\n`
+    : '';
+  return `${use}depends_on(${luaString(module, '"')})\n`;
+}
+
+/** The override of a generated module's home: an environment variable for this module only. */
+export function homeOverrideVariable(name: string): string {
+  return `LUMI_MODULE_HOME_${name.toUpperCase().replace(/[^A-Z0-9]/g, '_')}`;
+}
+
+/** A Lua pattern that matches `text` literally. */
+function luaPatternLiteral(text: string): string {
+  return text.replace(/[\^$()%.[\]*+?-]/g, '%$&');
+}
+
+/**
+ * The Lua expression of a generated module's home: the override variable, else the directory above
+ * its modules tree from the module's own location (myFileName(), HOME/MODULES/NAME/VERSION.lua), else the
+ * home it was written for. PROJHOME is not read: it often points at another project.
+ */
+export function homeExpression(
+  name: string,
+  modulesDir: string,
+  root: string,
+  quote: "'" | '"' = "'",
+): string {
+  const pattern = `^(.*)/${luaPatternLiteral(modulesDir)}/[^/]+/[^/]+$`;
+  return (
+    `os.getenv(${luaString(homeOverrideVariable(name), quote)})` +
+    ` or string.match(myFileName(), ${luaString(pattern, quote)}) or ${luaString(root, quote)}`
+  );
+}
+
+/**
+ * The modules tree of a new module, relative to the home: the one the --from module lies in when it lies in
+ * the home (a new version goes beside the old one), else `modules`.
+ */
+export function modulesDirFor(o: Pick<ScaffoldOptions, 'from' | 'root'>): string {
+  if (o.from === undefined) return 'modules';
+  const tree = relative(o.root, dirname(dirname(o.from)));
+  return tree === '' || tree.startsWith('..') || isAbsolute(tree) ? 'modules' : tree.split(sep).join('/');
+}
+
+/** What a scaffold decides that the user did not say, one plain line each (the CLI prints them). */
+export function scaffoldNotes(o: ScaffoldOptions): string[] {
+  const notes: string[] = [];
+  const fromImage = scaffoldFromImage(o.image);
+  // A readable image decided (planScaffold): say what it chose and why.
+  if (fromImage) return [`${basename(o.image)}: ${fromImage.reason}`];
+  const style = o.from === undefined ? (o.style ?? defaultStyle(o.image)) : 'csc';
+  if (style !== 'laif' && o.condaEnv === undefined && defaultCondaEnv(o.image) === undefined)
+    notes.push(
+      `${basename(o.image)}: its conda environment is not known from its name, so WITH_CONDA is left out; ` +
+        'give --conda-env ENV if its python needs conda activate',
+    );
+  return notes;
 }
 
 /**
@@ -192,8 +312,9 @@ function fromModule(o: ScaffoldOptions, imageName: string): { text: string; wrap
     root: o.root,
     // Not given: the module's own WITH_CONDA stays; a module without one gets the image's default.
     condaEnv: o.condaEnv,
-    defaultCondaEnv: defaultCondaEnv(o.image),
-    bindingsModule: o.bindingsModule,
+    defaultCondaEnv: defaultCondaEnv(o.image) ?? false,
+    bindingsModule: o.bindingsModule || undefined,
+    home: homeExpression(o.name, modulesDirFor(o), o.root),
   });
 }
 
@@ -211,10 +332,14 @@ export function planScaffold(o: ScaffoldOptions): PlannedFile[] {
   const read = (file: string) => readInput(join(templates, file), 'template');
   const imageName = basename(o.image);
   const condaEnv =
-    style === 'laif' ? false : (o.condaEnv ?? (fromImage ? fromImage.condaEnv : defaultCondaEnv(o.image)));
+    style === 'laif'
+      ? false
+      : (o.condaEnv ?? (fromImage ? fromImage.condaEnv : (defaultCondaEnv(o.image) ?? false)));
   const imageWithConda =
     fromImage?.withConda && condaEnv === fromImage.condaEnv ? fromImage.withConda : undefined;
-  const bindingsModule = o.bindingsModule ?? (style === 'laif' ? LAIF_BINDINGS : undefined);
+  const bindingsModule =
+    o.bindingsModule === undefined ? defaultBindingsModule(o.image, style) : o.bindingsModule || undefined;
+  const modulesDir = modulesDirFor(o);
   const text = {
     name: o.name,
     version: o.version,
@@ -232,10 +357,13 @@ export function planScaffold(o: ScaffoldOptions): PlannedFile[] {
     'lua:version': luaString(o.version),
     'lua:imageName': luaString(imageName),
     'lua:root': luaString(o.root),
+    home: homeExpression(o.name, modulesDir, o.root),
+    homeVariable: homeOverrideVariable(o.name),
+    modulesDir,
     'lua:loadMessage': luaString(`load-${o.name}-${o.version}.txt`),
     'lua:sifVar': luaString(easybuildVar('SIF', o.name)),
     'lua:runscriptsVar': luaString(easybuildVar('RUNSCRIPTS', o.name)),
-    bindings: bindingsModule ? `depends_on(${luaString(bindingsModule)})\n` : '',
+    bindings: bindingsModule ? bindingsLines(bindingsModule) : '',
     withConda: condaEnv
       ? `setenv("WITH_CONDA", ${luaString(imageWithConda ?? cscWithConda(condaEnv), '"')})`
       : '',
@@ -243,25 +371,32 @@ export function planScaffold(o: ScaffoldOptions): PlannedFile[] {
   const rewritten = o.from === undefined ? undefined : fromModule(o, imageName);
   const modulefile = rewritten?.text ?? fill(read('modulefile.lua'), lua, 'modulefile.lua');
   const bin = join(o.root, ...(rewritten?.wrapperDir ?? 'bin').split('/'));
+  // A new version of a module of this home shares the home's wrappers as they are (the user's own, maybe).
+  const keepWrappers = o.from !== undefined && isUnder(o.root, o.from) && existsAsFile(join(bin, 'python'));
   const files: PlannedFile[] = [
     {
-      path: join(o.root, 'modules', o.name, `${o.version}.lua`),
+      path: join(o.root, ...modulesDir.split('/'), o.name, `${o.version}.lua`),
       kind: 'file',
       content: modulefile,
       mode: 0o644,
     },
-    // One wrapper for every style, so modules of both share one bin/.
-    {
-      path: join(bin, 'python'),
-      kind: 'file',
-      content: readInput(join(sharedTemplates, 'wrapper.sh'), 'template'),
-      mode: 0o755,
-    },
-    ...[...WRAPPER_NAMES, ...(o.persistent ? PERSISTENT_NAMES : [])].map((n): PlannedFile => ({
-      path: join(bin, n),
-      kind: 'symlink',
-      target: 'python',
-    })),
+  ];
+  if (!keepWrappers)
+    files.push(
+      // One wrapper for every style, so modules of both share one bin/.
+      {
+        path: join(bin, 'python'),
+        kind: 'file',
+        content: readInput(join(sharedTemplates, 'wrapper.sh'), 'template'),
+        mode: 0o755,
+      },
+      ...[...WRAPPER_NAMES, ...(o.persistent ? PERSISTENT_NAMES : [])].map((n): PlannedFile => ({
+        path: join(bin, n),
+        kind: 'symlink',
+        target: 'python',
+      })),
+    );
+  files.push(
     {
       path: join(o.root, 'txt', `load-${o.name}-${o.version}.txt`),
       kind: 'file',
@@ -269,8 +404,10 @@ export function planScaffold(o: ScaffoldOptions): PlannedFile[] {
       mode: 0o644,
     },
     { path: join(o.root, 'sif'), kind: 'dir' },
-    { path: join(o.root, 'images'), kind: 'symlink', target: 'sif' },
-  ];
+  );
+  // images -> sif as CSC's layout names it, unless the home has its own images (a directory or a link).
+  if (!exists(join(o.root, 'images')))
+    files.push({ path: join(o.root, 'images'), kind: 'symlink', target: 'sif' });
   if (style === 'easybuild') {
     // Always the bundled run scripts: shared by every module of the home, byte for byte.
     for (const script of RUNSCRIPTS) {

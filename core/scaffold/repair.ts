@@ -112,11 +112,26 @@ export class ScaffoldFromError extends Error {
  * Repairs the planned modulefile of a `--from` plan in place (see repairModule); throws
  * ScaffoldFromError when errors remain and FORCE is not set. Returns what was fixed.
  */
-export async function repairFromPlan(plan: PlannedFile[], root: string, force: boolean): Promise<string[]> {
+export async function repairFromPlan(
+  plan: PlannedFile[],
+  root: string,
+  force: boolean,
+  allowMissingImage = false,
+): Promise<string[]> {
   const module = plan.find((f) => f.kind === 'file' && f.path.endsWith('.lua'));
   if (module === undefined) return [];
   const repair = await repairModule(module.content ?? '', module.path, plan, root);
   module.content = repair.text;
-  if (repair.errors.length > 0 && !force) throw new ScaffoldFromError(module.path, repair.errors);
+  // An image copied there later (asked for) is missing on purpose: the line that sets it is no error then.
+  const lines = repair.text.split('\n');
+  const errors = repair.errors.filter(
+    (e) =>
+      !(
+        allowMissingImage &&
+        e.code === 'path-not-found' &&
+        /\b(SING_IMAGE|SIF)\b/.test(lines[e.range.start.line] ?? '')
+      ),
+  );
+  if (errors.length > 0 && !force) throw new ScaffoldFromError(module.path, errors);
   return repair.fixed;
 }

@@ -5,16 +5,21 @@
 -- easybuild/easyconfigs/p/PyTorch/PyTorch-2.7.1-rocm-6.2.4-python-3.12-singularity-20250827.eb
 -- (commit 642b7f1; its modextravars and modluafooter) and on create_container_vars in
 -- Lumi-supercomputer/LUMI-SoftwareStack LMOD/SitePackage.lua (f375f35), written out here because
--- that site function exists only under LUMI's Lmod. Every path is built from signRoot; set PROJHOME to move the project.
+-- that site function exists only under LUMI's Lmod. Every path is built from signRoot.
 local singName = {{lua:imageName}}
 local moduleVersion = {{lua:version}}
-local signRoot = os.getenv('PROJHOME') or {{lua:root}}
+-- The project home is where this file lies (HOME/{{modulesDir}}/NAME/VERSION.lua), as LUMI's
+-- EasyBuild modules are tied to their install directory; PROJHOME is not read (it often names
+-- another project). Override: set {{homeVariable}} to use another home for this module.
+local signRoot = {{home}}
 local sifFile = pathJoin(signRoot, 'sif', singName)
 local runscripts = pathJoin(signRoot, 'runscripts')
 
 whatis("Name: {{name}}")
 whatis("Version: " .. moduleVersion)
 whatis("Image: " .. singName)
+-- One container module at a time: loading another swaps this one out whole.
+family("container")
 help([[{{name}} {{version}}: the container image ]] .. singName .. [[ in the style of LUMI's EasyBuild container modules.
 Outside the container: SIF and ]] .. {{lua:sifVar}} .. [[ name the image (singularity exec $SIF ...),
 SINGULARITY_BIND binds LUMI's directories and the run scripts, CONTAINERROOT is the project home,

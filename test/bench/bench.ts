@@ -304,6 +304,8 @@ async function main(): Promise<void> {
   const lines: string[] = [];
   benchAnalysis(lines);
   benchTree(lines);
+  if (!process.argv.includes('--no-lmod'))
+    (await import('./lmodTreeBench')).benchLmodTree(lines, process.argv.includes('--lmod-full'));
   benchShellcheckBatches(lines);
   await benchLsp(lines);
   await benchLspLargeBroken(lines);

@@ -124,7 +124,8 @@ describe('check reads only regular files', () => {
     mkdirSync(outside, { recursive: true });
     writeFileSync(join(outside, '1.0.lua'), "prepen_path('PATH', '/x')\n");
     const root = join(dir, 'rooted');
-    mkdirSync(join(root, 'modules'), { recursive: true });
+    mkdirSync(join(root, 'modules', 'own'), { recursive: true });
+    writeFileSync(join(root, 'modules', 'own', '1.0.lua'), "setenv('CC', 'gcc')\n"); // something to check
     symlinkSync(outside, join(root, 'modules', 'evil'));
     const findings = checkJson([root]);
     assert.ok(

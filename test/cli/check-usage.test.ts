@@ -1,4 +1,4 @@
-// The `check` flags are a contract: the usage text, the README's synopsis and the parser agree.
+// The `check` flags are a contract: the usage text, docs/cli.md's synopsis and the parser agree.
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -9,8 +9,8 @@ import { checkCommand, checkUsage } from '../../cli/check';
 const flagsOf = (text: string) => new Set([...text.matchAll(/--[a-z][a-z-]*/g)].map((m) => m[0]));
 
 describe('check flags', () => {
-  it('the usage synopsis, the README synopsis and the parser agree', async () => {
-    const readme = readFileSync(join(__dirname, '..', '..', 'README.md'), 'utf8');
+  it('the usage synopsis, the docs/cli.md synopsis and the parser agree', async () => {
+    const readme = readFileSync(join(__dirname, '..', '..', 'docs', 'cli.md'), 'utf8');
     const synopsis = /^lumi-modules check [\s\S]*?(?=^lumi-modules scaffold)/m.exec(readme)![0];
     const usageSynopsis = checkUsage.split('\n\n')[0];
     assert.deepEqual([...flagsOf(synopsis)].sort(), [...flagsOf(usageSynopsis)].sort());

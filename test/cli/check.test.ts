@@ -33,10 +33,13 @@ before(() => {
 after(() => rmSync(dir, { recursive: true, force: true }));
 
 describe('lumi-modules check', () => {
-  it('prints text findings 1-based and exits 1 on an error', () => {
+  it('prints text findings 1-based under their file and exits 1 on an error', () => {
     const r = run(['check', 'modules'], dir);
     assert.equal(r.code, 1, r.stderr);
-    assert.match(r.stdout, /^modules\/tool\/1\.0\.lua:\d+:\d+: error missing-sing-image: .+$/m);
+    assert.match(
+      r.stdout,
+      /^modules\/tool\/1\.0\.lua\n(.*\n)*? {2}\d+:\d+ +error +.+ {2}missing-sing-image$/m,
+    );
     assert.doesNotMatch(r.stdout, /plain\.lua/);
   });
 
@@ -58,7 +61,7 @@ describe('lumi-modules check', () => {
     const text = run(['check', join(dir, 'modules/tool/1.0.lua')], dir)
       .stdout.split('\n')
       .find((l) => l.includes('missing-sing-image'))!;
-    const [, line, col] = /:(\d+):(\d+): /.exec(text)!;
+    const [, line, col] = /^ {2}(\d+):(\d+) /.exec(text)!;
     assert.equal(Number(line), missing.range.start.line + 1);
     assert.equal(Number(col), missing.range.start.character + 1);
   });

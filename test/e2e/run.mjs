@@ -35,6 +35,7 @@ const log = (s) => console.log(`e2e: ${s}`);
 const SCENARIOS = [
   'diagnostics',
   'createModule',
+  'createFromModule',
   'runPython',
   'submitJob',
   'walkthrough',

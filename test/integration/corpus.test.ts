@@ -11,7 +11,8 @@
 //   skip a leading `#` line: it loads the text as a string);
 // - every finding equals the reviewed expectation: test/corpus/expected.json (modulefiles) and
 //   expected-wrappers.json (wrapper scripts), both without ShellCheck, whose findings change with
-//   its version (UPDATE_CORPUS_EXPECTED=1, =lua or =wrappers rewrites them; review the diff and
+//   its version (UPDATE_CORPUS_EXPECTED=1, =lua or =wrappers rewrites them, on the redistributable corpus only
+//   its sources' entries; review the diff and
 //   test/corpus/REVIEW.md before committing);
 // - ShellCheck, where installed, runs on every container wrapper, and `check` reports exactly what
 //   ShellCheck itself reports on each file, besides our own findings.
@@ -169,7 +170,7 @@ const scriptCount = manifest.length - luaCount;
 const corpusName = !corpus
   ? 'none'
   : `${full ? 'full corpus' : corpus.temporary ? `redistributable subset (${ARCHIVE})` : 'partial corpus'} in ${corpus.dir}: ${luaCount} Lua files, ${scriptCount} scripts from ${corpusRepos.size} sources`;
-const skipReason = `no corpus: none of ${CANDIDATES.join(', ')} holds MANIFEST.json and ${ARCHIVE} is missing; make one from git clones of test/corpus/sources.json with \`${COLLECT}\` (README, "Real-world corpus")`;
+const skipReason = `no corpus: none of ${CANDIDATES.join(', ')} holds MANIFEST.json and ${ARCHIVE} is missing; make one from git clones of test/corpus/sources.json with \`${COLLECT}\` (docs/development.md, "Real-world corpus")`;
 console.log(
   dir === undefined ? `corpus test skipped: ${skipReason}` : `corpus test runs on the ${corpusName}`,
 );
@@ -283,12 +284,22 @@ describe(`real-world corpus: ${corpusName}`, { skip: dir === undefined ? skipRea
           );
         }
         if (updating) {
-          // A partial corpus would drop the other sources' reviewed findings.
-          assert.ok(full, `UPDATE_CORPUS_EXPECTED needs the full corpus; this is the ${corpusName}`);
+          // On a partial corpus only its sources' entries are rewritten: the others' reviewed
+          // findings stay as they are (they are reviewed again on the full corpus).
+          const kept = full
+            ? {}
+            : Object.fromEntries(
+                Object.entries(
+                  existsSync(path)
+                    ? (JSON.parse(readFileSync(path, 'utf8')) as Record<string, string[]>)
+                    : {},
+                ).filter(([file]) => !corpusRepos.has(repoOf(file))),
+              );
+          const merged: Record<string, string[]> = { ...kept, ...actual };
           const sorted = Object.fromEntries(
-            Object.keys(actual)
+            Object.keys(merged)
               .sort()
-              .map((k) => [k, actual[k]]),
+              .map((k) => [k, merged[k]]),
           );
           writeFileSync(path, JSON.stringify(sorted, null, 1) + '\n');
         }

@@ -49,6 +49,15 @@ describe('vsix package', () => {
       files.some((f) => f.toLowerCase() === 'readme.md'),
       'README (vsce stores it as readme.md)',
     );
+    // The packaged README is the Marketplace page: every relative link in it resolves inside the vsix.
+    const readme = readFileSync(join(repo, 'README.md'), 'utf8');
+    const links = [...readme.matchAll(/\]\(([^)#\s]+)(?:#[^)]*)?\)/g)].map((m) => m[1]);
+    assert.ok(links.length > 5, 'the README links to its reference pages');
+    for (const link of links.filter((l) => !/^[a-z]+:/.test(l)))
+      assert.ok(
+        files.some((f) => f.toLowerCase() === link.toLowerCase()),
+        `the README's link ${link} is in the vsix`,
+      );
     for (const needed of [
       'package.json',
       'dist/extension.js',

@@ -18,6 +18,8 @@ const fixture = join(repo, 'test', 'fixtures', 'csc', 'pytorch', '2.7.lua');
 const bindingsModules = join(repo, 'test', 'fixtures', 'modulefiles');
 const source = readFileSync(fixture, 'utf8');
 
+/** One container module at a time (Lmod's family): added after SING_IMAGE when the module has no family. */
+const FAMILY = 'family("container")';
 const CONDA = (env: string) => `source /opt/conda/etc/profile.d/conda.sh && conda activate ${env}`;
 const base: RewriteOptions = {
   name: 'my-torch',
@@ -86,7 +88,7 @@ describe('rewriteModule', () => {
 
   it('changes only the rewritten lines and keeps every other line, comments included, in order', () => {
     const out = rewriteModule(source, fixture, base);
-    assert.deepEqual(lineDiff(source, out), { removed: rewritten, added: replacements });
+    assert.deepEqual(lineDiff(source, out), { removed: rewritten, added: [...replacements, FAMILY] });
     for (const comment of [
       '--[[',
       '-- was: local singName',
@@ -103,7 +105,7 @@ describe('rewriteModule', () => {
     const out = rewriteModule(source, fixture, { ...base, condaEnv: 'torch-env' });
     const { removed, added } = lineDiff(source, out);
     assert.deepEqual(removed, [...rewritten, sourceLine('setenv("WITH_CONDA"')]);
-    assert.deepEqual(added, [...replacements, `setenv("WITH_CONDA", "${CONDA('torch-env')}")`]);
+    assert.deepEqual(added, [...replacements, FAMILY, `setenv("WITH_CONDA", "${CONDA('torch-env')}")`]);
     luacAccepts(out);
   });
 
@@ -111,7 +113,7 @@ describe('rewriteModule', () => {
     const out = rewriteModule(source, fixture, { ...base, condaEnv: false });
     const { removed, added } = lineDiff(source, out);
     assert.deepEqual(removed, [...rewritten, sourceLine('setenv("WITH_CONDA"')]);
-    assert.deepEqual(added, replacements);
+    assert.deepEqual(added, [...replacements, FAMILY]);
     assert.ok(out.includes('-- The wrappers `eval "$WITH_CONDA"` inside the container'));
     assert.ok(out.includes('activated with setenv("WITH_CONDA", ...).'), 'help text kept');
     luacAccepts(out);
@@ -121,7 +123,11 @@ describe('rewriteModule', () => {
     const same = rewriteModule(source, fixture, { ...base, bindingsModule: 'singularity-AI-bindings' });
     assert.equal(same, rewriteModule(source, fixture, base));
     const other = rewriteModule(source, fixture, { ...base, bindingsModule: 'other-bindings/1.0' });
-    assert.deepEqual(lineDiff(source, other).added, [...replacements, "depends_on('other-bindings/1.0')"]);
+    assert.deepEqual(lineDiff(source, other).added, [
+      ...replacements,
+      "depends_on('other-bindings/1.0')",
+      FAMILY,
+    ]);
     assert.match(other, /depends_on\('other-bindings\/1\.0'\)\nsetenv\("SING_IMAGE"/);
     luacAccepts(other);
   });
@@ -142,6 +148,7 @@ describe('rewriteModule', () => {
         '-- a module with literal paths',
         'local root = os.getenv("PROJHOME") or "/project/project_465000000/me"',
         `  setenv("SING_IMAGE", pathJoin(root, 'sif', 'my-image.sif')) -- the image`,
+        `  ${FAMILY}`,
         `  setenv("WITH_CONDA", "${CONDA('env1')}")`,
         'prepend_path("PATH", pathJoin(root, "bin"))',
         "local toolVersion = '2.7'",
@@ -156,7 +163,7 @@ describe('rewriteModule', () => {
     );
     assert.equal(
       noPath,
-      `local r = os.getenv("HOME") or "/project/project_465000000/me"\nsetenv("SING_IMAGE", pathJoin(r, "sif", "my-image.sif"))\nprepend_path('PATH', pathJoin(r, 'bin'))\nsetenv("WITH_CONDA", "${CONDA('pytorch')}")\n`,
+      `local r = os.getenv("HOME") or "/project/project_465000000/me"\nsetenv("SING_IMAGE", pathJoin(r, "sif", "my-image.sif"))\nprepend_path('PATH', pathJoin(r, 'bin'))\n${FAMILY}\nsetenv("WITH_CONDA", "${CONDA('pytorch')}")\n`,
     );
   });
 
@@ -366,7 +373,7 @@ describe('lumi-modules scaffold --from', () => {
       root,
     ]);
     assert.equal(r.code, 0, r.stderr);
-    assert.match(r.stdout, /^fixed .*fixed\/2\.7\.lua line 48: Rename to setenv \(unknown-function\)$/m);
+    assert.match(r.stdout, /^fixed .*fixed\/2\.7\.lua line 49: Rename to setenv \(unknown-function\)$/m);
     const module = readFileSync(join(root, 'modules', 'fixed', '2.7.lua'), 'utf8');
     assert.match(module, /^setenv\("NCCL_SOCKET_IFNAME", "hsn0,hsn1,hsn2,hsn3"\)$/m);
     const loaded = runModuleCommands(
@@ -447,7 +454,7 @@ describe('lumi-modules scaffold --from', () => {
     assert.equal(r.code, 1, r.stdout);
     assert.match(
       r.stderr,
-      /w\/2\.7\.lua:48:1: error: setenv needs at least 2 arguments, got 1.*\[wrong-arguments\]/,
+      /w\/2\.7\.lua:49:1: error: setenv needs at least 2 arguments, got 1.*\[wrong-arguments\]/,
     );
     assert.match(r.stderr, /Nothing written/);
     assert.equal(existsSync(root), false);

@@ -157,9 +157,15 @@ describe('scaffold matrix: check-clean, loads under Lmod, python runs in the sta
           assert.match(module, new RegExp(`^setenv\\(${v}, `, 'm'));
       assert.equal(/^setenv\("WITH_CONDA"/m.test(module), c.conda, 'WITH_CONDA as asked');
 
-      const checked = runCli(['check', '--format', 'json', '--env', `PROJHOME=${root}`, root]);
+      // Without PROJHOME: the module finds its home from its own location. LUMI's bindings module
+      // directory (under /appl, absent here) is the one path that is rightly "not checked".
+      const checked = runCli(['check', '--format', 'json', root]);
       assert.equal(checked.code, 0, checked.stdout + checked.stderr);
-      assert.deepEqual(JSON.parse(checked.stdout), [], 'zero findings');
+      const lines = module.split('\n');
+      const findings = (
+        JSON.parse(checked.stdout) as { code: string; range: { start: { line: number } } }[]
+      ).filter((f) => !(f.code === 'paths-not-checked' && /bindingsModules/.test(lines[f.range.start.line])));
+      assert.deepEqual(findings, [], 'zero findings');
 
       const runtimeLog = (laif ? laifStandin : standin).logFile;
       const logBefore = readFileSync(runtimeLog, 'utf8').length;

@@ -6,7 +6,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
 import { makeEnv, type FileSystemView } from '../../core/analysis/env';
-import { CheckCache, recordingEnv } from '../../core/analysis/project/checkCache';
+import { CheckCache } from '../../core/analysis/project/checkCache';
+import { recordingEnv, sha1 } from '../../core/analysis/project/dependencies';
 import type { Finding } from '../../core/analysis/types';
 
 const dirs: string[] = [];
@@ -42,7 +43,7 @@ describe('CheckCache', () => {
       recorder.env.fs.kind('/project/bin');
       recorder.env.fs.listDir('/project/bin');
       recorder.env.fs.kind('/project/sif/x.sif');
-      writing.store(path, { size: 10, mtimeMs: i }, `text ${i}`, '{}', {
+      writing.store(path, { size: 10, mtimeMs: i }, sha1(`text ${i}`), '{}', {
         findings: [FINDING],
         deps: recorder.deps,
         summary: { wrapperDirs: ['/project/bin'], setsWithConda: false },

@@ -187,9 +187,9 @@ describe('modulefile rules', () => {
   });
 
   it('getenv-no-fallback inside .. and pathJoin only', () => {
-    assert.deepEqual(codes(`setenv('A', pathJoin(os.getenv('HOME'), 'x'))\n`), ['getenv-no-fallback']);
-    assert.deepEqual(codes(`setenv('A', os.getenv('HOME') .. '/x')\n`), ['getenv-no-fallback']);
-    assert.deepEqual(codes(`setenv('A', pathJoin(os.getenv('HOME') or '', 'x'))\n`), []);
+    assert.deepEqual(codes(`setenv('A', pathJoin(os.getenv('IMGROOT'), 'x'))\n`), ['getenv-no-fallback']);
+    assert.deepEqual(codes(`setenv('A', os.getenv('IMGROOT') .. '/x')\n`), ['getenv-no-fallback']);
+    assert.deepEqual(codes(`setenv('A', pathJoin(os.getenv('IMGROOT') or '', 'x'))\n`), []);
   });
 
   it('undefined-variable suggests the local; unused-local hints the other half', () => {

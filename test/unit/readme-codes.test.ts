@@ -1,4 +1,4 @@
-// The README's diagnostic codes tables are a contract with users and admins (severity policy):
+// The diagnostic codes tables of docs/diagnostics.md (and the README's list of codes) are a contract with users and admins (severity policy):
 // every rule file's code is a row, with exactly the severities the rule can give, and every row
 // names a code that the analysis really emits.
 import assert from 'node:assert/strict';
@@ -9,9 +9,9 @@ import { describe, it } from 'node:test';
 const repo = join(__dirname, '..', '..');
 const SEVERITY_ORDER = ['error', 'warning', 'information', 'hint'];
 
-/** README rows `| \`code\` | severity | ... |` of the codes tables: code -> severity column. */
+/** docs/diagnostics.md rows `| \`code\` | severity | ... |` of the codes tables: code -> severity. */
 function readmeCodes(): Map<string, string> {
-  const readme = readFileSync(join(repo, 'README.md'), 'utf8');
+  const readme = readFileSync(join(repo, 'docs', 'diagnostics.md'), 'utf8');
   const rows = new Map<string, string>();
   for (const m of readme.matchAll(/^\| `([a-z][a-z0-9-]*|SCnnnn)` \| ([^|]+) \|/gm))
     rows.set(m[1], m[2].trim());
@@ -61,14 +61,14 @@ function coreLiterals(): Set<string> {
   return literals;
 }
 
-describe('README codes tables', () => {
+describe('diagnostic codes tables', () => {
   it('list every rule code with the severities its rule gives', () => {
     const rows = readmeCodes();
     const rules = ruleCodes();
     assert.ok(rules.size >= 20, `only ${rules.size} rule files found`);
     for (const [code, severities] of rules) {
-      assert.ok(rows.has(code), `README has no row for ${code}`);
-      assert.equal(rows.get(code), severities.join(' / '), `README severity of ${code}`);
+      assert.ok(rows.has(code), `docs/diagnostics.md has no row for ${code}`);
+      assert.equal(rows.get(code), severities.join(' / '), `docs/diagnostics.md severity of ${code}`);
     }
   });
 
@@ -76,7 +76,18 @@ describe('README codes tables', () => {
     const literals = coreLiterals();
     for (const code of readmeCodes().keys()) {
       if (code === 'SCnnnn') continue; // ShellCheck's own codes
-      assert.ok(literals.has(code), `README row ${code}: no such code in core/`);
+      assert.ok(literals.has(code), `docs/diagnostics.md row ${code}: no such code in core/`);
     }
+  });
+
+  it("the README's list of codes names exactly the codes of docs/diagnostics.md", () => {
+    const readme = readFileSync(join(repo, 'README.md'), 'utf8');
+    const section = /^## Diagnostic codes$([\s\S]*?)^## /m.exec(readme)?.[1] ?? '';
+    const listed = new Set([...section.matchAll(/`([a-z][a-z0-9-]*[a-z0-9])`/g)].map((m) => m[1]));
+    const documented = [...readmeCodes().keys()].filter((code) => code !== 'SCnnnn');
+    assert.deepEqual(
+      [...listed].filter((code) => documented.includes(code) || /^[a-z]+-[a-z-]+$/.test(code)).sort(),
+      documented.sort(),
+    );
   });
 });

@@ -7,8 +7,8 @@ import { analyzeModulefile } from '../../core/analysis/modulefile/analyze';
 import { initBashParser } from '../../core/analysis/wrapper/parser';
 import { renderValue } from '../../core/analysis/modulefile/renderValue';
 
-// Top-level directories exist (paths under absent ones are not checked); nothing below them.
-const topLevel = (p: string) => /^\/[^/]+$/.test(p);
+// Site prefixes exist (paths under absent ones are not checked); nothing below them.
+const topLevel = (p: string) => /^\/[^/]+(\/[^/]+)?$/.test(p);
 const nothingExists: FileSystemView = {
   kind: (p) => (topLevel(p) ? 'dir' : 'missing'),
   readText: () => undefined,

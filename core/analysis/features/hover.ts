@@ -62,7 +62,7 @@ export function hoverModulefile(analysis: ModulefileAnalysis, pos: Position): Ho
     const state = path.exists
       ? existsText[path.exists]
       : path.value.startsWith('/')
-        ? 'not checked: its top-level directory does not exist on this machine'
+        ? 'not checked: the site it belongs to is not on this machine'
         : 'relative path: resolved against the current directory at load time';
     const vars = path.envVariables ?? [];
     const from = vars.length

@@ -18,6 +18,7 @@ import { containerKindOf } from './containerKind';
 import { isInModuleTree, modulefileKind } from './fileKind';
 import { LuaSyntaxError, parseTolerant } from './luaAst';
 import { resolveModule } from './resolve';
+import { projectHome } from './site';
 import { renderValue, type HiddenValue } from './renderValue';
 import { SourceMap } from './source';
 import type { ModulefileAnalysis, PathExpression } from './types';
@@ -53,7 +54,9 @@ export function analyzeModulefile(
       return value;
     };
     const parsedSource = parsedText === text ? source : new SourceMap(parsedText);
-    const evaluation = evaluateModulefile(chunk, parsedSource, filePath, getenv);
+    // A value the user gave (--env, lumiModules.env) says the variable is set where the module loads.
+    const given = (name: string) => env.getenvOrigin?.(name) === 'asked' && env.getenv(name) !== undefined;
+    const evaluation = evaluateModulefile(chunk, parsedSource, filePath, getenv, given);
     const kind = modulefileKind(
       filePath,
       evaluation.calls,
@@ -70,6 +73,10 @@ export function analyzeModulefile(
       evaluation.paths,
       evaluation.pathPrepends,
       env.fs,
+      {
+        home: projectHome(filePath),
+        askedValue: (name) => (env.getenvOrigin?.(name) === 'asked' ? env.getenv(name) : undefined),
+      },
     );
     const containerKind = kind === 'modulefile' ? containerKindOf(evaluation, wrappers) : undefined;
     const isContainerModule = containerKind !== undefined;
@@ -98,6 +105,7 @@ export function analyzeModulefile(
       getenvWithoutFallback: evaluation.getenvWithoutFallback,
       image,
       hostVenv: image?.outcome.ok ? hostVenv(paths, evaluation.setenv, env) : undefined,
+      nilConcats: evaluation.nilConcats,
       insertionLine: source.lineCount(),
       render: (value) => renderValue(value, hiddenValues),
     };
@@ -194,8 +202,10 @@ function syntaxFinding(err: unknown, source: SourceMap): Finding[] {
   const e = err as { index?: number; message?: string };
   if (typeof e.index !== 'number') return [];
   const text = source.text;
-  // luaparse points past the newline that ends an unfinished string; Lua names the string's line.
-  const at = /unfinished string/.test(String(e.message)) ? Math.max(0, e.index - 1) : e.index;
+  // luaparse (Lua 5.1, LuaJIT) points past the newline that ends an unfinished string; Lua names
+  // the string's line, as the Lua 5.3 rules do (their offset is the newline's).
+  const pastNewline = e.index > 0 && text[e.index - 1] === '\n';
+  const at = pastNewline && /unfinished string/.test(String(e.message)) ? e.index - 1 : e.index;
   const start = source.position(Math.min(at, text.length));
   const lineEnd = text.indexOf('\n', at);
   const end = source.position(lineEnd === -1 ? text.length : Math.max(lineEnd, at));

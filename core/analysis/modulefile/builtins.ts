@@ -5,6 +5,7 @@
 import { basename, dirname } from 'node:path';
 import type * as luaparse from 'luaparse';
 import type { Range } from '../types';
+import { luaMatch } from './luaPattern';
 import type { LuaValue, ModuleSymbol, PathExpression, PathPrepend, SetenvValue } from './types';
 
 /** What a module does, recorded as the evaluator walks it. */
@@ -32,6 +33,8 @@ export interface BuiltinContext {
   effects: ModuleEffects;
   /** os.getenv names read by the statement being evaluated (hover explains unknown values with them). */
   envReads: Set<string>;
+  /** Variables the module set before this call (setenv, prepend_path, ...). */
+  setVariables: ReadonlySet<string>;
 }
 
 /** The folded value of a call; may record effects. */
@@ -58,6 +61,9 @@ function regularizePath(p: string): string {
   if (s.length > 1 && s.endsWith('/')) s = s.slice(0, -1);
   return s;
 }
+
+const luaStringMatch = (s: string | undefined, pattern: string | undefined): LuaValue =>
+  s === undefined || pattern === undefined ? undefined : luaMatch(s, pattern);
 
 const moduleName = (filePath: string) => basename(dirname(filePath));
 const moduleVersion = (filePath: string) => basename(filePath).replace(/\.lua$/, '');
@@ -175,8 +181,11 @@ export const lmodBuiltins: ReadonlyMap<string, Builtin> = new Map<string, Builti
     (call, ctx) => {
       const name = stringArg(call, 0);
       if (name !== undefined) ctx.envReads.add(name);
+      if (name === undefined) return undefined;
+      // During load Lmod's os.getenv sees what the module set before (posix.setenv in Var.lua).
+      if (ctx.setVariables.has(name)) return ctx.effects.setenv.get(name)?.value;
       // Unset is nil, as at load time: `os.getenv('X') or '/fallback'` takes the fallback.
-      return name === undefined ? undefined : (ctx.getenv(name) ?? null);
+      return ctx.getenv(name) ?? null;
     },
   ],
   ['pathJoin', pathJoin],
@@ -185,6 +194,8 @@ export const lmodBuiltins: ReadonlyMap<string, Builtin> = new Map<string, Builti
   ['myModuleFullName', (_, ctx) => `${moduleName(ctx.filePath)}/${moduleVersion(ctx.filePath)}`],
   ['myFileName', (_, ctx) => ctx.filePath],
   ['tostring', (call) => stringArg(call, 0)],
+  // The generated modules' home: string.match(myFileName(), '^(.*)/modules/[^/]+/[^/]+$').
+  ['string.match', (call) => luaStringMatch(stringArg(call, 0), stringArg(call, 1))],
   ['string.format', stringFormat],
   ['capture', capture],
   ['setenv', setenv],

@@ -8,13 +8,50 @@ import { lmodBuiltins, type BuiltinContext, type ModuleEffects } from './builtin
 import { isGetenvCall, LuaSyntaxError, offsetsOf } from './luaAst';
 import type { SourceMap } from './source';
 import { luaStringValue } from './strings';
-import type { LmodCall, LocalVariable, LuaValue } from './types';
+import type { LmodCall, LocalVariable, LuaValue, NilOrigin } from './types';
 
-/** An os.getenv call: the variable's name when written as a literal. */
+export type { NilOrigin };
+
+/**
+ * A possibly-nil os.getenv value used where nil misbehaves: `..` (Lmod stops: "attempt to
+ * concatenate a nil value") or pathJoin (the part is dropped). `local`: reached through that local.
+ */
 export interface GetenvUse {
   range: Range;
   variable: string | undefined;
+  use: 'concat' | 'pathJoin';
+  local?: string;
 }
+
+/** A global read used in `..`; unconditional: on the load path of every load (no branch, loop, function). */
+export interface NilConcat {
+  name: string;
+  range: Range;
+  unconditional: boolean;
+}
+
+/**
+ * Variables set wherever a module loads: the login's HOME, USER, LOGNAME, PATH and what Lmod's
+ * init scripts export before any `module` command (init/bash: LMOD_ROOT, LMOD_PKG, LMOD_DIR,
+ * LMOD_CMD, MODULESHOME, LMOD_VERSION).
+ */
+export const ALWAYS_SET_VARIABLES: ReadonlySet<string> = new Set([
+  'HOME',
+  'USER',
+  'LOGNAME',
+  'PATH',
+  'LMOD_ROOT',
+  'LMOD_PKG',
+  'LMOD_DIR',
+  'LMOD_CMD',
+  'MODULESHOME',
+  'LMOD_VERSION',
+]);
+
+/** Calls after which a modulefile stops (a clause ending in one exits the module). */
+const EXIT_CALLS = new Set(['LmodError', 'error', 'os.exit', 'LmodBreak']);
+/** Calls that set a variable, so Lmod's os.getenv sees a value afterwards during load. */
+const SETTING_CALLS = new Set(['setenv', 'pushenv', 'prepend_path', 'append_path']);
 
 /** Everything the walk learnt about one modulefile. */
 export interface Evaluation extends ModuleEffects {
@@ -24,8 +61,10 @@ export interface Evaluation extends ModuleEffects {
   globalReads: { name: string; range: Range }[];
   /** Globals the file itself assigns or defines as functions. */
   assignedGlobals: Set<string>;
-  /** os.getenv(...) used straight inside `..` or pathJoin. */
+  /** Possibly-nil os.getenv values used in `..` or pathJoin, after guards and setenv. */
   getenvWithoutFallback: GetenvUse[];
+  /** Global reads used in `..` (an undefined one stops the load). */
+  nilConcats: NilConcat[];
   /** Values of every string literal (a `.sif` among them marks a container module). */
   stringLiterals: string[];
 }
@@ -35,8 +74,10 @@ export function evaluateModulefile(
   source: SourceMap,
   filePath: string,
   getenv: (name: string) => string | undefined,
+  /** Variables the user gave a value (--env, lumiModules.env): set where the module loads. */
+  given: (name: string) => boolean = () => false,
 ): Evaluation {
-  const evaluator = new Evaluator(source, filePath, getenv);
+  const evaluator = new Evaluator(source, filePath, getenv, given);
   for (const statement of chunk.body) evaluator.statement(statement);
   return evaluator.evaluation;
 }
@@ -65,6 +106,9 @@ const LITERAL_TYPES = new Set([
 /** Deeper expressions are not walked (their value is unknown); keeps the JS stack safe. */
 const MAX_EXPRESSION_DEPTH = 1000;
 
+/** Expressions whose value may carry a nil origin (others reset it). */
+const NIL_CARRYING = new Set(['Identifier', 'LogicalExpression', 'CallExpression']);
+
 type CallNode = luaparse.CallExpression | luaparse.StringCallExpression | luaparse.TableCallExpression;
 
 class Evaluator {
@@ -78,8 +122,19 @@ class Evaluator {
     globalReads: [],
     assignedGlobals: new Set(),
     getenvWithoutFallback: [],
+    nilConcats: [],
     stringLiterals: [],
   };
+  /** The nil origin of the expression evaluated last (set by expression()). */
+  private lastNil: NilOrigin | undefined;
+  /** Per block: nil origins (keys, see nilKey) known non-nil there, from guards and early exits. */
+  private readonly narrowed: Set<string>[] = [new Set()];
+  /** Variables set by the module so far (any branch: a later os.getenv may see the value). */
+  private readonly setVariables = new Set<string>();
+  /** Inside a branch, loop or function body: not on every load's path. */
+  private conditional = 0;
+  private inFunction = 0;
+  private inCondition = 0;
   private readonly scopes: Map<string, LocalVariable>[] = [new Map()];
   private depth = 0;
   private readonly builtinContext: BuiltinContext;
@@ -88,21 +143,148 @@ class Evaluator {
     private readonly source: SourceMap,
     filePath: string,
     getenv: (name: string) => string | undefined,
+    private readonly given: (name: string) => boolean,
   ) {
-    this.builtinContext = { filePath, getenv, effects: this.evaluation, envReads: new Set() };
+    this.builtinContext = {
+      filePath,
+      getenv,
+      effects: this.evaluation,
+      envReads: new Set(),
+      setVariables: this.setVariables,
+    };
+  }
+
+  /** The key under which an origin is narrowed: `env:X` or `global:name`. */
+  private nilKey(origin: NilOrigin): string {
+    return origin.kind === 'env' ? `env:${origin.variable ?? ''}` : `global:${origin.name}`;
+  }
+
+  /** Whether the origin may still be nil here (not narrowed by a guard, set, given or always set). */
+  private mayBeNil(origin: NilOrigin | undefined): origin is NilOrigin {
+    if (!origin) return false;
+    if (origin.kind === 'env') {
+      const v = origin.variable;
+      if (v === undefined) return false; // os.getenv(name) of a computed name: unknown, not reported
+      if (ALWAYS_SET_VARIABLES.has(v) || this.setVariables.has(v) || this.given(v)) return false;
+    }
+    const key = this.nilKey(origin);
+    for (let i = this.narrowed.length - 1; i >= 0; i--) if (this.narrowed[i].has(key)) return false;
+    return true;
+  }
+
+  /** The nil origin an expression's value has, read without evaluating it (for conditions). */
+  private originOf(e: luaparse.Expression): NilOrigin | undefined {
+    if (isGetenvCall(e)) {
+      const arg = e.arguments[0];
+      return { kind: 'env', variable: arg?.type === 'StringLiteral' ? luaStringValue(arg.raw) : undefined };
+    }
+    if (e.type === 'Identifier') {
+      const local = this.lookup(e.name);
+      if (local) return local.nilOrigin;
+      return { kind: 'global', name: e.name, range: this.rangeOf(e) };
+    }
+    return undefined;
+  }
+
+  /**
+   * What a condition tells about nil-ness, as Lua evaluates it: `pos` are known non-nil where it
+   * is true, `neg` where it is false. `nil ~= ""` is true in Lua: `os.getenv('X') ~= ""` narrows
+   * nothing; `(os.getenv('X') or "") ~= ""` does.
+   */
+  private conditionFacts(e: luaparse.Expression): { pos: string[]; neg: string[] } {
+    const keys = (x: luaparse.Expression): string[] => {
+      const o = this.originOf(x);
+      return o ? [this.nilKey(o)] : [];
+    };
+    if (isGetenvCall(e)) return { pos: keys(e), neg: [] };
+    const node = e as luaparse.Expression;
+    switch (node.type) {
+      case 'UnaryExpression':
+        if (node.operator === 'not') {
+          const f = this.conditionFacts(node.argument);
+          return { pos: f.neg, neg: f.pos };
+        }
+        return { pos: [], neg: [] };
+      case 'LogicalExpression': {
+        const l = this.conditionFacts(node.left);
+        const r = this.conditionFacts(node.right);
+        return node.operator === 'and'
+          ? { pos: [...l.pos, ...r.pos], neg: [] }
+          : { pos: [], neg: [...l.neg, ...r.neg] };
+      }
+      case 'BinaryExpression': {
+        if (node.operator !== '==' && node.operator !== '~=') return { pos: [], neg: [] };
+        const literalSide = (x: luaparse.Expression) =>
+          x.type === 'NilLiteral'
+            ? null
+            : x.type === 'StringLiteral'
+              ? (luaStringValue(x.raw) ?? undefined)
+              : undefined;
+        let value = node.left;
+        let literal = literalSide(node.right);
+        if (literal === undefined) {
+          value = node.right;
+          literal = literalSide(node.left);
+        }
+        if (literal === undefined) return { pos: [], neg: [] };
+        // `(os.getenv('X') or 'd') == lit`: differs from its default only when X is set.
+        if (value.type === 'LogicalExpression' && value.operator === 'or' && literal !== null) {
+          const fallback = literalSide(value.right);
+          if (typeof fallback !== 'string') return { pos: [], neg: [] };
+          const k = keys(value.left);
+          if (fallback === literal) return node.operator === '==' ? { pos: [], neg: k } : { pos: k, neg: [] };
+          return node.operator === '==' ? { pos: k, neg: [] } : { pos: [], neg: k };
+        }
+        const k = keys(value);
+        // x == nil / x ~= lit: false only where x is set; x ~= nil / x == lit: true only where x is set.
+        const trueMeansSet = (literal === null) === (node.operator === '~=');
+        return trueMeansSet ? { pos: k, neg: [] } : { pos: [], neg: k };
+      }
+      case 'CallExpression':
+        // isDir(nil) / isFile(nil) are false (Lmod's fileOps.lua).
+        if (
+          node.base.type === 'Identifier' &&
+          GUARD_FUNCTIONS.has(node.base.name) &&
+          !this.lookup(node.base.name) &&
+          node.arguments[0]
+        )
+          return { pos: keys(node.arguments[0]), neg: [] };
+        return { pos: [], neg: [] };
+      case 'Identifier':
+        return { pos: keys(node), neg: [] };
+      default:
+        return { pos: [], neg: [] };
+    }
+  }
+
+  /** `mode() == "load"` and the like: a clause every load runs (or none), not a real branch. */
+  private isModeTest(e: luaparse.Expression): boolean {
+    const isMode = (x: luaparse.Expression) =>
+      x.type === 'CallExpression' && x.base.type === 'Identifier' && x.base.name === 'mode';
+    return e.type === 'BinaryExpression' && (isMode(e.left) || isMode(e.right));
+  }
+
+  /** A body that ends the module: its last statement is `return` or LmodError(...) and the like. */
+  private exits(body: luaparse.Statement[]): boolean {
+    const last = body[body.length - 1];
+    if (!last) return false;
+    if (last.type === 'ReturnStatement') return true;
+    if (last.type !== 'CallStatement') return false;
+    const call = last.expression;
+    if (call.type !== 'CallExpression' && call.type !== 'StringCallExpression') return false;
+    const base = call.base;
+    const name =
+      base.type === 'Identifier'
+        ? base.name
+        : base.type === 'MemberExpression' && base.base.type === 'Identifier'
+          ? `${base.base.name}.${base.identifier.name}`
+          : undefined;
+    return name !== undefined && EXIT_CALLS.has(name);
   }
 
   private rangeOf(node: luaparse.Node): Range {
     const [start, end] = offsetsOf(node);
     return this.source.range(start, end);
-  }
-
-  private getenvUse(call: luaparse.CallExpression): GetenvUse {
-    const arg = call.arguments[0];
-    return {
-      range: this.rangeOf(call),
-      variable: arg?.type === 'StringLiteral' ? luaStringValue(arg.raw) : undefined,
-    };
   }
 
   private lookup(name: string): LocalVariable | undefined {
@@ -113,12 +295,13 @@ class Evaluator {
     return undefined;
   }
 
-  private declare(id: luaparse.Identifier, value: LuaValue): void {
+  private declare(id: luaparse.Identifier, value: LuaValue, nilOrigin?: NilOrigin): void {
     const nameRange = this.rangeOf(id);
     const reads = this.builtinContext.envReads;
     const local: LocalVariable = {
       name: id.name,
       value,
+      nilOrigin: nilOrigin?.kind === 'env' ? { ...nilOrigin, local: id.name } : nilOrigin,
       depth: this.depth,
       nameRange,
       used: false,
@@ -147,13 +330,25 @@ class Evaluator {
     });
   }
 
-  private block(body: luaparse.Statement[], declareFirst?: () => void): void {
+  private block(body: luaparse.Statement[], declareFirst?: () => void, nonNil: string[] = []): void {
     this.scopes.push(new Map());
+    this.narrowed.push(new Set(nonNil));
     this.depth++;
     declareFirst?.();
     for (const s of body) this.statement(s);
     this.depth--;
+    this.narrowed.pop();
     this.scopes.pop();
+  }
+
+  /** A block off the path of every load (loop or function body). */
+  private conditionalBlock(body: luaparse.Statement[], declareFirst?: () => void): void {
+    this.conditional++;
+    try {
+      this.block(body, declareFirst);
+    } finally {
+      this.conditional--;
+    }
   }
 
   statement(s: luaparse.Statement): void {
@@ -170,14 +365,28 @@ class Evaluator {
       reads.clear();
     switch (s.type) {
       case 'LocalStatement': {
-        const values = s.init.map((e) => this.expression(e));
+        const origins: (NilOrigin | undefined)[] = [];
+        const values = s.init.map((e) => {
+          const v = this.expression(e);
+          origins.push(this.lastNil);
+          return v;
+        });
         s.variables.forEach((id, i) =>
-          this.declare(id, i < values.length ? values[i] : s.init.length === 0 ? null : undefined),
+          this.declare(
+            id,
+            i < values.length ? values[i] : s.init.length === 0 ? null : undefined,
+            origins[i],
+          ),
         );
         return;
       }
       case 'AssignmentStatement': {
-        const values = s.init.map((e) => this.expression(e));
+        const origins: (NilOrigin | undefined)[] = [];
+        const values = s.init.map((e) => {
+          const v = this.expression(e);
+          origins.push(this.lastNil);
+          return v;
+        });
         s.variables.forEach((target, i) => {
           if (target.type !== 'Identifier') {
             this.expression(target);
@@ -187,6 +396,9 @@ class Evaluator {
           // An assignment in an inner block may or may not run: the value becomes unknown.
           if (local) {
             local.value = local.depth === this.depth ? values[i] : undefined;
+            // In the same block the new value's origin holds; in an inner one (`if not x then x = d end`)
+            // the local may have been given a default: no longer reported.
+            local.nilOrigin = local.depth === this.depth ? origins[i] : undefined;
             local.envReads = [...new Set([...(local.envReads ?? []), ...this.builtinContext.envReads])];
           } else this.evaluation.assignedGlobals.add(target.name);
         });
@@ -198,20 +410,46 @@ class Evaluator {
       case 'FunctionDeclaration':
         this.functionDeclaration(s);
         return;
-      case 'IfStatement':
+      case 'IfStatement': {
+        // Each clause runs where its condition is true and every earlier one false.
+        const earlierFalse: string[] = [];
+        let allExit = true;
         for (const clause of s.clauses) {
-          const guards = clause.type !== 'ElseClause' ? this.pathGuards(clause.condition) : [];
+          let nonNil = earlierFalse.slice();
+          let guards: (string | typeof ALL_PATHS)[] = [];
+          let everyLoad = false;
+          if (clause.type !== 'ElseClause') {
+            const facts = this.conditionFacts(clause.condition);
+            nonNil = [...nonNil, ...facts.pos];
+            earlierFalse.push(...facts.neg);
+            everyLoad = this.isModeTest(clause.condition);
+            this.inCondition++;
+            try {
+              guards = this.pathGuards(clause.condition);
+            } finally {
+              this.inCondition--;
+            }
+          } else allExit = false;
+          if (!this.exits(clause.body)) allExit = false;
           const pathsBefore = this.evaluation.paths.length;
-          this.block(clause.body);
+          if (!everyLoad) this.conditional++;
+          try {
+            this.block(clause.body, undefined, nonNil);
+          } finally {
+            if (!everyLoad) this.conditional--;
+          }
           if (guards.length > 0) this.markGuarded(pathsBefore, guards);
         }
+        // `if not os.getenv('X') then LmodError(...) end`: past it, X is set.
+        if (allExit) for (const key of earlierFalse) this.narrowed[this.narrowed.length - 1].add(key);
         return;
+      }
       case 'WhileStatement':
         this.expression(s.condition);
-        this.block(s.body);
+        this.conditionalBlock(s.body);
         return;
       case 'RepeatStatement':
-        this.block(s.body);
+        this.conditionalBlock(s.body);
         this.expression(s.condition);
         return;
       case 'DoStatement':
@@ -221,11 +459,11 @@ class Evaluator {
         this.expression(s.start);
         this.expression(s.end);
         if (s.step) this.expression(s.step);
-        this.block(s.body, () => this.declareUsed(s.variable));
+        this.conditionalBlock(s.body, () => this.declareUsed(s.variable));
         return;
       case 'ForGenericStatement':
         for (const iterator of s.iterators) this.expression(iterator);
-        this.block(s.body, () => s.variables.forEach((v) => this.declareUsed(v)));
+        this.conditionalBlock(s.body, () => s.variables.forEach((v) => this.declareUsed(v)));
         return;
       case 'ReturnStatement':
         for (const a of s.arguments) this.expression(a);
@@ -298,7 +536,13 @@ class Evaluator {
         selectionRange: this.rangeOf(id),
       });
     } else if (id) this.expression(id);
-    this.block(f.body, () => f.parameters.forEach((p) => this.declareUsed(p)));
+    // A function body runs when (and with what) it is called: its nil uses are not claimed.
+    this.inFunction++;
+    try {
+      this.conditionalBlock(f.body, () => f.parameters.forEach((p) => this.declareUsed(p)));
+    } finally {
+      this.inFunction--;
+    }
   }
 
   /** Expression nesting of the walk; Lua's own limit keeps real files far below MAX_EXPRESSION_DEPTH. */
@@ -310,10 +554,34 @@ class Evaluator {
     if (this.expressionDepth >= MAX_EXPRESSION_DEPTH) return undefined;
     this.expressionDepth++;
     try {
-      return this.expressionValue(e);
+      const value = this.expressionValue(e);
+      if (!NIL_CARRYING.has(e.type)) this.lastNil = undefined;
+      return value;
     } finally {
       this.expressionDepth--;
     }
+  }
+
+  /** Records a possibly-nil value used where nil misbehaves. */
+  private nilUse(origin: NilOrigin | undefined, node: luaparse.Expression, use: GetenvUse['use']): void {
+    if (this.inFunction > 0 || !this.mayBeNil(origin)) return;
+    if (origin.kind === 'env') {
+      // pathJoin in a condition (`if isDir(pathJoin(os.getenv('X'), 'a'))`) only tests.
+      if (use === 'pathJoin' && this.inCondition > 0) return;
+      this.evaluation.getenvWithoutFallback.push({
+        range: this.rangeOf(node),
+        variable: origin.variable,
+        use,
+        local: origin.local,
+      });
+      // Past a `..` that ran, the value was not nil (else the load stopped there): reported once.
+      if (use === 'concat') this.narrowed[this.narrowed.length - 1].add(this.nilKey(origin));
+    } else if (use === 'concat')
+      this.evaluation.nilConcats.push({
+        name: origin.name,
+        range: origin.range,
+        unconditional: this.conditional === 0,
+      });
   }
 
   private expressionValue(e: luaparse.Expression): LuaValue {
@@ -335,25 +603,31 @@ class Evaluator {
         if (local) {
           local.used = true;
           for (const name of local.envReads ?? []) this.builtinContext.envReads.add(name);
+          this.lastNil = local.nilOrigin;
           return local.value;
         }
-        this.evaluation.globalReads.push({ name: e.name, range: this.rangeOf(e) });
+        const range = this.rangeOf(e);
+        this.evaluation.globalReads.push({ name: e.name, range });
+        this.lastNil = { kind: 'global', name: e.name, range };
         return undefined;
       }
       case 'BinaryExpression': {
-        if (e.operator === '..') {
-          for (const side of [e.left, e.right])
-            if (isGetenvCall(side)) this.evaluation.getenvWithoutFallback.push(this.getenvUse(side));
-        }
         const left = this.expression(e.left);
+        const leftNil = this.lastNil;
         const right = this.expression(e.right);
         if (e.operator !== '..') return undefined;
+        this.nilUse(leftNil, e.left, 'concat');
+        this.nilUse(this.lastNil, e.right, 'concat');
         return typeof left === 'string' && typeof right === 'string' ? left + right : undefined;
       }
       case 'LogicalExpression': {
         const left = this.expression(e.left);
         const right = this.expression(e.right);
-        if (e.operator !== 'or') return undefined;
+        // `a or b` is nil where b is; `a and b` is not reported (`x and x .. '/bin'`).
+        if (e.operator !== 'or') {
+          this.lastNil = undefined;
+          return undefined;
+        }
         if (typeof left === 'string') return left; // every string is true in Lua, "" included
         return left === null ? right : undefined;
       }
@@ -433,11 +707,13 @@ class Evaluator {
   private call(e: CallNode): LuaValue {
     const { name, isGlobal } = this.callee(e.base);
     const { args, tableForm } = this.callArguments(e);
-    if (name === 'pathJoin') {
-      for (const a of args)
-        if (isGetenvCall(a)) this.evaluation.getenvWithoutFallback.push(this.getenvUse(a));
-    }
-    const values = args.map((a) => this.expression(a));
+    const isPathJoin = name === 'pathJoin' && isGlobal;
+    const values = args.map((a) => {
+      const v = this.expression(a);
+      if (isPathJoin) this.nilUse(this.lastNil, a, 'pathJoin');
+      return v;
+    });
+    this.lastNil = undefined;
     if (!name) return undefined;
     // Computed once: the call's record and the built-in's effects share them (ranges are never changed).
     const range = this.rangeOf(e);
@@ -448,6 +724,7 @@ class Evaluator {
       nameRange: this.rangeOf(e.base),
       isGlobal,
       tableForm,
+      conditional: this.conditional > 0,
       args: args.map((a, i) => {
         const value = values[i];
         return {
@@ -458,6 +735,14 @@ class Evaluator {
       }),
     });
     if (!isGlobal) return undefined;
-    return lmodBuiltins.get(name)?.({ node: e, args, values, range, argRanges }, this.builtinContext);
+    const value = lmodBuiltins.get(name)?.({ node: e, args, values, range, argRanges }, this.builtinContext);
+    if (name === 'os.getenv') {
+      const arg = args[0];
+      this.lastNil = {
+        kind: 'env',
+        variable: arg?.type === 'StringLiteral' ? luaStringValue(arg.raw) : undefined,
+      };
+    } else if (SETTING_CALLS.has(name) && typeof values[0] === 'string') this.setVariables.add(values[0]);
+    return value;
   }
 }

@@ -2,7 +2,6 @@
 // `ranges: true` adds to every node (the type definitions leave them out).
 import * as luaparse from 'luaparse';
 import type { LuaVersion } from '../env';
-import { fastParseLua } from './fastLuaParse';
 import { firstLuaSyntaxError, type LuaGrammarError } from './luaGrammar';
 
 /** Parses a whole chunk; throws luaparse's SyntaxError (with `index`) on invalid Lua. */
@@ -149,11 +148,8 @@ function commonPrefixLength(a: string, b: string): number {
 
 /** `offset`: where `text` starts in the whole text (node offsets are made offsets of the whole). */
 function trustedParseWhole(text: string, luaVersion: LuaVersion, offset = 0): luaparse.Chunk | undefined {
-  // The common case, valid Lua 5.3, at a third of luaparse's cost; the same tree (fastLuaParse.ts).
-  if (luaVersion === '5.3') {
-    const fast = fastParseLua(text, offset);
-    if (fast) return fast;
-  }
+  // luaparse skips a first line starting with '#!'; Lmod's load() of the text does not.
+  if (text.startsWith('#!')) return undefined;
   // A stack of finished nodes not yet adopted by a parent (`top` entries; never shrunk: cheaper).
   const starts: number[] = [];
   const ends: number[] = [];
@@ -297,6 +293,9 @@ export function parseTolerant(
       return done(parseLua(current, luaVersion));
     } catch (err) {
       const e = err as { index?: number; message?: string };
+      // Lua's rules accept the text and luaparse does not (a hexadecimal float such as 0x.8p1):
+      // Lua's verdict stands, there is no tree to analyse. Labels and gotos are luaparse's to check.
+      if (luaRules && !/label|goto|break/.test(String(e.message))) return done(undefined);
       if (err instanceof RangeError || typeof e.index !== 'number') {
         // Nesting deeper than this parser can follow (Lua 5.1 rules are not checked up front).
         first ??= { index: 0, message: 'chunk has too many syntax levels' };
@@ -304,7 +303,10 @@ export function parseTolerant(
       }
       first ??= {
         index: e.index,
-        message: String(e.message ?? 'syntax error').replace(/^\[\d+:\d+\]\s*/, ''),
+        message: String(e.message ?? 'syntax error')
+          .replace(/^\[\d+:\d+\]\s*/, '')
+          // luaparse's lexer takes the "near" part from whatever it parsed before: left out.
+          .replace(/^(unexpected symbol) ('.*') near '.*'$/s, '$1 near $2'),
       };
       // The broken statement's extent from the Lua rules when they see the same chunk as broken.
       // luaparse's verdict needs the whole text: these blanks are never taken over.

@@ -1,16 +1,14 @@
-// Lua 5.3's own parser rules (lparser.c) as a recognizer over luaparse's tokens. It builds no
+// Lua 5.3's own lexer (llex.c) and parser rules (lparser.c) as a recognizer. It builds no
 // tree; it finds the first syntax error the way Lua does: the same message (`')' expected (to
 // close '(' at line 3) near 'setenv'`), the same C-level limit ("too many C levels (limit is
 // 200)", counted where lparser.c calls enterlevel), and the extent of the broken statement so
 // the analysis can blank it out and go on. It recurses no deeper than Lua's limit, so deep
 // nesting never reaches luaparse (whose recursion would overflow the JS stack).
-import * as luaparse from 'luaparse';
-
 export interface LuaGrammarError {
   /** Offset of the token the message is "near" (the text length at <eof>). */
   index: number;
   message: string;
-  /** Raised by the lexer (luaparse's message, e.g. an unfinished string). */
+  /** Raised by the lexer (e.g. an unfinished string, a malformed numeral). */
   lexical: boolean;
   /** Text to blank out to analyse the rest; undefined when nothing sensible can be blanked. */
   recovery?: { start: number; end: number };
@@ -25,19 +23,8 @@ export interface LuaGrammarError {
 const MAX_C_LEVELS = 200;
 const FIRST_LEVEL = 1;
 
-/** luaparse's lexer API (exported at run time, left out of @types/luaparse). */
-const lexer = luaparse as unknown as { tokenTypes: Record<string, number>; lex(): unknown };
-const T = lexer.tokenTypes;
-
-interface Token {
-  type: number;
-  value: string | number | boolean | null;
-  line: number;
-  range: [number, number];
-}
-
-/** Lua's operator priorities (lparser.c): [left, right]; fastLuaParse.ts parses with them too. */
-export const BINARY: Record<string, [number, number]> = {
+/** Lua's operator priorities (lparser.c): [left, right]. */
+const BINARY: Record<string, [number, number]> = {
   '+': [10, 10],
   '-': [10, 10],
   '*': [11, 11],
@@ -60,8 +47,362 @@ export const BINARY: Record<string, [number, number]> = {
   and: [2, 2],
   or: [1, 1],
 };
-export const UNARY = new Set(['not', '-', '~', '#']);
-export const UNARY_PRIORITY = 12;
+const UNARY = new Set(['not', '-', '~', '#']);
+const UNARY_PRIORITY = 12;
+
+// --- the lexer (llex.c) ------------------------------------------------------------------------
+
+/** Token kinds; Stray is any other character, a token of its own in Lua (`@`, `$`, a BOM, 0x01). */
+const T = {
+  EOF: 1,
+  StringLiteral: 2,
+  Keyword: 3,
+  Identifier: 4,
+  NumericLiteral: 5,
+  Punctuator: 6,
+  BooleanLiteral: 7,
+  NilLiteral: 8,
+  VarargLiteral: 9,
+  Stray: 10,
+} as const;
+type TokenType = (typeof T)[keyof typeof T];
+
+interface Token {
+  type: TokenType;
+  /** The keyword, name or punctuator (a string's or numeral's source text otherwise). */
+  value: string;
+  /** The line the lexer stands on after reading the token (Lua's linenumber), 1-based. */
+  line: number;
+  range: [number, number];
+  /** How Lua's messages show the token after "near": `'x'`, `'<\239>'`, `<eof>`. */
+  shown: string;
+}
+
+/** A lexical error: Lua's message (with its "near" part) and the offset the lexer stood at. */
+class LexError {
+  constructor(
+    readonly index: number,
+    readonly message: string,
+  ) {}
+}
+
+const KEYWORDS = new Set([
+  'and',
+  'break',
+  'do',
+  'else',
+  'elseif',
+  'end',
+  'false',
+  'for',
+  'function',
+  'goto',
+  'if',
+  'in',
+  'local',
+  'nil',
+  'not',
+  'or',
+  'repeat',
+  'return',
+  'then',
+  'true',
+  'until',
+  'while',
+]);
+
+const isDigit = (c: number) => c >= 48 && c <= 57;
+const isHexDigit = (c: number) => isDigit(c) || (c >= 65 && c <= 70) || (c >= 97 && c <= 102);
+const isAlpha = (c: number) => (c >= 65 && c <= 90) || (c >= 97 && c <= 122) || c === 95;
+const isNewline = (c: number) => c === 10 || c === 13;
+/** lisspace in the C locale. */
+const isSpace = (c: number) => c === 32 || (c >= 9 && c <= 13);
+const DECIMAL = /^(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)(?:[eE][+-]?[0-9]+)?$/;
+const HEXADECIMAL = /^0[xX](?:[0-9a-fA-F]+(?:\.[0-9a-fA-F]*)?|\.[0-9a-fA-F]+)(?:[pP][+-]?[0-9]+)?$/;
+
+/** A character as luaX_token2str shows a single-byte token: its first UTF-8 byte. */
+function shownByte(codePoint: number): string {
+  const byte = codePoint < 0x80 ? codePoint : Buffer.from(String.fromCodePoint(codePoint))[0];
+  return byte >= 0x20 && byte < 0x7f ? `'${String.fromCharCode(byte)}'` : `'<\\${byte}>'`;
+}
+
+/**
+ * Lua 5.3's lexer over a string: its tokens, its numerals (read greedily, then validated), its
+ * string escapes and its messages. Every character is either part of a token or a Stray token, so
+ * no text makes it throw anything but a LexError.
+ */
+class Lexer {
+  private i = 0;
+  private line = 1;
+
+  constructor(private readonly s: string) {}
+
+  /** Where the lexer stands (the character after the last token). */
+  get offset(): number {
+    return this.i;
+  }
+
+  /** inclinenumber: `\n`, `\r`, `\n\r` and `\r\n` are one line break each. */
+  private newline(): void {
+    const c = this.s.charCodeAt(this.i++);
+    const d = this.s.charCodeAt(this.i);
+    if (isNewline(d) && d !== c) this.i++;
+    this.line++;
+  }
+
+  private token(type: TokenType, start: number, shown?: string): Token {
+    const value = this.s.slice(start, this.i);
+    return { type, value, line: this.line, range: [start, this.i], shown: shown ?? `'${value}'` };
+  }
+
+  next(): Token {
+    const s = this.s;
+    for (;;) {
+      const start = this.i;
+      if (start >= s.length)
+        return { type: T.EOF, value: '', line: this.line, range: [start, start], shown: '<eof>' };
+      const c = s.charCodeAt(start);
+      if (isNewline(c)) {
+        this.newline();
+        continue;
+      }
+      if (isSpace(c)) {
+        this.i++;
+        continue;
+      }
+      if (c === 45 /* - */ && s.charCodeAt(start + 1) === 45) {
+        this.i += 2;
+        if (s.charCodeAt(this.i) === 91 /* [ */) {
+          const level = this.separator();
+          if (level >= 0) {
+            this.longBracket(level, 'comment');
+            continue;
+          }
+        }
+        while (this.i < s.length && !isNewline(s.charCodeAt(this.i))) this.i++;
+        continue;
+      }
+      if (isAlpha(c)) {
+        this.i++;
+        while (this.i < s.length && (isAlpha(s.charCodeAt(this.i)) || isDigit(s.charCodeAt(this.i))))
+          this.i++;
+        const word = s.slice(start, this.i);
+        if (!KEYWORDS.has(word)) return this.token(T.Identifier, start);
+        const type =
+          word === 'nil' ? T.NilLiteral : word === 'true' || word === 'false' ? T.BooleanLiteral : T.Keyword;
+        return this.token(type, start);
+      }
+      if (isDigit(c)) return this.numeral(start);
+      switch (c) {
+        case 34: // "
+        case 39: // '
+          return this.shortString(start);
+        case 91: {
+          // [
+          const level = this.separator();
+          if (level >= 0) {
+            this.longBracket(level, 'string');
+            // Lua's buffer: the first line break dropped, each line break one '\n'.
+            const body = s.slice(start, this.i).replace(/^(\[=*\[)(\r\n?|\n\r?)/, '$1');
+            return this.token(T.StringLiteral, start, `'${body.replace(/\r\n?|\n\r?/g, '\n')}'`);
+          }
+          if (level !== -1)
+            throw new LexError(this.i, `invalid long string delimiter near '${s.slice(start, this.i)}'`);
+          return this.token(T.Punctuator, start);
+        }
+        case 46: // .
+          if (s.charCodeAt(start + 1) === 46) {
+            this.i += s.charCodeAt(start + 2) === 46 ? 3 : 2;
+            return this.token(this.i - start === 3 ? T.VarargLiteral : T.Punctuator, start);
+          }
+          if (isDigit(s.charCodeAt(start + 1))) return this.numeral(start);
+          this.i++;
+          return this.token(T.Punctuator, start);
+        case 61: // =
+        case 126: // ~
+          this.i += s.charCodeAt(start + 1) === 61 ? 2 : 1;
+          return this.token(T.Punctuator, start);
+        case 60: // <
+        case 62: // >
+          this.i += s.charCodeAt(start + 1) === 61 || s.charCodeAt(start + 1) === c ? 2 : 1;
+          return this.token(T.Punctuator, start);
+        case 47: // /
+        case 58: // :
+          this.i += s.charCodeAt(start + 1) === c ? 2 : 1;
+          return this.token(T.Punctuator, start);
+        case 43:
+        case 45:
+        case 42:
+        case 37:
+        case 94:
+        case 35:
+        case 38:
+        case 124: // + - * % ^ # & |
+        case 40:
+        case 41:
+        case 123:
+        case 125:
+        case 93:
+        case 59:
+        case 44: // ( ) { } ] ; ,
+          this.i++;
+          return this.token(T.Punctuator, start);
+      }
+      const codePoint = s.codePointAt(start)!;
+      this.i += codePoint > 0xffff ? 2 : 1;
+      return this.token(T.Stray, start, codePoint === 0 ? '' : shownByte(codePoint));
+    }
+  }
+
+  /** skip_sep at `[` or `]`: the level of a long bracket, -1 for a lone bracket, < -1 for `[=`. */
+  private separator(): number {
+    const bracket = this.s.charCodeAt(this.i++);
+    let count = 0;
+    while (this.s.charCodeAt(this.i) === 61 /* = */) {
+      this.i++;
+      count++;
+    }
+    return this.s.charCodeAt(this.i) === bracket ? count : -count - 1;
+  }
+
+  /** read_long_string, the lexer at the second `[`. */
+  private longBracket(level: number, what: 'string' | 'comment'): void {
+    const firstLine = this.line;
+    this.i++;
+    const s = this.s;
+    for (;;) {
+      if (this.i >= s.length)
+        throw new LexError(s.length, `unfinished long ${what} (starting at line ${firstLine}) near <eof>`);
+      const c = s.charCodeAt(this.i);
+      if (c === 93 /* ] */) {
+        if (this.separator() === level) {
+          this.i++;
+          return;
+        }
+      } else if (isNewline(c)) this.newline();
+      else this.i++;
+    }
+  }
+
+  /** read_numeral: greedy (`6.2.0` and `1e` are one malformed numeral each), then validated. */
+  private numeral(start: number): Token {
+    const s = this.s;
+    let j = start;
+    if (s.charCodeAt(j) === 46) j++;
+    let exponent = 'Ee';
+    const first = s.charCodeAt(j++);
+    if (first === 48 && (s[j] === 'x' || s[j] === 'X')) {
+      exponent = 'Pp';
+      j++;
+    }
+    for (;;) {
+      if (j < s.length && exponent.includes(s[j])) {
+        j++;
+        if (s[j] === '+' || s[j] === '-') j++;
+      }
+      if (isHexDigit(s.charCodeAt(j)) || s.charCodeAt(j) === 46) j++;
+      else break;
+    }
+    this.i = j;
+    const text = s.slice(start, j);
+    if (!(exponent === 'Pp' ? HEXADECIMAL : DECIMAL).test(text))
+      throw new LexError(j, `malformed number near '${text}'`);
+    return this.token(T.NumericLiteral, start);
+  }
+
+  /** read_string: the message shows the string as read so far, escapes decoded, as Lua does. */
+  private shortString(start: number): Token {
+    const s = this.s;
+    const quote = s.charCodeAt(start);
+    let read = s[start];
+    this.i++;
+    const fail = (message: string): never => {
+      throw new LexError(this.i, `${message} near '${read}'`);
+    };
+    // esccheck: the offending character joins the message's text.
+    const check = (ok: boolean, message: string) => {
+      if (ok) return;
+      if (this.i < s.length) read += s[this.i++];
+      fail(message);
+    };
+    for (;;) {
+      if (this.i >= s.length) throw new LexError(s.length, 'unfinished string near <eof>');
+      const c = s.charCodeAt(this.i);
+      if (c === quote) break;
+      if (isNewline(c)) fail('unfinished string');
+      if (c !== 92 /* \ */) {
+        read += s[this.i++];
+        continue;
+      }
+      read += '\\';
+      this.i++;
+      if (this.i >= s.length) continue;
+      const e = s[this.i];
+      const simple: Record<string, string> = {
+        a: '\x07',
+        b: '\b',
+        f: '\f',
+        n: '\n',
+        r: '\r',
+        t: '\t',
+        v: '\v',
+      };
+      if (e in simple || e === '\\' || e === '"' || e === "'") {
+        read = read.slice(0, -1) + (simple[e] ?? e);
+        this.i++;
+      } else if (e === '\n' || e === '\r') {
+        read = read.slice(0, -1) + '\n';
+        this.newline();
+      } else if (e === 'x') {
+        read += s[this.i++];
+        let value = 0;
+        for (let k = 0; k < 2; k++) {
+          check(isHexDigit(s.charCodeAt(this.i)), 'hexadecimal digit expected');
+          value = value * 16 + parseInt(s[this.i], 16);
+          read += s[this.i++];
+        }
+        read = read.slice(0, -4) + String.fromCharCode(value);
+      } else if (e === 'u') {
+        const before = read.length - 1;
+        read += s[this.i++];
+        check(s[this.i] === '{', "missing '{'");
+        read += s[this.i++];
+        check(isHexDigit(s.charCodeAt(this.i)), 'hexadecimal digit expected');
+        let value = 0;
+        while (isHexDigit(s.charCodeAt(this.i))) {
+          value = value * 16 + parseInt(s[this.i], 16);
+          check(value <= 0x10ffff, 'UTF-8 value too large');
+          read += s[this.i++];
+        }
+        check(s[this.i] === '}', "missing '}'");
+        this.i++;
+        read = read.slice(0, before) + String.fromCodePoint(value);
+      } else if (e === 'z') {
+        read = read.slice(0, -1);
+        this.i++;
+        while (this.i < s.length && isSpace(s.charCodeAt(this.i))) {
+          if (isNewline(s.charCodeAt(this.i))) this.newline();
+          else this.i++;
+        }
+      } else {
+        check(isDigit(s.charCodeAt(this.i)), 'invalid escape sequence');
+        let value = 0;
+        let digits = 0;
+        for (; digits < 3 && isDigit(s.charCodeAt(this.i)); digits++) {
+          value = value * 10 + (s.charCodeAt(this.i) - 48);
+          read += s[this.i++];
+        }
+        check(value <= 255, 'decimal escape too large');
+        read = read.slice(0, -digits - 1) + String.fromCharCode(value);
+      }
+    }
+    this.i++;
+    read += s[start];
+    return this.token(T.StringLiteral, start, `'${read}'`);
+  }
+}
+
+// --- the parser rules (lparser.c) -------------------------------------------------------------
 
 class Stop {
   constructor(readonly error: Omit<LuaGrammarError, 'decidedBefore'>) {}
@@ -81,7 +422,11 @@ class Recognizer {
   /** Line where each enclosing function body starts (empty: the main chunk). */
   private readonly functionLines: number[] = [];
 
-  constructor(private readonly text: string) {}
+  private readonly lexer: Lexer;
+
+  constructor(private readonly text: string) {
+    this.lexer = new Lexer(text);
+  }
 
   run(): LuaGrammarError | undefined {
     try {
@@ -102,64 +447,20 @@ class Recognizer {
 
   private lex(): Token {
     try {
-      const tok = lexer.lex() as Token;
+      const tok = this.lexer.next();
       this.lexedTo = tok.range[1];
-      if (tok.type === T.NumericLiteral) this.checkNumeral(tok);
       return tok;
     } catch (err) {
-      if (err instanceof Stop) throw err;
-      const e = err as { index?: number; message?: string };
-      if (typeof e.index !== 'number') throw err;
-      this.lexedTo = e.index;
-      const lineEnd = this.text.indexOf('\n', e.index);
-      const start = this.statements.length > 0 ? this.statements[this.statements.length - 1].start : e.index;
-      throw new Stop({
-        index: e.index,
-        message: this.lexicalMessage(
-          e.index,
-          String(e.message ?? 'syntax error').replace(/^\[\d+:\d+\]\s*/, ''),
-        ),
-        lexical: true,
-        recovery: { start: Math.min(start, e.index), end: lineEnd === -1 ? this.text.length : lineEnd },
-      });
-    }
-  }
-
-  /**
-   * luaparse's "unexpected symbol 'c' near 'x'" takes `x` from whatever luaparse parsed last (its
-   * lookahead; the recognizer drives the bare lexer): Lua says "unexpected symbol near 'c'", the
-   * character as llex.c's luaX_token2str shows a byte (`'<\230>'` when not printable).
-   */
-  private lexicalMessage(index: number, message: string): string {
-    if (!message.startsWith('unexpected symbol ')) return message;
-    const byte = Buffer.from(String.fromCodePoint(this.text.codePointAt(index) ?? 0))[0];
-    return `unexpected symbol near '${byte >= 0x20 && byte < 0x7f ? String.fromCharCode(byte) : `<\\${byte}>`}'`;
-  }
-
-  /** Lua's lexer reads a numeral greedily (llex.c read_numeral): `6.2.0` is one malformed number. */
-  private checkNumeral(tok: Token): void {
-    const text = this.text;
-    let i = tok.range[0];
-    let expo = 'Ee';
-    if (text[i] === '0' && (text[i + 1] === 'x' || text[i + 1] === 'X')) {
-      expo = 'Pp';
-      i += 2;
-    }
-    while (i < text.length) {
-      if (expo.includes(text[i])) {
-        i++;
-        if (text[i] === '+' || text[i] === '-') i++;
-      } else if (/[0-9a-fA-F.]/.test(text[i])) i++;
-      else break;
-    }
-    if (i !== tok.range[1]) {
+      if (!(err instanceof LexError)) throw err;
+      this.lexedTo = err.index;
+      const lineEnd = this.text.indexOf('\n', err.index);
       const start =
-        this.statements.length > 0 ? this.statements[this.statements.length - 1].start : tok.range[0];
+        this.statements.length > 0 ? this.statements[this.statements.length - 1].start : err.index;
       throw new Stop({
-        index: tok.range[0],
-        message: `malformed number near '${text.slice(tok.range[0], i)}'`,
+        index: err.index,
+        message: err.message,
         lexical: true,
-        recovery: { start, end: i },
+        recovery: { start: Math.min(start, err.index), end: lineEnd === -1 ? this.text.length : lineEnd },
       });
     }
   }
@@ -184,12 +485,11 @@ class Recognizer {
   }
 
   private isName(tok: Token = this.tok): boolean {
-    return tok.type === T.Identifier && tok.value !== 'goto';
+    return tok.type === T.Identifier;
   }
 
   private near(tok: Token = this.tok): string {
-    if (tok.type === T.EOF) return '<eof>';
-    return `'${this.text.slice(tok.range[0], tok.range[1])}'`;
+    return tok.shown;
   }
 
   /** Raises at the current token; recovery blanks the innermost statement up to it. */
@@ -207,7 +507,9 @@ class Recognizer {
           : this.tok.range[1];
       blank = upTo > start ? { start, end: upTo } : undefined;
     }
-    throw new Stop({ index: at, message: `${message} near ${this.near()}`, lexical: false, recovery: blank });
+    // A NUL byte is token 0, which Lua's message leaves out (lexerror's `if (token)`).
+    const near = this.near() === '' ? '' : ` near ${this.near()}`;
+    throw new Stop({ index: at, message: `${message}${near}`, lexical: false, recovery: blank });
   }
 
   private errorExpected(what: string): never {
@@ -575,10 +877,10 @@ class Recognizer {
 }
 
 /**
- * The first syntax error of `text` as Lua 5.3 reports it, or undefined when Lua accepts the
- * chunk. `text` must already have a leading `#` line blanked (as luaL_loadfile skips it).
+ * The first syntax error of `text` as Lua 5.3's load() reports it (a first line starting with `#`
+ * is not skipped, a BOM is a character like any other), or undefined when Lua accepts the chunk.
+ * Any string gets an answer: this never throws.
  */
 export function firstLuaSyntaxError(text: string): LuaGrammarError | undefined {
-  luaparse.parse(text, { wait: true, luaVersion: '5.3', ranges: true } as luaparse.Options);
   return new Recognizer(text).run();
 }

@@ -4,6 +4,7 @@
 import { isAbsolute, join } from 'node:path';
 import type { FileSystemView } from '../env';
 import { wrapperFacts, type WrapperFacts } from '../wrapper/facts';
+import { SiteOfPaths, type SiteDecision } from './site';
 import type { PathExpression, PathPrepend } from './types';
 
 export interface FoundWrapper {
@@ -19,10 +20,18 @@ export interface Resolution {
   /** Scripts found in the wrapper directories. */
   wrappers: FoundWrapper[];
   /**
-   * Top-level directories absent on this machine (/project, /appl on a laptop): paths under them are not
-   * checked.
+   * Site prefixes absent on this machine (/appl/local, /opt/bwhpc on a laptop; see site.ts): paths under
+   * them are not checked.
    */
   uncheckedRoots: string[];
+}
+
+/** Where the module is, for the site decision (site.ts). */
+export interface ModuleLocation {
+  /** The module's project home (site.ts projectHome), when it has one. */
+  home?: string;
+  /** The value the user gave a variable (`--env`, lumiModules.env); undefined when not given. */
+  askedValue?(name: string): string | undefined;
 }
 
 const MAX_WRAPPERS_PER_DIR = 64;
@@ -33,6 +42,7 @@ export function resolveModule(
   paths: readonly PathExpression[],
   pathPrepends: readonly PathPrepend[],
   fs: FileSystemView,
+  location: ModuleLocation = {},
 ): Resolution {
   const wrapperDirs = [
     ...new Set(
@@ -42,23 +52,31 @@ export function resolveModule(
     ),
   ];
   const uncheckedRoots = new Set<string>();
-  const existsOnThisMachine = (path: string): boolean => {
-    // The first segment of an absolute path (leading slashes collapsed), as '/name'.
-    let from = 0;
-    while (path.charCodeAt(from) === 47 /* / */) from++;
-    if (from === path.length) return true;
-    const slash = path.indexOf('/', from);
-    const root = '/' + path.slice(from, slash === -1 ? path.length : slash);
-    if (fs.kind(root) !== 'missing') return true;
-    uncheckedRoots.add(root);
-    return false;
+  const isDir = (dir: string | undefined): dir is string =>
+    dir !== undefined && isAbsolute(dir) && fs.kind(dir) === 'dir';
+  const home = isDir(location.home) ? [location.home] : [];
+  const sites = new SiteOfPaths(fs, home);
+  const existence = (p: PathExpression): PathExpression['exists'] => {
+    if (p.value === undefined || !isAbsolute(p.value)) return undefined;
+    // A directory the user named with --env is where that site is: paths under it are checked.
+    const asked = (p.envVariables ?? []).map((v) => location.askedValue?.(v)).filter(isDir);
+    const site: SiteDecision = asked.some((a) => p.value === a || p.value!.startsWith(a + '/'))
+      ? { checked: true }
+      : sites.decide(p.value);
+    let exists = site.checked ? fs.kind(p.value) : undefined;
+    if (exists === 'missing') {
+      const real = sites.decideMissing(p.value);
+      if (!real.checked) {
+        exists = undefined;
+        site.absentSite = real.absentSite;
+      }
+    }
+    if (exists === undefined && site.absentSite) uncheckedRoots.add(site.absentSite);
+    return exists;
   };
   const resolved: PathExpression[] = [];
   for (const p of paths) {
-    const exists =
-      p.value !== undefined && isAbsolute(p.value) && existsOnThisMachine(p.value)
-        ? fs.kind(p.value)
-        : undefined;
+    const exists = existence(p);
     // One object shape for every path (a spread of varying shapes is slow over thousands of modules).
     resolved.push({
       range: p.range,

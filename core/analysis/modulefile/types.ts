@@ -36,6 +36,8 @@ export interface LmodCall {
   isGlobal: boolean;
   /** `f{...}` table form: args are the positional table entries. */
   tableForm: boolean;
+  /** In a branch, loop or function body: not run on every load (`mode() == 'load'` clauses are). */
+  conditional?: boolean;
 }
 
 export interface ModuleSymbol {
@@ -57,6 +59,14 @@ export interface PathPrepend {
   range: Range;
 }
 
+/**
+ * A value that is nil when an environment variable is unset at load (os.getenv without fallback),
+ * or always nil (a global read: the rules decide whether anything defines it).
+ */
+export type NilOrigin =
+  | { kind: 'env'; variable: string | undefined; local?: string }
+  | { kind: 'global'; name: string; range: Range };
+
 export interface LocalVariable {
   name: string;
   value: LuaValue;
@@ -65,6 +75,8 @@ export interface LocalVariable {
   used: boolean;
   /** os.getenv variables the value depends on. */
   envReads?: string[];
+  /** Where the value is nil: an unset variable (os.getenv without fallback) or a global. */
+  nilOrigin?: NilOrigin;
 }
 
 export interface ModulefileAnalysis {

@@ -12,18 +12,19 @@
 //   ShellCheck) and each file's severity configuration.
 // A cache that cannot be read is ignored (and rebuilt); one that cannot be written is reported.
 // Saved only when something changed; compacted when the tables grew by half or files went.
-import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, renameSync, statSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
-import type { AnalysisEnv, FileSystemView } from '../env';
+import type { AnalysisEnv } from '../env';
+import type { SeverityPolicy } from '../policy';
 import type { Finding, Severity } from '../types';
+import type { TreeCheckLayer, WrapperCheckContext } from './checkProject';
+import type { FileCheck } from './checkFile';
+import { sha1, type Dependency } from './dependencies';
 import type { ModuleSummary } from './moduleIndex';
+import type { ModulefileJob, ModulefileResult } from './modulefileJob';
+import { readSource } from './readSource';
 
 const FORMAT = 4;
-
-/** One recorded question and its answer: [kind|text|exec|list|env, argument, answer]. */
-// k: kind, r: text, s: size, h: first bytes (arg `N:path`), x: executable, l: listing, e: getenv.
-type Dependency = ['k' | 'r' | 's' | 'h' | 'x' | 'l' | 'e', string, string | boolean | null];
 
 type StoredFinding = Omit<Finding, 'fixes'>;
 
@@ -205,11 +206,6 @@ export interface FileState {
   mtimeMs: number;
 }
 
-/** A short key for a long text (contents, and the owners of a wrapper shared by thousands of modules). */
-export function sha1(text: string): string {
-  return createHash('sha1').update(text).digest('hex');
-}
-
 /** JSON with Sets and Maps as arrays, so that any data the environment carries is part of the key. */
 function stableJson(value: unknown): string {
   return JSON.stringify(value, (_k, v: unknown) =>
@@ -235,63 +231,7 @@ export function fileState(path: string): FileState | undefined {
   }
 }
 
-/** An environment that records what the analysis asks, with the answers. */
-export function recordingEnv(env: AnalysisEnv): { env: AnalysisEnv; deps: Dependency[] } {
-  const deps: Dependency[] = [];
-  const seen = new Set<string>();
-  const record = (kind: Dependency[0], arg: string, answer: Dependency[2]) => {
-    const key = `${kind}\u0000${arg}`;
-    if (seen.has(key)) return;
-    seen.add(key);
-    deps.push([kind, arg, answer]);
-  };
-  const fs: FileSystemView = {
-    kind: (p) => {
-      const k = env.fs.kind(p);
-      record('k', p, k);
-      return k;
-    },
-    readText: (p) => {
-      const t = env.fs.readText(p);
-      record('r', p, t === undefined ? null : sha1(t));
-      return t;
-    },
-    size: (p) => {
-      const n = env.fs.size(p);
-      record('s', p, n === undefined ? null : String(n));
-      return n;
-    },
-    readStart: (p, bytes) => {
-      const t = env.fs.readStart?.(p, bytes);
-      record('h', `${bytes}:${p}`, t === undefined ? null : sha1(t));
-      return t;
-    },
-    isExecutable: (p) => {
-      const x = env.fs.isExecutable(p);
-      record('x', p, x);
-      return x;
-    },
-    listDir: (p) => {
-      const l = env.fs.listDir(p);
-      record('l', p, l === undefined ? null : sha1(l.join('\u0000')));
-      return l;
-    },
-  };
-  return {
-    deps,
-    env: {
-      ...env,
-      fs,
-      getenv: (name) => {
-        const v = env.getenv(name);
-        record('e', name, v ?? null);
-        return v;
-      },
-    },
-  };
-}
-
-export class CheckCache {
+export class CheckCache implements TreeCheckLayer {
   private readonly data: CacheFile;
   private readonly tables: CacheTables;
   /** Paths looked up or stored this run. */
@@ -350,15 +290,96 @@ export class CheckCache {
     return Array.isArray(entry) ? entry : undefined;
   }
 
-  /** Whether a file with this text has an entry (its findings will probably be reused). */
-  hasContent(path: string, text: string): boolean {
-    return this.entry(path)?.[2] === sha1(text);
+  readonly wantsFileStates = true;
+  private states: ReadonlyMap<string, FileState> = new Map();
+  private readonly severityKeys = new Map<SeverityPolicy, string>();
+  private readonly wrapperKeys = new WeakMap<WrapperCheckContext, string>();
+
+  begin(states: ReadonlyMap<string, FileState>): void {
+    this.states = states;
   }
 
-  /** Whether a script with this text was a container wrapper when stored (its facts need no parse). */
-  knownContainerWrapper(path: string, text: string): boolean {
+  /** A script with this text: stored as a container wrapper (its facts need no parse), or stored. */
+  knows(path: string, text: string): 'container-wrapper' | 'answered' | undefined {
     const entry = this.entry(path);
-    return entry !== undefined && entry[6] === CONTAINER_WRAPPER && entry[2] === sha1(text);
+    if (entry === undefined || entry[2] !== sha1(text)) return undefined;
+    return entry[6] === CONTAINER_WRAPPER ? 'container-wrapper' : 'answered';
+  }
+
+  private severityKey(severity: SeverityPolicy): string {
+    let key = this.severityKeys.get(severity);
+    if (key === undefined) this.severityKeys.set(severity, (key = JSON.stringify(severity)));
+    return key;
+  }
+
+  /** Unchanged modulefiles answered from the cache, the others checked by `run` and stored. */
+  async modulefiles(
+    job: ModulefileJob,
+    run: (job: ModulefileJob) => Promise<ModulefileResult[]>,
+  ): Promise<ModulefileResult[]> {
+    const results: ModulefileResult[] = new Array(job.files.length);
+    const misses: number[] = [];
+    job.files.forEach((file, i) => {
+      const context = this.severityKey(job.severities[job.severityOf[i]]);
+      const hit = this.lookup(file, this.states.get(file), context, () => {
+        const source = readSource(file);
+        return source.ok ? source.text : undefined;
+      });
+      if (hit?.summary)
+        results[i] = { readable: true, findings: hit.findings as Finding[], summary: hit.summary };
+      else misses.push(i);
+    });
+    if (misses.length === 0) return results;
+    const checked = await run({
+      ...job,
+      files: misses.map((i) => job.files[i]),
+      severityOf: misses.map((i) => job.severityOf[i]),
+      forCache: true,
+    });
+    misses.forEach((i, k) => {
+      const result = checked[k];
+      results[i] = result;
+      const file = job.files[i];
+      if (result.readable && result.contentHash !== undefined)
+        this.store(
+          file,
+          this.states.get(file),
+          result.contentHash,
+          this.severityKey(job.severities[job.severityOf[i]]),
+          {
+            findings: result.findings,
+            deps: result.deps,
+            summary: result.summary,
+          },
+        );
+    });
+    return results;
+  }
+
+  /** An unchanged wrapper (same text, configuration and owners) answered, another checked by `run` and stored. */
+  wrapper(
+    path: string,
+    text: string,
+    context: WrapperCheckContext,
+    run: () => Promise<FileCheck>,
+  ): Promise<FileCheck> {
+    let key = this.wrapperKeys.get(context);
+    if (key === undefined) {
+      // The owners setting WITH_CONDA are hashed: a bin/ shared by 10,000 modules would put their
+      // paths in the cache file.
+      key = `${this.severityKey(context.severity)}\u0000${sha1(context.modulesSettingWithConda.join('\u0000'))}`;
+      this.wrapperKeys.set(context, key);
+    }
+    const state = this.states.get(path) ?? fileState(path);
+    const hit = this.lookup(path, state, key, () => text);
+    if (hit) return Promise.resolve({ findings: hit.findings as Finding[] });
+    return run().then((check) => {
+      this.store(path, state, sha1(text), key, {
+        findings: check.findings,
+        containerWrapper: check.containerWrapper,
+      });
+      return check;
+    });
   }
 
   /** Called once, at the first lookup (the files are known: answering them begins). */
@@ -485,7 +506,7 @@ export class CheckCache {
   store(
     path: string,
     state: FileState | undefined,
-    text: string,
+    contentHash: string,
     context: string,
     data: {
       findings: readonly Finding[];
@@ -521,7 +542,7 @@ export class CheckCache {
     this.data.files[path] = [
       state.size,
       state.mtimeMs,
-      sha1(text),
+      contentHash,
       strings.intern(context),
       findingLists.intern(findings),
       depSets.intern(depSet),

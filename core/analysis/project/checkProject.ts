@@ -1,6 +1,7 @@
 // Checks a set of files together: modulefiles first, then the wrapper scripts they put on PATH
 // (with what those modules set, e.g. WITH_CONDA) and any other container wrapper found.
-// This is what `lumi-modules check` runs; the language server uses the same pieces per document.
+// This is what `lumi-modules check` runs. Each file is checked by the one engine (checkFile.ts), as
+// in the language server; this file decides only which files are checked, with what context.
 import { realpathSync } from 'node:fs';
 import { join } from 'node:path';
 import { directoryOf } from '../../common/paths';
@@ -9,10 +10,11 @@ import type { FileFinding, Finding } from '../types';
 import { compareStrings, severityRank } from '../types';
 import { mayBeScript } from '../wrapper/shebang';
 import { ShellcheckBatches } from '../wrapper/shellcheck';
-import type { WrapperAnalysis } from '../wrapper/analyze';
-import { finalizeFindings, type CommentSyntax } from '../policy';
+import { finalizeFindings, type SeverityPolicy } from '../policy';
 import { ProjectConfigFinder } from '../projectConfig';
-import { fileState, sha1, type CheckCache, type FileState } from './checkCache';
+import type { FileCheck, ShellcheckStage } from './checkFile';
+import type { FileState } from './checkCache';
+import type { ModulefileJob, ModulefileResult } from './modulefileJob';
 import { checkModulefiles, type ParallelOptions } from './parallel';
 import { readHeader, readSource } from './readSource';
 import { walkPaths, withWalkListings } from './walk';
@@ -42,11 +44,6 @@ function isScriptCandidate(path: string, env: AnalysisEnv): boolean {
 /** What every container wrapper mentions (facts.ts decides on the code without comments). */
 const CONTAINER_WORDS = /singularity|apptainer|SING_IMAGE/;
 
-function readText(path: string): string | undefined {
-  const source = readSource(path);
-  return source.ok ? source.text : undefined;
-}
-
 function realPath(path: string): string {
   try {
     return realpathSync(path);
@@ -55,13 +52,88 @@ function realPath(path: string): string {
   }
 }
 
+/**
+ * What the tree check asks of its files' checks. The engine answers everything itself
+ * (engineOnly); a result cache (checkCache.ts) is a layer with the same face around it, answering
+ * what it can and handing the rest to the engine.
+ */
+export interface TreeCheckLayer {
+  /** Whether the walk should stat files (size and mtime) for it. */
+  readonly wantsFileStates: boolean;
+  /** The walk's file states (when wanted), before the first question. */
+  begin(states: ReadonlyMap<string, FileState>): void;
+  /** A script's text: 'container-wrapper' when known as one, 'answered' when its findings will likely be reused. */
+  knows(path: string, text: string): 'container-wrapper' | 'answered' | undefined;
+  /** The modulefiles' results, in order: the layer's, and `run`'s (the engine on every core) for the rest. */
+  modulefiles(
+    job: ModulefileJob,
+    run: (job: ModulefileJob) => Promise<ModulefileResult[]>,
+  ): Promise<ModulefileResult[]>;
+  /** A wrapper's check: the layer's, or `run`'s. */
+  wrapper(
+    path: string,
+    text: string,
+    context: WrapperCheckContext,
+    run: () => Promise<FileCheck>,
+  ): Promise<FileCheck>;
+}
+
+/** What a wrapper's findings depend on besides its text (the same for a whole directory). */
+export interface WrapperCheckContext {
+  severity: SeverityPolicy;
+  modulesSettingWithConda: readonly string[];
+}
+
+/** No layer: every file is checked. */
+export const engineOnly: TreeCheckLayer = {
+  wantsFileStates: false,
+  begin: () => undefined,
+  knows: () => undefined,
+  modulefiles: (job, run) => run(job),
+  wrapper: (_path, _text, _context, run) => run(),
+};
+
 export interface CheckProjectOptions {
   /** Finds each file's `.lumi-modules.json` (one per run; a malformed file throws ProjectConfigError). */
   configs?: ProjectConfigFinder;
-  /** `check --cache`: findings of unchanged files (and unchanged dependencies) reused. */
-  cache?: CheckCache;
+  /** A layer around the engine: `check --cache` (checkCache.ts). */
+  layer?: TreeCheckLayer;
   /** Modulefiles analysed in worker threads too (the CLI; see parallel.ts). */
   parallel?: ParallelOptions;
+  /** Filled with how many modulefiles and container wrappers were checked (`check`: "none found"). */
+  counts?: { modulefiles: number; wrappers: number };
+}
+
+/**
+ * ShellCheck for a tree: the files found by the walk start at once (ShellCheck works on the other
+ * core while the modules are analysed); the engine's stage adds the rest, and the files asked for
+ * in one turn of the event loop are checked together, a batch per process.
+ */
+class TreeShellcheck {
+  private readonly batches: ShellcheckBatches;
+  private round: Promise<Map<string, Finding[]>> | undefined;
+
+  constructor(env: AnalysisEnv) {
+    this.batches = new ShellcheckBatches(env);
+  }
+
+  early(path: string, text: string): void {
+    this.batches.add(path, text);
+  }
+
+  start(): void {
+    this.batches.startWaiting();
+  }
+
+  readonly stage: ShellcheckStage = (path, text) => {
+    this.batches.add(path, text); // a no-op when queued early
+    // A file asked for after a round began collecting is in the next round.
+    this.round ??= new Promise((resolve) => setImmediate(resolve)).then(() => {
+      this.round = undefined;
+      return this.batches.collect();
+    });
+    return this.round.then((found) => found.get(path) ?? []);
+  };
 }
 
 export async function checkProject(
@@ -70,51 +142,38 @@ export async function checkProject(
   env: AnalysisEnv,
   options: CheckProjectOptions = {},
 ): Promise<FileFinding[]> {
-  const { files, states, listings, notes } = walkPaths(paths, cwd, {
-    fileStates: options.cache !== undefined,
-  });
+  const layer = options.layer ?? engineOnly;
+  const { files, states, listings, notes } = walkPaths(paths, cwd, { fileStates: layer.wantsFileStates });
+  layer.begin(states);
   const configs = options.configs ?? new ProjectConfigFinder(withWalkListings(env.fs, listings));
   const out: FileFinding[] = [];
-  // Configuration is applied here, once per file, after every analyser (and ShellCheck) ran.
-  const cache = options.cache;
   const push = (file: string, findings: readonly Finding[]) => {
     for (const f of findings)
       out.push({ file, range: f.range, severity: f.severity, code: f.code, message: f.message });
   };
-  const add = (
-    file: string,
-    findings: Finding[],
-    syntax: CommentSyntax = 'lua',
-    text?: string,
-  ): Finding[] => {
-    const final = finalizeFindings(findings, { text, syntax, severity: configs.forFile(file).severity });
-    push(file, final);
-    return final;
-  };
-  const contexts = new WeakMap<object, string>();
-  // The walk gives a directory's files one after another: its context is looked up once.
+  // The walk gives a directory's files one after another: its configuration is looked up once.
   let lastDir: string | undefined;
-  let lastContext = '';
-  const severityContext = (file: string) => {
+  let lastSeverity: SeverityPolicy = {};
+  const severityOf = (file: string) => {
     const dir = directoryOf(file);
-    if (dir === lastDir) return lastContext;
-    const severity = configs.forDirectory(dir).severity;
-    let context = contexts.get(severity);
-    if (context === undefined) contexts.set(severity, (context = JSON.stringify(severity)));
-    lastDir = dir;
-    lastContext = context;
-    return context;
+    if (dir !== lastDir) {
+      lastSeverity = configs.forDirectory(dir).severity;
+      lastDir = dir;
+    }
+    return lastSeverity;
   };
-  for (const note of notes) add(note.file, [note]);
+  // What is found about a file that no check of its text made (the walk's notes, an unreadable
+  // script) is configured like the findings of a check.
+  const note = (file: string, findings: Finding[]) =>
+    push(file, finalizeFindings(findings, { syntax: 'shell', severity: severityOf(file) }));
+  for (const n of notes) note(n.file, [n]);
 
   const index = new ModuleIndex();
   const wrappers = new Map<string, string>(); // path -> text
   const wrapperNotes = new Map<string, Finding[]>();
-  // ShellCheck starts on container wrappers as they are found and works on the other core while the
-  // rest is analysed; wrappers whose cached findings will likely be reused are left out for now.
-  const shellcheck = new ShellcheckBatches(env);
+  const shellcheck = new TreeShellcheck(env);
   const shellcheckEarly = (path: string, text: string) => {
-    if (!cache?.hasContent(path, text)) shellcheck.add(path, text);
+    if (layer.knows(path, text) === undefined) shellcheck.early(path, text);
   };
   // python3, pip, pip3 are often links to one python wrapper: check the file once.
   const seenReal = new Set<string>();
@@ -135,7 +194,7 @@ export async function checkProject(
     candidates.push({ file, text: source.text, notes: source.notes });
     shellcheckEarly(file, source.text);
   }
-  shellcheck.startWaiting();
+  shellcheck.start();
   // The analysers, once loaded (awaited only the first time); `withBash` also starts the bash parser.
   let analysers: Analysers | undefined;
   const withBash = async () => {
@@ -144,9 +203,9 @@ export async function checkProject(
     return analysers;
   };
   for (const { file, text, notes } of candidates) {
-    // The cache knows whether this very text was a container wrapper: no parse needed.
+    // The layer may know whether this very text was a container wrapper: no parse needed.
     if (
-      !cache?.knownContainerWrapper(file, text) &&
+      layer.knows(file, text) !== 'container-wrapper' &&
       !(await withBash()).wrapperFacts(text).isContainerWrapper
     )
       continue;
@@ -154,40 +213,30 @@ export async function checkProject(
     wrapperNotes.set(file, notes);
   }
 
-  // Modulefiles: findings of unchanged ones from the cache, the others analysed (on every core).
-  const toCheck: { file: string; state?: FileState; context: string }[] = [];
-  for (const file of files) {
-    if (!isModulefilePath(file)) continue;
-    const state = cache ? states.get(file) : undefined;
-    const context = cache ? severityContext(file) : '';
-    const hit = cache?.lookup(file, state, context, () => readText(file));
-    if (hit?.summary) {
-      push(file, hit.findings);
-      index.set(file, hit.summary);
-    } else toCheck.push({ file, state, context });
-  }
-  if (toCheck.length > 0) {
-    analysers ??= await loadAnalysers();
-    const results = await checkModulefiles(
-      toCheck.map((c) => c.file),
-      env,
-      analysers,
-      cache !== undefined,
-      options.parallel,
-    );
-    toCheck.forEach(({ file, state, context }, i) => {
+  // Modulefiles: each with its configuration, checked on every core (or answered by the layer).
+  const modulefiles = files.filter(isModulefilePath);
+  const severities: SeverityPolicy[] = [];
+  const severityNumbers = new Map<SeverityPolicy, number>();
+  const job: ModulefileJob = {
+    files: modulefiles,
+    severities,
+    severityOf: modulefiles.map((file) => {
+      const severity = severityOf(file);
+      let n = severityNumbers.get(severity);
+      if (n === undefined) severityNumbers.set(severity, (n = severities.push(severity) - 1));
+      return n;
+    }),
+    forCache: layer !== engineOnly,
+  };
+  if (modulefiles.length > 0) {
+    const results = await layer.modulefiles(job, async (rest) => {
+      analysers ??= await loadAnalysers();
+      return checkModulefiles(rest, env, analysers, options.parallel);
+    });
+    modulefiles.forEach((file, i) => {
       const result = results[i];
-      if (!result.readable) {
-        add(file, result.findings);
-        return;
-      }
-      const findings = add(file, result.findings, 'lua', result.text);
-      index.set(file, result.summary!);
-      cache?.store(file, state, result.text!, context, {
-        findings,
-        deps: result.deps,
-        summary: result.summary,
-      });
+      push(file, result.findings);
+      if (result.readable && result.summary) index.set(file, result.summary);
     });
   }
 
@@ -206,62 +255,48 @@ export async function checkProject(
       if (source.ok) {
         wrappers.set(path, source.text);
         wrapperNotes.set(path, source.notes);
-        // (shellcheckEarly leaves out texts the cache has anyway: no parse for those.)
-        if (
-          !cache?.hasContent(path, source.text) &&
-          (await withBash()).wrapperFacts(source.text).isContainerWrapper
-        )
-          shellcheckEarly(path, source.text);
-      } else add(path, source.notes, 'shell');
+      } else note(path, source.notes);
     }
   }
 
-  const analyses = new Map<string, WrapperAnalysis>();
-  // A wrapper's context depends on its directory only (its severity configuration, the modules that
-  // own it): made once per directory, as a bin/ holds hundreds of wrappers. The owners setting
-  // WITH_CONDA are hashed: a bin/ shared by 10,000 modules would put their paths in the cache file.
-  const contextsByDir = new Map<string, string>();
+  // A wrapper's context depends on its directory only (its configuration, the modules that own
+  // it): made once per directory, as a bin/ holds hundreds of wrappers.
+  const contextsByDir = new Map<string, WrapperCheckContext>();
   const wrapperContext = (path: string) => {
     const dir = directoryOf(path);
     let context = contextsByDir.get(dir);
     if (context === undefined)
       contextsByDir.set(
         dir,
-        (context = `${severityContext(path)}\u0000${sha1(index.modulesSettingWithConda(path).join('\u0000'))}`),
+        (context = {
+          severity: severityOf(path),
+          modulesSettingWithConda: index.modulesSettingWithConda(path),
+        }),
       );
     return context;
   };
-  // Stat'ed once: by the walk, or now for a wrapper found through a module's PATH.
-  const wrapperStates = new Map<string, FileState | undefined>();
-  for (const [path, text] of wrappers) {
-    const state = cache ? (states.get(path) ?? fileState(path)) : undefined;
-    wrapperStates.set(path, state);
-    const hit = cache?.lookup(path, state, wrapperContext(path), () => text);
-    if (hit) {
-      push(path, hit.findings);
-      wrappers.delete(path);
-      continue;
-    }
-    const analysis = (await withBash()).analyzeWrapper(text, path, {
-      modulesSettingWithConda: index.modulesSettingWithConda(path),
-    });
-    analyses.set(path, analysis);
-    if (analysis.facts.isContainerWrapper) shellcheck.add(path, text); // no-op when already queued
+  if (options.counts) {
+    options.counts.modulefiles = modulefiles.length;
+    options.counts.wrappers = wrappers.size;
   }
-  const shellcheckFindings = await shellcheck.collect();
-  for (const [path, text] of wrappers) {
-    const state = wrapperStates.get(path);
-    const analysis = analyses.get(path)!;
-    const findings = add(
-      path,
-      [...(wrapperNotes.get(path) ?? []), ...analysis.findings, ...(shellcheckFindings.get(path) ?? [])],
-      'shell',
-      text,
-    );
-    cache?.store(path, state, text, wrapperContext(path), {
-      findings,
-      containerWrapper: analysis.facts.isContainerWrapper,
+  if (wrappers.size > 0) {
+    // Every wrapper's check is asked for in one turn: ShellCheck's stage batches them together.
+    const checks = [...wrappers].map(([path, text]) => {
+      const context = wrapperContext(path);
+      return layer
+        .wrapper(path, text, context, async () =>
+          (await withBash()).checkFile(text, path, {
+            kind: 'wrapper',
+            env,
+            severity: context.severity,
+            notes: wrapperNotes.get(path),
+            modulesSettingWithConda: context.modulesSettingWithConda,
+            shellcheck: shellcheck.stage,
+          }),
+        )
+        .then((check) => push(path, check.findings));
     });
+    await Promise.all(checks);
   }
   return sortFindings(out);
 }

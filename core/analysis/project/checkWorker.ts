@@ -10,19 +10,9 @@ import { claimBatch, type WorkerInput, type WorkerMessage } from './parallel';
 async function work(input: WorkerInput): Promise<void> {
   const env = batchEnv(input.envOptions);
   const next = new Int32Array(input.next);
-  for (
-    let batch = claimBatch(next, input.files.length);
-    batch;
-    batch = claimBatch(next, input.files.length)
-  ) {
-    const results = await checkModulefileBatch(
-      input.files,
-      batch[0],
-      batch[1],
-      env,
-      analysers,
-      input.forCache,
-    );
+  const total = input.job.files.length;
+  for (let batch = claimBatch(next, total); batch; batch = claimBatch(next, total)) {
+    const results = await checkModulefileBatch(input.job, batch[0], batch[1], env, analysers);
     parentPort!.postMessage({ start: batch[0], results } satisfies WorkerMessage);
   }
   parentPort!.postMessage({ done: true } satisfies WorkerMessage);

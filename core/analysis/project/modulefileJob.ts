@@ -1,54 +1,61 @@
-// Checking one modulefile of a tree: read it, analyse it (starting the bash parser when the module
-// has wrappers, whose facts the rules use) and say what the run needs of it. The same function runs
-// on the main thread and in the tree check's worker threads (parallel.ts), so both give the same.
+// Checking the modulefiles of a tree: each read, then checked by the one engine (checkFile.ts),
+// and what the run needs of it said back. The same function runs on the main thread and in the
+// tree check's worker threads (parallel.ts), so both give the same.
 import type { AnalysisEnv } from '../env';
+import { finalizeFindings, type SeverityPolicy } from '../policy';
 import type { Finding } from '../types';
-import { recordingEnv } from './checkCache';
-import { moduleSummary, type ModuleSummary } from './moduleIndex';
+import { sha1, type Dependency } from './dependencies';
+import type { ModuleSummary } from './moduleIndex';
 import { readSource, type SourceRead } from './readSource';
 
 type Analysers = typeof import('./analysers');
 
+/** The modulefiles of a run, with each file's configuration (decided by the main thread). */
+export interface ModulefileJob {
+  files: readonly string[];
+  /** Distinct severity configurations; `severityOf[i]` is file i's (plain data: sent to workers). */
+  severities: readonly SeverityPolicy[];
+  severityOf: readonly number[];
+  /** A result cache wants each file's dependencies and content hash. */
+  forCache: boolean;
+}
+
 export interface ModulefileResult {
   /** False: the file could not be read as text; `findings` says why. */
   readable: boolean;
-  /** The analysers' findings (with the reader's notes), before configuration is applied. */
+  /** Every finding, the configuration applied. */
   findings: Finding[];
-  /** The text, when the run needs it: a cache to fill, or suppression comments to apply. */
-  text?: string;
+  /** The text's hash, for a result cache. */
+  contentHash?: string;
   summary?: ModuleSummary;
-  /** What the analysis asked the world, with the answers (`check --cache` only). */
-  deps?: ReturnType<typeof recordingEnv>['deps'];
+  /** What the analysis asked the world, with the answers (for a result cache). */
+  deps?: Dependency[];
 }
 
 export async function checkModulefileFile(
-  file: string,
+  job: ModulefileJob,
+  i: number,
   env: AnalysisEnv,
   analysers: Analysers,
-  forCache: boolean,
-  source: SourceRead = readSource(file, true),
+  source: SourceRead = readSource(job.files[i], true),
 ): Promise<ModulefileResult> {
-  if (!source.ok) return { readable: false, findings: source.notes };
-  let recorder = forCache ? recordingEnv(env) : undefined;
-  let analysis = analysers.analyzeModulefile(source.text, file, recorder?.env ?? env);
-  // The module's wrappers need the bash parser (their facts: WITH_CONDA use); started only now
-  // when no script was among the checked files.
-  if (
-    !analysers.bashParserReady() &&
-    analysis.wrapperDirs.some((d) => (env.fs.listDir(d)?.length ?? 0) > 0)
-  ) {
-    await analysers.initBashParser();
-    recorder = forCache ? recordingEnv(env) : undefined;
-    analysis = analysers.analyzeModulefile(source.text, file, recorder?.env ?? env);
-  }
-  // Suppression comments are read from the text only when it has one (the fast path of policy.ts).
-  const needText = forCache || source.text.includes('lumi-modules:');
+  const severity = job.severities[job.severityOf[i]];
+  // A file that cannot be read gets the reader's notes, configured like any finding.
+  if (!source.ok)
+    return { readable: false, findings: finalizeFindings(source.notes, { syntax: 'lua', severity }) };
+  const check = await analysers.checkFile(source.text, job.files[i], {
+    kind: 'modulefile',
+    env,
+    severity,
+    notes: source.notes,
+    recordDependencies: job.forCache,
+  });
   return {
     readable: true,
-    findings: [...source.notes, ...analysis.findings],
-    text: needText ? source.text : undefined,
-    summary: moduleSummary(analysis),
-    deps: recorder?.deps,
+    findings: check.findings,
+    contentHash: job.forCache ? sha1(source.text) : undefined,
+    summary: check.summary,
+    deps: check.dependencies,
   };
 }
 
@@ -60,15 +67,14 @@ const READ_AHEAD_BYTES = 8 * 1024 * 1024;
 /**
  * checkModulefileFile on files[start, end), each run of files read before any of them is analysed:
  * reads back to back cost half what reads between analyses cost (the kernel's and the CPU's caches
- * stay warm). Measured on 10,000 modules: 330 -> 160 ms of reading.
+ * stay warm).
  */
 export async function checkModulefileBatch(
-  files: readonly string[],
+  job: ModulefileJob,
   start: number,
   end: number,
   env: AnalysisEnv,
   analysers: Analysers,
-  forCache: boolean,
 ): Promise<ModulefileResult[]> {
   const results: ModulefileResult[] = [];
   let next = start;
@@ -76,12 +82,12 @@ export async function checkModulefileBatch(
     const first = next;
     const sources: SourceRead[] = [];
     for (let bytes = 0; next < end && bytes < READ_AHEAD_BYTES; next++) {
-      const source = readSource(files[next], true);
+      const source = readSource(job.files[next], true);
       sources.push(source);
       if (source.ok) bytes += source.text.length;
     }
     for (let i = 0; i < sources.length; i++)
-      results.push(await checkModulefileFile(files[first + i], env, analysers, forCache, sources[i]));
+      results.push(await checkModulefileFile(job, first + i, env, analysers, sources[i]));
   }
   return results;
 }

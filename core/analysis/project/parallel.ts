@@ -5,16 +5,20 @@
 import { availableParallelism } from 'node:os';
 import type { Worker } from 'node:worker_threads';
 import type { AnalysisEnv, MakeEnvOptions } from '../env';
-import { checkModulefileBatch, checkModulefileFile, type ModulefileResult } from './modulefileJob';
+import {
+  checkModulefileBatch,
+  checkModulefileFile,
+  type ModulefileJob,
+  type ModulefileResult,
+} from './modulefileJob';
 
 type Analysers = typeof import('./analysers');
 
 /** What a worker is started with (workerData). */
 export interface WorkerInput {
-  files: readonly string[];
+  job: ModulefileJob;
   /** The main thread's environment, rebuilt in the worker over its own file-system snapshot. */
   envOptions: Omit<MakeEnvOptions, 'fs'>;
-  forCache: boolean;
   /** Int32Array[0]: the index of the next file nobody took yet. */
   next: SharedArrayBuffer;
 }
@@ -69,19 +73,19 @@ export function claimBatch(next: Int32Array, total: number): [number, number] | 
 }
 
 export async function checkModulefiles(
-  files: readonly string[],
+  job: ModulefileJob,
   env: AnalysisEnv,
   analysers: Analysers,
-  forCache: boolean,
   parallel?: ParallelOptions,
 ): Promise<ModulefileResult[]> {
+  const { files } = job;
   const results: (ModulefileResult | undefined)[] = new Array(files.length);
   const count = parallel?.workerScript ? workerCount(files.length, parallel.workers) : 0;
   const next = new SharedArrayBuffer(4);
   const counter = new Int32Array(next);
   let byWorkers = 0;
   const finished = Array.from({ length: count }, () => {
-    const input: WorkerInput = { files, envOptions: parallel!.envOptions, forCache, next };
+    const input: WorkerInput = { job, envOptions: parallel!.envOptions, next };
     return new Promise<void>((resolve) => {
       let worker: Worker;
       try {
@@ -110,13 +114,12 @@ export async function checkModulefiles(
   while (count === 0 || parallel?.mainThread !== false) {
     const batch = claimBatch(counter, files.length);
     if (!batch) break;
-    (await checkModulefileBatch(files, batch[0], batch[1], env, analysers, forCache)).forEach(
+    (await checkModulefileBatch(job, batch[0], batch[1], env, analysers)).forEach(
       (r, i) => (results[batch[0] + i] = r),
     );
   }
   await Promise.all(finished);
   parallel?.onDone?.(byWorkers);
-  for (let i = 0; i < files.length; i++)
-    results[i] ??= await checkModulefileFile(files[i], env, analysers, forCache);
+  for (let i = 0; i < files.length; i++) results[i] ??= await checkModulefileFile(job, i, env, analysers);
   return results as ModulefileResult[];
 }

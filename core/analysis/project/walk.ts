@@ -8,11 +8,21 @@
 // once per file, not a second time there); everything else is lstat'ed once (and stat'ed behind a
 // link). A tree of 10,000 modules without --cache costs 1,000 readdir calls, not 11,000 calls: on
 // a parallel file system (Lustre), each stat is a round trip to a metadata server.
-import { lstatSync, readdirSync, realpathSync, statSync, type Dirent, type Stats } from 'node:fs';
+import {
+  lstatSync,
+  readdirSync,
+  readlinkSync,
+  realpathSync,
+  statSync,
+  type Dirent,
+  type Stats,
+} from 'node:fs';
 import { basename, dirname, resolve, sep } from 'node:path';
 import type { FileSystemView } from '../env';
 import { describeKind } from '../../common/boundedRead';
 import { compareStrings, type FileFinding } from '../types';
+import { realFileSystem } from '../env';
+import { followLinks, sitePrefix } from '../modulefile/site';
 import { fileNote } from './readSource';
 import type { FileState } from './checkCache';
 
@@ -120,7 +130,7 @@ export function walkPaths(paths: readonly string[], cwd: string, options: WalkOp
     } catch (err) {
       const code = (err as NodeJS.ErrnoException).code;
       if (code === 'ELOOP') note(path, 'symlink-loop', 'symbolic link loop: not followed');
-      else if (code === 'ENOENT' && isLink) note(path, 'unreadable', 'dangling symbolic link');
+      else if (code === 'ENOENT' && isLink) danglingLink(path);
       else
         note(
           path,
@@ -145,6 +155,24 @@ export function walkPaths(paths: readonly string[], cwd: string, options: WalkOp
       visitDir(path, st, ancestors);
     } else if (st.isFile()) addFile(path, st);
     else note(path, 'unreadable', `${describeKind(st)}, not a regular file: not read`);
+  };
+
+  // A link into a site absent here (`bin/git -> /cvmfs/soft.computecanada.ca/...` on a laptop) is
+  // not broken, only not checkable here: noted once per site, as paths-not-checked, like paths.
+  const absentSites = new Set<string>();
+  const danglingLink = (path: string) => {
+    let target: string | undefined;
+    try {
+      target = followLinks(resolve(dirname(path), readlinkSync(path)), realFileSystem);
+    } catch {
+      target = undefined;
+    }
+    const site = target === undefined ? undefined : sitePrefix(target);
+    if (site === undefined || realFileSystem.kind(site) !== 'missing')
+      return note(path, 'unreadable', 'dangling symbolic link');
+    if (absentSites.has(site)) return;
+    absentSites.add(site);
+    note(path, 'paths-not-checked', `links into ${site} not checked: not on this machine`, 'information');
   };
 
   const addFile = (path: string, st?: Stats) => {

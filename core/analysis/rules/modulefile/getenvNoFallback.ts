@@ -1,24 +1,21 @@
-// getenv-no-fallback: os.getenv('X') straight inside `..` (a load error when X is unset) or
-// pathJoin (silently skipped: the path turns relative). Fix: `(os.getenv('X') or '')`; better a
-// real default. The message names X and the setting that gives it a value in the editor.
+// getenv-no-fallback: an os.getenv('X') value (inline or through a local) that may be nil where it
+// is used: in `..` Lmod stops the load with "attempt to concatenate a nil value" when X is unset;
+// pathJoin silently drops it (the path loses its root). The evaluator has already narrowed: guards
+// (`if os.getenv('X') then`, `~= nil`, isDir/isFile, an early LmodError/return), setenv('X') before,
+// variables always set (HOME, USER, Lmod's own), values the user gave (--env, lumiModules.env).
+// A warning: the load fails or misbehaves only where X is unset. No quick fix: `or ''` would turn a
+// loud failure into a silently wrong path; the right default is the user's to write.
 import type { ModulefileRule } from './types';
 
 export const getenvNoFallback: ModulefileRule = (ctx) =>
-  ctx.getenvWithoutFallback.map(({ range, variable }) => {
-    const call = variable === undefined ? 'os.getenv(...)' : `os.getenv('${variable}')`;
+  ctx.getenvWithoutFallback.map(({ range, variable, use, local }) => {
+    const name = variable ?? 'the variable';
+    const what = local ? `'${local}' (os.getenv('${name}'))` : `os.getenv('${name}')`;
+    const effect = use === 'concat' ? "'..' stops the load" : 'pathJoin drops it';
     return {
       range,
       severity: 'warning' as const,
       code: 'getenv-no-fallback',
-      message: `${call} has no fallback: when ${variable ?? 'the variable'} is unset, '..' fails at load time and pathJoin silently drops it; write ${call} or '<default>' (for checking, give ${variable ?? 'it'} a value in the lumiModules.env setting or with --env)`,
-      fixes: [
-        {
-          title: `Add a fallback: (${call} or '')`,
-          edits: [
-            { range: { start: range.start, end: range.start }, newText: '(' },
-            { range: { start: range.end, end: range.end }, newText: " or '')" },
-          ],
-        },
-      ],
+      message: `${what} may be nil: ${effect} when ${name} is unset (give a default, or --env ${name}=...)`,
     };
   });

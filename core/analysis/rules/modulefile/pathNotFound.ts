@@ -1,17 +1,17 @@
-// path-not-found: a resolved absolute path missing on the checked file system: an error for the
-// image, a warning for PATH/MODULEPATH directories and capture('cat F') files.
+// path-not-found: a resolved absolute path missing where its site is this machine (site.ts): an
+// error for the image, a warning for PATH directories and capture('cat F') files. MODULEPATH entries
+// never: Lmod skips an entry that does not exist (`module use` of an optional ~/.local tree is common).
 import type { ModulefileRule } from './types';
 
 const WHAT = {
   'sing-image': 'SING_IMAGE image',
   'path-dir': 'directory put on PATH',
-  'modulepath-dir': 'directory put on MODULEPATH',
   'capture-file': "file read by capture('cat ...')",
 } as const;
 
 export const pathNotFound: ModulefileRule = (ctx) =>
   ctx.paths
-    .filter((p) => p.role !== 'other' && p.exists === 'missing' && !p.guarded)
+    .filter((p) => p.role in WHAT && p.exists === 'missing' && !p.guarded)
     .map((p) => ({
       range: p.range,
       severity: p.role === 'sing-image' ? ('error' as const) : ('warning' as const),

@@ -1,6 +1,6 @@
-// paths-not-checked (information): one per file, naming the top-level directories absent on this
-// machine (/project, /appl, /scratch on a laptop) whose paths were therefore not checked. In a
-// Remote-SSH window on LUMI the roots exist and every path is checked.
+// paths-not-checked (information): one per file, naming the site prefixes absent on this machine
+// (/appl/local, /opt/cray, /opt/bwhpc on a laptop; modulefile/site.ts) whose paths were therefore not
+// checked. In a Remote-SSH window on LUMI LUMI's prefixes exist and its paths are checked.
 import type { ModulefileRule } from './types';
 
 export const pathsNotChecked: ModulefileRule = (ctx) => {
@@ -9,12 +9,13 @@ export const pathsNotChecked: ModulefileRule = (ctx) => {
     (p) =>
       p.value !== undefined && ctx.uncheckedRoots.some((r) => p.value === r || p.value!.startsWith(r + '/')),
   );
+  const roots = ctx.uncheckedRoots.map((r) => ctx.render(r)).join(', ');
   return [
     {
       range: first?.range ?? ctx.source.range(0, 0),
       severity: 'information',
       code: 'paths-not-checked',
-      message: `paths under ${ctx.uncheckedRoots.join(', ')} are not checked: ${ctx.uncheckedRoots.length === 1 ? 'that directory does' : 'those directories do'} not exist on this machine (check on LUMI, e.g. in a Remote-SSH window)`,
+      message: `paths under ${roots} not checked: not on this machine`,
     },
   ];
 };

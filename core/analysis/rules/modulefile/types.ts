@@ -14,7 +14,7 @@ import type {
   SetenvValue,
 } from '../../modulefile/types';
 import type { LmodFunction } from '../../modulefile/lmodApi';
-import type { GetenvUse } from '../../modulefile/evaluate';
+import type { GetenvUse, NilConcat } from '../../modulefile/evaluate';
 
 /** The module's image (SING_IMAGE or SIF) as core/image read it, or why it could not. */
 export interface ImageContext {
@@ -52,6 +52,8 @@ export interface ModulefileRuleContext {
   image?: ImageContext;
   /** A venv on the host the module uses (VIRTUAL_ENV, or <venv>/bin on PATH), with pyvenv.cfg's version. */
   hostVenv?: { path: string; version?: string; range: Range };
+  /** Global reads used in `..` (undefined ones stop the load). */
+  nilConcats: NilConcat[];
   /** The line after the end of the file, where fixes insert lines. */
   insertionLine: number;
   /** A resolved value as messages may show it (environment values as $NAME: no secret in a CI log). */

@@ -2,31 +2,89 @@
 // Its value is shell code (`source .../conda.sh && conda activate env`); expanded as a command, the
 // `&&` is a plain word passed to `source`, so `conda activate` never runs. Plain in the wrapper, or
 // inside the code of `bash -c '...'` / `bash -c "...\$WITH_CONDA..."` (CSC's wrapper uses eval).
+// The code may come through a host variable, as in the seed user's wrapper: `CMD="\$WITH_CONDA && "`
+// then `bash -c "$CMD python ..."`: the variable's assigned text stands in for its expansion.
 // Not in a wrapper of a LUMI EasyBuild container module when no module on PATH sets WITH_CONDA:
 // there the image sets it to one command (`source /opt/miniconda3/bin/activate ENV`), which runs
 // as a command just as well, and LUMI's own scripts and image recipes use it so.
 import type { Node } from 'web-tree-sitter';
-import type { Finding } from '../../types';
+import type { Finding, Fix } from '../../types';
 import { isLumiEasyBuildWrapper } from '../../wrapper/convention';
-import { readWrapper } from '../../wrapper/script';
+import { readWrapper, type WrapperScript } from '../../wrapper/script';
 import type { WrapperRule } from './types';
 
 const WITH_CONDA_COMMAND = /^"?\$\{?WITH_CONDA\}?"?$/;
 const MESSAGE =
-  '$WITH_CONDA is run as a command, not evaluated: the && or ; in its value are plain words there, so conda activate never runs; use eval "$WITH_CONDA"';
+  '$WITH_CONDA runs as a command, not evaluated: conda activate never runs; use eval "$WITH_CONDA"';
+
+/** Host variables assigned in the script: name -> the assignment's value nodes (strings and words). */
+type Assignments = Map<string, Node[]>;
+
+function assignmentsOf(root: Node): Assignments {
+  const out: Assignments = new Map();
+  for (const a of root.descendantsOfType('variable_assignment')) {
+    const name = a?.childForFieldName('name')?.text;
+    const value = a?.childForFieldName('value');
+    if (!name || !value) continue;
+    const list = out.get(name);
+    if (list) list.push(value);
+    else out.set(name, [value]);
+  }
+  return out;
+}
+
+/** The name a `$NAME` / `${NAME}` expansion node expands, when it is that plain. */
+function expandedName(node: Node): string | undefined {
+  if (node.type !== 'simple_expansion' && node.type !== 'expansion') return undefined;
+  if (node.namedChildCount !== 1 || node.namedChildren[0]?.type !== 'variable_name') return undefined;
+  return node.namedChildren[0].text;
+}
 
 /**
  * The code an inner `bash -c` gets: a single-quoted body as is; a double-quoted one after the host's
- * unescaping.
+ * unescaping, a host variable assigned once in the script replaced by its assigned text. Each other
+ * host expansion is a plain word: its value is unknown here.
  */
-function innerCode(body: Node): string | undefined {
+function innerCode(body: Node, assignments: Assignments, depth = 0): string | undefined {
   if (body.type === 'raw_string') return body.text.slice(1, -1);
+  if (body.type === 'word') return body.text;
   if (body.type !== 'string') return undefined;
-  // Host expansions become a plain word: their value is unknown here.
   return body.children
     .filter((c): c is Node => c !== null && c.type !== '"')
-    .map((c) => (c.type === 'string_content' ? c.text.replace(/\\([$`"\\\n])/g, '$1') : 'HOST_VALUE'))
+    .map((c) => {
+      if (c.type === 'string_content') return c.text.replace(/\\([$`"\\\n])/g, '$1');
+      const values = assignments.get(expandedName(c) ?? '');
+      const value =
+        values?.length === 1 && depth < 3 ? innerCode(values[0], assignments, depth + 1) : undefined;
+      return value ?? 'HOST_VALUE';
+    })
     .join('');
+}
+
+/** Where `\$WITH_CONDA` (escaped in a double-quoted host string) runs as a command: the text to replace. */
+const ESCAPED_COMMAND = /(^"?|&&|;|\|\||\n)(\s*)(\\\$\{?WITH_CONDA\}?)(?=\s|$)/;
+
+/**
+ * The quick fix for a body (or the assignment feeding it): `eval "$WITH_CONDA"` written for the
+ * double-quoted host string it is in. Offered when there is one such place.
+ */
+function evalFix(script: WrapperScript, body: Node, assignments: Assignments): Fix | undefined {
+  const places = [
+    body,
+    ...body.children.flatMap((c) => assignments.get(c ? (expandedName(c) ?? '') : '') ?? []),
+  ];
+  for (const place of places) {
+    if (place.type !== 'string') continue;
+    const m = ESCAPED_COMMAND.exec(place.text);
+    if (!m) continue;
+    const start = place.startIndex + m.index + m[1].length + m[2].length;
+    const range = script.source.range(start, start + m[3].length);
+    return {
+      title: 'Use eval "$WITH_CONDA" in the command string',
+      edits: [{ range, newText: 'eval \\"\\$WITH_CONDA\\"' }],
+    };
+  }
+  return undefined;
 }
 
 /** Whether code (parsed with the real bash grammar) runs $WITH_CONDA as a command. */
@@ -34,17 +92,19 @@ function runsWithCondaAsCommand(code: string): boolean {
   if (!/WITH_CONDA/.test(code)) return false;
   const inner = readWrapper(code);
   try {
+    const root = inner.commands[0]?.node.tree.rootNode;
+    const assignments = root ? assignmentsOf(root) : new Map<string, Node[]>();
     return (
       inner.commands.some((c) => WITH_CONDA_COMMAND.test(c.name)) ||
-      inner.commands.some((c) => bashCBodies(c.args).some((b) => bodyRunsWithConda(b)))
+      inner.commands.some((c) => bashCBodies(c.args).some((b) => bodyRunsWithConda(b, assignments)))
     );
   } finally {
     inner.dispose();
   }
 }
 
-function bodyRunsWithConda(body: Node): boolean {
-  const code = innerCode(body);
+function bodyRunsWithConda(body: Node, assignments: Assignments): boolean {
+  const code = innerCode(body, assignments);
   return code !== undefined && runsWithCondaAsCommand(code);
 }
 
@@ -60,6 +120,8 @@ function bashCBodies(words: readonly Node[]): Node[] {
 export const withCondaNotEvaluated: WrapperRule = ({ script, modulesSettingWithConda }) => {
   const out: Finding[] = [];
   if (modulesSettingWithConda.length === 0 && isLumiEasyBuildWrapper(script)) return out;
+  const root = script.commands[0]?.node.tree.rootNode;
+  const assignments = root ? assignmentsOf(root) : new Map<string, Node[]>();
   for (const command of script.commands) {
     if (WITH_CONDA_COMMAND.test(command.name)) {
       const nameNode = command.node.childForFieldName('name') ?? command.node;
@@ -77,12 +139,15 @@ export const withCondaNotEvaluated: WrapperRule = ({ script, modulesSettingWithC
       command.node.childForFieldName('name') ?? command.node,
       ...command.args,
     ])) {
-      if (bodyRunsWithConda(body)) {
+      if (bodyRunsWithConda(body, assignments)) {
+        const fix = evalFix(script, body, assignments);
         out.push({
           range: script.range(body),
           severity: 'warning',
           code: 'wrapper-with-conda-not-evaluated',
-          message: `in bash -c: ${MESSAGE}`,
+          message:
+            'in bash -c, $WITH_CONDA runs as a command: conda activate never runs; use eval "$WITH_CONDA"',
+          ...(fix ? { fixes: [fix] } : {}),
         });
       }
     }
