@@ -4,6 +4,7 @@
 import { relative, sep } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { FileFinding, Severity } from '../core/analysis/types';
+import { DIAGNOSTIC_DOCS, docsUrl } from '../core/analysis/diagnosticDocs';
 
 const LEVELS: Record<Severity, 'error' | 'warning' | 'note'> = {
   error: 'error',
@@ -12,8 +13,18 @@ const LEVELS: Record<Severity, 'error' | 'warning' | 'note'> = {
   hint: 'note',
 };
 
-function helpUri(code: string): string | undefined {
-  return /^SC\d+$/.test(code) ? `https://www.shellcheck.net/wiki/${code}` : undefined;
+/** A rule's metadata: ShellCheck's wiki for SCnnnn; ours from DIAGNOSTIC_DOCS and docs/diagnostics/. */
+function ruleOf(id: string) {
+  const doc = DIAGNOSTIC_DOCS[id];
+  const helpUri = docsUrl(id);
+  return {
+    id,
+    shortDescription: {
+      text: doc?.summary ?? (/^SC\d+$/.test(id) ? `ShellCheck ${id}` : `lumi-modules ${id}`),
+    },
+    ...(doc ? { fullDescription: { text: doc.explanation } } : {}),
+    ...(helpUri ? { helpUri } : {}),
+  };
 }
 
 /**
@@ -38,11 +49,7 @@ export function formatSarif(findings: readonly FileFinding[], cwd: string, versi
           driver: {
             name: 'lumi-modules',
             version,
-            rules: codes.map((id) => ({
-              id,
-              shortDescription: { text: /^SC\d+$/.test(id) ? `ShellCheck ${id}` : `lumi-modules ${id}` },
-              ...(helpUri(id) ? { helpUri: helpUri(id) } : {}),
-            })),
+            rules: codes.map(ruleOf),
           },
         },
         originalUriBaseIds: { '%SRCROOT%': { uri: pathToFileURL(cwd.endsWith(sep) ? cwd : cwd + sep).href } },

@@ -6,7 +6,9 @@
 import { statSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { dirname } from 'node:path';
+import { inUserWords, ScaffoldWriteError } from '../core/scaffold/errors';
 import {
+  defaultStyle,
   planScaffold,
   scaffoldNotes,
   ScaffoldInputError,
@@ -15,7 +17,12 @@ import {
   type ScaffoldStyle,
 } from '../core/scaffold/plan';
 import { repairFromPlan, ScaffoldFromError } from '../core/scaffold/repair';
-import { ScaffoldBlockedError, ScaffoldConflictError, writeScaffold } from '../core/scaffold/write';
+import {
+  ScaffoldBlockedError,
+  ScaffoldConflictError,
+  withScaffoldLock,
+  writeScaffold,
+} from '../core/scaffold/write';
 import { shellQuote } from '../core/shell/quote';
 import { parseCommandArgs } from './args';
 import { CliIO, UsageError } from './io';
@@ -99,12 +106,19 @@ export async function scaffoldCommand(argv: string[], io: CliIO): Promise<number
       style: styleFlag as ScaffoldStyle | undefined,
       persistent: booleanFlag('persistent'),
     };
-    const plan = planScaffold(options);
-    for (const note of scaffoldNotes(options)) io.stderr.write(`note: ${note}\n`);
-    const fixed =
-      fromFlag === undefined ? [] : await repairFromPlan(plan, root, booleanFlag('force'), allowMissingImage);
+    // One scaffold at a time plans, checks and writes a project home (core/scaffold/write.ts).
+    const work = async () => {
+      const plan = planScaffold(options);
+      for (const note of scaffoldNotes(options)) io.stderr.write(`note: ${note}\n`);
+      const fixed =
+        fromFlag === undefined
+          ? []
+          : await repairFromPlan(plan, root, booleanFlag('force'), allowMissingImage);
+      const result = await writeScaffold(plan, { force: booleanFlag('force'), root });
+      return { fixed, plan, result };
+    };
+    const { fixed, plan, result } = root === '' ? await work() : await withScaffoldLock(root, work);
     for (const f of fixed) io.stdout.write(`fixed ${plan[0].path} ${f}\n`);
-    const result = await writeScaffold(plan, { force: booleanFlag('force'), root });
     for (const p of result.removedTemps) io.stdout.write(`removed ${p} (left by an interrupted run)\n`);
     for (const f of result.reused) io.stdout.write(`kept ${f.path} (already the same)\n`);
     for (const b of result.backups) io.stdout.write(`backed up ${b.path} as ${b.backup}\n`);
@@ -114,12 +128,29 @@ export async function scaffoldCommand(argv: string[], io: CliIO): Promise<number
         `\nNote: the image ${image} does not exist yet: copy it there before loading the module.\n`,
       );
     io.stdout.write(
+      '\n' +
+        choices(plan[0]?.content ?? '', {
+          style:
+            fromFlag !== undefined
+              ? 'from --from'
+              : (styleFlag ?? `${defaultStyle(image)} (from the image path)`),
+          condaChosen: stringFlag('conda-env') !== undefined || booleanFlag('no-conda'),
+          image,
+        }),
+    );
+    io.stdout.write(
       `\nTo use it:\n  module use ${shellQuote(dirname(dirname(plan[0].path)))}\n` +
         `  module load ${shellQuote(`${name}/${version}`)}\n`,
     );
     return 0;
-  } catch (err) {
+  } catch (caught) {
+    const err = inUserWords(caught);
     if (err instanceof ScaffoldInputError) throw new UsageError(err.message);
+    // The home could not be written (read-only, full, busy): not bad input; nothing is left written.
+    if (err instanceof ScaffoldWriteError) {
+      io.stderr.write(`lumi-modules scaffold: ${err.message}\n`);
+      return 1;
+    }
     if (err instanceof ScaffoldBlockedError) throw new UsageError(`nothing written:\n${err.message}`);
     if (err instanceof ScaffoldFromError) {
       io.stderr.write(`lumi-modules scaffold: ${err.message}\nNothing written.\n`);
@@ -139,4 +170,25 @@ function imageExists(path: string): boolean {
   } catch {
     return false;
   }
+}
+
+/**
+ * What the written module chose, read from its text (what was written is what counts): the style,
+ * the conda env of WITH_CONDA or the venv, the bindings module.
+ */
+function choices(module: string, o: { style: string; condaChosen: boolean; image: string }): string {
+  const conda = /conda activate ([^"'\s)]+)/.exec(module)?.[1];
+  const venv = /\/opt\/venv/.test(module);
+  const bindings = [...module.matchAll(/depends_on\((["'])([^"']+)\1\)/g)].map((m) => m[2]);
+  const lines = [`style: ${o.style}`];
+  if (conda)
+    lines.push(
+      `conda env: ${conda} (WITH_CONDA)` +
+        (o.condaChosen ? '' : ' from the image name; --conda-env ENV or --no-conda to change'),
+    );
+  else lines.push(venv ? "python: the image's venv /opt/venv (no conda)" : 'conda env: none (no WITH_CONDA)');
+  lines.push(
+    `bindings: ${bindings.length > 0 ? bindings.join(', ') : 'none (--bindings MODULE to add one)'}`,
+  );
+  return lines.join('\n') + '\n';
 }

@@ -113,6 +113,11 @@ export function describeEvent(jobId: string, event: JobEvent): string | undefine
   }
   if (event.kind === 'end')
     return `job ${jobId} ${event.state}, exit code ${event.exitCode}${event.slurmExitCode ? ` (Slurm ExitCode=${event.slurmExitCode})` : ''}`;
+  if (event.kind === 'stalled')
+    return `the Slurm controller does not answer (${event.message}); asking again until it does`;
+  if (event.kind === 'resumed') return 'the Slurm controller answers again';
+  if (event.kind === 'nooutput')
+    return `job ${jobId} ran, but no output file of its own was found${event.file ? ` (${event.file})` : ''}`;
   if (event.kind === 'files') {
     const files = event.stdout === event.stderr ? event.stdout : `${event.stdout} and ${event.stderr}`;
     return files ? `job ${jobId} output: ${files}` : undefined;
@@ -271,9 +276,13 @@ export async function jobsCommand(argv: string[], io: CliIO): Promise<number> {
     throw new UsageError(`unexpected argument '${args.positionals[0]}'\n${jobsUsage}`);
   return withTransport('jobs', io, args, jobsUsage, async (transport) => {
     const jobs = await listJobs(transport);
+    // Control characters (a job name with escapes) are shown as \xNN, never sent to the terminal.
+    const shown = (text: string) =>
+      // eslint-disable-next-line no-control-regex -- control characters are what is looked for
+      text.replace(/[\x00-\x1f\x7f]/g, (c) => `\\x${c.charCodeAt(0).toString(16).padStart(2, '0')}`);
     const rows = [
       ['JOBID', 'PARTITION', 'STATE', 'TIME', 'TIME_LIMIT', 'NODES/REASON', 'NAME'],
-      ...jobs.map((j) => [j.jobId, j.partition, j.state, j.elapsed, j.timeLimit, j.where, j.name]),
+      ...jobs.map((j) => [j.jobId, j.partition, j.state, j.elapsed, j.timeLimit, j.where, j.name].map(shown)),
     ];
     const widths = rows[0].map((_, i) => Math.max(...rows.map((r) => r[i].length)));
     for (const r of rows)

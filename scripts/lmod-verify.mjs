@@ -13,7 +13,7 @@
 // Anything else (a load failing for another reason first: a missing dependency, a site command)
 // is undecidable. The other variables a file's findings name are set to marker values, so each
 // load isolates one claim. The site package is given through LMOD_PACKAGE_PATH: --site-package DIR,
-// else the directory of a SitePackage.lua inside the tree.
+// else per module the nearest SitePackage.lua of the tree whose site holds it (sitePackageFor).
 //
 //   npm run build && node scripts/lmod-verify.mjs [--json] [--site-package DIR] DIR
 //   (or: npm run verify:lmod -- DIR)
@@ -49,21 +49,32 @@ function moduleOf(file) {
   return { modulePath: dirname(dirname(file)), name: `${basename(dirname(file))}/${version}` };
 }
 
-function findSitePackage(dir, depth = 0) {
-  if (depth > 6) return undefined;
+/** Directories under dir holding a SitePackage.lua (a tree may hold several sites, as Lmod's rt/). */
+function findSitePackages(dir, depth = 0, found = []) {
+  if (depth > 8) return found;
   let entries;
   try {
     entries = readdirSync(dir, { withFileTypes: true });
   } catch {
-    return undefined;
+    return found;
   }
-  if (entries.some((e) => e.name === 'SitePackage.lua' && e.isFile())) return dir;
+  if (entries.some((e) => e.name === 'SitePackage.lua' && e.isFile())) found.push(dir);
   for (const e of entries)
-    if (e.isDirectory() && !e.name.startsWith('.')) {
-      const found = findSitePackage(join(dir, e.name), depth + 1);
-      if (found) return found;
-    }
-  return undefined;
+    if (e.isDirectory() && !e.name.startsWith('.')) findSitePackages(join(dir, e.name), depth + 1, found);
+  return found;
+}
+
+/**
+ * The site package a module sees: the one whose site (the directory above the SitePackage.lua's
+ * own, e.g. LMOD/ or site-scripts/) holds the module, the nearest such; undefined when none does.
+ */
+function sitePackageFor(file, sitePackages) {
+  let best;
+  for (const d of sitePackages) {
+    const site = dirname(d);
+    if (file.startsWith(site + '/') && (!best || dirname(best).length < site.length)) best = d;
+  }
+  return best;
 }
 
 // One bash for a batch of loads; each load in its own subshell with its own environment. The jobs
@@ -185,14 +196,13 @@ export async function verifyTree(dir, options = {}) {
     if (check.status !== 0 && check.status !== 1)
       throw new Error(`check exited ${check.status}: ${check.stderr.trim()}`);
     const findings = JSON.parse(check.stdout);
-    const sitePackage = options.sitePackage ?? findSitePackage(dir);
+    const sitePackages = options.sitePackage ? [] : findSitePackages(dir);
     const lmodEnv = {
       ...baseEnv,
       LMOD_CMD: lmodCmd,
       LMOD_IGNORE_CACHE: '1',
       LMOD_CACHED_LOADS: 'no',
       LMOD_REDIRECT: 'no',
-      ...(sitePackage ? { LMOD_PACKAGE_PATH: sitePackage } : {}),
     };
     const judged = [];
     const byFile = new Map();
@@ -207,7 +217,9 @@ export async function verifyTree(dir, options = {}) {
     for (const [file, list] of byFile) {
       const { modulePath, name } = moduleOf(file);
       const variables = [...new Set(list.map((c) => c.claim.variable).filter(Boolean))];
-      const setAll = variables.map((v) => `${v}=${MARK}${v}`);
+      const site = options.sitePackage ?? sitePackageFor(file, sitePackages);
+      const siteSet = site ? [`LMOD_PACKAGE_PATH=${site}`] : [];
+      const setAll = [...siteSet, ...variables.map((v) => `${v}=${MARK}${v}`)];
       // The load with every variable set: for pathJoin claims, always-claims, and to tell a concat
       // failure caused by X from another one.
       const setJob = { id: jobs.length, modulePath, name, sets: setAll };
@@ -220,7 +232,7 @@ export async function verifyTree(dir, options = {}) {
             id: jobs.length,
             modulePath,
             name,
-            sets: [...variables.filter((w) => w !== v).map((w) => `${w}=${MARK}${w}`), `-${v}`],
+            sets: [...siteSet, ...variables.filter((w) => w !== v).map((w) => `${w}=${MARK}${w}`), `-${v}`],
           };
           jobs.push(job);
           unsetJobs.set(v, job);
@@ -257,7 +269,12 @@ export async function verifyTree(dir, options = {}) {
       counts[r.code] ??= { confirmed: 0, refuted: 0, undecidable: 0 };
       counts[r.code][r.verdict]++;
     }
-    return { counts, results, loads: jobs.length, sitePackage };
+    return {
+      counts,
+      results,
+      loads: jobs.length,
+      sitePackages: options.sitePackage ? [options.sitePackage] : sitePackages,
+    };
   } finally {
     rmSync(home, { recursive: true, force: true });
   }
@@ -295,7 +312,7 @@ async function main() {
   else {
     console.log(
       `${report.results.length} findings judged by ${report.loads} Lmod loads` +
-        (report.sitePackage ? ` (LMOD_PACKAGE_PATH=${report.sitePackage})` : ''),
+        (report.sitePackages.length > 0 ? ` (${report.sitePackages.length} site packages)` : ''),
     );
     for (const [code, c] of Object.entries(report.counts))
       console.log(`${code}: ${c.confirmed} confirmed, ${c.refuted} refuted, ${c.undecidable} undecidable`);

@@ -10,33 +10,41 @@ import type { ModulefileAnalysis } from '../core/analysis/modulefile/types';
 import { ModuleIndex, moduleSummary } from '../core/analysis/project/moduleIndex';
 import { MAX_CHECKED_BYTES, tooLargeNote } from '../core/analysis/project/readSource';
 import type { Finding } from '../core/analysis/types';
-import { analyzeWrapper } from '../core/analysis/wrapper/analyze';
-import { runShellcheck, shellcheckVersion } from '../core/analysis/wrapper/shellcheck';
+import { checkFile, memoizedShellcheck, type FileCheck } from '../core/analysis/project/checkFile';
 import { applyEdits, fixIsSafe, ignoreFix } from '../core/analysis/fixes';
-import { finalizeFindings, type SeverityPolicy } from '../core/analysis/policy';
+import type { SeverityPolicy } from '../core/analysis/policy';
 import type { Fix } from '../core/analysis/types';
-import { createHash } from 'node:crypto';
 import { documentKind, type DocumentKind } from './documentKind';
 
 export interface CheckerHost {
   document(uri: string): TextDocument | undefined;
   openDocuments(): TextDocument[];
+  /** The open documents in a directory (found without looking at the others). */
+  openInDirectory?(dir: string): TextDocument[];
   env(): AnalysisEnv;
   publish(uri: string, version: number, findings: Finding[]): void;
   log(message: string): void;
   /** Per-code severity for a file: its .lumi-modules.json with the editor settings on top. */
   severityPolicy?(path: string | undefined): SeverityPolicy;
-  /** Settles when the parsers are ready (documents opened earlier wait for it). */
+  /** Settles when the parsers and the first settings are ready (documents opened earlier wait for it). */
   ready?: Promise<void>;
 }
 
+const pathsOfUris = new Map<string, string | undefined>();
+
+/** The path of a file: URI (remembered: the server asks for the same open documents' paths often). */
 export function uriToPath(uri: string): string | undefined {
   if (typeof uri !== 'string' || !uri.startsWith('file:')) return undefined;
+  if (pathsOfUris.has(uri)) return pathsOfUris.get(uri);
+  let path: string | undefined;
   try {
-    return fileURLToPath(uri);
+    path = fileURLToPath(uri);
   } catch {
-    return undefined;
+    path = undefined;
   }
+  if (pathsOfUris.size >= 100_000) pathsOfUris.clear();
+  pathsOfUris.set(uri, path);
+  return path;
 }
 
 /** Over the size limit of the CLI (UTF-8 bytes); the length bounds the byte count from both sides. */
@@ -54,13 +62,16 @@ function tooLarge(text: string): Finding[] | undefined {
 export class DocumentChecker {
   readonly index = new ModuleIndex();
   private readonly timers = new Map<string, NodeJS.Timeout>();
-  private readonly modulefileCache = new Map<string, { version: number; analysis: ModulefileAnalysis }>();
+  /** Analyses by document, keyed by the text they are of (a version number can repeat). */
+  private readonly modulefileCache = new Map<string, { text: string; analysis: ModulefileAnalysis }>();
   private readonly published = new Map<string, Finding[]>();
-  /**
-   * ShellCheck's findings by wrapper text (and ShellCheck path and version): unchanged text is not
-   * re-checked.
-   */
-  private readonly shellcheckCache = new Map<string, Finding[]>();
+  /** ShellCheck's stage of the engine: unchanged text (same ShellCheck) is not checked again. */
+  private readonly shellcheck = memoizedShellcheck(() => this.host.env());
+  /** Re-checks that wait their turn (settings changed): one at a time, requests answered between. */
+  private readonly background = new Set<string>();
+  /** Modulefiles on disk to re-index after the open documents (the workspace scan, settings changes). */
+  private readonly backgroundIndex = new Set<string>();
+  private backgroundRunning = false;
 
   /** Before the parsers are ready an analysis lacks wrapper facts: it is not cached. */
   private parsersReady: boolean;
@@ -83,16 +94,17 @@ export class DocumentChecker {
   }
 
   /**
-   * The modulefile analysis of the document's current version (cached; `fresh`: analysed again,
-   * other files changed). The previous version's analysis is handed on: what still holds is reused.
+   * The modulefile analysis of the document's current text (cached; `fresh`: analysed again,
+   * other files changed). The previous text's analysis is handed on: what still holds is reused.
    */
   modulefileAnalysis(doc: TextDocument, fresh = false): ModulefileAnalysis {
+    const text = doc.getText();
     const cached = this.modulefileCache.get(doc.uri);
-    if (cached && cached.version === doc.version && !fresh) return cached.analysis;
-    const analysis = analyzeModulefile(doc.getText(), uriToPath(doc.uri) ?? doc.uri, this.analysisEnv(), {
+    if (cached && cached.text === text && !fresh) return cached.analysis;
+    const analysis = analyzeModulefile(text, uriToPath(doc.uri) ?? doc.uri, this.analysisEnv(), {
       previous: cached?.analysis,
     });
-    if (this.parsersReady) this.modulefileCache.set(doc.uri, { version: doc.version, analysis });
+    if (this.parsersReady) this.modulefileCache.set(doc.uri, { text, analysis });
     return analysis;
   }
 
@@ -117,6 +129,7 @@ export class DocumentChecker {
   }
 
   schedule(uri: string, cause: 'edit' | 'dependant' = 'edit'): void {
+    this.background.delete(uri);
     clearTimeout(this.timers.get(uri));
     this.timers.set(
       uri,
@@ -154,14 +167,48 @@ export class DocumentChecker {
     }
   }
 
-  /** Re-check every open document (settings changed, index filled). */
-  scheduleAll(): void {
-    for (const doc of this.host.openDocuments()) this.schedule(doc.uri, 'dependant');
+  /**
+   * Re-check every open document (settings changed, index filled) in the background: one check at
+   * a time with the event loop free between them, so requests (hover, completion) are answered
+   * meanwhile; `reindex`, modulefiles on disk, are re-indexed after the open documents.
+   */
+  scheduleAll(reindex: readonly string[] = []): void {
+    for (const doc of this.host.openDocuments()) if (!this.timers.has(doc.uri)) this.background.add(doc.uri);
+    for (const path of reindex) this.backgroundIndex.add(path);
+    if (this.backgroundRunning) return;
+    this.backgroundRunning = true;
+    void this.runBackground().finally(() => (this.backgroundRunning = false));
+  }
+
+  /** Settles when the background re-checks queued so far are done (tests, benches). */
+  async idle(): Promise<void> {
+    while (this.backgroundRunning || this.timers.size > 0) await new Promise((r) => setTimeout(r, 5));
+  }
+
+  private async runBackground(): Promise<void> {
+    if (this.host.ready) await this.host.ready;
+    const turn = () => new Promise((resolve) => setImmediate(resolve));
+    while (this.background.size > 0 || this.backgroundIndex.size > 0) {
+      await turn();
+      const uri = this.background.values().next().value;
+      if (uri !== undefined) {
+        this.background.delete(uri);
+        await this.check(uri, 'dependant').catch((err: unknown) =>
+          this.host.log(`check of ${uri} failed: ${String(err)}`),
+        );
+        continue;
+      }
+      const path = this.backgroundIndex.values().next().value!;
+      this.backgroundIndex.delete(path);
+      const open = this.host.openInDirectory?.(dirname(path)).some((d) => uriToPath(d.uri) === path);
+      if (!open) this.indexFromDisk(path);
+    }
   }
 
   closed(uri: string): void {
     clearTimeout(this.timers.get(uri));
     this.timers.delete(uri);
+    this.background.delete(uri);
     this.modulefileCache.delete(uri);
     this.published.delete(uri);
     const path = uriToPath(uri);
@@ -171,47 +218,35 @@ export class DocumentChecker {
   dispose(): void {
     for (const t of this.timers.values()) clearTimeout(t);
     this.timers.clear();
+    this.background.clear();
+    this.backgroundIndex.clear();
   }
 
-  /** Findings as the user sees them: configuration applied once, after the analysers. */
-  private finalize(path: string, kind: DocumentKind, text: string, findings: Finding[]): Finding[] {
-    return finalizeFindings(findings, {
-      text,
-      syntax: kind === 'wrapper' ? 'shell' : 'lua',
+  /** The one engine's check of a text (core/analysis/project/checkFile.ts), as the CLI runs it. */
+  private checkText(
+    path: string,
+    kind: 'modulefile' | 'wrapper',
+    text: string,
+    options: { previous?: ModulefileAnalysis; onAnalysed?: (check: FileCheck) => void } = {},
+  ): Promise<FileCheck> {
+    const env = kind === 'modulefile' ? this.analysisEnv() : this.host.env();
+    return checkFile(text, path, {
+      kind,
+      env,
       severity: this.host.severityPolicy?.(path),
+      modulesSettingWithConda: kind === 'wrapper' ? this.index.modulesSettingWithConda(path) : undefined,
+      shellcheck: this.shellcheck,
+      document: kind === 'modulefile' ? { previous: options.previous } : undefined,
+      onAnalysed: options.onAnalysed,
     });
-  }
-
-  /** ShellCheck for a wrapper text, reused while the text, ShellCheck's path and version stay the same. */
-  async shellcheck(text: string, path: string, env: AnalysisEnv): Promise<Finding[]> {
-    if (!env.shellcheck.enabled) return [];
-    const version = await shellcheckVersion(env.shellcheck.path);
-    const key = createHash('sha256')
-      .update(`${env.shellcheck.path}\0${version}\0`)
-      .update(text)
-      .digest('hex');
-    const cached = this.shellcheckCache.get(key);
-    if (cached) return cached;
-    const findings = await runShellcheck(text, env);
-    if (this.shellcheckCache.size >= 500)
-      this.shellcheckCache.delete(this.shellcheckCache.keys().next().value!);
-    this.shellcheckCache.set(key, findings);
-    return findings;
   }
 
   /** Every finding of a text (ShellCheck's included), without publishing: what a fix is checked against. */
   async findingsOfText(path: string, kind: DocumentKind, text: string): Promise<Finding[]> {
     const large = tooLarge(text);
     if (large) return large;
-    const env = this.host.env();
-    if (kind === 'modulefile')
-      return this.finalize(path, kind, text, analyzeModulefile(text, path, this.analysisEnv()).findings);
-    if (kind !== 'wrapper') return [];
-    const analysis = analyzeWrapper(text, path, {
-      modulesSettingWithConda: this.index.modulesSettingWithConda(path),
-    });
-    const shellcheck = analysis.facts.isContainerWrapper ? await this.shellcheck(text, path, env) : [];
-    return this.finalize(path, kind, text, [...analysis.findings, ...shellcheck]);
+    if (kind === 'other') return [];
+    return (await this.checkText(path, kind, text)).findings;
   }
 
   /**
@@ -238,7 +273,7 @@ export class DocumentChecker {
   }
 
   async check(uri: string, cause: 'edit' | 'dependant'): Promise<void> {
-    // A document opened in the first message burst waits for the bash parser, not for an edit.
+    // A document opened in the first message burst waits for the parsers and the first settings.
     if (this.host.ready) await this.host.ready;
     const doc = this.host.document(uri);
     if (!doc) return;
@@ -247,49 +282,61 @@ export class DocumentChecker {
     const kind = this.kindOf(doc);
     const text = doc.getText();
     const large = tooLarge(text);
-    if (large) return this.publish(uri, version, large);
+    if (large) return this.publish(uri, version, text, large);
+    if (kind === 'other') return this.publish(uri, version, text, []);
 
     if (kind === 'modulefile') {
-      // A dependant check means another file changed: the cached analysis of this version is stale.
-      const analysis = this.modulefileAnalysis(doc, cause === 'dependant');
+      // Analysed again: a check means this text or another file changed (the previous analysis
+      // is handed on, so what still holds is reused).
+      const cached = this.modulefileCache.get(uri);
+      const check = await this.checkText(path, kind, text, { previous: cached?.analysis });
+      if (this.parsersReady && check.analysis)
+        this.modulefileCache.set(uri, { text, analysis: check.analysis });
       const before = this.index.wrapperDirs();
-      this.index.set(path, moduleSummary(analysis));
-      this.publish(uri, version, this.finalize(path, kind, text, analysis.findings));
+      const summary = check.summary!;
+      this.index.set(path, summary);
+      this.publish(uri, version, text, check.findings);
       if (cause === 'edit')
         this.scheduleDependants(
-          (p) => before.has(dirname(p)) || analysis.wrapperDirs.includes(dirname(p)),
+          [...new Set([...before, ...summary.wrapperDirs])],
           'wrapper',
+          (p) => before.has(dirname(p)) || summary.wrapperDirs.includes(dirname(p)),
         );
       return;
     }
-    if (kind !== 'wrapper') return this.publish(uri, version, []);
 
-    const env = this.host.env();
-    const analysis = analyzeWrapper(text, path, {
-      modulesSettingWithConda: this.index.modulesSettingWithConda(path),
+    // A wrapper: our findings go out first, ShellCheck's (tens of milliseconds) follow.
+    const check = await this.checkText(path, kind, text, {
+      onAnalysed: (ours) => this.publish(uri, version, text, ours.findings),
     });
-    this.publish(uri, version, this.finalize(path, kind, text, analysis.findings));
+    this.publish(uri, version, text, check.findings);
     if (cause === 'edit') {
       const owners = new Set(this.index.owners(path));
-      this.scheduleDependants((p) => owners.has(p), 'modulefile');
-    }
-    if (!analysis.facts.isContainerWrapper || !env.shellcheck.enabled) return;
-    // ShellCheck takes tens of milliseconds: our findings go out first, its findings follow.
-    const shellcheck = await this.shellcheck(text, path, env);
-    if (this.host.document(uri)?.version === version && shellcheck.length > 0) {
-      this.publish(uri, version, this.finalize(path, kind, text, [...analysis.findings, ...shellcheck]));
+      this.scheduleDependants(
+        [...owners].map((o) => dirname(o)),
+        'modulefile',
+        (p) => owners.has(p),
+      );
     }
   }
 
-  private scheduleDependants(matches: (path: string) => boolean, kind: DocumentKind): void {
-    for (const doc of this.host.openDocuments()) {
+  private scheduleDependants(
+    dirs: readonly string[],
+    kind: DocumentKind,
+    matches: (path: string) => boolean,
+  ): void {
+    const docs = this.host.openInDirectory
+      ? dirs.flatMap((dir) => this.host.openInDirectory!(dir))
+      : this.host.openDocuments();
+    for (const doc of docs) {
       const path = uriToPath(doc.uri);
       if (path && matches(path) && this.kindOf(doc) === kind) this.schedule(doc.uri, 'dependant');
     }
   }
 
-  private publish(uri: string, version: number, findings: Finding[]): void {
-    if (this.host.document(uri)?.version !== version) return; // a newer edit will publish
+  /** Published only while the document still has the checked text (versions can repeat). */
+  private publish(uri: string, version: number, text: string, findings: Finding[]): void {
+    if (this.host.document(uri)?.getText() !== text) return; // a newer text will publish
     this.published.set(uri, findings);
     this.host.publish(uri, version, findings);
   }

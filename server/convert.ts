@@ -14,6 +14,7 @@ import type { TextDocument } from 'vscode-languageserver-textdocument';
 import type { CompletionEntry } from '../core/analysis/features/completion';
 import type { ModuleSymbol } from '../core/analysis/modulefile/types';
 import type { Finding, Fix, Severity } from '../core/analysis/types';
+import { docsUrl } from '../core/analysis/diagnosticDocs';
 
 export const DIAGNOSTIC_SOURCE = 'lumi-modules';
 
@@ -26,13 +27,47 @@ const severities: Record<Severity, DiagnosticSeverity> = {
 
 export function toDiagnostic(finding: Finding): Diagnostic {
   const source = /^SC\d+$/.test(finding.code) ? 'shellcheck' : DIAGNOSTIC_SOURCE;
+  const href = docsUrl(finding.code);
   return {
     range: finding.range,
     severity: severities[finding.severity],
     code: finding.code,
+    ...(href ? { codeDescription: { href } } : {}),
     source,
     message: finding.message,
   };
+}
+
+/** At most this many other places listed under one diagnostic. */
+const MAX_RELATED = 20;
+
+/**
+ * The diagnostics of one document. Identical findings (same code and message, e.g. one getenv
+ * without fallback used four times) stay at their places, so their quick fixes stay there, and
+ * each lists the others as relatedInformation ("also here"): the Problems panel shows them as one
+ * story.
+ */
+export function toDiagnostics(findings: readonly Finding[], uri: string): Diagnostic[] {
+  const same = new Map<string, Finding[]>();
+  for (const f of findings) {
+    const key = `${f.code}\u0000${f.message}`;
+    const list = same.get(key);
+    if (list) list.push(f);
+    else same.set(key, [f]);
+  }
+  return findings.map((f) => {
+    const diagnostic = toDiagnostic(f);
+    const group = same.get(`${f.code}\u0000${f.message}`)!;
+    if (group.length > 1)
+      diagnostic.relatedInformation = group
+        .filter((other) => other !== f)
+        .slice(0, MAX_RELATED)
+        .map((other) => ({
+          location: { uri, range: other.range },
+          message: `also here (${group.length} in all)`,
+        }));
+    return diagnostic;
+  });
 }
 
 function sameRange(a: Diagnostic['range'], b: Diagnostic['range']): boolean {

@@ -1,10 +1,13 @@
 // The language server: LSP wiring only. Everything it reports comes from core/.
 // Runs under VS Code (IPC) and on its own for any LSP editor: `node dist/server.js --stdio`.
+import { dirname } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import {
   createConnection,
   DidChangeConfigurationNotification,
   DidChangeWatchedFilesNotification,
+  ErrorCodes,
+  ResponseError,
   ProposedFeatures,
   StreamMessageReader,
   StreamMessageWriter,
@@ -20,7 +23,8 @@ import { hoverModulefile } from '../core/analysis/features/hover';
 import { signatureModulefile } from '../core/analysis/features/signature';
 import { initBashParser } from '../core/analysis/wrapper/parser';
 import { DocumentChecker, isTooLarge, uriToPath } from './checker';
-import { DIAGNOSTIC_SOURCE, quickFixes, toCompletionItem, toDiagnostic, toDocumentSymbol } from './convert';
+import { DIAGNOSTIC_SOURCE, quickFixes, toCompletionItem, toDiagnostics, toDocumentSymbol } from './convert';
+import { frameChecker } from './frames';
 import { overlayFileSystem } from './overlayFileSystem';
 import {
   chooseShellcheck,
@@ -43,29 +47,57 @@ const connection = stdio
   : createConnection(ProposedFeatures.all);
 
 /**
- * Over stdio, a message header the reader cannot parse (a malformed Content-Length) would leave
- * the server alive but deaf: every later byte waits behind it. It ends the process with a clear
- * line on stderr instead, so the client sees the exit and restarts the server.
+ * Over stdio, a message header the reader cannot take would leave the server alive but deaf:
+ * frames.ts checks every header first and a malformed one ends the process with a clear line on
+ * stderr instead, so the client sees the exit and restarts the server.
  */
 function stdioStreams(): { reader: StreamMessageReader; writer: StreamMessageWriter } | undefined {
   if (!process.argv.includes('--stdio')) return undefined;
-  const reader = new StreamMessageReader(process.stdin);
-  reader.onError((err) => {
-    // A bad JSON body is skipped by the reader; only a bad header blocks the stream.
-    if (!/Content-Length|Header must provide/.test(err.message)) return;
+  const fatal = (problem: string) => {
     process.stderr.write(
-      `lumi-modules language server: unreadable message from the client (${err.message.split('\n')[0]}); exiting so that the client restarts the server\n`,
+      `lumi-modules language server: unreadable message from the client (${problem}); ` +
+        'exiting so that the client restarts the server\n',
     );
     process.exit(1);
+  };
+  const reader = new StreamMessageReader(process.stdin.pipe(frameChecker(fatal)));
+  reader.onError((err) => {
+    // A bad JSON body is skipped by the reader; only a bad header blocks the stream.
+    if (/Content-Length|Header must provide/.test(err.message)) fatal(err.message.split('\n')[0]);
   });
   return { reader, writer: new StreamMessageWriter(process.stdout) };
 }
 const documents = new TextDocuments(TextDocument);
 
-// Looked up by path, not by URI string: editors percent-encode URIs differently.
+// Looked up by path, not by URI string: editors percent-encode URIs differently. Kept by path and
+// by directory as documents open and close, so that a file-system question costs one lookup.
 // A document whose URI is not a string (a malformed didOpen) is logged once and never looked at.
+const openByPath = new Map<string, string>(); // path -> uri
+const openByDir = new Map<string, Set<string>>(); // directory -> uris
 const validDocuments = () => documents.all().filter((d) => typeof d.uri === 'string');
-const openDocumentByPath = (path: string) => validDocuments().find((d) => uriToPath(d.uri) === path);
+const openDocumentByPath = (path: string) => {
+  const uri = openByPath.get(path);
+  return uri === undefined ? undefined : documents.get(uri);
+};
+const openInDirectory = (dir: string) =>
+  [...(openByDir.get(dir) ?? [])].map((uri) => documents.get(uri)).filter((d) => d !== undefined);
+function trackOpened(uri: string): void {
+  const path = uriToPath(uri);
+  if (path === undefined) return;
+  openByPath.set(path, uri);
+  const dir = dirname(path);
+  let uris = openByDir.get(dir);
+  if (!uris) openByDir.set(dir, (uris = new Set()));
+  uris.add(uri);
+}
+function trackClosed(uri: string): void {
+  const path = uriToPath(uri);
+  if (path === undefined) return;
+  if (openByPath.get(path) === uri) openByPath.delete(path);
+  const uris = openByDir.get(dirname(path));
+  uris?.delete(uri);
+  if (uris?.size === 0) openByDir.delete(dirname(path));
+}
 const openText = (path: string) => openDocumentByPath(path)?.getText();
 const fs = overlayFileSystem(openText);
 let settings: ServerSettings = defaultSettings;
@@ -91,13 +123,19 @@ const parsersReady = initBashParser().catch((err: unknown) =>
   connection.console.error(`bash parser failed to load: ${String(err)}`),
 );
 
+// No document is checked before the client's settings are known (the first pull, or the
+// initializationOptions of a client that cannot be asked): findings under defaults would be wrong.
+let settingsKnown!: () => void;
+const firstSettings = new Promise<void>((resolve) => (settingsKnown = resolve));
+
 const checker = new DocumentChecker({
-  ready: parsersReady,
+  ready: Promise.all([parsersReady, firstSettings]).then(() => undefined),
   document: (uri) => documents.get(uri),
   openDocuments: validDocuments,
+  openInDirectory,
   env: () => env,
   publish: (uri, version, findings) =>
-    void connection.sendDiagnostics({ uri, version, diagnostics: findings.map(toDiagnostic) }),
+    void connection.sendDiagnostics({ uri, version, diagnostics: toDiagnostics(findings, uri) }),
   log: (message) => connection.console.error(message),
   severityPolicy: (path) => severityPolicy(path),
 });
@@ -125,7 +163,9 @@ function severityPolicy(path: string | undefined): SeverityPolicy {
 
 /** Runs a request handler so that no input can take the server down: errors are logged, not thrown. */
 function safely<A extends unknown[], R>(name: string, fallback: R, handler: (...args: A) => R | Promise<R>) {
-  return async (...args: A): Promise<R> => {
+  return async (...args: A): Promise<R | ResponseError> => {
+    // After `shutdown` the protocol allows only `exit`: a request gets InvalidRequest.
+    if (shutDown) return new ResponseError(ErrorCodes.InvalidRequest, `${name} after shutdown`);
     try {
       return await handler(...args);
     } catch (err) {
@@ -174,6 +214,7 @@ connection.onInitialize((params): InitializeResult => {
     if (root) workspaceRoots.push(root);
   }
   env = makeEnvFromSettings();
+  if (!canPullConfiguration) settingsKnown();
   return {
     capabilities: {
       textDocumentSync: TextDocumentSyncKind.Incremental,
@@ -192,7 +233,11 @@ connection.onInitialized(
   safely('initialized', undefined, async () => {
     if (canPullConfiguration) {
       void connection.client.register(DidChangeConfigurationNotification.type, { section: 'lumiModules' });
-      await refreshSettings();
+      try {
+        await refreshSettings();
+      } finally {
+        settingsKnown();
+      }
     }
     if (canRegisterFileWatcher) {
       // Diagnostics depend on files beside the edited ones (images, load messages, wrappers, other modules).
@@ -202,18 +247,23 @@ connection.onInitialized(
     }
     await parsersReady;
     checker.scheduleAll();
-    // The module index lets a wrapper know which modules put it on PATH before they are opened.
-    for (const path of await findModulefiles(workspaceRoots)) {
-      if (!openDocumentByPath(path)) checker.indexFromDisk(path);
-    }
+    // The module index lets a wrapper know which modules put it on PATH before they are opened:
+    // filled in the background after the open documents, then those checked again.
+    workspaceModulefiles = await findModulefiles(workspaceRoots);
+    checker.scheduleAll(workspaceModulefiles);
+    await checker.idle();
     checker.scheduleAll();
   }),
 );
 
+/** The workspace's modulefiles found at start-up (re-indexed when the settings change). */
+let workspaceModulefiles: string[] = [];
+
 connection.onDidChangeConfiguration(
   safely('didChangeConfiguration', undefined, async (change) => {
     await refreshSettings(change.settings);
-    checker.scheduleAll();
+    // In the background, open documents first: requests are answered meanwhile.
+    checker.scheduleAll(workspaceModulefiles);
   }),
 );
 
@@ -233,12 +283,14 @@ documents.onDidOpen((e) => {
     );
     return;
   }
+  trackOpened(e.document.uri);
   checker.schedule(e.document.uri);
 });
 documents.onDidChangeContent((e) => {
   if (typeof e.document.uri === 'string') checker.schedule(e.document.uri);
 });
 documents.onDidClose((e) => {
+  if (typeof e.document.uri === 'string') trackClosed(e.document.uri);
   checker.closed(e.document.uri);
   void connection.sendDiagnostics({ uri: e.document.uri, diagnostics: [] });
 });
@@ -325,7 +377,11 @@ connection.onCodeAction(
   ),
 );
 
-connection.onShutdown(() => checker.dispose());
+let shutDown = false;
+connection.onShutdown(() => {
+  shutDown = true;
+  checker.dispose();
+});
 
 // Keep a single bad request or a bug from killing the server the editor depends on.
 process.on('uncaughtException', (err) => connection.console.error(`uncaught: ${err.stack ?? err.message}`));

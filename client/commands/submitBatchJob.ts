@@ -265,7 +265,12 @@ export class BatchJobs implements vscode.Disposable, vscode.TreeDataProvider<Nod
               : '';
         note(`[job ${job.jobId} ${e.state}${detail ? ` ${detail}` : ''}]`, '36');
         show(e.state, detail);
-      } else if (e.kind === 'end') {
+      } else if (e.kind === 'stalled')
+        note(`[the Slurm controller does not answer: ${e.message}; retrying]`, '33');
+      else if (e.kind === 'resumed') note('[the Slurm controller answers again]', '2');
+      else if (e.kind === 'nooutput')
+        note(`[job ${job.jobId} ran, but no output file of its own was found: ${e.file}]`, '33');
+      else if (e.kind === 'end') {
         note(`[job ${job.jobId} ${e.state}, exit code ${e.exitCode}]`, e.exitCode === 0 ? '32' : '31');
         show(e.state);
       }

@@ -3,6 +3,7 @@
 // ShellCheck already reports dropped, inline suppressions, per-code severity and `off`.
 // Rules never look at configuration.
 import type { Finding, Range, Severity } from './types';
+import { withValue } from './messages';
 
 export type SeverityOverride = Severity | 'off';
 
@@ -108,7 +109,7 @@ export function finalizeFindings(findings: readonly Finding[], options: Finalize
           range: s.range,
           severity: 'hint',
           code: UNUSED_SUPPRESSION,
-          message: `'lumi-modules: ignore ${code}' suppresses nothing: no ${code} finding on this line or the next`,
+          message: withValue('this suppression suppresses nothing on this line or the next', code),
           fixes: [
             {
               title: `Remove the unused suppression of ${code}`,

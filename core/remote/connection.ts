@@ -528,12 +528,16 @@ export class SshConnection {
 
   /** Runs COMMAND (a shell command line for the remote login shell), streaming its output. */
   exec(command: string, options: ExecOptions = {}): Promise<ExecResult> {
-    if (this.closed)
-      return Promise.reject(
-        new SshError(this.closeReason ?? `connection to ${describeHost(this.host)} is closed`),
-      );
+    if (this.closed) return Promise.reject(new SshError(this.closeMessage()));
     return new Promise((resolve, reject) => {
+      // Settles also when the link drops before the channel opens (ssh2 then never calls back).
+      let opened = false;
+      const stopWaiting = this.onClose((reason) => {
+        if (!opened) reject(new SshError(`${reason} while starting the remote command`));
+      });
       this.client.exec(command, (err, channel) => {
+        opened = true;
+        stopWaiting();
         if (err)
           return reject(
             new SshError(`cannot start the remote command on ${describeHost(this.host)}: ${err.message}`),
@@ -585,14 +589,37 @@ export class SshConnection {
     });
   }
 
-  sftp(): Promise<SFTPWrapper> {
-    return new Promise((resolve, reject) =>
-      this.client.sftp((err, sftp) =>
-        err
-          ? reject(new SshError(`SFTP is not available on ${describeHost(this.host)}: ${err.message}`))
-          : resolve(sftp),
-      ),
+  /**
+   * Opens an SFTP channel, for SftpSession (sftp.ts), whose calls all settle when the link drops.
+   * CB is called once, or never when the connection closes first (SftpSession covers that).
+   */
+  rawSftp(cb: (err: Error | undefined, sftp?: SFTPWrapper) => void): void {
+    this.client.sftp((err, sftp) =>
+      err
+        ? cb(new SshError(`SFTP is not available on ${describeHost(this.host)}: ${err.message}`))
+        : cb(undefined, sftp),
     );
+  }
+
+  /**
+   * The raw SFTP channel, opened within the connection's life (rejects when it closes first).
+   * Prefer SftpSession (sftp.ts): there every request also settles when the link drops.
+   */
+  sftp(): Promise<SFTPWrapper> {
+    if (this.closed) return Promise.reject(new SshError(this.closeMessage()));
+    return new Promise((resolve, reject) => {
+      const stop = this.onClose((reason) => reject(new SshError(`${reason} while opening SFTP`)));
+      this.rawSftp((err, sftp) => {
+        stop();
+        if (err || !sftp) reject(err);
+        else resolve(sftp);
+      });
+    });
+  }
+
+  /** Why the connection is closed, in words (or that it is closed). */
+  closeMessage(): string {
+    return this.closeReason ?? `connection to ${describeHost(this.host)} is closed`;
   }
 
   close(): void {

@@ -1,10 +1,9 @@
 // Runs a Python script on LUMI through a container module: uploads it (content-addressed) unless
 // it is already remote, runs the command from command.ts, streams output, returns the exit code,
 // and on cancel ends the remote process group so nothing keeps running on the login node.
-import { createHash, randomBytes } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { basename, dirname } from 'node:path';
-import type { SFTPWrapper } from 'ssh2';
 import {
   argsFileContent,
   buildCancelCommand,
@@ -12,11 +11,10 @@ import {
   buildRunScript,
   needsArgsFile,
   PID_DIR,
-  RUNS_DIR,
   type RunSpec,
 } from './command';
 import { SshError, type OutputSink, type SshConnection } from './connection';
-import { shellQuote } from '../shell/quote';
+import { uploadHashed } from './upload';
 import { loadExeca } from '../common/execa';
 
 /** What to run: the command's fields, without the pid file (chosen per run). */
@@ -44,95 +42,6 @@ function specFor(request: RunRequest, script: string): RunSpec {
   };
 }
 
-function sftpCall<T>(fn: (cb: (err: Error | null | undefined, value?: T) => void) => void): Promise<T> {
-  return new Promise((resolve, reject) => fn((err, value) => (err ? reject(err) : resolve(value as T))));
-}
-
-/** Creates HOME/RELATIVE, each level private (0700, also when it was made before with other modes). */
-async function mkdirs(sftp: SFTPWrapper, home: string, relative: string): Promise<string> {
-  let dir = home;
-  for (const part of relative.split('/').filter(Boolean)) {
-    dir = `${dir}/${part}`;
-    if (dir === `${home}/.cache`) {
-      await sftpCall<void>((cb) => sftp.mkdir(dir, { mode: 0o700 }, (err) => cb(err))).catch(() => undefined);
-      continue; // ~/.cache is the user's, shared with other tools: its mode is left alone
-    }
-    try {
-      await sftpCall<void>((cb) => sftp.mkdir(dir, { mode: 0o700 }, (err) => cb(err)));
-    } catch {
-      // Already there (or a real problem that the write below reports with its path).
-    }
-    await sftpCall<void>((cb) => sftp.chmod(dir, 0o700, (err) => cb(err))).catch(() => undefined);
-  }
-  return dir;
-}
-
-/** SHA-256 (hex) of a remote file, computed on the remote; undefined when it cannot be read. */
-async function remoteSha256(connection: SshConnection, path: string): Promise<string | undefined> {
-  let out = '';
-  const r = await connection.exec(`sha256sum < ${shellQuote(path)}`, {
-    onStdout: (c) => void (out += c.toString('latin1')),
-  });
-  const hash = /^([0-9a-f]{64}) /.exec(out)?.[1];
-  return r.code === 0 ? hash : undefined;
-}
-
-/**
- * Puts CONTENT at ~/.cache/lumi-modules/runs/<sha256>/<name> (mode MODE, directories 0700). A file
- * already there is reused only when its SHA-256, computed on the remote, matches; anything else
- * (tampered, truncated) is replaced through a temporary file and a rename.
- */
-async function uploadContent(
-  connection: SshConnection,
-  content: Buffer,
-  name: string,
-  mode: number,
-): Promise<{ path: string; sha256: string }> {
-  const hash = createHash('sha256').update(content).digest('hex');
-  const sftp = await connection.sftp();
-  try {
-    const home = await sftpCall<string>((cb) => sftp.realpath('.', cb));
-    const runsDir = `${home}/${RUNS_DIR.replace(/^~\//, '')}`;
-    const dir = `${runsDir}/${hash}`;
-    const target = `${dir}/${name}`;
-    const existing = await sftpCall<{ size: number; mode: number }>((cb) => sftp.stat(target, cb)).catch(
-      () => undefined,
-    );
-    const intact = existing?.size === content.length && (await remoteSha256(connection, target)) === hash;
-    if (intact) {
-      // Directories made by older versions (0755) become private too; one round trip for both.
-      await Promise.all(
-        [runsDir, dir].map((d) =>
-          sftpCall<void>((cb) => sftp.chmod(d, 0o700, (err) => cb(err))).catch(() => undefined),
-        ),
-      );
-    } else await mkdirs(sftp, home, `${RUNS_DIR.replace(/^~\//, '')}/${hash}`);
-    if (!intact) {
-      const temporary = `${dir}/.upload-${randomBytes(6).toString('hex')}`;
-      await sftpCall<void>((cb) => sftp.writeFile(temporary, content, { mode }, (err) => cb(err)));
-      await sftpCall<void>((cb) => sftp.chmod(temporary, mode, (err) => cb(err)));
-      // posix-rename (OpenSSH's sftp-server) replaces atomically, so concurrent uploads of the
-      // same content never see a missing or partial file; plain SFTP rename does not replace.
-      const replace = (cb: (err: Error | null | undefined) => void) =>
-        typeof sftp.ext_openssh_rename === 'function'
-          ? sftp.ext_openssh_rename(temporary, target, (err) => cb(err))
-          : sftp.rename(temporary, target, (err) => cb(err));
-      await sftpCall<void>(replace).catch(async (err: Error) => {
-        await sftpCall<void>((cb) => sftp.unlink(target, (e) => cb(e))).catch(() => undefined);
-        await sftpCall<void>((cb) => sftp.rename(temporary, target, (e) => cb(e))).catch(async () => {
-          await sftpCall<void>((cb) => sftp.unlink(temporary, (e) => cb(e))).catch(() => undefined);
-          throw err;
-        });
-      });
-    } else if ((existing.mode & 0o777) !== mode) {
-      await sftpCall<void>((cb) => sftp.chmod(target, mode, (err) => cb(err)));
-    }
-    return { path: target, sha256: hash };
-  } finally {
-    sftp.end();
-  }
-}
-
 /**
  * Uploads SCRIPT to ~/.cache/lumi-modules/runs/<sha256>/<name> (reused when its SHA-256 matches on the
  * remote).
@@ -152,7 +61,7 @@ async function uploadScriptChecked(
     throw new SshError(`cannot read ${localPath}: ${(err as Error).message}`);
   }
   try {
-    return await uploadContent(connection, content, basename(localPath), 0o700);
+    return await uploadHashed(connection, content, basename(localPath), 0o700);
   } catch (err) {
     if (err instanceof SshError) throw err;
     throw new SshError(`cannot upload ${localPath} to ${connection.host.alias}: ${(err as Error).message}`);
@@ -284,7 +193,7 @@ export async function runOverSsh(
   };
   if (needsArgsFile(spec)) {
     const content = argsFileContent(spec.args);
-    spec.argsFile = (await uploadContent(connection, content, 'args', 0o600)).path;
+    spec.argsFile = (await uploadHashed(connection, content, 'args', 0o600)).path;
   }
   if (signal?.aborted) return 130;
   let cancelling: Promise<unknown> | undefined;

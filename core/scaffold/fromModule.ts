@@ -76,7 +76,7 @@ function stringValue(n: Node): string | undefined {
   return isString(n) ? luaStringValue(n.raw) : undefined;
 }
 
-function isIdentifier(n: Node, name?: string): boolean {
+function isIdentifier(n: Node, name?: string): n is luaparse.Identifier {
   return n?.type === 'Identifier' && (name === undefined || n.name === name);
 }
 

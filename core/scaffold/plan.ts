@@ -253,9 +253,6 @@ export function modulesDirFor(o: Pick<ScaffoldOptions, 'from' | 'root'>): string
 /** What a scaffold decides that the user did not say, one plain line each (the CLI prints them). */
 export function scaffoldNotes(o: ScaffoldOptions): string[] {
   const notes: string[] = [];
-  const fromImage = scaffoldFromImage(o.image);
-  // A readable image decided (planScaffold): say what it chose and why.
-  if (fromImage) return [`${basename(o.image)}: ${fromImage.reason}`];
   const style = o.from === undefined ? (o.style ?? defaultStyle(o.image)) : 'csc';
   if (style !== 'laif' && o.condaEnv === undefined && defaultCondaEnv(o.image) === undefined)
     notes.push(
@@ -334,7 +331,7 @@ export function planScaffold(o: ScaffoldOptions): PlannedFile[] {
   const condaEnv =
     style === 'laif'
       ? false
-      : (o.condaEnv ?? (fromImage ? fromImage.condaEnv : (defaultCondaEnv(o.image) ?? false)));
+      : (o.condaEnv ?? (fromImage ? fromImage.condaEnv : defaultCondaEnv(o.image)) ?? false);
   const imageWithConda =
     fromImage?.withConda && condaEnv === fromImage.condaEnv ? fromImage.withConda : undefined;
   const bindingsModule =

@@ -9,8 +9,10 @@
 // back what this call did (new files and directories removed, backups put back).
 // The file system is a ScaffoldTarget: node's fs for the CLI, vscode.workspace.fs in the editor.
 import { randomBytes } from 'node:crypto';
-import { constants, promises as fs } from 'node:fs';
+import { constants, promises as fs, readFileSync, unlinkSync } from 'node:fs';
+import { hostname } from 'node:os';
 import { basename, dirname, join, relative, sep } from 'node:path';
+import { inUserWords, ScaffoldWriteError } from './errors';
 import type { PlannedFile } from './plan';
 
 export class ScaffoldConflictError extends Error {
@@ -71,7 +73,8 @@ export function tempNameFor(path: string): string {
 
 /**
  * Writes CONTENT to the new file TMP (created exclusively: a file or link someone planted at that
- * name makes this fail instead of being written through), sets MODE on the open descriptor, and
+ * name makes this fail instead of being written through) with MODE less the umask and group/world
+ * write, and
  * renames TMP to PATH (rename replaces a link at PATH itself, never writes through it).
  */
 export async function writeThroughTemp(
@@ -80,15 +83,16 @@ export async function writeThroughTemp(
   content: string,
   mode: number,
 ): Promise<void> {
+  // Created with the mode itself, so the umask applies (umask 077: 0600/0700), never group or
+  // world writable whatever the umask (000 included).
   const handle = await fs.open(
     tmp,
     constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL | constants.O_NOFOLLOW,
-    0o600,
+    mode & 0o755,
   );
   try {
     try {
       await handle.writeFile(content, 'utf8');
-      await handle.chmod(mode);
       await handle.sync();
     } finally {
       await handle.close();
@@ -131,7 +135,8 @@ export const nodeTarget: ScaffoldTarget = {
       await handle.close();
     }
   },
-  mkdir: (path) => fs.mkdir(path),
+  // 0755 less the umask: never group or world writable.
+  mkdir: (path) => fs.mkdir(path, 0o755),
   writeFile: (path, content, mode) => writeThroughTemp(path, tempNameFor(path), content, mode),
   async symlink(target, path) {
     const tmp = tempNameFor(path);
@@ -214,6 +219,17 @@ function dirsBelow(root: string, dir: string): string[] {
 }
 
 export async function writeScaffold(
+  plan: readonly PlannedFile[],
+  options: { force: boolean; target?: ScaffoldTarget; root: string },
+): Promise<ScaffoldResult> {
+  try {
+    return await checkAndWrite(plan, options);
+  } catch (err) {
+    throw inUserWords(err);
+  }
+}
+
+async function checkAndWrite(
   plan: readonly PlannedFile[],
   options: { force: boolean; target?: ScaffoldTarget; root: string },
 ): Promise<ScaffoldResult> {
@@ -350,4 +366,151 @@ export async function writeScaffold(
   }
   result.backups = backups;
   return result;
+}
+
+/** The advisory lock of a project home: one scaffold at a time plans, checks and writes there. */
+export const LOCK_NAME = '.lumi-scaffold.lock';
+/** How long a scaffold waits for another one writing the same home. */
+const LOCK_WAIT_MS = 30_000;
+/** A lock or take-over file that stays unreadable this long was left by a run killed while making it. */
+const HALF_MADE_MS = 10_000;
+
+interface LockOwner {
+  pid: number;
+  hostname: string;
+  /** The process's start time (field 22 of /proc/PID/stat): a reused pid is not the owner. */
+  started: string;
+}
+
+function processStart(pid: number): string {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    return stat.slice(stat.lastIndexOf(')') + 2).split(' ')[19] ?? '';
+  } catch {
+    return '';
+  }
+}
+
+function parseOwner(text: string): LockOwner | undefined {
+  try {
+    const o = JSON.parse(text) as Partial<LockOwner>;
+    if (typeof o.pid === 'number' && typeof o.hostname === 'string' && typeof o.started === 'string')
+      return o as LockOwner;
+  } catch {
+    // a lock being written, or half made by a killed run
+  }
+  return undefined;
+}
+
+/** The owner is certainly gone: on this host, and no process with its pid and start time. */
+function ownerGone(owner: LockOwner): boolean {
+  if (owner.hostname !== hostname()) return false;
+  try {
+    process.kill(owner.pid, 0);
+  } catch (err) {
+    return (err as NodeJS.ErrnoException).code === 'ESRCH';
+  }
+  const started = processStart(owner.pid);
+  return owner.started !== '' && started !== '' && started !== owner.started;
+}
+
+async function ageMs(path: string): Promise<number> {
+  try {
+    return Date.now() - (await fs.lstat(path)).mtimeMs;
+  } catch {
+    return 0;
+  }
+}
+
+/** Removes LOCK when it still holds STALE, under a take-over file so two waiters never both do. */
+async function takeOver(lock: string, stale: string): Promise<void> {
+  const guard = `${lock}.takeover`;
+  let handle;
+  try {
+    handle = await fs.open(guard, constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL, 0o644);
+  } catch {
+    if ((await ageMs(guard)) > HALF_MADE_MS) await fs.rm(guard, { force: true });
+    return;
+  }
+  try {
+    const now = await fs.readFile(lock, 'utf8').catch(() => undefined);
+    if (now === stale) await fs.rm(lock, { force: true });
+  } finally {
+    await handle.close();
+    await fs.rm(guard, { force: true });
+  }
+}
+
+/**
+ * Runs FN holding ROOT's scaffold lock: ROOT/.lumi-scaffold.lock, created exclusively, holding
+ * this process's pid, host name and start time; released when FN settles and at exit; taken over
+ * when its owner is gone. Another scaffold's lock is waited for (bounded), then this one fails
+ * with "another scaffold is writing ROOT". ROOT is created for the lock when missing (and removed
+ * again when FN fails and left it empty).
+ */
+export async function withScaffoldLock<T>(
+  root: string,
+  fn: () => Promise<T>,
+  options: { waitMs?: number } = {},
+): Promise<T> {
+  let firstCreated: string | undefined;
+  try {
+    firstCreated = await fs.mkdir(root, { recursive: true, mode: 0o755 });
+  } catch (err) {
+    throw inUserWords(err);
+  }
+  const lock = join(root, LOCK_NAME);
+  const me = JSON.stringify({ pid: process.pid, hostname: hostname(), started: processStart(process.pid) });
+  const deadline = Date.now() + (options.waitMs ?? LOCK_WAIT_MS);
+  for (;;) {
+    try {
+      const handle = await fs.open(
+        lock,
+        constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL | constants.O_NOFOLLOW,
+        0o644,
+      );
+      try {
+        await handle.writeFile(me);
+      } finally {
+        await handle.close();
+      }
+      break;
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw inUserWords(err);
+    }
+    const text = await fs.readFile(lock, 'utf8').catch(() => undefined);
+    if (text === undefined) continue; // released meanwhile
+    const owner = parseOwner(text);
+    if (owner ? ownerGone(owner) : (await ageMs(lock)) > HALF_MADE_MS) {
+      await takeOver(lock, text);
+      continue;
+    }
+    if (Date.now() > deadline)
+      throw new ScaffoldWriteError(
+        `another scaffold is writing ${root}` +
+          (owner ? ` (process ${owner.pid} on ${owner.hostname})` : '') +
+          ': nothing written; try again when it has finished',
+      );
+    await new Promise((resolve) => setTimeout(resolve, 40 + Math.random() * 60));
+  }
+  const release = () => {
+    try {
+      if (readFileSync(lock, 'utf8') === me) unlinkSync(lock);
+    } catch {
+      // gone already
+    }
+  };
+  process.on('exit', release);
+  let failed = true;
+  try {
+    const result = await fn();
+    failed = false;
+    return result;
+  } finally {
+    release();
+    process.off('exit', release);
+    if (failed && firstCreated !== undefined)
+      for (let d = root; d.length >= firstCreated.length; d = dirname(d))
+        await fs.rmdir(d).catch(() => undefined);
+  }
 }

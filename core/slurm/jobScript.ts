@@ -1,7 +1,7 @@
 // The batch job script and the submit command for `lumi-modules submit`. The script comes from a
 // template file (templates/slurm-lumi-g.sh, slurm-lumi-c.sh, or the user's own); every value put
 // into it, and into the submit command, goes through shellQuote/shellQuotePath.
-import { readFileSync } from 'node:fs';
+import { readBounded } from '../common/boundedRead';
 import { basename } from 'node:path';
 import { resourcePath } from '../common/resources';
 import { shellQuote, shellQuotePath } from '../shell/quote';
@@ -30,6 +30,9 @@ export interface SubmitSpec {
 }
 
 export class SubmitInputError extends Error {}
+
+/** A job script is a page or two; a template larger than this is a mistake (a log, an image). */
+const MAX_TEMPLATE_BYTES = 256 * 1024;
 
 /** LUMI project accounts are `project_` and nine digits (e.g. project_465000000). */
 export function accountProblem(account: string): string | undefined {
@@ -109,12 +112,14 @@ export function fillJobTemplate(template: string, values: Record<string, string>
 
 export function buildJobScript(spec: SubmitSpec): string {
   const file = spec.template ?? bundledTemplate(spec.sbatch);
-  let text: string;
-  try {
-    text = readFileSync(file, 'utf8');
-  } catch (err) {
-    throw new SubmitInputError(`cannot read the job template ${file}: ${(err as Error).message}`);
-  }
+  // The bounded reader: a device (/dev/zero) or a FIFO is refused unopened, a huge file is not read.
+  const read = readBounded(file, MAX_TEMPLATE_BYTES);
+  if (!read.ok) throw new SubmitInputError(`cannot read the job template ${file}: ${read.message}`);
+  if (read.truncated)
+    throw new SubmitInputError(
+      `the job template ${file} is larger than ${MAX_TEMPLATE_BYTES >> 10} KiB: not a job script`,
+    );
+  const text = read.bytes.toString('utf8');
   if (!text.startsWith('#!'))
     throw new SubmitInputError(`template ${file}: a job script must start with #! (e.g. #!/bin/bash -l)`);
   return fillJobTemplate(text, jobScriptValues(spec), file);
@@ -122,5 +127,9 @@ export function buildJobScript(spec: SubmitSpec): string {
 
 /** sbatch's command line: the job script comes on stdin; --sbatch words override the template's lines. */
 export function submitArgv(spec: SubmitSpec): string[] {
-  return ['sbatch', '--parsable', `--job-name=${basename(spec.script)}`, ...spec.sbatch];
+  // A control character (a newline) in the job name would end up in %x of the output file's name,
+  // which scontrol then prints over two lines: the follower could not find the file.
+  // eslint-disable-next-line no-control-regex -- control characters are what is looked for
+  const name = basename(spec.script).replace(/[\x00-\x1f\x7f]/g, '_');
+  return ['sbatch', '--parsable', `--job-name=${name}`, ...spec.sbatch];
 }

@@ -24,6 +24,16 @@ function succeeded(result: CommandResult, program: string): CommandResult {
   return result;
 }
 
+/** The job id in sbatch --parsable's answer: the first line that is `ID` or `ID;CLUSTER`. */
+export function parsableJobId(stdout: string): string | undefined {
+  for (const line of stdout.split('\n')) {
+    // eslint-disable-next-line no-control-regex -- control characters are what is looked for
+    const id = /^(\d+)(?:;[^\x00-\x1f]*)?$/.exec(line.replace(/\r$/, ''))?.[1];
+    if (id) return id;
+  }
+  return undefined;
+}
+
 /** Submits the job; resolves with its id. */
 export async function submitJob(
   transport: SlurmTransport,
@@ -31,9 +41,9 @@ export async function submitJob(
 ): Promise<{ jobId: string; jobScript: string }> {
   const jobScript = buildJobScript(spec);
   const result = await transport.run(submitArgv(spec), { input: jobScript, cwd: spec.cwd });
-  // --parsable prints "ID" or "ID;CLUSTER" as its last line; a login banner may come before it.
-  const last = result.stdout.trim().split('\n').pop() ?? '';
-  const jobId = /^(\d+)(?:;.*)?$/.exec(last)?.[1];
+  // --parsable prints "ID" or "ID;CLUSTER" on a line of its own; the transport has dropped what
+  // the login shell printed before the command, and a wrapper around sbatch may add notices.
+  const jobId = parsableJobId(result.stdout);
   succeeded(result, 'sbatch');
   if (jobId === undefined)
     throw new SlurmError(
@@ -95,6 +105,11 @@ export async function readJobOutput(
 
 export type JobEvent =
   | { kind: 'files'; stdout: string; stderr: string }
+  /** The Slurm controller does not answer (timed out, refused): asked again with backoff. */
+  | { kind: 'stalled'; message: string }
+  | { kind: 'resumed' }
+  /** The job ran, but no output file of its own was found (FILE as Slurm names it). */
+  | { kind: 'nooutput'; file: string }
   | { kind: 'state'; state: string; reason: string; nodes: string }
   | { kind: 'end'; state: string; exitCode: number; slurmExitCode: string };
 
@@ -132,15 +147,28 @@ export function jobExitCode(state: string, slurmExitCode: string): number {
  */
 export class EventDemux {
   private readonly marker: Buffer;
+  private readonly onData: (chunk: Buffer) => void;
+  private readonly onRecord: (fields: string[]) => void;
   private pending: Buffer = Buffer.alloc(0);
   private inRecord = false;
+  /** Until the script's `start` record, data is the login shell's (banners): dropped. */
+  private started: boolean;
 
   constructor(
     nonce: string,
-    private readonly onData: (chunk: Buffer) => void,
-    private readonly onRecord: (fields: string[]) => void,
+    onData: (chunk: Buffer) => void,
+    onRecord: (fields: string[]) => void,
+    options: { dropUntilStart?: boolean } = {},
   ) {
     this.marker = Buffer.from(`\x1e${nonce}\x1f`);
+    this.started = !options.dropUntilStart;
+    this.onData = (chunk) => {
+      if (this.started) onData(chunk);
+    };
+    this.onRecord = (fields) => {
+      if (fields[0] === 'start' && fields.length === 1) this.started = true;
+      else onRecord(fields);
+    };
   }
 
   push(chunk: Buffer): void {
@@ -211,25 +239,36 @@ export async function followJob(
   const nonce = randomBytes(8).toString('hex');
   let end: FollowResult | undefined;
   let gone: string | undefined;
-  const demux = new EventDemux(nonce, handlers.stderr, (fields) => {
-    const [kind, ...rest] = fields;
-    if (kind === 'files') handlers.event({ kind, stdout: rest[0] ?? '', stderr: rest[1] ?? '' });
-    else if (kind === 'state')
-      handlers.event({ kind, state: rest[0] ?? '', reason: rest[1] ?? '', nodes: rest[2] ?? '' });
-    else if (kind === 'end') {
-      const state = rest[0] ?? '';
-      const exitCode = jobExitCode(state, rest[1] ?? '');
-      end = { outcome: 'ended', state, exitCode };
-      handlers.event({ kind, state, exitCode, slurmExitCode: rest[1] ?? '' });
-    } else if (kind === 'gone') gone = rest.join(' ');
-  });
+  const demux = new EventDemux(
+    nonce,
+    handlers.stderr,
+    (fields) => {
+      const [kind, ...rest] = fields;
+      if (kind === 'files') handlers.event({ kind, stdout: rest[0] ?? '', stderr: rest[1] ?? '' });
+      else if (kind === 'stalled') handlers.event({ kind, message: rest.join(' ').trim() });
+      else if (kind === 'resumed') handlers.event({ kind });
+      else if (kind === 'nooutput') handlers.event({ kind, file: rest[0] ?? '' });
+      else if (kind === 'state')
+        handlers.event({ kind, state: rest[0] ?? '', reason: rest[1] ?? '', nodes: rest[2] ?? '' });
+      else if (kind === 'end') {
+        const state = rest[0] ?? '';
+        const exitCode = jobExitCode(state, rest[1] ?? '');
+        end = { outcome: 'ended', state, exitCode };
+        handlers.event({ kind, state, exitCode, slurmExitCode: rest[1] ?? '' });
+      } else if (kind === 'gone') gone = rest.join(' ');
+    },
+    { dropUntilStart: true },
+  );
+  // The job's stdout: what the login shell printed before the script's start line is dropped.
+  const stdoutMarker = new EventDemux(nonce, handlers.stdout, () => undefined, { dropUntilStart: true });
   const args = [jobId, nonce, String(options.stateInterval ?? 1), String(options.readInterval ?? 0.2)];
   const code = await transport.runScript(
     followScript,
     args,
-    { stdout: handlers.stdout, stderr: (c) => demux.push(c) },
+    { stdout: (c) => stdoutMarker.push(c), stderr: (c) => demux.push(c) },
     signal,
   );
+  stdoutMarker.flush();
   demux.flush();
   if (end) return end;
   if (signal?.aborted) return { outcome: 'detached', exitCode: 130 };

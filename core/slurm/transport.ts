@@ -3,12 +3,13 @@
 // extension host is on LUMI): the same programs started directly through execa (no shell), files
 // read through the bounded reader. core/slurm/jobs.ts takes either.
 import { createHash, randomBytes } from 'node:crypto';
-import { chmodSync, mkdirSync, renameSync, statSync, unlinkSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdirSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { basename, join } from 'node:path';
 import { RUNS_DIR } from '../remote/command';
 import type { SshConnection } from '../remote/connection';
 import { uploadScript } from '../remote/run';
+import { noSpaceMessage, SftpSession } from '../remote/sftp';
 import { loadExeca } from '../common/execa';
 import { readBounded, readBoundedTail } from '../common/boundedRead';
 import { shellJoin, shellQuote, shellQuotePath } from '../shell/quote';
@@ -71,8 +72,12 @@ const cdProblem = (cwd: string) => `cannot change to the submit directory ${cwd}
 export function buildLoginCommand(
   argv: readonly string[],
   options: { input?: string; cwd?: string } = {},
+  marker?: string,
 ): string {
   const lines: string[] = [];
+  // What the login shell printed before this line (banners, terminal titles, profile noise) is
+  // not the command's: the marker, on stdout and stderr, says where the command's output begins.
+  if (marker) lines.push(`printf '%s\\n' ${shellQuote(marker)}; printf '%s\\n' ${shellQuote(marker)} >&2`);
   if (options.cwd) lines.push(`cd ${shellQuotePath(options.cwd)} || ${shellFail(cdProblem(options.cwd), 1)}`);
   lines.push(
     options.input === undefined
@@ -87,17 +92,28 @@ function collect(): { push: (c: Buffer) => void; text: () => string } {
   return { push: (c) => void chunks.push(c), text: () => Buffer.concat(chunks).toString('utf8') };
 }
 
+/** TEXT after the line MARKER (what the command printed), or all of it when the marker never came. */
+export function afterMarker(text: string, marker: string): string {
+  const at = text.indexOf(`${marker}\n`);
+  return at === -1 ? text : text.slice(at + marker.length + 1);
+}
+
 /** Slurm over the kept SSH connection. SSH failures stay SshError (exit 255 in the CLI). */
 export function sshTransport(connection: SshConnection): SlurmTransport {
   return {
     async run(argv, options = {}) {
       const out = collect();
       const err = collect();
-      const result = await connection.exec(buildLoginCommand(argv, options), {
+      const marker = `\x1elumi-modules-${randomBytes(8).toString('hex')}`;
+      const result = await connection.exec(buildLoginCommand(argv, options, marker), {
         onStdout: out.push,
         onStderr: err.push,
       });
-      return { code: result.code, stdout: out.text(), stderr: err.text() };
+      return {
+        code: result.code,
+        stdout: afterMarker(out.text(), marker),
+        stderr: afterMarker(err.text(), marker),
+      };
     },
     async runScript(script, args, handlers, signal) {
       const result = await connection.exec(loginShell(script, args), {
@@ -108,22 +124,13 @@ export function sshTransport(connection: SshConnection): SlurmTransport {
       return result.code;
     },
     async readTail(file, maxBytes) {
-      const sftp = await connection.sftp();
+      const sftp = await SftpSession.open(connection);
       try {
-        const size = await new Promise<number>((resolve, reject) =>
-          sftp.stat(file, (e, st) =>
-            e ? reject(new SlurmError(`${file}: ${e.message} (has the job started?)`)) : resolve(st.size),
-          ),
-        );
-        const start = Math.max(0, size - maxBytes);
-        const chunks: Buffer[] = [];
-        await new Promise<void>((resolve, reject) => {
-          const stream = sftp.createReadStream(file, { start });
-          stream.on('data', (d: Buffer) => chunks.push(d));
-          stream.on('error', (e: Error) => reject(new SlurmError(`${file}: ${e.message}`)));
-          stream.on('end', () => resolve());
-        });
-        return { text: Buffer.concat(chunks).toString('utf8'), skipped: start };
+        const st = await sftp.statIfExists(file);
+        if (!st) throw new SlurmError(`${file}: no such file (has the job started?)`);
+        const start = Math.max(0, st.size - maxBytes);
+        const bytes = await sftp.readRange(file, start, maxBytes);
+        return { text: bytes.toString('utf8'), skipped: start };
       } finally {
         sftp.end();
       }
@@ -231,14 +238,17 @@ export function localTransport(options: { env?: NodeJS.ProcessEnv; cwd?: string 
         mkdirSync(dir, { recursive: true, mode: 0o700 });
         chmodSync(dir, 0o700);
         const temporary = join(dir, `.copy-${randomBytes(6).toString('hex')}`);
-        writeFileSync(temporary, read.bytes, { mode: 0o700 });
         try {
+          writeFileSync(temporary, read.bytes, { mode: 0o700 });
           renameSync(temporary, target);
         } catch (err) {
-          unlinkSync(temporary);
+          rmSync(temporary, { force: true });
           throw err;
         }
       } catch (err) {
+        const code = (err as NodeJS.ErrnoException).code;
+        if (code === 'ENOSPC' || code === 'EDQUOT')
+          throw new SlurmError(noSpaceMessage('this machine', target));
         throw new SlurmError(`cannot copy ${localPath} to ${dir}: ${(err as Error).message}`);
       }
       return target;

@@ -55,8 +55,11 @@ describe('check messages never show what was read', () => {
     const r = runCli(['check', '--format', 'json', '--env', `LUMI_TEST_TOKEN=${dir}/given/${SECRET}`, dir]);
     const messages = (JSON.parse(r.stdout) as { code: string; message: string }[]).map((f) => f.message);
     assert.ok(
-      messages.includes(
-        `SING_IMAGE image does not exist on this machine: ${dir}/given/${SECRET}/sif/tool.sif`,
+      // Shortened in the middle to fit 100 characters: its start and its file name stay.
+      messages.some(
+        (m) =>
+          m.startsWith(`SING_IMAGE image does not exist on this machine: ${dir.slice(0, 12)}`) &&
+          m.endsWith('/sif/tool.sif'),
       ),
       messages.join('\n'),
     );

@@ -20,7 +20,9 @@ export interface TestClient {
   /** Resolves with the first diagnostics for `uri` that satisfy `accept` (newest first). */
   diagnostics(uri: string, accept?: (d: Diagnostic[]) => boolean, timeoutMs?: number): Promise<Diagnostic[]>;
   open(path: string, text: string, languageId?: string): Promise<string>;
-  change(uri: string, text: string): void;
+  change(uri: string, text: string, version?: number): void;
+  /** Every diagnostics notification for `uri` so far, oldest first. */
+  published(uri: string): Diagnostic[][];
   stderr(): string;
   /** window/logMessage texts so far. */
   logs(): string[];
@@ -33,6 +35,8 @@ export async function startServer(options: {
   pullConfiguration?: boolean;
   cwd?: string;
   initializationOptions?: unknown;
+  /** workspace/configuration is answered only once this settles (a slow editor). */
+  configurationGate?: Promise<void>;
 }): Promise<TestClient> {
   const child = spawn(process.execPath, [serverBundle, '--stdio'], {
     stdio: 'pipe',
@@ -49,8 +53,10 @@ export async function startServer(options: {
   const latest = new Map<string, Diagnostic[]>();
   const waiters: { uri: string; accept: (d: Diagnostic[]) => boolean; resolve: (d: Diagnostic[]) => void }[] =
     [];
+  const history = new Map<string, Diagnostic[][]>();
   connection.onNotification('textDocument/publishDiagnostics', (p: PublishDiagnosticsParams) => {
     latest.set(p.uri, p.diagnostics);
+    history.set(p.uri, [...(history.get(p.uri) ?? []), p.diagnostics]);
     for (const w of [...waiters]) {
       if (w.uri === p.uri && w.accept(p.diagnostics)) {
         waiters.splice(waiters.indexOf(w), 1);
@@ -58,9 +64,10 @@ export async function startServer(options: {
       }
     }
   });
-  connection.onRequest('workspace/configuration', (params: { items: { section?: string }[] }) =>
-    params.items.map(() => options.settings ?? {}),
-  );
+  connection.onRequest('workspace/configuration', async (params: { items: { section?: string }[] }) => {
+    await options.configurationGate;
+    return params.items.map(() => options.settings ?? {});
+  });
   connection.onRequest('client/registerCapability', () => null);
   connection.onNotification('window/logMessage', (p: { message: string }) => void logs.push(p.message));
   connection.listen();
@@ -111,8 +118,9 @@ export async function startServer(options: {
       });
       return uri;
     },
-    change(uri, text) {
-      const version = (versions.get(uri) ?? 1) + 1;
+    published: (uri) => [...(history.get(uri) ?? [])],
+    change(uri, text, given) {
+      const version = given ?? (versions.get(uri) ?? 1) + 1;
       versions.set(uri, version);
       latest.delete(uri);
       void connection.sendNotification('textDocument/didChange', {

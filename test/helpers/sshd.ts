@@ -236,6 +236,12 @@ export interface SshdOptions {
    * sshd_config lines put first (sshd keeps the first value), e.g. `MaxStartups 2:90:4`, `MaxAuthTries 3`.
    */
   extraConfig?: string[];
+  /**
+   * A small tmpfs mounted inside the namespace only, at this path under the remote HOME (e.g.
+   * `.cache/lumi-modules`), of SIZE (mount's size=, e.g. `300k`): a full disk or quota on the
+   * remote. The host does not see it; look at it through the sshd.
+   */
+  remoteTmpfs?: { path: string; size: string };
 }
 
 /** PAM stack of the namespace when a second factor is on: only pam_unix asks. */
@@ -358,8 +364,14 @@ export async function startSshd(options: SshdOptions = {}): Promise<SshdFixture>
     }
     const secondFactor = options.secondFactorPassword !== undefined;
     // sh is the namespace's PID 2; it mounts the namespace's own /proc and becomes sshd.
-    const wrapper =
+    let wrapper =
       'mount -t proc proc /proc 2>/dev/null || echo "sshd fixture: could not mount a fresh /proc" >&2; exec "$@"';
+    if (options.remoteTmpfs) {
+      const at = join(remoteHome, options.remoteTmpfs.path);
+      mkdirSync(at, { recursive: true, mode: 0o700 });
+      const size = options.remoteTmpfs.size.replace(/[^0-9kmgKMG]/g, '');
+      wrapper = `mount -t tmpfs -o size=${size},mode=0700 tmpfs '${at.replace(/'/g, "'\\''")}' || exit 1; ${wrapper}`;
+    }
 
     const penalties = sshdVersion() >= 9.8; // OpenSSH 9.8 blocks sources after failed logins: not in tests
     const config = join(dir, 'sshd_config');

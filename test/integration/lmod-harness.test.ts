@@ -1,15 +1,16 @@
 // The Lmod differential harness (scripts/lmod-verify.mjs) in the suite: every finding of
 // getenv-no-fallback, undefined-variable (error) and unknown-function (error) that real Lmod can
-// judge is loaded in the environments it claims, and none may be refuted. Three trees: the class
+// judge is loaded in the environments it claims, and none may be refuted. Four trees: the class
 // texts of unit/nil-flow (each finding there must also be confirmed, not merely not refuted), the
-// fixtures, and the committed corpus (test/corpus/redistributable.tar.xz).
+// fixtures, public trees never used for the rules (test/corpus/harness) and the committed corpus
+// (test/corpus/redistributable.tar.xz).
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { NIL_FLOW_CASES } from '../unit/nil-flow.test';
+import { NIL_FLOW_CASES } from '../helpers/nilFlowCases';
 
 const repo = join(__dirname, '..', '..');
 interface Judged {
@@ -65,6 +66,13 @@ describe('Lmod differential harness', () => {
 
   it('refutes nothing on the fixtures', async () => {
     assert.deepEqual(refuted(await verify(join(repo, 'test', 'fixtures'))), []);
+  });
+
+  it('refutes nothing on the trees never used for the rules (test/corpus/harness)', async () => {
+    const report = await verify(join(repo, 'test', 'corpus', 'harness'));
+    assert.deepEqual(refuted(report), []);
+    // Pawsey's templates: MYSOFTWARE and PAWSEY_PROJECT in '..' (PYTHONUSERBASE is set before use).
+    assert.equal(report.counts['getenv-no-fallback']?.confirmed, 2, JSON.stringify(report.counts));
   });
 
   it('refutes nothing on the committed corpus', { timeout: 600_000 }, async () => {

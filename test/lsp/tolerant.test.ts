@@ -201,20 +201,31 @@ describe('language server with a syntax error in the document', () => {
 });
 
 describe('language server over stdio with a malformed header', () => {
-  it('ends with a clear line on stderr instead of staying alive but deaf', async () => {
-    const child = spawn(process.execPath, [serverBundle, '--stdio'], { stdio: 'pipe' });
-    let stderr = '';
-    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
-    const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
-    child.stdin.write(
-      'Content-Length: many\r\n\r\n{"jsonrpc":"2.0","id":1,"method":"initialize","params":{}}',
-    );
-    const killer = setTimeout(() => child.kill('SIGKILL'), 10_000);
-    const code = await exited;
-    clearTimeout(killer);
-    assert.equal(code, 1, `the server exits by itself (stderr: ${stderr})`);
-    assert.match(stderr, /unreadable message from the client \(Content-Length value must be a number/);
-  });
+  const body = '{"jsonrpc":"2.0","id":1,"method":"initialize","params":{}}';
+  const cases: [string, string, RegExp][] = [
+    ['a non-numeric length', `Content-Length: many\r\n\r\n${body}`, /Content-Length is not a byte count/],
+    ['a negative length', `Content-Length: -5\r\n\r\n${body}`, /Content-Length is not a byte count: "-5"/],
+    ['lines ended by LF only', `Content-Length: ${body.length}\n\n${body}`, /ends with LF alone/],
+    [
+      'a line that is no header',
+      `Content-Length: ${body.length}\r\nhello\r\n\r\n${body}`,
+      /is not "Name: value"/,
+    ],
+  ];
+  for (const [what, frame, why] of cases)
+    it(`${what}: ends with one clear line on stderr instead of staying alive but deaf`, async () => {
+      const child = spawn(process.execPath, [serverBundle, '--stdio'], { stdio: 'pipe' });
+      let stderr = '';
+      child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+      const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+      child.stdin.write(frame);
+      const killer = setTimeout(() => child.kill('SIGKILL'), 10_000);
+      const code = await exited;
+      clearTimeout(killer);
+      assert.equal(code, 1, `the server exits by itself (stderr: ${stderr})`);
+      assert.match(stderr, /^lumi-modules language server: unreadable message from the client \(.*\n$/);
+      assert.match(stderr, why);
+    });
 });
 
 describe('language server file watcher', () => {

@@ -13,6 +13,7 @@ import { lmodFunctions, modulercFunctions } from '../../core/analysis/modulefile
 import { sandboxRegistrationNames } from '../../core/analysis/modulefile/sitePackage';
 import { initBashParser } from '../../core/analysis/wrapper/parser';
 import type { Finding } from '../../core/analysis/types';
+import { explanation } from '../../core/analysis/diagnosticDocs';
 
 let home: string;
 before(async () => {
@@ -312,11 +313,13 @@ describe('messages that name what would resolve them', () => {
     assert.equal(found(`local unusedThing = 1\nwhatis("x")\n`, 'unused-local').length, 1);
   });
 
-  it('getenv-no-fallback names the variable and --env, and offers no silent fallback', () => {
+  it('getenv-no-fallback names the variable and what fails, and offers no silent fallback', () => {
     const text = `setenv("A", os.getenv('PROJHOME') .. '/x')\n`;
     const [f] = found(text, 'getenv-no-fallback');
     assert.match(f.message, /os\.getenv\('PROJHOME'\)/);
-    assert.match(f.message, /--env PROJHOME=/);
+    assert.match(f.message, /when PROJHOME is unset: '\.\.' stops the load/);
+    assert.match(explanation('getenv-no-fallback'), /lumiModules\.env/);
+    assert.match(explanation('getenv-no-fallback'), /--env/);
     // `or ''` would turn the loud failure into the silently wrong path '/x'.
     assert.equal(f.fixes, undefined);
   });

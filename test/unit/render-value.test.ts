@@ -71,7 +71,7 @@ describe('renderValue', () => {
     );
     const conda = analysis.findings.find((f) => f.code === 'missing-with-conda');
     assert.ok(conda, JSON.stringify(analysis.findings.map((f) => f.code)));
-    assert.match(conda.message, /the wrapper \$PROJHOME\/bin\/python applies/);
+    assert.match(conda.message, /a wrapper on PATH applies it: \$PROJHOME\/bin\/python$/);
     assert.ok(
       !analysis.findings.some((f) => f.message.includes('/secret')),
       JSON.stringify(analysis.findings.map((f) => f.message)),

@@ -22,6 +22,7 @@ import { projectHome } from './site';
 import { renderValue, type HiddenValue } from './renderValue';
 import { SourceMap } from './source';
 import type { ModulefileAnalysis, PathExpression } from './types';
+import { clipped } from '../messages';
 
 /**
  * `document`: the text is an editor's document, analysed again after every edit. The result then
@@ -141,7 +142,7 @@ export function analyzeModulefile(
         range: source.range(0, 0),
         severity: 'information',
         code: 'internal-error',
-        message: `analysis failed: ${(err as Error).message}`,
+        message: clipped(`analysis failed: ${(err as Error).message}`),
       },
     ]);
   }
@@ -210,7 +211,7 @@ function syntaxFinding(err: unknown, source: SourceMap): Finding[] {
   const lineEnd = text.indexOf('\n', at);
   const end = source.position(lineEnd === -1 ? text.length : Math.max(lineEnd, at));
   const message = String(e.message ?? 'syntax error').replace(/^\[\d+:\d+\]\s*/, '');
-  return [{ range: { start, end }, severity: 'error', code: 'lua-syntax', message }];
+  return [{ range: { start, end }, severity: 'error', code: 'lua-syntax', message: clipped(message) }];
 }
 
 function emptyAnalysis(findings: Finding[]): ModulefileAnalysis {

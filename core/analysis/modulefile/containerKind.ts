@@ -5,6 +5,12 @@
 // - laif: loads lumi-aif-singularity-bindings, or names /opt/venv (the image's Python);
 // - csc: sets SING_IMAGE or WITH_CONDA, or puts CSC-style wrapper scripts on PATH.
 // A string that merely contains `.sif` makes no container module.
+// A fourth convention is recognised by its rules, not here (it sets no image variable): shell-function
+// container modules (singularity-hpc/shpc templates, Biocontainers trees) define one shell function per
+// program, `set_shell_function(program, launch .. " " .. program .. ' "$@"', launch .. " " .. program ..
+// " $*")`, with `launch = singularity .. " exec " .. image` and `singularity` from
+// `capture("which singularity")`; no wrapper scripts. The bash body is checked as bash
+// (rules/modulefile/shellFunctionUnquotedArgs.ts).
 import type { Evaluation } from './evaluate';
 import type { FoundWrapper } from './resolve';
 import type { ContainerKind } from './types';

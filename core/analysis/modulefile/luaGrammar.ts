@@ -421,11 +421,18 @@ class Recognizer {
   private readonly statements: Statement[] = [];
   /** Line where each enclosing function body starts (empty: the main chunk). */
   private readonly functionLines: number[] = [];
+  /** Per function (the main chunk first): loops open around the current statement. */
+  private readonly loops: number[] = [0];
+  /** Per function: its first `break` outside a loop, reported when the function closes. */
+  private readonly strayBreaks: ({ line: number; start: number; end: number } | undefined)[] = [undefined];
+  /** gotos and labels are luaparse's to check: then breaks are too (Lua reports the first of them). */
+  private readonly hasGoto: boolean;
 
   private readonly lexer: Lexer;
 
   constructor(private readonly text: string) {
     this.lexer = new Lexer(text);
+    this.hasGoto = /\bgoto\b|::/.test(text);
   }
 
   run(): LuaGrammarError | undefined {
@@ -433,6 +440,7 @@ class Recognizer {
       this.next();
       this.statlist();
       if (this.tok.type !== T.EOF) this.errorExpected('<eof>');
+      this.closeFunction();
       return undefined;
     } catch (e) {
       if (!(e instanceof Stop)) throw e;
@@ -510,6 +518,26 @@ class Recognizer {
     // A NUL byte is token 0, which Lua's message leaves out (lexerror's `if (token)`).
     const near = this.near() === '' ? '' : ` near ${this.near()}`;
     throw new Stop({ index: at, message: `${message}${near}`, lexical: false, recovery: blank });
+  }
+
+  /** lparser.c leaveblock at a function's end: a `break` outside a loop (semerror: no "near"). */
+  private closeFunction(): void {
+    const stray = this.strayBreaks.pop();
+    this.loops.pop();
+    if (!stray || this.hasGoto) return;
+    const at = this.tok.type === T.EOF ? this.text.length : this.tok.range[0];
+    throw new Stop({
+      index: at,
+      message: `<break> at line ${stray.line} not inside a loop`,
+      lexical: false,
+      recovery: { start: stray.start, end: stray.end },
+    });
+  }
+
+  private inLoop(run: () => void): void {
+    this.loops[this.loops.length - 1]++;
+    run();
+    this.loops[this.loops.length - 1]--;
   }
 
   private errorExpected(what: string): never {
@@ -590,7 +618,7 @@ class Recognizer {
       this.expr();
       const header = { start, end: this.tok.range[1] };
       this.checkNext('do');
-      this.statlist();
+      this.inLoop(() => this.statlist());
       this.checkMatch('end', 'while', line, header);
     } else if (this.is('do')) {
       const header = { start, end: this.tok.range[1] };
@@ -601,7 +629,7 @@ class Recognizer {
     else if (this.is('repeat')) {
       const header = { start, end: this.tok.range[1] };
       this.next();
-      this.statlist();
+      this.inLoop(() => this.statlist());
       this.checkMatch('until', 'repeat', line, header);
       this.expr();
     } else if (this.is('function')) {
@@ -635,8 +663,12 @@ class Recognizer {
       this.next();
       if (!this.blockFollow(true) && !this.is(';')) this.explist();
       this.testNext(';');
-    } else if (this.is('break')) this.next();
-    else if (this.is('goto', t)) {
+    } else if (this.is('break')) {
+      const fn = this.loops.length - 1;
+      if (this.loops[fn] === 0 && !this.strayBreaks[fn])
+        this.strayBreaks[fn] = { line, start, end: this.tok.range[1] };
+      this.next();
+    } else if (this.is('goto', t)) {
       this.next();
       this.name();
     } else this.exprStatement();
@@ -682,7 +714,7 @@ class Recognizer {
     } else this.fail("'=' or 'in' expected");
     const header = { start, end: this.tok.range[1] };
     this.checkNext('do');
-    this.statlist();
+    this.inLoop(() => this.statlist());
     this.checkMatch('end', 'for', line, header);
   }
 
@@ -730,9 +762,12 @@ class Recognizer {
     const header = { start, end: this.tok.range[1] };
     this.checkNext(')');
     this.functionLines.push(line);
+    this.loops.push(0);
+    this.strayBreaks.push(undefined);
     this.statlist();
     this.checkMatch('end', 'function', line, header);
     this.functionLines.pop();
+    this.closeFunction();
   }
 
   // --- expressions --------------------------------------------------------------------------

@@ -12,8 +12,21 @@
 //   ShellCheck) and each file's severity configuration.
 // A cache that cannot be read is ignored (and rebuilt); one that cannot be written is reported.
 // Saved only when something changed; compacted when the tables grew by half or files went.
-import { existsSync, mkdirSync, readFileSync, renameSync, statSync, writeFileSync } from 'node:fs';
-import { dirname } from 'node:path';
+import { createHmac, randomBytes } from 'node:crypto';
+import {
+  closeSync,
+  constants,
+  existsSync,
+  fchmodSync,
+  mkdirSync,
+  openSync,
+  readFileSync,
+  renameSync,
+  rmSync,
+  statSync,
+  writeSync,
+} from 'node:fs';
+import { basename, dirname, join } from 'node:path';
 import type { AnalysisEnv } from '../env';
 import type { SeverityPolicy } from '../policy';
 import type { Finding, Severity } from '../types';
@@ -24,7 +37,7 @@ import type { ModuleSummary } from './moduleIndex';
 import type { ModulefileJob, ModulefileResult } from './modulefileJob';
 import { readSource } from './readSource';
 
-const FORMAT = 4;
+const FORMAT = 5;
 
 type StoredFinding = Omit<Finding, 'fixes'>;
 
@@ -59,6 +72,11 @@ type StoredEntry = [
 interface CacheFile {
   format: number;
   key: string;
+  /**
+   * This cache's own random key: environment values are stored as their HMAC under it, never
+   * as themselves (a module may name GITHUB_TOKEN; the cache file may be uploaded by CI).
+   */
+  secret: string;
   strings: string[];
   /**
    * Dependencies, 3 slots each: kind letter, argument (a string index), answer (a string index, a boolean or
@@ -148,6 +166,7 @@ function compacted(data: CacheFile, keep: (path: string) => boolean): CacheFile 
   const out: CacheFile = {
     format: data.format,
     key: data.key,
+    secret: data.secret,
     strings: [],
     deps: [],
     depSets: [],
@@ -199,6 +218,22 @@ function compacted(data: CacheFile, keep: (path: string) => boolean): CacheFile 
     ];
   }
   return out;
+}
+
+/** Writes a new file, mode 0600, that nobody else made first; removed again when a write fails. */
+function writeExclusively(path: string, text: string): void {
+  const { O_WRONLY, O_CREAT, O_EXCL, O_NOFOLLOW } = constants;
+  const fd = openSync(path, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW, 0o600);
+  try {
+    fchmodSync(fd, 0o600);
+    const bytes = Buffer.from(text);
+    for (let done = 0; done < bytes.length;) done += writeSync(fd, bytes, done);
+  } catch (err) {
+    closeSync(fd);
+    rmSync(path, { force: true });
+    throw err;
+  }
+  closeSync(fd);
 }
 
 export interface FileState {
@@ -254,6 +289,7 @@ export class CheckCache implements TreeCheckLayer {
     this.data = data ?? {
       format: FORMAT,
       key,
+      secret: randomBytes(32).toString('hex'),
       strings: [],
       deps: [],
       depSets: [],
@@ -273,6 +309,8 @@ export class CheckCache implements TreeCheckLayer {
       if (
         parsed.format === FORMAT &&
         parsed.key === key &&
+        typeof parsed.secret === 'string' &&
+        /^[0-9a-f]{64}$/.test(parsed.secret) &&
         TABLES.every((t) => Array.isArray(parsed[t])) &&
         typeof parsed.files === 'object' &&
         parsed.files !== null
@@ -356,7 +394,7 @@ export class CheckCache implements TreeCheckLayer {
     return results;
   }
 
-  /** An unchanged wrapper (same text, configuration and owners) answered, another checked by `run` and stored. */
+  /** An unchanged wrapper (same text, configuration, owners) answered; another checked by `run`, stored. */
   wrapper(
     path: string,
     text: string,
@@ -367,7 +405,10 @@ export class CheckCache implements TreeCheckLayer {
     if (key === undefined) {
       // The owners setting WITH_CONDA are hashed: a bin/ shared by 10,000 modules would put their
       // paths in the cache file.
-      key = `${this.severityKey(context.severity)}\u0000${sha1(context.modulesSettingWithConda.join('\u0000'))}`;
+      const owners = sha1(context.modulesSettingWithConda.join('\u0000'));
+      // Whether a module puts it on PATH decides which rules apply (wrapper/scriptKind.ts).
+      const onPath = context.onModulePath ? '' : '\u0000off-path';
+      key = `${this.severityKey(context.severity)}\u0000${owners}${onPath}`;
       this.wrapperKeys.set(context, key);
     }
     const state = this.states.get(path) ?? fileState(path);
@@ -457,7 +498,7 @@ export class CheckCache implements TreeCheckLayer {
         typeof kind === 'string' &&
         typeof arg === 'number' &&
         (typeof stored === 'number' ? strings[stored] : stored) ===
-          this.answer(kind as Dependency[0], strings[arg]);
+          this.answer(kind as Dependency[0], this.expand(strings[arg]));
       this.depVerdicts[d] = holds;
     }
     return holds;
@@ -490,16 +531,32 @@ export class CheckCache implements TreeCheckLayer {
       if (!Array.isArray(stored)) return undefined;
       summary = {
         setsWithConda: stored[0] === 1,
-        wrapperDirs: stored.slice(1).map((d) => this.data.strings[d]),
+        wrapperDirs: stored.slice(1).map((d) => this.expand(this.data.strings[d])),
       };
       this.decodedSummaries[index] = summary;
     }
     return summary;
   }
 
-  /** The number of a dependency in `deps`, its strings interned. */
+  /** A stored path with the environment variables it held put back (see store). */
+  private expand(text: string): string {
+    if (typeof text !== 'string' || !text.includes('\u0000')) return text;
+    // Split on the NUL that brackets each name: odd parts are names.
+    return text
+      .split('\u0000')
+      .map((part, i) => (i % 2 === 1 ? (this.env.getenv(part) ?? '') : part))
+      .join('');
+  }
+
+  /** An environment value as stored and compared: its keyed hash. */
+  private envHash(value: string): string {
+    return createHmac('sha256', this.data.secret).update(value).digest('hex');
+  }
+
+  /** The number of a dependency in `deps`, its strings interned (an environment value as its hash). */
   private dependency([kind, arg, answer]: Dependency): number {
-    const stored = typeof answer === 'string' ? this.tables.strings.intern(answer) : answer;
+    const kept = kind === 'e' && typeof answer === 'string' ? this.envHash(answer) : answer;
+    const stored = typeof kept === 'string' ? this.tables.strings.intern(kept) : kept;
     return this.tables.dependency(kind, this.tables.strings.intern(arg), stored);
   }
 
@@ -530,11 +587,21 @@ export class CheckCache implements TreeCheckLayer {
         strings.intern(f.message),
       );
     }
-    const depSet = (data.deps ?? []).map((d) => this.dependency(d));
+    // Environment values inside paths (pathJoin(os.getenv('TOKEN'), 'bin')) are stored as the
+    // variable's name, expanded again on reuse (after the variable's hash was found unchanged).
+    const values = (data.deps ?? [])
+      .filter((d) => d[0] === 'e' && typeof d[2] === 'string' && d[2] !== '')
+      .map((d) => [d[1], d[2] as string] as const)
+      .sort((a, b) => b[1].length - a[1].length);
+    const template = (text: string) =>
+      values.reduce((t, [name, value]) => t.split(value).join(`\u0000${name}\u0000`), text);
+    const depSet = (data.deps ?? []).map(([kind, arg, answer]) =>
+      this.dependency([kind, kind === 'e' ? arg : template(arg), answer]),
+    );
     const role = data.summary
       ? summaries.intern([
           data.summary.setsWithConda ? 1 : 0,
-          ...data.summary.wrapperDirs.map((d) => strings.intern(d)),
+          ...data.summary.wrapperDirs.map((d) => strings.intern(template(d))),
         ])
       : data.containerWrapper
         ? CONTAINER_WRAPPER
@@ -558,7 +625,12 @@ export class CheckCache implements TreeCheckLayer {
   save(): void {
     if (!this.dirty) return;
     mkdirSync(dirname(this.location), { recursive: true });
-    const temp = `${this.location}.${process.pid}.tmp`;
+    // A random name, created exclusively (O_EXCL, no link followed): in a group-writable project
+    // directory another member cannot plant a link where the cache is written.
+    const temp = join(
+      dirname(this.location),
+      `.${basename(this.location)}.${randomBytes(12).toString('hex')}.tmp`,
+    );
     // Files not looked at this run keep their entries while they exist (`check a/` then `check b/`).
     const gone = Object.keys(this.data.files).filter((path) => !this.visited.has(path) && !existsSync(path));
     // Compacting a 10,000-entry cache costs ~0.1 s: done when a file went or the tables grew by half.
@@ -571,8 +643,14 @@ export class CheckCache implements TreeCheckLayer {
       saved = compacted(this.data, (path) => !goneSet.has(path));
       saved.compactedSizes = TABLES.map((t) => saved[t].length);
     }
-    writeFileSync(temp, JSON.stringify(saved));
-    renameSync(temp, this.location);
+    writeExclusively(temp, JSON.stringify(saved));
+    try {
+      // A link planted at the location is replaced, never followed.
+      renameSync(temp, this.location);
+    } catch (err) {
+      rmSync(temp, { force: true });
+      throw err;
+    }
   }
 
   private answer(kind: Dependency[0], arg: string): string | boolean | null {
@@ -609,8 +687,10 @@ export class CheckCache implements TreeCheckLayer {
         const l = fs.listDir(arg);
         return l === undefined ? null : sha1(l.join('\u0000'));
       }
-      case 'e':
-        return this.env.getenv(arg) ?? null;
+      case 'e': {
+        const value = this.env.getenv(arg);
+        return value === undefined ? null : this.envHash(value);
+      }
       default:
         return 'unknown dependency';
     }

@@ -30,6 +30,8 @@ export interface FileCheckContext {
   notes?: readonly Finding[];
   /** A wrapper: the modules that put its directory on PATH and set WITH_CONDA. */
   modulesSettingWithConda?: readonly string[];
+  /** A wrapper: a checked module puts its directory on PATH (undefined: not known). */
+  onModulePath?: boolean;
   /** A wrapper: ShellCheck, when it is to run (no stage: no ShellCheck findings). */
   shellcheck?: ShellcheckStage;
   /** Record what the analysis asked the world, with the answers (for a result cache). */
@@ -123,6 +125,7 @@ async function checkWrapper(
   if (!bashParserReady()) await initBashParser();
   const analysis = analyzeWrapper(text, path, {
     modulesSettingWithConda: [...(context.modulesSettingWithConda ?? [])],
+    onModulePath: context.onModulePath,
   });
   const containerWrapper = analysis.facts.isContainerWrapper;
   const ours: FileCheck = { findings: configure(analysis.findings), containerWrapper };

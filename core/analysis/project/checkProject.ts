@@ -2,8 +2,8 @@
 // (with what those modules set, e.g. WITH_CONDA) and any other container wrapper found.
 // This is what `lumi-modules check` runs. Each file is checked by the one engine (checkFile.ts), as
 // in the language server; this file decides only which files are checked, with what context.
-import { realpathSync } from 'node:fs';
-import { join } from 'node:path';
+import { lstatSync, readlinkSync, realpathSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
 import { directoryOf } from '../../common/paths';
 import type { AnalysisEnv } from '../env';
 import type { FileFinding, Finding } from '../types';
@@ -62,7 +62,7 @@ export interface TreeCheckLayer {
   readonly wantsFileStates: boolean;
   /** The walk's file states (when wanted), before the first question. */
   begin(states: ReadonlyMap<string, FileState>): void;
-  /** A script's text: 'container-wrapper' when known as one, 'answered' when its findings will likely be reused. */
+  /** A script's text: 'container-wrapper' when known as one, 'answered' when its findings are likely kept. */
   knows(path: string, text: string): 'container-wrapper' | 'answered' | undefined;
   /** The modulefiles' results, in order: the layer's, and `run`'s (the engine on every core) for the rest. */
   modulefiles(
@@ -82,6 +82,8 @@ export interface TreeCheckLayer {
 export interface WrapperCheckContext {
   severity: SeverityPolicy;
   modulesSettingWithConda: readonly string[];
+  /** A checked module puts the wrapper's directory (or a link's) on PATH (wrapper/scriptKind.ts). */
+  onModulePath: boolean;
 }
 
 /** No layer: every file is checked. */
@@ -92,6 +94,25 @@ export const engineOnly: TreeCheckLayer = {
   modulefiles: (job, run) => run(job),
   wrapper: (_path, _text, _context, run) => run(),
 };
+
+/**
+ * The file a link names, its own links followed but not its directories' (a tree reached through a
+ * linked directory keeps its paths): `bin/pip -> python` is `bin/python`.
+ */
+export function ownFile(path: string): string {
+  let file = path;
+  for (let hops = 0; hops < 40; hops++) {
+    let target: string;
+    try {
+      if (!lstatSync(file).isSymbolicLink()) return file;
+      target = readlinkSync(file);
+    } catch {
+      return file;
+    }
+    file = resolve(dirname(file), target);
+  }
+  return file;
+}
 
 export interface CheckProjectOptions {
   /** Finds each file's `.lumi-modules.json` (one per run; a malformed file throws ProjectConfigError). */
@@ -175,21 +196,34 @@ export async function checkProject(
   const shellcheckEarly = (path: string, text: string) => {
     if (layer.knows(path, text) === undefined) shellcheck.early(path, text);
   };
-  // python3, pip, pip3 are often links to one python wrapper: check the file once.
-  const seenReal = new Set<string>();
-  const firstVisit = (path: string) => {
+  // python3, pip, pip3 are often links to one python wrapper: the file is checked once, under its
+  // own path (findings land on the wrapper, not on the first link to it); `aliases` keeps every path
+  // it was reached by, for the modules that put any of their directories on PATH.
+  const aliases = new Map<string, string[]>();
+  const seenReal = new Map<string, string>(); // real path -> the file's own path
+  const firstVisit = (path: string): string | undefined => {
     const real = realPath(path);
-    if (seenReal.has(real)) return false;
-    seenReal.add(real);
-    return true;
+    const own = seenReal.get(real);
+    if (own !== undefined) {
+      const known = aliases.get(own)!;
+      if (!known.includes(path)) known.push(path);
+      return undefined;
+    }
+    const file = ownFile(path);
+    seenReal.set(real, file);
+    aliases.set(file, file === path ? [path] : [file, path]);
+    return file;
   };
+  const aliasesOf = (path: string) => aliases.get(path) ?? [path];
   // Scripts first: ShellCheck can start on container wrappers (another core) while the bash parser
   // loads and the modules are analysed. A script that mentions no container runtime at all is no
   // container wrapper; the others are decided by the parser.
   const candidates: { file: string; text: string; notes: Finding[] }[] = [];
-  for (const file of files) {
-    if (isModulefilePath(file) || !isScriptCandidate(file, env) || !firstVisit(file)) continue;
-    const source = readSource(file, true);
+  for (const found of files) {
+    if (isModulefilePath(found) || !isScriptCandidate(found, env)) continue;
+    const file = firstVisit(found);
+    if (file === undefined) continue;
+    const source = readSource(file, file === found);
     if (!source.ok || !CONTAINER_WORDS.test(source.text)) continue;
     candidates.push({ file, text: source.text, notes: source.notes });
     shellcheckEarly(file, source.text);
@@ -243,14 +277,10 @@ export async function checkProject(
   // Every script in a directory a checked module puts on PATH is a wrapper of that module.
   for (const dir of [...index.wrapperDirs()].sort()) {
     for (const name of (env.fs.listDir(dir) ?? []).sort()) {
-      const path = join(dir, name);
-      if (
-        wrappers.has(path) ||
-        env.fs.kind(path) !== 'file' ||
-        !isScriptCandidate(path, env) ||
-        !firstVisit(path)
-      )
-        continue;
+      const listed = join(dir, name);
+      if (wrappers.has(listed) || env.fs.kind(listed) !== 'file' || !isScriptCandidate(listed, env)) continue;
+      const path = firstVisit(listed);
+      if (path === undefined) continue;
       const source = readSource(path);
       if (source.ok) {
         wrappers.set(path, source.text);
@@ -263,14 +293,16 @@ export async function checkProject(
   // it): made once per directory, as a bin/ holds hundreds of wrappers.
   const contextsByDir = new Map<string, WrapperCheckContext>();
   const wrapperContext = (path: string) => {
-    const dir = directoryOf(path);
+    // A wrapper reached through links in other directories has a context of its own.
+    const dir = aliasesOf(path).length > 1 ? path : directoryOf(path);
     let context = contextsByDir.get(dir);
     if (context === undefined)
       contextsByDir.set(
         dir,
         (context = {
           severity: severityOf(path),
-          modulesSettingWithConda: index.modulesSettingWithConda(path),
+          modulesSettingWithConda: index.modulesSettingWithCondaAny(aliasesOf(path)),
+          onModulePath: aliasesOf(path).some((p) => index.owners(p).length > 0),
         }),
       );
     return context;
@@ -291,6 +323,7 @@ export async function checkProject(
             severity: context.severity,
             notes: wrapperNotes.get(path),
             modulesSettingWithConda: context.modulesSettingWithConda,
+            onModulePath: context.onModulePath,
             shellcheck: shellcheck.stage,
           }),
         )

@@ -64,6 +64,12 @@ export class ModuleIndex {
     return [...this.answersFor(dirname(wrapperPath)).settingWithConda];
   }
 
+  /** The same for a wrapper reached by several paths (links in other directories): sorted, once each. */
+  modulesSettingWithCondaAny(wrapperPaths: readonly string[]): string[] {
+    if (wrapperPaths.length === 1) return this.modulesSettingWithConda(wrapperPaths[0]);
+    return [...new Set(wrapperPaths.flatMap((p) => this.answersFor(dirname(p)).settingWithConda))].sort();
+  }
+
   private answersFor(dir: string): { owners: readonly string[]; settingWithConda: readonly string[] } {
     let answer = this.answers.get(dir);
     if (!answer) {

@@ -25,6 +25,7 @@ import { realFileSystem } from '../env';
 import { followLinks, sitePrefix } from '../modulefile/site';
 import { fileNote } from './readSource';
 import type { FileState } from './checkCache';
+import { withValue } from '../messages';
 
 export interface WalkOptions {
   /**
@@ -86,7 +87,7 @@ export function walkPaths(paths: readonly string[], cwd: string, options: WalkOp
       note(
         dir,
         'symlink-loop',
-        `symbolic link loop: ${dir} leads back to ${realOf(dir) ?? 'an enclosing directory'}; not followed`,
+        withValue('symbolic link loop, not followed: leads back to', realOf(dir) ?? 'an enclosing directory'),
       );
       return;
     }
@@ -146,7 +147,7 @@ export function walkPaths(paths: readonly string[], cwd: string, options: WalkOp
           note(
             path,
             'symlink-outside-root',
-            `symbolic link to a directory outside the checked paths (${real ?? 'unresolvable'}): not followed`,
+            withValue('link to a directory outside the checked paths, not followed', real ?? 'unresolvable'),
             'information',
           );
           return;

@@ -4,10 +4,14 @@ import { wrapperRules } from '../rules/wrapper';
 import { range, type Finding } from '../types';
 import { factsOf, type WrapperFacts } from './facts';
 import { readWrapper } from './script';
+import { scriptKindOf } from './scriptKind';
+import { clipped } from '../messages';
 
 export interface WrapperContext {
   /** Modulefiles that put this wrapper's directory on PATH and set WITH_CONDA (for messages). */
   modulesSettingWithConda: string[];
+  /** A checked module puts this script's directory on PATH; undefined when not known (one file). */
+  onModulePath?: boolean;
 }
 
 export interface WrapperAnalysis {
@@ -23,7 +27,7 @@ function failed(err: unknown): WrapperAnalysis {
         range: range(0, 0, 0, 0),
         severity: 'information',
         code: 'internal-error',
-        message: `wrapper analysis failed: ${(err as Error).message}`,
+        message: clipped(`wrapper analysis failed: ${(err as Error).message}`),
       },
     ],
     facts: { isContainerWrapper: false, usesWithConda: false },
@@ -40,7 +44,12 @@ export function analyzeWrapper(text: string, filePath: string, context: WrapperC
   try {
     const facts = factsOf(script);
     if (!facts.isContainerWrapper) return { findings: [], facts };
-    const ctx = { script, filePath, modulesSettingWithConda: context.modulesSettingWithConda };
+    const ctx = {
+      script,
+      filePath,
+      modulesSettingWithConda: context.modulesSettingWithConda,
+      kind: scriptKindOf(script, filePath, context.onModulePath),
+    };
     return { findings: wrapperRules.flatMap((rule) => rule(ctx)), facts };
   } catch (err) {
     return failed(err);

@@ -9,11 +9,33 @@ import type { WrapperScript } from './script';
 const LUMI_EASYBUILD_IMAGE = /^SIF[A-Z0-9_]*$/;
 
 /**
- * A wrapper of a LUMI EasyBuild container module: starts the image from `$SIF...`, never from `$SING_IMAGE`.
+ * LUMI's container images (`/appl/local/containers/...`, `lumi-pytorch-rocm-*.sif`), which set
+ * WITH_CONDA in their own environment (one command: `source /opt/miniconda3/bin/activate ENV`).
+ */
+const LUMI_IMAGE = /^\/appl\/local\/containers\/|(^|\/)lumi-[a-z0-9]+-rocm-[^/]*\.sif$/;
+
+/** The image word of `singularity exec|run [options] IMAGE ...`. */
+function imageWords(script: WrapperScript): string[] {
+  const out: string[] = [];
+  for (const c of script.containerCommands) {
+    const sub = c.args.findIndex((a) => ['exec', 'run'].includes(a.text.replace(/^["']|["']$/g, '')));
+    const image = c.args.slice(sub + 1).find((a) => !a.text.startsWith('-'));
+    if (image) out.push(image.text.replace(/^["']|["']$/g, ''));
+  }
+  return out;
+}
+
+/**
+ * A script that starts one of LUMI's own images: from `$SIF...` (LUMI's EasyBuild container modules),
+ * never from `$SING_IMAGE`, or from any variable the script sets to a LUMI image path
+ * (`CONTAINER=/appl/local/containers/sif-images/lumi-pytorch-rocm-...sif`), or from that path itself.
  */
 export function isLumiEasyBuildWrapper(script: WrapperScript): boolean {
-  return (
-    !script.expandedVariables.has('SING_IMAGE') &&
-    [...script.expandedVariables].some((v) => LUMI_EASYBUILD_IMAGE.test(v))
-  );
+  if (script.expandedVariables.has('SING_IMAGE')) return false;
+  if ([...script.expandedVariables].some((v) => LUMI_EASYBUILD_IMAGE.test(v))) return true;
+  return imageWords(script).some((word) => {
+    const variable = /^\$\{?([A-Za-z_]\w*)\}?$/.exec(word)?.[1];
+    const value = variable === undefined ? word : script.assignments.get(variable);
+    return value !== undefined && LUMI_IMAGE.test(value);
+  });
 }

@@ -29,12 +29,16 @@ export interface WrapperScript {
   expandedVariables: Set<string>;
   /** The value words of each `for NAME in WORDS` loop. */
   loops: Node[][];
+  /** `NAME=value` assignments with a literal value (quotes removed), the last one of each name. */
+  assignments: Map<string, string>;
   range(node: Node): Range;
   /** Frees the wasm tree: nodes are invalid afterwards. */
   dispose(): void;
 }
 
 const PREFIXES = new Set(['exec', 'command', 'env', 'nohup', 'time']);
+/** Launchers that start the runtime on each task (`srun singularity exec ...`): looked through. */
+const LAUNCHERS = new Set(['srun', 'mpirun', 'mpiexec']);
 const RUNTIMES =
   /^(singularity|apptainer)$|^\$\{?(SINGULARITY|APPTAINER|RUNTIME|runtime|singularity|apptainer|SING_BIN|SINGULARITY_BIN)\w*\}?$|^"\$\{?\w*(runtime|RUNTIME|SINGULARITY|singularity|APPTAINER|apptainer)\w*\}?"$/;
 
@@ -64,6 +68,7 @@ export function readWrapper(text: string): WrapperScript {
   const tests: string[] = [];
   const expandedVariables = new Set<string>();
   const loops: Node[][] = [];
+  const assignments = new Map<string, string>();
   // Comment extents, blanked in one pass at the end (rebuilding the text per comment is quadratic).
   const comments: [number, number][] = [];
   const stack: Node[] = [tree.rootNode];
@@ -81,6 +86,13 @@ export function readWrapper(text: string): WrapperScript {
         const m = /^\$\{?[#!]?([A-Za-z_][A-Za-z0-9_]*|[@*#?$!0-9])/.exec(node.text);
         if (m) expandedVariables.add(m[1]);
         if (/^\$\{\w+:?[?]/.test(node.text)) tests.push(node.text);
+        break;
+      }
+      case 'variable_assignment': {
+        const name = node.childForFieldName('name')?.text;
+        const value = node.childForFieldName('value');
+        if (name && value && /^(word|raw_string|string)$/.test(value.type) && !/[$`]/.test(value.text))
+          assignments.set(name, value.text.replace(/^["']|["']$/g, ''));
         break;
       }
       case 'for_statement':
@@ -107,6 +119,10 @@ export function readWrapper(text: string): WrapperScript {
         while (words.length > 1 && PREFIXES.has(words[0].text)) {
           words = words.slice(1);
           if (words[0].text === '-a' && words.length > 2) words = words.slice(2); // exec -a NAME
+        }
+        if (words.length > 1 && LAUNCHERS.has(words[0].text)) {
+          const runtime = words.findIndex((w) => RUNTIMES.test(w.text));
+          if (runtime > 0) words = words.slice(runtime);
         }
         if (words.length > 0) {
           const name = words[0].text;
@@ -137,6 +153,7 @@ export function readWrapper(text: string): WrapperScript {
     tests,
     expandedVariables,
     loops,
+    assignments,
     range: (n) => source.range(n.startIndex, n.endIndex),
     dispose: () => tree.delete(),
   };

@@ -1,6 +1,7 @@
 // capture-file-unreadable: the file a capture('cat F') reads is a FIFO, device or socket (never
 // opened by the check): `cat` would hang or stream without end at every module load.
 import type { ModulefileRule } from './types';
+import { withValue } from '../../messages';
 
 export const captureUnreadable: ModulefileRule = (ctx) =>
   ctx.paths
@@ -9,5 +10,5 @@ export const captureUnreadable: ModulefileRule = (ctx) =>
       range: p.range,
       severity: 'warning' as const,
       code: 'capture-file-unreadable',
-      message: `file read by capture('cat ...') is not a regular file (a FIFO, device or socket): not read: ${ctx.render(p.value!)}`,
+      message: withValue("capture('cat F') names a FIFO, device or socket: never read", ctx.render(p.value!)),
     }));

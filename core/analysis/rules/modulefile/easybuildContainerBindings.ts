@@ -17,7 +17,6 @@ export const easybuildContainerBindings: ModulefileRule = (ctx) => {
       range: a.range,
       severity: 'warning' as const,
       code: 'easybuild-container-bindings',
-      message:
-        "a LUMI EasyBuild container module binds its own directories (create_container_vars); loading singularity-AI-bindings as well clashes: LUMI's easyconfigs declare conflict('singularity-AI-bindings')",
+      message: "singularity-AI-bindings clashes with this LUMI EasyBuild container module's own bindings",
     }));
 };

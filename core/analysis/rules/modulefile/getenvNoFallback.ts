@@ -6,6 +6,7 @@
 // A warning: the load fails or misbehaves only where X is unset. No quick fix: `or ''` would turn a
 // loud failure into a silently wrong path; the right default is the user's to write.
 import type { ModulefileRule } from './types';
+import { shortened } from '../../messages';
 
 export const getenvNoFallback: ModulefileRule = (ctx) =>
   ctx.getenvWithoutFallback.map(({ range, variable, use, local }) => {
@@ -16,6 +17,7 @@ export const getenvNoFallback: ModulefileRule = (ctx) =>
       range,
       severity: 'warning' as const,
       code: 'getenv-no-fallback',
-      message: `${what} may be nil: ${effect} when ${name} is unset (give a default, or --env ${name}=...)`,
+      // The advice (a default; for checking, the variable in lumiModules.env or --env) is in the docs.
+      message: `${what} is nil when ${name} is unset: ${effect}`,
     };
   });

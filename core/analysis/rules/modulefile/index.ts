@@ -14,6 +14,7 @@ import { missingWithConda } from './missingWithConda';
 import { missingWrapperPath } from './missingWrapperPath';
 import { pathNotFound } from './pathNotFound';
 import { pathsNotChecked } from './pathsNotChecked';
+import { shellFunctionUnquotedArgs } from './shellFunctionUnquotedArgs';
 import { singImageNotSif } from './singImageNotSif';
 import { undefinedVariable } from './undefinedVariable';
 import { unknownFunction } from './unknownFunction';
@@ -30,6 +31,7 @@ export const modulefileRules: readonly ModulefileRule[] = [
   pathNotFound,
   captureUnreadable,
   pathsNotChecked,
+  shellFunctionUnquotedArgs,
   missingWrapperPath,
   missingWithConda,
   imageNotRead,

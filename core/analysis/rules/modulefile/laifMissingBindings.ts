@@ -23,7 +23,7 @@ export const laifMissingBindings: ModulefileRule = (ctx) => {
       range: ctx.source.range(0, 0),
       severity: 'warning',
       code: 'laif-missing-bindings',
-      message: `LUMI AI Factory module without ${LAIF_BINDINGS_MODULE}: the container will not see /project, /scratch, /appl or Slurm (add depends_on("${LAIF_BINDINGS_MODULE}"))`,
+      message: `LAIF module without ${LAIF_BINDINGS_MODULE}: the container will not see /project or /scratch`,
       fixes: [
         {
           title: `Add depends_on("${LAIF_BINDINGS_MODULE}")`,

@@ -17,8 +17,7 @@ export const missingSingImage: ModulefileRule = (ctx) => {
       range: anchor,
       severity: 'error',
       code: 'missing-sing-image',
-      message:
-        'CSC-style container module never sets SING_IMAGE: its wrapper scripts will refuse to run (add setenv("SING_IMAGE", <image.sif>))',
+      message: 'CSC-style container module never sets SING_IMAGE: its wrapper scripts will refuse to run',
       fixes: [
         {
           title: 'Add setenv("SING_IMAGE", ...)',

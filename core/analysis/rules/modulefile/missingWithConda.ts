@@ -2,6 +2,7 @@
 // lumi-*-rocm-* conda image (python only after `conda activate`), and the module does not set it.
 import { basename } from 'node:path';
 import type { ModulefileRule } from './types';
+import { withValue } from '../../messages';
 
 export const WITH_CONDA_LINE =
   'setenv("WITH_CONDA", "source /opt/conda/etc/profile.d/conda.sh && conda activate pytorch")';
@@ -13,16 +14,19 @@ export const missingWithConda: ModulefileRule = (ctx) => {
   const condaImage = !ctx.image?.outcome.ok && image && /^lumi-.*-rocm-/.test(basename(image.value!));
   const wrapper = ctx.wrappers.find((w) => w.facts.usesWithConda);
   if (!condaImage && !wrapper) return [];
-  const why = wrapper
-    ? `the wrapper ${ctx.render(wrapper.path)} applies $WITH_CONDA`
-    : `the image ${basename(ctx.render(image!.value!))} needs conda activation before python is on PATH`;
+  const message = wrapper
+    ? withValue('WITH_CONDA is not set, but a wrapper on PATH applies it', ctx.render(wrapper.path))
+    : withValue(
+        'WITH_CONDA is not set, but the conda image needs it for python',
+        basename(ctx.render(image!.value!)),
+      );
   const at = { line: ctx.insertionLine, character: 0 };
   return [
     {
       range: ctx.setenv.get('SING_IMAGE')?.range ?? image?.range ?? ctx.source.range(0, 0),
       severity: 'warning',
       code: 'missing-with-conda',
-      message: `WITH_CONDA is not set, but ${why}`,
+      message,
       fixes: [
         {
           title: 'Add setenv("WITH_CONDA", ...)',

@@ -14,7 +14,7 @@ export const missingWrapperPath: ModulefileRule = (ctx) => {
       severity: 'warning',
       code: 'missing-wrapper-path',
       message:
-        "SING_IMAGE and WITH_CONDA are set but no wrapper directory is put on PATH: 'python' will run on the host, not in the container",
+        'SING_IMAGE and WITH_CONDA are set but no wrapper directory is on PATH: python runs on the host',
     },
   ];
 };

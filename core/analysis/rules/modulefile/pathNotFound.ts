@@ -2,11 +2,12 @@
 // error for the image, a warning for PATH directories and capture('cat F') files. MODULEPATH entries
 // never: Lmod skips an entry that does not exist (`module use` of an optional ~/.local tree is common).
 import type { ModulefileRule } from './types';
+import { withValue } from '../../messages';
 
 const WHAT = {
   'sing-image': 'SING_IMAGE image',
   'path-dir': 'directory put on PATH',
-  'capture-file': "file read by capture('cat ...')",
+  'capture-file': "capture('cat F') file",
 } as const;
 
 export const pathNotFound: ModulefileRule = (ctx) =>
@@ -16,5 +17,8 @@ export const pathNotFound: ModulefileRule = (ctx) =>
       range: p.range,
       severity: p.role === 'sing-image' ? ('error' as const) : ('warning' as const),
       code: 'path-not-found',
-      message: `${WHAT[p.role as keyof typeof WHAT]} does not exist on this machine: ${ctx.render(p.value!)}`,
+      message: withValue(
+        `${WHAT[p.role as keyof typeof WHAT]} does not exist on this machine`,
+        ctx.render(p.value!),
+      ),
     }));

@@ -1,5 +1,6 @@
 // sing-image-not-sif: SING_IMAGE resolves to a path that does not end in .sif.
 import type { ModulefileRule } from './types';
+import { withValue } from '../../messages';
 
 export const singImageNotSif: ModulefileRule = (ctx) =>
   ctx.paths
@@ -8,5 +9,5 @@ export const singImageNotSif: ModulefileRule = (ctx) =>
       range: p.range,
       severity: 'warning' as const,
       code: 'sing-image-not-sif',
-      message: `SING_IMAGE is '${ctx.render(p.value!)}', not a .sif image`,
+      message: withValue('SING_IMAGE is not a .sif image', ctx.render(p.value!)),
     }));

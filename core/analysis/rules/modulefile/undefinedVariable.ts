@@ -4,6 +4,7 @@
 // value"): an error; elsewhere (pathJoin drops it, a branch) a warning.
 import type { ModulefileRule } from './types';
 import { closestName } from '../../modulefile/lmodApi';
+import { shortened, withValue } from '../../messages';
 
 export const undefinedVariable: ModulefileRule = (ctx) => {
   const key = (r: { start: { line: number; character: number } }) => `${r.start.line}:${r.start.character}`;
@@ -19,9 +20,10 @@ export const undefinedVariable: ModulefileRule = (ctx) => {
       range: read.range,
       severity: stops ? ('error' as const) : ('warning' as const),
       code: 'undefined-variable',
-      message:
-        `'${read.name}' is not defined${why}` +
-        (suggestion ? `: did you mean the local '${suggestion}'?` : ''),
+      message: withValue(
+        `'${shortened(read.name, 20)}' is not defined${why}`,
+        suggestion ? `did you mean the local '${shortened(suggestion, 20)}'?` : '',
+      ).replace(/: $/, ''),
       fixes: suggestion
         ? [{ title: `Change to ${suggestion}`, edits: [{ range: read.range, newText: suggestion }] }]
         : undefined,

@@ -5,6 +5,7 @@
 // loads: where a function comes from is then unknowable statically, so an unknown name is a hint.
 import type { ModulefileRule } from './types';
 import { closestName } from '../../modulefile/lmodApi';
+import { shortened } from '../../messages';
 
 export const unknownFunction: ModulefileRule = (ctx) => {
   const requires = ctx.calls.some((c) => c.isGlobal && c.name === 'require');
@@ -21,15 +22,19 @@ export const unknownFunction: ModulefileRule = (ctx) => {
       const suggestion = closestName(c.name, ctx.functions.keys());
       const where = ctx.fileKind === 'modulerc' ? 'a modulerc file' : 'a modulefile';
       const otherKind = ctx.otherKindFunctions.get(c.name);
-      const why = otherKind
-        ? `'${c.name}' is ${ctx.fileKind === 'modulerc' ? 'a modulefile' : 'a modulerc'} function, not available in ${where}`
-        : `unknown function '${c.name}': not an Lmod function of ${where}, a site function (setting lumiModules.sitePackage / --site-package) nor defined in this file`;
+      const name = shortened(c.name, 24);
+      const point = otherKind
+        ? `'${name}' is ${ctx.fileKind === 'modulerc' ? 'a modulefile' : 'a modulerc'} function, ` +
+          `not available in ${where}`
+        : `unknown function '${name}': Lmod stops with "attempt to call a nil value"`;
       return {
         range: c.nameRange,
         // Lmod stops only where the call runs: on every load an error, in a branch a warning.
         severity: c.conditional ? ('warning' as const) : ('error' as const),
         code: 'unknown-function',
-        message: `${why}; Lmod stops with "attempt to call a nil value"${suggestion ? ` (did you mean ${suggestion}?)` : ''}`,
+        message: suggestion
+          ? `${point.replace(/: Lmod stops.*/, '')}: did you mean ${shortened(suggestion, 24)}?`
+          : point,
         fixes: suggestion
           ? [{ title: `Rename to ${suggestion}`, edits: [{ range: c.nameRange, newText: suggestion }] }]
           : undefined,

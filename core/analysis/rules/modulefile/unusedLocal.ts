@@ -1,5 +1,6 @@
 // unused-local (hint): a local that is never read, the other half of a typo'd name.
 import type { ModulefileRule } from './types';
+import { withValue } from '../../messages';
 
 export const unusedLocal: ModulefileRule = (ctx) =>
   ctx.locals
@@ -8,5 +9,5 @@ export const unusedLocal: ModulefileRule = (ctx) =>
       range: l.nameRange,
       severity: 'hint' as const,
       code: 'unused-local',
-      message: `local '${l.name}' is never used`,
+      message: withValue('local is never used', `'${l.name}'`),
     }));

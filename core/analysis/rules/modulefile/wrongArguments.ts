@@ -17,7 +17,9 @@ export const wrongArguments: ModulefileRule = (ctx) => {
         range: call.range,
         severity: 'error',
         code: 'wrong-arguments',
-        message: `${call.name} needs at least ${f.minArgs} argument${f.minArgs === 1 ? '' : 's'}, got ${n}: Lmod stops with an error (${f.signature})`,
+        message:
+          `${call.name} needs at least ${f.minArgs} argument${f.minArgs === 1 ? '' : 's'}, got ${n}: ` +
+          'Lmod stops with an error',
       });
       continue;
     }
@@ -28,7 +30,7 @@ export const wrongArguments: ModulefileRule = (ctx) => {
           range: arg.range,
           severity: 'error',
           code: 'wrong-arguments',
-          message: `argument ${i + 1} of ${call.name} must be a string (${f.params[i]?.label ?? ''})`,
+          message: `argument ${i + 1} of ${call.name} must be a string`,
         });
       }
     }

@@ -34,8 +34,7 @@ export const errorExitsZero: WrapperRule = ({ script }) => {
       range,
       severity: 'warning',
       code: 'wrapper-error-exits-zero',
-      message:
-        '`exit` without a status after an error message exits with 0 (the status of the message): callers see success; use exit 1',
+      message: '`exit` after an error message exits with 0: callers see success; use exit 1',
       fixes: [{ title: 'Use exit 1', edits: [{ range, newText: 'exit 1' }] }],
     });
   }

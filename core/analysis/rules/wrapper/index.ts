@@ -8,12 +8,18 @@ import type { WrapperRule } from './types';
 import { unquotedArgs } from './unquotedArgs';
 import { withCondaNotEvaluated } from './withCondaNotEvaluated';
 
+/** A rule about what a wrapper must do in place of its program: job scripts and others get none. */
+const wrapperOnly =
+  (rule: WrapperRule): WrapperRule =>
+  (ctx) =>
+    ctx.kind === 'wrapper' ? rule(ctx) : [];
+
 export const wrapperRules: readonly WrapperRule[] = [
-  noSingImageCheck,
-  unquotedArgs,
-  noContainerCheck,
+  wrapperOnly(noSingImageCheck),
+  wrapperOnly(unquotedArgs),
+  wrapperOnly(noContainerCheck),
   noWithConda,
-  noVenv,
+  wrapperOnly(noVenv),
   withCondaNotEvaluated,
-  errorExitsZero,
+  wrapperOnly(errorExitsZero),
 ];

@@ -7,6 +7,15 @@ import type { ShellCommand } from '../../wrapper/script';
 import type { WrapperRule } from './types';
 
 const INSIDE = /\/\.singularity\.d|SINGULARITY_CONTAINER|APPTAINER_CONTAINER|\/proc\/self\/mountinfo/;
+/**
+ * Inside the container there is no runtime binary: `command -v singularity >/dev/null || exec python "$@"`
+ * (or `if ! which singularity ...; then exec ...`) runs the program itself there, an in-container check
+ * too. A plain lookup (`runtime=$(command -v singularity) || exit 1`) is none.
+ */
+const LOOKUP = String.raw`(command\s+-v|which|type\s+-[pP]|hash)\s+["']?(singularity|apptainer)\b(?:[^\n|&;]|>&)*`;
+const RUNTIME_ABSENT = new RegExp(
+  String.raw`${LOOKUP}\|\|\s*exec\b|if\s+!\s+${LOOKUP};?\s*then\s+exec\b|!\s+${LOOKUP}&&\s*exec\b`,
+);
 
 /** $@, "$@", "${@:2}", $*: all the wrapper's arguments. */
 function isAllArguments(word: Node): boolean {
@@ -48,13 +57,14 @@ function runsCallersCommand(command: ShellCommand): boolean {
 
 export const noContainerCheck: WrapperRule = ({ script }) => {
   const start = script.containerCommands.find((c) => !runsCallersCommand(c));
-  if (!start || INSIDE.test(script.code)) return [];
+  if (!start || INSIDE.test(script.code) || RUNTIME_ABSENT.test(script.code)) return [];
+  const sub = start.args.find((a) => ['exec', 'run'].includes(a.text.replace(/^["']|["']$/g, '')))?.text;
   return [
     {
       range: script.range(start.node),
       severity: 'warning',
       code: 'wrapper-no-container-check',
-      message: `${start.name} exec runs without checking whether the wrapper already runs inside a container ([ -d /.singularity.d ]): inside, it would start another container`,
+      message: `${start.name} ${sub?.replace(/^["']|["']$/g, '') ?? 'exec'} runs with no check for being inside a container already (/.singularity.d)`,
     },
   ];
 };

@@ -21,8 +21,7 @@ export const noSingImageCheck: WrapperRule = ({ script }) => {
       range,
       severity: 'warning',
       code: 'wrapper-no-sing-image-check',
-      message:
-        'SING_IMAGE is used but never tested: without the module loaded this fails obscurely; check it and tell the user to load the module',
+      message: 'SING_IMAGE is used but never tested: without the module loaded this fails obscurely',
       fixes: [
         {
           title: 'Add a SING_IMAGE check',

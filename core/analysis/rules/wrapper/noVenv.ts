@@ -29,8 +29,7 @@ export const noVenv: WrapperRule = ({ script, filePath }) => {
       range: script.range(start.node),
       severity: 'information',
       code: 'wrapper-no-venv',
-      message:
-        'VIRTUAL_ENV is not carried into the container: add the venv site-packages to PYTHONPATH before starting it',
+      message: "VIRTUAL_ENV is not carried into the container: the venv's packages are not seen inside",
     },
   ];
 };

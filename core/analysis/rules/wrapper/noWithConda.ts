@@ -3,8 +3,9 @@
 // the host (where the value is only a string) instead of inside the container.
 import type { Finding } from '../../types';
 import type { WrapperRule } from './types';
+import { withValue } from '../../messages';
 
-export const noWithConda: WrapperRule = ({ script, modulesSettingWithConda }) => {
+export const noWithConda: WrapperRule = ({ script, modulesSettingWithConda, kind }) => {
   const out: Finding[] = [];
   for (const command of script.containerCommands) {
     const c = command.args.findIndex((a) => a.text === '-c');
@@ -23,17 +24,24 @@ export const noWithConda: WrapperRule = ({ script, modulesSettingWithConda }) =>
         severity: 'warning',
         code: 'wrapper-no-with-conda',
         message:
-          '$WITH_CONDA inside double quotes of bash -c "..." expands on the host, not in the container: use single quotes (\'eval "$WITH_CONDA"; ...\')',
+          '$WITH_CONDA in bash -c "..." expands on the host, not in the container: write \\$WITH_CONDA',
       });
     }
   }
-  if (modulesSettingWithConda.length > 0 && !script.expandedVariables.has('WITH_CONDA')) {
+  if (
+    kind === 'wrapper' &&
+    modulesSettingWithConda.length > 0 &&
+    !script.expandedVariables.has('WITH_CONDA')
+  ) {
     const at = script.containerCommands[0]?.node;
     out.push({
       range: at ? script.range(at) : script.source.range(0, 0),
       severity: 'warning',
       code: 'wrapper-no-with-conda',
-      message: `${namedModules(modulesSettingWithConda)} set${modulesSettingWithConda.length === 1 ? 's' : ''} WITH_CONDA but this wrapper never applies it: python may not be on PATH inside the container`,
+      message: withValue(
+        'WITH_CONDA is set but this wrapper never applies it; set by',
+        namedModules(modulesSettingWithConda),
+      ),
     });
   }
   return out;

@@ -7,6 +7,7 @@
 import type { Node } from 'web-tree-sitter';
 import type { Finding } from '../../types';
 import type { WrapperRule } from './types';
+import { withValue } from '../../messages';
 
 /** '@' or '*' for an expansion of all arguments ($@, ${@}, ${@:2}, $*, ...), else undefined. */
 function allArgumentsVariable(node: Node): '@' | '*' | undefined {
@@ -48,12 +49,12 @@ export const unquotedArgs: WrapperRule = ({ script }) => {
     }
     if (arg.type === 'string' && runs) {
       const star = arg.children.find((c): c is Node => c !== null && allArgumentsVariable(c) === '*');
-      if (star) return report(arg, `${arg.text} joins all arguments into one; pass "$@"`, '"$@"');
+      if (star) return report(arg, withValue('joins all arguments into one; pass "$@"', arg.text), '"$@"');
       const parts = arg.children.filter((c): c is Node => c !== null && c.type !== '"');
       if (parts.length > 1 && parts.some((c) => allArgumentsVariable(c) === '@')) {
         report(
           arg,
-          `${arg.text} mixes text with $@: the first argument is glued to the text and the others follow as separate words; pass "$@" as words of their own`,
+          withValue('text and $@ in one word: the first argument is glued to the text', arg.text),
           '"$@"',
         );
       }

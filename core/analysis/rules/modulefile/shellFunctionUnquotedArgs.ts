@@ -1,0 +1,76 @@
+// shell-function-unquoted-args: the bash body of `set_shell_function(name, bash_body, csh_body)` (the
+// shell-function container convention of singularity-hpc and Biocontainers trees, containerKind.ts)
+// passes `$@` unquoted: bash splits and globs each argument again, so `tool "a b"` gets two arguments.
+// The body is parsed with the real bash grammar (wrapper/parser.ts) and judged by the wrapper rule
+// for the same mistake (rules/wrapper/unquotedArgs.ts). Parts of the body unknown before load time
+// (`container_launch`, from capture()) stand in as one plain word.
+import { luaStringValue } from '../../modulefile/strings';
+import { readWrapper } from '../../wrapper/script';
+import { unquotedArgs } from '../wrapper/unquotedArgs';
+import type { ModulefileRule } from './types';
+
+/** The body as bash will see it: Lua string pieces of a `..` chain kept, other pieces one word. */
+export function shellBody(expression: string, folded: string | undefined): string {
+  if (folded !== undefined) return folded;
+  const pieces: string[] = [];
+  let at = 0;
+  let piece = '';
+  while (at < expression.length) {
+    const ch = expression[at];
+    if (ch === '"' || ch === "'") {
+      let end = at + 1;
+      while (end < expression.length && expression[end] !== ch) end += expression[end] === '\\' ? 2 : 1;
+      piece += expression.slice(at, end + 1);
+      at = end + 1;
+    } else if (expression.startsWith('..', at)) {
+      pieces.push(piece.trim());
+      piece = '';
+      at += 2;
+    } else piece += expression[at++];
+  }
+  pieces.push(piece.trim());
+  return pieces.map((p) => luaStringValue(p) ?? 'HOST_VALUE').join('');
+}
+
+function offsetOf(text: string, position: { line: number; character: number }): number {
+  let at = 0;
+  for (let line = 0; line < position.line; line++) at = text.indexOf('\n', at) + 1;
+  return at + position.character;
+}
+
+export const shellFunctionUnquotedArgs: ModulefileRule = (ctx) =>
+  ctx.calls
+    .filter((c) => c.isGlobal && c.name === 'set_shell_function' && c.args.length >= 2)
+    .flatMap((call) => {
+      const arg = call.args[1];
+      const start = offsetOf(ctx.text, arg.range.start);
+      const end = offsetOf(ctx.text, arg.range.end);
+      let script;
+      try {
+        script = readWrapper(shellBody(ctx.text.slice(start, end), arg.value));
+      } catch {
+        return []; // the bash parser is not initialised in this process
+      }
+      try {
+        const found = unquotedArgs({
+          script,
+          filePath: ctx.filePath,
+          modulesSettingWithConda: [],
+          kind: 'wrapper',
+        });
+        // Only a bare $@/$* (the split); the wrapper rule's other cases need a real command line.
+        if (!found.some((f) => /^\$\{?[@*]/.test(f.message))) return [];
+        return [
+          {
+            range: arg.range,
+            severity: 'warning' as const,
+            code: 'shell-function-unquoted-args',
+            message:
+              `shell function ${call.args[0].value ?? ''} passes $@ unquoted: ` +
+              'arguments with spaces are split',
+          },
+        ];
+      } finally {
+        script.dispose();
+      }
+    });

@@ -1,0 +1,119 @@
+// Scripts classified by what they are (core/analysis/wrapper/scriptKind.ts): each class of issue 25
+// by its smallest text, and each claim about bash run in bash (a `singularity` stub on PATH or not).
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { chmodSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import { analyzeWrapper } from '../../core/analysis/wrapper/analyze';
+import { initBashParser } from '../../core/analysis/wrapper/parser';
+
+let dir: string;
+before(async () => {
+  await initBashParser();
+  dir = mkdtempSync(join(tmpdir(), 'lumi-scriptkinds-'));
+});
+after(() => rmSync(dir, { recursive: true, force: true }));
+
+const found = (text: string, file: string, onModulePath?: boolean) =>
+  analyzeWrapper(text, file, { modulesSettingWithConda: [], onModulePath }).findings;
+const codes = (text: string, file: string, onModulePath?: boolean) =>
+  found(text, file, onModulePath).map((f) => f.code);
+
+/** Runs bash code with PATH = the given bin directories and /usr/bin:/bin. */
+function bash(code: string, bins: string[], env: Record<string, string> = {}) {
+  const r = spawnSync('bash', ['--noprofile', '--norc', '-c', code], {
+    encoding: 'utf8',
+    env: { PATH: [...bins, '/usr/bin', '/bin'].join(':'), ...env },
+  });
+  return r.stdout.trim();
+}
+
+const JOB_SCRIPT = `#!/bin/bash
+#SBATCH --partition=small-g
+#SBATCH --gpus-per-node=1
+srun singularity run $SIF python train.py
+`;
+
+describe('script kinds', () => {
+  it('a Slurm job script gets no wrapper rule (it is run once by sbatch, never found on PATH)', () => {
+    assert.deepEqual(codes(JOB_SCRIPT, '/p/job.sh', false), []);
+    assert.deepEqual(codes(JOB_SCRIPT, '/p/job.sh'), []);
+    // The same lines as a module's wrapper are judged as one.
+    assert.ok(codes(JOB_SCRIPT, '/p/bin/python', true).includes('wrapper-no-container-check'));
+  });
+
+  it('a demo command list or installer not on PATH gets no wrapper rule', () => {
+    const demo = `#!/bin/bash\nsingularity exec $IMG python -c 'import torch'\nsingularity exec $IMG pip list\n`;
+    assert.deepEqual(codes(demo, '/p/demo.sh', false), []);
+  });
+
+  it('what execs the command it is named after is a wrapper, on PATH or not', () => {
+    const w = `#!/bin/bash\nexec singularity exec "$SING_IMAGE" python "$@"\n`;
+    assert.ok(codes(w, '/p/bin/python', false).includes('wrapper-no-container-check'));
+    const bySelf = `#!/bin/bash\ncmd=$(basename "$0")\nsingularity exec "$SIF" $cmd\n`;
+    assert.ok(codes(bySelf, '/p/bin/tool', false).includes('wrapper-no-container-check'));
+  });
+
+  it('srun singularity and bare singularity alike; the message names run for run', () => {
+    const bare = `#!/bin/bash\nexec singularity run "$SING_IMAGE" python "$@"\n`;
+    const srun = `#!/bin/bash\nexec srun -n 2 singularity run "$SING_IMAGE" python "$@"\n`;
+    const message = (t: string) =>
+      found(t, '/p/bin/python', true).find((f) => f.code === 'wrapper-no-container-check')?.message;
+    assert.match(message(bare) ?? '', /^singularity run runs without/);
+    assert.match(message(srun) ?? '', /^singularity run runs without/);
+  });
+
+  it('a wrapper that detects the container by the absence of singularity is checked', () => {
+    const w = `#!/bin/bash\ncommand -v singularity >/dev/null || exec python3 "$@"\nexec singularity exec "$SING_IMAGE" python3 "$@"\n`;
+    assert.ok(!codes(w, '/p/bin/python3', true).includes('wrapper-no-container-check'));
+    // bash: without singularity on PATH (inside the container) the wrapper runs the program itself.
+    const stubs = join(dir, 'stubs');
+    mkdirSync(stubs, { recursive: true });
+    writeFileSync(join(stubs, 'singularity'), '#!/bin/sh\necho "container: $*"\n');
+    chmodSync(join(stubs, 'singularity'), 0o755);
+    const script = join(dir, 'python3');
+    writeFileSync(script, w.replace(/python3 "\$@"\n/, 'echo "direct: $*"\n'));
+    chmodSync(script, 0o755);
+    assert.equal(bash(`${script} x`, [], { SING_IMAGE: 'a.sif' }), 'direct: x');
+    assert.equal(bash(`${script} x`, [stubs], { SING_IMAGE: 'a.sif' }), 'container: exec a.sif python3 x');
+    // A plain lookup of the runtime is no such check.
+    const lookup = `#!/bin/bash\nruntime=$(command -v singularity) || exit 1\nexec "$runtime" exec "$SING_IMAGE" python3 "$@"\n`;
+    assert.ok(codes(lookup, '/p/bin/python3', true).includes('wrapper-no-container-check'));
+  });
+});
+
+describe('$WITH_CONDA follows the image in whatever variable holds it', () => {
+  const job = (variable: string, image: string) => `#!/bin/bash
+#SBATCH --partition=small-g
+${variable}=${image}
+srun singularity exec $${variable} bash -c '$WITH_CONDA && python train.py'
+`;
+  const LUMI_IMAGE =
+    '/appl/local/containers/sif-images/lumi-pytorch-rocm-6.2.1-python-3.12-pytorch-v2.5.1.sif';
+
+  it("LUMI's image sets WITH_CONDA to one command: run as a command it works (bash)", () => {
+    const act = join(dir, 'activate');
+    writeFileSync(act, 'CONDA_DEFAULT_ENV=$1\n');
+    assert.equal(
+      bash(`$WITH_CONDA && echo "$CONDA_DEFAULT_ENV"`, [], { WITH_CONDA: `source ${act} pytorch` }),
+      'pytorch',
+    );
+    // A value with && is split: && becomes an argument of source, the second command never runs.
+    assert.equal(
+      bash(`$WITH_CONDA; echo "[$CONDA_DEFAULT_ENV]"`, [], {
+        WITH_CONDA: `source ${act} && CONDA_DEFAULT_ENV=x`,
+      }),
+      '[&&]',
+    );
+  });
+
+  it('the image in CONTAINER= is judged as in SIF=: LUMI images are not flagged, others are', () => {
+    const flagged = (t: string) =>
+      codes(t, '/p/train.sh', false).includes('wrapper-with-conda-not-evaluated');
+    assert.equal(flagged(job('SIF', LUMI_IMAGE)), false);
+    assert.equal(flagged(job('CONTAINER', LUMI_IMAGE)), false);
+    assert.equal(flagged(job('CONTAINER', '/home/u/images/my.sif')), true);
+  });
+});
