@@ -33,7 +33,10 @@ export interface FileSystemView {
   linkTarget?(path: string): string | undefined;
 }
 
-export type ImageFactsOutcome = { ok: true; facts: ImageFacts } | { ok: false; message: string };
+export type ImageFactsOutcome =
+  | { ok: true; facts: ImageFacts }
+  /** placeholder: a small file that is no image at all (a stand-in in a test or a fresh project). */
+  | { ok: false; message: string; placeholder: boolean };
 
 export interface AnalysisEnv {
   /** Value for `os.getenv(name)`; undefined means unknown (paths using it are unresolvable). */
@@ -50,6 +53,9 @@ export interface AnalysisEnv {
   /** LMOD_MODULERC / LMOD_MODULERCFILE / MODULERCFILE entries: system modulerc files or directories. */
   modulercPaths?: readonly string[];
 }
+
+/** A non-image smaller than this is taken for a placeholder, not a broken image (no image-not-read). */
+const PLACEHOLDER_BYTES = 64 * 1024;
 
 export const realFileSystem: FileSystemView = {
   kind(path) {
@@ -95,7 +101,13 @@ export const realFileSystem: FileSystemView = {
   imageFacts(path) {
     // Loaded on the first image only: a check of modules without images never loads the reader.
     const outcome = (require('../image/facts') as typeof ImageFactsModule).localImageFacts(path);
-    return outcome.ok ? { ok: true, facts: outcome.facts } : { ok: false, message: outcome.error.message };
+    if (outcome.ok) return { ok: true, facts: outcome.facts };
+    const small = (this.size(path) ?? 0) < PLACEHOLDER_BYTES;
+    return {
+      ok: false,
+      message: outcome.error.message,
+      placeholder: outcome.error.kind === 'not-an-image' && small,
+    };
   },
   linkTarget(path) {
     try {

@@ -36,7 +36,9 @@ before(async () => {
     images.push(b);
     copyFileSync(b.sif, join(home, 'sif', `${kind}.sif`));
   }
-  writeFileSync(join(home, 'sif', 'broken.sif'), 'not an image\n');
+  // Large enough not to be taken for a placeholder (a small non-image gets no note).
+  writeFileSync(join(home, 'sif', 'broken.sif'), 'not an image\n'.repeat(8192));
+  writeFileSync(join(home, 'sif', 'placeholder.sif'), '');
   writeFileSync(join(home, 'bin', 'python'), WITH_CONDA_WRAPPER);
   writeFileSync(join(home, 'plainbin', 'python'), PLAIN_WRAPPER);
   chmodSync(join(home, 'bin', 'python'), 0o755);
@@ -137,5 +139,10 @@ describe('image checks', () => {
       ['image-not-read'],
     );
     assert.match(f[0].message, /neither a SIF nor a squashfs/);
+    const placeholder = imageFindings([
+      image('placeholder'),
+      `prepend_path('PATH', pathJoin(root, 'plainbin'))`,
+    ]);
+    assert.deepEqual(placeholder, []);
   });
 });
