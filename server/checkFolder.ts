@@ -20,6 +20,9 @@ export function registerCheckFolder(connection: Connection, currentEnv: () => An
       const paths = (params?.paths ?? []).filter((p) => typeof p === 'string' && p.startsWith('/'));
       if (paths.length === 0) return [];
       const findings = await checkProject(paths, paths[0], currentEnv());
+      // A check without wrappers may never wait on I/O: let the queued $/cancelRequest be read.
+      await new Promise((resolve) => setImmediate(resolve));
+      await new Promise((resolve) => setImmediate(resolve));
       return token.isCancellationRequested ? null : findings;
     },
   );

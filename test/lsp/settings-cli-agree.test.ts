@@ -24,7 +24,7 @@ const CLI_COUNTERPART: Record<string, string> = {
   'lumiModules.diagnostics.severity': '.lumi-modules.json',
 };
 /** Settings of the other commands (run, batch jobs, Create Container Module) and of the LSP trace. */
-const NOT_ANALYSIS = /^lumiModules\.(run|submit|scaffold|trace)\./;
+const NOT_ANALYSIS = /^lumiModules\.(run|submit|scaffold|trace|checkFolder)\./;
 
 const SEVERITY = ['', 'error', 'warning', 'information', 'hint'];
 
