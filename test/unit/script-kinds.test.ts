@@ -61,8 +61,8 @@ describe('script kinds', () => {
     const srun = `#!/bin/bash\nexec srun -n 2 singularity run "$SING_IMAGE" python "$@"\n`;
     const message = (t: string) =>
       found(t, '/p/bin/python', true).find((f) => f.code === 'wrapper-no-container-check')?.message;
-    assert.match(message(bare) ?? '', /^singularity run runs without/);
-    assert.match(message(srun) ?? '', /^singularity run runs without/);
+    assert.match(message(bare) ?? '', /^singularity run runs with no check/);
+    assert.match(message(srun) ?? '', /^singularity run runs with no check/);
   });
 
   it('a wrapper that detects the container by the absence of singularity is checked', () => {

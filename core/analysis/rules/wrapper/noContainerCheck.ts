@@ -13,8 +13,14 @@ const INSIDE = /\/\.singularity\.d|SINGULARITY_CONTAINER|APPTAINER_CONTAINER|\/p
  * too. A plain lookup (`runtime=$(command -v singularity) || exit 1`) is none.
  */
 const LOOKUP = String.raw`(command\s+-v|which|type\s+-[pP]|hash)\s+["']?(singularity|apptainer)\b(?:[^\n|&;]|>&)*`;
+// Joined with `+`: a regular expression's source, not shell code.
 const RUNTIME_ABSENT = new RegExp(
-  String.raw`${LOOKUP}\|\|\s*exec\b|if\s+!\s+${LOOKUP};?\s*then\s+exec\b|!\s+${LOOKUP}&&\s*exec\b`,
+  LOOKUP +
+    String.raw`\|\|\s*exec\b|if\s+!\s+` +
+    LOOKUP +
+    String.raw`;?\s*then\s+exec\b|!\s+` +
+    LOOKUP +
+    String.raw`&&\s*exec\b`,
 );
 
 /** $@, "$@", "${@:2}", $*: all the wrapper's arguments. */
