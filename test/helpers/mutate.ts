@@ -122,3 +122,26 @@ export function mutateWithTokens(text: string, random: () => number, tokens: rea
       return text.slice(0, at) + ' ' + pick(random, tokens) + ' ' + text.slice(at);
   }
 }
+
+/** Lua tokens whose insertion or removal breaks or reshapes a text: the luac and load() differentials. */
+export const LUA_MUTATION_TOKENS: readonly string[] = [
+  '(',
+  ')',
+  'end',
+  'then',
+  '..',
+  ',',
+  '"',
+  "'",
+  'local',
+  '=',
+  '{',
+  '}',
+  'if',
+  'do',
+  '[[',
+  ']]',
+  'function',
+  '.',
+  ':',
+];

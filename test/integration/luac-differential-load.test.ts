@@ -11,7 +11,7 @@ import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { makeEnv } from '../../core/analysis/env';
 import { analyzeModulefile } from '../../core/analysis/modulefile/analyze';
-import { filesUnder, mutateWithTokens } from '../helpers/mutate';
+import { filesUnder, LUA_MUTATION_TOKENS, mutateWithTokens } from '../helpers/mutate';
 import { pick, seededRandom } from '../helpers/random';
 
 const repo = join(__dirname, '..', '..');
@@ -89,25 +89,7 @@ before(() => {
 after(() => rmSync(corpusDir, { recursive: true, force: true }));
 
 const TOKENS = [
-  '(',
-  ')',
-  'end',
-  'then',
-  '..',
-  ',',
-  '"',
-  "'",
-  'local',
-  '=',
-  '{',
-  '}',
-  'if',
-  'do',
-  '[[',
-  ']]',
-  'function',
-  '.',
-  ':',
+  ...LUA_MUTATION_TOKENS,
   '0x1',
   '1e',
   '--',

@@ -9,32 +9,11 @@ import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { makeEnv } from '../../core/analysis/env';
 import { analyzeModulefile } from '../../core/analysis/modulefile/analyze';
-import { mutateWithTokens } from '../helpers/mutate';
+import { LUA_MUTATION_TOKENS as TOKENS, mutateWithTokens } from '../helpers/mutate';
 import { pick, seededRandom } from '../helpers/random';
 
 const repo = join(__dirname, '..', '..');
 const CASES = 400;
-const TOKENS = [
-  '(',
-  ')',
-  'end',
-  'then',
-  '..',
-  ',',
-  '"',
-  "'",
-  'local',
-  '=',
-  '{',
-  '}',
-  'if',
-  'do',
-  '[[',
-  ']]',
-  'function',
-  '.',
-  ':',
-];
 
 function luaFiles(dir: string): string[] {
   return readdirSync(dir).flatMap((n) => {
