@@ -79,7 +79,7 @@ export function exitOnOutputErrors(
 /**
  * Ends the process with `code` once everything written to `streams` is handed over. For a command
  * that leaves nothing running after its result (`check`): waiting for the event loop to empty
- * instead costs ~40 ms, as Node first waits for V8's background tasks (compilers, GC).
+ * instead waits for V8's background tasks (compilers, GC) as well.
  */
 export function exitWhenWritten(
   code: number,

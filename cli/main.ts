@@ -53,12 +53,10 @@ ${Object.entries(commands)
 Run 'lumi-modules <command> --help' for the options of one command.`;
 
 export async function main(argv: string[], io: CliIO): Promise<number> {
-  // The bash parser (tree-sitter-bash.wasm, 1.3 MB; check and scaffold load it) stays on V8's
-  // baseline WebAssembly compiler: optimising its huge lexer took ~1.2 s of a core, in the
-  // background while a check ran and then at exit, which waits for it. Measured on the 2-core
-  // machine: 300 wrappers 1.6 -> 0.62 s, a --cache run with one changed module 1.7 -> 0.45 s, the
-  // 10,000-module tree 2.47 -> 2.15 s. Set before any module is compiled (the flag is read then);
-  // the editor's long-running language server keeps V8's default.
+  // The bash parser's WebAssembly (check and scaffold load it) stays on V8's baseline compiler:
+  // optimising its huge lexer costs a core for longer than a short CLI run lasts, and the process
+  // waits for it at exit (docs/performance.md). Set before any module is compiled (the flag is read
+  // then); the editor's long-running language server keeps V8's default.
   setFlagsFromString('--liftoff-only');
   const [name, ...rest] = argv;
   if (name === undefined || name === '--help' || name === '-h') {

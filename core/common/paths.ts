@@ -3,8 +3,8 @@ import { dirname, sep } from 'node:path';
 
 /**
  * path.dirname of the paths a walk or an editor gives (absolute, normalised): the text before the
- * last separator, without path.dirname's character loop (~1-2 us a call before V8 optimises it,
- * and a tree check asks this of 10,000 files). Anything else (a root, a trailing or doubled
+ * last separator, without path.dirname's character loop (slow before V8 optimises it, and a tree
+ * check asks this of every file). Anything else (a root, a trailing or doubled
  * separator, Windows) is left to path.dirname, so the answer is always dirname's.
  */
 export function directoryOf(path: string): string {

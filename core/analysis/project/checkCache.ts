@@ -633,7 +633,7 @@ export class CheckCache implements TreeCheckLayer {
     );
     // Files not looked at this run keep their entries while they exist (`check a/` then `check b/`).
     const gone = Object.keys(this.data.files).filter((path) => !this.visited.has(path) && !existsSync(path));
-    // Compacting a 10,000-entry cache costs ~0.1 s: done when a file went or the tables grew by half.
+    // Compacting rewrites every table: done only when a file went or the tables grew by half.
     const grown = TABLES.some(
       (t, i) => this.data[t].length > 1.5 * (this.data.compactedSizes?.[i] ?? 0) + 64,
     );

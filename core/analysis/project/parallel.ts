@@ -27,8 +27,8 @@ export interface WorkerInput {
 export type WorkerMessage = { start: number; results: ModulefileResult[] } | { done: true };
 
 /**
- * Files taken at a time: small enough to balance the end (128 typical modules take ~20 ms), large
- * enough that messages stay few and reads come in runs (see checkModulefileBatch).
+ * Files taken at a time: small enough to balance the end between threads, large enough that
+ * messages stay few and reads come in runs (see checkModulefileBatch).
  */
 export const BATCH = 128;
 /** A worker pays for its start-up (a thread, the bundle, the parsers) only past this many files each. */
@@ -36,8 +36,8 @@ const FILES_PER_WORKER = 500;
 const MAX_WORKERS = 7;
 /**
  * Cores one analysing thread keeps busy: V8 compiles optimised code and collects garbage on
- * threads of its own. Measured on 2 cores, a one-thread check of 10,000 modules used 1.5-1.6 s of
- * CPU per second of wall time, and a worker thread made it no faster: `auto` starts workers from 4.
+ * threads of its own, so a one-thread check keeps more than one core busy and on 2 cores a worker
+ * thread made it no faster: `auto` starts workers from 4.
  */
 const CORES_PER_THREAD = 2;
 
@@ -89,7 +89,7 @@ export async function checkModulefiles(
     return new Promise<void>((resolve) => {
       let worker: Worker;
       try {
-        // Loaded here: a run with no workers (most, and every one its cache answers) skips ~3 ms.
+        // Loaded here: a run with no workers (most, and every one its cache answers) skips loading it.
         const { Worker: WorkerThread } =
           require('node:worker_threads') as typeof import('node:worker_threads');
         worker = new WorkerThread(parallel!.workerScript!, { workerData: input });

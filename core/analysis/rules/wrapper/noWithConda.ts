@@ -57,7 +57,8 @@ export function namedModules(paths: readonly string[]): string {
 }
 
 /**
- * 9997 -> `9,997`, as toLocaleString('en-US') writes it without loading ICU's formatter (15 ms in a CLI run).
+ * 9997 -> `9,997`, as toLocaleString('en-US') writes it, without loading ICU's number formatter (slow
+ * to load in a short CLI run).
  */
 function withThousandsSeparators(n: number): string {
   return String(n).replace(/\B(?=(\d{3})+$)/g, ',');
