@@ -181,6 +181,12 @@ export const DIAGNOSTIC_DOCS: Readonly<Record<string, DiagnosticDoc>> = {
       "LUMI images from 2024-03 on and LAIF's /opt/venv: activation costs time at every start and may " +
       "switch to another Python than the image's default.",
   },
+  'shell-function-unquoted-args': {
+    summary: 'A set_shell_function body passes $@ unquoted',
+    explanation:
+      'Shell-function container modules (singularity-hpc, Biocontainers) define the program as a bash ' +
+      'function; a bare $@ or $* there splits every argument that holds a space. Write "$@".',
+  },
   'file-too-large': {
     summary: 'The file is over 1 MiB and was skipped',
     explanation: 'Modulefiles and wrappers are far smaller; such a file is not read whole.',
