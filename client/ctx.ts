@@ -13,8 +13,9 @@ export const SERVER_READY_LINE = 'language server ready';
 const NAME = 'LUMI Container Modules';
 
 /**
- * The output channel as the language client writes to it: a trace line that arrives while the
- * window closes (the channel is already closed) is dropped instead of surfacing as an error.
+ * The output channel as we and the language client write to it: a line that arrives while the window
+ * closes (the channel is already closed, a flow still awaits a notification) is dropped instead of
+ * surfacing as an error.
  */
 function closedTolerant(channel: vscode.OutputChannel): vscode.OutputChannel {
   const write = (f: () => void) => {
@@ -52,7 +53,7 @@ function userPrograms(): { workspaceTrusted: boolean; lumiModules: { shellcheck:
 
 export class Ctx implements vscode.Disposable {
   /** The client's own log, our lines and (with lumiModules.trace.server) the LSP trace. */
-  readonly output: vscode.OutputChannel = vscode.window.createOutputChannel(NAME);
+  readonly output: vscode.OutputChannel = closedTolerant(vscode.window.createOutputChannel(NAME));
   private client?: LanguageClient;
 
   constructor(private readonly extension: vscode.ExtensionContext) {}
@@ -93,7 +94,7 @@ export class Ctx implements vscode.Disposable {
       // Programs are chosen from the trust state and user-level values only (see userPrograms).
       initializationOptions: userPrograms(),
       // The client id `lumiModules` makes it read `lumiModules.trace.server` itself (and on change).
-      outputChannel: closedTolerant(this.output),
+      outputChannel: this.output,
       // Editors keep asking for code actions and hovers while a window closes or switches folders;
       // once the client is stopping those requests have no answer and must not surface as errors.
       middleware: {

@@ -466,14 +466,20 @@ async function createFrom(
     ctx.log(`Create Container Module: wrote ${plan.map((f) => f.path).join(', ')}`);
     const copy = 'Copy module commands';
     const missing = a.allowMissingImage ? ` Copy ${basename(image)} to ${image} before loading it.` : '';
-    const answer = await vscode.window.showInformationMessage(
-      plainText(
-        `Created ${name}/${version} for ${basename(image)}.${missing} Use it with: ` +
-          lines.replace('\n', '; '),
-      ),
-      copy,
-    );
-    if (answer === copy) await vscode.env.clipboard.writeText(lines + '\n');
+    // Not awaited inside the try: the module is written, and a toast left open when the window
+    // closes (its promise then rejects) is no failure of the creation.
+    void vscode.window
+      .showInformationMessage(
+        plainText(
+          `Created ${name}/${version} for ${basename(image)}.${missing} Use it with: ` +
+            lines.replace('\n', '; '),
+        ),
+        copy,
+      )
+      .then(
+        (answer) => (answer === copy ? vscode.env.clipboard.writeText(lines + '\n') : undefined),
+        () => undefined,
+      );
     return false;
   } catch (err) {
     const message =
