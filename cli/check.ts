@@ -23,8 +23,9 @@ import { colorWanted, formatText } from './textFormat';
 
 const CACHE_NAME = '.lumi-modules-cache';
 
-export const checkUsage = `usage: lumi-modules check [--format text|json|sarif] [--env NAME=VALUE]... [--no-shellcheck]
-                          [--max-warnings N] [--cache] [--cache-location PATH] [--site-package FILE]
+export const checkUsage = `usage: lumi-modules check [--format text|json|sarif] [--env NAME=VALUE]...
+                          [--no-shellcheck] [--max-warnings N] [--cache] [--cache-location PATH]
+                          [--site-package FILE]
                           [--lua-version 5.1|5.2|5.3|LuaJIT] [--concurrency N|auto|off] PATH...
 
 Checks Lmod modulefiles (*.lua) and the container wrapper scripts they put on PATH.
@@ -178,7 +179,8 @@ export async function checkCommand(argv: string[], io: CliIO): Promise<number> {
       const code = (err as NodeJS.ErrnoException).code;
       const why = errnoInWords(code) ?? code ?? (err as Error).message;
       io.stderr.write(
-        `lumi-modules check: cannot write the cache ${escapeControl(cache!.location)}: ${escapeControl(why)}\n`,
+        `lumi-modules check: cannot write the cache ${escapeControl(cache!.location)}: ` +
+          `${escapeControl(why)}\n`,
       );
     }
     if (!args.values['no-shellcheck'] && shellcheckPath === undefined && counts.wrappers > 0)

@@ -193,7 +193,8 @@ function cacheFileProblem(data: Partial<CacheFile>): string | undefined {
 
 /** A dependency's key in the flat `deps` table: kind, argument and answer (string indexes already). */
 function dependencyKey(kind: unknown, arg: unknown, answer: unknown): string {
-  return `${String(kind)}\u0000${String(arg)}\u0000${typeof answer === 'number' ? `#${answer}` : String(answer)}`;
+  const shown = typeof answer === 'number' ? `#${answer}` : String(answer);
+  return `${String(kind)}\u0000${String(arg)}\u0000${shown}`;
 }
 
 /** The tables of a cache file, each with its index (built on first use): what entries are added to. */
