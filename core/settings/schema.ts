@@ -368,6 +368,17 @@ export function withUserLevelOnly(
   return out;
 }
 
+/** A string setting's value, undefined when blank (unset); surrounding blanks are no part of it. */
+export function unsetIfBlank(value: string): string | undefined {
+  const trimmed = value.trim();
+  return trimmed !== '' ? trimmed : undefined;
+}
+
+/** A list setting's items, without the empty ones. */
+export function nonEmptyItems(values: readonly string[]): string[] {
+  return values.filter((value) => value !== '');
+}
+
 export interface ParsedSettings {
   settings: LumiSettings;
   /** One line per value that was not taken (`run.srun.nodes: ...`), for a log. */

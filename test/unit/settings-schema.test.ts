@@ -24,6 +24,8 @@ import {
   USER_LEVEL_ONLY,
   withUserLevelOnly,
 } from '../../core/settings/schema';
+import { parseRunSettings } from '../../core/remote/settings';
+import { parseSubmitSettings } from '../../core/slurm/settings';
 import { PROGRAM_SETTINGS } from '../../server/settings';
 
 const repo = join(__dirname, '..', '..');
@@ -174,6 +176,22 @@ describe('settings schema', () => {
     const fresh = parseSettings({ luaVersion: '9.9', run: { srun: { nodes: 0 } } });
     assert.equal(fresh.luaVersion, '5.3');
     assert.equal(fresh.run.srun.nodes, 1);
+  });
+
+  it('run and submit read a blank value as unset and a padded one without its blanks, alike', () => {
+    const run = parseRunSettings({ host: ' lumi ', venv: '  ', cwd: '/scratch/p ', modules: ['', 'm/1'] });
+    assert.equal(run.host, 'lumi');
+    assert.equal(run.venv, undefined);
+    assert.equal(run.cwd, '/scratch/p');
+    assert.deepEqual(run.modules, ['m/1']);
+    const submit = parseSubmitSettings({
+      account: ' project_465000000 ',
+      template: ' ',
+      sbatchOptions: [''],
+    });
+    assert.equal(submit.account, 'project_465000000');
+    assert.equal(submit.template, undefined);
+    assert.deepEqual(submit.sbatchOptions, []);
   });
 
   it('takes the section itself or wrapped in { lumiModules }, and nothing else', () => {
