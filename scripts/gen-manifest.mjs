@@ -22,7 +22,8 @@ function difference(file, text, wanted) {
   const want = wanted.split('\n');
   const line = want.findIndex((l, i) => have[i] !== l);
   const n = line < 0 ? want.length : line;
-  return `line ${n + 1}: ${JSON.stringify((have[n] ?? '').slice(0, 60))}, the schema gives ${JSON.stringify((want[n] ?? '').slice(0, 60))}`;
+  const shown = (l) => JSON.stringify((l ?? '').slice(0, 60));
+  return `line ${n + 1}: ${shown(have[n])}, the schema gives ${shown(want[n])}`;
 }
 
 let stale = 0;

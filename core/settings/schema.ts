@@ -43,7 +43,7 @@ export type SettingDoc = SettingDocBase &
     | { scope: SettingScope; restricted?: false; userLevelOnly?: false }
   );
 
-/** Each leaf setting's SettingDoc, keyed by its zod schema (test/unit/settings-schema.test.ts: all have one). */
+/** Each leaf setting's SettingDoc, keyed by its zod schema (every leaf has one: settings-schema.test.ts). */
 export const settingDocs = z.registry<SettingDoc>();
 
 /** Declares a leaf setting: its schema with what the editor shows of it. */
