@@ -3,7 +3,7 @@
 // table are, field for field, what core/settings/manifest.ts writes from it; what a client sends is
 // parsed leniently; a folder's value never reaches a user-level-only setting.
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { z } from 'zod';
@@ -202,7 +202,27 @@ describe('settings schema', () => {
   });
 });
 
+function sources(dir: string): string[] {
+  return readdirSync(dir).flatMap((name) => {
+    const path = join(dir, name);
+    return statSync(path).isDirectory() ? sources(path) : path.endsWith('.ts') ? [path] : [];
+  });
+}
+
 describe('user-level-only settings (the one reader, client/settings.ts readSettings)', () => {
+  it('no other client file reads settings: getConfiguration only to update one, never inspect', () => {
+    const readers: string[] = [];
+    for (const file of sources(join(repo, 'client'))) {
+      if (file === join(repo, 'client', 'settings.ts')) continue;
+      const text = readFileSync(file, 'utf8');
+      const name = file.slice(repo.length + 1);
+      if (/\.inspect\s*[<(]/.test(text)) readers.push(`${name}: inspect`);
+      for (const m of text.matchAll(/getConfiguration\s*\([^)]*\)(\s*\.\s*(\w+))?/g))
+        if (m[2] !== 'update') readers.push(`${name}: ${m[0].replace(/\s+/g, '')}`);
+    }
+    assert.deepEqual(readers, []);
+  });
+
   // What a folder's .vscode/settings.json merged into the editor's values could say.
   const fromFolder = {
     shellcheck: { path: '/folder/bin/evil' },
