@@ -78,11 +78,15 @@ const PROPERTY_ORDER = [
   'patternErrorMessage',
   'default',
   'scope',
+  'order',
   'markdownDescription',
 ];
 
-/** One `contributes.configuration.properties` entry. */
-export function manifestProperty(leaf: SettingLeaf): JsonObject {
+/**
+ * One `contributes.configuration.properties` entry; `order` is its place in the declaration, so that
+ * the Settings editor shows the settings as the schema groups them (else alphabetically).
+ */
+export function manifestProperty(leaf: SettingLeaf, order?: number): JsonObject {
   const name = SETTINGS_PREFIX + leaf.key;
   const doc = leaf.doc;
   if (!doc) throw new Error(`${name}: no description in core/settings/schema.ts (declare it with setting())`);
@@ -102,6 +106,7 @@ export function manifestProperty(leaf: SettingLeaf): JsonObject {
     json.patternErrorMessage = doc.editorPattern.message;
   }
   json.scope = doc.scope;
+  if (order !== undefined) json.order = order;
   json.markdownDescription = doc.markdownDescription;
   return ordered(json, PROPERTY_ORDER);
 }
@@ -111,7 +116,7 @@ export function manifestProperties(
   leaves: readonly SettingLeaf[] = settingLeaves,
 ): Record<string, JsonObject> {
   const out: Record<string, JsonObject> = {};
-  for (const leaf of leaves) out[SETTINGS_PREFIX + leaf.key] = manifestProperty(leaf);
+  leaves.forEach((leaf, i) => (out[SETTINGS_PREFIX + leaf.key] = manifestProperty(leaf, i + 1)));
   return out;
 }
 
