@@ -168,8 +168,8 @@ export const DIAGNOSTIC_DOCS: Readonly<Record<string, DiagnosticDoc>> = {
   'image-python-needs-conda': {
     summary: 'The image has python only after conda activation, and nothing applies WITH_CONDA',
     explanation:
-      'The module sets no WITH_CONDA, or its wrappers never run it: python then fails inside the container. ' +
-      'Decided from the image itself.',
+      'The module sets no WITH_CONDA, or its wrappers never run it: python then fails inside the ' +
+      'container. Decided from the image itself.',
   },
   'image-venv-python-mismatch': {
     summary: "The host venv was made for another Python than the image's",

@@ -131,6 +131,7 @@ export function analyzeModulefile(
       containerKind,
       functions,
       resumableParse,
+      hiddenValues,
     };
   } catch (err) {
     if (err instanceof LuaSyntaxError)
@@ -226,5 +227,6 @@ function emptyAnalysis(findings: Finding[]): ModulefileAnalysis {
     isContainerModule: false,
     containerKind: undefined,
     functions: lmodFunctions,
+    hiddenValues: [],
   };
 }

@@ -4,6 +4,7 @@ import type { FileKind } from '../env';
 import type { Finding, Range } from '../types';
 import type { LmodFunction } from './lmodApi';
 import type { ResumableParse } from './luaAst';
+import type { HiddenValue } from './renderValue';
 
 /** A folded Lua value: a known string, nil (null) or unknown (undefined). Never a guess. */
 export type LuaValue = string | null | undefined;
@@ -94,6 +95,8 @@ export interface ModulefileAnalysis {
   functions: ReadonlyMap<string, LmodFunction>;
   /** With a syntax error: what the analysis of the next version of the text may reuse of its parse. */
   resumableParse?: ResumableParse;
+  /** Values read from the process environment: what hover shows as `$NAME`, never as themselves. */
+  hiddenValues: HiddenValue[];
 }
 
 /**
