@@ -217,8 +217,10 @@ export function firstDifference(expected: unknown, actual: unknown, path = ''): 
     const expectedOrder = Object.keys(expected);
     const actualOrder = Object.keys(actual);
     const i = expectedOrder.findIndex((key, n) => actualOrder[n] !== key);
-    if (i >= 0)
-      return `${pathTo(path, expectedOrder[i])}: out of order (after ${shown(expectedOrder[i - 1])})`;
+    if (i >= 0) {
+      const place = i === 0 ? 'first' : `after ${shown(expectedOrder[i - 1])}`;
+      return `${pathTo(path, expectedOrder[i])}: out of order (the schema puts it ${place})`;
+    }
     for (const key of expectedOrder) {
       const difference = firstDifference(expected[key], actual[key], pathTo(path, key));
       if (difference) return difference;

@@ -104,6 +104,13 @@ describe('settings schema', () => {
       ),
       difference,
     );
+    const { ['lumiModules.env']: env, ...rest } = manifest.contributes.configuration.properties;
+    const moved = structuredClone(manifest);
+    moved.contributes.configuration.properties = { ...rest, 'lumiModules.env': env };
+    assert.equal(
+      firstDifference(JSON.parse(manifestWithSettings(packageJson)), moved),
+      'contributes.configuration.properties["lumiModules.env"]: out of order (the schema puts it first)',
+    );
     const reordered = structuredClone(manifest);
     reordered.capabilities.untrustedWorkspaces.restrictedConfigurations.reverse();
     assert.match(
