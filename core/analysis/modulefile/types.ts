@@ -12,7 +12,7 @@ export type LuaValue = string | null | undefined;
 export interface PathExpression {
   range: Range;
   value: string | undefined;
-  role: 'sing-image' | 'path-dir' | 'modulepath-dir' | 'capture-file' | 'other';
+  role: 'sing-image' | 'shell-function-image' | 'path-dir' | 'modulepath-dir' | 'capture-file' | 'other';
   /** os.getenv variables the value depends on. */
   envVariables?: string[];
   /** Filled by the resolve step for absolute values; undefined when not resolvable. */
