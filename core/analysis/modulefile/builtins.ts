@@ -164,8 +164,10 @@ const addToPath: Builtin = (call, ctx) => {
  * word after the runtime's exec/run/shell/test, recorded once per image so the resolve step checks
  * that it exists.
  */
-const IMAGE_IN_BODY =
-  /(?:^|[\s/])(?:singularity|apptainer)\s.*?\b(?:exec|run|shell|test)\s(?:.*?\s)?(\/[^\s'"$;&|]+\.sif)(?=[\s;&|]|$)/;
+const IMAGE_IN_BODY = new RegExp(
+  String.raw`(?:^|[\s/])(?:singularity|apptainer)\s.*?\b(?:exec|run|shell|test)\s` +
+    String.raw`(?:.*?\s)?(\/[^\s'"$;&|]+\.sif)(?=[\s;&|]|$)`,
+);
 const setShellFunction: Builtin = (call, ctx) => {
   const body = stringArg(call, 1);
   // A body is a command line: a longer one is no shell function of this convention.

@@ -87,7 +87,9 @@ export const shellFunctionUnquotedArgs: ModulefileRule = (ctx) => {
       range: splitting[0].args[1].range,
       severity: 'warning',
       code: 'shell-function-unquoted-args',
-      message: `${which} pass${splitting.length === 1 ? 'es' : ''} $@ unquoted: arguments with spaces are split`,
+      message:
+        `${which} pass${splitting.length === 1 ? 'es' : ''} $@ unquoted: ` +
+        'arguments with spaces are split',
     },
   ];
 };
