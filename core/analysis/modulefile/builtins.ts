@@ -172,8 +172,9 @@ const setShellFunction: Builtin = (call, ctx) => {
   const body = stringArg(call, 1);
   // A body is a command line: a longer one is no shell function of this convention.
   const image = body === undefined || body.length > 4096 ? undefined : IMAGE_IN_BODY.exec(body)?.[1];
+  if (image === undefined) return undefined;
   const known = ctx.effects.paths.some((p) => p.role === 'shell-function-image' && p.value === image);
-  if (image !== undefined && !known) addPath(ctx, call.argRanges[1], image, 'shell-function-image');
+  if (!known) addPath(ctx, call.argRanges[1], image, 'shell-function-image');
   return undefined;
 };
 
