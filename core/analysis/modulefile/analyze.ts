@@ -21,7 +21,7 @@ import { resolveModule } from './resolve';
 import { projectHome } from './site';
 import { renderValue, type HiddenValue } from './renderValue';
 import { SourceMap } from './source';
-import type { ModulefileAnalysis, PathExpression } from './types';
+import type { LocalValueAt, ModulefileAnalysis, PathExpression } from './types';
 import { clipped } from '../messages';
 
 /**
@@ -57,7 +57,14 @@ export function analyzeModulefile(
     const parsedSource = parsedText === text ? source : new SourceMap(parsedText);
     // A value the user gave (--env, lumiModules.env) says the variable is set where the module loads.
     const given = (name: string) => env.getenvOrigin?.(name) === 'asked' && env.getenv(name) !== undefined;
-    const evaluation = evaluateModulefile(chunk, parsedSource, filePath, getenv, given);
+    const evaluation = evaluateModulefile(
+      chunk,
+      parsedSource,
+      filePath,
+      getenv,
+      given,
+      document !== undefined,
+    );
     const kind = modulefileKind(
       filePath,
       evaluation.calls,
@@ -130,6 +137,7 @@ export function analyzeModulefile(
       isContainerModule,
       containerKind,
       functions,
+      localValues: evaluation.localValues && shownLocalValues(evaluation.localValues, hiddenValues),
       resumableParse,
     };
   } catch (err) {
@@ -146,6 +154,17 @@ export function analyzeModulefile(
       },
     ]);
   }
+}
+
+/** The locals' values as hover shows them: environment values as $NAME, as in messages. */
+function shownLocalValues(
+  values: Map<number, LocalValueAt>,
+  hidden: readonly HiddenValue[],
+): Map<number, LocalValueAt> {
+  if (hidden.length === 0) return values;
+  for (const [at, v] of values)
+    if (typeof v.value === 'string') values.set(at, { ...v, value: renderValue(v.value, hidden) });
+  return values;
 }
 
 /** The image a container module names (SING_IMAGE, else SIF), read when it exists here. */
