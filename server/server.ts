@@ -319,6 +319,7 @@ connection.onCompletion(
       uriToPath(doc.uri) ?? '',
       env,
       Object.keys({ ...process.env, ...settings.env }),
+      checker.modulefileAnalysis(doc),
     );
     return entries.map((e) => toCompletionItem(e, doc));
   }),
