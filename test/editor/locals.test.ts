@@ -139,6 +139,10 @@ describe('locals: hover', () => {
     const bin = await hover(uri, text, 'bin', 2);
     assert.match(bin, new RegExp(`Value: \`\\$${SECRET_VARIABLE}/bin\``));
     assert.ok(!bin.includes(SECRET_VALUE), bin);
+    // On the local inside the path: the local, and the path it is part of, both by name.
+    const part = await hover(uri, text, 'secret', 1); // pathJoin(secret, 'bin')
+    assert.match(part, new RegExp(`In the path \`\\$${SECRET_VARIABLE}/bin\``));
+    assert.ok(!part.includes(SECRET_VALUE), part);
   });
   it('adds whether the path exists where the local is a path argument', async () => {
     const text = [`local bdir = '${dir}/bin'`, "prepend_path('PATH', bdir)", ''].join('\n');

@@ -137,7 +137,7 @@ export function analyzeModulefile(
       isContainerModule,
       containerKind,
       functions,
-      localValues: evaluation.localValues && shownLocalValues(evaluation.localValues, hiddenValues),
+      localValues: evaluation.localValues && shownLocalValues(evaluation.localValues, paths, hiddenValues),
       resumableParse,
     };
   } catch (err) {
@@ -156,14 +156,19 @@ export function analyzeModulefile(
   }
 }
 
-/** The locals' values as hover shows them: environment values as $NAME, as in messages. */
+/** The locals' values (and the paths) as hover shows them: environment values as $NAME, as in messages. */
 function shownLocalValues(
   values: Map<number, LocalValueAt>,
+  paths: PathExpression[],
   hidden: readonly HiddenValue[],
 ): Map<number, LocalValueAt> {
   if (hidden.length === 0) return values;
   for (const [at, v] of values)
     if (typeof v.value === 'string') values.set(at, { ...v, value: renderValue(v.value, hidden) });
+  for (const p of paths) {
+    const shown = p.value === undefined ? undefined : renderValue(p.value, hidden);
+    if (shown !== p.value) p.shownValue = shown;
+  }
   return values;
 }
 

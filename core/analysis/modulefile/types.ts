@@ -14,6 +14,8 @@ export interface PathExpression {
   role: 'sing-image' | 'path-dir' | 'modulepath-dir' | 'capture-file' | 'other';
   /** os.getenv variables the value depends on. */
   envVariables?: string[];
+  /** In a document's analysis, where it differs from `value`: as messages show it ($NAME). */
+  shownValue?: string;
   /** Filled by the resolve step for absolute values; undefined when not resolvable. */
   exists?: FileKind;
   /**
