@@ -4,6 +4,7 @@ import { CONTAINER_KIND_NAMES, type ModulefileAnalysis, type PathExpression } fr
 import { factsMarkdown } from '../../image/describe';
 import { localImageFacts } from '../../image/facts';
 import { lmodFunctions } from '../modulefile/lmodApi';
+import { renderValue } from '../modulefile/renderValue';
 import type { Position, Range } from '../types';
 import type { LuaVersion } from '../env';
 import { offsetAt } from './luaCursor';
@@ -95,7 +96,8 @@ export function hoverModulefile(
         '`lumiModules.env` setting (`check --env`) or the environment; where unset, the `or` fallback, ' +
         'as Lmod does.'
       : '';
-    return { markdown: '`' + path.value + '`\n\n' + state + from + imageHover(path), range: path.range };
+    const shown = renderValue(path.value, analysis.hiddenValues);
+    return { markdown: '`' + shown + '`\n\n' + state + from + imageHover(path), range: path.range };
   }
   return undefined;
 }

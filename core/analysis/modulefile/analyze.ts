@@ -139,6 +139,7 @@ export function analyzeModulefile(
       functions,
       localValues: evaluation.localValues && shownLocalValues(evaluation.localValues, paths, hiddenValues),
       resumableParse,
+      hiddenValues,
     };
   } catch (err) {
     if (err instanceof LuaSyntaxError)
@@ -250,5 +251,6 @@ function emptyAnalysis(findings: Finding[]): ModulefileAnalysis {
     isContainerModule: false,
     containerKind: undefined,
     functions: lmodFunctions,
+    hiddenValues: [],
   };
 }
