@@ -391,7 +391,7 @@ connection.onDefinition(
 );
 
 connection.onPrepareRename(
-  safely('prepareRename', null, (params) => {
+  documentRequest('prepareRename', null, (params) => {
     const doc = modulefileDocument(params.textDocument.uri);
     if (!doc) return null;
     const target = prepareRenameLocal(doc.getText(), doc.offsetAt(params.position), env.luaVersion);
@@ -403,7 +403,7 @@ connection.onPrepareRename(
 );
 
 connection.onRenameRequest(
-  safely('rename', null, (params) => {
+  documentRequest('rename', null, (params) => {
     const doc = modulefileDocument(params.textDocument.uri);
     if (!doc) return null;
     const result = renameLocal(doc.getText(), doc.offsetAt(params.position), params.newName, env.luaVersion);
