@@ -38,6 +38,10 @@ function bind(text: string, luaVersion: LuaVersion, analysis?: ModulefileAnalysi
   };
 }
 
+/** Whether a name may stand at OFFSET (the cursor on or right after one): else nothing is parsed. */
+const nameCharAt = (text: string, offset: number) =>
+  /\w/.test(text[offset] ?? '') || /\w/.test(text[offset - 1] ?? '');
+
 /** The local whose name is at OFFSET: the occurrence and its declaration. */
 function localAt(bound: Bound, offset: number) {
   const occurrence = occurrenceAt(bound.bindings, offset);
@@ -63,6 +67,7 @@ export function hoverLocal(
   analysis: ModulefileAnalysis,
   luaVersion: LuaVersion,
 ): LocalHover | undefined {
+  if (!nameCharAt(text, offset)) return undefined;
   const bound = bind(text, luaVersion, analysis);
   const at = bound && localAt(bound, offset);
   if (!bound || !at) return undefined;
@@ -108,6 +113,7 @@ export function definitionOfLocal(
   luaVersion: LuaVersion,
   analysis?: ModulefileAnalysis,
 ): Range | undefined {
+  if (!nameCharAt(text, offset)) return undefined;
   const bound = bind(text, luaVersion, analysis);
   const at = bound && localAt(bound, offset);
   return at && bound.source.range(at.declaration.start, at.declaration.end);
