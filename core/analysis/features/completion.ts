@@ -21,7 +21,7 @@ export interface CompletionEntry {
   replace?: { start: number; end: number };
 }
 
-/** Calls whose second argument is a path Lmod takes as it is: a relative one is the load's directory. */
+/** Calls whose second argument is a path as written: a relative one is the load's working directory's. */
 const PATH_VALUE_CALLS = new Set(['prepend_path', 'append_path', 'remove_path']);
 
 /** Calls whose first string argument names an environment variable. */
