@@ -144,6 +144,15 @@ describe('locals: hover', () => {
     assert.match(part, new RegExp(`In the path \`\\$${SECRET_VARIABLE}/bin\``));
     assert.ok(!part.includes(SECRET_VALUE), part);
   });
+  it('the outline shows a value from the environment by name only', async () => {
+    const text = [`local secret = os.getenv('${SECRET_VARIABLE}')`, "setenv('S', secret)", ''].join('\n');
+    const uri = await openModule(text);
+    const symbols = (await client.connection.sendRequest('textDocument/documentSymbol', {
+      textDocument: { uri },
+    })) as { name: string; detail?: string }[];
+    const local = symbols.find((sym) => sym.name === 'secret');
+    assert.equal(local?.detail, `$${SECRET_VARIABLE}`);
+  });
   it('adds whether the path exists where the local is a path argument', async () => {
     const text = [`local bdir = '${dir}/bin'`, "prepend_path('PATH', bdir)", ''].join('\n');
     const uri = await openModule(text);

@@ -130,7 +130,13 @@ export function analyzeModulefile(
       findings,
       calls: evaluation.calls,
       paths,
-      symbols: evaluation.symbols,
+      // The outline shows a local's value as messages do (environment values as $NAME).
+      symbols:
+        hiddenValues.length === 0
+          ? evaluation.symbols
+          : evaluation.symbols.map((sym) =>
+              sym.detail === undefined ? sym : { ...sym, detail: renderValue(sym.detail, hiddenValues) },
+            ),
       setenv: evaluation.setenv,
       pathPrepends: evaluation.pathPrepends,
       wrapperDirs,
