@@ -202,6 +202,17 @@ describe('locals: rename', () => {
       placeholder: 'binDir',
     });
   });
+  it('refuses while a part of the file does not parse (its names would be missed)', async () => {
+    const text = [
+      "local root = '/opt/tool'",
+      "setenv('A', pathJoin(root, 'x')",
+      "setenv('B', root)",
+      '',
+    ].join('\n');
+    const uri = await client.open(join(dir, 'modules', 'tool', `${++files}.0.lua`), text);
+    await client.diagnostics(uri, (d) => d.some((x) => x.code === 'lua-syntax'));
+    assert.match(await renameRefusal(uri, text, 'root', 2, 'toolRoot'), /fix the syntax error first/);
+  });
   it('refuses a name that would change what another name refers to, and a keyword', async () => {
     const uri = await openModule(SCOPES);
     // binDir renamed `root`: the `root` read inside its body would then be the function itself.
