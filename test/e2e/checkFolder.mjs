@@ -40,7 +40,8 @@ export async function run({ wb, page, workspaces, codeServer, shot }) {
   await wb.open(codeServer.folderUrl(ws));
   await wb.focusEditorArea();
 
-  // The progress notification is watched for from before the command runs (the check is quick).
+  // Watched for from before the command runs: the check is quick, and VS Code shows a progress
+  // notification without a delay for at least 800 ms (workbench/services/progress/browser/progressService.ts).
   const progress = wb.notification('LUMI: checking check-folder');
   const sawProgress = progress.waitFor({ state: 'visible', timeout: 60_000 }).then(
     () => true,
