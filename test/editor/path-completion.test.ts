@@ -21,7 +21,13 @@ before(async () => {
   writeFileSync(join(home, '.hidden'), '');
   // Beside the home: listed only if a completion escaped the folded prefix.
   mkdirSync(join(dir, 'outside-the-home'));
-  client = await startServer({ rootPath: home });
+  // A prefix from the server's environment is folded with its value (hover shows it as $NAME).
+  process.env.LUMI_PATH_COMPLETION_HOME = home;
+  try {
+    client = await startServer({ rootPath: home });
+  } finally {
+    delete process.env.LUMI_PATH_COMPLETION_HOME;
+  }
 });
 after(async () => {
   await client?.stop();
@@ -74,6 +80,16 @@ describe('path completion on a folded prefix', () => {
       'txt',
     ]);
     assert.deepEqual(await labelsAt(root() + 'local img = signRoot .. "/sif/|"\n'), ['tool.sif']);
+  });
+  it('folds a prefix read from the environment with its value', async () => {
+    const fromEnv = "local envRoot = os.getenv('LUMI_PATH_COMPLETION_HOME')\n";
+    assert.deepEqual(await labelsAt(fromEnv + 'prepend_path("PATH", pathJoin(envRoot, "|"))\n'), [
+      'bin',
+      'modules',
+      'sif',
+      'txt',
+    ]);
+    assert.deepEqual(await labelsAt(fromEnv + 'local img = envRoot .. "/sif/|"\n'), ['tool.sif']);
   });
   it('offers nothing for an unknown prefix (an unset variable, a global)', async () => {
     const unset = "local r = os.getenv('LUMI_PATH_COMPLETION_UNSET')\n";

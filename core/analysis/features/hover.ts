@@ -76,7 +76,7 @@ export function hoverModulefile(
         ? ''
         : same
           ? '\n\nPath: ' + pathState(path)
-          : '\n\nIn the path `' + (path.shownValue ?? path.value) + '`: ' + pathState(path);
+          : '\n\nIn the path `' + renderValue(path.value, analysis.hiddenValues) + '`: ' + pathState(path);
     return { markdown: local.markdown + state, range: local.range };
   }
   if (path) {

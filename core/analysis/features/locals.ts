@@ -4,6 +4,7 @@
 import type { LuaVersion } from '../env';
 import { parseTolerant, parseLua } from '../modulefile/luaAst';
 import type { ModulefileAnalysis } from '../modulefile/types';
+import { renderValue } from '../modulefile/renderValue';
 import { SourceMap } from '../modulefile/source';
 import type { Range } from '../types';
 import {
@@ -93,7 +94,9 @@ function valueText(analysis: ModulefileAnalysis, occurrence: NameOccurrence, kin
   const vars = known.envReads.map((v) => `\`${v}\``).join(', ');
   const from = vars ? ` (from ${vars})` : '';
   const nil = known.nilWhenUnset ? `; **nil** where \`${known.nilWhenUnset}\` is unset` : '';
-  if (typeof known.value === 'string') return 'Value: `' + known.value + '`' + from + nil + '.';
+  // As messages show it: a value from the process environment as $NAME.
+  if (typeof known.value === 'string')
+    return 'Value: `' + renderValue(known.value, analysis.hiddenValues) + '`' + from + nil + '.';
   if (known.value === null)
     return known.nilWhenUnset
       ? `Value: **nil** where \`${known.nilWhenUnset}\` is unset.`

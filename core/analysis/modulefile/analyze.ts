@@ -21,7 +21,7 @@ import { resolveModule } from './resolve';
 import { projectHome } from './site';
 import { renderValue, type HiddenValue } from './renderValue';
 import { SourceMap } from './source';
-import type { LocalValueAt, ModulefileAnalysis, PathExpression } from './types';
+import type { ModulefileAnalysis, PathExpression } from './types';
 import { clipped } from '../messages';
 
 /**
@@ -143,7 +143,7 @@ export function analyzeModulefile(
       isContainerModule,
       containerKind,
       functions,
-      localValues: evaluation.localValues && shownLocalValues(evaluation.localValues, paths, hiddenValues),
+      localValues: evaluation.localValues,
       resumableParse,
       hiddenValues,
     };
@@ -161,22 +161,6 @@ export function analyzeModulefile(
       },
     ]);
   }
-}
-
-/** The locals' values (and the paths) as hover shows them: environment values as $NAME, as in messages. */
-function shownLocalValues(
-  values: Map<number, LocalValueAt>,
-  paths: PathExpression[],
-  hidden: readonly HiddenValue[],
-): Map<number, LocalValueAt> {
-  if (hidden.length === 0) return values;
-  for (const [at, v] of values)
-    if (typeof v.value === 'string') values.set(at, { ...v, value: renderValue(v.value, hidden) });
-  for (const p of paths) {
-    const shown = p.value === undefined ? undefined : renderValue(p.value, hidden);
-    if (shown !== p.value) p.shownValue = shown;
-  }
-  return values;
 }
 
 /** The image a container module names (SING_IMAGE, else SIF), read when it exists here. */

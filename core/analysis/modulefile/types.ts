@@ -15,8 +15,6 @@ export interface PathExpression {
   role: 'sing-image' | 'shell-function-image' | 'path-dir' | 'modulepath-dir' | 'capture-file' | 'other';
   /** os.getenv variables the value depends on. */
   envVariables?: string[];
-  /** In a document's analysis, where it differs from `value`: as messages show it ($NAME). */
-  shownValue?: string;
   /** Filled by the resolve step for absolute values; undefined when not resolvable. */
   exists?: FileKind;
   /**
@@ -84,7 +82,7 @@ export interface LocalVariable {
 
 /** What the evaluator knew of a local where its name is declared, read or assigned (editor hover). */
 export interface LocalValueAt {
-  /** As messages show it: a value from the process environment as $NAME. */
+  /** As folded (hover shows it through renderValue with the analysis's hiddenValues). */
   value: LuaValue;
   /** os.getenv variables the value depends on. */
   envReads: readonly string[];
