@@ -107,6 +107,10 @@ export class Ctx implements vscode.Disposable {
         provideDefinition: (document, position, token, next) =>
           this.whileRunning(() => next(document, position, token)),
         provideDocumentSymbols: (document, token, next) => this.whileRunning(() => next(document, token)),
+        prepareRename: (document, position, token, next) =>
+          this.whileRunning(() => next(document, position, token)),
+        provideRenameEdits: (document, position, newName, token, next) =>
+          this.whileRunning(() => next(document, position, newName, token)),
       },
     };
     const client = new LanguageClient('lumiModules', NAME, serverOptions, clientOptions);

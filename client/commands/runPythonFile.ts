@@ -10,6 +10,7 @@ import { parseRunSettings, runRequestFromSettings, type RunSettings } from '../.
 import { pythonFileToSend, readSettings } from '../settings';
 import { SshConfigError } from '../../core/remote/sshConfig';
 import type { Ctx } from '../ctx';
+import { runEndLine, runStartLine } from '../activityLog';
 
 /** Asks in VS Code's own UI: modal fingerprint question, masked passphrase, 2FA prompts. */
 const editorPrompts: ConnectPrompts = {
@@ -135,10 +136,13 @@ export class RemoteRuns implements vscode.Disposable {
     write.fire(
       `\x1b[2mRunning ${name} on ${where}${request.srun ? ' with srun' : ''}... (Ctrl+C stops it)\x1b[0m\r\n`,
     );
+    const logged = { file: uri.fsPath, host: onLumi ? undefined : settings.host };
+    this.ctx.log(runStartLine({ ...logged, modules: settings.modules, srun: Boolean(request.srun) }));
     try {
       const code = onLumi
         ? await runLocally(request, output, abort.signal)
         : await this.runOverKeptConnection(settings, request, output, abort);
+      this.ctx.log(runEndLine(logged, { exitCode: code, stopped: abort.signal.aborted }));
       write.fire(
         `\r\n\x1b[${code === 0 ? '32' : '31'}m[${name} exited with code ${code}${abort.signal.aborted ? ', stopped' : ''}]\x1b[0m\r\n`,
       );
@@ -148,7 +152,7 @@ export class RemoteRuns implements vscode.Disposable {
           ? err.message
           : `unexpected error: ${(err as Error).message}`;
       write.fire(`\r\n\x1b[31mLUMI: ${message}\x1b[0m\r\n`);
-      this.ctx.log(`Run ${name}: ${message}`);
+      this.ctx.log(runEndLine(logged, { error: message }));
       void vscode.window.showErrorMessage(`LUMI: ${message}`);
     } finally {
       this.running.delete(abort);

@@ -27,6 +27,8 @@ import {
   submitSpecFromSettings,
 } from '../../core/slurm/settings';
 import type { RemoteRuns } from './runPythonFile';
+import type { Ctx } from '../ctx';
+import { jobEndLine, jobSubmitFailedLine, jobSubmittedLine } from '../activityLog';
 
 /** A job this window follows; kept in workspaceState so a reloaded window re-attaches. */
 interface FollowedJob {
@@ -67,6 +69,8 @@ const onLumi = () => vscode.env.remoteName === 'ssh-remote';
 
 /** How a host reads in messages and the view. */
 const hostLabel = (host: string) => (host === LOCAL_HOST ? 'this LUMI node' : host);
+/** The host as the output channel's lines take it: undefined for this LUMI node. */
+const logHost = (host: string) => (host === LOCAL_HOST ? undefined : host);
 
 function message(err: unknown): string {
   if (
@@ -91,6 +95,7 @@ export class BatchJobs implements vscode.Disposable, vscode.TreeDataProvider<Nod
   constructor(
     private readonly context: vscode.ExtensionContext,
     private readonly runs: RemoteRuns,
+    private readonly ctx: Ctx,
   ) {
     this.view = vscode.window.createTreeView('lumiModules.jobs', {
       treeDataProvider: this,
@@ -190,8 +195,10 @@ export class BatchJobs implements vscode.Disposable, vscode.TreeDataProvider<Nod
             return (await submitJob(transport, submitSpecFromSettings(run, submit, script))).jobId;
           }),
       );
+      this.ctx.log(jobSubmittedLine({ jobId, file: uri.fsPath, host: logHost(host), modules: run.modules }));
       this.follow({ host, sshConfigFile: run.sshConfigFile, jobId, name });
     } catch (err) {
+      this.ctx.log(jobSubmitFailedLine({ file: uri.fsPath, host: logHost(host) }, message(err)));
       void vscode.window.showErrorMessage(`LUMI: ${message(err)}`);
     }
   }
@@ -263,6 +270,7 @@ export class BatchJobs implements vscode.Disposable, vscode.TreeDataProvider<Nod
         note(`[job ${job.jobId} ran, but no output file of its own was found: ${e.file}]`, '33');
       else if (e.kind === 'end') {
         note(`[job ${job.jobId} ${e.state}, exit code ${e.exitCode}]`, e.exitCode === 0 ? '32' : '31');
+        this.ctx.log(jobEndLine({ jobId: job.jobId, host: logHost(job.host) }, e.state, e.exitCode));
         show(e.state);
       }
     };
@@ -278,6 +286,7 @@ export class BatchJobs implements vscode.Disposable, vscode.TreeDataProvider<Nod
         if (result.outcome === 'unknown') {
           note(result.message ?? `job ${job.jobId} is unknown`, '31');
           show('UNKNOWN');
+          this.ctx.log(jobEndLine({ jobId: job.jobId, host: logHost(job.host) }, 'UNKNOWN'));
         }
         if (result.outcome !== 'detached') this.forget(job, false);
       } catch (err) {
@@ -286,6 +295,7 @@ export class BatchJobs implements vscode.Disposable, vscode.TreeDataProvider<Nod
           '31',
         );
         show('DISCONNECTED');
+        this.ctx.log(jobEndLine({ jobId: job.jobId, host: logHost(job.host) }, 'DISCONNECTED'));
         this.forget(job, false);
       }
       // The status item stays a minute after the end so the final state can be seen.

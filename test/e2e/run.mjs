@@ -41,6 +41,7 @@ const SCENARIOS = [
   'walkthrough',
   'server',
   'workspaceTrust',
+  'checkFolder',
   'extensionLog',
 ];
 const selected = SCENARIOS.filter(

@@ -6,6 +6,9 @@ import { localImageFacts } from '../../image/facts';
 import { lmodFunctions } from '../modulefile/lmodApi';
 import { renderValue } from '../modulefile/renderValue';
 import type { Position, Range } from '../types';
+import type { LuaVersion } from '../env';
+import { offsetAt } from './luaCursor';
+import { hoverLocal } from './locals';
 
 export interface HoverResult {
   markdown: string;
@@ -40,9 +43,14 @@ function imageHover(path: PathExpression): string {
   return outcome.ok ? '\n\n' + factsMarkdown(outcome.facts) : `\n\nImage not read: ${outcome.error.message}`;
 }
 
-export function hoverModulefile(analysis: ModulefileAnalysis, pos: Position): HoverResult | undefined {
+/** On a global Lmod function its documentation, on a local its value, on a path expression its value. */
+export function hoverModulefile(
+  analysis: ModulefileAnalysis,
+  pos: Position,
+  document?: { text: string; luaVersion: LuaVersion },
+): HoverResult | undefined {
   const call = analysis.calls.find((c) => contains(c.nameRange, pos));
-  if (call) {
+  if (call?.isGlobal) {
     const f = analysis.functions.get(call.name) ?? lmodFunctions.get(call.name);
     const kind = analysis.containerKind
       ? `\n\nThis module: ${CONTAINER_KIND_NAMES[analysis.containerKind]}.`
@@ -52,25 +60,52 @@ export function hoverModulefile(analysis: ModulefileAnalysis, pos: Position): Ho
   const path = analysis.paths
     .filter((p) => contains(p.range, pos))
     .sort((a, b) => rangeSize(a.range) - rangeSize(b.range))[0];
+  const local =
+    document &&
+    hoverLocal(
+      document.text,
+      offsetAt(document.text, pos.line, pos.character),
+      analysis,
+      document.luaVersion,
+    );
+  if (local) {
+    // A local that is a path argument (`prepend_path('PATH', bin)`) or a part of one: the path too.
+    const same = path && rangeSize(path.range) === rangeSize(local.range);
+    const state =
+      !path || path.value === undefined
+        ? ''
+        : same
+          ? '\n\nPath: ' + pathState(path)
+          : '\n\nIn the path `' + renderValue(path.value, analysis.hiddenValues) + '`: ' + pathState(path);
+    return { markdown: local.markdown + state, range: local.range };
+  }
   if (path) {
     if (path.value === undefined) {
       const vars = path.envVariables ?? [];
       const why = vars.length
-        ? `depends on ${vars.map((v) => `\`${v}\``).join(', ')}: give ${vars.length === 1 ? 'it' : 'them'} a value in the \`lumiModules.env\` setting (or \`check --env ${vars[0]}=...\`), or write \`os.getenv('${vars[0]}') or '<default>'\``
+        ? `depends on ${vars.map((v) => `\`${v}\``).join(', ')}: give ${vars.length === 1 ? 'it' : 'them'} ` +
+          `a value in the \`lumiModules.env\` setting (or \`check --env ${vars[0]}=...\`), ` +
+          `or write \`os.getenv('${vars[0]}') or '<default>'\``
         : 'depends on a value unknown before load time';
       return { markdown: `Path: *not resolvable statically* (${why})`, range: path.range };
     }
-    const state = path.exists
-      ? existsText[path.exists]
-      : path.value.startsWith('/')
-        ? 'not checked: the site it belongs to is not on this machine'
-        : 'relative path: resolved against the current directory at load time';
+    const state = pathState(path);
     const vars = path.envVariables ?? [];
     const from = vars.length
-      ? `\n\nDepends on ${vars.map((v) => `\`${v}\``).join(', ')}: the value from the \`lumiModules.env\` setting (\`check --env\`) or the environment; where unset, the \`or\` fallback, as Lmod does.`
+      ? `\n\nDepends on ${vars.map((v) => `\`${v}\``).join(', ')}: the value from the ` +
+        '`lumiModules.env` setting (`check --env`) or the environment; where unset, the `or` fallback, ' +
+        'as Lmod does.'
       : '';
     const shown = renderValue(path.value, analysis.hiddenValues);
     return { markdown: '`' + shown + '`\n\n' + state + from + imageHover(path), range: path.range };
   }
   return undefined;
+}
+
+function pathState(path: PathExpression): string {
+  return path.exists
+    ? existsText[path.exists]
+    : path.value?.startsWith('/')
+      ? 'not checked: the site it belongs to is not on this machine'
+      : 'relative path: resolved against the current directory at load time';
 }

@@ -57,7 +57,14 @@ export function analyzeModulefile(
     const parsedSource = parsedText === text ? source : new SourceMap(parsedText);
     // A value the user gave (--env, lumiModules.env) says the variable is set where the module loads.
     const given = (name: string) => env.getenvOrigin?.(name) === 'asked' && env.getenv(name) !== undefined;
-    const evaluation = evaluateModulefile(chunk, parsedSource, filePath, getenv, given);
+    const evaluation = evaluateModulefile(
+      chunk,
+      parsedSource,
+      filePath,
+      getenv,
+      given,
+      document !== undefined,
+    );
     const kind = modulefileKind(
       filePath,
       evaluation.calls,
@@ -123,13 +130,20 @@ export function analyzeModulefile(
       findings,
       calls: evaluation.calls,
       paths,
-      symbols: evaluation.symbols,
+      // The outline shows a local's value as messages do (environment values as $NAME).
+      symbols:
+        hiddenValues.length === 0
+          ? evaluation.symbols
+          : evaluation.symbols.map((sym) =>
+              sym.detail === undefined ? sym : { ...sym, detail: renderValue(sym.detail, hiddenValues) },
+            ),
       setenv: evaluation.setenv,
       pathPrepends: evaluation.pathPrepends,
       wrapperDirs,
       isContainerModule,
       containerKind,
       functions,
+      localValues: evaluation.localValues,
       resumableParse,
       hiddenValues,
     };
