@@ -6,6 +6,8 @@ import { join } from 'node:path';
 import type * as SitePackageModule from './modulefile/sitePackage';
 import type * as ImageFactsModule from '../image/facts';
 import type { ImageFacts } from '../image/facts';
+import type * as ImageLocateModule from '../image/locate';
+import type { InImagePath } from '../image/locate';
 
 /** The Lua grammars a modulefile can be checked with (lumiModules.luaVersion, check --lua-version). */
 export const LUA_VERSIONS = ['5.1', '5.2', '5.3', 'LuaJIT'] as const;
@@ -29,6 +31,11 @@ export interface FileSystemView {
   listDir(path: string): string[] | undefined;
   /** What a container image holds (core/image, read without running it), or why it was not read. */
   imageFacts?(path: string): ImageFactsOutcome;
+  /**
+   * What each of PATHS is inside the image at IMAGE, links followed inside it, anything under one
+   * of HOST_PREFIXES (bind targets, host roots) being the host's (core/image/locate.ts).
+   */
+  imageLookup?(image: string, paths: readonly string[], hostPrefixes: readonly string[]): InImagePath[];
   /** A symbolic link's target as written (readlink), or undefined when `path` is no link. */
   linkTarget?(path: string): string | undefined;
 }
@@ -109,6 +116,13 @@ export const realFileSystem: FileSystemView = {
       placeholder: outcome.error.kind === 'not-an-image' && small,
     };
   },
+  imageLookup(image, paths, hostPrefixes) {
+    return (require('../image/locate') as typeof ImageLocateModule).localImageLookup(
+      image,
+      paths,
+      hostPrefixes,
+    );
+  },
   linkTarget(path) {
     try {
       return readlinkSync(path);
@@ -145,8 +159,15 @@ export function snapshotFileSystem(base: FileSystemView): FileSystemView {
   const isExecutable = base.isExecutable.bind(base);
   const listDir = base.listDir.bind(base);
   const images = new Map<string, ImageFactsOutcome>();
+  const lookups = new Map<string, InImagePath[]>();
   return {
     imageFacts: base.imageFacts && ((path) => memo(images, path, (p) => base.imageFacts!(p))),
+    imageLookup:
+      base.imageLookup &&
+      ((image, paths, prefixes) =>
+        memo(lookups, [image, ...paths, '', ...prefixes].join('\0'), () =>
+          base.imageLookup!(image, paths, prefixes),
+        )),
     kind: (path) => memo(kinds, path, kind),
     readText: (path) => memo(texts, path, readText),
     size: (path) => memo(sizes, path, size),
