@@ -31,12 +31,47 @@ const existsText: Record<string, string> = {
   missing: '**does not exist**',
 };
 
+const IMAGE_NAME = /\.(sif|sqsh|squashfs|sqfs)$/;
+
 /** An existing image's facts (read again when it changes: the cache goes by identity). */
 function imageHover(path: PathExpression): string {
-  const isImage = path.role === 'sing-image' || /\.(sif|sqsh|squashfs|sqfs)$/.test(path.value ?? '');
+  const isImage = path.role === 'sing-image' || IMAGE_NAME.test(path.value ?? '');
   if (!isImage || path.exists !== 'file' || !path.value) return '';
   const outcome = localImageFacts(path.value);
   return outcome.ok ? '\n\n' + factsMarkdown(outcome.facts) : `\n\nImage not read: ${outcome.error.message}`;
+}
+
+/**
+ * The image a local's value names: the existing image path equal to it, or ending in it (a bare
+ * `local singName = 'x.sif'` joined onto the image directory), SING_IMAGE's first.
+ */
+function imageOfLocal(analysis: ModulefileAnalysis, value: string): PathExpression | undefined {
+  const candidates = analysis.paths.filter(
+    (p) =>
+      p.exists === 'file' &&
+      p.value !== undefined &&
+      (p.value === value || p.value.endsWith('/' + value.replace(/^\.?\/+/, ''))) &&
+      (p.role === 'sing-image' || IMAGE_NAME.test(p.value)),
+  );
+  return candidates.find((p) => p.role === 'sing-image') ?? candidates[0];
+}
+
+/** Hover on a local (its name or its value) that holds an image's name or path. */
+function localImageHover(analysis: ModulefileAnalysis, pos: Position): HoverResult | undefined {
+  const local = analysis.symbols.find(
+    (s) =>
+      s.kind === 'local' &&
+      s.detail &&
+      (contains(s.selectionRange, pos) || (s.valueRange !== undefined && contains(s.valueRange, pos))),
+  );
+  if (!local?.detail) return undefined;
+  const image = imageOfLocal(analysis, local.detail);
+  if (!image?.value || (!IMAGE_NAME.test(local.detail) && image.value !== local.detail)) return undefined;
+  const range = contains(local.selectionRange, pos) ? local.selectionRange : local.valueRange!;
+  return {
+    markdown: `\`${local.name}\` names the image \`${image.value}\`` + imageHover(image),
+    range,
+  };
 }
 
 export function hoverModulefile(analysis: ModulefileAnalysis, pos: Position): HoverResult | undefined {
@@ -70,5 +105,5 @@ export function hoverModulefile(analysis: ModulefileAnalysis, pos: Position): Ho
       : '';
     return { markdown: '`' + path.value + '`\n\n' + state + from + imageHover(path), range: path.range };
   }
-  return undefined;
+  return localImageHover(analysis, pos);
 }

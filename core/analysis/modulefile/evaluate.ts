@@ -295,7 +295,12 @@ class Evaluator {
     return undefined;
   }
 
-  private declare(id: luaparse.Identifier, value: LuaValue, nilOrigin?: NilOrigin): void {
+  private declare(
+    id: luaparse.Identifier,
+    value: LuaValue,
+    nilOrigin?: NilOrigin,
+    init?: luaparse.Expression,
+  ): void {
     const nameRange = this.rangeOf(id);
     const reads = this.builtinContext.envReads;
     const local: LocalVariable = {
@@ -315,6 +320,7 @@ class Evaluator {
       detail: typeof value === 'string' ? value : undefined,
       range: nameRange,
       selectionRange: nameRange,
+      valueRange: init && this.rangeOf(init),
     });
   }
 
@@ -376,6 +382,7 @@ class Evaluator {
             id,
             i < values.length ? values[i] : s.init.length === 0 ? null : undefined,
             origins[i],
+            s.init[i],
           ),
         );
         return;
