@@ -42,7 +42,7 @@ export interface FileSystemView {
 
 export type ImageFactsOutcome =
   | { ok: true; facts: ImageFacts }
-  /** placeholder: a small file that is no image at all (a stand-in in a test or a fresh project). */
+  /** placeholder: an empty file, no image at all (a stand-in in a test or a fresh project). */
   | { ok: false; message: string; placeholder: boolean };
 
 export interface AnalysisEnv {
@@ -60,9 +60,6 @@ export interface AnalysisEnv {
   /** LMOD_MODULERC / LMOD_MODULERCFILE / MODULERCFILE entries: system modulerc files or directories. */
   modulercPaths?: readonly string[];
 }
-
-/** A non-image smaller than this is taken for a placeholder, not a broken image (no image-not-read). */
-const PLACEHOLDER_BYTES = 64 * 1024;
 
 export const realFileSystem: FileSystemView = {
   kind(path) {
@@ -109,11 +106,12 @@ export const realFileSystem: FileSystemView = {
     // Loaded on the first image only: a check of modules without images never loads the reader.
     const outcome = (require('../image/facts') as typeof ImageFactsModule).localImageFacts(path);
     if (outcome.ok) return { ok: true, facts: outcome.facts };
-    const small = (this.size(path) ?? 0) < PLACEHOLDER_BYTES;
+    // An empty file has no bytes to be an image by: a stand-in (a test tree, a project whose
+    // images come later). Any other file is judged by its first bytes (the SIF or squashfs magic).
     return {
       ok: false,
       message: outcome.error.message,
-      placeholder: outcome.error.kind === 'not-an-image' && small,
+      placeholder: outcome.error.kind === 'not-an-image' && this.size(path) === 0,
     };
   },
   imageLookup(image, paths, hostPrefixes) {

@@ -36,8 +36,8 @@ before(async () => {
     images.push(b);
     copyFileSync(b.sif, join(home, 'sif', `${kind}.sif`));
   }
-  // Large enough not to be taken for a placeholder (a small non-image gets no note).
-  writeFileSync(join(home, 'sif', 'broken.sif'), 'not an image\n'.repeat(8192));
+  // Judged by its first bytes, whatever its size: only an empty file is a placeholder.
+  writeFileSync(join(home, 'sif', 'broken.sif'), 'not an image\n');
   writeFileSync(join(home, 'sif', 'placeholder.sif'), '');
   writeFileSync(join(home, 'bin', 'python'), WITH_CONDA_WRAPPER);
   writeFileSync(join(home, 'plainbin', 'python'), PLAIN_WRAPPER);
