@@ -41,6 +41,7 @@ const SCENARIOS = [
   'walkthrough',
   'server',
   'workspaceTrust',
+  'imageHover',
   'extensionLog',
 ];
 const selected = SCENARIOS.filter(

@@ -103,7 +103,10 @@ export function hoverModulefile(analysis: ModulefileAnalysis, pos: Position): Ho
     const from = vars.length
       ? `\n\nDepends on ${vars.map((v) => `\`${v}\``).join(', ')}: the value from the \`lumiModules.env\` setting (\`check --env\`) or the environment; where unset, the \`or\` fallback, as Lmod does.`
       : '';
-    return { markdown: '`' + path.value + '`\n\n' + state + from + imageHover(path), range: path.range };
+    const image = imageHover(path);
+    // An image's facts first: a hover shows a dozen lines before it scrolls.
+    const about = '`' + path.value + '`\n\n' + state + from;
+    return { markdown: image ? `${image.trimStart()}\n\n---\n\n${about}` : about, range: path.range };
   }
   return localImageHover(analysis, pos);
 }
