@@ -128,17 +128,19 @@ describe('wrapper rules', () => {
     assert.deepEqual(wrapperFacts(GOOD), {
       isContainerWrapper: true,
       usesWithConda: false,
+      appliesWithConda: true,
       containerPaths: [],
     });
     assert.deepEqual(
       wrapperFacts(
         GOOD.replace('eval "${WITH_CONDA:-}" # unset or empty: no conda step', 'eval "$WITH_CONDA"'),
       ),
-      { isContainerWrapper: true, usesWithConda: true, containerPaths: [] },
+      { isContainerWrapper: true, usesWithConda: true, appliesWithConda: true, containerPaths: [] },
     );
     assert.deepEqual(wrapperFacts('#!/bin/bash\n# singularity $WITH_CONDA\necho hi $@\n'), {
       isContainerWrapper: false,
       usesWithConda: false,
+      appliesWithConda: false,
       containerPaths: [],
     });
     assert.deepEqual(analyze('#!/bin/bash\necho $@\n').findings, []);

@@ -13,6 +13,11 @@ export interface WrapperFacts {
    * without conda sets none), so they alone do not count.
    */
   usesWithConda: boolean;
+  /**
+   * Applies $WITH_CONDA when the module sets it, in any form (`${WITH_CONDA:-}` included): what
+   * image-python-needs-conda asks (a module for a conda image sets it, so the default never applies).
+   */
+  appliesWithConda: boolean;
   /** Programs and sourced files it expects inside the container (image-path-missing). */
   containerPaths: ContainerPathUse[];
 }
@@ -22,6 +27,7 @@ export function factsOf(script: WrapperScript): WrapperFacts {
     isContainerWrapper: /\b(singularity|apptainer)\b|SING_IMAGE/.test(script.code),
     usesWithConda:
       script.expandedVariables.has('WITH_CONDA') && /\$(WITH_CONDA\b|\{WITH_CONDA\})/.test(script.code),
+    appliesWithConda: script.expandedVariables.has('WITH_CONDA'),
     containerPaths: containerPathUses(script),
   };
 }
