@@ -145,6 +145,16 @@ describe('image-path-missing', () => {
       findings('conda.sif', run('/opt/conda/bin/python'), [`setenv('SINGULARITY_BIND', os.getenv('BINDS'))`]),
       [],
     );
+    // Binds the walk does not see: a site function (create_container_vars binds /runscripts),
+    // another module loaded, a sourced script. LUMI's bindings modules bind host paths only.
+    const program = run('/opt/conda/bin/python');
+    for (const line of [
+      `create_container_vars('conda.sif', 'PyTorch', root, '/x:/opt/conda')`,
+      `load('my-binds')`,
+      `source_sh('bash', '/x/binds.sh')`,
+    ])
+      assert.deepEqual(findings('conda.sif', program, [line]), [], line);
+    assert.equal(findings('conda.sif', program, [`depends_on('singularity-bindings')`]).length, 1);
     // Branches, `||`, functions.
     assert.deepEqual(findings('conda.sif', `if [ -d /x ]; then\n  ${run('/opt/conda/bin/python')}\nfi`), []);
     assert.deepEqual(

@@ -85,7 +85,7 @@ export function analyzeModulefile(
     const globals = kind === 'modulerc' ? MODULERC_GLOBALS : SANDBOX_GLOBALS;
     const knownGlobal = (name: string) =>
       evaluation.assignedGlobals.has(name) || functions.has(name) || globals.has(name);
-    const image = imageContext(paths, evaluation.setenv, evaluation.pathPrepends, wrappers, env);
+    const image = imageContext(paths, evaluation, wrappers, env);
     const ctx: ModulefileRuleContext = {
       text,
       source,
@@ -155,11 +155,11 @@ export function analyzeModulefile(
  */
 function imageContext(
   paths: PathExpression[],
-  setenv: ModulefileAnalysis['setenv'],
-  pathPrepends: ModulefileAnalysis['pathPrepends'],
+  evaluation: Pick<ModulefileAnalysis, 'setenv' | 'pathPrepends' | 'calls'>,
   wrappers: FoundWrapper[],
   env: AnalysisEnv,
 ): ImageContext | undefined {
+  const { setenv, pathPrepends, calls } = evaluation;
   const singImage = paths.find((p) => p.role === 'sing-image' && p.value);
   const named = singImage ?? paths.find((p) => p.value !== undefined && p.value === setenv.get('SIF')?.value);
   if (!named?.value || !env.fs.imageFacts || (named.exists !== 'file' && named.exists !== 'dir'))
@@ -168,7 +168,7 @@ function imageContext(
   const outcome = env.fs.imageFacts(named.value);
   const inside =
     outcome.ok && outcome.facts.format === 'sif' && !outcome.facts.tykky
-      ? imagePathChecks(named.value, variable, wrappers, setenv, pathPrepends, env)
+      ? imagePathChecks(named.value, variable, wrappers, setenv, pathPrepends, calls, env)
       : [];
   return { path: named.value, variable, range: named.range, outcome, inside };
 }
