@@ -27,8 +27,10 @@ export const HOST_ROOTS: readonly string[] = (
 const UNFOLLOWED = new Set(['source_sh', 'loadstring', 'dofile', 'pushenv', 'mgrload']);
 const LOADS = new Set(['load', 'try_load', 'always_load', 'depends_on', 'depends_on_any']);
 /** LUMI's bindings modules: they bind host file systems and libraries only (HOST_ROOTS). */
-const BINDINGS_MODULE =
-  /^(singularity-bindings|singularity-AI-bindings|lumi-aif-singularity-bindings|singularity-userfilesystems|singularity-CPEbits)(\/|$)/;
+const BINDINGS_MODULE = new RegExp(
+  '^(singularity-bindings|singularity-AI-bindings|lumi-aif-singularity-bindings|' +
+    'singularity-userfilesystems|singularity-CPEbits)(/|$)',
+);
 
 /**
  * Whether every bind the module makes is seen: no site function (create_container_vars binds
