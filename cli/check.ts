@@ -18,12 +18,14 @@ import { CheckCache, runKey } from '../core/analysis/project/checkCache';
 import { shellcheckVersion } from '../core/analysis/wrapper/shellcheck';
 import { readSource } from '../core/analysis/project/readSource';
 import { escapeControl } from '../core/common/terminalText';
+import { errnoInWords } from '../core/common/errnoWords';
 import { colorWanted, formatText } from './textFormat';
 
 const CACHE_NAME = '.lumi-modules-cache';
 
-export const checkUsage = `usage: lumi-modules check [--format text|json|sarif] [--env NAME=VALUE]... [--no-shellcheck]
-                          [--max-warnings N] [--cache] [--cache-location PATH] [--site-package FILE]
+export const checkUsage = `usage: lumi-modules check [--format text|json|sarif] [--env NAME=VALUE]...
+                          [--no-shellcheck] [--max-warnings N] [--cache] [--cache-location PATH]
+                          [--site-package FILE]
                           [--lua-version 5.1|5.2|5.3|LuaJIT] [--concurrency N|auto|off] PATH...
 
 Checks Lmod modulefiles (*.lua) and the container wrapper scripts they put on PATH.
@@ -149,6 +151,11 @@ export async function checkCommand(argv: string[], io: CliIO): Promise<number> {
   // file, through Node's own JavaScript) gains from optimised code, and those compiles end while
   // the cache answers.
   // On again at the first file the cache cannot answer (analysing it is long), and when done.
+  if (cache?.dropped !== undefined)
+    io.stderr.write(
+      `lumi-modules check: the cache ${escapeControl(cache.location)} is not valid ` +
+        `(${escapeControl(cache.dropped)}): it is rebuilt\n`,
+    );
   if (cache) {
     cache.onFirstLookup = () => setFlagsFromString('--no-turbofan');
     cache.onFirstMiss = () => setFlagsFromString('--turbofan');
@@ -169,8 +176,11 @@ export async function checkCommand(argv: string[], io: CliIO): Promise<number> {
     try {
       cache?.save();
     } catch (err) {
+      const code = (err as NodeJS.ErrnoException).code;
+      const why = errnoInWords(code) ?? code ?? (err as Error).message;
       io.stderr.write(
-        `lumi-modules check: cannot write the cache ${cache!.location}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}\n`,
+        `lumi-modules check: cannot write the cache ${escapeControl(cache!.location)}: ` +
+          `${escapeControl(why)}\n`,
       );
     }
     if (!args.values['no-shellcheck'] && shellcheckPath === undefined && counts.wrappers > 0)

@@ -70,7 +70,8 @@ export function exitOnOutputErrors(
     else
       end(
         2,
-        `lumi-modules: cannot write output: ${err.code ?? err.message}${err.code ? ` (${err.message.replace(/^\w+: /, '').split(',')[0]})` : ''}\n`,
+        `lumi-modules: cannot write output: ${err.code ?? err.message}` +
+          `${err.code ? ` (${err.message.replace(/^\w+: /, '').split(',')[0]})` : ''}\n`,
       );
   });
   stderr.on('error', (err: NodeJS.ErrnoException) => end(err.code === 'EPIPE' ? EXIT_BROKEN_PIPE : 2));

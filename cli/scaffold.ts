@@ -27,8 +27,8 @@ import { shellQuote } from '../core/shell/quote';
 import { parseCommandArgs } from './args';
 import { CliIO, UsageError } from './io';
 
-export const scaffoldUsage = `usage: lumi-modules scaffold --name NAME --version VERSION --image PATH.sif --root ROOT
-                            [--conda-env ENV | --no-conda] [--bindings MODULE] [--from FILE]
+export const scaffoldUsage = `usage: lumi-modules scaffold --name NAME --version VERSION --image PATH.sif
+                            --root ROOT [--conda-env ENV | --no-conda] [--bindings MODULE] [--from FILE]
                             [--template-dir DIR] [--style csc|laif|easybuild] [--persistent]
                             [--allow-missing-image] [--force]
 --style: csc (CSC's pattern), laif (a LUMI AI Factory image: lumi-aif-singularity-bindings, the

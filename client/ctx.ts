@@ -7,6 +7,7 @@ import {
   type LanguageClientOptions,
   type ServerOptions,
 } from 'vscode-languageclient/node';
+import { readSettings } from './settings';
 
 /** Shown in the output channel once the server answered `initialize` (the e2e tests wait for it). */
 export const SERVER_READY_LINE = 'language server ready';
@@ -40,14 +41,11 @@ function closedTolerant(channel: vscode.OutputChannel): vscode.OutputChannel {
 
 const DID_CHANGE_WORKSPACE_TRUST = 'lumiModules/didChangeWorkspaceTrust';
 
-/** Trust state and the user-level program settings (never a folder's value). */
-function userPrograms(): { workspaceTrusted: boolean; lumiModules: { shellcheck: { path?: string } } } {
-  const path = vscode.workspace
-    .getConfiguration('lumiModules')
-    .inspect<string>('shellcheck.path')?.globalValue;
+/** Trust state and the program settings, user-level only by the schema (never a folder's value). */
+function userPrograms(): { workspaceTrusted: boolean; lumiModules: { shellcheck: { path: string } } } {
   return {
     workspaceTrusted: vscode.workspace.isTrusted,
-    lumiModules: { shellcheck: { path: typeof path === 'string' && path !== '' ? path : undefined } },
+    lumiModules: { shellcheck: { path: readSettings().shellcheck.path } },
   };
 }
 

@@ -1,25 +1,16 @@
 // The `lumiModules.*` settings in the editor, through the one schema (core/settings/schema.ts).
 import * as vscode from 'vscode';
-import { parseRunSettings, type RunSettings } from '../core/remote/settings';
-import { parseSettings, type LumiSettings } from '../core/settings/schema';
-
-/** All `lumiModules.*` settings for `scope` (a file: its folder's settings); bad values: defaults. */
-export function readSettings(scope?: vscode.Uri): LumiSettings {
-  return parseSettings(vscode.workspace.getConfiguration(undefined, scope).get('lumiModules'));
-}
+import { parseSettings, withUserLevelOnly, type LumiSettings } from '../core/settings/schema';
 
 /**
- * `lumiModules.run.*` for a file. The SSH config file (its `Match exec` runs commands) and the
- * preamble (shell lines) are user-level only: a folder's settings.json never chooses them.
+ * THE reader of the `lumiModules.*` settings in the editor, for `scope` (a file: its folder's
+ * settings); bad values: defaults. A setting the schema marks user-level-only (the SSH config file,
+ * the preamble, the job template, ShellCheck's path) is the user's own value, never a folder's.
  */
-export function readRunSettings(scope?: vscode.Uri): RunSettings {
+export function readSettings(scope?: vscode.Uri): LumiSettings {
   const config = vscode.workspace.getConfiguration('lumiModules', scope);
-  const userLevel = (key: string) => config.inspect(key)?.globalValue;
-  return parseRunSettings({
-    ...config.get<Record<string, unknown>>('run'),
-    sshConfigFile: userLevel('run.sshConfigFile'),
-    preamble: userLevel('run.preamble'),
-  });
+  const merged = vscode.workspace.getConfiguration(undefined, scope).get('lumiModules');
+  return parseSettings(withUserLevelOnly(merged, (key) => config.inspect(key)?.globalValue));
 }
 
 /** False (after telling the user) when the folder is not trusted: remote work runs what settings name. */

@@ -13,13 +13,17 @@ export interface CheckFolderParams {
   paths: string[];
 }
 
-export function registerCheckFolder(connection: Connection, currentEnv: () => AnalysisEnv): void {
+/** `currentEnv` settles once the client's first settings are known (a tree check waits for them). */
+export function registerCheckFolder(
+  connection: Connection,
+  currentEnv: () => AnalysisEnv | Promise<AnalysisEnv>,
+): void {
   connection.onRequest(
     CHECK_FOLDER_REQUEST,
     async (params: CheckFolderParams, token): Promise<FileFinding[] | null> => {
       const paths = (params?.paths ?? []).filter((p) => typeof p === 'string' && p.startsWith('/'));
       if (paths.length === 0) return [];
-      const findings = await checkProject(paths, paths[0], currentEnv());
+      const findings = await checkProject(paths, paths[0], await currentEnv());
       // A check without wrappers may never wait on I/O: let the queued $/cancelRequest be read.
       await new Promise((resolve) => setImmediate(resolve));
       await new Promise((resolve) => setImmediate(resolve));

@@ -180,6 +180,22 @@ function safely<A extends unknown[], R>(name: string, fallback: R, handler: (...
   };
 }
 
+/**
+ * safely() for a request about a document: it waits for the first settings, as the checks do (a
+ * hover or completion under the defaults would contradict the user's settings: an unknown site
+ * function, an unresolvable path).
+ */
+function documentRequest<A extends unknown[], R>(
+  name: string,
+  fallback: R,
+  handler: (...args: A) => R | Promise<R>,
+) {
+  return safely(name, fallback, async (...args: A): Promise<R> => {
+    await firstSettings;
+    return handler(...args);
+  });
+}
+
 function modulefileDocument(uri: string): TextDocument | undefined {
   const doc = documents.get(uri);
   // Editor features honour the same size limit as the diagnostics: a huge document is not analysed.
@@ -308,7 +324,7 @@ connection.onDidChangeWatchedFiles(
 );
 
 connection.onCompletion(
-  safely('completion', [], (params) => {
+  documentRequest('completion', [], (params) => {
     const doc = modulefileDocument(params.textDocument.uri);
     if (!doc) return [];
     const entries = completeModulefile(
@@ -323,7 +339,7 @@ connection.onCompletion(
 );
 
 connection.onHover(
-  safely('hover', null, (params) => {
+  documentRequest('hover', null, (params) => {
     const doc = modulefileDocument(params.textDocument.uri);
     if (!doc) return null;
     const hover = hoverModulefile(checker.modulefileAnalysis(doc), params.position);
@@ -334,7 +350,7 @@ connection.onHover(
 );
 
 connection.onSignatureHelp(
-  safely('signatureHelp', null, (params) => {
+  documentRequest('signatureHelp', null, (params) => {
     const doc = modulefileDocument(params.textDocument.uri);
     const sig = doc && signatureModulefile(doc.getText(), doc.offsetAt(params.position));
     if (!sig) return null;
@@ -353,7 +369,7 @@ connection.onSignatureHelp(
 );
 
 connection.onDefinition(
-  safely('definition', [] as Location[], (params) => {
+  documentRequest('definition', [] as Location[], (params) => {
     const doc = modulefileDocument(params.textDocument.uri);
     if (!doc) return [];
     const targets = definitionModulefile(checker.modulefileAnalysis(doc), params.position, env);
@@ -363,14 +379,14 @@ connection.onDefinition(
 );
 
 connection.onDocumentSymbol(
-  safely('documentSymbol', [], (params) => {
+  documentRequest('documentSymbol', [], (params) => {
     const doc = modulefileDocument(params.textDocument.uri);
     return doc ? checker.modulefileAnalysis(doc).symbols.map(toDocumentSymbol) : [];
   }),
 );
 
 connection.onCodeAction(
-  safely('codeAction', [], (params) =>
+  documentRequest('codeAction', [], (params) =>
     quickFixes(
       params.textDocument.uri,
       checker.findings(params.textDocument.uri),
@@ -380,7 +396,7 @@ connection.onCodeAction(
   ),
 );
 
-registerCheckFolder(connection, () => env);
+registerCheckFolder(connection, () => firstSettings.then(() => env));
 let shutDown = false;
 connection.onShutdown(() => {
   shutDown = true;

@@ -45,7 +45,7 @@ function isRecord(value: unknown): value is Record<string, unknown> {
  * What chooses the programs the server runs (today: ShellCheck). Never taken from
  * workspace/configuration or didChangeConfiguration, which carry a folder's own settings: only from
  * initializationOptions (the editor's user configuration) and the `lumiModules/didChangeWorkspaceTrust`
- * notification the VS Code client sends with the user-level value (`inspect().globalValue`).
+ * notification the VS Code client sends with the user-level value (client/settings.ts readSettings).
  */
 export interface ProgramSettings {
   /** False in VS Code's Restricted Mode: ShellCheck then comes from PATH only. */
@@ -55,6 +55,12 @@ export interface ProgramSettings {
 }
 
 export const DID_CHANGE_WORKSPACE_TRUST = 'lumiModules/didChangeWorkspaceTrust';
+
+/**
+ * The settings ProgramSettings carries: each is user-level-only in core/settings/schema.ts, which is
+ * what makes the client send the user's value (test/unit/settings-schema.test.ts checks it).
+ */
+export const PROGRAM_SETTINGS: readonly string[] = ['shellcheck.path'];
 
 /**
  * `{ workspaceTrusted?, lumiModules?: { shellcheck?: { path? } } }` (initializationOptions or the

@@ -6,8 +6,8 @@ import { askForHost } from '../hostPrompt';
 import { SshError, type ConnectPrompts } from '../../core/remote/connection';
 import { ConnectionPool, type ConnectionState } from '../../core/remote/pool';
 import { runLocally, runOverSsh, type RunOutput, type RunRequest } from '../../core/remote/run';
-import { runRequestFromSettings, type RunSettings } from '../../core/remote/settings';
-import { pythonFileToSend, readRunSettings } from '../settings';
+import { parseRunSettings, runRequestFromSettings, type RunSettings } from '../../core/remote/settings';
+import { pythonFileToSend, readSettings } from '../settings';
 import { SshConfigError } from '../../core/remote/sshConfig';
 import type { Ctx } from '../ctx';
 
@@ -96,7 +96,7 @@ export class RemoteRuns implements vscode.Disposable {
   async run(resource?: vscode.Uri): Promise<void> {
     const uri = await pythonFileToSend(resource, 'run it in the container module', 'runs on LUMI');
     if (!uri) return;
-    let settings = readRunSettings(uri);
+    let settings = parseRunSettings(readSettings(uri).run);
     const onLumi = vscode.env.remoteName === 'ssh-remote';
     if (!onLumi && !settings.host) {
       // The same question as Submit's (client/hostPrompt.ts); the run then reads the saved setting.

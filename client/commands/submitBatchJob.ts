@@ -5,7 +5,8 @@
 import * as vscode from 'vscode';
 import { askForHost } from '../hostPrompt';
 import { SshError } from '../../core/remote/connection';
-import { pythonFileToSend, readRunSettings } from '../settings';
+import { parseRunSettings } from '../../core/remote/settings';
+import { pythonFileToSend, readSettings } from '../settings';
 import { SshConfigError } from '../../core/remote/sshConfig';
 import { accountProblem, SubmitInputError } from '../../core/slurm/jobScript';
 import {
@@ -106,13 +107,8 @@ export class BatchJobs implements vscode.Disposable, vscode.TreeDataProvider<Nod
   }
 
   private settings(uri?: vscode.Uri) {
-    const config = vscode.workspace.getConfiguration('lumiModules', uri);
-    // The template is a job script run on LUMI: user-level only, as the preamble.
-    const submit = {
-      ...config.get<Record<string, unknown>>('submit'),
-      template: config.inspect('submit.template')?.globalValue,
-    };
-    return { run: readRunSettings(uri), submit: parseSubmitSettings(submit) };
+    const settings = readSettings(uri);
+    return { run: parseRunSettings(settings.run), submit: parseSubmitSettings(settings.submit) };
   }
 
   private key(job: { host: string; jobId: string }): string {

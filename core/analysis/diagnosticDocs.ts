@@ -61,8 +61,10 @@ export const DIAGNOSTIC_DOCS: Readonly<Record<string, DiagnosticDoc>> = {
   'path-not-found': {
     summary: 'A path the module sets does not exist on this machine',
     explanation:
-      "The SING_IMAGE image (error), a PATH or MODULEPATH directory or a capture('cat F') file " +
-      '(warning). Paths are resolved with os.getenv values from lumiModules.env or --env.',
+      'The SING_IMAGE image or the image a shell function runs (error), a PATH directory or a ' +
+      "capture('cat F') file (warning); MODULEPATH entries never (Lmod skips those that do not " +
+      "exist). Checked only where the path's site is this machine; os.getenv values from " +
+      'lumiModules.env or --env.',
   },
   'capture-file-unreadable': {
     summary: "capture('cat F') names a FIFO, device or socket",
@@ -168,8 +170,8 @@ export const DIAGNOSTIC_DOCS: Readonly<Record<string, DiagnosticDoc>> = {
   'image-python-needs-conda': {
     summary: 'The image has python only after conda activation, and nothing applies WITH_CONDA',
     explanation:
-      'The module sets no WITH_CONDA, or its wrappers never run it: python then fails inside the container. ' +
-      'Decided from the image itself.',
+      'The module sets no WITH_CONDA, or its wrappers never run it: python then fails inside the ' +
+      'container. Decided from the image itself.',
   },
   'image-venv-python-mismatch': {
     summary: "The host venv was made for another Python than the image's",

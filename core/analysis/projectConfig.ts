@@ -31,7 +31,8 @@ export function parseSeverityPolicy(raw: unknown, where: string): Record<string,
     if (!CODE.test(code)) throw new ProjectConfigError(`${where}: '${code}' is not a diagnostic code`);
     if (!SEVERITY_OVERRIDES.includes(value as SeverityOverride)) {
       throw new ProjectConfigError(
-        `${where}: severity of ${code} must be one of ${SEVERITY_OVERRIDES.join('|')}, got ${JSON.stringify(value)}`,
+        `${where}: severity of ${code} must be one of ${SEVERITY_OVERRIDES.join('|')}, ` +
+          `got ${JSON.stringify(value)}`,
       );
     }
     out[code] = value as SeverityOverride;

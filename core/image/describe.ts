@@ -91,6 +91,6 @@ export function factsMarkdown(f: ImageFacts): string {
     }
     lines.push(`- ${key}: \`${value.replace(/`/g, "'")}\``);
   }
-  if (f.tykky) lines.push(`- Tykky installation: \`${f.tykky}\``);
+  if (f.tykky) lines.push('- a Tykky installation (its img.sqfs)');
   return '**Image** (read without running it)\n\n' + lines.join('\n');
 }

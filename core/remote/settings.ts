@@ -1,6 +1,6 @@
 // `lumiModules.run.*` settings as the editor gives them (checked by core/settings/schema.ts) turned
 // into a RunRequest. Pure, so the VS Code command stays a thin layer and the mapping is unit-tested.
-import { parseSettings } from '../settings/schema';
+import { nonEmptyItems, parseSettings, unsetIfBlank } from '../settings/schema';
 import type { RunRequest } from './run';
 
 export interface RunSettings {
@@ -25,31 +25,28 @@ export interface RunSettings {
   idleTimeoutSeconds: number;
 }
 
-const nonBlank = (v: string): string | undefined => (v.trim() !== '' ? v : undefined);
-const nonEmpty = (v: readonly string[]): string[] => v.filter((x) => x !== '');
-
 /** `lumiModules.run` as the editor gives it, through the settings schema: blank means unset, 0 GPUs none. */
 export function parseRunSettings(raw: unknown): RunSettings {
   const { run } = parseSettings({ run: raw ?? {} });
   const { srun } = run;
   return {
-    host: nonBlank(run.host) ?? '',
-    sshConfigFile: nonBlank(run.sshConfigFile),
-    modulePaths: nonEmpty(run.modulePaths),
-    modules: nonEmpty(run.modules),
-    venv: nonBlank(run.venv),
-    cwd: nonBlank(run.cwd),
-    preamble: nonBlank(run.preamble),
-    args: nonEmpty(run.args),
+    host: unsetIfBlank(run.host) ?? '',
+    sshConfigFile: unsetIfBlank(run.sshConfigFile),
+    modulePaths: nonEmptyItems(run.modulePaths),
+    modules: nonEmptyItems(run.modules),
+    venv: unsetIfBlank(run.venv),
+    cwd: unsetIfBlank(run.cwd),
+    preamble: unsetIfBlank(run.preamble),
+    args: nonEmptyItems(run.args),
     srun: {
       enable: srun.enable,
-      account: nonBlank(srun.account),
-      partition: nonBlank(srun.partition),
-      time: nonBlank(srun.time),
+      account: unsetIfBlank(srun.account),
+      partition: unsetIfBlank(srun.partition),
+      time: unsetIfBlank(srun.time),
       gpusPerNode: srun.gpusPerNode || undefined,
       nodes: srun.nodes,
       tasksPerNode: srun.tasksPerNode,
-      extraOptions: nonEmpty(srun.extraOptions),
+      extraOptions: nonEmptyItems(srun.extraOptions),
     },
     idleTimeoutSeconds: run.idleTimeoutSeconds,
   };

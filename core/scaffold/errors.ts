@@ -1,3 +1,5 @@
+import { errnoInWords } from '../common/errnoWords';
+
 /** Bad scaffold input (name, version, image, root, template, --from module): exit 2 in the CLI. */
 export class ScaffoldInputError extends Error {}
 
@@ -6,23 +8,6 @@ export class ScaffoldInputError extends Error {}
  * scaffold holding it): not bad input. Nothing is left written; exit 1 ("nothing written") in the CLI.
  */
 export class ScaffoldWriteError extends Error {}
-
-const ERRNO_WORDS: Record<string, string> = {
-  EROFS: 'the file system is read-only',
-  EACCES: 'permission denied',
-  EPERM: 'operation not permitted',
-  ENOSPC: 'no space left on the device',
-  EDQUOT: 'disk quota exceeded',
-  EEXIST: 'something else was created there meanwhile',
-  ENOENT: 'it was removed meanwhile',
-  ENOTDIR: 'a part of the path is not a directory',
-  EISDIR: 'it is a directory',
-  ELOOP: 'it is a symbolic link',
-  ENAMETOOLONG: 'the name is too long',
-  EIO: 'input/output error',
-  EMFILE: 'too many open files',
-  ENFILE: 'too many open files',
-};
 
 const VERBS: Record<string, string> = {
   mkdir: 'create the directory',
@@ -42,8 +27,9 @@ const VERBS: Record<string, string> = {
 /** A file system error in the user's words ("cannot write FILE: the file system is read-only"). */
 export function inUserWords(err: unknown): unknown {
   const e = err as NodeJS.ErrnoException & { dest?: string };
-  if (!(err instanceof Error) || typeof e.code !== 'string' || !(e.code in ERRNO_WORDS)) return err;
+  const words = errnoInWords(e.code);
+  if (!(err instanceof Error) || words === undefined) return err;
   const path = e.syscall === 'rename' && e.dest ? e.dest : e.path;
   const verb = VERBS[e.syscall ?? ''] ?? 'write';
-  return new ScaffoldWriteError(`cannot ${verb} ${path ?? 'a file'}: ${ERRNO_WORDS[e.code]}`);
+  return new ScaffoldWriteError(`cannot ${verb} ${path ?? 'a file'}: ${words}`);
 }

@@ -207,7 +207,10 @@ function moduleParts(ast: Node, fileName: string): ModuleParts {
       'a local such as local signRoot = os.getenv(\'PROJHOME\') that setenv("SING_IMAGE", ...) starts from';
     if (rootCandidates.length > 0 && usedNames.length === 0) {
       throw new ScaffoldInputError(
-        `${fileName}: no root local found: ${rootCandidates.map((l) => `'${l.name}' (line ${lineOf(l.statement)})`).join(', ')} ${rootCandidates.length === 1 ? 'is' : 'are'} not used in setenv("SING_IMAGE", ...) or prepend_path('PATH', ...)`,
+        `${fileName}: no root local found: ` +
+          rootCandidates.map((l) => `'${l.name}' (line ${lineOf(l.statement)})`).join(', ') +
+          ` ${rootCandidates.length === 1 ? 'is' : 'are'} not used in setenv("SING_IMAGE", ...) ` +
+          "or prepend_path('PATH', ...)",
       );
     }
     const fixed = usedNames.map((name) => locals.find((l) => l.name === name)).find((l) => l !== undefined);

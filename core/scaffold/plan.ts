@@ -121,7 +121,8 @@ export function validateScaffold(o: ScaffoldOptions): void {
     problems.push('--style laif has no conda: LAIF images use their venv /opt/venv');
   if (style === 'easybuild' && o.bindingsModule !== undefined && o.bindingsModule !== '')
     problems.push(
-      "--style easybuild binds through SINGULARITY_BIND itself (LUMI's EasyBuild container modules conflict with singularity-AI-bindings): no --bindings",
+      "--style easybuild binds through SINGULARITY_BIND itself (LUMI's EasyBuild container modules " +
+        'conflict with singularity-AI-bindings): no --bindings',
     );
   if (o.style !== undefined && o.from !== undefined)
     problems.push('--style chooses a template; --from starts from a module instead');

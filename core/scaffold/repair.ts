@@ -103,7 +103,14 @@ export class ScaffoldFromError extends Error {
     readonly errors: Finding[],
   ) {
     super(
-      `the module rewritten from --from still has ${errors.length} error${errors.length === 1 ? '' : 's'} (use --force to write it anyway):\n${errors.map((e) => `  ${modulePath}:${e.range.start.line + 1}:${e.range.start.character + 1}: error: ${e.message} [${e.code}]`).join('\n')}`,
+      `the module rewritten from --from still has ${errors.length} error${errors.length === 1 ? '' : 's'} ` +
+        '(use --force to write it anyway):\n' +
+        errors
+          .map((e) => {
+            const at = `${modulePath}:${e.range.start.line + 1}:${e.range.start.character + 1}`;
+            return `  ${at}: error: ${e.message} [${e.code}]`;
+          })
+          .join('\n'),
     );
   }
 }

@@ -22,7 +22,8 @@ export class ScaffoldConflictError extends Error {
     readonly diffs: string[] = [],
   ) {
     super(
-      `refusing to overwrite existing file${paths.length === 1 ? '' : 's'} (use --force): ${paths.join(', ')}`,
+      `refusing to overwrite existing file${paths.length === 1 ? '' : 's'} (use --force): ` +
+        paths.join(', '),
     );
   }
 }
@@ -273,7 +274,8 @@ async function checkAndWrite(
     }
     if (now.kind === 'dir' || now.kind === 'other') {
       blocked.push(
-        `${f.path} is ${now.kind === 'dir' ? 'a directory' : 'not a regular file'}: a ${f.kind === 'symlink' ? 'link' : 'file'} goes there`,
+        `${f.path} is ${now.kind === 'dir' ? 'a directory' : 'not a regular file'}: ` +
+          `a ${f.kind === 'symlink' ? 'link' : 'file'} goes there`,
       );
       continue;
     }
@@ -282,7 +284,8 @@ async function checkAndWrite(
       else {
         conflicts.push(f.path);
         diffs.push(
-          `${f.path}: is ${now.kind === 'symlink' ? `a link to ${now.linkTarget}` : 'a file'}, scaffold makes a link to ${f.target}`,
+          `${f.path}: is ${now.kind === 'symlink' ? `a link to ${now.linkTarget}` : 'a file'}, ` +
+            `scaffold makes a link to ${f.target}`,
         );
         todo.push({ file: f, replace: true });
       }
@@ -291,7 +294,8 @@ async function checkAndWrite(
     if (now.kind === 'symlink') {
       conflicts.push(f.path);
       diffs.push(
-        `${f.path}: is a symlink (to ${now.linkTarget}); never written through: --force replaces the link itself`,
+        `${f.path}: is a symlink (to ${now.linkTarget}); never written through: ` +
+          '--force replaces the link itself',
       );
       todo.push({ file: f, replace: true });
       continue;

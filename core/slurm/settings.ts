@@ -1,7 +1,7 @@
 // `lumiModules.submit.*` settings (with the module/venv/cwd/preamble/args of `lumiModules.run.*`)
 // turned into a SubmitSpec. Pure, so the VS Code command stays thin and the mapping is tested.
 import type { RunSettings } from '../remote/settings';
-import { parseSettings } from '../settings/schema';
+import { nonEmptyItems, parseSettings, unsetIfBlank } from '../settings/schema';
 import { accountProblem, type SubmitSpec } from './jobScript';
 
 export interface SubmitSettings {
@@ -12,17 +12,14 @@ export interface SubmitSettings {
   template?: string;
 }
 
-const nonBlank = (v: string): string | undefined => (v.trim() !== '' ? v.trim() : undefined);
-const nonEmpty = (list: string[]): string[] => list.filter((x) => x !== '');
-
 /** `lumiModules.submit.*` through the one settings schema; empty values mean "none". */
 export function parseSubmitSettings(raw: Record<string, unknown> | undefined): SubmitSettings {
   const { submit } = parseSettings({ submit: raw ?? {} });
   return {
-    account: nonBlank(submit.account),
-    sbatchOptions: nonEmpty(submit.sbatchOptions),
-    srunOptions: nonEmpty(submit.srunOptions),
-    template: nonBlank(submit.template),
+    account: unsetIfBlank(submit.account),
+    sbatchOptions: nonEmptyItems(submit.sbatchOptions),
+    srunOptions: nonEmptyItems(submit.srunOptions),
+    template: unsetIfBlank(submit.template),
   };
 }
 

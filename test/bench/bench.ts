@@ -300,21 +300,43 @@ async function benchLsp(lines: string[]): Promise<void> {
   }
 }
 
+/** `--only=NAME[,NAME]` runs only those parts; `--no-NAME` leaves one out. */
+function wanted(name: string): boolean {
+  const only = process.argv.find((a) => a.startsWith('--only='));
+  if (only) return only.slice('--only='.length).split(',').includes(name);
+  return !process.argv.includes(`--no-${name}`);
+}
+
+const PARTS: [string, (lines: string[]) => unknown][] = [
+  ['analysis', benchAnalysis],
+  ['tree', benchTree],
+  [
+    'lmod',
+    async (lines) =>
+      (await import('./lmodTreeBench')).benchLmodTree(lines, process.argv.includes('--lmod-full')),
+  ],
+  ['shellcheck', benchShellcheckBatches],
+  ['lsp', benchLsp],
+  ['lsp-broken', benchLspLargeBroken],
+  ['lsp-many', async (lines) => (await import('./lspManyBench')).benchLspMany(lines)],
+  ['shapes', benchShapes],
+  ['remote', benchRemote],
+  ['slurm', benchSlurm],
+  ['image', async (lines) => (await import('./imageBench')).benchImage(lines)],
+  ['persistent', async (lines) => (await import('./persistentBench')).benchPersistent(lines)],
+];
+
 async function main(): Promise<void> {
   const lines: string[] = [];
-  benchAnalysis(lines);
-  benchTree(lines);
-  if (!process.argv.includes('--no-lmod'))
-    (await import('./lmodTreeBench')).benchLmodTree(lines, process.argv.includes('--lmod-full'));
-  benchShellcheckBatches(lines);
-  await benchLsp(lines);
-  await benchLspLargeBroken(lines);
-  await benchShapes(lines);
-  if (!process.argv.includes('--no-remote')) await benchRemote(lines);
-  if (!process.argv.includes('--no-slurm')) await benchSlurm(lines);
-  if (!process.argv.includes('--no-image')) await (await import('./imageBench')).benchImage(lines);
-  if (!process.argv.includes('--no-persistent'))
-    await (await import('./persistentBench')).benchPersistent(lines);
+  const unknown = process.argv
+    .filter((a) => a.startsWith('--only='))
+    .flatMap((a) => a.slice('--only='.length).split(','))
+    .filter((name) => !PARTS.some(([part]) => part === name));
+  if (unknown.length > 0) {
+    console.error(`bench: no part ${unknown.join(', ')} (parts: ${PARTS.map(([p]) => p).join(', ')})`);
+    process.exit(2);
+  }
+  for (const [name, run] of PARTS) if (wanted(name)) await run(lines);
   lines.push(
     `load average at the end: ${loadavg()
       .map((l) => l.toFixed(2))

@@ -10,6 +10,7 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
+import { runCli } from '../helpers/cli';
 import { NIL_FLOW_CASES } from '../helpers/nilFlowCases';
 
 const repo = join(__dirname, '..', '..');
@@ -73,6 +74,21 @@ describe('Lmod differential harness', () => {
     assert.deepEqual(refuted(report), []);
     // Pawsey's templates: MYSOFTWARE and PAWSEY_PROJECT in '..' (PYTHONUSERBASE is set before use).
     assert.equal(report.counts['getenv-no-fallback']?.confirmed, 2, JSON.stringify(report.counts));
+    // NTU's EasyBuild-generated modules (a site under /opt/apps, not this machine): checked, with
+    // nothing to report but that their paths were not checked here.
+    const ntu = runCli([
+      'check',
+      '--format',
+      'json',
+      '--no-shellcheck',
+      join(repo, 'test/corpus/harness/ntuhpc'),
+    ]);
+    const findings = JSON.parse(ntu.stdout) as { severity: string; code: string; file: string }[];
+    assert.deepEqual(
+      findings.filter((f) => f.severity === 'error' || f.severity === 'warning'),
+      [],
+    );
+    assert.equal(findings.filter((f) => f.code === 'paths-not-checked').length, 93);
   });
 
   it('refutes nothing on the committed corpus', { timeout: 600_000 }, async () => {

@@ -51,6 +51,38 @@ describe('language server: settings first, content not version, shutdown', () =>
     assert.deepEqual(codes(first), ['unknown-function']); // site_helo only
   });
 
+  it('a hover and a tree check asked before workspace/configuration is answered wait for the settings', async () => {
+    let release!: () => void;
+    const gate = new Promise<void>((resolve) => (release = resolve));
+    const client = await startServer({
+      rootPath: root,
+      settings: { sitePackage: join(root, 'SitePackage.lua'), shellcheck: { enable: false } },
+      configurationGate: gate,
+    });
+    clients.push(client);
+    const path = join(root, 'modules', 'tool', '4.0.lua');
+    const text = "site_hello('x')\nsite_helo('y')\n";
+    writeFileSync(path, text);
+    const uri = await client.open(path, text);
+    let answered = false;
+    const hover = client.connection
+      .sendRequest('textDocument/hover', { textDocument: { uri }, position: { line: 0, character: 3 } })
+      .finally(() => (answered = true)) as Promise<{ contents: { value: string } } | null>;
+    const tree = client.connection.sendRequest('lumiModules/checkFolder', {
+      paths: [join(root, 'modules')],
+    }) as Promise<{ file: string; code: string; message: string }[]>;
+    await sleep(1000);
+    assert.equal(answered, false, 'answered before the settings were known');
+    release();
+    assert.match(
+      (await hover)?.contents.value ?? 'no hover',
+      /Site function registered by .*SitePackage\.lua/,
+    );
+    const messages = (await tree).filter((f) => f.file === path).map((f) => f.message);
+    assert.equal(messages.length, 1, `the tree was checked with the defaults: ${messages.join('; ')}`);
+    assert.match(messages[0], /site_helo'/);
+  });
+
   it('diagnostics follow the text when a version repeats (a second didOpen, a change with the same version)', async () => {
     const client = await startServer({ rootPath: root, settings: { shellcheck: { enable: false } } });
     clients.push(client);

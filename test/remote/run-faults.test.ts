@@ -346,7 +346,11 @@ describe('remote run under faults', () => {
   });
 
   it('Ctrl+C while connecting (to a tarpit) ends at once with 130', async () => {
-    const tarpit: Server = createServer(() => undefined);
+    // Ctrl+C once the CLI is connecting (its TCP connection arrived), not after a fixed time: on a
+    // loaded machine Node may still be starting then, before the run has its signal handlers.
+    let connecting: () => void = () => undefined;
+    const connected = new Promise<void>((resolve) => (connecting = resolve));
+    const tarpit: Server = createServer(() => connecting());
     await new Promise<void>((resolve) => tarpit.listen(0, '127.0.0.1', resolve));
     const port = (tarpit.address() as AddressInfo).port;
     const tarpitConfig = join(dir, 'tarpit-config-2');
@@ -363,8 +367,8 @@ describe('remote run under faults', () => {
       );
       let stderr = '';
       child.stderr.on('data', (c: Buffer) => (stderr += c.toString()));
-      await new Promise((r) => setTimeout(r, 1500));
       const exited = new Promise<number | null>((resolve) => child.on('exit', (c) => resolve(c)));
+      await connected;
       child.kill('SIGINT');
       const timer = setTimeout(() => child.kill('SIGKILL'), 30_000); // a hang fails below, not forever
       const code = await exited;

@@ -331,6 +331,20 @@ describe('messages that name what would resolve them', () => {
     assert.match(h!.markdown, /`PROJHOME`.*lumiModules\.env/s);
   });
 
+  it('hover shows a value read from the process environment as $NAME, one given in lumiModules.env as itself', () => {
+    const text = `local d = os.getenv('DEPLOY_TOKEN') or '/tmp'\nprepend_path("PATH", pathJoin(d, "bin"))\n`;
+    const token = '/ghp_notARealToken4711';
+    const fromProcess = analyze(text, moduleFile(), makeEnv({ processEnv: { DEPLOY_TOKEN: token } }));
+    const h = hoverModulefile(fromProcess, { line: 1, character: 30 });
+    assert.match(h!.markdown, /`\$DEPLOY_TOKEN\/bin`/);
+    assert.ok(!h!.markdown.includes('ghp_'), h!.markdown);
+    const given = analyze(text, moduleFile(), makeEnv({ processEnv: {}, vars: { DEPLOY_TOKEN: token } }));
+    assert.match(
+      hoverModulefile(given, { line: 1, character: 30 })!.markdown,
+      /`\/ghp_notARealToken4711\/bin`/,
+    );
+  });
+
   it('hover on an unresolved path names the variable and the lumiModules.env setting', () => {
     const text = `local d = os.getenv('PROJHOME') .. '/x'\nprepend_path("PATH", pathJoin(d, "bin"))\n`;
     const a = analyze(text);

@@ -2,7 +2,8 @@
 // parsed as bash; a bare $@ is reported, a quoted "$@" is not. The split itself is run in bash.
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { before, describe, it } from 'node:test';
 import { makeEnv } from '../../core/analysis/env';
@@ -40,9 +41,49 @@ describe('shell-function container modules', () => {
     assert.deepEqual(findings('biotool/1.0.lua'), []);
     assert.deepEqual(findings('shpctool/1.0.lua'), []);
     assert.deepEqual(findings('biotool/2.0.lua'), ['8 shell-function-unquoted-args']);
-    assert.deepEqual(findings('shpctool/2.0.lua'), [
-      '5 shell-function-unquoted-args',
-      '6 shell-function-unquoted-args',
-    ]);
+    // Two functions split their arguments: one finding, at the first, naming how many.
+    assert.deepEqual(findings('shpctool/2.0.lua'), ['5 shell-function-unquoted-args']);
+    const file = join(tree, 'shpctool/2.0.lua');
+    const finding = analyzeModulefile(
+      readFileSync(file, 'utf8'),
+      file,
+      makeEnv({ processEnv: {} }),
+    ).findings.find((f) => f.code === 'shell-function-unquoted-args')!;
+    assert.equal(
+      finding.message,
+      'shell functions shpctool-exec and 1 more pass $@ unquoted: arguments with spaces are split',
+    );
+  });
+
+  it('the image a shell function runs is checked where its site is this machine; once per image', () => {
+    const home = mkdtempSync(join(tmpdir(), 'lumi-shell-function-image-'));
+    try {
+      const image = join(home, 'containers', 'tool', 'tool.sif');
+      const module = join(home, 'modules', 'tool', '1.0.lua');
+      mkdirSync(join(home, 'modules', 'tool'), { recursive: true });
+      const text =
+        `local containerPath = "${image}"\n` +
+        'local execCmd = "/usr/bin/singularity ${SINGULARITY_OPTS} exec --bind /scratch:/scratch "\n' +
+        'set_shell_function("tool-exec", execCmd .. containerPath .. \' "$@"\', execCmd .. containerPath)\n' +
+        'set_shell_function("tool-run", "singularity run " .. containerPath .. \' "$@"\', "")\n' +
+        // A body with no runtime in it names no image of ours.
+        'set_shell_function("other", "cat /etc/x.sif", "")\n';
+      const check = () =>
+        analyzeModulefile(text, module, makeEnv({ processEnv: {} })).findings.map(
+          (f) => `${f.range.start.line + 1} ${f.severity} ${f.code} ${f.message}`,
+        );
+      const [finding, ...more] = check();
+      assert.deepEqual(more, [], 'one finding for the image both functions run');
+      assert.match(
+        finding,
+        /^3 error path-not-found image of the shell function does not exist on this machine: /,
+      );
+      assert.match(finding, /tool\.sif$/);
+      mkdirSync(join(home, 'containers', 'tool'), { recursive: true });
+      writeFileSync(image, '');
+      assert.deepEqual(check(), []);
+    } finally {
+      rmSync(home, { recursive: true, force: true });
+    }
   });
 });

@@ -4,6 +4,7 @@ import { CONTAINER_KIND_NAMES, type ModulefileAnalysis, type PathExpression } fr
 import { factsMarkdown } from '../../image/describe';
 import { localImageFacts } from '../../image/facts';
 import { lmodFunctions } from '../modulefile/lmodApi';
+import { renderValue } from '../modulefile/renderValue';
 import type { Position, Range } from '../types';
 
 export interface HoverResult {
@@ -69,7 +70,9 @@ function localImageHover(analysis: ModulefileAnalysis, pos: Position): HoverResu
   if (!image?.value || (!IMAGE_NAME.test(local.detail) && image.value !== local.detail)) return undefined;
   const range = contains(local.selectionRange, pos) ? local.selectionRange : local.valueRange!;
   return {
-    markdown: `\`${local.name}\` names the image \`${image.value}\`` + imageHover(image),
+    markdown:
+      `\`${local.name}\` names the image \`${renderValue(image.value, analysis.hiddenValues)}\`` +
+      imageHover(image),
     range,
   };
 }
@@ -105,7 +108,7 @@ export function hoverModulefile(analysis: ModulefileAnalysis, pos: Position): Ho
       : '';
     const image = imageHover(path);
     // An image's facts first: a hover shows a dozen lines before it scrolls.
-    const about = '`' + path.value + '`\n\n' + state + from;
+    const about = '`' + renderValue(path.value, analysis.hiddenValues) + '`\n\n' + state + from;
     return { markdown: image ? `${image.trimStart()}\n\n---\n\n${about}` : about, range: path.range };
   }
   return localImageHover(analysis, pos);

@@ -132,6 +132,7 @@ export function analyzeModulefile(
       containerKind,
       functions,
       resumableParse,
+      hiddenValues,
     };
   } catch (err) {
     if (err instanceof LuaSyntaxError)
@@ -237,5 +238,6 @@ function emptyAnalysis(findings: Finding[]): ModulefileAnalysis {
     isContainerModule: false,
     containerKind: undefined,
     functions: lmodFunctions,
+    hiddenValues: [],
   };
 }

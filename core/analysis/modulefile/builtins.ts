@@ -158,6 +158,23 @@ const addToPath: Builtin = (call, ctx) => {
   return undefined;
 };
 
+/**
+ * The image a shell function runs (`set_shell_function(name, body, csh_body)`, the convention of
+ * singularity-hpc and Biocontainers trees): in a body known before load time, the absolute `.sif`
+ * word after the runtime's exec/run/shell/test, recorded once per image so the resolve step checks
+ * that it exists.
+ */
+const IMAGE_IN_BODY =
+  /(?:^|[\s/])(?:singularity|apptainer)\s.*?\b(?:exec|run|shell|test)\s(?:.*?\s)?(\/[^\s'"$;&|]+\.sif)(?=[\s;&|]|$)/;
+const setShellFunction: Builtin = (call, ctx) => {
+  const body = stringArg(call, 1);
+  // A body is a command line: a longer one is no shell function of this convention.
+  const image = body === undefined || body.length > 4096 ? undefined : IMAGE_IN_BODY.exec(body)?.[1];
+  const known = ctx.effects.paths.some((p) => p.role === 'shell-function-image' && p.value === image);
+  if (image !== undefined && !known) addPath(ctx, call.argRanges[1], image, 'shell-function-image');
+  return undefined;
+};
+
 const dependency =
   (name: string): Builtin =>
   (call, ctx) => {
@@ -201,6 +218,7 @@ export const lmodBuiltins: ReadonlyMap<string, Builtin> = new Map<string, Builti
   ['setenv', setenv],
   ['pushenv', setenv],
   ['prepend_path', addToPath],
+  ['set_shell_function', setShellFunction],
   ['append_path', addToPath],
   ...['load', 'depends_on', 'try_load', 'always_load'].map((name): [string, Builtin] => [
     name,

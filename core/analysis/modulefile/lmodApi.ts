@@ -45,7 +45,9 @@ const ROWS: Row[] = [
     2,
     INF,
     [0],
-    'Sets environment variable NAME to value on load; unsets it on unload. The table form `setenv{"NAME", "value", modeA={"load"}}` needs Lmod 8.7.58 or later (8.6 says "arguments are not strings").',
+    'Sets environment variable NAME to value on load; unsets it on unload. The table form ' +
+      '`setenv{"NAME", "value", modeA={"load"}}` needs Lmod 8.7.58 or later (8.6 says "arguments are not ' +
+      'strings").',
     'setenv("${1:NAME}", ${2:"value"})',
   ],
   [
@@ -75,7 +77,8 @@ const ROWS: Row[] = [
     2,
     INF,
     [0],
-    'Prepends path to the path-like variable NAME (e.g. `PATH`). Table form: `prepend_path{"PATH", "/dir", delim=":", priority=100}`.',
+    'Prepends path to the path-like variable NAME (e.g. `PATH`). Table form: `prepend_path{"PATH", ' +
+      '"/dir", delim=":", priority=100}`.',
     'prepend_path("${1:PATH}", ${2:pathJoin(root, "bin")})',
   ],
   [
@@ -271,7 +274,8 @@ const ROWS: Row[] = [
     0,
     INF,
     [],
-    'Joins path parts with `/`, **skipping nil and empty parts**: `pathJoin(os.getenv("UNSET"), "bin")` is the relative path `bin`.',
+    'Joins path parts with `/`, **skipping nil and empty parts**: `pathJoin(os.getenv("UNSET"), "bin")` ' +
+      'is the relative path `bin`.',
     'pathJoin(${1:root}, "${2:bin}")',
   ],
   [
@@ -508,7 +512,8 @@ const ROWS: Row[] = [
     0,
     3,
     [],
-    'LUMI site function: `installdir/sif_file` when it is a file, else its path in the EasyBuild container repository.',
+    'LUMI site function: `installdir/sif_file` when it is a file, else its path in the EasyBuild ' +
+      'container repository.',
   ],
   [
     'create_container_vars',
@@ -517,7 +522,9 @@ const ROWS: Row[] = [
     0,
     4,
     [],
-    'LUMI site function of EasyBuild container modules: sets `SIF` and `SIF<NAME>` (`LmodError` on load when the image is in neither place) and, with `bind`, `SINGULARITY_BIND` plus the `user-software` SquashFS or directory.',
+    'LUMI site function of EasyBuild container modules: sets `SIF` and `SIF<NAME>` (`LmodError` on load ' +
+      'when the image is in neither place) and, with `bind`, `SINGULARITY_BIND` plus the `user-software` ' +
+      'SquashFS or directory.',
   ],
   // Lua in Lmod's sandbox: only these library functions exist there (no `error`, `select`, `setmetatable`,
   // `os.remove`, ...).
@@ -528,7 +535,8 @@ const ROWS: Row[] = [
     1,
     1,
     [0],
-    'Value of an environment variable, or **nil** when unset: write `os.getenv("X") or ""` inside `..` or `pathJoin`.',
+    'Value of an environment variable, or **nil** when unset: write `os.getenv("X") or ""` inside `..` ' +
+      'or `pathJoin`.',
     'os.getenv("${1:NAME}")',
   ],
   ['os.execute', 'sandbox', 'command', 0, 1, [0], 'Runs a shell command.'],

@@ -4,6 +4,7 @@ import type { FileKind } from '../env';
 import type { Finding, Range } from '../types';
 import type { LmodFunction } from './lmodApi';
 import type { ResumableParse } from './luaAst';
+import type { HiddenValue } from './renderValue';
 
 /** A folded Lua value: a known string, nil (null) or unknown (undefined). Never a guess. */
 export type LuaValue = string | null | undefined;
@@ -11,7 +12,7 @@ export type LuaValue = string | null | undefined;
 export interface PathExpression {
   range: Range;
   value: string | undefined;
-  role: 'sing-image' | 'path-dir' | 'modulepath-dir' | 'capture-file' | 'other';
+  role: 'sing-image' | 'shell-function-image' | 'path-dir' | 'modulepath-dir' | 'capture-file' | 'other';
   /** os.getenv variables the value depends on. */
   envVariables?: string[];
   /** Filled by the resolve step for absolute values; undefined when not resolvable. */
@@ -96,6 +97,8 @@ export interface ModulefileAnalysis {
   functions: ReadonlyMap<string, LmodFunction>;
   /** With a syntax error: what the analysis of the next version of the text may reuse of its parse. */
   resumableParse?: ResumableParse;
+  /** Values read from the process environment: what hover shows as `$NAME`, never as themselves. */
+  hiddenValues: HiddenValue[];
 }
 
 /**

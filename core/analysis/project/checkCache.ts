@@ -118,9 +118,83 @@ class Interner<T> {
   }
 }
 
+const DEPENDENCY_KINDS: ReadonlySet<unknown> = new Set<Dependency[0]>(['k', 'r', 's', 'h', 'x', 'l', 'e']);
+
+const isIndex = (v: unknown, length: number): boolean =>
+  typeof v === 'number' && Number.isInteger(v) && v >= 0 && v < length;
+
+/**
+ * The first value of a parsed cache file (format and key already matched) that its schema does not
+ * allow, else undefined. Everything the cache later reads is checked here, once, so that a hostile
+ * or damaged file that is valid JSON can neither crash a check nor replay made-up findings.
+ */
+function cacheFileProblem(data: Partial<CacheFile>): string | undefined {
+  if (typeof data.secret !== 'string' || !/^[0-9a-f]{64}$/.test(data.secret)) return 'secret';
+  for (const t of TABLES) if (!Array.isArray(data[t])) return `${t} is not a list`;
+  const { strings, deps, depSets, findingLists, summaries, files } = data as CacheFile;
+  if (!strings.every((s) => typeof s === 'string')) return 'strings';
+  const nStrings = strings.length;
+  if (deps.length % 3 !== 0) return 'deps';
+  for (let d = 0; d < deps.length; d += 3) {
+    const answer = deps[d + 2];
+    if (
+      !DEPENDENCY_KINDS.has(deps[d]) ||
+      !isIndex(deps[d + 1], nStrings) ||
+      !(answer === null || typeof answer === 'boolean' || isIndex(answer, nStrings))
+    )
+      return `deps[${d / 3}]`;
+  }
+  const nDeps = deps.length / 3;
+  for (const [i, set] of depSets.entries())
+    if (!Array.isArray(set) || !set.every((d) => isIndex(d, nDeps))) return `depSets[${i}]`;
+  for (const [i, list] of findingLists.entries()) {
+    const ok =
+      Array.isArray(list) &&
+      list.length % 7 === 0 &&
+      list.every((v, j) =>
+        j % 7 === 4
+          ? isIndex(v, SEVERITIES.length)
+          : j % 7 >= 5
+            ? isIndex(v, nStrings)
+            : isIndex(v, Number.MAX_SAFE_INTEGER),
+      );
+    if (!ok) return `findingLists[${i}]`;
+  }
+  for (const [i, summary] of summaries.entries()) {
+    const ok =
+      Array.isArray(summary) &&
+      (summary[0] === 0 || summary[0] === 1) &&
+      summary.every((v, j) => j === 0 || isIndex(v, nStrings));
+    if (!ok) return `summaries[${i}]`;
+  }
+  if (typeof files !== 'object' || files === null || Array.isArray(files)) return 'files';
+  for (const [path, entry] of Object.entries(files)) {
+    const ok =
+      Array.isArray(entry) &&
+      entry.length === 7 &&
+      isIndex(entry[0], Number.MAX_SAFE_INTEGER) &&
+      typeof entry[1] === 'number' &&
+      Number.isFinite(entry[1]) &&
+      typeof entry[2] === 'string' &&
+      isIndex(entry[3], nStrings) &&
+      isIndex(entry[4], findingLists.length) &&
+      isIndex(entry[5], depSets.length) &&
+      (entry[6] === WRAPPER || entry[6] === CONTAINER_WRAPPER || isIndex(entry[6], summaries.length));
+    if (!ok) return `the entry of ${path}`;
+  }
+  const sizes = data.compactedSizes;
+  if (
+    sizes !== undefined &&
+    !(Array.isArray(sizes) && sizes.every((n) => isIndex(n, Number.MAX_SAFE_INTEGER)))
+  )
+    return 'compactedSizes';
+  return undefined;
+}
+
 /** A dependency's key in the flat `deps` table: kind, argument and answer (string indexes already). */
 function dependencyKey(kind: unknown, arg: unknown, answer: unknown): string {
-  return `${String(kind)}\u0000${String(arg)}\u0000${typeof answer === 'number' ? `#${answer}` : String(answer)}`;
+  const shown = typeof answer === 'number' ? `#${answer}` : String(answer);
+  return `${String(kind)}\u0000${String(arg)}\u0000${shown}`;
 }
 
 /** The tables of a cache file, each with its index (built on first use): what entries are added to. */
@@ -301,25 +375,41 @@ export class CheckCache implements TreeCheckLayer {
     this.tables = new CacheTables(this.data);
   }
 
-  /** Loads the cache at `location`; a missing, unreadable or other run's cache starts empty. */
+  /**
+   * Why the cache read by the last `load` was dropped whole (not JSON, or a value its schema does not
+   * allow), for one line to the user; undefined when it was used, missing, or another run's.
+   */
+  dropped: string | undefined;
+
+  /**
+   * Loads the cache at `location`. A missing cache or another run's (other version, settings) starts
+   * empty; one that is not JSON or fails its schema is dropped whole (`dropped` says why).
+   */
   static load(location: string, key: string, env: AnalysisEnv): CheckCache {
-    let data: CacheFile | undefined;
+    let text: string;
     try {
-      const parsed = JSON.parse(readFileSync(location, 'utf8')) as CacheFile;
-      if (
-        parsed.format === FORMAT &&
-        parsed.key === key &&
-        typeof parsed.secret === 'string' &&
-        /^[0-9a-f]{64}$/.test(parsed.secret) &&
-        TABLES.every((t) => Array.isArray(parsed[t])) &&
-        typeof parsed.files === 'object' &&
-        parsed.files !== null
-      )
-        data = parsed;
+      text = readFileSync(location, 'utf8');
     } catch {
-      // none yet, or not ours: rebuilt
+      return new CheckCache(location, key, undefined, env); // none yet (or unreadable: rebuilt)
     }
-    return new CheckCache(location, key, data, env);
+    let parsed: unknown;
+    try {
+      parsed = JSON.parse(text);
+    } catch {
+      return CheckCache.droppedWith(location, key, env, 'it is not JSON');
+    }
+    const record = parsed as Partial<CacheFile> | null;
+    if (typeof record !== 'object' || record === null || record.format !== FORMAT || record.key !== key)
+      return new CheckCache(location, key, undefined, env); // another version's or run's: rebuilt
+    const problem = cacheFileProblem(record);
+    if (problem !== undefined) return CheckCache.droppedWith(location, key, env, problem);
+    return new CheckCache(location, key, record as CacheFile, env);
+  }
+
+  private static droppedWith(location: string, key: string, env: AnalysisEnv, why: string): CheckCache {
+    const cache = new CheckCache(location, key, undefined, env);
+    cache.dropped = why;
+    return cache;
   }
 
   private entry(path: string): StoredEntry | undefined {

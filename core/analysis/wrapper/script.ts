@@ -39,8 +39,14 @@ export interface WrapperScript {
 const PREFIXES = new Set(['exec', 'command', 'env', 'nohup', 'time']);
 /** Launchers that start the runtime on each task (`srun singularity exec ...`): looked through. */
 const LAUNCHERS = new Set(['srun', 'mpirun', 'mpiexec']);
-const RUNTIMES =
-  /^(singularity|apptainer)$|^\$\{?(SINGULARITY|APPTAINER|RUNTIME|runtime|singularity|apptainer|SING_BIN|SINGULARITY_BIN)\w*\}?$|^"\$\{?\w*(runtime|RUNTIME|SINGULARITY|singularity|APPTAINER|apptainer)\w*\}?"$/;
+// The runtime by name, or a variable named for it (`$SINGULARITY_BIN`, `"${runtime}"`).
+const RUNTIME_VARIABLE =
+  'SINGULARITY|APPTAINER|RUNTIME|runtime|singularity|apptainer|SING_BIN|SINGULARITY_BIN';
+const QUOTED_RUNTIME_VARIABLE = 'runtime|RUNTIME|SINGULARITY|singularity|APPTAINER|apptainer';
+const RUNTIMES = new RegExp(
+  `^(singularity|apptainer)$|^\\$\\{?(${RUNTIME_VARIABLE})\\w*\\}?$|` +
+    `^"\\$\\{?\\w*(${QUOTED_RUNTIME_VARIABLE})\\w*\\}?"$`,
+);
 
 function unquote(word: string): string {
   return word.replace(/^["']|["']$/g, '');

@@ -30,7 +30,9 @@ export const laifMissingBindings: ModulefileRule = (ctx) => {
           edits: [
             {
               range: { start: at, end: at },
-              newText: `${ctx.text.endsWith('\n') || ctx.text === '' ? '' : '\n'}depends_on("${LAIF_BINDINGS_MODULE}")\n`,
+              newText:
+                `${ctx.text.endsWith('\n') || ctx.text === '' ? '' : '\n'}` +
+                `depends_on("${LAIF_BINDINGS_MODULE}")\n`,
             },
           ],
         },

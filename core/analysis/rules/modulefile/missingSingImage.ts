@@ -24,7 +24,9 @@ export const missingSingImage: ModulefileRule = (ctx) => {
           edits: [
             {
               range: { start: at, end: at },
-              newText: `${ctx.text.endsWith('\n') || ctx.text === '' ? '' : '\n'}setenv("SING_IMAGE", ${value})\n`,
+              newText:
+                `${ctx.text.endsWith('\n') || ctx.text === '' ? '' : '\n'}` +
+                `setenv("SING_IMAGE", ${value})\n`,
             },
           ],
         },

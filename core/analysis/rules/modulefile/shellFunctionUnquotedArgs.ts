@@ -8,6 +8,7 @@ import { shortened } from '../../messages';
 import { luaStringValue } from '../../modulefile/strings';
 import { readWrapper } from '../../wrapper/script';
 import { unquotedArgs } from '../wrapper/unquotedArgs';
+import type { Range } from '../../types';
 import type { ModulefileRule } from './types';
 
 /** The body as bash will see it: Lua string pieces of a `..` chain kept, other pieces one word. */
@@ -39,39 +40,54 @@ function offsetOf(text: string, position: { line: number; character: number }): 
   return at + position.character;
 }
 
-export const shellFunctionUnquotedArgs: ModulefileRule = (ctx) =>
-  ctx.calls
-    .filter((c) => c.isGlobal && c.name === 'set_shell_function' && c.args.length >= 2)
-    .flatMap((call) => {
-      const arg = call.args[1];
-      const start = offsetOf(ctx.text, arg.range.start);
-      const end = offsetOf(ctx.text, arg.range.end);
-      let script;
-      try {
-        script = readWrapper(shellBody(ctx.text.slice(start, end), arg.value));
-      } catch {
-        return []; // the bash parser is not initialised in this process
-      }
-      try {
-        const found = unquotedArgs({
-          script,
-          filePath: ctx.filePath,
-          modulesSettingWithConda: [],
-          kind: 'wrapper',
-        });
-        // Only a bare $@/$* (the split); the wrapper rule's other cases need a real command line.
-        if (!found.some((f) => /^\$\{?[@*]/.test(f.message))) return [];
-        return [
-          {
-            range: arg.range,
-            severity: 'warning' as const,
-            code: 'shell-function-unquoted-args',
-            message:
-              `shell function ${shortened(call.args[0].value ?? '', 30)} passes $@ unquoted: ` +
-              'arguments with spaces are split',
-          },
-        ];
-      } finally {
-        script.dispose();
-      }
+/** Whether the bash body of this set_shell_function call passes a bare $@ or $*. */
+function passesBareArgs(
+  ctx: Parameters<ModulefileRule>[0],
+  arg: { range: Range; value: string | undefined },
+) {
+  const start = offsetOf(ctx.text, arg.range.start);
+  const end = offsetOf(ctx.text, arg.range.end);
+  let script;
+  try {
+    script = readWrapper(shellBody(ctx.text.slice(start, end), arg.value));
+  } catch {
+    return false; // the bash parser is not initialised in this process
+  }
+  try {
+    const found = unquotedArgs({
+      script,
+      filePath: ctx.filePath,
+      modulesSettingWithConda: [],
+      kind: 'wrapper',
     });
+    // Only a bare $@/$* (the split); the wrapper rule's other cases need a real command line.
+    return found.some((f) => /^\$\{?[@*]/.test(f.message));
+  } finally {
+    script.dispose();
+  }
+}
+
+/**
+ * One finding per file, at the first function that splits its arguments: a generated module
+ * defines one function per program of the image (dozens), all with the same mistake.
+ */
+export const shellFunctionUnquotedArgs: ModulefileRule = (ctx) => {
+  const splitting = ctx.calls.filter(
+    (c) =>
+      c.isGlobal && c.name === 'set_shell_function' && c.args.length >= 2 && passesBareArgs(ctx, c.args[1]),
+  );
+  if (splitting.length === 0) return [];
+  const first = shortened(splitting[0].args[0].value ?? '', 30);
+  const which =
+    splitting.length === 1
+      ? `shell function ${first}`
+      : `shell functions ${first} and ${splitting.length - 1} more`;
+  return [
+    {
+      range: splitting[0].args[1].range,
+      severity: 'warning',
+      code: 'shell-function-unquoted-args',
+      message: `${which} pass${splitting.length === 1 ? 'es' : ''} $@ unquoted: arguments with spaces are split`,
+    },
+  ];
+};

@@ -12,7 +12,9 @@ const INSIDE = /\/\.singularity\.d|SINGULARITY_CONTAINER|APPTAINER_CONTAINER|\/p
  * (or `if ! which singularity ...; then exec ...`) runs the program itself there, an in-container check
  * too. A plain lookup (`runtime=$(command -v singularity) || exit 1`) is none.
  */
-const LOOKUP = String.raw`(command\s+-v|which|type\s+-[pP]|hash)\s+["']?(singularity|apptainer)\b(?:[^\n|&;]|>&)*`;
+const LOOKUP =
+  String.raw`(command\s+-v|which|type\s+-[pP]|hash)\s+["']?(singularity|apptainer)\b` +
+  String.raw`(?:[^\n|&;]|>&)*`;
 // Joined with `+`: a regular expression's source, not shell code.
 const RUNTIME_ABSENT = new RegExp(
   LOOKUP +
@@ -70,7 +72,9 @@ export const noContainerCheck: WrapperRule = ({ script }) => {
       range: script.range(start.node),
       severity: 'warning',
       code: 'wrapper-no-container-check',
-      message: `${start.name} ${sub?.replace(/^["']|["']$/g, '') ?? 'exec'} runs with no check for being inside a container already (/.singularity.d)`,
+      message:
+        `${start.name} ${sub?.replace(/^["']|["']$/g, '') ?? 'exec'} runs with no check for being ` +
+        'inside a container already (/.singularity.d)',
     },
   ];
 };

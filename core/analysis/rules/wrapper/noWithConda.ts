@@ -53,7 +53,8 @@ const NAMED_MODULES = 3;
 /** `a, b, c and 9,997 more modules`: the first few by name, the rest counted. */
 export function namedModules(paths: readonly string[]): string {
   if (paths.length <= NAMED_MODULES) return paths.join(', ');
-  return `${paths.slice(0, NAMED_MODULES).join(', ')} and ${withThousandsSeparators(paths.length - NAMED_MODULES)} more modules`;
+  const more = withThousandsSeparators(paths.length - NAMED_MODULES);
+  return `${paths.slice(0, NAMED_MODULES).join(', ')} and ${more} more modules`;
 }
 
 /**
