@@ -42,6 +42,7 @@ const SCENARIOS = [
   'server',
   'workspaceTrust',
   'checkFolder',
+  'imageHover',
   'extensionLog',
 ];
 const selected = SCENARIOS.filter(

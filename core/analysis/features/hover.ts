@@ -35,12 +35,49 @@ const existsText: Record<string, string> = {
   missing: '**does not exist**',
 };
 
+const IMAGE_NAME = /\.(sif|sqsh|squashfs|sqfs)$/;
+
 /** An existing image's facts (read again when it changes: the cache goes by identity). */
 function imageHover(path: PathExpression): string {
-  const isImage = path.role === 'sing-image' || /\.(sif|sqsh|squashfs|sqfs)$/.test(path.value ?? '');
+  const isImage = path.role === 'sing-image' || IMAGE_NAME.test(path.value ?? '');
   if (!isImage || path.exists !== 'file' || !path.value) return '';
   const outcome = localImageFacts(path.value);
   return outcome.ok ? '\n\n' + factsMarkdown(outcome.facts) : `\n\nImage not read: ${outcome.error.message}`;
+}
+
+/**
+ * The image a local's value names: the existing image path equal to it, or ending in it (a bare
+ * `local singName = 'x.sif'` joined onto the image directory), SING_IMAGE's first.
+ */
+function imageOfLocal(analysis: ModulefileAnalysis, value: string): PathExpression | undefined {
+  const candidates = analysis.paths.filter(
+    (p) =>
+      p.exists === 'file' &&
+      p.value !== undefined &&
+      (p.value === value || p.value.endsWith('/' + value.replace(/^\.?\/+/, ''))) &&
+      (p.role === 'sing-image' || IMAGE_NAME.test(p.value)),
+  );
+  return candidates.find((p) => p.role === 'sing-image') ?? candidates[0];
+}
+
+/** Hover on a local (its name or its value) that holds an image's name or path. */
+function localImageHover(analysis: ModulefileAnalysis, pos: Position): HoverResult | undefined {
+  const local = analysis.symbols.find(
+    (s) =>
+      s.kind === 'local' &&
+      s.detail &&
+      (contains(s.selectionRange, pos) || (s.valueRange !== undefined && contains(s.valueRange, pos))),
+  );
+  if (!local?.detail) return undefined;
+  const image = imageOfLocal(analysis, local.detail);
+  if (!image?.value || (!IMAGE_NAME.test(local.detail) && image.value !== local.detail)) return undefined;
+  const range = contains(local.selectionRange, pos) ? local.selectionRange : local.valueRange!;
+  return {
+    markdown:
+      `\`${local.name}\` names the image \`${renderValue(image.value, analysis.hiddenValues)}\`` +
+      imageHover(image),
+    range,
+  };
 }
 
 /** On a global Lmod function its documentation, on a local its value, on a path expression its value. */
@@ -69,6 +106,8 @@ export function hoverModulefile(
       document.luaVersion,
     );
   if (local) {
+    const image = localImageHover(analysis, pos);
+    if (image) return { markdown: `${image.markdown}\n\n---\n\n${local.markdown}`, range: image.range };
     // A local that is a path argument (`prepend_path('PATH', bin)`) or a part of one: the path too.
     const same = path && rangeSize(path.range) === rangeSize(local.range);
     const state =
@@ -96,10 +135,12 @@ export function hoverModulefile(
         '`lumiModules.env` setting (`check --env`) or the environment; where unset, the `or` fallback, ' +
         'as Lmod does.'
       : '';
-    const shown = renderValue(path.value, analysis.hiddenValues);
-    return { markdown: '`' + shown + '`\n\n' + state + from + imageHover(path), range: path.range };
+    const image = imageHover(path);
+    // An image's facts first: a hover shows a dozen lines before it scrolls.
+    const about = '`' + renderValue(path.value, analysis.hiddenValues) + '`\n\n' + state + from;
+    return { markdown: image ? `${image.trimStart()}\n\n---\n\n${about}` : about, range: path.range };
   }
-  return undefined;
+  return localImageHover(analysis, pos);
 }
 
 function pathState(path: PathExpression): string {

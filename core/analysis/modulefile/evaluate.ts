@@ -312,7 +312,12 @@ class Evaluator {
     });
   }
 
-  private declare(id: luaparse.Identifier, value: LuaValue, nilOrigin?: NilOrigin): void {
+  private declare(
+    id: luaparse.Identifier,
+    value: LuaValue,
+    nilOrigin?: NilOrigin,
+    init?: luaparse.Expression,
+  ): void {
     const nameRange = this.rangeOf(id);
     const reads = this.builtinContext.envReads;
     const local: LocalVariable = {
@@ -333,6 +338,7 @@ class Evaluator {
       detail: typeof value === 'string' ? value : undefined,
       range: nameRange,
       selectionRange: nameRange,
+      valueRange: init && this.rangeOf(init),
     });
   }
 
@@ -394,6 +400,7 @@ class Evaluator {
             id,
             i < values.length ? values[i] : s.init.length === 0 ? null : undefined,
             origins[i],
+            s.init[i],
           ),
         );
         return;

@@ -47,6 +47,8 @@ export interface ModuleSymbol {
   detail?: string;
   range: Range;
   selectionRange: Range;
+  /** A local's initial value expression (hover on `local singName = '...sif'`). */
+  valueRange?: Range;
 }
 
 export interface SetenvValue {
