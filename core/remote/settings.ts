@@ -1,6 +1,7 @@
 // `lumiModules.run.*` settings as the editor gives them (checked by core/settings/schema.ts) turned
 // into a RunRequest. Pure, so the VS Code command stays a thin layer and the mapping is unit-tested.
 import { parseSettings } from '../settings/schema';
+import { nonBlank, nonEmpty } from '../settings/values';
 import type { RunRequest } from './run';
 
 export interface RunSettings {
@@ -24,9 +25,6 @@ export interface RunSettings {
   };
   idleTimeoutSeconds: number;
 }
-
-const nonBlank = (v: string): string | undefined => (v.trim() !== '' ? v : undefined);
-const nonEmpty = (v: readonly string[]): string[] => v.filter((x) => x !== '');
 
 /** `lumiModules.run` as the editor gives it, through the settings schema: blank means unset, 0 GPUs none. */
 export function parseRunSettings(raw: unknown): RunSettings {

@@ -5,7 +5,7 @@ import { readBounded } from '../common/boundedRead';
 import { basename } from 'node:path';
 import { resourcePath } from '../common/resources';
 import { shellQuote, shellQuotePath } from '../shell/quote';
-import { shellFail as fail } from './transport';
+import { shellFail as fail } from '../remote/command';
 
 export interface SubmitSpec {
   modulePaths: readonly string[];

@@ -2,6 +2,7 @@
 // turned into a SubmitSpec. Pure, so the VS Code command stays thin and the mapping is tested.
 import type { RunSettings } from '../remote/settings';
 import { parseSettings } from '../settings/schema';
+import { nonBlank, nonEmpty } from '../settings/values';
 import { accountProblem, type SubmitSpec } from './jobScript';
 
 export interface SubmitSettings {
@@ -11,9 +12,6 @@ export interface SubmitSettings {
   srunOptions: string[];
   template?: string;
 }
-
-const nonBlank = (v: string): string | undefined => (v.trim() !== '' ? v.trim() : undefined);
-const nonEmpty = (list: string[]): string[] => list.filter((x) => x !== '');
 
 /** `lumiModules.submit.*` through the one settings schema; empty values mean "none". */
 export function parseSubmitSettings(raw: Record<string, unknown> | undefined): SubmitSettings {

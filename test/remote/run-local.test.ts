@@ -1,5 +1,5 @@
 // The remote-run command (command.ts) executed for real by `bash -l` with real Lmod, the way it
-// runs in a Remote-SSH window (runLocally): quoting, module errors, srun options, exit codes and
+// runs in a Remote-SSH window (runOnHost with localExecutor): quoting, module errors, srun options, exit codes and
 // cancel of the whole process tree. The SSH path is covered by run-ssh.test.ts.
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
@@ -7,7 +7,8 @@ import { chmodSync, existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } 
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { runLocally, type RunRequest } from '../../core/remote/run';
+import { localExecutor } from '../../core/remote/localExecutor';
+import { runOnHost, type RunRequest } from '../../core/remote/run';
 import { parseRunSettings, runRequestFromSettings, srunWords } from '../../core/remote/settings';
 import { splitShellWords } from '../../core/shell/words';
 import { waitForNoProcess } from '../helpers/cli';
@@ -46,7 +47,8 @@ after(() => rmSync(dir, { recursive: true, force: true }));
 async function run(request: Partial<RunRequest>, signal?: AbortSignal, extraEnv: NodeJS.ProcessEnv = {}) {
   let stdout = '';
   let stderr = '';
-  const code = await runLocally(
+  const code = await runOnHost(
+    localExecutor({ env: { ...env, ...extraEnv } }),
     {
       modulePaths: [modules()],
       modules: ['fakepy/1.0'],
@@ -57,7 +59,6 @@ async function run(request: Partial<RunRequest>, signal?: AbortSignal, extraEnv:
     },
     { stdout: (c) => (stdout += c.toString()), stderr: (c) => (stderr += c.toString()) },
     signal,
-    { ...env, ...extraEnv },
   );
   return { code, stdout, stderr };
 }
@@ -144,7 +145,8 @@ describe('remote run command, run locally by bash -l with real Lmod', () => {
     const abort = new AbortController();
     const started = Date.now();
     let out = '';
-    const code = runLocally(
+    const code = runOnHost(
+      localExecutor({ env }),
       {
         modulePaths: [modules()],
         modules: ['fakepy/1.0'],
@@ -160,7 +162,6 @@ describe('remote run command, run locally by bash -l with real Lmod', () => {
         stderr: () => undefined,
       },
       abort.signal,
-      env,
     );
     assert.equal(await code, 130);
     assert.equal(
