@@ -74,7 +74,7 @@ function collector() {
 }
 
 for (const impl of implementations) {
-  describe(`executor ${impl.name}`, () => {
+  describe(`executor ${impl.name}`, { timeout: 60_000 }, () => {
     it('run: each argument arrives byte for byte, nothing is run as shell code; input, cwd, exit code', async () => {
       const executor = impl.make();
       const marker = join(dir, `pwned-${impl.name.replace(/ /g, '-')}`);
