@@ -103,6 +103,18 @@ export function afterMarker(text: string, marker: string): string {
   return at === -1 ? text : text.slice(at + marker.length + 1);
 }
 
+/**
+ * `module load NAME`, and when it fails, why: a module that is there (`module is-avail`) failed in
+ * its own load (a module it depends on is missing, its Lua failed), so Lmod's own error, printed just
+ * before, says what; only a module that is not there gets NOTFOUNDHINT (where to add its directory).
+ */
+export function moduleLoad(name: string, notFoundHint: string): string {
+  const word = shellQuote(name);
+  const found = shellFail(`module ${name} is there, but Lmod could not load it: see Lmod's error above`);
+  const missing = shellFail(`module ${name} not found: ${notFoundHint}`);
+  return `module load -- ${word} || { module is-avail -- ${word} >/dev/null 2>&1 && ${found}; ${missing}; }`;
+}
+
 /** The bash script (run by `bash -l -c`, so `module` exists); the script and its args are "$@". */
 export function buildRunScript(spec: RunSpec): string {
   const lines = [
@@ -151,15 +163,8 @@ export function buildRunScript(spec: RunSpec): string {
     );
     lines.push(`module use -- ${pathWord(dir)}`);
   }
-  for (const name of spec.modules) {
-    lines.push(
-      `module load -- ${shellQuote(name)} || ` +
-        shellFail(
-          `module ${name} not found or failed to load: ` +
-            'add its directory to lumiModules.run.modulePaths (--module-use)',
-        ),
-    );
-  }
+  for (const name of spec.modules)
+    lines.push(moduleLoad(name, 'add its directory to lumiModules.run.modulePaths (--module-use)'));
   if (spec.venv) {
     lines.push(
       `[ -f ${pathWord(spec.venv)}/bin/activate ] || ` +
