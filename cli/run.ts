@@ -7,7 +7,9 @@ import { homedir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { once } from 'node:events';
 import { ConnectAbortedError, connect, SshError, type ConnectPrompts } from '../core/remote/connection';
-import { runOverSsh } from '../core/remote/run';
+import { ExecError } from '../core/remote/executor';
+import { runOnHost } from '../core/remote/run';
+import { sshExecutor } from '../core/remote/sshExecutor';
 import { resolveHost, SshConfigError } from '../core/remote/sshConfig';
 import { ShellWordsError, splitShellWords } from '../core/shell/words';
 import { parseCommandArgs } from './args';
@@ -110,8 +112,8 @@ export async function runCommand(argv: string[], io: CliIO): Promise<number> {
   try {
     const resolved = await resolveHost(host, sshConfig ? resolve(io.cwd, sshConfig) : undefined, io.env);
     connection = await connect(resolved, cliPrompts(io), aborter.signal);
-    const code = await runOverSsh(
-      connection,
+    const code = await runOnHost(
+      sshExecutor(connection),
       {
         modulePaths: flags['module-use'] ?? [],
         modules: flags.module ?? [],
@@ -159,6 +161,11 @@ export async function runCommand(argv: string[], io: CliIO): Promise<number> {
     if (err instanceof SshError || err instanceof SshConfigError) {
       io.stderr.write(`lumi-modules run: ${err.message}\n`);
       return 255;
+    }
+    if (err instanceof ExecError) {
+      // A problem on this side (the script cannot be read), not of SSH.
+      io.stderr.write(`lumi-modules run: ${err.message}\n`);
+      return 1;
     }
     throw err;
   } finally {

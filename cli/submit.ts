@@ -16,7 +16,9 @@ import {
   type FollowResult,
   type JobEvent,
 } from '../core/slurm/jobs';
-import { LOCAL_HOST, localTransport, sshTransport, type SlurmTransport } from '../core/slurm/transport';
+import { ExecError, uploadFile, type Executor } from '../core/remote/executor';
+import { LOCAL_HOST, localExecutor } from '../core/remote/localExecutor';
+import { sshExecutor } from '../core/remote/sshExecutor';
 import { SubmitInputError } from '../core/slurm/jobScript';
 import { parseCommandArgs } from './args';
 
@@ -66,15 +68,15 @@ function words(args: ParsedArgs, flag: string): string[] {
 }
 
 /**
- * Opens the transport (--host local: this machine; else the SSH connection), runs FN, maps SSH and
+ * Opens the executor (--host local: this machine; else the SSH connection), runs FN, maps SSH and
  * Slurm failures to messages and exit codes.
  */
-async function withTransport(
+async function withExecutor(
   name: string,
   io: CliIO,
   args: ParsedArgs,
   usage: string,
-  fn: (transport: SlurmTransport) => Promise<number>,
+  fn: (executor: Executor) => Promise<number>,
 ): Promise<number> {
   const host = stringFlag(args, 'host');
   if (!host) throw new UsageError(`--host is required\n${usage}`);
@@ -83,12 +85,12 @@ async function withTransport(
     throw new UsageError(`--ssh-config does not apply to --host ${LOCAL_HOST} (no SSH)\n${usage}`);
   let connection: SshConnection | undefined;
   try {
-    if (host === LOCAL_HOST) return await fn(localTransport({ env: io.env, cwd: io.cwd }));
+    if (host === LOCAL_HOST) return await fn(localExecutor({ env: io.env, cwd: io.cwd }));
     const resolved = await resolveHost(host, sshConfig ? resolve(io.cwd, sshConfig) : undefined, io.env);
     connection = await connect(resolved, cliPrompts(io));
-    return await fn(sshTransport(connection));
+    return await fn(sshExecutor(connection));
   } catch (err) {
-    if (err instanceof SlurmError || err instanceof SubmitInputError) {
+    if (err instanceof SlurmError || err instanceof SubmitInputError || err instanceof ExecError) {
       io.stderr.write(`lumi-modules ${name}: ${err.message}\n`);
       return 1;
     }
@@ -132,7 +134,7 @@ export function describeEvent(jobId: string, event: JobEvent): string | undefine
 async function followInCli(
   name: string,
   io: CliIO,
-  transport: SlurmTransport,
+  executor: Executor,
   jobId: string,
   hostArgs: string,
   cancelOnInterrupt: boolean,
@@ -146,7 +148,7 @@ async function followInCli(
     if (interrupts > 1) process.exit(130);
     if (cancelOnInterrupt) {
       io.stderr.write(`\nlumi-modules: cancelling job ${jobId} (scancel)...\n`);
-      cancelling = cancelJob(transport, jobId).catch((err: Error) => {
+      cancelling = cancelJob(executor, jobId).catch((err: Error) => {
         io.stderr.write(`lumi-modules ${name}: could not cancel job ${jobId}: ${err.message}\n`);
         detach.abort();
       });
@@ -162,7 +164,7 @@ async function followInCli(
   let result: FollowResult;
   try {
     result = await followJob(
-      transport,
+      executor,
       jobId,
       {
         stdout: (c) => io.stdout.write(c),
@@ -231,9 +233,9 @@ export async function submitCommand(argv: string[], io: CliIO): Promise<number> 
   const template = stringFlag(args, 'template');
   const sbatch = words(args, 'sbatch');
   const srun = words(args, 'srun');
-  return withTransport('submit', io, args, submitUsage, async (transport) => {
-    const remotePath = remoteScript ? localScript : await transport.placeScript(localScript);
-    const { jobId } = await submitJob(transport, {
+  return withExecutor('submit', io, args, submitUsage, async (executor) => {
+    const remotePath = remoteScript ? localScript : (await uploadFile(executor, localScript)).path;
+    const { jobId } = await submitJob(executor, {
       modulePaths: listFlag(args, 'module-use'),
       modules: listFlag(args, 'module'),
       venv: stringFlag(args, 'venv'),
@@ -247,7 +249,7 @@ export async function submitCommand(argv: string[], io: CliIO): Promise<number> 
     });
     io.stdout.write(`${jobId}\n`);
     io.stderr.write(`lumi-modules: submitted batch job ${jobId}\n`);
-    return followInCli('submit', io, transport, jobId, hostArgsOf(args), !booleanFlag(args, 'detach'));
+    return followInCli('submit', io, executor, jobId, hostArgsOf(args), !booleanFlag(args, 'detach'));
   });
 }
 
@@ -261,8 +263,8 @@ export async function followCommand(argv: string[], io: CliIO): Promise<number> 
   if (args.positionals.length !== 1) throw new UsageError(`one JOBID is required\n${followUsage}`);
   const jobId = args.positionals[0];
   if (!/^\d+(?:_\d+)?$/.test(jobId)) throw new UsageError(`'${jobId}' is not a Slurm job id\n${followUsage}`);
-  return withTransport('follow', io, args, followUsage, (transport) =>
-    followInCli('follow', io, transport, jobId, hostArgsOf(args), false),
+  return withExecutor('follow', io, args, followUsage, (executor) =>
+    followInCli('follow', io, executor, jobId, hostArgsOf(args), false),
   );
 }
 
@@ -274,8 +276,8 @@ export async function jobsCommand(argv: string[], io: CliIO): Promise<number> {
   }
   if (args.positionals.length > 0)
     throw new UsageError(`unexpected argument '${args.positionals[0]}'\n${jobsUsage}`);
-  return withTransport('jobs', io, args, jobsUsage, async (transport) => {
-    const jobs = await listJobs(transport);
+  return withExecutor('jobs', io, args, jobsUsage, async (executor) => {
+    const jobs = await listJobs(executor);
     // Control characters (a job name with escapes) are shown as \xNN, never sent to the terminal.
     const shown = (text: string) =>
       // eslint-disable-next-line no-control-regex -- control characters are what is looked for

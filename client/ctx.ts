@@ -1,6 +1,10 @@
-// The extension's state, as rust-analyzer's editors/code/src/ctx.ts: the language client and the
-// one output channel, with start/stop/restart. Commands receive a Ctx instead of reaching for globals.
+// The extension's state, as rust-analyzer's editors/code/src/ctx.ts: the language client, the one
+// output channel (start/stop/restart) and the kept SSH connections of runs and batch jobs, which
+// follow their settings. Commands receive a Ctx instead of reaching for globals.
 import * as vscode from 'vscode';
+import { ConnectionPool, type ConnectionState } from '../core/remote/pool';
+import { parseRunSettings } from '../core/remote/settings';
+import { editorPrompts } from './sshPrompts';
 import {
   LanguageClient,
   TransportKind,
@@ -39,6 +43,19 @@ function closedTolerant(channel: vscode.OutputChannel): vscode.OutputChannel {
   };
 }
 
+/** A kept connection's state change, for the status bar. */
+export interface ConnectionStateChange {
+  host: { alias: string; configFile?: string };
+  state: ConnectionState;
+  detail?: string;
+}
+
+/** The settings the pool follows while it lives. */
+const IDLE_TIMEOUT_KEY = 'lumiModules.run.idleTimeoutSeconds';
+
+/** The pool is one for the window: the user's (or the workspace's) value, not a folder's. */
+const idleTimeoutMs = () => parseRunSettings(readSettings().run).idleTimeoutSeconds * 1000;
+
 const DID_CHANGE_WORKSPACE_TRUST = 'lumiModules/didChangeWorkspaceTrust';
 
 /** Trust state and the program settings, user-level only by the schema (never a folder's value). */
@@ -53,8 +70,26 @@ export class Ctx implements vscode.Disposable {
   /** The client's own log, our lines and (with lumiModules.trace.server) the LSP trace. */
   readonly output: vscode.OutputChannel = closedTolerant(vscode.window.createOutputChannel(NAME));
   private client?: LanguageClient;
+  private pool?: ConnectionPool;
+  private readonly connectionState = new vscode.EventEmitter<ConnectionStateChange>();
+  /** State changes of the kept SSH connections (connecting, connected, idle-closed, ...). */
+  readonly onConnectionState = this.connectionState.event;
+  private readonly settingsListener: vscode.Disposable;
 
-  constructor(private readonly extension: vscode.ExtensionContext) {}
+  constructor(private readonly extension: vscode.ExtensionContext) {
+    this.settingsListener = vscode.workspace.onDidChangeConfiguration((e) => {
+      if (e.affectsConfiguration(IDLE_TIMEOUT_KEY)) this.pool?.setIdleTimeout(idleTimeoutMs());
+    });
+  }
+
+  /** The kept SSH connections of runs and batch jobs, one per host; opened on first use. */
+  connections(): ConnectionPool {
+    this.pool ??= new ConnectionPool(editorPrompts, {
+      idleTimeoutMs: idleTimeoutMs(),
+      onState: (host, state, detail) => this.connectionState.fire({ host, state, detail }),
+    });
+    return this.pool;
+  }
 
   /** The server answers requests; editor features ask only then (see `whileRunning`). */
   isRunning(): boolean {
@@ -107,6 +142,10 @@ export class Ctx implements vscode.Disposable {
         provideDefinition: (document, position, token, next) =>
           this.whileRunning(() => next(document, position, token)),
         provideDocumentSymbols: (document, token, next) => this.whileRunning(() => next(document, token)),
+        prepareRename: (document, position, token, next) =>
+          this.whileRunning(() => next(document, position, token)),
+        provideRenameEdits: (document, position, newName, token, next) =>
+          this.whileRunning(() => next(document, position, newName, token)),
       },
     };
     const client = new LanguageClient('lumiModules', NAME, serverOptions, clientOptions);
@@ -161,6 +200,10 @@ export class Ctx implements vscode.Disposable {
 
   dispose(): void {
     void this.stop();
+    this.settingsListener.dispose();
+    this.pool?.dispose();
+    this.pool = undefined;
+    this.connectionState.dispose();
     this.output.dispose();
   }
 }

@@ -49,7 +49,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
     ),
   );
   if (c.isRunning()) folderCheck.checkOnOpen();
-  const jobs = new BatchJobs(context, runs);
+  const jobs = new BatchJobs(context, c);
   context.subscriptions.push(
     jobs,
     vscode.commands.registerCommand('lumiModules.submitPythonFile', (uri?: vscode.Uri) => jobs.submit(uri)),

@@ -9,8 +9,10 @@ import { fileURLToPath } from 'node:url';
 const repo = join(dirname(fileURLToPath(import.meta.url)), '..');
 const cli = join(repo, 'dist', 'cli.js');
 const args = ['check', '--env', `PROJHOME=${join(repo, 'examples')}`, 'examples'];
-// The planted mistakes of examples/modules/pytorch-copied/2.7.lua (a copy of CSC's module).
-const PLANTED = ['undefined-variable', 'unknown-function', 'missing-with-conda'];
+// The planted mistakes of examples/modules/pytorch-copied/2.7.lua (a copy of CSC's module). The
+// example's image (examples/sif, scripts/build-example-image.mjs) is a real tiny SIF, so its
+// missing WITH_CONDA is decided from the image (image-python-needs-conda), not from its name.
+const PLANTED = ['undefined-variable', 'unknown-function', 'image-python-needs-conda'];
 const COPIED = 'examples/modules/pytorch-copied/2.7.lua';
 
 const shown = spawnSync(process.execPath, [cli, ...args], { cwd: repo, stdio: 'inherit' });

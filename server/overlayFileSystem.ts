@@ -19,5 +19,6 @@ export function overlayFileSystem(
     linkTarget: (path) => (openText(path) !== undefined ? undefined : disk.linkTarget?.(path)),
     // Images are never open documents: read from the disk (core/image caches by identity).
     imageFacts: disk.imageFacts && ((path) => disk.imageFacts!(path)),
+    imageLookup: disk.imageLookup && ((image, paths, prefixes) => disk.imageLookup!(image, paths, prefixes)),
   };
 }

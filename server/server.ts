@@ -20,6 +20,7 @@ import { TextDocument } from 'vscode-languageserver-textdocument';
 import { completeModulefile } from '../core/analysis/features/completion';
 import { definitionModulefile } from '../core/analysis/features/definition';
 import { hoverModulefile } from '../core/analysis/features/hover';
+import { definitionOfLocal, prepareRenameLocal, renameLocal } from '../core/analysis/features/locals';
 import { signatureModulefile } from '../core/analysis/features/signature';
 import { initBashParser } from '../core/analysis/wrapper/parser';
 import { DocumentChecker, isTooLarge, uriToPath } from './checker';
@@ -241,6 +242,7 @@ connection.onInitialize((params): InitializeResult => {
       hoverProvider: true,
       signatureHelpProvider: { triggerCharacters: ['(', ',', '{'] },
       definitionProvider: true,
+      renameProvider: { prepareProvider: true },
       documentSymbolProvider: true,
       codeActionProvider: { codeActionKinds: ['quickfix'] },
     },
@@ -333,6 +335,7 @@ connection.onCompletion(
       uriToPath(doc.uri) ?? '',
       env,
       Object.keys({ ...process.env, ...settings.env }),
+      checker.modulefileAnalysis(doc),
     );
     return entries.map((e) => toCompletionItem(e, doc));
   }),
@@ -342,7 +345,10 @@ connection.onHover(
   documentRequest('hover', null, (params) => {
     const doc = modulefileDocument(params.textDocument.uri);
     if (!doc) return null;
-    const hover = hoverModulefile(checker.modulefileAnalysis(doc), params.position);
+    const hover = hoverModulefile(checker.modulefileAnalysis(doc), params.position, {
+      text: doc.getText(),
+      luaVersion: env.luaVersion,
+    });
     return hover
       ? { contents: { kind: 'markdown' as const, value: hover.markdown }, range: hover.range }
       : null;
@@ -372,9 +378,37 @@ connection.onDefinition(
   documentRequest('definition', [] as Location[], (params) => {
     const doc = modulefileDocument(params.textDocument.uri);
     if (!doc) return [];
-    const targets = definitionModulefile(checker.modulefileAnalysis(doc), params.position, env);
+    const analysis = checker.modulefileAnalysis(doc);
+    const local = definitionOfLocal(doc.getText(), doc.offsetAt(params.position), env.luaVersion, analysis);
+    const targets = definitionModulefile(analysis, params.position, env);
     const start = { line: 0, character: 0 };
-    return targets.map((path) => ({ uri: pathToFileURL(path).href, range: { start, end: start } }));
+    // A local inside a path (`pathJoin(root, 'txt', 'load.txt')`): its declaration, then the files.
+    return [
+      ...(local ? [{ uri: doc.uri, range: local }] : []),
+      ...targets.map((path) => ({ uri: pathToFileURL(path).href, range: { start, end: start } })),
+    ];
+  }),
+);
+
+connection.onPrepareRename(
+  documentRequest('prepareRename', null, (params) => {
+    const doc = modulefileDocument(params.textDocument.uri);
+    if (!doc) return null;
+    const target = prepareRenameLocal(doc.getText(), doc.offsetAt(params.position), env.luaVersion);
+    if (!target) return null;
+    // The client shows the message ("'x' is a global: only locals are renamed").
+    if (!target.ok) return new ResponseError(ErrorCodes.InvalidRequest, target.message);
+    return { range: target.range, placeholder: target.placeholder };
+  }),
+);
+
+connection.onRenameRequest(
+  documentRequest('rename', null, (params) => {
+    const doc = modulefileDocument(params.textDocument.uri);
+    if (!doc) return null;
+    const result = renameLocal(doc.getText(), doc.offsetAt(params.position), params.newName, env.luaVersion);
+    if (!result.ok) return new ResponseError(ErrorCodes.InvalidRequest, result.message);
+    return { changes: { [doc.uri]: result.edits } };
   }),
 );
 

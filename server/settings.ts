@@ -93,7 +93,9 @@ export function chooseShellcheck(programs: ProgramSettings, pathVar: string | un
   if (wanted.includes('/') && !isAbsolute(wanted)) {
     return {
       path: undefined,
-      problem: `lumiModules.shellcheck.path must be an absolute path or a name on PATH; refusing the relative path ${JSON.stringify(wanted)}`,
+      problem:
+        'lumiModules.shellcheck.path must be an absolute path or a name on PATH; ' +
+        `refusing the relative path ${JSON.stringify(wanted)}`,
     };
   }
   const found = findExecutable(wanted, pathVar);

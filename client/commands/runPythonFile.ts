@@ -3,54 +3,19 @@
 // in a Remote-SSH window (already on LUMI) the same run happens locally, with no second hop.
 import * as vscode from 'vscode';
 import { askForHost } from '../hostPrompt';
-import { SshError, type ConnectPrompts } from '../../core/remote/connection';
-import { ConnectionPool, type ConnectionState } from '../../core/remote/pool';
-import { runLocally, runOverSsh, type RunOutput, type RunRequest } from '../../core/remote/run';
+import { SshError } from '../../core/remote/connection';
+import { ExecError } from '../../core/remote/executor';
+import { localExecutor } from '../../core/remote/localExecutor';
+import type { ConnectionState } from '../../core/remote/pool';
+import { runOnHost, type RunOutput, type RunRequest } from '../../core/remote/run';
+import { sshExecutor } from '../../core/remote/sshExecutor';
 import { parseRunSettings, runRequestFromSettings, type RunSettings } from '../../core/remote/settings';
 import { pythonFileToSend, readSettings } from '../settings';
 import { SshConfigError } from '../../core/remote/sshConfig';
 import type { Ctx } from '../ctx';
-
-/** Asks in VS Code's own UI: modal fingerprint question, masked passphrase, 2FA prompts. */
-const editorPrompts: ConnectPrompts = {
-  async confirmUnknownHost({ host, keyType, fingerprint }) {
-    const trust = 'Trust and connect';
-    const answer = await vscode.window.showWarningMessage(
-      `The authenticity of host ${host} can't be established.`,
-      {
-        modal: true,
-        detail: `${keyType} key fingerprint is ${fingerprint}.\nCompare it with the fingerprint LUMI publishes before you continue.`,
-      },
-      trust,
-    );
-    return answer === trust;
-  },
-  passphrase: (keyFile) =>
-    Promise.resolve(
-      vscode.window.showInputBox({
-        prompt: `Passphrase for ${keyFile}`,
-        password: true,
-        ignoreFocusOut: true,
-      }),
-    ),
-  async keyboardInteractive({ name, instructions, prompts }) {
-    const answers: string[] = [];
-    for (const p of prompts) {
-      const a = await vscode.window.showInputBox({
-        title: name || 'SSH login',
-        prompt: [instructions, p.prompt].filter(Boolean).join(' '),
-        password: !p.echo,
-        ignoreFocusOut: true,
-      });
-      if (a === undefined) return undefined;
-      answers.push(a);
-    }
-    return answers;
-  },
-};
+import { runEndLine, runStartLine } from '../activityLog';
 
 export class RemoteRuns implements vscode.Disposable {
-  private pool?: ConnectionPool;
   private readonly status = vscode.window.createStatusBarItem(vscode.StatusBarAlignment.Left, 10);
   /** A Stop button next to it while runs are active. */
   private readonly stopItem = vscode.window.createStatusBarItem(vscode.StatusBarAlignment.Left, 9);
@@ -60,16 +25,12 @@ export class RemoteRuns implements vscode.Disposable {
     this.status.command = 'lumiModules.runPythonFile';
     this.stopItem.command = 'lumiModules.stopRuns';
     this.stopItem.text = '$(debug-stop) Stop';
+    this.stateListener = ctx.onConnectionState(({ host, state, detail }) =>
+      this.showState(host, state, detail),
+    );
   }
 
-  /** The kept connections of `run`, shared with the batch jobs. */
-  getPool(idleSeconds: number): ConnectionPool {
-    this.pool ??= new ConnectionPool(editorPrompts, {
-      idleTimeoutMs: idleSeconds * 1000,
-      onState: (host, state, detail) => this.showState(host, state, detail),
-    });
-    return this.pool;
-  }
+  private readonly stateListener: vscode.Disposable;
 
   private showState(
     host: { alias: string; configFile?: string },
@@ -135,20 +96,23 @@ export class RemoteRuns implements vscode.Disposable {
     write.fire(
       `\x1b[2mRunning ${name} on ${where}${request.srun ? ' with srun' : ''}... (Ctrl+C stops it)\x1b[0m\r\n`,
     );
+    const logged = { file: uri.fsPath, host: onLumi ? undefined : settings.host };
+    this.ctx.log(runStartLine({ ...logged, modules: settings.modules, srun: Boolean(request.srun) }));
     try {
       const code = onLumi
-        ? await runLocally(request, output, abort.signal)
+        ? await runOnHost(localExecutor(), request, output, abort.signal)
         : await this.runOverKeptConnection(settings, request, output, abort);
+      this.ctx.log(runEndLine(logged, { exitCode: code, stopped: abort.signal.aborted }));
       write.fire(
         `\r\n\x1b[${code === 0 ? '32' : '31'}m[${name} exited with code ${code}${abort.signal.aborted ? ', stopped' : ''}]\x1b[0m\r\n`,
       );
     } catch (err) {
       const message =
-        err instanceof SshError || err instanceof SshConfigError
+        err instanceof SshError || err instanceof SshConfigError || err instanceof ExecError
           ? err.message
           : `unexpected error: ${(err as Error).message}`;
       write.fire(`\r\n\x1b[31mLUMI: ${message}\x1b[0m\r\n`);
-      this.ctx.log(`Run ${name}: ${message}`);
+      this.ctx.log(runEndLine(logged, { error: message }));
       void vscode.window.showErrorMessage(`LUMI: ${message}`);
     } finally {
       this.running.delete(abort);
@@ -162,7 +126,7 @@ export class RemoteRuns implements vscode.Disposable {
     output: RunOutput,
     abort: AbortController,
   ): Promise<number> {
-    const pool = this.getPool(settings.idleTimeoutSeconds);
+    const pool = this.ctx.connections();
     const connection = await vscode.window.withProgress(
       {
         location: vscode.ProgressLocation.Notification,
@@ -175,7 +139,7 @@ export class RemoteRuns implements vscode.Disposable {
       },
     );
     try {
-      return await runOverSsh(connection, request, output, abort.signal);
+      return await runOnHost(sshExecutor(connection), request, output, abort.signal);
     } finally {
       pool.release(settings.host, settings.sshConfigFile);
     }
@@ -190,7 +154,7 @@ export class RemoteRuns implements vscode.Disposable {
   dispose(): void {
     this.stopItem.dispose();
     this.stopAll();
-    this.pool?.dispose();
+    this.stateListener.dispose();
     this.status.dispose();
   }
 }

@@ -1,5 +1,5 @@
 // "LUMI: Submit Python File as Batch Job", the status bar item of each followed job and the
-// "LUMI Jobs" view. Everything goes over the kept connection of `run` (RemoteRuns' pool), or, in a
+// "LUMI Jobs" view. Everything goes over the kept connection of `run` (the Ctx's pool), or, in a
 // Remote-SSH window (the extension host is on LUMI), straight to Slurm on this machine (host
 // LOCAL_HOST); the Slurm work itself (job script, sbatch, follow, scancel, squeue) is core/slurm.
 import * as vscode from 'vscode';
@@ -19,14 +19,17 @@ import {
   type JobEvent,
   type JobSummary,
 } from '../../core/slurm/jobs';
-import { LOCAL_HOST, localTransport, sshTransport, type SlurmTransport } from '../../core/slurm/transport';
+import { ExecError, uploadFile, type Executor } from '../../core/remote/executor';
+import { LOCAL_HOST, localExecutor } from '../../core/remote/localExecutor';
+import { sshExecutor } from '../../core/remote/sshExecutor';
 import {
   parseSubmitSettings,
   sbatchHasAccount,
   submitSettingsProblem,
   submitSpecFromSettings,
 } from '../../core/slurm/settings';
-import type { RemoteRuns } from './runPythonFile';
+import type { Ctx } from '../ctx';
+import { jobEndLine, jobSubmitFailedLine, jobSubmittedLine } from '../activityLog';
 
 /** A job this window follows; kept in workspaceState so a reloaded window re-attaches. */
 interface FollowedJob {
@@ -67,13 +70,16 @@ const onLumi = () => vscode.env.remoteName === 'ssh-remote';
 
 /** How a host reads in messages and the view. */
 const hostLabel = (host: string) => (host === LOCAL_HOST ? 'this LUMI node' : host);
+/** The host as the output channel's lines take it: undefined for this LUMI node. */
+const logHost = (host: string) => (host === LOCAL_HOST ? undefined : host);
 
 function message(err: unknown): string {
   if (
     err instanceof SshError ||
     err instanceof SshConfigError ||
     err instanceof SlurmError ||
-    err instanceof SubmitInputError
+    err instanceof SubmitInputError ||
+    err instanceof ExecError
   )
     return err.message;
   return `unexpected error: ${(err as Error).message}`;
@@ -90,7 +96,7 @@ export class BatchJobs implements vscode.Disposable, vscode.TreeDataProvider<Nod
 
   constructor(
     private readonly context: vscode.ExtensionContext,
-    private readonly runs: RemoteRuns,
+    private readonly ctx: Ctx,
   ) {
     this.view = vscode.window.createTreeView('lumiModules.jobs', {
       treeDataProvider: this,
@@ -123,17 +129,16 @@ export class BatchJobs implements vscode.Disposable, vscode.TreeDataProvider<Nod
   }
 
   /**
-   * Runs FN with Slurm on HOST: this machine for LOCAL_HOST, else the kept connection (opened or reused, then
-   * released).
+   * Runs FN with an executor for HOST: this machine for LOCAL_HOST, else the kept connection
+   * (opened or reused, then released).
    */
-  private async withTransport<T>(
+  private async withExecutor<T>(
     host: string,
     sshConfigFile: string | undefined,
-    fn: (t: SlurmTransport) => Promise<T>,
+    fn: (executor: Executor) => Promise<T>,
   ): Promise<T> {
-    if (host === LOCAL_HOST) return fn(localTransport());
-    const pool = this.runs.getPool(this.settings().run.idleTimeoutSeconds);
-    return pool.with(host, sshConfigFile, (connection) => fn(sshTransport(connection)));
+    if (host === LOCAL_HOST) return fn(localExecutor());
+    return this.ctx.connections().with(host, sshConfigFile, (connection) => fn(sshExecutor(connection)));
   }
 
   async submit(resource?: vscode.Uri): Promise<void> {
@@ -185,13 +190,15 @@ export class BatchJobs implements vscode.Disposable, vscode.TreeDataProvider<Nod
           title: `LUMI: submitting ${name} on ${hostLabel(host)}`,
         },
         () =>
-          this.withTransport(host, run.sshConfigFile, async (transport) => {
-            const script = await transport.placeScript(uri.fsPath);
-            return (await submitJob(transport, submitSpecFromSettings(run, submit, script))).jobId;
+          this.withExecutor(host, run.sshConfigFile, async (executor) => {
+            const script = (await uploadFile(executor, uri.fsPath)).path;
+            return (await submitJob(executor, submitSpecFromSettings(run, submit, script))).jobId;
           }),
       );
+      this.ctx.log(jobSubmittedLine({ jobId, file: uri.fsPath, host: logHost(host), modules: run.modules }));
       this.follow({ host, sshConfigFile: run.sshConfigFile, jobId, name });
     } catch (err) {
+      this.ctx.log(jobSubmitFailedLine({ file: uri.fsPath, host: logHost(host) }, message(err)));
       void vscode.window.showErrorMessage(`LUMI: ${message(err)}`);
     }
   }
@@ -263,6 +270,7 @@ export class BatchJobs implements vscode.Disposable, vscode.TreeDataProvider<Nod
         note(`[job ${job.jobId} ran, but no output file of its own was found: ${e.file}]`, '33');
       else if (e.kind === 'end') {
         note(`[job ${job.jobId} ${e.state}, exit code ${e.exitCode}]`, e.exitCode === 0 ? '32' : '31');
+        this.ctx.log(jobEndLine({ jobId: job.jobId, host: logHost(job.host) }, e.state, e.exitCode));
         show(e.state);
       }
     };
@@ -272,12 +280,13 @@ export class BatchJobs implements vscode.Disposable, vscode.TreeDataProvider<Nod
         `Following job ${job.jobId} (${job.name}) on ${hostLabel(job.host)}. Ctrl+C cancels the job; closing this terminal only stops following.`,
       );
       try {
-        const result = await this.withTransport(job.host, job.sshConfigFile, (t) =>
+        const result = await this.withExecutor(job.host, job.sshConfigFile, (t) =>
           followJob(t, job.jobId, { stdout: toTerminal, stderr: toTerminal, event: onEvent }, abort.signal),
         );
         if (result.outcome === 'unknown') {
           note(result.message ?? `job ${job.jobId} is unknown`, '31');
           show('UNKNOWN');
+          this.ctx.log(jobEndLine({ jobId: job.jobId, host: logHost(job.host) }, 'UNKNOWN'));
         }
         if (result.outcome !== 'detached') this.forget(job, false);
       } catch (err) {
@@ -286,6 +295,7 @@ export class BatchJobs implements vscode.Disposable, vscode.TreeDataProvider<Nod
           '31',
         );
         show('DISCONNECTED');
+        this.ctx.log(jobEndLine({ jobId: job.jobId, host: logHost(job.host) }, 'DISCONNECTED'));
         this.forget(job, false);
       }
       // The status item stays a minute after the end so the final state can be seen.
@@ -323,7 +333,7 @@ export class BatchJobs implements vscode.Disposable, vscode.TreeDataProvider<Nod
       if (answer !== yes) return;
     }
     try {
-      await this.withTransport(job.host, job.sshConfigFile, (t) => cancelJob(t, job.jobId));
+      await this.withExecutor(job.host, job.sshConfigFile, (t) => cancelJob(t, job.jobId));
       this.changed.fire(undefined);
     } catch (err) {
       void vscode.window.showErrorMessage(`LUMI: ${message(err)}`);
@@ -349,7 +359,7 @@ export class BatchJobs implements vscode.Disposable, vscode.TreeDataProvider<Nod
   async openOutput(node: Node): Promise<void> {
     if (node.kind !== 'job') return;
     try {
-      const output = await this.withTransport(node.host, node.sshConfigFile, (t) =>
+      const output = await this.withExecutor(node.host, node.sshConfigFile, (t) =>
         readJobOutput(t, node.job.jobId),
       );
       const text =
@@ -400,7 +410,7 @@ export class BatchJobs implements vscode.Disposable, vscode.TreeDataProvider<Nod
     }
     if (node.kind !== 'host') return [];
     try {
-      const jobs = await this.withTransport(node.host, node.sshConfigFile, (t) => listJobs(t));
+      const jobs = await this.withExecutor(node.host, node.sshConfigFile, (t) => listJobs(t));
       if (jobs.length === 0) return [{ kind: 'message', text: 'No jobs in the queue' }];
       return jobs.map((job) => ({ kind: 'job', host: node.host, sshConfigFile: node.sshConfigFile, job }));
     } catch (err) {

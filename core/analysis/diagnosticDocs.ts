@@ -180,6 +180,15 @@ export const DIAGNOSTIC_DOCS: Readonly<Record<string, DiagnosticDoc>> = {
     summary: "The host venv was made for another Python than the image's",
     explanation: "Its packages were built for that version and do not import under the image's Python.",
   },
+  'image-path-missing': {
+    summary: 'A wrapper runs or sources a path inside the container that the image lacks',
+    explanation:
+      'An absolute program after the image in singularity exec, or one run or sourced in its bash -c ' +
+      'code, must be an executable file in the image once the bind mounts are made. Only paths the ' +
+      'image decides are checked: not those under a bind target (--bind, SINGULARITY_BIND), /tmp, ' +
+      "$HOME, /proc, /dev, /sys, /run or LUMI's file systems; a missing bind target is never reported " +
+      '(Singularity creates it through its overlay or underlay).',
+  },
   'image-with-conda-unneeded': {
     summary: 'WITH_CONDA is set but the image has python without activation',
     explanation:

@@ -6,6 +6,8 @@ import { join } from 'node:path';
 import type * as SitePackageModule from './modulefile/sitePackage';
 import type * as ImageFactsModule from '../image/facts';
 import type { ImageFacts } from '../image/facts';
+import type * as ImageLocateModule from '../image/locate';
+import type { InImagePath } from '../image/locate';
 
 /** The Lua grammars a modulefile can be checked with (lumiModules.luaVersion, check --lua-version). */
 export const LUA_VERSIONS = ['5.1', '5.2', '5.3', 'LuaJIT'] as const;
@@ -29,13 +31,18 @@ export interface FileSystemView {
   listDir(path: string): string[] | undefined;
   /** What a container image holds (core/image, read without running it), or why it was not read. */
   imageFacts?(path: string): ImageFactsOutcome;
+  /**
+   * What each of PATHS is inside the image at IMAGE, links followed inside it, anything under one
+   * of HOST_PREFIXES (bind targets, host roots) being the host's (core/image/locate.ts).
+   */
+  imageLookup?(image: string, paths: readonly string[], hostPrefixes: readonly string[]): InImagePath[];
   /** A symbolic link's target as written (readlink), or undefined when `path` is no link. */
   linkTarget?(path: string): string | undefined;
 }
 
 export type ImageFactsOutcome =
   | { ok: true; facts: ImageFacts }
-  /** placeholder: a small file that is no image at all (a stand-in in a test or a fresh project). */
+  /** placeholder: an empty file, no image at all (a stand-in in a test or a fresh project). */
   | { ok: false; message: string; placeholder: boolean };
 
 export interface AnalysisEnv {
@@ -53,9 +60,6 @@ export interface AnalysisEnv {
   /** LMOD_MODULERC / LMOD_MODULERCFILE / MODULERCFILE entries: system modulerc files or directories. */
   modulercPaths?: readonly string[];
 }
-
-/** A non-image smaller than this is taken for a placeholder, not a broken image (no image-not-read). */
-const PLACEHOLDER_BYTES = 64 * 1024;
 
 export const realFileSystem: FileSystemView = {
   kind(path) {
@@ -102,12 +106,20 @@ export const realFileSystem: FileSystemView = {
     // Loaded on the first image only: a check of modules without images never loads the reader.
     const outcome = (require('../image/facts') as typeof ImageFactsModule).localImageFacts(path);
     if (outcome.ok) return { ok: true, facts: outcome.facts };
-    const small = (this.size(path) ?? 0) < PLACEHOLDER_BYTES;
+    // An empty file has no bytes to be an image by: a stand-in (a test tree, a project whose
+    // images come later). Any other file is judged by its first bytes (the SIF or squashfs magic).
     return {
       ok: false,
       message: outcome.error.message,
-      placeholder: outcome.error.kind === 'not-an-image' && small,
+      placeholder: outcome.error.kind === 'not-an-image' && this.size(path) === 0,
     };
+  },
+  imageLookup(image, paths, hostPrefixes) {
+    return (require('../image/locate') as typeof ImageLocateModule).localImageLookup(
+      image,
+      paths,
+      hostPrefixes,
+    );
   },
   linkTarget(path) {
     try {
@@ -145,8 +157,15 @@ export function snapshotFileSystem(base: FileSystemView): FileSystemView {
   const isExecutable = base.isExecutable.bind(base);
   const listDir = base.listDir.bind(base);
   const images = new Map<string, ImageFactsOutcome>();
+  const lookups = new Map<string, InImagePath[]>();
   return {
     imageFacts: base.imageFacts && ((path) => memo(images, path, (p) => base.imageFacts!(p))),
+    imageLookup:
+      base.imageLookup &&
+      ((image, paths, prefixes) =>
+        memo(lookups, [image, ...paths, '', ...prefixes].join('\0'), () =>
+          base.imageLookup!(image, paths, prefixes),
+        )),
     kind: (path) => memo(kinds, path, kind),
     readText: (path) => memo(texts, path, readText),
     size: (path) => memo(sizes, path, size),

@@ -72,9 +72,19 @@ export function ignoreFix(finding: Finding, text: string, syntax: CommentSyntax)
   return { title, edits: [{ range: { start: at, end: at }, newText: `${indent}${directive}\n` }] };
 }
 
+/**
+ * Codes that name one problem, told apart by what the module shows: an unset WITH_CONDA for a
+ * readable conda image is image-python-needs-conda until a wrapper on PATH applies it, then
+ * missing-with-conda (a fix that puts the wrappers on PATH moves it from one to the other).
+ */
+const SAME_PROBLEM: Record<string, string> = { 'image-python-needs-conda': 'missing-with-conda' };
+
 function countByCode(findings: readonly Finding[]): Map<string, number> {
   const m = new Map<string, number>();
-  for (const f of findings) m.set(f.code, (m.get(f.code) ?? 0) + 1);
+  for (const f of findings) {
+    const code = SAME_PROBLEM[f.code] ?? f.code;
+    m.set(code, (m.get(code) ?? 0) + 1);
+  }
   return m;
 }
 
@@ -86,7 +96,8 @@ function countByCode(findings: readonly Finding[]): Map<string, number> {
 export function fixIsSafe(target: Finding, before: readonly Finding[], after: readonly Finding[]): boolean {
   const b = countByCode(before);
   const a = countByCode(after);
-  if ((a.get(target.code) ?? 0) >= (b.get(target.code) ?? 0)) return false;
+  const code = SAME_PROBLEM[target.code] ?? target.code;
+  if ((a.get(code) ?? 0) >= (b.get(code) ?? 0)) return false;
   for (const [code, n] of a) if (n > (b.get(code) ?? 0)) return false;
   return true;
 }

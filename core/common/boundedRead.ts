@@ -139,12 +139,13 @@ export type BoundedTail =
 
 /**
  * The last `limit` bytes of the regular file at PATH (a growing log: the end is what matters),
- * with the same refusals as readBounded: nothing that is not a regular file is opened.
+ * or, with FROM, up to `limit` bytes from that offset (what a follower has not read yet); the same
+ * refusals as readBounded: nothing that is not a regular file is opened.
  */
-export function readBoundedTail(path: string, limit = MAX_READ_BYTES): BoundedTail {
+export function readBoundedTail(path: string, limit = MAX_READ_BYTES, from?: number): BoundedTail {
   return withRegularFile(path, false, (fd, size): BoundedTail => {
-    const start = Math.max(0, size - limit);
-    const target = Buffer.alloc(size - start);
+    const start = from === undefined ? Math.max(0, size - limit) : Math.min(Math.max(0, from), size);
+    const target = Buffer.alloc(Math.min(limit, size - start));
     let read = 0;
     while (read < target.length) {
       const n = readSync(fd, target, read, target.length - read, start + read);

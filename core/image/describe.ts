@@ -3,9 +3,8 @@ import type { ImageFacts } from './facts';
 import { decideFromImage } from './decide';
 
 function mib(bytes: number): string {
-  return bytes >= 1024 ** 3
-    ? `${(bytes / 1024 ** 3).toFixed(1)} GiB`
-    : `${(bytes / 1024 ** 2).toFixed(1)} MiB`;
+  if (bytes >= 1024 ** 3) return `${(bytes / 1024 ** 3).toFixed(1)} GiB`;
+  return bytes >= 1024 ** 2 ? `${(bytes / 1024 ** 2).toFixed(1)} MiB` : `${(bytes / 1024).toFixed(1)} KiB`;
 }
 
 /** The facts as label/value lines. */
@@ -60,13 +59,38 @@ export function formatFacts(f: ImageFacts): string {
   return lines.map(([k, v]) => `${(k + ':').padEnd(width)}${v}\n`).join('');
 }
 
-/** The hover's Markdown. */
+/** The hover's order: what a module needs first (a hover shows a dozen lines before it scrolls). */
+const HOVER_ORDER = [
+  'Python',
+  'python',
+  'python3',
+  'pip',
+  'conda',
+  'venv',
+  'WITH_CONDA needed',
+  'WITH_CONDA (image)',
+  'PATH inside',
+  'OS',
+  'built',
+  'format',
+  'SBOM',
+  'labels',
+];
+
+/** The hover's Markdown: the facts a module needs first, the image's path last (the hover has it). */
 export function factsMarkdown(f: ImageFacts): string {
-  return (
-    '**Image** (read without running it)\n\n' +
-    factLines(f)
-      .filter(([k]) => k !== 'bytes read' && k !== 'SIF UUID')
-      .map(([k, v]) => `- ${k}: \`${v.replace(/`/g, "'")}\``)
-      .join('\n')
-  );
+  const values = new Map(factLines(f));
+  const lines: string[] = [];
+  const absent = ['python', 'python3', 'pip'].filter((k) => values.get(k) === 'not on PATH');
+  for (const key of HOVER_ORDER) {
+    const value = values.get(key);
+    if (value === undefined) continue;
+    if (absent.includes(key)) {
+      if (key === absent[0]) lines.push(`- ${absent.join(', ')}: \`not on PATH\``);
+      continue;
+    }
+    lines.push(`- ${key}: \`${value.replace(/`/g, "'")}\``);
+  }
+  if (f.tykky) lines.push('- a Tykky installation (its img.sqfs)');
+  return '**Image** (read without running it)\n\n' + lines.join('\n');
 }

@@ -1,6 +1,7 @@
-// Builds the command that runs a Python script through a container module on LUMI. This is the
-// only place that assembles remote shell code; every user value goes through shellQuote /
-// shellQuotePath so any byte sequence (spaces, quotes, `$(...)`, `;`, newlines) arrives unchanged.
+// Builds the shell code that runs on the host: a run's script (a Python script through a container
+// module), the stop of a process group, the login shell around a program or a script. Every user
+// value goes through shellQuote / shellQuotePath so any byte sequence (spaces, quotes, `$(...)`, `;`,
+// newlines) arrives unchanged.
 import { shellJoin, shellQuote, shellQuotePath } from '../shell/quote';
 
 export interface RunSpec {
@@ -56,8 +57,62 @@ function pathWord(path: string): string {
   return shellQuotePath(path.startsWith('-') ? `./${path}` : path);
 }
 
-function fail(message: string): string {
-  return `{ printf '%s\\n' ${shellQuote(`lumi-modules: ${message}`)} >&2; exit 127; }`;
+/** A shell fragment that prints `lumi-modules: MESSAGE` on stderr and exits with CODE. */
+export function shellFail(message: string, code = 127): string {
+  const print = `printf '%s\\n' ${shellQuote(`lumi-modules: ${message}`)} >&2`;
+  return `{ ${print}; exit ${shellQuote(String(code))}; }`;
+}
+
+/** $0 of a run's script. */
+export const RUN_SCRIPT_NAME = 'lumi-modules-run';
+
+/** `bash -l -c SCRIPT` with ARGS as $1...: the user's login environment, where sbatch and module live. */
+export function loginShell(script: string, args: readonly string[], name = 'lumi-modules'): string {
+  return `exec bash -l -c ${shellQuote(script)} ${shellQuote(name)} ${shellJoin(args)}`.trimEnd();
+}
+
+/** The message of a working directory that cannot be entered. */
+export const cdProblem = (cwd: string) => `cannot change to directory ${cwd}`;
+
+/**
+ * The command for ARGV over SSH: in a login shell, change to CWD, then run ARGV with INPUT piped in
+ * by printf (the input travels inside the command, so no stdin stream has to be closed). MARKER, on
+ * stdout and stderr first, says where the program's output begins (afterMarker).
+ */
+export function buildLoginCommand(
+  argv: readonly string[],
+  options: { input?: string; cwd?: string } = {},
+  marker?: string,
+): string {
+  const lines: string[] = [];
+  // What the login shell printed before this line (banners, terminal titles, profile noise) is
+  // not the command's: the marker, on stdout and stderr, says where the command's output begins.
+  if (marker) lines.push(`printf '%s\\n' ${shellQuote(marker)}; printf '%s\\n' ${shellQuote(marker)} >&2`);
+  if (options.cwd) lines.push(`cd ${shellQuotePath(options.cwd)} || ${shellFail(cdProblem(options.cwd), 1)}`);
+  lines.push(
+    options.input === undefined
+      ? `exec ${shellJoin(argv)}`
+      : `printf '%s' ${shellQuote(options.input)} | ${shellJoin(argv)}`,
+  );
+  return loginShell(lines.join('\n'), []);
+}
+
+/** TEXT after the line MARKER (what the command printed), or all of it when the marker never came. */
+export function afterMarker(text: string, marker: string): string {
+  const at = text.indexOf(`${marker}\n`);
+  return at === -1 ? text : text.slice(at + marker.length + 1);
+}
+
+/**
+ * `module load NAME`, and when it fails, why: a module that is there (`module is-avail`) failed in
+ * its own load (a module it depends on is missing, its Lua failed), so Lmod's own error, printed just
+ * before, says what; only a module that is not there gets NOTFOUNDHINT (where to add its directory).
+ */
+export function moduleLoad(name: string, notFoundHint: string): string {
+  const word = shellQuote(name);
+  const found = shellFail(`module ${name} is there, but Lmod could not load it: see Lmod's error above`);
+  const missing = shellFail(`module ${name} not found: ${notFoundHint}`);
+  return `module load -- ${word} || { module is-avail -- ${word} >/dev/null 2>&1 && ${found}; ${missing}; }`;
 }
 
 /** The bash script (run by `bash -l -c`, so `module` exists); the script and its args are "$@". */
@@ -85,7 +140,8 @@ export function buildRunScript(spec: RunSpec): string {
   if (spec.argsFile) {
     // Arguments too long for one command line, or not UTF-8: NUL-separated in a file.
     lines.push(
-      `mapfile -d '' -t lumi_args < ${shellQuotePath(spec.argsFile)} || ${fail(`cannot read the arguments file ${spec.argsFile}`)}`,
+      `mapfile -d '' -t lumi_args < ${shellQuotePath(spec.argsFile)} || ` +
+        shellFail(`cannot read the arguments file ${spec.argsFile}`),
       'set -- "$1" "${lumi_args[@]}"',
       'unset lumi_args',
     );
@@ -93,31 +149,35 @@ export function buildRunScript(spec: RunSpec): string {
   if (spec.preamble) lines.push(`eval ${shellQuote(spec.preamble)}`);
   if (spec.modulePaths.length > 0 || spec.modules.length > 0) {
     lines.push(
-      `type module >/dev/null 2>&1 || ${fail('the module command is not available in a bash login shell on this host (is Lmod set up?)')}`,
+      'type module >/dev/null 2>&1 || ' +
+        shellFail('the module command is not available in a bash login shell on this host (is Lmod set up?)'),
     );
   }
   for (const dir of spec.modulePaths) {
     lines.push(
-      `[ -d ${pathWord(dir)} ] || ${fail(`module directory ${dir} does not exist on this host: fix lumiModules.run.modulePaths (--module-use)`)}`,
+      `[ -d ${pathWord(dir)} ] || ` +
+        shellFail(
+          `module directory ${dir} does not exist on this host: ` +
+            'fix lumiModules.run.modulePaths (--module-use)',
+        ),
     );
     lines.push(`module use -- ${pathWord(dir)}`);
   }
-  for (const name of spec.modules) {
-    lines.push(
-      `module load -- ${shellQuote(name)} || ${fail(`module ${name} not found or failed to load: add its directory to lumiModules.run.modulePaths (--module-use)`)}`,
-    );
-  }
+  for (const name of spec.modules)
+    lines.push(moduleLoad(name, 'add its directory to lumiModules.run.modulePaths (--module-use)'));
   if (spec.venv) {
     lines.push(
-      `[ -f ${pathWord(spec.venv)}/bin/activate ] || ${fail(`no venv at ${spec.venv} (bin/activate is missing): fix lumiModules.run.venv (--venv)`)}`,
+      `[ -f ${pathWord(spec.venv)}/bin/activate ] || ` +
+        shellFail(`no venv at ${spec.venv} (bin/activate is missing): fix lumiModules.run.venv (--venv)`),
     );
     lines.push(`source ${pathWord(spec.venv)}/bin/activate`);
   }
   if (spec.cwd)
-    lines.push(`cd -- ${pathWord(spec.cwd)} || ${fail(`cannot change to directory ${spec.cwd}`)}`);
+    lines.push(`cd -- ${pathWord(spec.cwd)} || ${shellFail(`cannot change to directory ${spec.cwd}`)}`);
   if (spec.scriptSha256) {
     lines.push(
-      `[ "$(sha256sum < "$1" 2>/dev/null)" = ${shellQuote(`${spec.scriptSha256}  -`)} ] || ${fail('the uploaded script changed on the remote after it was checked; not running it')}`,
+      `[ "$(sha256sum < "$1" 2>/dev/null)" = ${shellQuote(`${spec.scriptSha256}  -`)} ] || ` +
+        shellFail('the uploaded script changed on the remote after it was checked; not running it'),
     );
   }
   const runner = spec.srun ? `srun ${shellJoin(spec.srun)} ` : '';
@@ -147,14 +207,18 @@ export function argsFileContent(args: readonly (string | Buffer)[]): Buffer {
   );
 }
 
-/** The remote command line: the login shell execs `bash -l -c SCRIPT` with the script and args. */
-export function buildRemoteCommand(spec: RunSpec | Omit<RunSpec, 'argsFile'>): string {
+/** The run script's $1...: the script, then its arguments unless they travel in the arguments file. */
+export function runScriptArgs(spec: RunSpec | Omit<RunSpec, 'argsFile'>): string[] {
   const args =
     'argsFile' in spec && spec.argsFile
       ? []
       : spec.args.map((a) => (typeof a === 'string' ? a : a.toString('utf8')));
-  const script = spec.script.startsWith('-') ? `./${spec.script}` : spec.script;
-  return `exec bash -l -c ${shellQuote(buildRunScript(spec as RunSpec))} lumi-modules-run ${shellJoin([script, ...args])}`;
+  return [spec.script.startsWith('-') ? `./${spec.script}` : spec.script, ...args];
+}
+
+/** The remote command line: the login shell execs `bash -l -c SCRIPT` with the script and args. */
+export function buildRemoteCommand(spec: RunSpec | Omit<RunSpec, 'argsFile'>): string {
+  return loginShell(buildRunScript(spec as RunSpec), runScriptArgs(spec), RUN_SCRIPT_NAME);
 }
 
 /**

@@ -1,5 +1,6 @@
-// Keeps one SSH connection per host alias for the editor: reused by every run, closed after an
-// idle timeout, reopened when it dropped. Reports state changes for a status bar item.
+// Keeps one SSH connection per host alias for the editor: reused by every run and batch job, closed
+// after an idle timeout (changed while the pool lives when the setting changes), reopened when it
+// dropped. Reports state changes for a status bar item.
 import { ConnectAbortedError, connect, type ConnectPrompts, type SshConnection } from './connection';
 import { resolveHost } from './sshConfig';
 
@@ -13,22 +14,53 @@ interface Entry {
   stopOpening?: () => void;
   users: number;
   idleTimer?: NodeJS.Timeout;
+  /** When the last user released it (Date.now()); undefined while in use. */
+  idleSince?: number;
 }
+
+export type ConnectionStateListener = (
+  host: { alias: string; configFile?: string },
+  state: ConnectionState,
+  detail?: string,
+) => void;
 
 export class ConnectionPool {
   private readonly entries = new Map<string, Entry>();
+  private idleTimeoutMs: number;
+  private readonly onState?: ConnectionStateListener;
 
   constructor(
     private readonly prompts: ConnectPrompts,
-    private readonly options: {
-      idleTimeoutMs: number;
-      onState?: (
-        host: { alias: string; configFile?: string },
-        state: ConnectionState,
-        detail?: string,
-      ) => void;
-    },
-  ) {}
+    options: { idleTimeoutMs: number; onState?: ConnectionStateListener },
+  ) {
+    this.idleTimeoutMs = options.idleTimeoutMs;
+    this.onState = options.onState;
+  }
+
+  /**
+   * A new idle timeout (the setting changed): connections idle now close once they have been idle
+   * that long (at once when they already have), later ones after it.
+   */
+  setIdleTimeout(ms: number): void {
+    if (ms === this.idleTimeoutMs) return;
+    this.idleTimeoutMs = ms;
+    for (const entry of this.entries.values())
+      if (entry.users === 0 && entry.idleSince !== undefined)
+        this.scheduleIdleClose(entry, Math.max(0, ms - (Date.now() - entry.idleSince)));
+  }
+
+  private scheduleIdleClose(entry: Entry, delayMs: number): void {
+    clearTimeout(entry.idleTimer);
+    entry.idleTimer = setTimeout(() => {
+      if (entry.users > 0) return;
+      entry.idleSince = undefined;
+      const connection = entry.connection;
+      entry.connection = undefined;
+      connection?.close();
+      this.onState?.(entry, 'idle-closed');
+    }, delayMs);
+    entry.idleTimer.unref?.();
+  }
 
   private key(alias: string, configFile?: string): string {
     return configFile ? `${alias} (${configFile})` : alias;
@@ -45,9 +77,10 @@ export class ConnectionPool {
     if (!entry) this.entries.set(key, (entry = { alias, configFile, users: 0 }));
     entry.users++;
     clearTimeout(entry.idleTimer);
+    entry.idleSince = undefined;
     if (entry.connection?.isOpen) return entry.connection;
     if (!entry.opening) {
-      this.options.onState?.(entry, 'connecting');
+      this.onState?.(entry, 'connecting');
       const current = entry;
       const opener = new AbortController();
       current.stopOpening = () => opener.abort();
@@ -57,16 +90,16 @@ export class ConnectionPool {
           (connection) => {
             current.connection = connection;
             current.opening = undefined;
-            this.options.onState?.(current, 'connected');
+            this.onState?.(current, 'connected');
             connection.onClose((reason) => {
               if (current.connection === connection) current.connection = undefined;
-              this.options.onState?.(current, 'disconnected', reason);
+              this.onState?.(current, 'disconnected', reason);
             });
             return connection;
           },
           (err: Error) => {
             current.opening = undefined;
-            this.options.onState?.(current, 'failed', err.message);
+            this.onState?.(current, 'failed', err.message);
             throw err;
           },
         );
@@ -97,15 +130,8 @@ export class ConnectionPool {
     if (!entry) return;
     entry.users = Math.max(0, entry.users - 1);
     if (entry.users > 0) return;
-    clearTimeout(entry.idleTimer);
-    entry.idleTimer = setTimeout(() => {
-      if (entry.users > 0) return;
-      const connection = entry.connection;
-      entry.connection = undefined;
-      connection?.close();
-      this.options.onState?.(entry, 'idle-closed');
-    }, this.options.idleTimeoutMs);
-    entry.idleTimer.unref?.();
+    entry.idleSince = Date.now();
+    this.scheduleIdleClose(entry, this.idleTimeoutMs);
   }
 
   /** Opens (or reuses) a connection for ALIAS, runs FN with it and releases it. */

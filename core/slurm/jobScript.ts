@@ -5,7 +5,7 @@ import { readBounded } from '../common/boundedRead';
 import { basename } from 'node:path';
 import { resourcePath } from '../common/resources';
 import { shellQuote, shellQuotePath } from '../shell/quote';
-import { shellFail as fail } from './transport';
+import { moduleLoad, shellFail as fail } from '../remote/command';
 
 export interface SubmitSpec {
   modulePaths: readonly string[];
@@ -80,11 +80,8 @@ export function jobScriptValues(spec: SubmitSpec): Record<string, string> {
     );
     modules.push(`module use ${shellQuotePath(dir)}`);
   }
-  for (const name of spec.modules) {
-    modules.push(
-      `module load ${shellQuote(name)} || ${fail(`module ${name} not found or failed to load: add its directory with --module-use (lumiModules.run.modulePaths)`)}`,
-    );
-  }
+  for (const name of spec.modules)
+    modules.push(moduleLoad(name, 'add its directory with --module-use (lumiModules.run.modulePaths)'));
   const venv = spec.venv
     ? `[ -f ${shellQuotePath(spec.venv)}/bin/activate ] || ${fail(`no venv at ${spec.venv} (bin/activate is missing): fix --venv (lumiModules.run.venv)`)}\nsource ${shellQuotePath(spec.venv)}/bin/activate`
     : '';

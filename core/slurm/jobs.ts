@@ -1,13 +1,36 @@
-// Slurm through a transport (transport.ts: the kept SSH connection, or this machine): submit a job
-// script, follow a job (state changes and its output files, through templates/slurm-follow.sh on the
-// login node), cancel, list the user's jobs, read a job's output.
+// Slurm through an Executor (core/remote/executor.ts: the kept SSH connection, or this machine):
+// submit a job script, follow a job (state changes and its output files, through
+// templates/slurm-follow.sh on the login node), cancel, list the user's jobs, read a job's output.
 import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { resourcePath } from '../common/resources';
 import { buildJobScript, submitArgv, type SubmitSpec } from './jobScript';
-import { SlurmError, type CommandResult, type SlurmTransport } from './transport';
+import {
+  FileMissingError,
+  ProgramNotStartedError,
+  type CommandResult,
+  type Executor,
+} from '../remote/executor';
 
-export { SlurmError } from './transport';
+/** Slurm (or the way to it) refused or failed; the message is Slurm's own where there is one. */
+export class SlurmError extends Error {}
+
+/** A Slurm command through EXECUTOR; a program that is not there is named with the likely reason. */
+async function slurm(
+  executor: Executor,
+  argv: readonly string[],
+  options?: { input?: string; cwd?: string },
+): Promise<CommandResult> {
+  try {
+    return await executor.run(argv, options);
+  } catch (err) {
+    if (err instanceof ProgramNotStartedError)
+      throw new SlurmError(
+        `cannot run ${err.program} on ${executor.where} (is it a Slurm login node?): ${err.detail}`,
+      );
+    throw err;
+  }
+}
 
 const JOB_ID = /^\d+(?:_\d+)?$/;
 
@@ -36,12 +59,12 @@ export function parsableJobId(stdout: string): string | undefined {
 
 /** Submits the job; resolves with its id. */
 export async function submitJob(
-  transport: SlurmTransport,
+  executor: Executor,
   spec: SubmitSpec,
 ): Promise<{ jobId: string; jobScript: string }> {
   const jobScript = buildJobScript(spec);
-  const result = await transport.run(submitArgv(spec), { input: jobScript, cwd: spec.cwd });
-  // --parsable prints "ID" or "ID;CLUSTER" on a line of its own; the transport has dropped what
+  const result = await slurm(executor, submitArgv(spec), { input: jobScript, cwd: spec.cwd });
+  // --parsable prints "ID" or "ID;CLUSTER" on a line of its own; the executor has dropped what
   // the login shell printed before the command, and a wrapper around sbatch may add notices.
   const jobId = parsableJobId(result.stdout);
   succeeded(result, 'sbatch');
@@ -53,9 +76,9 @@ export async function submitJob(
 }
 
 /** Asks Slurm to cancel the job (scancel). */
-export async function cancelJob(transport: SlurmTransport, jobId: string): Promise<void> {
+export async function cancelJob(executor: Executor, jobId: string): Promise<void> {
   checkJobId(jobId);
-  succeeded(await transport.run(['scancel', '--', jobId]), 'scancel');
+  succeeded(await slurm(executor, ['scancel', '--', jobId]), 'scancel');
 }
 
 export interface JobSummary {
@@ -72,10 +95,10 @@ export interface JobSummary {
 }
 
 /** The user's jobs in the queue (squeue --me). */
-export async function listJobs(transport: SlurmTransport): Promise<JobSummary[]> {
+export async function listJobs(executor: Executor): Promise<JobSummary[]> {
   // \x1f between fields; the name (which may hold anything but a newline) last.
   const result = succeeded(
-    await transport.run(['squeue', '--me', '-h', '-o', '%i\x1f%P\x1f%T\x1f%M\x1f%l\x1f%R\x1f%j']),
+    await slurm(executor, ['squeue', '--me', '-h', '-o', '%i\x1f%P\x1f%T\x1f%M\x1f%l\x1f%R\x1f%j']),
     'squeue',
   );
   return result.stdout
@@ -92,15 +115,21 @@ export async function listJobs(transport: SlurmTransport): Promise<JobSummary[]>
  * (which knows the job until MinJobAge after its end).
  */
 export async function readJobOutput(
-  transport: SlurmTransport,
+  executor: Executor,
   jobId: string,
   maxBytes = 1 << 20,
 ): Promise<{ path: string; text: string; skipped: number }> {
   checkJobId(jobId);
-  const result = succeeded(await transport.run(['scontrol', 'show', 'job', jobId]), 'scontrol');
+  const result = succeeded(await slurm(executor, ['scontrol', 'show', 'job', jobId]), 'scontrol');
   const path = /^\s*StdOut=(.*)$/m.exec(result.stdout)?.[1];
   if (!path) throw new SlurmError(`Slurm does not say where job ${jobId} writes its output`);
-  return { path, ...(await transport.readTail(path, maxBytes)) };
+  try {
+    const { bytes, offset } = await executor.read(path, { maxBytes });
+    return { path, text: bytes.toString('utf8'), skipped: offset };
+  } catch (err) {
+    if (err instanceof FileMissingError) throw new SlurmError(`${path}: no such file (has the job started?)`);
+    throw err;
+  }
 }
 
 export type JobEvent =
@@ -228,7 +257,7 @@ export interface FollowOptions {
  * The job's output is streamed as it grows; state changes arrive as events.
  */
 export async function followJob(
-  transport: SlurmTransport,
+  executor: Executor,
   jobId: string,
   handlers: FollowHandlers,
   signal?: AbortSignal,
@@ -262,11 +291,11 @@ export async function followJob(
   // The job's stdout: what the login shell printed before the script's start line is dropped.
   const stdoutMarker = new EventDemux(nonce, handlers.stdout, () => undefined, { dropUntilStart: true });
   const args = [jobId, nonce, String(options.stateInterval ?? 1), String(options.readInterval ?? 0.2)];
-  const code = await transport.runScript(
+  const code = await executor.stream(
     followScript,
     args,
     { stdout: (c) => stdoutMarker.push(c), stderr: (c) => demux.push(c) },
-    signal,
+    { signal },
   );
   stdoutMarker.flush();
   demux.flush();

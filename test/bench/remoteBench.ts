@@ -13,7 +13,9 @@ import { performance } from 'node:perf_hooks';
 import { buildRemoteCommand } from '../../core/remote/command';
 import { connect, type ConnectPrompts } from '../../core/remote/connection';
 import { ConnectionPool } from '../../core/remote/pool';
-import { runLocally, runOverSsh, type RunRequest } from '../../core/remote/run';
+import { runOnHost, type RunRequest } from '../../core/remote/run';
+import { localExecutor } from '../../core/remote/localExecutor';
+import { sshExecutor } from '../../core/remote/sshExecutor';
 import { resolveHost } from '../../core/remote/sshConfig';
 import { startSshd, type SshdFixture } from '../helpers/sshd';
 import { runProcessesWith } from '../helpers/cli';
@@ -73,27 +75,29 @@ export async function benchRemote(lines: string[]): Promise<void> {
     const host = await resolveHost('lumi-bench', config);
     const command = buildRemoteCommand({ ...request, pidFile: '~/.cache/lumi-modules/pids/bench', script });
     await pool.with('lumi-bench', config, (c) =>
-      runOverSsh(
-        c,
+      runOnHost(
+        sshExecutor(c),
         request,
         sink(() => undefined),
       ),
     ); // warm-up
     for (let i = 0; i < N; i++) {
-      results.local.push(await measure((out) => runLocally(request, sink(out), undefined, env)));
+      results.local.push(await measure((out) => runOnHost(localExecutor({ env }), request, sink(out))));
       results.openssh.push(await measure((out) => openssh(config, command, out)));
       results.fresh.push(
         await measure(async (out) => {
           const c = await connect(host, refuse);
           try {
-            return await runOverSsh(c, request, sink(out));
+            return await runOnHost(sshExecutor(c), request, sink(out));
           } finally {
             c.close();
           }
         }),
       );
       results.kept.push(
-        await measure((out) => pool.with('lumi-bench', config, (c) => runOverSsh(c, request, sink(out)))),
+        await measure((out) =>
+          pool.with('lumi-bench', config, (c) => runOnHost(sshExecutor(c), request, sink(out))),
+        ),
       );
     }
     pool.dispose();
@@ -235,8 +239,8 @@ async function benchFaults(lines: string[], sshd: SshdFixture, dir: string): Pro
   writeFileSync(silent, 'import time\nprint("started", flush=True)\ntime.sleep(3600)\n');
   const c = await connect(await resolveHost('silent', silentConfig), refuse);
   let frozeAt = 0;
-  const message = await runOverSsh(
-    c,
+  const message = await runOnHost(
+    sshExecutor(c),
     { modulePaths: [], modules: [], script: silent, remoteScript: false, args: [] },
     {
       stdout: (b) => {
@@ -268,8 +272,8 @@ async function benchFaults(lines: string[], sshd: SshdFixture, dir: string): Pro
     Array.from({ length: 40 }, async () => {
       const k = await connect(host, refuse);
       try {
-        return await runOverSsh(
-          k,
+        return await runOnHost(
+          sshExecutor(k),
           { modulePaths: [], modules: [], script: storm, remoteScript: false, args: [] },
           { stdout: () => undefined, stderr: () => undefined },
         );
@@ -307,8 +311,8 @@ async function benchFaults(lines: string[], sshd: SshdFixture, dir: string): Pro
   let printed = '';
   const argsStart = performance.now();
   const k = await connect(host, refuse);
-  const argsCode = await runOverSsh(
-    k,
+  const argsCode = await runOnHost(
+    sshExecutor(k),
     { modulePaths: [], modules: [], script: argsScript, remoteScript: false, args: many },
     { stdout: (b) => void (printed += b), stderr: () => undefined },
   );

@@ -17,7 +17,7 @@ import { connect, type ConnectPrompts } from '../../core/remote/connection';
 import { resolveHost } from '../../core/remote/sshConfig';
 import { followJob, submitJob, type JobEvent } from '../../core/slurm/jobs';
 import type { SubmitSpec } from '../../core/slurm/jobScript';
-import { sshTransport } from '../../core/slurm/transport';
+import { sshExecutor } from '../../core/remote/sshExecutor';
 import { startSlurmBehindSshd } from '../helpers/slurm';
 
 const N = 5;
@@ -41,7 +41,7 @@ export async function benchSlurm(lines: string[]): Promise<void> {
   const { slurm, config } = pair;
   try {
     const connection = await connect(await resolveHost('lumi-bench', config), refuse);
-    const transport = sshTransport(connection);
+    const transport = sshExecutor(connection);
     const script = join(dir, 'hello.py');
     // The line carries the wall-clock time it was written: write -> shown is the follower's own part.
     writeFileSync(

@@ -6,7 +6,7 @@
 import assert from 'node:assert/strict';
 import { cpSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { textOf, waitUntil } from './lib/workbench.mjs';
+import { textOf, waitUntil, wizardSteps } from './lib/workbench.mjs';
 
 export const title = "LUMI: Create Container Module, a new version of a module of the user's shape";
 
@@ -28,18 +28,7 @@ export async function run({ wb, page, workspaces, codeServer, shot, repo }) {
   await wb.focusEditorArea();
   await wb.runCommand('LUMI: Create Container Module');
 
-  const input = wb.quickInputBox();
-  const titleBar = page.locator('.quick-input-widget .quick-input-title');
-  const message = page.locator('.quick-input-widget .quick-input-message');
-  const atStep = async (step, name) => {
-    await waitUntil(
-      () => textOf(titleBar),
-      (t) => t.includes(`Create container module: ${name}`) && t.includes(`${step}/8`),
-      `step ${step}/8 (${name})`,
-    );
-    await input.waitFor({ state: 'visible' });
-    return input.inputValue();
-  };
+  const { input, titleBar, message, atStep } = wizardSteps(page);
   const row = (text) => page.locator('.quick-input-list .monaco-list-row', { hasText: text });
 
   await row('Add a version of an existing module').first().click();

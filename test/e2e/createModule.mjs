@@ -3,7 +3,7 @@
 import assert from 'node:assert/strict';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { textOf, waitUntil } from './lib/workbench.mjs';
+import { textOf, waitUntil, wizardSteps } from './lib/workbench.mjs';
 
 export const title = 'LUMI: Create Container Module, step by step';
 
@@ -18,19 +18,7 @@ export async function run({ wb, page, workspaces, codeServer, shot }) {
   await wb.focusEditorArea();
   await wb.runCommand('LUMI: Create Container Module');
 
-  const input = wb.quickInputBox();
-  const titleBar = page.locator('.quick-input-widget .quick-input-title');
-  const message = page.locator('.quick-input-widget .quick-input-message');
-  /** Waits for step N's input box (its title) and returns the prefilled value. */
-  const atStep = async (step, name) => {
-    await waitUntil(
-      () => textOf(titleBar),
-      (t) => t.includes(`Create container module: ${name}`) && t.includes(`${step}/8`),
-      `step ${step}/8 (${name})`,
-    );
-    await input.waitFor({ state: 'visible' });
-    return input.inputValue();
-  };
+  const { input, titleBar, message, atStep } = wizardSteps(page);
   const answer = async (value) => {
     await input.fill(value);
     await page.keyboard.press('Enter');

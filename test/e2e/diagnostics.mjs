@@ -16,7 +16,7 @@ export async function run({ wb, page, repo, workspaces, codeServer, shot }) {
 
   // Squiggles in the editor, then the Problems panel lists our codes.
   await wb.editor().locator('.squiggly-warning').first().waitFor({ timeout: 60_000 });
-  const codes = ['undefined-variable', 'unknown-function', 'missing-with-conda'];
+  const codes = ['undefined-variable', 'unknown-function', 'image-python-needs-conda'];
   const problems = await waitUntil(
     () => wb.problems(),
     (rows) => codes.every((c) => rows.some((r) => r.includes(c))),

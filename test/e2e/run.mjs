@@ -41,6 +41,8 @@ const SCENARIOS = [
   'walkthrough',
   'server',
   'workspaceTrust',
+  'checkFolder',
+  'imageHover',
   'extensionLog',
 ];
 const selected = SCENARIOS.filter(

@@ -29,20 +29,23 @@ const images: Built[] = [];
 before(async () => {
   await initBashParser();
   home = mkdtempSync(join(tmpdir(), 'lumi-image-checks-'));
-  for (const d of ['sif', 'bin', 'plainbin', 'venv310/bin', 'venv312/bin'])
+  for (const d of ['sif', 'bin', 'plainbin', 'templatebin', 'venv310/bin', 'venv312/bin'])
     mkdirSync(join(home, d), { recursive: true });
   for (const kind of ['conda', 'laif'] as const) {
     const b = buildImage(kind, 'gzip');
     images.push(b);
     copyFileSync(b.sif, join(home, 'sif', `${kind}.sif`));
   }
-  // Large enough not to be taken for a placeholder (a small non-image gets no note).
-  writeFileSync(join(home, 'sif', 'broken.sif'), 'not an image\n'.repeat(8192));
+  // Judged by its first bytes, whatever its size: only an empty file is a placeholder.
+  writeFileSync(join(home, 'sif', 'broken.sif'), 'not an image\n');
   writeFileSync(join(home, 'sif', 'placeholder.sif'), '');
   writeFileSync(join(home, 'bin', 'python'), WITH_CONDA_WRAPPER);
   writeFileSync(join(home, 'plainbin', 'python'), PLAIN_WRAPPER);
   chmodSync(join(home, 'bin', 'python'), 0o755);
   chmodSync(join(home, 'plainbin', 'python'), 0o755);
+  // The scaffold's own wrapper: eval "${WITH_CONDA:-}" inside the container.
+  copyFileSync(join(__dirname, '..', '..', 'templates', 'wrapper.sh'), join(home, 'templatebin', 'python'));
+  chmodSync(join(home, 'templatebin', 'python'), 0o755);
   writeFileSync(join(home, 'venv310', 'pyvenv.cfg'), 'home = /usr/bin\nversion = 3.10.12\n');
   writeFileSync(join(home, 'venv312', 'pyvenv.cfg'), 'home = /usr/bin\nversion = 3.12.3\n');
 });
@@ -111,6 +114,11 @@ describe('image checks', () => {
       [],
     );
     assert.deepEqual(imageFindings([image('laif'), `prepend_path('PATH', pathJoin(root, 'plainbin'))`]), []);
+    // The scaffold's wrapper applies WITH_CONDA as ${WITH_CONDA:-}: applied, since the module sets it.
+    assert.deepEqual(
+      imageFindings([image('conda'), `prepend_path('PATH', pathJoin(root, 'templatebin'))`, MINICONDA]),
+      [],
+    );
   });
 
   it('WITH_CONDA set for an image that needs none', () => {

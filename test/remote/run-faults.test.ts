@@ -21,7 +21,9 @@ import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { argsFileContent } from '../../core/remote/command';
 import { connect, type ConnectPrompts } from '../../core/remote/connection';
-import { runOverSsh, uploadScript, type CancelOutcome, type RunRequest } from '../../core/remote/run';
+import { runOnHost, type CancelOutcome, type RunRequest } from '../../core/remote/run';
+import { uploadFile } from '../../core/remote/executor';
+import { sshExecutor } from '../../core/remote/sshExecutor';
 import { resolveHost } from '../../core/remote/sshConfig';
 import { runProcessesWith, waitForProcess, waitForNoProcess } from '../helpers/cli';
 import { startSshd, type SshdFixture } from '../helpers/sshd';
@@ -225,8 +227,8 @@ describe('remote run under faults', () => {
     try {
       const host = await resolveHost('lumi-faults', relayConfig);
       const dropped = await connect(host, refuseAll);
-      const run = runOverSsh(
-        dropped,
+      const run = runOnHost(
+        sshExecutor(dropped),
         request(script),
         { stdout: (c) => void (c.toString().includes('started') && freezeFirst()), stderr: () => undefined },
         undefined,
@@ -242,7 +244,7 @@ describe('remote run under faults', () => {
         writeFileSync(quick, 'print("next")\n');
         const o = collect();
         assert.equal(
-          await runOverSsh(next, request(quick), o.sink, undefined, {
+          await runOnHost(sshExecutor(next), request(quick), o.sink, undefined, {
             orphanFile,
             onOrphanCleaned: (_p, x) => cleaned.push(x),
           }),
@@ -346,7 +348,11 @@ describe('remote run under faults', () => {
   });
 
   it('Ctrl+C while connecting (to a tarpit) ends at once with 130', async () => {
-    const tarpit: Server = createServer(() => undefined);
+    // Ctrl+C once the CLI is connecting (its TCP connection arrived), not after a fixed time: on a
+    // loaded machine Node may still be starting then, before the run has its signal handlers.
+    let connecting: () => void = () => undefined;
+    const connected = new Promise<void>((resolve) => (connecting = resolve));
+    const tarpit: Server = createServer(() => connecting());
     await new Promise<void>((resolve) => tarpit.listen(0, '127.0.0.1', resolve));
     const port = (tarpit.address() as AddressInfo).port;
     const tarpitConfig = join(dir, 'tarpit-config-2');
@@ -363,8 +369,8 @@ describe('remote run under faults', () => {
       );
       let stderr = '';
       child.stderr.on('data', (c: Buffer) => (stderr += c.toString()));
-      await new Promise((r) => setTimeout(r, 1500));
       const exited = new Promise<number | null>((resolve) => child.on('exit', (c) => resolve(c)));
+      await connected;
       child.kill('SIGINT');
       const timer = setTimeout(() => child.kill('SIGKILL'), 30_000); // a hang fails below, not forever
       const code = await exited;
@@ -386,7 +392,7 @@ describe('remote run under faults', () => {
         const c = await connect(host, refuseAll);
         try {
           const o = collect();
-          const code = await runOverSsh(c, request(script, [String(i)]), o.sink);
+          const code = await runOnHost(sshExecutor(c), request(script, [String(i)]), o.sink);
           return { code, out: Buffer.concat(o.out).toString() };
         } finally {
           c.close();
@@ -409,11 +415,15 @@ describe('remote run under faults', () => {
     writeFileSync(script, 'print("genuine")\n');
     const c = await connect(await resolveHost('lumi-faults', config), refuseAll);
     try {
-      const remotePath = await uploadScript(c, script);
+      const remotePath = (await uploadFile(sshExecutor(c), script)).path;
       writeFileSync(remotePath, 'print("TAMPER!")\n'); // the same size, other bytes (the remote is this machine)
       assert.equal(statSync(remotePath).size, statSync(script).size);
       const o = collect();
-      assert.equal(await runOverSsh(c, request(script), o.sink), 0, Buffer.concat(o.err).toString());
+      assert.equal(
+        await runOnHost(sshExecutor(c), request(script), o.sink),
+        0,
+        Buffer.concat(o.err).toString(),
+      );
       assert.equal(Buffer.concat(o.out).toString(), 'genuine\n');
       assert.equal(readFileSync(remotePath, 'utf8'), 'print("genuine")\n');
       assert.equal(statSync(remotePath).mode & 0o777, 0o700);
@@ -438,7 +448,7 @@ describe('remote run under faults', () => {
       const abort = new AbortController();
       const outcomes: CancelOutcome[] = [];
       const o = collect();
-      const run = runOverSsh(c, request(script), o.sink, abort.signal, {
+      const run = runOnHost(sshExecutor(c), request(script), o.sink, abort.signal, {
         onCancelled: (x) => outcomes.push(x),
       });
       // Past the upload, the run command is on its way; its login shell sleeps 4 s before the pid file.
@@ -525,8 +535,8 @@ describe('remote run under faults', () => {
     const c = await connect(await resolveHost('lumi-faults', config), refuseAll);
     try {
       const o = collect();
-      const code = await runOverSsh(
-        c,
+      const code = await runOnHost(
+        sshExecutor(c),
         {
           ...request(script, ['-n', '--help']),
           modulePaths: ['-mods'],
@@ -567,7 +577,7 @@ describe('remote run under faults', () => {
     const c = await connect(await resolveHost('lumi-faults', config), refuseAll);
     try {
       const o = collect();
-      const code = await runOverSsh(c, request(script, args), o.sink);
+      const code = await runOnHost(sshExecutor(c), request(script, args), o.sink);
       assert.equal(code, 0, Buffer.concat(o.err).toString());
       const expected = args.map((a) => {
         const b = typeof a === 'string' ? Buffer.from(a) : a;
@@ -621,7 +631,7 @@ describe('OpenSSH options', () => {
       const script = join(dir, 'hop.py');
       writeFileSync(script, 'print("through two hops")\n');
       const o = collect();
-      assert.equal(await runOverSsh(c, request(script), o.sink), 0);
+      assert.equal(await runOnHost(sshExecutor(c), request(script), o.sink), 0);
       assert.equal(Buffer.concat(o.out).toString(), 'through two hops\n');
     } finally {
       c.close();

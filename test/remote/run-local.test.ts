@@ -1,13 +1,15 @@
 // The remote-run command (command.ts) executed for real by `bash -l` with real Lmod, the way it
-// runs in a Remote-SSH window (runLocally): quoting, module errors, srun options, exit codes and
+// runs in a Remote-SSH window (runOnHost with localExecutor): quoting, module errors, srun options, exit codes and
 // cancel of the whole process tree. The SSH path is covered by run-ssh.test.ts.
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
 import { chmodSync, existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { runLocally, type RunRequest } from '../../core/remote/run';
+import { localExecutor } from '../../core/remote/localExecutor';
+import { runOnHost, type RunRequest } from '../../core/remote/run';
 import { parseRunSettings, runRequestFromSettings, srunWords } from '../../core/remote/settings';
 import { splitShellWords } from '../../core/shell/words';
 import { waitForNoProcess } from '../helpers/cli';
@@ -46,7 +48,8 @@ after(() => rmSync(dir, { recursive: true, force: true }));
 async function run(request: Partial<RunRequest>, signal?: AbortSignal, extraEnv: NodeJS.ProcessEnv = {}) {
   let stdout = '';
   let stderr = '';
-  const code = await runLocally(
+  const code = await runOnHost(
+    localExecutor({ env: { ...env, ...extraEnv } }),
     {
       modulePaths: [modules()],
       modules: ['fakepy/1.0'],
@@ -57,7 +60,6 @@ async function run(request: Partial<RunRequest>, signal?: AbortSignal, extraEnv:
     },
     { stdout: (c) => (stdout += c.toString()), stderr: (c) => (stderr += c.toString()) },
     signal,
-    { ...env, ...extraEnv },
   );
   return { code, stdout, stderr };
 }
@@ -72,6 +74,26 @@ describe('remote run command, run locally by bash -l with real Lmod', () => {
     assert.deepEqual(JSON.parse(json), args);
     assert.equal(info, `yes ${join(dir, 'home')}`);
     assert.equal(existsSync(marker), false);
+  });
+
+  it('arguments that are not UTF-8, and 300 KB of them, arrive byte for byte (the args file, as over SSH)', async () => {
+    const script = join(dir, 'bytes.py');
+    writeFileSync(
+      script,
+      'import os, sys, hashlib\nfor a in sys.argv[1:]:\n    b = os.fsencode(a)\n    print(len(b), hashlib.sha256(b).hexdigest())\n',
+    );
+    const args: (string | Buffer)[] = [
+      ...Array.from({ length: 30 }, (_, i) => `${i}:` + "x$(id) '; \n".repeat(1000).slice(0, 10_000)),
+      Buffer.from([0xff, 0xfe, 0x41, 0x80]),
+      Buffer.from('caf\xe9', 'latin1'),
+    ];
+    const r = await run({ script, args });
+    assert.equal(r.code, 0, r.stderr);
+    const expected = args.map((a) => {
+      const b = typeof a === 'string' ? Buffer.from(a) : a;
+      return `${b.length} ${createHash('sha256').update(b).digest('hex')}`;
+    });
+    assert.deepEqual(r.stdout.trim().split('\n'), expected);
   });
 
   it('returns the exit code of the script', async () => {
@@ -144,7 +166,8 @@ describe('remote run command, run locally by bash -l with real Lmod', () => {
     const abort = new AbortController();
     const started = Date.now();
     let out = '';
-    const code = runLocally(
+    const code = runOnHost(
+      localExecutor({ env }),
       {
         modulePaths: [modules()],
         modules: ['fakepy/1.0'],
@@ -160,7 +183,6 @@ describe('remote run command, run locally by bash -l with real Lmod', () => {
         stderr: () => undefined,
       },
       abort.signal,
-      env,
     );
     assert.equal(await code, 130);
     assert.equal(

@@ -18,7 +18,8 @@ import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { connect, SshError, type ConnectPrompts } from '../../core/remote/connection';
 import { ConnectionPool } from '../../core/remote/pool';
-import { runOverSsh, type RunRequest } from '../../core/remote/run';
+import { runOnHost, type RunRequest } from '../../core/remote/run';
+import { sshExecutor } from '../../core/remote/sshExecutor';
 import { resolveHost } from '../../core/remote/sshConfig';
 import { createContainerStandin, type ContainerStandin } from '../helpers/containerStandin';
 import { startSshd, type SshdFixture } from '../helpers/sshd';
@@ -196,8 +197,8 @@ describe('lumi-modules run over a real sshd', () => {
     });
     try {
       let out = '';
-      const code = await runOverSsh(
-        connection,
+      const code = await runOnHost(
+        sshExecutor(connection),
         { ...request(join(dir, 'remote.py')), remoteScript: true },
         { stdout: (c) => (out += c), stderr: () => undefined },
       );
@@ -333,8 +334,8 @@ describe('lumi-modules run over a real sshd', () => {
     const connection = await connect(host, refuseAll);
     try {
       let out = '';
-      const code = await runOverSsh(
-        connection,
+      const code = await runOnHost(
+        sshExecutor(connection),
         { ...request(join(dir, 'remote.py')), remoteScript: true },
         { stdout: (c) => (out += c), stderr: () => undefined },
       );
@@ -357,7 +358,10 @@ describe('lumi-modules run over a real sshd', () => {
     const runQuick = async () => {
       let out = '';
       const code = await pool.with('lumi-test', config, (c) =>
-        runOverSsh(c, request(quick), { stdout: (chunk) => (out += chunk), stderr: () => undefined }),
+        runOnHost(sshExecutor(c), request(quick), {
+          stdout: (chunk) => (out += chunk),
+          stderr: () => undefined,
+        }),
       );
       assert.equal(code, 0);
       assert.equal(out, 'hi\n');
@@ -411,7 +415,7 @@ describe('lumi-modules run over a real sshd', () => {
           sleeper,
           'import subprocess, time\nsubprocess.Popen(["bash", "-c", "sleep 3600; : lumi-silent-link-marker"])\nprint("started", flush=True)\ntime.sleep(3600)\n',
         );
-        const run = runOverSsh(connection, request(sleeper), {
+        const run = runOnHost(sshExecutor(connection), request(sleeper), {
           stdout: (c) => {
             if (c.toString().includes('started')) frozen = true;
           },
@@ -445,7 +449,7 @@ describe('lumi-modules run over a real sshd', () => {
     const connection = await connect(host, refuseAll);
     const sleeper = join(dir, 'long.py');
     writeFileSync(sleeper, 'import time\nprint("started", flush=True)\ntime.sleep(3600)\n');
-    const run = runOverSsh(connection, request(sleeper), {
+    const run = runOnHost(sshExecutor(connection), request(sleeper), {
       stdout: (c) => {
         if (c.toString().includes('started')) void sshd.stop();
       },

@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { readJobOutput } from '../../core/slurm/jobs';
-import { localTransport } from '../../core/slurm/transport';
+import { localExecutor } from '../../core/remote/localExecutor';
 import { assertCtrlCCancelsPendingJob, startSlurm, type SlurmFixture } from '../helpers/slurm';
 
 import { CLI as cli, startCli } from '../helpers/cli';
@@ -70,7 +70,7 @@ describe('lumi-modules submit --host local against a real Slurm (no SSH)', () =>
     assert.match(show, new RegExp(`StdOut=${dir}/prints\\.py-${jobId}\\.out`));
     assert.match(show, new RegExp(`WorkDir=${dir}$`, 'm'));
     assert.match(readFileSync(join(dir, `prints.py-${jobId}.err`), 'utf8'), /to stderr/);
-    const output = await readJobOutput(localTransport({ env }), jobId, 10);
+    const output = await readJobOutput(localExecutor({ env }), jobId, 10);
     assert.deepEqual(output, { path: join(dir, `prints.py-${jobId}.out`), text: 'last line\n', skipped: 11 });
 
     // Followed after its end (as a job that ran and ended between two polls is first seen): where

@@ -10,7 +10,8 @@ import { after, before, describe, it } from 'node:test';
 import { connect } from '../../core/remote/connection';
 import { resolveHost } from '../../core/remote/sshConfig';
 import { followJob, readJobOutput, submitJob } from '../../core/slurm/jobs';
-import { sshTransport } from '../../core/slurm/transport';
+import { uploadFile } from '../../core/remote/executor';
+import { sshExecutor } from '../../core/remote/sshExecutor';
 import {
   assertCtrlCCancelsPendingJob,
   queuedJobIds,
@@ -156,8 +157,8 @@ describe('lumi-modules submit against a real Slurm', () => {
     };
     const connection = await connect(await resolveHost('lumi-slurm', config), refuse);
     try {
-      const transport = sshTransport(connection);
-      const remote = await transport.placeScript(script('out.py', 'print("x" * 10)\nprint("end")\n'));
+      const transport = sshExecutor(connection);
+      const remote = (await uploadFile(transport, script('out.py', 'print("x" * 10)\nprint("end")\n'))).path;
       const { jobId } = await submitJob(transport, {
         modulePaths: [],
         modules: [],

@@ -68,8 +68,8 @@ describe('batch job script', () => {
       lines.indexOf('#SBATCH --time=99:00:00') > firstCommand,
       'a preamble line cannot add sbatch options',
     );
-    assert.ok(s.indexOf('module use "$HOME"/mods') < s.indexOf('module load m/1'));
-    assert.ok(s.indexOf('module load m/1') < s.indexOf('source "$HOME"/v/bin/activate'));
+    assert.ok(s.indexOf('module use "$HOME"/mods') < s.indexOf('module load -- m/1'));
+    assert.ok(s.indexOf('module load -- m/1') < s.indexOf('source "$HOME"/v/bin/activate'));
   });
 
   it('script path, arguments and srun words reach srun as exactly those bytes (run by a real bash)', () => {

@@ -125,16 +125,23 @@ describe('wrapper rules', () => {
 
   it('facts: container wrapper, WITH_CONDA use, comments ignored; other scripts get nothing', () => {
     // The template applies WITH_CONDA only when set (${WITH_CONDA:-}): it does not need one.
-    assert.deepEqual(wrapperFacts(GOOD), { isContainerWrapper: true, usesWithConda: false });
+    assert.deepEqual(wrapperFacts(GOOD), {
+      isContainerWrapper: true,
+      usesWithConda: false,
+      appliesWithConda: true,
+      containerPaths: [],
+    });
     assert.deepEqual(
       wrapperFacts(
         GOOD.replace('eval "${WITH_CONDA:-}" # unset or empty: no conda step', 'eval "$WITH_CONDA"'),
       ),
-      { isContainerWrapper: true, usesWithConda: true },
+      { isContainerWrapper: true, usesWithConda: true, appliesWithConda: true, containerPaths: [] },
     );
     assert.deepEqual(wrapperFacts('#!/bin/bash\n# singularity $WITH_CONDA\necho hi $@\n'), {
       isContainerWrapper: false,
       usesWithConda: false,
+      appliesWithConda: false,
+      containerPaths: [],
     });
     assert.deepEqual(analyze('#!/bin/bash\necho $@\n').findings, []);
     assert.equal(isShellScript('#!/usr/bin/env bash\n'), true);

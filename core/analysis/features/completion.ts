@@ -4,6 +4,8 @@ import { dirname, isAbsolute, join } from 'node:path';
 import type { AnalysisEnv } from '../env';
 import { lmodFunctions, modulercFunctions, type LmodFunction } from '../modulefile/lmodApi';
 import { modulefileKind } from '../modulefile/fileKind';
+import type { ModulefileAnalysis } from '../modulefile/types';
+import { foldedDirectory } from './foldedPath';
 import { luaCursorAt } from './luaCursor';
 
 export type CompletionKind = 'function' | 'variable' | 'file' | 'folder' | 'module';
@@ -18,6 +20,9 @@ export interface CompletionEntry {
   /** Offset range (in the document) the insertText replaces; default: the word at the cursor. */
   replace?: { start: number; end: number };
 }
+
+/** Calls whose second argument is a path as written: a relative one is the load's working directory's. */
+const PATH_VALUE_CALLS = new Set(['prepend_path', 'append_path', 'remove_path']);
 
 /** Calls whose first string argument names an environment variable. */
 const ENV_NAME_CALLS = new Set([
@@ -53,6 +58,8 @@ export function completeModulefile(
   filePath: string,
   env: AnalysisEnv,
   environmentNames: Iterable<string>,
+  /** The analysis of this text, when there is one (the editor's): its folded values are reused. */
+  analysis?: ModulefileAnalysis,
 ): CompletionEntry[] {
   const cursor = luaCursorAt(text, offset);
   if (cursor.string) {
@@ -60,6 +67,15 @@ export function completeModulefile(
     if (cursor.call && cursor.call.argIndex === 0 && ENV_NAME_CALLS.has(cursor.call.name)) {
       return variableNames(environmentNames, { start: contentStart, end: offset });
     }
+    // `pathJoin(root, "|` and `root .. "/|`: the entries of what the prefix folds to, or none.
+    const folded = foldedDirectory(text, offset, cursor, filePath, env, analysis);
+    if (folded === null) return [];
+    if (folded) {
+      const typedName = text.slice(folded.nameStart, offset);
+      return directoryEntries(folded.dir, typedName, { start: folded.nameStart, end: offset }, env);
+    }
+    if (cursor.call?.argIndex === 1 && PATH_VALUE_CALLS.has(cursor.call.name) && !prefix.startsWith('/'))
+      return [];
     return pathEntries(prefix, contentStart, offset, filePath, env);
   }
   // A modulerc file offers the modulerc functions only (Lmod runs it in its smaller sandbox).
@@ -155,11 +171,25 @@ function pathEntries(
   const slash = prefix.lastIndexOf('/');
   const typedDir = prefix.slice(0, slash + 1);
   const dir = isAbsolute(typedDir) ? typedDir : join(dirname(filePath), typedDir);
+  return directoryEntries(
+    dir,
+    prefix.slice(slash + 1),
+    { start: contentStart + slash + 1, end: offset },
+    env,
+  );
+}
+
+/** DIR's entries (dot files only when the typed name starts with a dot), bounded. */
+function directoryEntries(
+  dir: string,
+  typedName: string,
+  replace: { start: number; end: number },
+  env: AnalysisEnv,
+): CompletionEntry[] {
   const names = env.fs.listDir(dir);
   if (!names) return [];
-  const replace = { start: contentStart + slash + 1, end: offset };
   return names
-    .filter((n) => !n.startsWith('.') || prefix.slice(slash + 1).startsWith('.'))
+    .filter((n) => !n.startsWith('.') || typedName.startsWith('.'))
     .sort()
     .slice(0, MAX_PATH_ENTRIES)
     .map((name) => {

@@ -9,12 +9,17 @@ export interface OpenCall {
 }
 
 export interface LuaCursor {
-  /** Inside a string literal: its text before the cursor and the offset where its content starts. */
-  string?: { prefix: string; contentStart: number };
+  /**
+   * Inside a string literal: its text before the cursor, the offset where its content starts and
+   * what closes it (`"`, `'`, `]==]`).
+   */
+  string?: { prefix: string; contentStart: number; close: string };
   /** Identifier characters (and dots) just before the cursor, outside strings. */
   word: string;
   /** Innermost unclosed call around the cursor. */
   call?: OpenCall;
+  /** What closes the brackets open at the cursor, innermost first (`))`, `})`). */
+  closing: string;
 }
 
 export function offsetAt(text: string, line: number, character: number): number {
@@ -105,11 +110,17 @@ export function luaCursorAt(text: string, offset: number): LuaCursor {
     }
     i++;
   }
-  const cursor: LuaCursor = { word: '' };
+  const closers: Record<string, string> = { '(': ')', '{': '}', '[': ']' };
+  const closing = frames
+    .map((f) => closers[f.open])
+    .reverse()
+    .join('');
+  const cursor: LuaCursor = { word: '', closing };
   if (stringState) {
     cursor.string = {
       prefix: text.slice(stringState.contentStart, offset),
       contentStart: stringState.contentStart,
+      close: stringState.quote,
     };
   } else {
     let k = offset - 1;

@@ -17,7 +17,8 @@ import {
 import { containerKindOf } from './containerKind';
 import { isInModuleTree, modulefileKind } from './fileKind';
 import { LuaSyntaxError, parseTolerant } from './luaAst';
-import { resolveModule } from './resolve';
+import { resolveModule, type FoundWrapper } from './resolve';
+import { imagePathChecks } from './imagePaths';
 import { projectHome } from './site';
 import { renderValue, type HiddenValue } from './renderValue';
 import { SourceMap } from './source';
@@ -57,7 +58,14 @@ export function analyzeModulefile(
     const parsedSource = parsedText === text ? source : new SourceMap(parsedText);
     // A value the user gave (--env, lumiModules.env) says the variable is set where the module loads.
     const given = (name: string) => env.getenvOrigin?.(name) === 'asked' && env.getenv(name) !== undefined;
-    const evaluation = evaluateModulefile(chunk, parsedSource, filePath, getenv, given);
+    const evaluation = evaluateModulefile(
+      chunk,
+      parsedSource,
+      filePath,
+      getenv,
+      given,
+      document !== undefined,
+    );
     const kind = modulefileKind(
       filePath,
       evaluation.calls,
@@ -84,7 +92,7 @@ export function analyzeModulefile(
     const globals = kind === 'modulerc' ? MODULERC_GLOBALS : SANDBOX_GLOBALS;
     const knownGlobal = (name: string) =>
       evaluation.assignedGlobals.has(name) || functions.has(name) || globals.has(name);
-    const image = imageContext(paths, evaluation.setenv, env);
+    const image = imageContext(paths, evaluation, wrappers, env);
     const ctx: ModulefileRuleContext = {
       text,
       source,
@@ -123,13 +131,20 @@ export function analyzeModulefile(
       findings,
       calls: evaluation.calls,
       paths,
-      symbols: evaluation.symbols,
+      // The outline shows a local's value as messages do (environment values as $NAME).
+      symbols:
+        hiddenValues.length === 0
+          ? evaluation.symbols
+          : evaluation.symbols.map((sym) =>
+              sym.detail === undefined ? sym : { ...sym, detail: renderValue(sym.detail, hiddenValues) },
+            ),
       setenv: evaluation.setenv,
       pathPrepends: evaluation.pathPrepends,
       wrapperDirs,
       isContainerModule,
       containerKind,
       functions,
+      localValues: evaluation.localValues,
       resumableParse,
       hiddenValues,
     };
@@ -149,18 +164,28 @@ export function analyzeModulefile(
   }
 }
 
-/** The image a container module names (SING_IMAGE, else SIF), read when it exists here. */
+/**
+ * The image a container module names (SING_IMAGE, else SIF), read when it exists here, with the
+ * paths its wrappers expect inside it (a SIF only: a squashfs is mostly an overlay of another).
+ */
 function imageContext(
   paths: PathExpression[],
-  setenv: ModulefileAnalysis['setenv'],
+  evaluation: Pick<ModulefileAnalysis, 'setenv' | 'pathPrepends' | 'calls'>,
+  wrappers: FoundWrapper[],
   env: AnalysisEnv,
 ): ImageContext | undefined {
-  const named =
-    paths.find((p) => p.role === 'sing-image' && p.value) ??
-    paths.find((p) => p.value !== undefined && p.value === setenv.get('SIF')?.value);
+  const { setenv, pathPrepends, calls } = evaluation;
+  const singImage = paths.find((p) => p.role === 'sing-image' && p.value);
+  const named = singImage ?? paths.find((p) => p.value !== undefined && p.value === setenv.get('SIF')?.value);
   if (!named?.value || !env.fs.imageFacts || (named.exists !== 'file' && named.exists !== 'dir'))
     return undefined;
-  return { path: named.value, range: named.range, outcome: env.fs.imageFacts(named.value) };
+  const variable = singImage ? 'SING_IMAGE' : 'SIF';
+  const outcome = env.fs.imageFacts(named.value);
+  const inside =
+    outcome.ok && outcome.facts.format === 'sif' && !outcome.facts.tykky
+      ? imagePathChecks(named.value, variable, wrappers, setenv, pathPrepends, calls, env)
+      : [];
+  return { path: named.value, variable, range: named.range, outcome, inside };
 }
 
 /** A host venv the module uses: VIRTUAL_ENV, or a PATH entry <venv>/bin beside a pyvenv.cfg. */

@@ -164,14 +164,17 @@ const addToPath: Builtin = (call, ctx) => {
  * word after the runtime's exec/run/shell/test, recorded once per image so the resolve step checks
  * that it exists.
  */
-const IMAGE_IN_BODY =
-  /(?:^|[\s/])(?:singularity|apptainer)\s.*?\b(?:exec|run|shell|test)\s(?:.*?\s)?(\/[^\s'"$;&|]+\.sif)(?=[\s;&|]|$)/;
+const IMAGE_IN_BODY = new RegExp(
+  String.raw`(?:^|[\s/])(?:singularity|apptainer)\s.*?\b(?:exec|run|shell|test)\s` +
+    String.raw`(?:.*?\s)?(\/[^\s'"$;&|]+\.sif)(?=[\s;&|]|$)`,
+);
 const setShellFunction: Builtin = (call, ctx) => {
   const body = stringArg(call, 1);
   // A body is a command line: a longer one is no shell function of this convention.
   const image = body === undefined || body.length > 4096 ? undefined : IMAGE_IN_BODY.exec(body)?.[1];
+  if (image === undefined) return undefined;
   const known = ctx.effects.paths.some((p) => p.role === 'shell-function-image' && p.value === image);
-  if (image !== undefined && !known) addPath(ctx, call.argRanges[1], image, 'shell-function-image');
+  if (!known) addPath(ctx, call.argRanges[1], image, 'shell-function-image');
   return undefined;
 };
 

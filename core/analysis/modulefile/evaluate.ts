@@ -8,7 +8,7 @@ import { lmodBuiltins, type BuiltinContext, type ModuleEffects } from './builtin
 import { isGetenvCall, LuaSyntaxError, offsetsOf } from './luaAst';
 import type { SourceMap } from './source';
 import { luaStringValue } from './strings';
-import type { LmodCall, LocalVariable, LuaValue, NilOrigin } from './types';
+import type { LmodCall, LocalValueAt, LocalVariable, LuaValue, NilOrigin } from './types';
 
 export type { NilOrigin };
 
@@ -67,6 +67,8 @@ export interface Evaluation extends ModuleEffects {
   nilConcats: NilConcat[];
   /** Values of every string literal (a `.sif` among them marks a container module). */
   stringLiterals: string[];
+  /** With `recordLocals`: each local's value where its name stands, by the name's start offset. */
+  localValues?: Map<number, LocalValueAt>;
 }
 
 export function evaluateModulefile(
@@ -76,8 +78,11 @@ export function evaluateModulefile(
   getenv: (name: string) => string | undefined,
   /** Variables the user gave a value (--env, lumiModules.env): set where the module loads. */
   given: (name: string) => boolean = () => false,
+  /** Record every local's value where its name stands (an editor's hover; the tree check does not). */
+  recordLocals = false,
 ): Evaluation {
   const evaluator = new Evaluator(source, filePath, getenv, given);
+  if (recordLocals) evaluator.evaluation.localValues = new Map();
   for (const statement of chunk.body) evaluator.statement(statement);
   return evaluator.evaluation;
 }
@@ -295,7 +300,24 @@ class Evaluator {
     return undefined;
   }
 
-  private declare(id: luaparse.Identifier, value: LuaValue, nilOrigin?: NilOrigin): void {
+  /** For hover: what LOCAL holds where its name ID stands. */
+  private record(id: luaparse.Identifier, local: LocalVariable): void {
+    const values = this.evaluation.localValues;
+    if (!values) return;
+    const origin = local.nilOrigin;
+    values.set(offsetsOf(id)[0], {
+      value: local.value,
+      envReads: local.envReads ?? [],
+      nilWhenUnset: origin?.kind === 'env' && this.mayBeNil(origin) ? origin.variable : undefined,
+    });
+  }
+
+  private declare(
+    id: luaparse.Identifier,
+    value: LuaValue,
+    nilOrigin?: NilOrigin,
+    init?: luaparse.Expression,
+  ): void {
     const nameRange = this.rangeOf(id);
     const reads = this.builtinContext.envReads;
     const local: LocalVariable = {
@@ -309,12 +331,14 @@ class Evaluator {
     };
     this.scopes[this.scopes.length - 1].set(id.name, local);
     this.evaluation.locals.push(local);
+    this.record(id, local);
     this.evaluation.symbols.push({
       name: id.name,
       kind: 'local',
       detail: typeof value === 'string' ? value : undefined,
       range: nameRange,
       selectionRange: nameRange,
+      valueRange: init && this.rangeOf(init),
     });
   }
 
@@ -376,6 +400,7 @@ class Evaluator {
             id,
             i < values.length ? values[i] : s.init.length === 0 ? null : undefined,
             origins[i],
+            s.init[i],
           ),
         );
         return;
@@ -400,6 +425,7 @@ class Evaluator {
             // the local may have been given a default: no longer reported.
             local.nilOrigin = local.depth === this.depth ? origins[i] : undefined;
             local.envReads = [...new Set([...(local.envReads ?? []), ...this.builtinContext.envReads])];
+            this.record(target, local);
           } else this.evaluation.assignedGlobals.add(target.name);
         });
         return;
@@ -604,6 +630,7 @@ class Evaluator {
           local.used = true;
           for (const name of local.envReads ?? []) this.builtinContext.envReads.add(name);
           this.lastNil = local.nilOrigin;
+          this.record(e, local);
           return local.value;
         }
         const range = this.rangeOf(e);

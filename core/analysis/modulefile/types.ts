@@ -47,6 +47,8 @@ export interface ModuleSymbol {
   detail?: string;
   range: Range;
   selectionRange: Range;
+  /** A local's initial value expression (hover on `local singName = '...sif'`). */
+  valueRange?: Range;
 }
 
 export interface SetenvValue {
@@ -80,6 +82,16 @@ export interface LocalVariable {
   nilOrigin?: NilOrigin;
 }
 
+/** What the evaluator knew of a local where its name is declared, read or assigned (editor hover). */
+export interface LocalValueAt {
+  /** As folded (hover shows it through renderValue with the analysis's hiddenValues). */
+  value: LuaValue;
+  /** os.getenv variables the value depends on. */
+  envReads: readonly string[];
+  /** A variable whose being unset makes the local nil here (no guard, fallback or setenv before). */
+  nilWhenUnset?: string;
+}
+
 export interface ModulefileAnalysis {
   findings: Finding[];
   calls: LmodCall[];
@@ -93,6 +105,8 @@ export interface ModulefileAnalysis {
   containerKind: ContainerKind | undefined;
   /** The functions this file may call (modulefile or modulerc set, with the site's). */
   functions: ReadonlyMap<string, LmodFunction>;
+  /** An editor document's locals, by the start offset of each of their names (undefined elsewhere). */
+  localValues?: ReadonlyMap<number, LocalValueAt>;
   /** With a syntax error: what the analysis of the next version of the text may reuse of its parse. */
   resumableParse?: ResumableParse;
   /** Values read from the process environment: what hover shows as `$NAME`, never as themselves. */

@@ -32,7 +32,7 @@ import type { SeverityPolicy } from '../policy';
 import type { Finding, Severity } from '../types';
 import type { TreeCheckLayer, WrapperCheckContext } from './checkProject';
 import type { FileCheck } from './checkFile';
-import { sha1, type Dependency } from './dependencies';
+import { DEPENDENCY_KINDS, sha1, type Dependency } from './dependencies';
 import type { ModuleSummary } from './moduleIndex';
 import type { ModulefileJob, ModulefileResult } from './modulefileJob';
 import { readSource } from './readSource';
@@ -128,7 +128,7 @@ class Interner<T> {
   }
 }
 
-const DEPENDENCY_KINDS: ReadonlySet<unknown> = new Set<Dependency[0]>(['k', 'r', 's', 'h', 'x', 'l', 'e']);
+const KNOWN_KINDS: ReadonlySet<unknown> = new Set(DEPENDENCY_KINDS);
 
 const isIndex = (v: unknown, length: number): boolean =>
   typeof v === 'number' && Number.isInteger(v) && v >= 0 && v < length;
@@ -151,7 +151,7 @@ function cacheFileProblem(data: Partial<CacheFile>): string | undefined {
   for (let d = 0; d < deps.length; d += 3) {
     const answer = deps[d + 2];
     if (
-      !DEPENDENCY_KINDS.has(deps[d]) ||
+      !KNOWN_KINDS.has(deps[d]) ||
       !isIndex(deps[d + 1], nStrings) ||
       !(answer === null || typeof answer === 'boolean' || isIndex(answer, nStrings))
     )
@@ -583,10 +583,8 @@ export class CheckCache implements TreeCheckLayer {
     }
     if (!this.setStillHolds(entry[5])) return undefined;
     const findings = this.findings(entry[4]);
-    if (!findings) return undefined;
     if (entry[6] < 0) return { findings };
-    const summary = this.summary(entry[6]);
-    return summary && { findings, summary };
+    return { findings, summary: this.summary(entry[6]) };
   }
 
   /** Whether every dependency of the set still has its stored answer (each checked once per run). */
@@ -594,7 +592,7 @@ export class CheckCache implements TreeCheckLayer {
     let holds = this.setVerdicts[set];
     if (holds === undefined) {
       const members = this.data.depSets[set];
-      holds = Array.isArray(members) && members.every((d) => this.depStillHolds(d));
+      holds = members.every((d) => this.depStillHolds(d));
       this.setVerdicts[set] = holds;
     }
     return holds;
@@ -606,20 +604,19 @@ export class CheckCache implements TreeCheckLayer {
       const { deps, strings } = this.data;
       const [kind, arg, stored] = [deps[3 * d], deps[3 * d + 1], deps[3 * d + 2]];
       holds =
-        typeof kind === 'string' &&
-        typeof arg === 'number' &&
         (typeof stored === 'number' ? strings[stored] : stored) ===
-          this.answer(kind as Dependency[0], this.expand(strings[arg]));
+        this.answer(kind as Dependency[0], this.expand(strings[arg as number]));
       this.depVerdicts[d] = holds;
     }
     return holds;
   }
 
-  private findings(list: number): StoredFinding[] | undefined {
+  // The tables were validated whole on load (cacheFileProblem) and only grow by what `store`
+  // writes: every index an entry holds points into them.
+  private findings(list: number): StoredFinding[] {
     let findings = this.decodedFindings[list];
     if (findings === undefined) {
       const f = this.data.findingLists[list];
-      if (!Array.isArray(f)) return undefined;
       const { strings } = this.data;
       findings = [];
       for (let i = 0; i < f.length; i += 7) {
@@ -635,11 +632,10 @@ export class CheckCache implements TreeCheckLayer {
     return findings;
   }
 
-  private summary(index: number): ModuleSummary | undefined {
+  private summary(index: number): ModuleSummary {
     let summary = this.decodedSummaries[index];
     if (summary === undefined) {
       const stored = this.data.summaries[index];
-      if (!Array.isArray(stored)) return undefined;
       const withConda = stored[0];
       summary = {
         setsWithConda: withConda !== NO_WITH_CONDA,

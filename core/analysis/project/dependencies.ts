@@ -6,7 +6,8 @@ import type { AnalysisEnv, FileSystemView } from '../env';
 
 /** One recorded question and its answer: [kind, argument, answer]. */
 // k: kind, r: text, s: size, h: first bytes (arg `N:path`), x: executable, l: listing, e: getenv.
-export type Dependency = ['k' | 'r' | 's' | 'h' | 'x' | 'l' | 'e', string, string | boolean | null];
+export const DEPENDENCY_KINDS = ['k', 'r', 's', 'h', 'x', 'l', 'e'] as const;
+export type Dependency = [(typeof DEPENDENCY_KINDS)[number], string, string | boolean | null];
 
 /** A short key for a long text (file contents, directory listings). */
 export function sha1(text: string): string {

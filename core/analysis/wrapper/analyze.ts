@@ -32,7 +32,7 @@ function failed(err: unknown): WrapperAnalysis {
         message: clipped(`wrapper analysis failed: ${(err as Error).message}`),
       },
     ],
-    facts: { isContainerWrapper: false, usesWithConda: false },
+    facts: { isContainerWrapper: false, usesWithConda: false, appliesWithConda: false, containerPaths: [] },
   };
 }
 

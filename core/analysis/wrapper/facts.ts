@@ -1,6 +1,7 @@
 // Facts about a wrapper script that modulefile rules need (missing-sing-image asks whether a
 // directory holds container wrappers, missing-with-conda whether a wrapper applies WITH_CONDA).
 // Requires `await initBashParser()` (wrapper/parser.ts) once before use.
+import { containerPathUses, type ContainerPathUse } from './containerPaths';
 import { readWrapper, type WrapperScript } from './script';
 
 export interface WrapperFacts {
@@ -12,6 +13,13 @@ export interface WrapperFacts {
    * without conda sets none), so they alone do not count.
    */
   usesWithConda: boolean;
+  /**
+   * Applies $WITH_CONDA when the module sets it, in any form (`${WITH_CONDA:-}` included): what
+   * image-python-needs-conda asks (a module for a conda image sets it, so the default never applies).
+   */
+  appliesWithConda: boolean;
+  /** Programs and sourced files it expects inside the container (image-path-missing). */
+  containerPaths: ContainerPathUse[];
 }
 
 export function factsOf(script: WrapperScript): WrapperFacts {
@@ -19,6 +27,8 @@ export function factsOf(script: WrapperScript): WrapperFacts {
     isContainerWrapper: /\b(singularity|apptainer)\b|SING_IMAGE/.test(script.code),
     usesWithConda:
       script.expandedVariables.has('WITH_CONDA') && /\$(WITH_CONDA\b|\{WITH_CONDA\})/.test(script.code),
+    appliesWithConda: script.expandedVariables.has('WITH_CONDA'),
+    containerPaths: containerPathUses(script),
   };
 }
 

@@ -16,4 +16,4 @@ end
 setenv("SING_IMAGE", pathJoin(signRoot, 'sif', singName))
 prepend_path('PATH', pathJoin(signRoot, 'bin'))
 -- The image has python on PATH only after conda activation: the wrappers apply this inside.
-setenv("WITH_CONDA", "source /opt/conda/etc/profile.d/conda.sh && conda activate pytorch")
+setenv("WITH_CONDA", "source /opt/miniconda3/bin/activate pytorch")

@@ -30,6 +30,27 @@ export async function waitUntil(read, check, what, timeout = TIMEOUT) {
   }
 }
 
+/**
+ * The steps of "LUMI: Create Container Module" (a multi-step quick input): its title and
+ * validation message, and `atStep(N, name)`, which waits for step N/8's input box and returns the
+ * prefilled value.
+ */
+export function wizardSteps(page) {
+  const input = page.locator('.quick-input-widget .quick-input-box input');
+  const titleBar = page.locator('.quick-input-widget .quick-input-title');
+  const message = page.locator('.quick-input-widget .quick-input-message');
+  const atStep = async (step, name) => {
+    await waitUntil(
+      () => textOf(titleBar),
+      (t) => t.includes(`Create container module: ${name}`) && t.includes(`${step}/8`),
+      `step ${step}/8 (${name})`,
+    );
+    await input.waitFor({ state: 'visible' });
+    return input.inputValue();
+  };
+  return { input, titleBar, message, atStep };
+}
+
 export class Workbench {
   constructor(page) {
     this.page = page;

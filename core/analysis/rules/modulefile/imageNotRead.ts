@@ -1,6 +1,6 @@
 // image-not-read: the module's image exists here but could not be read (not a SIF or squashfs,
-// truncated, unreadable): the image checks are skipped, and this note says why. A small file that
-// is no image at all is a placeholder (tests, a project whose images come later): no note.
+// truncated, unreadable): the image checks are skipped, and this note says why. An empty file is
+// a placeholder (tests, a project whose images come later): no note.
 import type { ModulefileRule } from './types';
 
 export const imageNotRead: ModulefileRule = (ctx) => {

@@ -11,7 +11,8 @@ export const imagePythonNeedsConda: ModulefileRule = (ctx) => {
   if (decision.style !== 'conda') return [];
   const setsIt = ctx.setenv.has('WITH_CONDA');
   const wrappers = ctx.wrappers.filter((w) => w.facts.isContainerWrapper);
-  const applied = wrappers.some((w) => w.facts.usesWithConda);
+  // `eval "${WITH_CONDA:-}"` (the scaffold's wrapper) applies it too: the module sets it.
+  const applied = wrappers.some((w) => w.facts.appliesWithConda ?? w.facts.usesWithConda);
   // Unset while a wrapper applies it: missing-with-conda says so.
   if (applied || (setsIt && wrappers.length === 0)) return [];
   const what = !setsIt ? 'the module sets no WITH_CONDA' : 'no wrapper on PATH runs $WITH_CONDA';

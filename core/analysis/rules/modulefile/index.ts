@@ -3,6 +3,7 @@ import type { ModulefileRule } from './types';
 import { captureUnreadable } from './captureUnreadable';
 import { imageCondaPathMissing } from './imageCondaPathMissing';
 import { imageNotRead } from './imageNotRead';
+import { imagePathMissing } from './imagePathMissing';
 import { imagePythonNeedsConda } from './imagePythonNeedsConda';
 import { imageVenvPythonMismatch } from './imageVenvPythonMismatch';
 import { imageWithCondaUnneeded } from './imageWithCondaUnneeded';
@@ -39,6 +40,7 @@ export const modulefileRules: readonly ModulefileRule[] = [
   imageCondaPathMissing,
   imageWithCondaUnneeded,
   imageVenvPythonMismatch,
+  imagePathMissing,
   getenvNoFallback,
   undefinedVariable,
   unusedLocal,

@@ -1,6 +1,7 @@
 // path-not-found: a resolved absolute path missing where its site is this machine (site.ts): an
-// error for the image (SING_IMAGE, or the one a shell function runs), a warning for PATH directories and capture('cat F') files. MODULEPATH entries
-// never: Lmod skips an entry that does not exist (`module use` of an optional ~/.local tree is common).
+// error for the image (SING_IMAGE, or the one a shell function runs), a warning for PATH
+// directories and capture('cat F') files. MODULEPATH entries never: Lmod skips an entry that does
+// not exist (`module use` of an optional ~/.local tree is common).
 import type { ModulefileRule } from './types';
 import { withValue } from '../../messages';
 

@@ -9,7 +9,7 @@ import { luaStringValue } from '../../modulefile/strings';
 import { readWrapper } from '../../wrapper/script';
 import { unquotedArgs } from '../wrapper/unquotedArgs';
 import type { Range } from '../../types';
-import type { ModulefileRule } from './types';
+import type { ModulefileRule, ModulefileRuleContext } from './types';
 
 /** The body as bash will see it: Lua string pieces of a `..` chain kept, other pieces one word. */
 export function shellBody(expression: string, folded: string | undefined): string {
@@ -41,10 +41,7 @@ function offsetOf(text: string, position: { line: number; character: number }): 
 }
 
 /** Whether the bash body of this set_shell_function call passes a bare $@ or $*. */
-function passesBareArgs(
-  ctx: Parameters<ModulefileRule>[0],
-  arg: { range: Range; value: string | undefined },
-) {
+function passesBareArgs(ctx: ModulefileRuleContext, arg: { range: Range; value: string | undefined }) {
   const start = offsetOf(ctx.text, arg.range.start);
   const end = offsetOf(ctx.text, arg.range.end);
   let script;
@@ -87,7 +84,9 @@ export const shellFunctionUnquotedArgs: ModulefileRule = (ctx) => {
       range: splitting[0].args[1].range,
       severity: 'warning',
       code: 'shell-function-unquoted-args',
-      message: `${which} pass${splitting.length === 1 ? 'es' : ''} $@ unquoted: arguments with spaces are split`,
+      message:
+        `${which} pass${splitting.length === 1 ? 'es' : ''} $@ unquoted: ` +
+        'arguments with spaces are split',
     },
   ];
 };

@@ -5,6 +5,7 @@ import type { FoundWrapper } from '../../modulefile/resolve';
 import type { SourceMap } from '../../modulefile/source';
 import type { Finding, Range } from '../../types';
 import type { ImageFactsOutcome } from '../../env';
+import type { ImagePathCheck } from '../../modulefile/imagePaths';
 import type {
   ContainerKind,
   LmodCall,
@@ -19,8 +20,12 @@ import type { GetenvUse, NilConcat } from '../../modulefile/evaluate';
 /** The module's image (SING_IMAGE or SIF) as core/image read it, or why it could not. */
 export interface ImageContext {
   path: string;
+  /** The variable that holds it (SING_IMAGE or SIF): what the wrappers start. */
+  variable: 'SING_IMAGE' | 'SIF';
   range: Range;
   outcome: ImageFactsOutcome;
+  /** Paths the wrappers expect inside it, looked up in it (SIF images only). */
+  inside: ImagePathCheck[];
 }
 
 export interface ModulefileRuleContext {
