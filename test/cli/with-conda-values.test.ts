@@ -60,7 +60,7 @@ function check(...extra: string[]): JsonFinding[] {
 const onWrapper = (findings: JsonFinding[]) =>
   findings.filter((f) => f.code === CODE).map((f) => f.file.slice(root.length));
 
-describe('check: the module\'s WITH_CONDA value decides wrapper-with-conda-not-evaluated', () => {
+describe("check: the module's WITH_CONDA value decides wrapper-with-conda-not-evaluated", () => {
   it('one simple command: no finding, without --cache and with it twice', () => {
     writeModule(`'${SIMPLE}'`);
     const fresh = check();

@@ -54,7 +54,7 @@ after(async () => {
   rmSync(root, { recursive: true, force: true });
 });
 
-describe('language server: the module\'s WITH_CONDA value re-checks its wrapper', () => {
+describe("language server: the module's WITH_CONDA value re-checks its wrapper", () => {
   it('an open module edited: simple command, no finding; && in it, the finding; and back', async () => {
     const moduleUri = await client.open(join(root, 'modules', 'tool', '1.0.lua'), moduleText(root, SIMPLE));
     await client.diagnostics(moduleUri);

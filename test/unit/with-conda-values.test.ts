@@ -150,9 +150,7 @@ const QUOTED = UNEVALUATED.plain.replace('$WITH_CONDA;', '"$WITH_CONDA";');
 
 function found(text: string, values: Record<string, string | undefined>): number {
   const modules = Object.keys(values).sort();
-  const known = new Map(
-    Object.entries(values).filter((e): e is [string, string] => e[1] !== undefined),
-  );
+  const known = new Map(Object.entries(values).filter((e): e is [string, string] => e[1] !== undefined));
   return analyzeWrapper(text, '/home/p/bin/python', {
     modulesSettingWithConda: modules,
     withCondaValues: known,
@@ -214,11 +212,14 @@ describe('the module summary carries the folded value', () => {
     );
     assert.equal(twice.setsWithConda, true);
     assert.equal(twice.withConda, undefined, 'two values: which one applies is decided at load');
-    assert.equal(summaryOf(`setenv('WITH_CONDA', '${SIMPLE}')\npushenv('WITH_CONDA', '${SIMPLE}')`).withConda, SIMPLE);
+    assert.equal(
+      summaryOf(`setenv('WITH_CONDA', '${SIMPLE}')\npushenv('WITH_CONDA', '${SIMPLE}')`).withConda,
+      SIMPLE,
+    );
     assert.deepEqual(summaryOf(`setenv('X', 'y')`), { wrapperDirs: ['/home/p/bin'], setsWithConda: false });
   });
 
-  it('the index hands each owner\'s value to its wrappers, and forgets a changed one', () => {
+  it("the index hands each owner's value to its wrappers, and forgets a changed one", () => {
     const index = new ModuleIndex();
     index.set('/m/a.lua', { wrapperDirs: ['/p/bin'], setsWithConda: true, withConda: SIMPLE });
     index.set('/m/b.lua', { wrapperDirs: ['/p/bin'], setsWithConda: true });
