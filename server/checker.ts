@@ -230,11 +230,13 @@ export class DocumentChecker {
     options: { previous?: ModulefileAnalysis; onAnalysed?: (check: FileCheck) => void } = {},
   ): Promise<FileCheck> {
     const env = kind === 'modulefile' ? this.analysisEnv() : this.host.env();
+    const withConda = kind === 'wrapper' ? this.index.modulesSettingWithConda(path) : undefined;
     return checkFile(text, path, {
       kind,
       env,
       severity: this.host.severityPolicy?.(path),
-      modulesSettingWithConda: kind === 'wrapper' ? this.index.modulesSettingWithConda(path) : undefined,
+      modulesSettingWithConda: withConda,
+      withCondaValues: withConda && this.index.withCondaValues(withConda),
       shellcheck: this.shellcheck,
       document: kind === 'modulefile' ? { previous: options.previous } : undefined,
       onAnalysed: options.onAnalysed,

@@ -140,9 +140,12 @@ export const DIAGNOSTIC_DOCS: Readonly<Record<string, DiagnosticDoc>> = {
   'wrapper-with-conda-not-evaluated': {
     summary: '$WITH_CONDA runs as a command instead of eval "$WITH_CONDA"',
     explanation:
-      'Its value is shell code (source .../conda.sh && conda activate ENV). Expanded as a command ' +
-      'it is only word-split: && is an argument of source and conda activate never runs. Also ' +
-      'through a host variable (CMD="\\$WITH_CONDA && "; bash -c "$CMD python"). Use eval ' +
+      'Expanded as a command, a value is only word-split and globbed, never parsed: in source ' +
+      '.../conda.sh && conda activate ENV the && is an argument of source and conda activate never ' +
+      'runs; quotes, $ and $(...), redirections, ;, |, && and || likewise do nothing. Reported when a ' +
+      'module on PATH gives WITH_CONDA such a value, or one not known (or none sets it, outside LUMI ' +
+      'EasyBuild wrappers); one simple command (source /opt/miniconda3/bin/activate ENV) runs as it ' +
+      'is. Also through a host variable (CMD="\\$WITH_CONDA && "; bash -c "$CMD python"). Use eval ' +
       '"$WITH_CONDA".',
   },
   'wrapper-error-exits-zero': {

@@ -6,8 +6,8 @@
 // - A modulefile's findings rest on what the analysis asked the world while checking it: every
 //   env.getenv(NAME) and env.fs query (the kind of each resolved path, the texts of its wrappers,
 //   directory listings) is recorded with its answer and asked again on reuse.
-// - A wrapper's findings rest on its text, the modules that put it on PATH and set WITH_CONDA, and
-//   ShellCheck (path and version, in the run key).
+// - A wrapper's findings rest on its text, the modules that put it on PATH and set WITH_CONDA with
+//   the values they give it, and ShellCheck (path and version, in the run key).
 // - The run key: our version, Node's version, the analysis environment's settings (Lua version,
 //   ShellCheck) and each file's severity configuration.
 // A cache that cannot be read is ignored (and rebuilt); one that cannot be written is reported.
@@ -37,7 +37,7 @@ import type { ModuleSummary } from './moduleIndex';
 import type { ModulefileJob, ModulefileResult } from './modulefileJob';
 import { readSource } from './readSource';
 
-const FORMAT = 5;
+const FORMAT = 6;
 
 type StoredFinding = Omit<Finding, 'fixes'>;
 
@@ -52,6 +52,13 @@ const SEVERITIES: readonly Severity[] = ['error', 'warning', 'information', 'hin
 /** StoredEntry's role of a wrapper script; a modulefile's is its summary's index (>= 0). */
 const WRAPPER = -1;
 const CONTAINER_WRAPPER = -2;
+
+/**
+ * A stored summary's first slot: the module sets no WITH_CONDA, or sets it to a value not folded;
+ * else the value's string index.
+ */
+const NO_WITH_CONDA = -2;
+const WITH_CONDA_UNKNOWN = -1;
 
 /**
  * An entry as stored. Strings are indexes into the file's string table (paths, messages and
@@ -87,7 +94,10 @@ interface CacheFile {
   depSets: number[][];
   /** Lists of findings, 7 numbers each: line, character, end line, end character, severity, code, message. */
   findingLists: number[][];
-  /** Module summaries: 1 when it sets WITH_CONDA else 0, then its wrapper directories (string indexes). */
+  /**
+   * Module summaries: what it sets WITH_CONDA to (NO_WITH_CONDA, WITH_CONDA_UNKNOWN or the value's
+   * string index, environment values in it as in paths), then its wrapper directories (string indexes).
+   */
   summaries: number[][];
   files: Record<string, StoredEntry>;
   /** The tables' lengths when the file was last compacted (see save). */
@@ -122,6 +132,9 @@ const KNOWN_KINDS: ReadonlySet<unknown> = new Set(DEPENDENCY_KINDS);
 
 const isIndex = (v: unknown, length: number): boolean =>
   typeof v === 'number' && Number.isInteger(v) && v >= 0 && v < length;
+
+const isWithCondaSlot = (v: unknown, nStrings: number): boolean =>
+  v === NO_WITH_CONDA || v === WITH_CONDA_UNKNOWN || isIndex(v, nStrings);
 
 /**
  * The first value of a parsed cache file (format and key already matched) that its schema does not
@@ -163,8 +176,8 @@ function cacheFileProblem(data: Partial<CacheFile>): string | undefined {
   for (const [i, summary] of summaries.entries()) {
     const ok =
       Array.isArray(summary) &&
-      (summary[0] === 0 || summary[0] === 1) &&
-      summary.every((v, j) => j === 0 || isIndex(v, nStrings));
+      summary.length >= 1 &&
+      summary.every((v, j) => (j === 0 ? isWithCondaSlot(v, nStrings) : isIndex(v, nStrings)));
     if (!ok) return `summaries[${i}]`;
   }
   if (typeof files !== 'object' || files === null || Array.isArray(files)) return 'files';
@@ -268,10 +281,11 @@ function compacted(data: CacheFile, keep: (path: string) => boolean): CacheFile 
     const set = data.depSets[deps];
     const summary = role >= 0 ? data.summaries[role] : undefined;
     if (!Array.isArray(list) || !Array.isArray(set) || (role >= 0 && !Array.isArray(summary))) continue;
-    // Finding slots 5 and 6 (code, message) and a summary's directories are string indexes.
+    // Finding slots 5 and 6 (code, message) and a summary's directories are string indexes, and its
+    // WITH_CONDA value when known.
     const newList = list.map((v, i) => (i % 7 >= 5 ? text(v) : v));
     const newSet = set.map(dependency);
-    const newSummary = summary?.map((v, i) => (i === 0 ? v : text(v)));
+    const newSummary = summary?.map((v, i) => (i > 0 || v >= 0 ? text(v) : v));
     const newContext = text(context);
     if (
       newList.includes(undefined) ||
@@ -493,9 +507,16 @@ export class CheckCache implements TreeCheckLayer {
   ): Promise<FileCheck> {
     let key = this.wrapperKeys.get(context);
     if (key === undefined) {
-      // The owners setting WITH_CONDA are hashed: a bin/ shared by 10,000 modules would put their
-      // paths in the cache file.
-      const owners = sha1(context.modulesSettingWithConda.join('\u0000'));
+      // The owners setting WITH_CONDA and their values are hashed: a bin/ shared by 10,000 modules
+      // would put their paths in the cache file; keyed, as a value may come from the environment.
+      const owners = this.envHash(
+        context.modulesSettingWithConda
+          .map((m) => {
+            const value = context.withCondaValues.get(m);
+            return value === undefined ? `${m}\u0000?` : `${m}\u0000=${value}`;
+          })
+          .join('\u0000'),
+      );
       // Whether a module puts it on PATH decides which rules apply (wrapper/scriptKind.ts).
       const onPath = context.onModulePath ? '' : '\u0000off-path';
       key = `${this.severityKey(context.severity)}\u0000${owners}${onPath}`;
@@ -615,9 +636,11 @@ export class CheckCache implements TreeCheckLayer {
     let summary = this.decodedSummaries[index];
     if (summary === undefined) {
       const stored = this.data.summaries[index];
+      const withConda = stored[0];
       summary = {
-        setsWithConda: stored[0] === 1,
+        setsWithConda: withConda !== NO_WITH_CONDA,
         wrapperDirs: stored.slice(1).map((d) => this.expand(this.data.strings[d])),
+        ...(withConda >= 0 ? { withConda: this.expand(this.data.strings[withConda]) } : {}),
       };
       this.decodedSummaries[index] = summary;
     }
@@ -684,9 +707,14 @@ export class CheckCache implements TreeCheckLayer {
     const depSet = (data.deps ?? []).map(([kind, arg, answer]) =>
       this.dependency([kind, kind === 'e' ? arg : template(arg), answer]),
     );
+    const withConda = data.summary?.withConda;
     const role = data.summary
       ? summaries.intern([
-          data.summary.setsWithConda ? 1 : 0,
+          !data.summary.setsWithConda
+            ? NO_WITH_CONDA
+            : withConda === undefined
+              ? WITH_CONDA_UNKNOWN
+              : strings.intern(template(withConda)),
           ...data.summary.wrapperDirs.map((d) => strings.intern(template(d))),
         ])
       : data.containerWrapper

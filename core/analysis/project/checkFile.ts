@@ -30,6 +30,8 @@ export interface FileCheckContext {
   notes?: readonly Finding[];
   /** A wrapper: the modules that put its directory on PATH and set WITH_CONDA. */
   modulesSettingWithConda?: readonly string[];
+  /** A wrapper: the value each of those modules gives WITH_CONDA, where folded (absent: unknown). */
+  withCondaValues?: ReadonlyMap<string, string>;
   /** A wrapper: a checked module puts its directory on PATH (undefined: not known). */
   onModulePath?: boolean;
   /** A wrapper: ShellCheck, when it is to run (no stage: no ShellCheck findings). */
@@ -125,6 +127,7 @@ async function checkWrapper(
   if (!bashParserReady()) await initBashParser();
   const analysis = analyzeWrapper(text, path, {
     modulesSettingWithConda: [...(context.modulesSettingWithConda ?? [])],
+    withCondaValues: context.withCondaValues,
     onModulePath: context.onModulePath,
   });
   const containerWrapper = analysis.facts.isContainerWrapper;

@@ -82,6 +82,8 @@ export interface TreeCheckLayer {
 export interface WrapperCheckContext {
   severity: SeverityPolicy;
   modulesSettingWithConda: readonly string[];
+  /** The value each of those gives WITH_CONDA, where folded: whether a wrapper must eval it. */
+  withCondaValues: ReadonlyMap<string, string>;
   /** A checked module puts the wrapper's directory (or a link's) on PATH (wrapper/scriptKind.ts). */
   onModulePath: boolean;
 }
@@ -296,15 +298,18 @@ export async function checkProject(
     // A wrapper reached through links in other directories has a context of its own.
     const dir = aliasesOf(path).length > 1 ? path : directoryOf(path);
     let context = contextsByDir.get(dir);
-    if (context === undefined)
+    if (context === undefined) {
+      const modulesSettingWithConda = index.modulesSettingWithCondaAny(aliasesOf(path));
       contextsByDir.set(
         dir,
         (context = {
           severity: severityOf(path),
-          modulesSettingWithConda: index.modulesSettingWithCondaAny(aliasesOf(path)),
+          modulesSettingWithConda,
+          withCondaValues: index.withCondaValues(modulesSettingWithConda),
           onModulePath: aliasesOf(path).some((p) => index.owners(p).length > 0),
         }),
       );
+    }
     return context;
   };
   if (options.counts) {
@@ -323,6 +328,7 @@ export async function checkProject(
             severity: context.severity,
             notes: wrapperNotes.get(path),
             modulesSettingWithConda: context.modulesSettingWithConda,
+            withCondaValues: context.withCondaValues,
             onModulePath: context.onModulePath,
             shellcheck: shellcheck.stage,
           }),

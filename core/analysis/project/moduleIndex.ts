@@ -1,4 +1,4 @@
-// Which modulefiles put which directories on PATH, and whether they set WITH_CONDA.
+// Which modulefiles put which directories on PATH, and what they set WITH_CONDA to.
 // A wrapper's diagnostics depend on the modules that own its directory, and a module's on the
 // wrappers in its directories: the CLI fills this once per run, the language server keeps it
 // up to date as files change and uses it to re-check dependants.
@@ -9,10 +9,35 @@ export interface ModuleSummary {
   /** Resolved absolute directories the module prepends/appends to PATH. */
   wrapperDirs: readonly string[];
   setsWithConda: boolean;
+  /**
+   * The value it gives WITH_CONDA, folded (absent while setsWithConda: unknown). Whether its wrappers
+   * may run it as a command without eval depends on it (wrapper-with-conda-not-evaluated).
+   */
+  withConda?: string;
+}
+
+/** The one value every setenv/pushenv of WITH_CONDA in the module gives it, where all are folded. */
+function withCondaValue(analysis: ModulefileAnalysis): string | undefined {
+  const first = analysis.setenv.get('WITH_CONDA')?.value;
+  if (first === undefined) return undefined;
+  const other = analysis.calls.some(
+    (c) =>
+      (c.name === 'setenv' || c.name === 'pushenv') &&
+      c.isGlobal &&
+      c.args[0]?.value === 'WITH_CONDA' &&
+      c.args[1]?.value !== first,
+  );
+  return other ? undefined : first;
 }
 
 export function moduleSummary(analysis: ModulefileAnalysis): ModuleSummary {
-  return { wrapperDirs: analysis.wrapperDirs, setsWithConda: analysis.setenv.has('WITH_CONDA') };
+  if (!analysis.setenv.has('WITH_CONDA')) return { wrapperDirs: analysis.wrapperDirs, setsWithConda: false };
+  const value = withCondaValue(analysis);
+  return {
+    wrapperDirs: analysis.wrapperDirs,
+    setsWithConda: true,
+    ...(value === undefined ? {} : { withConda: value }),
+  };
 }
 
 export class ModuleIndex {
@@ -62,6 +87,21 @@ export class ModuleIndex {
   /** Owners of `wrapperPath` that set WITH_CONDA (the wrapper must then apply it), sorted. */
   modulesSettingWithConda(wrapperPath: string): string[] {
     return [...this.answersFor(dirname(wrapperPath)).settingWithConda];
+  }
+
+  /** The value a module gives WITH_CONDA, where folded (see ModuleSummary). */
+  withCondaOf(modulePath: string): string | undefined {
+    return this.modules.get(modulePath)?.withConda;
+  }
+
+  /** Each of `modules` (owners setting WITH_CONDA) with its value where folded: a wrapper's context. */
+  withCondaValues(modules: readonly string[]): Map<string, string> {
+    const out = new Map<string, string>();
+    for (const m of modules) {
+      const value = this.withCondaOf(m);
+      if (value !== undefined) out.set(m, value);
+    }
+    return out;
   }
 
   /** The same for a wrapper reached by several paths (links in other directories): sorted, once each. */

@@ -10,6 +10,8 @@ import { clipped } from '../messages';
 export interface WrapperContext {
   /** Modulefiles that put this wrapper's directory on PATH and set WITH_CONDA (for messages). */
   modulesSettingWithConda: string[];
+  /** The value each of those modules gives WITH_CONDA, where folded (absent: unknown). */
+  withCondaValues?: ReadonlyMap<string, string>;
   /** A checked module puts this script's directory on PATH; undefined when not known (one file). */
   onModulePath?: boolean;
 }
@@ -48,6 +50,7 @@ export function analyzeWrapper(text: string, filePath: string, context: WrapperC
       script,
       filePath,
       modulesSettingWithConda: context.modulesSettingWithConda,
+      withCondaValues: context.withCondaValues,
       kind: scriptKindOf(script, filePath, context.onModulePath),
     };
     return { findings: wrapperRules.flatMap((rule) => rule(ctx)), facts };

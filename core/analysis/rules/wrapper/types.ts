@@ -7,6 +7,8 @@ export interface WrapperRuleContext {
   script: WrapperScript;
   filePath: string;
   modulesSettingWithConda: string[];
+  /** The value each of modulesSettingWithConda gives WITH_CONDA, where folded (absent: unknown). */
+  withCondaValues?: ReadonlyMap<string, string>;
   /** What the script is (wrapper/scriptKind.ts): most rules hold for wrappers only. */
   kind: ScriptKind;
 }

@@ -1,15 +1,18 @@
-// wrapper-with-conda-not-evaluated: $WITH_CONDA run as a command instead of `eval "$WITH_CONDA"`.
-// Its value is shell code (`source .../conda.sh && conda activate env`); expanded as a command, the
-// `&&` is a plain word passed to `source`, so `conda activate` never runs. Plain in the wrapper, or
-// inside the code of `bash -c '...'` / `bash -c "...\$WITH_CONDA..."` (CSC's wrapper uses eval).
+// wrapper-with-conda-not-evaluated: $WITH_CONDA run as a command instead of `eval "$WITH_CONDA"`,
+// where its value is shell code (`source .../conda.sh && conda activate env`): expanded as a command,
+// the `&&` is a plain word passed to `source`, so `conda activate` never runs. Plain in the wrapper,
+// or inside the code of `bash -c '...'` / `bash -c "...\$WITH_CONDA..."` (CSC's wrapper uses eval).
 // The code may come through a host variable, as in the seed user's wrapper: `CMD="\$WITH_CONDA && "`
 // then `bash -c "$CMD python ..."`: the variable's assigned text stands in for its expansion.
-// Not in a wrapper of a LUMI EasyBuild container module when no module on PATH sets WITH_CONDA:
-// there the image sets it to one command (`source /opt/miniconda3/bin/activate ENV`), which runs
-// as a command just as well, and LUMI's own scripts and image recipes use it so.
+// Which values need eval is bash's grammar (wrapper/expandedCommand.ts): the value each module on
+// PATH gives WITH_CONDA decides; one simple command (`source /opt/miniconda3/bin/activate ENV`)
+// runs unevaluated just as well. A value not folded is taken to need eval. When no module on PATH
+// sets it, the image does: not in a wrapper of a LUMI EasyBuild container module, whose images set
+// it to one command (LUMI's own scripts and image recipes run it so), in any other wrapper.
 import type { Node } from 'web-tree-sitter';
 import type { Finding, Fix } from '../../types';
 import { isLumiEasyBuildWrapper } from '../../wrapper/convention';
+import { syntaxLostUnevaluated } from '../../wrapper/expandedCommand';
 import { readWrapper, type WrapperScript } from '../../wrapper/script';
 import type { WrapperRule } from './types';
 
@@ -87,25 +90,41 @@ function evalFix(script: WrapperScript, body: Node, assignments: Assignments): F
   return undefined;
 }
 
-/** Whether code (parsed with the real bash grammar) runs $WITH_CONDA as a command. */
-function runsWithCondaAsCommand(code: string): boolean {
+/** Whether WITH_CONDA's value fails when run as this command name (`$WITH_CONDA` or `"$WITH_CONDA"`). */
+type FailsAsCommand = (name: string) => boolean;
+
+/** Whether code (parsed with the real bash grammar) runs $WITH_CONDA as a command where that fails. */
+function runsWithCondaAsCommand(code: string, fails: FailsAsCommand): boolean {
   if (!/WITH_CONDA/.test(code)) return false;
   const inner = readWrapper(code);
   try {
     const root = inner.commands[0]?.node.tree.rootNode;
     const assignments = root ? assignmentsOf(root) : new Map<string, Node[]>();
     return (
-      inner.commands.some((c) => WITH_CONDA_COMMAND.test(c.name)) ||
-      inner.commands.some((c) => bashCBodies(c.args).some((b) => bodyRunsWithConda(b, assignments)))
+      inner.commands.some((c) => WITH_CONDA_COMMAND.test(c.name) && fails(c.name)) ||
+      inner.commands.some((c) => bashCBodies(c.args).some((b) => bodyRunsWithConda(b, assignments, fails)))
     );
   } finally {
     inner.dispose();
   }
 }
 
-function bodyRunsWithConda(body: Node, assignments: Assignments): boolean {
+function bodyRunsWithConda(body: Node, assignments: Assignments, fails: FailsAsCommand): boolean {
   const code = innerCode(body, assignments);
-  return code !== undefined && runsWithCondaAsCommand(code);
+  return code !== undefined && runsWithCondaAsCommand(code, fails);
+}
+
+/**
+ * Whether some module's value fails as that command: unknown, or with shell syntax bash does not act
+ * on in an expansion. No module: the image's value, unknown.
+ */
+function failsAsCommand(modules: readonly string[], values?: ReadonlyMap<string, string>): FailsAsCommand {
+  if (modules.length === 0) return () => true;
+  return (name) =>
+    modules.some((m) => {
+      const value = values?.get(m);
+      return value === undefined || syntaxLostUnevaluated(value, name.startsWith('"')) !== undefined;
+    });
 }
 
 /** The `-c` bodies of `bash -c BODY` / `sh -c BODY` among a command's words. */
@@ -117,13 +136,15 @@ function bashCBodies(words: readonly Node[]): Node[] {
   return out;
 }
 
-export const withCondaNotEvaluated: WrapperRule = ({ script, modulesSettingWithConda }) => {
+export const withCondaNotEvaluated: WrapperRule = ({ script, modulesSettingWithConda, withCondaValues }) => {
   const out: Finding[] = [];
   if (modulesSettingWithConda.length === 0 && isLumiEasyBuildWrapper(script)) return out;
+  const fails = failsAsCommand(modulesSettingWithConda, withCondaValues);
   const root = script.commands[0]?.node.tree.rootNode;
   const assignments = root ? assignmentsOf(root) : new Map<string, Node[]>();
   for (const command of script.commands) {
     if (WITH_CONDA_COMMAND.test(command.name)) {
+      if (!fails(command.name)) continue;
       const nameNode = command.node.childForFieldName('name') ?? command.node;
       const range = script.range(nameNode);
       out.push({
@@ -139,7 +160,7 @@ export const withCondaNotEvaluated: WrapperRule = ({ script, modulesSettingWithC
       command.node.childForFieldName('name') ?? command.node,
       ...command.args,
     ])) {
-      if (bodyRunsWithConda(body, assignments)) {
+      if (bodyRunsWithConda(body, assignments, fails)) {
         const fix = evalFix(script, body, assignments);
         out.push({
           range: script.range(body),
