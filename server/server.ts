@@ -19,6 +19,7 @@ import {
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import { completeModulefile } from '../core/analysis/features/completion';
 import { definitionModulefile } from '../core/analysis/features/definition';
+import { hoverFindings } from '../core/analysis/features/findingHover';
 import { hoverModulefile } from '../core/analysis/features/hover';
 import { definitionOfLocal, prepareRenameLocal, renameLocal } from '../core/analysis/features/locals';
 import { signatureModulefile } from '../core/analysis/features/signature';
@@ -344,14 +345,17 @@ connection.onCompletion(
 connection.onHover(
   documentRequest('hover', null, (params) => {
     const doc = modulefileDocument(params.textDocument.uri);
-    if (!doc) return null;
-    const hover = hoverModulefile(checker.modulefileAnalysis(doc), params.position, {
-      text: doc.getText(),
-      luaVersion: env.luaVersion,
-    });
-    return hover
-      ? { contents: { kind: 'markdown' as const, value: hover.markdown }, range: hover.range }
-      : null;
+    const hover =
+      doc &&
+      hoverModulefile(checker.modulefileAnalysis(doc), params.position, {
+        text: doc.getText(),
+        luaVersion: env.luaVersion,
+      });
+    // On a finding (a modulefile's or a wrapper's), its code's explanation after the hover.
+    const why = hoverFindings(checker.findings(params.textDocument.uri), params.position);
+    if (!hover && !why) return null;
+    const markdown = [hover?.markdown, why?.markdown].filter(Boolean).join('\n\n---\n\n');
+    return { contents: { kind: 'markdown' as const, value: markdown }, range: (hover ?? why)!.range };
   }),
 );
 

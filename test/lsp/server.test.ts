@@ -123,6 +123,40 @@ describe('language server over stdio', () => {
     );
   });
 
+  it("hovers a finding's explanation and its page, in a modulefile and in a wrapper", async () => {
+    const hoverAt = async (uri: string, position: { line: number; character: number }) =>
+      JSON.stringify(
+        (
+          (await client.connection.sendRequest('textDocument/hover', {
+            textDocument: { uri },
+            position,
+          })) as Hover
+        )?.contents ?? null,
+      );
+    const text = moduleText(
+      root,
+      `setenv('SING_IMAGE', pathJoin(root, 'sif', 'tool.sif'))\nprepen_path('PATH', 'x')\n`,
+    );
+    const uri = await client.open(join(root, 'modules/tool/why.lua'), text);
+    const typo = (await client.diagnostics(uri)).find((d) => d.code === 'unknown-function');
+    assert.ok(typo, 'unknown-function published');
+    const onTypo = await hoverAt(uri, typo.range.start);
+    assert.match(onTypo, /unknown-function/);
+    assert.ok(onTypo.includes('attempt to call a nil value'), onTypo);
+    assert.ok(onTypo.includes('unknown-function.md'), 'the code page linked: ' + onTypo);
+    // Where no finding stands, no explanation.
+    const onSetenv = await hoverAt(uri, { line: 1, character: 2 });
+    assert.doesNotMatch(onSetenv, /unknown-function|attempt to call/);
+
+    const wrapperUri = await client.open(join(root, 'bin', 'why'), wrapperWithUnquotedArgs());
+    const unquoted = (
+      await client.diagnostics(wrapperUri, (d) => d.some((x) => x.code === 'wrapper-unquoted-args'))
+    ).find((d) => d.code === 'wrapper-unquoted-args')!;
+    const onWrapper = await hoverAt(wrapperUri, unquoted.range.start);
+    assert.ok(onWrapper.includes('Unquoted $@ splits arguments'), onWrapper);
+    assert.equal(await hoverAt(wrapperUri, { line: 0, character: 0 }), 'null');
+  });
+
   it('offers a quick fix that removes the diagnostic', async () => {
     // With SING_IMAGE set, the renamed call reveals no other finding (fixes that add one are not offered).
     const text = moduleText(
