@@ -16,9 +16,11 @@ import { parseCommandArgs } from './args';
 import { readSecret } from './tty';
 import { CliIO, UsageError } from './io';
 
-export const runUsage = `usage: lumi-modules run --host ALIAS [--ssh-config FILE] [--module-use DIR]... [--module NAME]...
-                       [--venv DIR] [--cwd DIR] [--preamble 'SHELL LINES'] [--srun 'SRUN OPTIONS']
-                       [--remote-script] SCRIPT [ARGS...]`;
+export const runUsage = [
+  'usage: lumi-modules run --host ALIAS [--ssh-config FILE] [--module-use DIR]... [--module NAME]...',
+  "                       [--venv DIR] [--cwd DIR] [--preamble 'SHELL LINES'] [--srun 'SRUN OPTIONS']",
+  '                       [--remote-script] SCRIPT [ARGS...]',
+].join('\n');
 
 /** The CLI never trusts an unknown host by itself; passphrases and 2FA answers come from a TTY only. */
 export function cliPrompts(io: CliIO): ConnectPrompts {
@@ -136,18 +138,22 @@ export async function runCommand(argv: string[], io: CliIO): Promise<number> {
         onOrphanCleaned: (pidFile, outcome) => {
           if (outcome.state === 'stopped')
             io.stderr.write(
-              `lumi-modules: ended run ${pidFile.slice(pidFile.lastIndexOf('/') + 1)} left on ${host} by a dropped connection\n`,
+              `lumi-modules: ended run ${pidFile.slice(pidFile.lastIndexOf('/') + 1)} left on ${host} ` +
+                'by a dropped connection\n',
             );
         },
         onCancelled: (outcome) => {
+          const reason = 'reason' in outcome ? outcome.reason : 'no answer';
           const text =
             outcome.state === 'stopped'
               ? `the remote run was stopped (process group ${outcome.processGroup} ended)`
               : outcome.state === 'not-running'
                 ? 'the remote run was not running (it had not started or had already ended)'
                 : outcome.state === 'still-running'
-                  ? `the remote run could NOT be stopped: process group ${outcome.processGroup} is still running on ${host}`
-                  : `the remote run could not be stopped: ${'reason' in outcome ? outcome.reason : 'no answer'}; it ends by itself when it no longer hears from this side`;
+                  ? `the remote run could NOT be stopped: process group ${outcome.processGroup} ` +
+                    `is still running on ${host}`
+                  : `the remote run could not be stopped: ${reason}; ` +
+                    'it ends by itself when it no longer hears from this side';
           io.stderr.write(`lumi-modules: ${text}\n`);
         },
       },

@@ -40,17 +40,21 @@ const HOST_OPTIONS = {
 import { CliIO, UsageError } from './io';
 import { cliPrompts } from './run';
 
-const LOCAL_HOST_HELP = `--host ${LOCAL_HOST}: Slurm on this machine (on a LUMI login node), no SSH: sbatch, squeue, scontrol
-and scancel from PATH, the script used in place, submitted from the current directory (or --cwd).`;
+const LOCAL_HOST_HELP = [
+  `--host ${LOCAL_HOST}: Slurm on this machine (on a LUMI login node), no SSH: sbatch, squeue, scontrol`,
+  'and scancel from PATH, the script used in place, submitted from the current directory (or --cwd).',
+].join('\n');
 
-export const submitUsage = `usage: lumi-modules submit --host ALIAS [--ssh-config FILE] [--module-use DIR]... [--module NAME]...
-                          [--venv DIR] [--cwd DIR] [--preamble 'LINES'] [--sbatch 'SBATCH OPTIONS']
-                          [--srun 'SRUN OPTIONS'] [--template FILE] [--detach] [--remote-script]
-                          SCRIPT [ARGS...]
-Submits SCRIPT as a batch job (templates/slurm-lumi-g.sh: small-g, 1 GPU, 7 cores, 30 min), prints
-its id, follows it (states on stderr, its output live) and exits with its exit code. Ctrl+C cancels
-the job (scancel); with --detach, Ctrl+C only stops following.
-${LOCAL_HOST_HELP}`;
+export const submitUsage = [
+  'usage: lumi-modules submit --host ALIAS [--ssh-config FILE] [--module-use DIR]... [--module NAME]...',
+  "                          [--venv DIR] [--cwd DIR] [--preamble 'LINES'] [--sbatch 'SBATCH OPTIONS']",
+  "                          [--srun 'SRUN OPTIONS'] [--template FILE] [--detach] [--remote-script]",
+  '                          SCRIPT [ARGS...]',
+  'Submits SCRIPT as a batch job (templates/slurm-lumi-g.sh: small-g, 1 GPU, 7 cores, 30 min), prints',
+  'its id, follows it (states on stderr, its output live) and exits with its exit code. Ctrl+C cancels',
+  'the job (scancel); with --detach, Ctrl+C only stops following.',
+  LOCAL_HOST_HELP,
+].join('\n');
 export const jobsUsage = `usage: lumi-modules jobs --host ALIAS [--ssh-config FILE]
 ${LOCAL_HOST_HELP}`;
 export const followUsage = `usage: lumi-modules follow --host ALIAS [--ssh-config FILE] JOBID
@@ -113,8 +117,10 @@ export function describeEvent(jobId: string, event: JobEvent): string | undefine
       return `job ${jobId} RUNNING${event.nodes && event.nodes !== '(null)' ? ` on ${event.nodes}` : ''}`;
     return `job ${jobId} ${event.state}`;
   }
-  if (event.kind === 'end')
-    return `job ${jobId} ${event.state}, exit code ${event.exitCode}${event.slurmExitCode ? ` (Slurm ExitCode=${event.slurmExitCode})` : ''}`;
+  if (event.kind === 'end') {
+    const slurm = event.slurmExitCode ? ` (Slurm ExitCode=${event.slurmExitCode})` : '';
+    return `job ${jobId} ${event.state}, exit code ${event.exitCode}${slurm}`;
+  }
   if (event.kind === 'stalled')
     return `the Slurm controller does not answer (${event.message}); asking again until it does`;
   if (event.kind === 'resumed') return 'the Slurm controller answers again';
@@ -196,7 +202,8 @@ async function followInCli(
 
 function hostArgsOf(args: ParsedArgs): string {
   const sshConfig = stringFlag(args, 'ssh-config');
-  return `--host ${shellQuote(stringFlag(args, 'host') ?? '')}${sshConfig ? ` --ssh-config ${shellQuote(sshConfig)}` : ''}`;
+  const hostArg = `--host ${shellQuote(stringFlag(args, 'host') ?? '')}`;
+  return sshConfig ? `${hostArg} --ssh-config ${shellQuote(sshConfig)}` : hostArg;
 }
 
 export async function submitCommand(argv: string[], io: CliIO): Promise<number> {

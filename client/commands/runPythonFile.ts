@@ -103,8 +103,9 @@ export class RemoteRuns implements vscode.Disposable {
         ? await runOnHost(localExecutor(), request, output, abort.signal)
         : await this.runOverKeptConnection(settings, request, output, abort);
       this.ctx.log(runEndLine(logged, { exitCode: code, stopped: abort.signal.aborted }));
+      const stopped = abort.signal.aborted ? ', stopped' : '';
       write.fire(
-        `\r\n\x1b[${code === 0 ? '32' : '31'}m[${name} exited with code ${code}${abort.signal.aborted ? ', stopped' : ''}]\x1b[0m\r\n`,
+        `\r\n\x1b[${code === 0 ? '32' : '31'}m[${name} exited with code ${code}${stopped}]\x1b[0m\r\n`,
       );
     } catch (err) {
       const message =
@@ -146,7 +147,8 @@ export class RemoteRuns implements vscode.Disposable {
   }
 
   private showRunning(): void {
-    this.stopItem.tooltip = `Stop ${this.running.size} LUMI run${this.running.size === 1 ? '' : 's'} (ends the remote processes)`;
+    const runs = this.running.size;
+    this.stopItem.tooltip = `Stop ${runs} LUMI run${runs === 1 ? '' : 's'} (ends the remote processes)`;
     if (this.running.size > 0) this.stopItem.show();
     else this.stopItem.hide();
   }

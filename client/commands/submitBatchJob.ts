@@ -171,7 +171,8 @@ export class BatchJobs implements vscode.Disposable, vscode.TreeDataProvider<Nod
       const answer = await vscode.window.showInputBox({
         title: 'LUMI: Submit batch job',
         prompt:
-          'Project account to bill (project_ and nine digits, see `lumi-workspaces`); saved as lumiModules.submit.account',
+          'Project account to bill (project_ and nine digits, see `lumi-workspaces`); ' +
+          'saved as lumiModules.submit.account',
         placeHolder: 'project_465000000',
         ignoreFocusOut: true,
         validateInput: (v) => accountProblem(v.trim()),
@@ -242,8 +243,12 @@ export class BatchJobs implements vscode.Disposable, vscode.TreeDataProvider<Nod
     };
     const show = (state: string, detail = '') => {
       entry.state = state;
-      status.text = `${ACTIVE_ICON[state] ?? (state === 'COMPLETED' ? '$(pass)' : '$(error)')} ${job.jobId} ${state}`;
-      status.tooltip = `LUMI job ${job.jobId} (${job.name}) on ${hostLabel(job.host)}: ${state}${detail ? ` ${detail}` : ''}\nClick: show the output or cancel the job`;
+      const icon = ACTIVE_ICON[state] ?? (state === 'COMPLETED' ? '$(pass)' : '$(error)');
+      status.text = `${icon} ${job.jobId} ${state}`;
+      const more = detail ? ` ${detail}` : '';
+      status.tooltip =
+        `LUMI job ${job.jobId} (${job.name}) on ${hostLabel(job.host)}: ${state}${more}\n` +
+        'Click: show the output or cancel the job';
       status.show();
       this.changed.fire(undefined);
     };
@@ -277,7 +282,8 @@ export class BatchJobs implements vscode.Disposable, vscode.TreeDataProvider<Nod
     void (async () => {
       await ready;
       note(
-        `Following job ${job.jobId} (${job.name}) on ${hostLabel(job.host)}. Ctrl+C cancels the job; closing this terminal only stops following.`,
+        `Following job ${job.jobId} (${job.name}) on ${hostLabel(job.host)}. ` +
+          'Ctrl+C cancels the job; closing this terminal only stops following.',
       );
       try {
         const result = await this.withExecutor(job.host, job.sshConfigFile, (t) =>
@@ -387,7 +393,9 @@ export class BatchJobs implements vscode.Disposable, vscode.TreeDataProvider<Nod
     const item = new vscode.TreeItem(`${j.jobId} ${j.name}`);
     const where = j.state === 'PENDING' ? j.where : `on ${j.where}`;
     item.description = `${j.state} ${j.elapsed} ${where}`;
-    item.tooltip = `Job ${j.jobId} (${j.name}) in ${j.partition}\nState: ${j.state}\nElapsed: ${j.elapsed} of ${j.timeLimit}\n${j.state === 'PENDING' ? 'Reason' : 'Nodes'}: ${j.where}`;
+    item.tooltip =
+      `Job ${j.jobId} (${j.name}) in ${j.partition}\nState: ${j.state}\n` +
+      `Elapsed: ${j.elapsed} of ${j.timeLimit}\n${j.state === 'PENDING' ? 'Reason' : 'Nodes'}: ${j.where}`;
     item.iconPath = new vscode.ThemeIcon(
       j.state === 'PENDING' ? 'watch' : j.state === 'RUNNING' ? 'play-circle' : 'circle-outline',
     );

@@ -122,14 +122,17 @@ export function buildRunScript(spec: RunSpec): string {
     `lumi_run_marker=${shellQuote(RUN_MARKER_PREFIX + runId(spec.pidFile))}`,
     `lumi_pid_file=${shellQuotePath(spec.pidFile)}`,
     // Private (0700) and written whole (rename), so a cancel never reads an empty pid file.
-    `(umask 077 && mkdir -p ${shellQuotePath(PID_DIR)} && echo "$$" > "$lumi_pid_file.new" && mv -f "$lumi_pid_file.new" "$lumi_pid_file")`,
+    `(umask 077 && mkdir -p ${shellQuotePath(PID_DIR)} && echo "$$" > "$lumi_pid_file.new" ` +
+      '&& mv -f "$lumi_pid_file.new" "$lumi_pid_file")',
   ];
   if (spec.heartbeatTimeoutSeconds !== undefined) {
     // The client writes a line to stdin every few seconds. End of stdin (channel closed, client
     // killed, SIGHUP) or silence (link dead) ends the whole process group, TERM then KILL.
     lines.push(
       'exec 3<&0 </dev/null',
-      `( trap '' TERM INT HUP; while IFS= read -r -t ${shellQuote(String(spec.heartbeatTimeoutSeconds))} _ <&3; do :; done; kill -TERM -- "-$$" 2>/dev/null; sleep 2; kill -KILL -- "-$$" 2>/dev/null ) &`,
+      `( trap '' TERM INT HUP; ` +
+        `while IFS= read -r -t ${shellQuote(String(spec.heartbeatTimeoutSeconds))} _ <&3; do :; done; ` +
+        'kill -TERM -- "-$$" 2>/dev/null; sleep 2; kill -KILL -- "-$$" 2>/dev/null ) &',
       'lumi_watchdog=$!',
       'exec 3<&-',
       `trap 'rm -f "$lumi_pid_file"; kill -KILL "$lumi_watchdog" 2>/dev/null' EXIT`,
@@ -234,10 +237,16 @@ export function buildCancelCommand(pidFile: string, waitSeconds = 15): string {
     // The marker is assembled at run time so that this command's own line does not contain it.
     `m='lumi_run_marker'"="${shellQuote(RUN_MARKER_PREFIX + id)}`,
     'pg=',
-    `for _ in $(seq ${Math.max(1, Math.round(waitSeconds * 10))}); do [ -s "$f" ] && { pg=$(cat "$f"); break; }; pid=$(pgrep -f -- "$m" | head -n 1); [ -n "$pid" ] && { pg=$(ps -o pgid= -p "$pid" | tr -d " "); [ -n "$pg" ] && break; }; sleep 0.1; done`,
+    `for _ in $(seq ${Math.max(1, Math.round(waitSeconds * 10))}); do ` +
+      '[ -s "$f" ] && { pg=$(cat "$f"); break; }; ' +
+      'pid=$(pgrep -f -- "$m" | head -n 1); ' +
+      '[ -n "$pid" ] && { pg=$(ps -o pgid= -p "$pid" | tr -d " "); [ -n "$pg" ] && break; }; ' +
+      'sleep 0.1; done',
     '[ -n "$pg" ] || { echo not-running; exit 0; }',
     'kill -TERM -- "-$pg" 2>/dev/null',
-    'for _ in $(seq 20); do kill -0 -- "-$pg" 2>/dev/null || { rm -f "$f"; echo "stopped $pg"; exit 0; }; sleep 0.1; done',
+    'for _ in $(seq 20); do ' +
+      'kill -0 -- "-$pg" 2>/dev/null || { rm -f "$f"; echo "stopped $pg"; exit 0; }; ' +
+      'sleep 0.1; done',
     'kill -KILL -- "-$pg" 2>/dev/null',
     'sleep 0.2',
     'kill -0 -- "-$pg" 2>/dev/null && { echo "still-running $pg"; exit 1; }',

@@ -102,12 +102,14 @@ async function verifyHostKey(host: ResolvedHost, key: HostKey, prompts: ConnectP
   if (result.status === 'known') return;
   if (result.status === 'revoked')
     throw new HostKeyError(
-      `the ${key.type} host key of ${describeHost(host)} is marked @revoked in ${result.file}:${result.line}; refusing to connect`,
+      `the ${key.type} host key of ${describeHost(host)} is marked @revoked in ` +
+        `${result.file}:${result.line}; refusing to connect`,
     );
   if (result.status === 'changed') {
     throw new HostKeyError(
-      `WARNING: REMOTE HOST IDENTIFICATION HAS CHANGED for ${describeHost(host)}! The ${key.type} key it offers (${fp}) ` +
-        `differs from the one in ${result.file}:${result.line}. Someone could be eavesdropping, or the host key was replaced. ` +
+      `WARNING: REMOTE HOST IDENTIFICATION HAS CHANGED for ${describeHost(host)}! ` +
+        `The ${key.type} key it offers (${fp}) differs from the one in ${result.file}:${result.line}. ` +
+        `Someone could be eavesdropping, or the host key was replaced. ` +
         `Refusing to connect; if the change is expected, remove that line (ssh-keygen -R) and connect again.`,
     );
   }
@@ -118,8 +120,10 @@ async function verifyHostKey(host: ResolvedHost, key: HostKey, prompts: ConnectP
   else accepted = await prompts.confirmUnknownHost(question);
   if (!accepted) {
     throw new HostKeyError(
-      `the authenticity of host ${describeHost(host)} can't be established: ${key.type} key fingerprint is ${fp}. ` +
-        `Not connecting. Check the fingerprint and accept it, or connect once with ssh to add it to known_hosts.`,
+      `the authenticity of host ${describeHost(host)} can't be established: ` +
+        `${key.type} key fingerprint is ${fp}. ` +
+        'Not connecting. Check the fingerprint and accept it, ' +
+        'or connect once with ssh to add it to known_hosts.',
     );
   }
   if (host.strictHostKeyChecking !== 'no' && host.userKnownHostsFiles[0]) {
@@ -216,9 +220,8 @@ function authHandler(
     prompt: (name, instructions, _lang, questions, finish) => {
       const unanswered = () => {
         // The server hangs up on an empty answer: remember why, for the error the user sees.
-        failures.push(
-          `the login prompt ${JSON.stringify(questions.map((q) => q.prompt.trim()).join(' '))} was not answered`,
-        );
+        const asked = questions.map((q) => q.prompt.trim()).join(' ');
+        failures.push(`the login prompt ${JSON.stringify(asked)} was not answered`);
         failures.exhausted = true;
         finish([]);
       };
@@ -285,7 +288,10 @@ class DroppedBeforeBanner extends SshError {}
 
 function keepaliveText(host: ResolvedHost): string {
   const s = (host.keepaliveIntervalMs * host.keepaliveCountMax) / 1000;
-  return `no answer from the server in ${s} s (ServerAliveInterval ${host.keepaliveIntervalMs / 1000} s x ServerAliveCountMax ${host.keepaliveCountMax})`;
+  return (
+    `no answer from the server in ${s} s (ServerAliveInterval ${host.keepaliveIntervalMs / 1000} s ` +
+    `x ServerAliveCountMax ${host.keepaliveCountMax})`
+  );
 }
 
 export class SshConnection {
@@ -319,7 +325,9 @@ export class SshConnection {
     this.watchdog = setInterval(
       () => {
         if (Date.now() - lastHeard < deadAfter) return;
-        this.closeReason ??= `connection to ${describeHost(host)} lost: ${keepaliveText(host)}; the network, the VPN or the login node is gone`;
+        this.closeReason ??=
+          `connection to ${describeHost(host)} lost: ${keepaliveText(host)}; ` +
+          'the network, the VPN or the login node is gone';
         clearInterval(this.watchdog);
         sock.destroy();
         client.end();
@@ -359,7 +367,8 @@ export class SshConnection {
         ) {
           if (err instanceof DroppedBeforeBanner)
             throw new SshError(
-              `${err.message} (tried ${attempt + 1} times; the server may be refusing new logins: sshd MaxStartups)`,
+              `${err.message} (tried ${attempt + 1} times; ` +
+                'the server may be refusing new logins: sshd MaxStartups)',
             );
           throw err;
         }
@@ -384,7 +393,8 @@ export class SshConnection {
             () =>
               finish(
                 new SshError(
-                  `connect to host ${host.hostname} port ${host.port}: Connection timed out (ConnectTimeout ${host.connectTimeoutMs / 1000} s)`,
+                  `connect to host ${host.hostname} port ${host.port}: ` +
+                    `Connection timed out (ConnectTimeout ${host.connectTimeoutMs / 1000} s)`,
                 ),
               ),
             host.connectTimeoutMs,
@@ -411,9 +421,8 @@ export class SshConnection {
         lastError = (err as Error).message;
       }
     }
-    throw new SshError(
-      `cannot connect to ${describeHost(host)}: ${lastError}${host.connectionAttempts > 1 ? ` (${host.connectionAttempts} attempts)` : ''}`,
-    );
+    const attempts = host.connectionAttempts > 1 ? ` (${host.connectionAttempts} attempts)` : '';
+    throw new SshError(`cannot connect to ${describeHost(host)}: ${lastError}${attempts}`);
   }
 
   private static async openOnce(
@@ -439,7 +448,8 @@ export class SshConnection {
         () =>
           fail(
             new SshError(
-              `connection to ${describeHost(host)} timed out: no answer from the SSH server within ConnectTimeout ${host.connectTimeoutMs / 1000} s`,
+              `connection to ${describeHost(host)} timed out: ` +
+                `no answer from the SSH server within ConnectTimeout ${host.connectTimeoutMs / 1000} s`,
             ),
           ),
         left,
@@ -465,7 +475,10 @@ export class SshConnection {
       const denied = () => {
         const tried = failures.length > 0 ? ` (${failures.join('; ')})` : '';
         return new SshError(
-          `permission denied for ${host.user}@${describeHost(host)}: no key or answer was accepted${tried}. Add your key to ssh-agent or set IdentityFile in your SSH config; answer the login prompts (2FA) when asked.`,
+          `permission denied for ${host.user}@${describeHost(host)}: ` +
+            `no key or answer was accepted${tried}. ` +
+            'Add your key to ssh-agent or set IdentityFile in your SSH config; ' +
+            'answer the login prompts (2FA) when asked.',
         );
       };
       const lostEarly = (why: string) =>
@@ -578,7 +591,8 @@ export class SshConnection {
             reject(
               new SshError(
                 this.closeReason ??
-                  `the remote command on ${describeHost(this.host)} ended without an exit status (connection lost?)`,
+                  `the remote command on ${describeHost(this.host)} ` +
+                    'ended without an exit status (connection lost?)',
               ),
             );
         });

@@ -38,7 +38,8 @@ const MAX_TEMPLATE_BYTES = 256 * 1024;
 export function accountProblem(account: string): string | undefined {
   return /^project_\d{9}$/.test(account)
     ? undefined
-    : `'${account}' is not a LUMI project account: it must look like project_465000000 (project_ and nine digits)`;
+    : `'${account}' is not a LUMI project account: ` +
+        'it must look like project_465000000 (project_ and nine digits)';
 }
 
 /** The partition the sbatch words ask for (last one wins, as in sbatch), if any. */
@@ -71,19 +72,21 @@ export function jobScriptValues(spec: SubmitSpec): Record<string, string> {
   const modules: string[] = [];
   if (spec.modulePaths.length > 0 || spec.modules.length > 0) {
     modules.push(
-      `type module >/dev/null 2>&1 || ${fail('the module command is not available in the job (is Lmod set up for bash -l?)')}`,
+      'type module >/dev/null 2>&1 || ' +
+        fail('the module command is not available in the job (is Lmod set up for bash -l?)'),
     );
   }
   for (const dir of spec.modulePaths) {
-    modules.push(
-      `[ -d ${shellQuotePath(dir)} ] || ${fail(`module directory ${dir} does not exist: fix --module-use (lumiModules.run.modulePaths)`)}`,
-    );
+    const missing = `module directory ${dir} does not exist: fix --module-use (lumiModules.run.modulePaths)`;
+    modules.push(`[ -d ${shellQuotePath(dir)} ] || ${fail(missing)}`);
     modules.push(`module use ${shellQuotePath(dir)}`);
   }
   for (const name of spec.modules)
     modules.push(moduleLoad(name, 'add its directory with --module-use (lumiModules.run.modulePaths)'));
   const venv = spec.venv
-    ? `[ -f ${shellQuotePath(spec.venv)}/bin/activate ] || ${fail(`no venv at ${spec.venv} (bin/activate is missing): fix --venv (lumiModules.run.venv)`)}\nsource ${shellQuotePath(spec.venv)}/bin/activate`
+    ? `[ -f ${shellQuotePath(spec.venv)}/bin/activate ] || ` +
+      fail(`no venv at ${spec.venv} (bin/activate is missing): fix --venv (lumiModules.run.venv)`) +
+      `\nsource ${shellQuotePath(spec.venv)}/bin/activate`
     : '';
   return {
     account: spec.account ? `#SBATCH --account=${shellQuote(spec.account)}` : '',
