@@ -263,46 +263,29 @@ function compacted(data: CacheFile, keep: (path: string) => boolean): CacheFile 
   };
   const outTables = new CacheTables(out);
   const { strings, depSets, findingLists, summaries } = outTables;
-  const text = (i: unknown): number | undefined =>
-    typeof i === 'number' && typeof data.strings[i] === 'string'
-      ? strings.intern(data.strings[i])
-      : undefined;
-  const dependency = (d: number): number | undefined => {
-    const [kind, arg, stored] = [data.deps[3 * d], text(data.deps[3 * d + 1]), data.deps[3 * d + 2]];
+  // The tables were validated on load (cacheFileProblem) or built here: every index resolves.
+  const text = (i: number): number => strings.intern(data.strings[i]);
+  const dependency = (d: number): number => {
+    const stored = data.deps[3 * d + 2] as number | boolean | null;
     const answer = typeof stored === 'number' ? text(stored) : stored;
-    if (typeof kind !== 'string' || arg === undefined || answer === undefined || typeof answer === 'string')
-      return undefined;
-    return outTables.dependency(kind, arg, answer);
+    return outTables.dependency(data.deps[3 * d] as string, text(data.deps[3 * d + 1] as number), answer);
   };
   for (const [path, entry] of Object.entries(data.files)) {
-    if (!Array.isArray(entry) || !keep(path)) continue;
+    if (!keep(path)) continue;
     const [size, mtimeMs, hash, context, findings, deps, role] = entry;
-    const list = data.findingLists[findings];
-    const set = data.depSets[deps];
-    const summary = role >= 0 ? data.summaries[role] : undefined;
-    if (!Array.isArray(list) || !Array.isArray(set) || (role >= 0 && !Array.isArray(summary))) continue;
     // Finding slots 5 and 6 (code, message) and a summary's directories are string indexes, and its
     // WITH_CONDA value when known.
-    const newList = list.map((v, i) => (i % 7 >= 5 ? text(v) : v));
-    const newSet = set.map(dependency);
-    const newSummary = summary?.map((v, i) => (i > 0 || v >= 0 ? text(v) : v));
-    const newContext = text(context);
-    if (
-      newList.includes(undefined) ||
-      newSet.includes(undefined) ||
-      newSummary?.includes(undefined) ||
-      newContext === undefined
-    )
-      continue;
-    const newRole = newSummary ? summaries.intern(newSummary as number[]) : role;
+    const list = data.findingLists[findings].map((v, i) => (i % 7 >= 5 ? text(v) : v));
+    const summary =
+      role >= 0 ? data.summaries[role].map((v, i) => (i > 0 || v >= 0 ? text(v) : v)) : undefined;
     out.files[path] = [
       size,
       mtimeMs,
       hash,
-      newContext,
-      findingLists.intern(newList as number[]),
-      depSets.intern(newSet as number[]),
-      newRole,
+      text(context),
+      findingLists.intern(list),
+      depSets.intern(data.depSets[deps].map(dependency)),
+      summary ? summaries.intern(summary) : role,
     ];
   }
   return out;
