@@ -11,6 +11,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { runCli } from '../helpers/cli';
+import { runModuleCommands } from '../helpers/lmod';
 import { NIL_FLOW_CASES } from '../helpers/nilFlowCases';
 
 const repo = join(__dirname, '..', '..');
@@ -63,6 +64,31 @@ describe('Lmod differential harness', () => {
       report.results.filter((x) => x.verdict !== 'confirmed').map((x) => `${x.file}:${x.line} ${x.code}`),
       [],
     );
+  });
+
+  it('a dropped path that only isDir tests changes nothing where its variable is unset (not reported)', () => {
+    // unlhcc/hcc-modules' conda modules: `pathJoin(os.getenv("G"), "3")` feeds isDir alone.
+    const tree = join(work, 'isdir-tested');
+    mkdirSync(join(tree, 'pj'), { recursive: true });
+    const text = NIL_FLOW_CASES.find(([name]) => name === 'pathJoin local tested by isDir')![1];
+    writeFileSync(join(tree, 'pj', '1.0.lua'), text);
+    const envs = (env: Record<string, string>) => {
+      const r = runModuleCommands(
+        [['load', 'pj/1.0']],
+        { MODULEPATH: tree, ...env },
+        'echo "ENVS=${ENVS-unset}"',
+      );
+      assert.equal(r.status, 0, r.stderr);
+      return r.stdout.trim().split('\n').pop();
+    };
+    assert.equal(envs({}), 'ENVS=unset', 'G unset: loads, the joined "3" is no directory here');
+    assert.equal(
+      envs({ G: join(work, 'missing') }),
+      'ENVS=unset',
+      'the same as G naming a missing directory',
+    );
+    mkdirSync(join(work, 'groups', '3'), { recursive: true });
+    assert.equal(envs({ G: join(work, 'groups') }), `ENVS=${join(work, 'groups', '3')}`);
   });
 
   it('refutes nothing on the fixtures', async () => {
