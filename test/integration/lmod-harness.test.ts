@@ -115,6 +115,24 @@ describe('Lmod differential harness', () => {
       [],
     );
     assert.equal(findings.filter((f) => f.code === 'paths-not-checked').length, 93);
+    // SJTU's shell-function container modules: every one passes $@ unquoted, and nothing else.
+    const sjtu = runCli([
+      'check',
+      '--format',
+      'json',
+      '--no-shellcheck',
+      join(repo, 'test/corpus/harness/SJTU-HPC'),
+    ]);
+    const sjtuFindings = JSON.parse(sjtu.stdout) as { severity: string; code: string }[];
+    assert.deepEqual(
+      [
+        ...new Set(
+          sjtuFindings.filter((f) => f.severity === 'error' || f.severity === 'warning').map((f) => f.code),
+        ),
+      ],
+      ['shell-function-unquoted-args'],
+    );
+    assert.equal(sjtuFindings.filter((f) => f.code === 'shell-function-unquoted-args').length, 26);
   });
 
   it('refutes nothing on the committed corpus', { timeout: 600_000 }, async () => {
