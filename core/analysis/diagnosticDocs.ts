@@ -201,6 +201,14 @@ export const DIAGNOSTIC_DOCS: Readonly<Record<string, DiagnosticDoc>> = {
       'Shell-function container modules (singularity-hpc, Biocontainers) define the program as a bash ' +
       'function; a bare $@ or $* there splits every argument that holds a space. Write "$@".',
   },
+  'shell-function-csh-args': {
+    summary: 'A set_shell_function csh body passes the arguments wrongly',
+    explanation:
+      "Lmod defines the function for csh as alias NAME 'BODY', with $* written as \\!* (the typed " +
+      'arguments). csh has no $@ ("Illegal variable name."), "$*" cuts the arguments in the wrong ' +
+      "places, $argv is the shell's own arguments, and a ' in the body breaks the alias. Write $*, or " +
+      'nothing: an alias without \\!* gets the arguments appended.',
+  },
   'file-too-large': {
     summary: 'The file is over 1 MiB and was skipped',
     explanation: 'Modulefiles and wrappers are far smaller; such a file is not read whole.',

@@ -64,6 +64,8 @@ before(() => {
     'modules/laif/1.0.lua': `setenv('SIF', '${root}/sif/x.sif')\nsetenv('VENV', '/opt/venv')\n`,
     'modules/syntax/1.0.lua': `prepend_path('PATH', pathJoin(root, 'bin')\nsetenv('A', 'b')\n`,
     'modules/binary.lua': 'x\0y',
+    // shell-function-csh-args
+    'modules/cshargs/1.0.lua': `set_shell_function('${LONG.replace(/-/g, '_')}', 'x "$@"', 'x "$@"')\n`,
     // shell-function-unquoted-args (an shpc-style module)
     'modules/shpc/1.0.lua': `set_shell_function('${LONG.replace(/-/g, '_')}', 'singularity run /x.sif $@', 'singularity run /x.sif $*')\n`,
     // wrapper-no-sing-image-check, -no-container-check, -no-with-conda (host), -unquoted-args,

@@ -15,6 +15,7 @@ import { missingWithConda } from './missingWithConda';
 import { missingWrapperPath } from './missingWrapperPath';
 import { pathNotFound } from './pathNotFound';
 import { pathsNotChecked } from './pathsNotChecked';
+import { shellFunctionCshArgs } from './shellFunctionCshArgs';
 import { shellFunctionUnquotedArgs } from './shellFunctionUnquotedArgs';
 import { singImageNotSif } from './singImageNotSif';
 import { undefinedVariable } from './undefinedVariable';
@@ -33,6 +34,7 @@ export const modulefileRules: readonly ModulefileRule[] = [
   captureUnreadable,
   pathsNotChecked,
   shellFunctionUnquotedArgs,
+  shellFunctionCshArgs,
   missingWrapperPath,
   missingWithConda,
   imageNotRead,

@@ -44,13 +44,16 @@ function sourceOf(text: string, range: Range): string {
   return text.slice(offsetOf(text, range.start), offsetOf(text, range.end));
 }
 
+/** A set_shell_function body argument as the shell will see it (see shellBody). */
+export function shellBodyOf(text: string, arg: { range: Range; value: string | undefined }): string {
+  return shellBody(text.slice(offsetOf(text, arg.range.start), offsetOf(text, arg.range.end)), arg.value);
+}
+
 /** Whether the bash body of this set_shell_function call passes a bare $@ or $*. */
 function passesBareArgs(ctx: ModulefileRuleContext, arg: { range: Range; value: string | undefined }) {
-  const start = offsetOf(ctx.text, arg.range.start);
-  const end = offsetOf(ctx.text, arg.range.end);
   let script;
   try {
-    script = readWrapper(shellBody(ctx.text.slice(start, end), arg.value));
+    script = readWrapper(shellBodyOf(ctx.text, arg));
   } catch {
     return false; // the bash parser is not initialised in this process
   }
