@@ -85,6 +85,19 @@ export const NIL_FLOW_CASES: [name: string, text: string, expected: string[]][] 
     `require("SitePackage")\nsetenv("ARCH", get_highest_supported_architecture())\n`,
     ['unknown-function:hint@2'],
   ],
+  // Lmod checks the arguments of setenv, prepend_path, ... are strings: a nil stops the load there,
+  // so a later use of the same value is not reported again.
+  [
+    'argument of setenv',
+    `local w = os.getenv("WORK")\nsetenv("NXF_HOME", w)\nsetenv("B", w .. "/b")\n`,
+    ['getenv-no-fallback:warning@2'],
+  ],
+  [
+    'argument of prepend_path',
+    `prepend_path("PATH", os.getenv("TOOLBIN"))\n`,
+    ['getenv-no-fallback:warning@1'],
+  ],
+  ['argument guarded', `if os.getenv("D") then setenv("B", os.getenv("D")) end\n`, []],
   ['LUMI site function', `create_container_vars("a.sif", "PyTorch", "/appl/x")\n`, []],
   ['unknown', `setenv("ARCH", get_highest_supported_architecture())\n`, ['unknown-function:error@1']],
   ['unknown in a branch', `if isDir("/x") then foo() end\n`, ['unknown-function:warning@1']],

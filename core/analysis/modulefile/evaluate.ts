@@ -14,13 +14,16 @@ export type { NilOrigin };
 
 /**
  * A possibly-nil os.getenv value used where nil misbehaves: `..` (Lmod stops: "attempt to
- * concatenate a nil value") or pathJoin (the part is dropped). `local`: reached through that local.
+ * concatenate a nil value"), pathJoin (the part is dropped), or an argument of an Lmod function
+ * that takes strings only (Lmod stops: "one or more arguments are not strings"; `callee` names it).
+ * `local`: reached through that local.
  */
 export interface GetenvUse {
   range: Range;
   variable: string | undefined;
-  use: 'concat' | 'pathJoin';
+  use: 'concat' | 'pathJoin' | 'argument';
   local?: string;
+  callee?: string;
 }
 
 /** A global read used in `..`; unconditional: on the load path of every load (no branch, loop, function). */
@@ -93,6 +96,30 @@ export function evaluateModulefile(
 
 /** Lmod tests that make the paths they test safe to use inside the `if` clause. */
 const GUARD_FUNCTIONS = new Set(['isDir', 'isFile']);
+/**
+ * Lmod functions whose every argument must be a string (Lmod's modfuncs.lua: validateStringArgs,
+ * validateStringTable, validateArgsWithValue, validateModules): a nil one stops the load.
+ */
+const STRING_ARGUMENT_FUNCTIONS = new Set([
+  'setenv',
+  'pushenv',
+  'prepend_path',
+  'append_path',
+  'remove_path',
+  'whatis',
+  'help',
+  'family',
+  'conflict',
+  'set_alias',
+  'set_shell_function',
+  'add_property',
+  'load',
+  'try_load',
+  'depends_on',
+  'always_load',
+  'prereq',
+  'source_sh',
+]);
 /**
  * `isAvail(name)`: the clause runs only where that module is installed, which a static check
  * cannot tell (a laptop has none of a site's stack): every path inside it is the site's business.
@@ -678,6 +705,7 @@ class Evaluator {
     use: GetenvUse['use'],
     /** Where a pathJoin drop goes instead: the pending drops of the local it becomes. */
     deferTo?: GetenvUse[],
+    callee?: string,
   ): void {
     if (this.inFunction > 0 || !this.mayBeNil(origin)) return;
     if (origin.kind === 'env') {
@@ -688,9 +716,10 @@ class Evaluator {
         variable: origin.variable,
         use,
         local: origin.local,
+        ...(callee ? { callee } : {}),
       });
-      // Past a `..` that ran, the value was not nil (else the load stopped there): reported once.
-      if (use === 'concat') this.narrowed[this.narrowed.length - 1].add(this.nilKey(origin));
+      // Past a `..` or a call that ran, the value was not nil (else the load stopped there).
+      if (use !== 'pathJoin') this.narrowed[this.narrowed.length - 1].add(this.nilKey(origin));
     } else if (use === 'concat')
       this.evaluation.nilConcats.push({
         name: origin.name,
@@ -827,12 +856,14 @@ class Evaluator {
     const isPathJoin = name === 'pathJoin' && isGlobal;
     const deferTo = isPathJoin && this.flowingPathJoins.has(e) ? this.deferredDrops : undefined;
     const tests = isGlobal && name !== undefined && GUARD_FUNCTIONS.has(name);
+    const validates = isGlobal && name !== undefined && STRING_ARGUMENT_FUNCTIONS.has(name);
     if (tests) this.testArguments++;
     let values: LuaValue[];
     try {
       values = args.map((a) => {
         const v = this.expression(a);
         if (isPathJoin) this.nilUse(this.lastNil, a, 'pathJoin', deferTo);
+        else if (validates) this.nilUse(this.lastNil, a, 'argument', undefined, name);
         return v;
       });
     } finally {
