@@ -53,6 +53,18 @@ export const NIL_FLOW_CASES: [name: string, text: string, expected: string[]][] 
     ['getenv-no-fallback:warning@2'],
   ],
   ['in a function', `local function f() return os.getenv("D") .. "/b" end\n`, []],
+  // unlhcc/hcc-modules: the joined path only feeds isDir; where it exists, Lmod tested it. With G
+  // unset the load does what it does with G naming a missing directory: nothing.
+  [
+    'pathJoin local tested by isDir',
+    `local p = pathJoin(os.getenv("G"), "3") or ""\nif isDir(p) then append_path("ENVS", p) end\n`,
+    [],
+  ],
+  [
+    'pathJoin local used',
+    `local p = pathJoin(os.getenv("G"), "3")\nif isDir(p) then append_path("A", p) end\nsetenv("P", p)\n`,
+    ['getenv-no-fallback:warning@1'],
+  ],
   [
     'undefined in ..',
     `local image = pathJoin("/c", uri)\nsetenv("SIF", image .. "/" .. uri)\n`,

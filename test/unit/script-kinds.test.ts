@@ -6,6 +6,8 @@ import { chmodSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync 
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
+import { makeEnv } from '../../core/analysis/env';
+import { checkProject } from '../../core/analysis/project/checkProject';
 import { analyzeWrapper } from '../../core/analysis/wrapper/analyze';
 import { initBashParser } from '../../core/analysis/wrapper/parser';
 
@@ -123,6 +125,41 @@ describe('a launcher cannot call itself', () => {
     const wrapper = LAUNCHER.replace('r_run.sh', 'python');
     assert.ok(codes(wrapper, '/p/python', false).includes('wrapper-no-container-check'));
     assert.ok(runWithStandin('python', wrapper, 'python-real') > 3);
+  });
+});
+
+describe('what runs a script is its #! line', () => {
+  it('a Python script that mentions singularity, executable or on PATH, is no shell wrapper', async () => {
+    // SJTU-HPC/container-modules' manage.py: `#!/usr/bin/env python3` generating modules that call
+    // singularity. The kernel runs python3 on it; ShellCheck's parse errors on it were false.
+    const tree = join(dir, 'py-tree');
+    mkdirSync(join(tree, 'tool'), { recursive: true });
+    mkdirSync(join(tree, 'bin'));
+    const python =
+      '#!/usr/bin/env python3\nimport logging\n\n' +
+      "logging.basicConfig(format='[%(levelname)s]: %(message)s',\n                    level=logging.DEBUG)\n" +
+      'dst, url = "a.sif", "ubuntu"\ncmd = f"singularity pull --force {dst} docker://{url}"\n';
+    for (const file of [join(tree, 'manage.py'), join(tree, 'bin', 'tool')]) {
+      writeFileSync(file, python);
+      chmodSync(file, 0o755);
+    }
+    writeFileSync(join(tree, 'tool', '1.0.lua'), `prepend_path("PATH", "${tree}/bin")\n`);
+    const env = makeEnv({ processEnv: {}, shellcheck: { enabled: true, path: 'shellcheck' } });
+    const findings = await checkProject([tree], '/', env);
+    assert.deepEqual(
+      findings.filter((f) => !f.file.endsWith('.lua')).map((f) => `${f.file} ${f.code}`),
+      [],
+    );
+    // A shell's #! (through env -S) makes it a wrapper, checked as one.
+    writeFileSync(join(tree, 'bin', 'tool'), '#!/usr/bin/env -S bash -e\nsingularity exec /x.sif tool $@\n');
+    const shell = await checkProject([tree], '/', env);
+    assert.ok(
+      shell.some((f) => f.file === join(tree, 'bin', 'tool') && f.code === 'wrapper-no-container-check'),
+      shell.map((f) => `${f.file} ${f.code}`).join('\n'),
+    );
+    // What the kernel does: python3 runs the file, bash never parses it.
+    const r = spawnSync(join(tree, 'manage.py'), [], { encoding: 'utf8' });
+    assert.equal(r.status, 0, r.stderr);
   });
 });
 
