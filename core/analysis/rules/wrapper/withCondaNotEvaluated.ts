@@ -71,14 +71,46 @@ function innerCode(body: Node, assignments: Assignments, depth = 0): string | un
 function builtValue(values: readonly Node[], assignments: Assignments, depth: number): string | undefined {
   if (values.length === 1) return innerCode(values[0], assignments, depth);
   const appends = values.map((v) => /^[^=]*\+=/.test(v.parent?.text ?? ''));
+  // A later `=` that runs whenever the earlier one did (`CMD="\$WITH_CONDA && "` then `CMD=""`)
+  // replaces it: no path starts there.
+  const replaced = (i: number) => values.some((v, j) => j > i && !appends[j] && runsWhenever(v, values[i]));
   const paths = values
     .map((v, i) =>
-      appends[i] ? undefined : [v, ...values.slice(i + 1).filter((_, j) => appends[i + 1 + j])],
+      appends[i] || replaced(i)
+        ? undefined
+        : [v, ...values.slice(i + 1).filter((_, j) => appends[i + 1 + j])],
     )
     .filter((p): p is Node[] => p !== undefined)
     .map((p) => p.map((v) => innerCode(v, assignments, depth) ?? 'HOST_VALUE').join(''))
     .filter((text) => /WITH_CONDA/.test(text));
   return paths.length === 1 ? paths[0] : undefined;
+}
+
+/** Constructs whose body may not run: branches, loops, functions, subshells, `a && b` lists. */
+const CONDITIONAL = new Set([
+  'if_statement',
+  'elif_clause',
+  'else_clause',
+  'case_item',
+  'while_statement',
+  'for_statement',
+  'c_style_for_statement',
+  'function_definition',
+  'subshell',
+  'list',
+  'pipeline',
+]);
+
+function conditionalAncestors(node: Node): number[] {
+  const out: number[] = [];
+  for (let p = node.parent; p; p = p.parent) if (CONDITIONAL.has(p.type)) out.push(p.id);
+  return out;
+}
+
+/** Whether `later` runs whenever `earlier` ran: inside no construct that does not hold `earlier` too. */
+function runsWhenever(later: Node, earlier: Node): boolean {
+  const held = new Set(conditionalAncestors(earlier));
+  return conditionalAncestors(later).every((id) => held.has(id));
 }
 
 /** Where `\$WITH_CONDA` (escaped in a double-quoted host string) runs as a command: the text to replace. */
