@@ -7,6 +7,9 @@
 //                                 "attempt to concatenate a nil value" (confirmed) or loads (refuted)
 //   getenv-no-fallback, pathJoin  "pathJoin drops X": X unset loads, and with X set its value
 //                                 reaches the environment (confirmed); X unset fails there (refuted)
+//   getenv-no-fallback, argument  "F stops the load" (F: setenv, prepend_path, ...): X unset -> Lmod
+//                                 fails with "with command: F, one or more arguments are not strings"
+//                                 and X set does not (confirmed), or X unset loads (refuted)
 //   undefined-variable (error)    every load stops with "attempt to concatenate a nil value"
 //   unknown-function (error)      every load stops with "attempt to call a nil value"
 //
@@ -36,7 +39,9 @@ function claimOf(f) {
   if (f.code === 'getenv-no-fallback') {
     const variable = /os\.getenv\('([^']+)'\)/.exec(f.message)?.[1];
     if (!variable) return undefined;
-    return { kind: /pathJoin/.test(f.message) ? 'drops' : 'concat-unset', variable };
+    if (/pathJoin/.test(f.message)) return { kind: 'drops', variable };
+    const callee = /: (\w+) stops the load$/.exec(f.message)?.[1];
+    return callee ? { kind: 'argument-unset', variable, callee } : { kind: 'concat-unset', variable };
   }
   if (f.code === 'undefined-variable' && f.severity === 'error') return { kind: 'concat-always' };
   if (f.code === 'unknown-function' && f.severity === 'error') return { kind: 'call-always' };
@@ -162,6 +167,12 @@ function decide(claim, line, unset, set) {
       );
       if (unset?.failed === false && set?.failed === false && reaches) return 'confirmed';
       return 'undecidable';
+    }
+    case 'argument-unset': {
+      if (unset?.failed === false) return 'refuted';
+      const notStrings = (r) =>
+        r?.lmod.includes(`with command: ${claim.callee}, one or more arguments are not strings`);
+      return notStrings(unset) && set !== undefined && !notStrings(set) ? 'confirmed' : 'undecidable';
     }
     case 'concat-always':
       if (set?.failed === false) return 'refuted';

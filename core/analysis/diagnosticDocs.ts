@@ -93,9 +93,10 @@ export const DIAGNOSTIC_DOCS: Readonly<Record<string, DiagnosticDoc>> = {
   'getenv-no-fallback': {
     summary: 'os.getenv without a fallback in a path',
     explanation:
-      "When the variable is unset, '..' fails at load time and pathJoin silently drops it (the " +
-      "path turns relative). Write os.getenv('X') or '<default>'. For checking, give X a value in " +
-      'the lumiModules.env setting or with --env.',
+      "When the variable is unset, '..' fails at load time, setenv, prepend_path and Lmod's other " +
+      'string-only functions refuse the nil ("one or more arguments are not strings"), and ' +
+      "pathJoin silently drops it (the path turns relative). Write os.getenv('X') or '<default>'. " +
+      'For checking, give X a value in the lumiModules.env setting or with --env.',
   },
   'undefined-variable': {
     summary: 'A global that is never defined (nil)',

@@ -53,6 +53,18 @@ export const NIL_FLOW_CASES: [name: string, text: string, expected: string[]][] 
     ['getenv-no-fallback:warning@2'],
   ],
   ['in a function', `local function f() return os.getenv("D") .. "/b" end\n`, []],
+  // unlhcc/hcc-modules: the joined path only feeds isDir; where it exists, Lmod tested it. With G
+  // unset the load does what it does with G naming a missing directory: nothing.
+  [
+    'pathJoin local tested by isDir',
+    `local p = pathJoin(os.getenv("G"), "3") or ""\nif isDir(p) then append_path("ENVS", p) end\n`,
+    [],
+  ],
+  [
+    'pathJoin local used',
+    `local p = pathJoin(os.getenv("G"), "3")\nif isDir(p) then append_path("A", p) end\nsetenv("P", p)\n`,
+    ['getenv-no-fallback:warning@1'],
+  ],
   [
     'undefined in ..',
     `local image = pathJoin("/c", uri)\nsetenv("SIF", image .. "/" .. uri)\n`,
@@ -73,6 +85,19 @@ export const NIL_FLOW_CASES: [name: string, text: string, expected: string[]][] 
     `require("SitePackage")\nsetenv("ARCH", get_highest_supported_architecture())\n`,
     ['unknown-function:hint@2'],
   ],
+  // Lmod checks the arguments of setenv, prepend_path, ... are strings: a nil stops the load there,
+  // so a later use of the same value is not reported again.
+  [
+    'argument of setenv',
+    `local w = os.getenv("WORK")\nsetenv("NXF_HOME", w)\nsetenv("B", w .. "/b")\n`,
+    ['getenv-no-fallback:warning@2'],
+  ],
+  [
+    'argument of prepend_path',
+    `prepend_path("PATH", os.getenv("TOOLBIN"))\n`,
+    ['getenv-no-fallback:warning@1'],
+  ],
+  ['argument guarded', `if os.getenv("D") then setenv("B", os.getenv("D")) end\n`, []],
   ['LUMI site function', `create_container_vars("a.sif", "PyTorch", "/appl/x")\n`, []],
   ['unknown', `setenv("ARCH", get_highest_supported_architecture())\n`, ['unknown-function:error@1']],
   ['unknown in a branch', `if isDir("/x") then foo() end\n`, ['unknown-function:warning@1']],

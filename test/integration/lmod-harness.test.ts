@@ -11,6 +11,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { runCli } from '../helpers/cli';
+import { runModuleCommands } from '../helpers/lmod';
 import { NIL_FLOW_CASES } from '../helpers/nilFlowCases';
 
 const repo = join(__dirname, '..', '..');
@@ -65,6 +66,31 @@ describe('Lmod differential harness', () => {
     );
   });
 
+  it('a dropped path that only isDir tests changes nothing where its variable is unset (not reported)', () => {
+    // unlhcc/hcc-modules' conda modules: `pathJoin(os.getenv("G"), "3")` feeds isDir alone.
+    const tree = join(work, 'isdir-tested');
+    mkdirSync(join(tree, 'pj'), { recursive: true });
+    const text = NIL_FLOW_CASES.find(([name]) => name === 'pathJoin local tested by isDir')![1];
+    writeFileSync(join(tree, 'pj', '1.0.lua'), text);
+    const envs = (env: Record<string, string>) => {
+      const r = runModuleCommands(
+        [['load', 'pj/1.0']],
+        { MODULEPATH: tree, ...env },
+        'echo "ENVS=${ENVS-unset}"',
+      );
+      assert.equal(r.status, 0, r.stderr);
+      return r.stdout.trim().split('\n').pop();
+    };
+    assert.equal(envs({}), 'ENVS=unset', 'G unset: loads, the joined "3" is no directory here');
+    assert.equal(
+      envs({ G: join(work, 'missing') }),
+      'ENVS=unset',
+      'the same as G naming a missing directory',
+    );
+    mkdirSync(join(work, 'groups', '3'), { recursive: true });
+    assert.equal(envs({ G: join(work, 'groups') }), `ENVS=${join(work, 'groups', '3')}`);
+  });
+
   it('refutes nothing on the fixtures', async () => {
     assert.deepEqual(refuted(await verify(join(repo, 'test', 'fixtures'))), []);
   });
@@ -89,6 +115,24 @@ describe('Lmod differential harness', () => {
       [],
     );
     assert.equal(findings.filter((f) => f.code === 'paths-not-checked').length, 93);
+    // SJTU's shell-function container modules: every one passes $@ unquoted, and nothing else.
+    const sjtu = runCli([
+      'check',
+      '--format',
+      'json',
+      '--no-shellcheck',
+      join(repo, 'test/corpus/harness/SJTU-HPC'),
+    ]);
+    const sjtuFindings = JSON.parse(sjtu.stdout) as { severity: string; code: string }[];
+    assert.deepEqual(
+      [
+        ...new Set(
+          sjtuFindings.filter((f) => f.severity === 'error' || f.severity === 'warning').map((f) => f.code),
+        ),
+      ],
+      ['shell-function-unquoted-args'],
+    );
+    assert.equal(sjtuFindings.filter((f) => f.code === 'shell-function-unquoted-args').length, 26);
   });
 
   it('refutes nothing on the committed corpus', { timeout: 600_000 }, async () => {

@@ -2,10 +2,12 @@
 // by its smallest text, and each claim about bash run in bash (a `singularity` stub on PATH or not).
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { chmodSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
+import { makeEnv } from '../../core/analysis/env';
+import { checkProject } from '../../core/analysis/project/checkProject';
 import { analyzeWrapper } from '../../core/analysis/wrapper/analyze';
 import { initBashParser } from '../../core/analysis/wrapper/parser';
 
@@ -81,6 +83,83 @@ describe('script kinds', () => {
     // A plain lookup of the runtime is no such check.
     const lookup = `#!/bin/bash\nruntime=$(command -v singularity) || exit 1\nexec "$runtime" exec "$SING_IMAGE" python3 "$@"\n`;
     assert.ok(codes(lookup, '/p/bin/python3', true).includes('wrapper-no-container-check'));
+  });
+});
+
+describe('a launcher cannot call itself', () => {
+  // dl_mouse_human (ChloeJaro/dl_mouse_human@bcae962, CC-BY-4.0): job scripts call this script by
+  // path; it runs another script of its own in the container and passes its arguments on.
+  const LAUNCHER = `#!/bin/bash\nsingularity run --nv --bind ./:/usr/src deeplearn.sif r_run.sh "$@"\n`;
+
+  /**
+   * A `singularity` stand-in that counts the containers started and runs what follows the image with
+   * the caller's PATH (the wrapper's directory bound and on PATH inside, the worst case for a loop).
+   */
+  function runWithStandin(scriptName: string, text: string, program: string): number {
+    const bin = mkdtempSync(join(dir, 'bin-'));
+    const starts = join(bin, 'starts');
+    writeFileSync(
+      join(bin, 'singularity'),
+      `#!/bin/bash\necho x >> ${starts}\n[ $(wc -l < ${starts}) -gt 3 ] && exit 9\n` +
+        'shift; while [ "${1#-}" != "$1" ]; do case $1 in --bind|-B) shift;; esac; shift; done\n' +
+        'shift; exec "$@"\n',
+    );
+    writeFileSync(join(bin, program), '#!/bin/sh\necho "ran $0"\n');
+    writeFileSync(join(bin, scriptName), text);
+    for (const f of ['singularity', program, scriptName]) chmodSync(join(bin, f), 0o755);
+    bash(`${scriptName} a`, [bin]);
+    return readFileSync(starts, 'utf8').split('\n').filter(Boolean).length;
+  }
+
+  it('not on PATH and running no program of its own name: no wrapper-no-container-check', () => {
+    assert.ok(!codes(LAUNCHER, '/p/singularity_r_run.sh', false).includes('wrapper-no-container-check'));
+    // Still used in place of a program: the other wrapper rules hold.
+    const unquoted = LAUNCHER.replace('"$@"', '$@');
+    assert.ok(codes(unquoted, '/p/singularity_r_run.sh', false).includes('wrapper-unquoted-args'));
+    // On a module's PATH it is judged as a wrapper.
+    assert.ok(codes(LAUNCHER, '/p/bin/singularity_r_run.sh', true).includes('wrapper-no-container-check'));
+  });
+
+  it('bash: the launcher starts one container; a wrapper named after its program loops', () => {
+    assert.equal(runWithStandin('singularity_r_run.sh', LAUNCHER, 'r_run.sh'), 1);
+    const wrapper = LAUNCHER.replace('r_run.sh', 'python');
+    assert.ok(codes(wrapper, '/p/python', false).includes('wrapper-no-container-check'));
+    assert.ok(runWithStandin('python', wrapper, 'python-real') > 3);
+  });
+});
+
+describe('what runs a script is its #! line', () => {
+  it('a Python script that mentions singularity, executable or on PATH, is no shell wrapper', async () => {
+    // SJTU-HPC/container-modules' manage.py: `#!/usr/bin/env python3` generating modules that call
+    // singularity. The kernel runs python3 on it; ShellCheck's parse errors on it were false.
+    const tree = join(dir, 'py-tree');
+    mkdirSync(join(tree, 'tool'), { recursive: true });
+    mkdirSync(join(tree, 'bin'));
+    const python =
+      '#!/usr/bin/env python3\nimport logging\n\n' +
+      "logging.basicConfig(format='[%(levelname)s]: %(message)s',\n                    level=logging.DEBUG)\n" +
+      'dst, url = "a.sif", "ubuntu"\ncmd = f"singularity pull --force {dst} docker://{url}"\n';
+    for (const file of [join(tree, 'manage.py'), join(tree, 'bin', 'tool')]) {
+      writeFileSync(file, python);
+      chmodSync(file, 0o755);
+    }
+    writeFileSync(join(tree, 'tool', '1.0.lua'), `prepend_path("PATH", "${tree}/bin")\n`);
+    const env = makeEnv({ processEnv: {}, shellcheck: { enabled: true, path: 'shellcheck' } });
+    const findings = await checkProject([tree], '/', env);
+    assert.deepEqual(
+      findings.filter((f) => !f.file.endsWith('.lua')).map((f) => `${f.file} ${f.code}`),
+      [],
+    );
+    // A shell's #! (through env -S) makes it a wrapper, checked as one.
+    writeFileSync(join(tree, 'bin', 'tool'), '#!/usr/bin/env -S bash -e\nsingularity exec /x.sif tool $@\n');
+    const shell = await checkProject([tree], '/', env);
+    assert.ok(
+      shell.some((f) => f.file === join(tree, 'bin', 'tool') && f.code === 'wrapper-no-container-check'),
+      shell.map((f) => `${f.file} ${f.code}`).join('\n'),
+    );
+    // What the kernel does: python3 runs the file, bash never parses it.
+    const r = spawnSync(join(tree, 'manage.py'), [], { encoding: 'utf8' });
+    assert.equal(r.status, 0, r.stderr);
   });
 });
 

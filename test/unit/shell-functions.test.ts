@@ -6,10 +6,12 @@ import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'nod
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { before, describe, it } from 'node:test';
+import type { Range } from '../../core/analysis/types';
 import { makeEnv } from '../../core/analysis/env';
 import { analyzeModulefile } from '../../core/analysis/modulefile/analyze';
 import { shellBody } from '../../core/analysis/rules/modulefile/shellFunctionUnquotedArgs';
 import { initBashParser } from '../../core/analysis/wrapper/parser';
+import { runCli } from '../helpers/cli';
 
 const tree = join(__dirname, '..', 'fixtures', 'shell-functions', 'modules');
 const findings = (module: string) => {
@@ -53,6 +55,20 @@ describe('shell-function container modules', () => {
       finding.message,
       'shell functions shpctool-exec and 1 more pass $@ unquoted: arguments with spaces are split',
     );
+  });
+
+  it('a tree of shell-function modules alone (no wrapper script) gets the same findings from check', () => {
+    // SJTU-HPC/container-modules: the bash parser was started only for wrapper scripts, so a tree
+    // without one got no shell-function finding at all.
+    const r = runCli(['check', '--format', 'json', '--no-shellcheck', join(tree, '..')]);
+    const cli = (JSON.parse(r.stdout) as { file: string; code: string; message: string; range: Range }[])
+      .filter((f) => f.code === 'shell-function-unquoted-args')
+      .map((f) => `${f.file.slice(tree.length + 1)}:${f.range.start.line + 1} ${f.message}`);
+    assert.deepEqual(cli, [
+      // A name known only as Lmod runs the loop is named by its Lua expression.
+      'biotool/2.0.lua:8 shell function (program) passes $@ unquoted: arguments with spaces are split',
+      'shpctool/2.0.lua:5 shell functions shpctool-exec and 1 more pass $@ unquoted: arguments with spaces are split',
+    ]);
   });
 
   it('the image a shell function runs is checked where its site is this machine; once per image', () => {

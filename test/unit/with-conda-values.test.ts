@@ -136,6 +136,11 @@ describe('which WITH_CONDA values work unevaluated: bash decides', () => {
     assert.equal(active(CSC, '$WITH_CONDA'), 'env=none\n', 'conda activate never ran');
     assert.equal(active(CSC, 'eval "$WITH_CONDA"'), 'env=pytorch\n');
     assert.equal(active(SIMPLE, 'eval "$WITH_CONDA"'), 'env=pytorch\n');
+    // The seed's command built up in a host variable, run as the code of the inner bash -c.
+    const builtUp =
+      'CMD=""; if [ -n "$WITH_CONDA" ]; then CMD="\\$WITH_CONDA && "; fi; CMD+="true"; eval "$CMD"';
+    assert.equal(active(CSC, builtUp), 'env=none\n', 'conda activate never ran');
+    assert.equal(active(SIMPLE, builtUp), 'env=pytorch\n');
   });
 });
 
@@ -145,6 +150,12 @@ const UNEVALUATED: Record<string, string> = {
   plain: `${HEAD}if [ -d /.singularity.d ]; then $WITH_CONDA; exec python "$@"; fi\nexec singularity exec "$SING_IMAGE" "$0" "$@"\n`,
   'bash -c': `${HEAD}if [ -d /.singularity.d ]; then exec python "$@"; fi\nexec singularity exec "$SING_IMAGE" bash -c '$WITH_CONDA && exec python "$@"' python "$@"\n`,
   'the seed': `${HEAD}if [ -d /.singularity.d ]; then exec python "$@"; fi\nCMD="\\$WITH_CONDA && "\nexec singularity exec "$SING_IMAGE" bash -c "$CMD exec python $(printf ' %q' "$@")"\n`,
+  // Helsinki-NLP/mammoth helper/bin/wrappers/sing-bash (commit 25b1cec9, the seed user's own): the
+  // command built up with = in a branch and +=.
+  'the seed, built up':
+    `${HEAD}if [ -d /.singularity.d ]; then exec python "$@"; fi\nCMD=""\n` +
+    `if [ -n "$WITH_CONDA" ]; then\n  CMD="\\$WITH_CONDA && "\nfi\nCMD+="exec -a \\"$0\\" python"\n` +
+    `CMD+=" $(printf ' %q' "$@")"\nsingularity exec $BINDINGS $SING_IMAGE bash -c "$CMD"\n`,
 };
 const QUOTED = UNEVALUATED.plain.replace('$WITH_CONDA;', '"$WITH_CONDA";');
 
@@ -179,6 +190,14 @@ describe('the rule, fed by the values the modules on PATH give WITH_CONDA', () =
   it('"$WITH_CONDA" quoted: a simple command with arguments fails too', () => {
     assert.equal(found(QUOTED, { '/m/a.lua': SIMPLE }), 1);
     assert.equal(found(QUOTED, { '/m/a.lua': 'true' }), 0);
+  });
+
+  it('echo of the command line runs nothing: only the singularity line is reported (bash agrees)', () => {
+    const built = UNEVALUATED['the seed, built up'];
+    const shown = built.replace(/^singularity exec (.*)$/m, 'echo singularity exec $1\nsingularity exec $1');
+    assert.equal(found(built, { '/m/a.lua': CSC }), 1);
+    assert.equal(found(shown, { '/m/a.lua': CSC }), 1);
+    assert.equal(bashRun(CSC, 'CMD="\\$V && x"; echo bash -c "$CMD" >/dev/null; echo done'), 'done');
   });
 
   it('a wrapper that evaluates it is clean whatever the value', () => {

@@ -162,7 +162,8 @@ describe('script recognition by the first bytes', () => {
       ['#!/usr/bin/python3\n', undefined],
       ['#!/bin/zsh\n', undefined],
       ['#!/bin/bash5\n', undefined],
-      ['#!/usr/bin/env -S bash -e\n', undefined],
+      ['#!/usr/bin/env -S bash -e\n', 'bash'],
+      ['#!/usr/bin/env LC_ALL=C python3\n', undefined],
       ['echo "#!/bin/bash"\n', undefined],
       ['', undefined],
     ];
@@ -172,9 +173,14 @@ describe('script recognition by the first bytes', () => {
     );
   });
 
-  it('takes text starting with #! or executable text as a possible script, never binary data', () => {
+  it('takes text whose #! names a shell, or executable text without #!, as a possible script, never binary data', () => {
     const never = () => assert.fail('executable bit not needed when there is a shebang');
-    assert.equal(mayBeScript(Buffer.from('#!/usr/bin/python3\n'), never), true);
+    assert.equal(mayBeScript(Buffer.from('#!/bin/bash\n'), never), true);
+    assert.equal(
+      mayBeScript(Buffer.from('#!/usr/bin/env python3\nimport os\n'), () => true),
+      false,
+      'python3 runs it, executable or not: no shell script',
+    );
     assert.equal(
       mayBeScript(Buffer.from('echo hi\n'), () => true),
       true,

@@ -14,13 +14,16 @@ export type { NilOrigin };
 
 /**
  * A possibly-nil os.getenv value used where nil misbehaves: `..` (Lmod stops: "attempt to
- * concatenate a nil value") or pathJoin (the part is dropped). `local`: reached through that local.
+ * concatenate a nil value"), pathJoin (the part is dropped), or an argument of an Lmod function
+ * that takes strings only (Lmod stops: "one or more arguments are not strings"; `callee` names it).
+ * `local`: reached through that local.
  */
 export interface GetenvUse {
   range: Range;
   variable: string | undefined;
-  use: 'concat' | 'pathJoin';
+  use: 'concat' | 'pathJoin' | 'argument';
   local?: string;
+  callee?: string;
 }
 
 /** A global read used in `..`; unconditional: on the load path of every load (no branch, loop, function). */
@@ -84,11 +87,39 @@ export function evaluateModulefile(
   const evaluator = new Evaluator(source, filePath, getenv, given);
   if (recordLocals) evaluator.evaluation.localValues = new Map();
   for (const statement of chunk.body) evaluator.statement(statement);
+  // A drop reported where its local is first used lands in source order all the same.
+  evaluator.evaluation.getenvWithoutFallback.sort(
+    (a, b) => a.range.start.line - b.range.start.line || a.range.start.character - b.range.start.character,
+  );
   return evaluator.evaluation;
 }
 
 /** Lmod tests that make the paths they test safe to use inside the `if` clause. */
 const GUARD_FUNCTIONS = new Set(['isDir', 'isFile']);
+/**
+ * Lmod functions whose every argument must be a string (Lmod's modfuncs.lua: validateStringArgs,
+ * validateStringTable, validateArgsWithValue, validateModules): a nil one stops the load.
+ */
+const STRING_ARGUMENT_FUNCTIONS = new Set([
+  'setenv',
+  'pushenv',
+  'prepend_path',
+  'append_path',
+  'remove_path',
+  'whatis',
+  'help',
+  'family',
+  'conflict',
+  'set_alias',
+  'set_shell_function',
+  'add_property',
+  'load',
+  'try_load',
+  'depends_on',
+  'always_load',
+  'prereq',
+  'source_sh',
+]);
 /**
  * `isAvail(name)`: the clause runs only where that module is installed, which a static check
  * cannot tell (a laptop has none of a site's stack): every path inside it is the site's business.
@@ -141,6 +172,19 @@ class Evaluator {
   private inFunction = 0;
   private inCondition = 0;
   private readonly scopes: Map<string, LocalVariable>[] = [new Map()];
+  /**
+   * pathJoin drops whose joined path became a local's value: reported at the first read that lets
+   * the path flow on. A read as the argument of isDir/isFile only tests it, and inside
+   * `if isDir(p) then` the path exists (Lmod tested it), so neither reports the drop.
+   */
+  private readonly pendingDrops = new Map<LocalVariable, GetenvUse[]>();
+  /** pathJoin calls (of the local being declared) whose result flows into its value. */
+  private readonly flowingPathJoins = new Set<luaparse.Node>();
+  private deferredDrops: GetenvUse[] | undefined;
+  /** Inside the arguments of isDir/isFile: a read there only tests the path. */
+  private testArguments = 0;
+  /** Per `if isDir(p)` clause being walked: the locals it tested. */
+  private readonly existingLocals: Set<LocalVariable>[] = [];
   private depth = 0;
   private readonly builtinContext: BuiltinContext;
 
@@ -390,19 +434,30 @@ class Evaluator {
     switch (s.type) {
       case 'LocalStatement': {
         const origins: (NilOrigin | undefined)[] = [];
-        const values = s.init.map((e) => {
-          const v = this.expression(e);
-          origins.push(this.lastNil);
-          return v;
+        const drops: GetenvUse[][] = [];
+        const values = s.init.map((e, i) => {
+          if (i >= s.variables.length) return this.expression(e);
+          this.markFlowing(e);
+          const outer = this.deferredDrops;
+          this.deferredDrops = drops[i] = [];
+          try {
+            const v = this.expression(e);
+            origins.push(this.lastNil);
+            return v;
+          } finally {
+            this.deferredDrops = outer;
+            this.flowingPathJoins.clear();
+          }
         });
-        s.variables.forEach((id, i) =>
+        s.variables.forEach((id, i) => {
           this.declare(
             id,
             i < values.length ? values[i] : s.init.length === 0 ? null : undefined,
             origins[i],
             s.init[i],
-          ),
-        );
+          );
+          if (drops[i]?.length) this.pendingDrops.set(this.lookup(id.name)!, drops[i]);
+        });
         return;
       }
       case 'AssignmentStatement': {
@@ -420,6 +475,8 @@ class Evaluator {
           const local = this.lookup(target.name);
           // An assignment in an inner block may or may not run: the value becomes unknown.
           if (local) {
+            // A new value in the same block: the old one's drop no longer flows from this local.
+            if (local.depth === this.depth) this.pendingDrops.delete(local);
             local.value = local.depth === this.depth ? values[i] : undefined;
             // In the same block the new value's origin holds; in an inner one (`if not x then x = d end`)
             // the local may have been given a default: no longer reported.
@@ -458,10 +515,14 @@ class Evaluator {
           } else allExit = false;
           if (!this.exits(clause.body)) allExit = false;
           const pathsBefore = this.evaluation.paths.length;
+          const tested =
+            clause.type === 'ElseClause' ? new Set<LocalVariable>() : this.testedLocals(clause.condition);
           if (!everyLoad) this.conditional++;
+          this.existingLocals.push(tested);
           try {
             this.block(clause.body, undefined, nonNil);
           } finally {
+            this.existingLocals.pop();
             if (!everyLoad) this.conditional--;
           }
           if (guards.length > 0) this.markGuarded(pathsBefore, guards);
@@ -497,6 +558,55 @@ class Evaluator {
       default:
         return; // break, goto, label
     }
+  }
+
+  /** The pathJoin calls whose result is the value of `e` (through `..`, `or`, `and`, pathJoin). */
+  private markFlowing(e: luaparse.Expression): void {
+    if (e.type === 'BinaryExpression' && e.operator === '..') {
+      this.markFlowing(e.left);
+      this.markFlowing(e.right);
+    } else if (e.type === 'LogicalExpression') {
+      this.markFlowing(e.left);
+      this.markFlowing(e.right);
+    } else if (
+      e.type === 'CallExpression' &&
+      e.base.type === 'Identifier' &&
+      e.base.name === 'pathJoin' &&
+      !this.lookup('pathJoin')
+    ) {
+      this.flowingPathJoins.add(e);
+      for (const a of e.arguments) this.markFlowing(a);
+    }
+  }
+
+  /** A read of LOCAL that lets its value flow on: its pending drops are reported now. */
+  private flowOn(local: LocalVariable): void {
+    const drops = this.pendingDrops.get(local);
+    if (!drops || this.testArguments > 0 || this.existingLocals.some((set) => set.has(local))) return;
+    this.pendingDrops.delete(local);
+    this.evaluation.getenvWithoutFallback.push(...drops);
+  }
+
+  /** The locals an `if` condition tests with isDir/isFile, alone or in an `and` chain. */
+  private testedLocals(condition: luaparse.Expression): Set<LocalVariable> {
+    const tested = new Set<LocalVariable>();
+    const visit = (e: luaparse.Expression): void => {
+      if (e.type === 'LogicalExpression' && e.operator === 'and') {
+        visit(e.left);
+        visit(e.right);
+      } else if (
+        e.type === 'CallExpression' &&
+        e.base.type === 'Identifier' &&
+        GUARD_FUNCTIONS.has(e.base.name) &&
+        !this.lookup(e.base.name) &&
+        e.arguments[0]?.type === 'Identifier'
+      ) {
+        const local = this.lookup(e.arguments[0].name);
+        if (local) tested.add(local);
+      }
+    };
+    visit(condition);
+    return tested;
   }
 
   /**
@@ -589,19 +699,27 @@ class Evaluator {
   }
 
   /** Records a possibly-nil value used where nil misbehaves. */
-  private nilUse(origin: NilOrigin | undefined, node: luaparse.Expression, use: GetenvUse['use']): void {
+  private nilUse(
+    origin: NilOrigin | undefined,
+    node: luaparse.Expression,
+    use: GetenvUse['use'],
+    /** Where a pathJoin drop goes instead: the pending drops of the local it becomes. */
+    deferTo?: GetenvUse[],
+    callee?: string,
+  ): void {
     if (this.inFunction > 0 || !this.mayBeNil(origin)) return;
     if (origin.kind === 'env') {
       // pathJoin in a condition (`if isDir(pathJoin(os.getenv('X'), 'a'))`) only tests.
-      if (use === 'pathJoin' && this.inCondition > 0) return;
-      this.evaluation.getenvWithoutFallback.push({
+      if (use === 'pathJoin' && (this.inCondition > 0 || this.testArguments > 0)) return;
+      (deferTo ?? this.evaluation.getenvWithoutFallback).push({
         range: this.rangeOf(node),
         variable: origin.variable,
         use,
         local: origin.local,
+        ...(callee ? { callee } : {}),
       });
-      // Past a `..` that ran, the value was not nil (else the load stopped there): reported once.
-      if (use === 'concat') this.narrowed[this.narrowed.length - 1].add(this.nilKey(origin));
+      // Past a `..` or a call that ran, the value was not nil (else the load stopped there).
+      if (use !== 'pathJoin') this.narrowed[this.narrowed.length - 1].add(this.nilKey(origin));
     } else if (use === 'concat')
       this.evaluation.nilConcats.push({
         name: origin.name,
@@ -628,6 +746,7 @@ class Evaluator {
         const local = this.lookup(e.name);
         if (local) {
           local.used = true;
+          this.flowOn(local);
           for (const name of local.envReads ?? []) this.builtinContext.envReads.add(name);
           this.lastNil = local.nilOrigin;
           this.record(e, local);
@@ -735,11 +854,21 @@ class Evaluator {
     const { name, isGlobal } = this.callee(e.base);
     const { args, tableForm } = this.callArguments(e);
     const isPathJoin = name === 'pathJoin' && isGlobal;
-    const values = args.map((a) => {
-      const v = this.expression(a);
-      if (isPathJoin) this.nilUse(this.lastNil, a, 'pathJoin');
-      return v;
-    });
+    const deferTo = isPathJoin && this.flowingPathJoins.has(e) ? this.deferredDrops : undefined;
+    const tests = isGlobal && name !== undefined && GUARD_FUNCTIONS.has(name);
+    const validates = isGlobal && name !== undefined && STRING_ARGUMENT_FUNCTIONS.has(name);
+    if (tests) this.testArguments++;
+    let values: LuaValue[];
+    try {
+      values = args.map((a) => {
+        const v = this.expression(a);
+        if (isPathJoin) this.nilUse(this.lastNil, a, 'pathJoin', deferTo);
+        else if (validates) this.nilUse(this.lastNil, a, 'argument', undefined, name);
+        return v;
+      });
+    } finally {
+      if (tests) this.testArguments--;
+    }
     this.lastNil = undefined;
     if (!name) return undefined;
     // Computed once: the call's record and the built-in's effects share them (ranges are never changed).

@@ -101,9 +101,14 @@ async function checkModulefile(
   const { env } = context;
   let recorder = context.recordDependencies ? recordingEnv(env) : undefined;
   let analysis = analyzeModulefile(text, path, recorder?.env ?? env, context.document);
-  // The module's wrappers need the bash parser (their facts: WITH_CONDA use): started only when a
-  // module has any, and the module analysed again with it.
-  if (!bashParserReady() && analysis.wrapperDirs.some((d) => (env.fs.listDir(d)?.length ?? 0) > 0)) {
+  // The module's wrappers need the bash parser (their facts: WITH_CONDA use), and so do the bodies of
+  // its shell functions (set_shell_function, parsed as bash): started only when a module has any,
+  // and the module analysed again with it.
+  if (
+    !bashParserReady() &&
+    (analysis.wrapperDirs.some((d) => (env.fs.listDir(d)?.length ?? 0) > 0) ||
+      analysis.calls.some((c) => c.isGlobal && c.name === 'set_shell_function'))
+  ) {
     await initBashParser();
     recorder = context.recordDependencies ? recordingEnv(env) : undefined;
     analysis = analyzeModulefile(text, path, recorder?.env ?? env, context.document);

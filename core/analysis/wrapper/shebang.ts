@@ -5,14 +5,17 @@
 export type ShellName = 'bash' | 'sh' | 'dash' | 'ksh';
 
 /**
- * The shell a `#!` line names, directly or through env: `#!/bin/bash -e` and `#!/usr/bin/env sh`
- * give bash and sh; any other interpreter or no shebang gives undefined.
+ * The shell a `#!` line names, directly or through env: `#!/bin/bash -e`, `#!/usr/bin/env sh` and
+ * `#!/usr/bin/env -S bash -e` give bash, sh and bash (env's options and NAME=VALUE words are
+ * skipped, as env does); any other interpreter or no shebang gives undefined.
  */
 export function shellOfShebang(head: string): ShellName | undefined {
-  const line = /^#![ \t]*(\S+)(?:[ \t]+(\S+))?/.exec(head);
+  const line = /^#![ \t]*([^\r\n]*)/.exec(head);
   if (!line) return undefined;
-  const program = line[1].slice(line[1].lastIndexOf('/') + 1);
-  const interpreter = program === 'env' ? line[2] : program;
+  const words = line[1].split(/[ \t]+/).filter((w) => w !== '');
+  const program = (words[0] ?? '').slice((words[0] ?? '').lastIndexOf('/') + 1);
+  const interpreter =
+    program === 'env' ? words.slice(1).find((w) => !w.startsWith('-') && !w.includes('=')) : program;
   return interpreter === 'bash' || interpreter === 'sh' || interpreter === 'dash' || interpreter === 'ksh'
     ? interpreter
     : undefined;
@@ -24,10 +27,16 @@ export function isShellScript(head: string): boolean {
 }
 
 /**
- * A file that may be a script: text (no NUL byte) that starts with `#!` or is executable.
- * `header` is the file's first bytes.
+ * A file that may be a shell script: text (no NUL byte) whose `#!` line names a shell, or an
+ * executable text file without one (execve fails on it and the calling shell runs it as sh). A
+ * `#!` naming another interpreter (`#!/usr/bin/env python3`) is run by that interpreter: no shell
+ * script, whatever it mentions. `header` is the file's first bytes.
  */
 export function mayBeScript(header: Uint8Array, isExecutable: () => boolean): boolean {
   if (header.length === 0 || header.includes(0)) return false;
-  return (header[0] === 0x23 && header[1] === 0x21) || isExecutable();
+  if (header[0] === 0x23 && header[1] === 0x21) {
+    const end = header.indexOf(0x0a);
+    return isShellScript(String.fromCharCode(...(end === -1 ? header : header.subarray(0, end))));
+  }
+  return isExecutable();
 }

@@ -40,6 +40,10 @@ function offsetOf(text: string, position: { line: number; character: number }): 
   return at + position.character;
 }
 
+function sourceOf(text: string, range: Range): string {
+  return text.slice(offsetOf(text, range.start), offsetOf(text, range.end));
+}
+
 /** A set_shell_function body argument as the shell will see it (see shellBody). */
 export function shellBodyOf(text: string, arg: { range: Range; value: string | undefined }): string {
   return shellBody(text.slice(offsetOf(text, arg.range.start), offsetOf(text, arg.range.end)), arg.value);
@@ -77,7 +81,9 @@ export const shellFunctionUnquotedArgs: ModulefileRule = (ctx) => {
       c.isGlobal && c.name === 'set_shell_function' && c.args.length >= 2 && passesBareArgs(ctx, c.args[1]),
   );
   if (splitting.length === 0) return [];
-  const first = shortened(splitting[0].args[0].value ?? '', 30);
+  // A name folded at load time only (a loop's `program`) is named by its Lua expression.
+  const name = splitting[0].args[0];
+  const first = shortened(name.value ?? `(${sourceOf(ctx.text, name.range)})`, 30);
   const which =
     splitting.length === 1
       ? `shell function ${first}`

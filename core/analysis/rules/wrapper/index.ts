@@ -12,12 +12,18 @@ import { withCondaNotEvaluated } from './withCondaNotEvaluated';
 const wrapperOnly =
   (rule: WrapperRule): WrapperRule =>
   (ctx) =>
+    ctx.kind === 'wrapper' || ctx.kind === 'launcher' ? rule(ctx) : [];
+
+/** A rule about a wrapper found on PATH under the name of what it runs: launchers get none either. */
+const foundOnPathOnly =
+  (rule: WrapperRule): WrapperRule =>
+  (ctx) =>
     ctx.kind === 'wrapper' ? rule(ctx) : [];
 
 export const wrapperRules: readonly WrapperRule[] = [
   wrapperOnly(noSingImageCheck),
   wrapperOnly(unquotedArgs),
-  wrapperOnly(noContainerCheck),
+  foundOnPathOnly(noContainerCheck),
   noWithConda,
   wrapperOnly(noVenv),
   withCondaNotEvaluated,

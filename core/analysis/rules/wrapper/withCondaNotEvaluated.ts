@@ -57,11 +57,60 @@ function innerCode(body: Node, assignments: Assignments, depth = 0): string | un
     .map((c) => {
       if (c.type === 'string_content') return c.text.replace(/\\([$`"\\\n])/g, '$1');
       const values = assignments.get(expandedName(c) ?? '');
-      const value =
-        values?.length === 1 && depth < 3 ? innerCode(values[0], assignments, depth + 1) : undefined;
+      const value = values && depth < 3 ? builtValue(values, assignments, depth + 1) : undefined;
       return value ?? 'HOST_VALUE';
     })
     .join('');
+}
+
+/**
+ * A host variable's text where it is expanded: one assignment's; or, built up (`CMD=""`, in a branch
+ * `CMD="\$WITH_CONDA && "`, then `CMD+="exec python"`), the one `=` that mentions WITH_CONDA followed
+ * by every later `+=`, the path on which bash runs it. Several such paths: not known.
+ */
+function builtValue(values: readonly Node[], assignments: Assignments, depth: number): string | undefined {
+  if (values.length === 1) return innerCode(values[0], assignments, depth);
+  const appends = values.map((v) => /^[^=]*\+=/.test(v.parent?.text ?? ''));
+  // A later `=` that runs whenever the earlier one did (`CMD="\$WITH_CONDA && "` then `CMD=""`)
+  // replaces it: no path starts there.
+  const replaced = (i: number) => values.some((v, j) => j > i && !appends[j] && runsWhenever(v, values[i]));
+  const paths = values
+    .map((v, i) =>
+      appends[i] || replaced(i)
+        ? undefined
+        : [v, ...values.slice(i + 1).filter((_, j) => appends[i + 1 + j])],
+    )
+    .filter((p): p is Node[] => p !== undefined)
+    .map((p) => p.map((v) => innerCode(v, assignments, depth) ?? 'HOST_VALUE').join(''))
+    .filter((text) => /WITH_CONDA/.test(text));
+  return paths.length === 1 ? paths[0] : undefined;
+}
+
+/** Constructs whose body may not run: branches, loops, functions, subshells, `a && b` lists. */
+const CONDITIONAL = new Set([
+  'if_statement',
+  'elif_clause',
+  'else_clause',
+  'case_item',
+  'while_statement',
+  'for_statement',
+  'c_style_for_statement',
+  'function_definition',
+  'subshell',
+  'list',
+  'pipeline',
+]);
+
+function conditionalAncestors(node: Node): number[] {
+  const out: number[] = [];
+  for (let p = node.parent; p; p = p.parent) if (CONDITIONAL.has(p.type)) out.push(p.id);
+  return out;
+}
+
+/** Whether `later` runs whenever `earlier` ran: inside no construct that does not hold `earlier` too. */
+function runsWhenever(later: Node, earlier: Node): boolean {
+  const held = new Set(conditionalAncestors(earlier));
+  return conditionalAncestors(later).every((id) => held.has(id));
 }
 
 /** Where `\$WITH_CONDA` (escaped in a double-quoted host string) runs as a command: the text to replace. */
@@ -102,7 +151,10 @@ function runsWithCondaAsCommand(code: string, fails: FailsAsCommand): boolean {
     const assignments = root ? assignmentsOf(root) : new Map<string, Node[]>();
     return (
       inner.commands.some((c) => WITH_CONDA_COMMAND.test(c.name) && fails(c.name)) ||
-      inner.commands.some((c) => bashCBodies(c.args).some((b) => bodyRunsWithConda(b, assignments, fails)))
+      inner.commands.some(
+        (c) =>
+          !PRINTS.test(c.name) && bashCBodies(c.args).some((b) => bodyRunsWithConda(b, assignments, fails)),
+      )
     );
   } finally {
     inner.dispose();
@@ -126,6 +178,9 @@ function failsAsCommand(modules: readonly string[], values?: ReadonlyMap<string,
       return value === undefined || syntaxLostUnevaluated(value, name.startsWith('"')) !== undefined;
     });
 }
+
+/** Commands that print their words: `echo ... bash -c "$CMD"` shows the command, it runs nothing. */
+const PRINTS = /^(echo|printf)$/;
 
 /** The `-c` bodies of `bash -c BODY` / `sh -c BODY` among a command's words. */
 function bashCBodies(words: readonly Node[]): Node[] {
@@ -156,6 +211,7 @@ export const withCondaNotEvaluated: WrapperRule = ({ script, modulesSettingWithC
       });
       continue;
     }
+    if (PRINTS.test(command.name)) continue;
     for (const body of bashCBodies([
       command.node.childForFieldName('name') ?? command.node,
       ...command.args,
