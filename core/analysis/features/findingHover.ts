@@ -3,15 +3,13 @@
 // so a message can stay a line long.
 import { DIAGNOSTIC_DOCS, docsUrl } from '../diagnosticDocs';
 import type { Finding, Position } from '../types';
-import { contains, type HoverResult } from './hover';
-
-function rangeSize(f: Finding): number {
-  return (f.range.end.line - f.range.start.line) * 1e6 + (f.range.end.character - f.range.start.character);
-}
+import { contains, rangeSize, type HoverResult } from './hover';
 
 /** The explanation of each code found where `pos` stands, innermost finding first; else undefined. */
 export function hoverFindings(findings: readonly Finding[], pos: Position): HoverResult | undefined {
-  const here = findings.filter((f) => contains(f.range, pos)).sort((a, b) => rangeSize(a) - rangeSize(b));
+  const here = findings
+    .filter((f) => contains(f.range, pos))
+    .sort((a, b) => rangeSize(a.range) - rangeSize(b.range));
   const sections: string[] = [];
   const seen = new Set<string>();
   for (const finding of here) {

@@ -24,7 +24,7 @@ export function contains(range: Range, pos: Position): boolean {
 }
 
 /** Smallest range first, so the innermost expression wins. */
-function rangeSize(r: Range): number {
+export function rangeSize(r: Range): number {
   return (r.end.line - r.start.line) * 1e6 + (r.end.character - r.start.character);
 }
 

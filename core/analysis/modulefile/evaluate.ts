@@ -5,6 +5,7 @@
 import type * as luaparse from 'luaparse';
 import type { Range } from '../types';
 import { lmodBuiltins, type BuiltinContext, type ModuleEffects } from './builtins';
+import { STRING_ARGUMENT_FUNCTIONS } from './lmodApi';
 import { isGetenvCall, LuaSyntaxError, offsetsOf } from './luaAst';
 import type { SourceMap } from './source';
 import { luaStringValue } from './strings';
@@ -96,30 +97,6 @@ export function evaluateModulefile(
 
 /** Lmod tests that make the paths they test safe to use inside the `if` clause. */
 const GUARD_FUNCTIONS = new Set(['isDir', 'isFile']);
-/**
- * Lmod functions whose every argument must be a string (Lmod's modfuncs.lua: validateStringArgs,
- * validateStringTable, validateArgsWithValue, validateModules): a nil one stops the load.
- */
-const STRING_ARGUMENT_FUNCTIONS = new Set([
-  'setenv',
-  'pushenv',
-  'prepend_path',
-  'append_path',
-  'remove_path',
-  'whatis',
-  'help',
-  'family',
-  'conflict',
-  'set_alias',
-  'set_shell_function',
-  'add_property',
-  'load',
-  'try_load',
-  'depends_on',
-  'always_load',
-  'prereq',
-  'source_sh',
-]);
 /**
  * `isAvail(name)`: the clause runs only where that module is installed, which a static check
  * cannot tell (a laptop has none of a site's stack): every path inside it is the site's business.

@@ -5,7 +5,8 @@
 // A name outside the sandbox is nil when the file runs: Lmod fails with "attempt to call a nil
 // value". minArgs is only where Lmod itself fails with fewer arguments (validated arguments);
 // extra arguments are ignored by Lua, so there is no maximum check.
-// Used by unknown-function, wrong-arguments, completion, hover and signature help.
+// Used by unknown-function, wrong-arguments, completion, hover and signature help, and by the
+// evaluator (STRING_ARGUMENT_FUNCTIONS: where a nil argument stops the load).
 
 export interface LmodFunction {
   name: string;
@@ -35,6 +36,31 @@ type Row = [
 ];
 
 const INF = Number.POSITIVE_INFINITY;
+
+/**
+ * Lmod functions whose every argument must be a string (Lmod's modfuncs.lua: validateStringArgs,
+ * validateStringTable, validateArgsWithValue, validateModules): a nil one stops the load.
+ */
+export const STRING_ARGUMENT_FUNCTIONS = new Set([
+  'setenv',
+  'pushenv',
+  'prepend_path',
+  'append_path',
+  'remove_path',
+  'whatis',
+  'help',
+  'family',
+  'conflict',
+  'set_alias',
+  'set_shell_function',
+  'add_property',
+  'load',
+  'try_load',
+  'depends_on',
+  'always_load',
+  'prereq',
+  'source_sh',
+]);
 
 // params: comma-separated labels; "..." marks a variable tail.
 const ROWS: Row[] = [

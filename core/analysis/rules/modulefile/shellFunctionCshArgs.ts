@@ -8,7 +8,7 @@
 // under real Lmod and runs the alias in tcsh.
 import { shortened } from '../../messages';
 import type { ModulefileRule } from './types';
-import { shellBodyOf } from './shellFunctionUnquotedArgs';
+import { shellBodyOf, shellFunctionName } from './shellFunctionUnquotedArgs';
 
 /** What is wrong with the arguments in a csh body, as the end of a message; else undefined. */
 export function cshArgsProblem(body: string): string | undefined {
@@ -42,7 +42,7 @@ export const shellFunctionCshArgs: ModulefileRule = (ctx) => {
     return problem ? [{ call: c, csh, problem }] : [];
   });
   if (wrong.length === 0) return [];
-  const name = shortened(wrong[0].call.args[0].value ?? '', 24);
+  const name = shortened(shellFunctionName(ctx.text, wrong[0].call.args[0]), 24);
   const which = wrong.length === 1 ? name : `${name} (and ${wrong.length - 1} more)`;
   return [
     {

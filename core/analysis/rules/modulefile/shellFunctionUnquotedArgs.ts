@@ -46,7 +46,12 @@ function sourceOf(text: string, range: Range): string {
 
 /** A set_shell_function body argument as the shell will see it (see shellBody). */
 export function shellBodyOf(text: string, arg: { range: Range; value: string | undefined }): string {
-  return shellBody(text.slice(offsetOf(text, arg.range.start), offsetOf(text, arg.range.end)), arg.value);
+  return shellBody(sourceOf(text, arg.range), arg.value);
+}
+
+/** A shell function's name for a message; one folded at load time only (a loop's `program`) by its Lua. */
+export function shellFunctionName(text: string, arg: { range: Range; value: string | undefined }): string {
+  return arg.value ?? `(${sourceOf(text, arg.range)})`;
 }
 
 /** Whether the bash body of this set_shell_function call passes a bare $@ or $*. */
@@ -81,9 +86,7 @@ export const shellFunctionUnquotedArgs: ModulefileRule = (ctx) => {
       c.isGlobal && c.name === 'set_shell_function' && c.args.length >= 2 && passesBareArgs(ctx, c.args[1]),
   );
   if (splitting.length === 0) return [];
-  // A name folded at load time only (a loop's `program`) is named by its Lua expression.
-  const name = splitting[0].args[0];
-  const first = shortened(name.value ?? `(${sourceOf(ctx.text, name.range)})`, 30);
+  const first = shortened(shellFunctionName(ctx.text, splitting[0].args[0]), 30);
   const which =
     splitting.length === 1
       ? `shell function ${first}`
